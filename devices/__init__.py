@@ -1,0 +1,1 @@
+"""Hardware adapters (printers, scanners, scale, camera) and their simulators. No Qt."""

@@ -1,0 +1,1 @@
+"""PackStation domain: models, verification engine, workflow, store. No Qt, no devices."""

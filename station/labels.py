@@ -1,0 +1,39 @@
+"""Label content: what a courier label says, whatever language prints it."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True)
+class Address:
+    name: str
+    street: str
+    city: str
+    postcode: str
+    country: str
+    phone: str | None = None
+
+
+@dataclass(frozen=True)
+class LabelContent:
+    sender: Address
+    ship_to: Address
+    order_number: str
+    courier: str
+    service: str
+    tracking: str
+    parcel_no: int = 1
+    parcel_count: int = 1
+    weight_g: int | None = None
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> LabelContent:
+        data = json.loads(text)
+        data["sender"] = Address(**data["sender"])
+        data["ship_to"] = Address(**data["ship_to"])
+        return cls(**data)

@@ -1,0 +1,170 @@
+"""Station settings: declared once, typed, with defaults, validated when read.
+
+The config file is TOML. Every key is optional; a bad value is reported by its
+name with what is expected, and the file is not used.
+"""
+
+from __future__ import annotations
+
+import socket
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, TypeVar
+
+from station.errors import UserError
+
+
+class SettingsError(UserError):
+    """The config file or one of its values is not usable."""
+
+
+@dataclass(frozen=True)
+class Commands:
+    """Command barcodes for scan-only work."""
+
+    logout: str = "CMD-LOGOUT"
+    ack: str = "CMD-ACK"
+    cancel: str = "CMD-CANCEL"
+    exception: str = "CMD-EXCEPTION"
+    short: str = "CMD-SHORT"
+    seal: str = "CMD-SEAL"
+
+
+@dataclass(frozen=True)
+class Sender:
+    """The return address printed on every label."""
+
+    name: str = "PackStation Demo Warehouse"
+    street: str = "1 Logistics Way"
+    city: str = "Springfield"
+    postcode: str = "12345"
+    country: str = "US"
+
+
+@dataclass(frozen=True)
+class Settings:
+    station: str = field(default_factory=socket.gethostname)
+    confirm_before_label: bool = False
+    manual_entry_supervisors_only: bool = False
+    wedge_max_key_interval_ms: int = 50
+    wedge_min_length: int = 4
+    sounds: bool = True
+    commands: Commands = field(default_factory=Commands)
+    sender: Sender = field(default_factory=Sender)
+
+
+# TOML table and key -> Settings attribute, with the type it must have.
+_STATION_KEYS: dict[tuple[str, str], tuple[str, type]] = {
+    ("station", "name"): ("station", str),
+    ("station", "confirm_before_label"): ("confirm_before_label", bool),
+    ("station", "manual_entry_supervisors_only"): ("manual_entry_supervisors_only", bool),
+    ("scanner", "wedge_max_key_interval_ms"): ("wedge_max_key_interval_ms", int),
+    ("scanner", "wedge_min_length"): ("wedge_min_length", int),
+    ("sound", "enabled"): ("sounds", bool),
+}
+
+EXAMPLE = """\
+[station]
+name = "bench-01"
+confirm_before_label = false
+manual_entry_supervisors_only = false
+
+[scanner]
+wedge_max_key_interval_ms = 50
+wedge_min_length = 4
+
+[sound]
+enabled = true
+
+[commands]
+logout = "CMD-LOGOUT"
+ack = "CMD-ACK"
+cancel = "CMD-CANCEL"
+exception = "CMD-EXCEPTION"
+short = "CMD-SHORT"
+seal = "CMD-SEAL"
+
+[sender]
+name = "PackStation Demo Warehouse"
+street = "1 Logistics Way"
+city = "Springfield"
+postcode = "12345"
+country = "US"
+"""
+
+
+def load_settings(path: Path | None) -> Settings:
+    """Read settings from a TOML file; a missing default file means defaults."""
+    if path is None or not path.exists():
+        return Settings()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise SettingsError(f"Config file {path} cannot be read: {exc}. Fix or remove it.") from exc
+    return settings_from_dict(data, source=str(path))
+
+
+def settings_from_dict(data: dict[str, Any], source: str = "config") -> Settings:
+    settings = Settings()
+    known_tables = {"station", "scanner", "sound", "commands", "sender", "devices"}
+    for table in data:
+        if table not in known_tables:
+            raise SettingsError(
+                f"{source}: unknown table [{table}]. Known tables: {', '.join(sorted(known_tables))}."
+            )
+    for (table, key), (attr, kind) in _STATION_KEYS.items():
+        if key in data.get(table, {}):
+            settings = replace(settings, **{attr: _checked(data[table][key], kind, f"{table}.{key}", source)})
+    _reject_unknown_keys(data, source)
+    settings = replace(
+        settings,
+        commands=_section(Commands, data.get("commands", {}), "commands", source),
+        sender=_section(Sender, data.get("sender", {}), "sender", source),
+    )
+    _validate(settings, source)
+    return settings
+
+
+def _reject_unknown_keys(data: dict[str, Any], source: str) -> None:
+    for table in ("station", "scanner", "sound"):
+        for key in data.get(table, {}):
+            if (table, key) not in _STATION_KEYS:
+                raise SettingsError(f"{source}: unknown setting {table}.{key}.")
+
+
+def _checked(value: Any, kind: type, name: str, source: str) -> Any:
+    # bool is a subclass of int: a `true` for a number is a mistake worth naming.
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise SettingsError(
+            f"{source}: setting {name} must be {kind.__name__}, got {value!r}."
+        )
+    return value
+
+
+T = TypeVar("T")
+
+
+def _section(cls: type[T], values: dict[str, Any], table: str, source: str) -> T:
+    names = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+    for key, value in values.items():
+        if key not in names:
+            raise SettingsError(
+                f"{source}: unknown setting {table}.{key}. Known: {', '.join(sorted(names))}."
+            )
+        _checked(value, str, f"{table}.{key}", source)
+    return cls(**values)
+
+
+def _validate(settings: Settings, source: str) -> None:
+    if not settings.station.strip():
+        raise SettingsError(f"{source}: setting station.name must not be empty.")
+    if not 5 <= settings.wedge_max_key_interval_ms <= 500:
+        raise SettingsError(
+            f"{source}: setting scanner.wedge_max_key_interval_ms must be between 5 and 500 (ms)."
+        )
+    if settings.wedge_min_length < 1:
+        raise SettingsError(f"{source}: setting scanner.wedge_min_length must be at least 1.")
+    codes = [getattr(settings.commands, f.name) for f in fields(Commands)]
+    if any(not code.strip() for code in codes) or len(set(codes)) != len(codes):
+        raise SettingsError(f"{source}: command barcodes in [commands] must be non-empty and distinct.")

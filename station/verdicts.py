@@ -1,0 +1,155 @@
+"""What the engine answers to every input, and the snapshot the screen shows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class VerdictKind(StrEnum):
+    LOGIN = "login"
+    LOGOUT = "logout"
+    ORDER_OPENED = "order_opened"
+    OK = "ok"
+    LINE_COMPLETE = "line_complete"
+    ORDER_COMPLETE = "order_complete"
+    WRONG_ITEM = "wrong_item"
+    OVER_SCAN = "over_scan"
+    UNKNOWN_BARCODE = "unknown_barcode"
+    NEEDS_ACKNOWLEDGEMENT = "needs_acknowledgement"
+    ACKNOWLEDGED = "acknowledged"
+    NO_ORDER_OPEN = "no_order_open"
+    NOT_LOGGED_IN = "not_logged_in"
+    ANOTHER_ORDER_OPEN = "another_order_open"
+    ORDER_ALREADY_PACKED = "order_already_packed"
+    ORDER_IN_EXCEPTION = "order_in_exception"
+    ORDER_PARKED = "order_parked"
+    EXCEPTION_FLAGGED = "exception_flagged"
+    OVERRIDE = "override"
+    # Not in the original list: the station asks for a supervisor (ship short,
+    # typed entry restricted to supervisors).
+    SUPERVISOR_REQUIRED = "supervisor_required"
+
+
+class Tone(StrEnum):
+    """Which sound and colour a verdict gets."""
+
+    SUCCESS = "success"
+    COMPLETE = "complete"
+    ERROR = "error"
+    INFO = "info"
+
+
+ERROR_VERDICTS = frozenset(
+    {
+        VerdictKind.WRONG_ITEM,
+        VerdictKind.OVER_SCAN,
+        VerdictKind.UNKNOWN_BARCODE,
+        VerdictKind.NEEDS_ACKNOWLEDGEMENT,
+        VerdictKind.NO_ORDER_OPEN,
+        VerdictKind.NOT_LOGGED_IN,
+        VerdictKind.ANOTHER_ORDER_OPEN,
+        VerdictKind.ORDER_ALREADY_PACKED,
+        VerdictKind.ORDER_IN_EXCEPTION,
+        VerdictKind.SUPERVISOR_REQUIRED,
+    }
+)
+COUNTED_VERDICTS = frozenset(
+    {VerdictKind.OK, VerdictKind.LINE_COMPLETE, VerdictKind.ORDER_COMPLETE}
+)
+
+
+def tone_of(kind: VerdictKind) -> Tone:
+    if kind in ERROR_VERDICTS:
+        return Tone.ERROR
+    if kind in (VerdictKind.ORDER_COMPLETE, VerdictKind.OVERRIDE):
+        return Tone.COMPLETE
+    if kind in (VerdictKind.OK, VerdictKind.LINE_COMPLETE):
+        return Tone.SUCCESS
+    return Tone.INFO
+
+
+class Awaiting(StrEnum):
+    """What the station waits for before normal scanning goes on."""
+
+    NOTHING = "nothing"
+    ACKNOWLEDGEMENT = "acknowledgement"
+    SUPERVISOR = "supervisor"
+    SEAL = "seal"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    kind: VerdictKind
+    scan: str
+    message: str
+    order: str | None = None
+    sku: str | None = None
+    scanned: int | None = None
+    expected: int | None = None
+    label: str | None = None
+    tracking: str | None = None
+
+    @property
+    def tone(self) -> Tone:
+        return tone_of(self.kind)
+
+    def as_json(self) -> dict[str, Any]:
+        """The replay output object."""
+        out: dict[str, Any] = {
+            "scan": self.scan,
+            "verdict": self.kind.value,
+            "order": self.order,
+            "sku": self.sku,
+            "scanned": self.scanned,
+            "expected": self.expected,
+            "message": self.message,
+        }
+        if self.label is not None:
+            out["label"] = self.label
+            out["tracking"] = self.tracking
+        return out
+
+
+@dataclass(frozen=True)
+class LineView:
+    line_no: int
+    sku: str
+    name: str
+    image: str | None
+    scanned: int
+    expected: int
+
+    @property
+    def complete(self) -> bool:
+        return self.scanned >= self.expected
+
+
+@dataclass(frozen=True)
+class OrderView:
+    number: str
+    courier: str
+    service: str
+    ship_to_name: str
+    lines: tuple[LineView, ...] = field(default_factory=tuple)
+
+    @property
+    def scanned(self) -> int:
+        return sum(line.scanned for line in self.lines)
+
+    @property
+    def expected(self) -> int:
+        return sum(line.expected for line in self.lines)
+
+
+@dataclass(frozen=True)
+class StationView:
+    """Everything the pack screen shows, taken after each input."""
+
+    station: str
+    packer_name: str | None
+    packer_role: str | None
+    order: OrderView | None
+    awaiting: Awaiting
+    last_label: str | None = None

@@ -1,0 +1,1 @@
+"""PySide6 widgets and the bridges from devices and the store to Qt signals."""
