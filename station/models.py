@@ -16,8 +16,8 @@ from sqlmodel import Field, SQLModel
 
 
 def utc_now() -> datetime:
-    """Current time in UTC (stored naive, always meaning UTC)."""
-    return datetime.now(UTC).replace(tzinfo=None)
+    """Current time, timezone-aware in UTC."""
+    return datetime.now(UTC)
 
 
 def new_id() -> uuid.UUID:
@@ -102,6 +102,8 @@ class ScanEvent(SQLModel, table=True):
     line_id: uuid.UUID | None = None
     units_counted: int = 0
     message: str = ""
+    # What the station waited for after this input, so a restart resumes there.
+    awaiting: str = "nothing"
     created_at: datetime = Field(default_factory=utc_now)
 
 
@@ -114,7 +116,7 @@ class OrderEvent(SQLModel, table=True):
     order_id: uuid.UUID = Field(index=True)
     packer_id: uuid.UUID | None = None
     supervisor_id: uuid.UUID | None = None
-    kind: str  # exception_flagged, exception_released, short_override
+    kind: str  # exception_flagged, exception_released, short_requested, short_override
     reason: str = ""
     note: str = ""
     created_at: datetime = Field(default_factory=utc_now)

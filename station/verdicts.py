@@ -30,6 +30,8 @@ class VerdictKind(StrEnum):
     # Not in the original list: the station asks for a supervisor (ship short,
     # typed entry restricted to supervisors).
     SUPERVISOR_REQUIRED = "supervisor_required"
+    # Not in the original list: a seal was asked for before every unit was scanned.
+    ORDER_INCOMPLETE = "order_incomplete"
 
 
 class Tone(StrEnum):
@@ -53,6 +55,7 @@ ERROR_VERDICTS = frozenset(
         VerdictKind.ORDER_ALREADY_PACKED,
         VerdictKind.ORDER_IN_EXCEPTION,
         VerdictKind.SUPERVISOR_REQUIRED,
+        VerdictKind.ORDER_INCOMPLETE,
     }
 )
 COUNTED_VERDICTS = frozenset(
@@ -106,7 +109,8 @@ class Verdict:
             "expected": self.expected,
             "message": self.message,
         }
-        if self.label is not None:
+        if self.tracking is not None:
+            # A sealed parcel: where its label went (None if the printer refused it).
             out["label"] = self.label
             out["tracking"] = self.tracking
         return out

@@ -1,0 +1,162 @@
+"""PackStation command line: the GUI, the demo, imports and headless replay."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import logging.handlers
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+
+from devices.printing.file_printer import FileLabelPrinter
+from station import paths
+from station.errors import UserError
+from station.lock import DataDirLock
+from station.session import PackSession
+from station.settings import Settings, load_settings
+from station.store import Store
+
+log = logging.getLogger("packstation")
+EXIT_USER_ERROR = 2
+EXIT_BUG = 3
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--data-dir", type=Path, default=argparse.SUPPRESS,
+        help="folder of this station's database, labels and logs",
+    )
+    common.add_argument(
+        "--config", type=Path, default=argparse.SUPPRESS, help="station config file (TOML)"
+    )
+    common.add_argument(
+        "--demo", action="store_true", default=argparse.SUPPRESS,
+        help="use the demo data dir, seeding it with demo data if it is empty",
+    )
+    parser = argparse.ArgumentParser(
+        prog="main.py", parents=[common],
+        description="PackStation: scan-verified packing. Without a command, opens the station.",
+    )
+    parser.add_argument("--report-ready", action="store_true", help=argparse.SUPPRESS)
+    commands = parser.add_subparsers(dest="command")
+    importer = commands.add_parser(
+        "import", parents=[common], help="import catalog, orders or packers (CSV or JSON)"
+    )
+    importer.add_argument("kind", choices=["catalog", "orders", "packers"])
+    importer.add_argument("file", type=Path)
+    replayer = commands.add_parser(
+        "replay", parents=[common], help="run scans from a file (one per line; - for stdin)"
+    )
+    replayer.add_argument("file")
+    replayer.add_argument("--station", help="station name (default: from the config)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    demo = bool(getattr(args, "demo", False))
+    data_dir: Path = getattr(args, "data_dir", None) or paths.default_data_dir(demo)
+    config: Path = getattr(args, "config", None) or paths.default_config_path()
+    try:
+        _setup_logging(data_dir)
+        settings = load_settings(config)
+        with _locked_store(data_dir) as store:
+            if demo:
+                _seed_demo(store, data_dir, settings)
+            if args.command == "import":
+                return _import(store, args.kind, args.file)
+            if args.command == "replay":
+                return _replay(store, settings, data_dir, args.file, args.station)
+            return _gui(store, settings, data_dir, args.report_ready)
+    except UserError as exc:
+        print(f"packstation: {exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except Exception:
+        log.exception("unexpected error")
+        print(
+            "packstation: an unexpected error stopped the program; details are in "
+            f"{paths.logs_dir(data_dir) / 'packstation.log'}. Please report it.",
+            file=sys.stderr,
+        )
+        return EXIT_BUG
+
+
+@contextmanager
+def _locked_store(data_dir: Path) -> Iterator[Store]:
+    lock = DataDirLock(data_dir).acquire()
+    store = Store.open(data_dir)
+    try:
+        yield store
+    finally:
+        store.close()
+        lock.release()
+
+
+def _setup_logging(data_dir: Path) -> None:
+    folder = paths.logs_dir(data_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    handler = logging.handlers.RotatingFileHandler(
+        folder / "packstation.log", maxBytes=5_000_000, backupCount=5, encoding="utf-8"
+    )
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.INFO, handlers=[handler])
+
+
+def _session(store: Store, settings: Settings, data_dir: Path, station: str | None) -> PackSession:
+    printer = FileLabelPrinter(paths.labels_dir(data_dir))
+    session = PackSession(store, settings, printer, station=station)
+    session.retry_pending_prints()
+    return session
+
+
+def _seed_demo(store: Store, data_dir: Path, settings: Settings) -> None:
+    from station.demo import is_seeded, seed_demo
+
+    if is_seeded(store):
+        return
+    summary = seed_demo(store, data_dir, settings.commands)
+    print(f"Demo data ready in {data_dir}: {summary.describe()}", file=sys.stderr)
+
+
+def _import(store: Store, kind: str, file: Path) -> int:
+    from station.importers import import_file
+
+    with store.session() as db:
+        report = import_file(db, kind, file)
+    print(report.summary())
+    return 0
+
+
+def _replay(
+    store: Store, settings: Settings, data_dir: Path, file: str, station: str | None
+) -> int:
+    from station.replay import replay
+
+    session = _session(store, settings, data_dir, station)
+    if file == "-":
+        replay(session, sys.stdin, sys.stdout)
+        return 0
+    try:
+        with open(file, encoding="utf-8-sig") as lines:
+            replay(session, lines, sys.stdout)
+    except FileNotFoundError:
+        raise UserError(f"Replay file {file} does not exist.") from None
+    except UnicodeDecodeError as exc:
+        raise UserError(f"Replay file {file} is not UTF-8 text ({exc.reason}).") from None
+    return 0
+
+
+def _gui(store: Store, settings: Settings, data_dir: Path, report_ready: bool) -> int:
+    from ui.app import run_gui
+
+    session = _session(store, settings, data_dir, None)
+    log.info("station %s starting, data dir %s", session.station, data_dir)
+    return run_gui(session, settings, report_ready=report_ready)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

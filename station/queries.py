@@ -1,0 +1,151 @@
+"""Read-side queries of the station store used by the pack session."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from station.models import (
+    Barcode,
+    Order,
+    OrderEvent,
+    OrderLine,
+    Packer,
+    Parcel,
+    PrintAttempt,
+    PrintJob,
+    Product,
+    ScanEvent,
+)
+from station.verdicts import VerdictKind
+from station.verify import LineCount
+
+_ORDER_STATE_VERDICTS = [
+    VerdictKind.ORDER_OPENED,
+    VerdictKind.ORDER_PARKED,
+    VerdictKind.ORDER_COMPLETE,
+    VerdictKind.EXCEPTION_FLAGGED,
+    VerdictKind.OVERRIDE,
+]
+_EXCEPTION_KINDS = ["exception_flagged", "exception_released"]
+
+
+def packer_by_badge(session: Session, badge: str) -> Packer | None:
+    return session.exec(select(Packer).where(Packer.badge == badge)).first()
+
+
+def order_by_number(session: Session, number: str) -> Order | None:
+    return session.exec(select(Order).where(Order.number == number)).first()
+
+
+def product_by_code(session: Session, code: str) -> tuple[Product, int] | None:
+    """The product a normalised barcode belongs to, and the units it is worth."""
+    row = session.exec(
+        select(Product, Barcode.units)
+        .join(Barcode, col(Barcode.product_id) == col(Product.id))
+        .where(Barcode.code == code)
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+def is_packed(session: Session, order_id: uuid.UUID) -> bool:
+    return session.exec(select(Parcel.id).where(Parcel.order_id == order_id)).first() is not None
+
+
+def in_exception(session: Session, order_id: uuid.UUID) -> bool:
+    last = session.exec(
+        select(OrderEvent.kind)
+        .where(OrderEvent.order_id == order_id, col(OrderEvent.kind).in_(_EXCEPTION_KINDS))
+        .order_by(col(OrderEvent.created_at).desc(), col(OrderEvent.seq).desc())
+    ).first()
+    return last == "exception_flagged"
+
+
+def line_counts(session: Session, order_id: uuid.UUID) -> list[LineCount]:
+    """The order's lines with every unit counted for them, at any station."""
+    counted = dict(
+        session.exec(
+            select(ScanEvent.line_id, func.sum(ScanEvent.units_counted))
+            .where(ScanEvent.order_id == order_id, ScanEvent.units_counted > 0)
+            .group_by(col(ScanEvent.line_id))
+        ).all()
+    )
+    rows = session.exec(
+        select(OrderLine, Product)
+        .join(Product, col(Product.sku) == col(OrderLine.sku), isouter=True)
+        .where(OrderLine.order_id == order_id)
+        .order_by(col(OrderLine.line_no))
+    ).all()
+    return [
+        LineCount(
+            line_id=line.id,
+            line_no=line.line_no,
+            sku=line.sku,
+            name=product.name if product else line.sku,
+            image=product.image if product else None,
+            expected=line.qty,
+            scanned=int(counted.get(line.id, 0) or 0),
+        )
+        for line, product in rows
+    ]
+
+
+def last_scan(session: Session, station: str, verdicts: Iterable[str] | None = None) -> ScanEvent | None:
+    query = select(ScanEvent).where(ScanEvent.station == station)
+    if verdicts is not None:
+        query = query.where(col(ScanEvent.verdict).in_(list(verdicts)))
+    return session.exec(query.order_by(col(ScanEvent.seq).desc())).first()
+
+
+def logged_in_packer(session: Session, station: str) -> Packer | None:
+    event = last_scan(session, station, [VerdictKind.LOGIN, VerdictKind.LOGOUT])
+    if event is None or event.verdict != VerdictKind.LOGIN or event.packer_id is None:
+        return None
+    return session.get(Packer, event.packer_id)
+
+
+def open_order(session: Session, station: str) -> Order | None:
+    event = last_scan(session, station, _ORDER_STATE_VERDICTS)
+    if event is None or event.verdict != VerdictKind.ORDER_OPENED or event.order_id is None:
+        return None
+    return session.get(Order, event.order_id)
+
+
+def pending_short_reason(session: Session, order_id: uuid.UUID) -> str:
+    event = session.exec(
+        select(OrderEvent)
+        .where(OrderEvent.order_id == order_id, OrderEvent.kind == "short_requested")
+        .order_by(col(OrderEvent.seq).desc())
+    ).first()
+    return event.reason if event else ""
+
+
+def next_seq(session: Session, station: str) -> int:
+    """One past the highest sequence number this station has written anywhere."""
+    highest = 0
+    for table in (ScanEvent, OrderEvent, Parcel, PrintJob, PrintAttempt):
+        value = session.exec(
+            select(func.max(table.seq)).where(table.station == station)  # type: ignore[attr-defined]
+        ).one()
+        highest = max(highest, int(value or 0))
+    return highest + 1
+
+
+def undelivered_jobs(session: Session, station: str) -> list[PrintJob]:
+    delivered = select(PrintAttempt.job_id).where(PrintAttempt.status == "delivered")
+    return list(
+        session.exec(
+            select(PrintJob)
+            .where(PrintJob.station == station, col(PrintJob.id).not_in(delivered))
+            .order_by(col(PrintJob.seq))
+        ).all()
+    )
+
+
+def parcel_count(session: Session, order_id: uuid.UUID) -> int:
+    return int(
+        session.exec(select(func.count()).select_from(Parcel).where(Parcel.order_id == order_id)).one()
+    )
