@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-
 from devices.printing.file_printer import FileLabelPrinter
 from station import paths
 from station.errors import UserError
@@ -27,18 +26,23 @@ EXIT_BUG = 3
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
-        "--data-dir", type=Path, default=argparse.SUPPRESS,
+        "--data-dir",
+        type=Path,
+        default=argparse.SUPPRESS,
         help="folder of this station's database, labels and logs",
     )
     common.add_argument(
         "--config", type=Path, default=argparse.SUPPRESS, help="station config file (TOML)"
     )
     common.add_argument(
-        "--demo", action="store_true", default=argparse.SUPPRESS,
+        "--demo",
+        action="store_true",
+        default=argparse.SUPPRESS,
         help="use the demo data dir, seeding it with demo data if it is empty",
     )
     parser = argparse.ArgumentParser(
-        prog="main.py", parents=[common],
+        prog="main.py",
+        parents=[common],
         description="PackStation: scan-verified packing. Without a command, opens the station.",
     )
     parser.add_argument("--report-ready", action="store_true", help=argparse.SUPPRESS)
@@ -108,9 +112,7 @@ def _setup_logging(data_dir: Path) -> None:
 
 def _session(store: Store, settings: Settings, data_dir: Path, station: str | None) -> PackSession:
     printer = FileLabelPrinter(paths.labels_dir(data_dir))
-    session = PackSession(store, settings, printer, station=station)
-    session.retry_pending_prints()
-    return session
+    return PackSession(store, settings, printer, station=station)
 
 
 def _seed_demo(store: Store, data_dir: Path, settings: Settings) -> None:
@@ -137,16 +139,18 @@ def _replay(
     from station.replay import replay
 
     session = _session(store, settings, data_dir, station)
-    if file == "-":
-        replay(session, sys.stdin, sys.stdout)
-        return 0
     try:
+        if file == "-":
+            replay(session, sys.stdin, sys.stdout)
+            return 0
         with open(file, encoding="utf-8-sig") as lines:
             replay(session, lines, sys.stdout)
     except FileNotFoundError:
         raise UserError(f"Replay file {file} does not exist.") from None
     except UnicodeDecodeError as exc:
         raise UserError(f"Replay file {file} is not UTF-8 text ({exc.reason}).") from None
+    finally:
+        session.close()
     return 0
 
 
@@ -155,7 +159,10 @@ def _gui(store: Store, settings: Settings, data_dir: Path, report_ready: bool) -
 
     session = _session(store, settings, data_dir, None)
     log.info("station %s starting, data dir %s", session.station, data_dir)
-    return run_gui(session, settings, report_ready=report_ready)
+    try:
+        return run_gui(session, settings, report_ready=report_ready)
+    finally:
+        session.close()
 
 
 if __name__ == "__main__":

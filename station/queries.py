@@ -93,7 +93,9 @@ def line_counts(session: Session, order_id: uuid.UUID) -> list[LineCount]:
     ]
 
 
-def last_scan(session: Session, station: str, verdicts: Iterable[str] | None = None) -> ScanEvent | None:
+def last_scan(
+    session: Session, station: str, verdicts: Iterable[str] | None = None
+) -> ScanEvent | None:
     query = select(ScanEvent).where(ScanEvent.station == station)
     if verdicts is not None:
         query = query.where(col(ScanEvent.verdict).in_(list(verdicts)))
@@ -147,5 +149,7 @@ def undelivered_jobs(session: Session, station: str) -> list[PrintJob]:
 
 def parcel_count(session: Session, order_id: uuid.UUID) -> int:
     return int(
-        session.exec(select(func.count()).select_from(Parcel).where(Parcel.order_id == order_id)).one()
+        session.exec(
+            select(func.count()).select_from(Parcel).where(Parcel.order_id == order_id)
+        ).one()
     )

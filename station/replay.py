@@ -16,7 +16,7 @@ def replay(session: PackSession, lines: Iterable[str], out: TextIO) -> int:
         scan = line.rstrip("\r\n")
         if not scan.strip():
             continue
-        verdict = session.handle_scan(scan, source="replay")
+        verdict = session.wait_for_label(session.handle_scan(scan, source="replay"))
         out.write(json.dumps(verdict.as_json(), ensure_ascii=False) + "\n")
         # Flushed per scan so a reader (or a crash test) sees every stored verdict.
         out.flush()

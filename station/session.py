@@ -10,14 +10,17 @@ the stored events, so a killed session resumes where its last verdict was.
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 
 from sqlmodel import Session
 
 from station import queries
 from station.barcodes import parse_scan
-from station.models import OrderEvent, ScanEvent
+from station.labels import LabelContent
+from station.models import OrderEvent, PrintJob, ScanEvent
+from station.parcels import seal_parcel
 from station.ports import LabelPrinter
-from station.printing import LabelOutcome, LabelService, SealedParcel
+from station.print_queue import LabelOutcome, Listener, PrintQueue, SeqCounter
 from station.settings import Settings
 from station.store import Store
 from station.verdicts import (
@@ -46,12 +49,14 @@ class PackSession:
         self.settings = settings
         self.station = station or settings.station
         self._store = store
-        self._labels = LabelService(store, printer, self.station, settings.sender)
         self._lock = threading.Lock()
-        self._last_label: str | None = None
         with store.session() as db:
-            self._seq = queries.next_seq(db, self.station)
+            self._seq = SeqCounter(queries.next_seq(db, self.station))
             self._state = load_state(db, self.station)
+        self._prints = PrintQueue(store, printer, self.station, self._seq)
+        self._last_label: str | None = None
+        self._prints.subscribe(self._on_print_attempt)
+        self._prints.resume_stored()
 
     # -- inputs ---------------------------------------------------------------
 
@@ -83,13 +88,38 @@ class PackSession:
         request = Request(parse_scan(self.settings.commands.short), short_reason=reason.strip())
         return self._run(request, "button")
 
-    def retry_pending_prints(self) -> list[str]:
-        """Send again every stored label that was never delivered; return where they went."""
-        with self._lock:
-            delivered = self._labels.retry_pending(self._take_seq)
-            if delivered:
-                self._last_label = delivered[-1]
-        return delivered
+    # -- labels ---------------------------------------------------------------
+
+    def on_label(self, listener: Listener) -> None:
+        """Be told (on the print thread) of every label delivered or refused."""
+        self._prints.subscribe(listener)
+
+    def wait_for_label(self, verdict: Verdict, timeout: float = 30.0) -> Verdict:
+        """The verdict with where its label went, once the printer has answered."""
+        if verdict.job_id is None:
+            return verdict
+        outcome = self._prints.wait(verdict.job_id, timeout)
+        if outcome is None:
+            return replace(verdict, message=f"{verdict.message} The label is still queued.")
+        if outcome.error:
+            return replace(
+                verdict,
+                message=f"{verdict.message} LABEL NOT PRINTED: {outcome.error} "
+                "It is kept and prints by itself when the printer is back.",
+            )
+        return replace(verdict, label=outcome.location)
+
+    def wait_for_printer(self, timeout: float = 30.0) -> bool:
+        """True once every queued label is delivered."""
+        return self._prints.idle(timeout)
+
+    def close(self) -> None:
+        """Stop the print thread; undelivered labels stay stored for the next start."""
+        self._prints.close()
+
+    def _on_print_attempt(self, outcome: LabelOutcome) -> None:
+        if outcome.location is not None:
+            self._last_label = outcome.location
 
     # -- state ----------------------------------------------------------------
 
@@ -119,23 +149,19 @@ class PackSession:
     def _button(self, command: str) -> Verdict:
         return self._run(Request(parse_scan(command)), "button")
 
-    def _take_seq(self) -> int:
-        seq = self._seq
-        self._seq += 1
-        return seq
-
     def _run(self, request: Request, source: str) -> Verdict:
         with self._lock:
             with self._store.session() as db:
                 step = decide(db, self._state, request, self.settings)
                 sealed = self._commit(db, request, source, step)
             self._state = step.after
-            outcome = self._labels.deliver(sealed, self._take_seq) if sealed else None
-            if outcome is not None and outcome.location:
-                self._last_label = outcome.location
-        return to_verdict(request, step, outcome)
+            if sealed is not None:
+                self._prints.submit(sealed[0].id, sealed[1])
+        return to_verdict(request, step, sealed)
 
-    def _commit(self, db: Session, request: Request, source: str, step: Step) -> SealedParcel | None:
+    def _commit(
+        self, db: Session, request: Request, source: str, step: Step
+    ) -> tuple[PrintJob, LabelContent] | None:
         """Write the input, its verdict and its consequences in one transaction."""
         before, after = self._state, step.after
         order = step.subject or before.order or after.order
@@ -145,7 +171,7 @@ class PackSession:
         db.add(
             ScanEvent(
                 station=self.station,
-                seq=self._take_seq(),
+                seq=self._seq(),
                 packer_id=packer.id if packer else None,
                 order_id=order.id if order else None,
                 raw=parsed.raw,
@@ -168,35 +194,39 @@ class PackSession:
             db.add(self._stamped(event, packer.id if packer else None))
         sealed = None
         if step.seal and order is not None:
-            sealed = self._labels.store_parcel(
-                db, order, packer, step.sealed_lines,
-                short=not order_complete(list(step.sealed_lines)), take_seq=self._take_seq,
+            sealed = seal_parcel(
+                db,
+                order,
+                packer,
+                station=self.station,
+                sender=self.settings.sender,
+                short=not order_complete(list(step.sealed_lines)),
+                take_seq=self._seq,
             )
         db.commit()
         return sealed
 
     def _stamped(self, event: OrderEvent, packer_id: object) -> OrderEvent:
         event.station = self.station
-        event.seq = self._take_seq()
+        event.seq = self._seq()
         event.packer_id = packer_id  # type: ignore[assignment]
         return event
 
 
-def to_verdict(request: Request, step: Step, outcome: LabelOutcome | None) -> Verdict:
+def to_verdict(
+    request: Request, step: Step, sealed: tuple[PrintJob, LabelContent] | None
+) -> Verdict:
     line = step.line
-    message = step.message
-    if outcome is not None and outcome.error:
-        message = f"{message} {outcome.error}"
     return Verdict(
         kind=step.kind,
         scan=request.parsed.raw,
-        message=message,
+        message=step.message,
         order=step.order_number,
         sku=line.sku if line else step.sku,
         scanned=line.scanned if line else None,
         expected=line.expected if line else None,
-        label=outcome.location if outcome else None,
-        tracking=outcome.tracking if outcome else None,
+        tracking=sealed[1].tracking if sealed else None,
+        job_id=str(sealed[0].id) if sealed else None,
     )
 
 

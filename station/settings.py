@@ -111,11 +111,14 @@ def settings_from_dict(data: dict[str, Any], source: str = "config") -> Settings
     for table in data:
         if table not in known_tables:
             raise SettingsError(
-                f"{source}: unknown table [{table}]. Known tables: {', '.join(sorted(known_tables))}."
+                f"{source}: unknown table [{table}]. "
+                f"Known tables: {', '.join(sorted(known_tables))}."
             )
     for (table, key), (attr, kind) in _STATION_KEYS.items():
         if key in data.get(table, {}):
-            settings = replace(settings, **{attr: _checked(data[table][key], kind, f"{table}.{key}", source)})
+            settings = replace(
+                settings, **{attr: _checked(data[table][key], kind, f"{table}.{key}", source)}
+            )
     _reject_unknown_keys(data, source)
     settings = replace(
         settings,
@@ -136,9 +139,7 @@ def _reject_unknown_keys(data: dict[str, Any], source: str) -> None:
 def _checked(value: Any, kind: type, name: str, source: str) -> Any:
     # bool is a subclass of int: a `true` for a number is a mistake worth naming.
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise SettingsError(
-            f"{source}: setting {name} must be {kind.__name__}, got {value!r}."
-        )
+        raise SettingsError(f"{source}: setting {name} must be {kind.__name__}, got {value!r}.")
     return value
 
 
@@ -167,4 +168,6 @@ def _validate(settings: Settings, source: str) -> None:
         raise SettingsError(f"{source}: setting scanner.wedge_min_length must be at least 1.")
     codes = [getattr(settings.commands, f.name) for f in fields(Commands)]
     if any(not code.strip() for code in codes) or len(set(codes)) != len(codes):
-        raise SettingsError(f"{source}: command barcodes in [commands] must be non-empty and distinct.")
+        raise SettingsError(
+            f"{source}: command barcodes in [commands] must be non-empty and distinct."
+        )

@@ -71,7 +71,9 @@ class Store:
         try:
             with self.engine.begin() as connection:
                 current = MigrationContext.configure(connection).get_current_revision()
-            if current is not None and (current != head or _backup_due(self.path.parent / BACKUP_DIR)):
+            if current is not None and (
+                current != head or _backup_due(self.path.parent / BACKUP_DIR)
+            ):
                 self.backup(reason=f"rev-{current or 'none'}")
             if current != head:
                 log.info("upgrading store %s from %s to %s", self.path, current, head)

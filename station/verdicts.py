@@ -93,6 +93,8 @@ class Verdict:
     expected: int | None = None
     label: str | None = None
     tracking: str | None = None
+    # The stored print job of a sealed parcel; `label` is filled once delivered.
+    job_id: str | None = None
 
     @property
     def tone(self) -> Tone:

@@ -133,15 +133,18 @@ class _Decider:
     def supervisor_approval(self) -> Step:
         if self.text in (self.commands.ack, self.commands.cancel):
             return self.step(
-                V.ACKNOWLEDGED, "Ship short cancelled: carry on scanning.",
-                awaiting=self.resumed(), short_reason="",
+                V.ACKNOWLEDGED,
+                "Ship short cancelled: carry on scanning.",
+                awaiting=self.resumed(),
+                short_reason="",
             )
         supervisor = queries.packer_by_badge(self.db, self.text)
         if supervisor is None or supervisor.role != "supervisor":
             who = f"{supervisor.name} is not a supervisor. " if supervisor else ""
             return self.step(
                 V.SUPERVISOR_REQUIRED,
-                f"{who}Ship short needs a supervisor badge: scan it, or scan ACKNOWLEDGE to cancel.",
+                f"{who}Ship short needs a supervisor badge: "
+                "scan it, or scan ACKNOWLEDGE to cancel.",
             )
         return self.seal(V.OVERRIDE, supervisor)
 
@@ -195,8 +198,12 @@ class _Decider:
         assert order is not None
         reason, note = self.request.exception or (ExceptionReason.OTHER, "flagged by scan")
         event = OrderEvent(
-            station="", seq=0, order_id=order.id, kind="exception_flagged",
-            reason=reason.value, note=note,
+            station="",
+            seq=0,
+            order_id=order.id,
+            kind="exception_flagged",
+            reason=reason.value,
+            note=note,
         )
         message = (
             f"Order {order.number} flagged as an exception ({reason.value.replace('_', ' ')}): "
@@ -220,7 +227,8 @@ class _Decider:
             self.step(
                 V.SUPERVISOR_REQUIRED,
                 "Ship short: a supervisor scans their badge to approve (ACKNOWLEDGE cancels).",
-                awaiting=Awaiting.SUPERVISOR, short_reason=reason,
+                awaiting=Awaiting.SUPERVISOR,
+                short_reason=reason,
             ),
             order_events=(event,),
         )
@@ -232,9 +240,7 @@ class _Decider:
         lines = list(self.state.lines)
         if not order_complete(lines):
             missing = sum(line.expected - line.scanned for line in lines)
-            return self.step(
-                V.ORDER_INCOMPLETE, f"Cannot seal: {missing} unit(s) still to scan."
-            )
+            return self.step(V.ORDER_INCOMPLETE, f"Cannot seal: {missing} unit(s) still to scan.")
         return self.seal(V.ORDER_COMPLETE, None)
 
     def cleared(self, kind: VerdictKind, message: str) -> Step:
@@ -250,8 +256,12 @@ class _Decider:
         if supervisor is not None:
             events = (
                 OrderEvent(
-                    station="", seq=0, order_id=order.id, kind="short_override",
-                    supervisor_id=supervisor.id, reason=self.state.short_reason,
+                    station="",
+                    seq=0,
+                    order_id=order.id,
+                    kind="short_override",
+                    supervisor_id=supervisor.id,
+                    reason=self.state.short_reason,
                 ),
             )
             message = f"Order {order.number} shipped short, approved by {supervisor.name}."
@@ -304,7 +314,10 @@ class _Decider:
                 )
             events = (
                 OrderEvent(
-                    station="", seq=0, order_id=order.id, kind="exception_released",
+                    station="",
+                    seq=0,
+                    order_id=order.id,
+                    kind="exception_released",
                     supervisor_id=packer.id,
                 ),
             )
@@ -316,7 +329,9 @@ class _Decider:
             self.step(
                 V.ORDER_OPENED,
                 f"Order {order.number} open: {todo} unit(s) to scan.{note}",
-                order=order, lines=lines, awaiting=awaiting,
+                order=order,
+                lines=lines,
+                awaiting=awaiting,
             ),
             order_events=events,
         )
@@ -335,7 +350,8 @@ class _Decider:
         if state.order is None:
             return replace(
                 self.step(V.NO_ORDER_OPEN, "No order is open: scan an order barcode first."),
-                sku=product.sku, product_id=product.id,
+                sku=product.sku,
+                product_id=product.id,
             )
         return self.count(product.sku, product.id, product.name, units)
 
@@ -352,7 +368,9 @@ class _Decider:
             )
             return replace(
                 self.step(kind, message, awaiting=Awaiting.ACKNOWLEDGEMENT),
-                line=line, sku=sku, product_id=product_id,
+                line=line,
+                sku=sku,
+                product_id=product_id,
             )
         assert line is not None
         counted = replace(line, scanned=line.scanned + units)
@@ -368,7 +386,8 @@ class _Decider:
             return self.step(
                 V.LINE_COMPLETE,
                 f"{progress}. All items packed: scan SEAL to print the label.",
-                lines=lines, awaiting=Awaiting.SEAL,
+                lines=lines,
+                awaiting=Awaiting.SEAL,
             )
         if kind is V.ORDER_COMPLETE:
             self.state = replace(self.state, lines=lines)

@@ -1,4 +1,4 @@
-"""What every importer shares: problems and how they read, decoding, rows, value checks.
+"""What every importer shares: problems and how they read, rows, value checks.
 
 A file is imported all or nothing: every row is checked first and every
 problem collected, so the user fixes the whole file in one go instead of
@@ -7,28 +7,17 @@ meeting its errors one import at a time.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
-from sqlmodel import Session, col, select
-
-from station.barcodes import parse_scan
 from station.errors import UserError
-from station.models import Barcode, Order, Packer, Product
 
 Unit = Literal["line", "item"]
 Form = Literal["csv", "json"]
 
-T = TypeVar("T")
-
-# SQLite caps the parameters of one statement; IN lists are sent in slices.
-_CHUNK = 500
 _WHOLE = re.compile(r"[+-]?[0-9]+")
 
 
@@ -62,7 +51,8 @@ class ImportRejected(UserError):
 
     def __init__(self, source: str, problems: Sequence[Problem]) -> None:
         self.source = source
-        self.problems = list(problems)
+        # In file order, so the user can walk through the file top to bottom.
+        self.problems = sorted(problems, key=lambda p: -1 if p.line is None else p.line)
         count = len(self.problems)
         heading = (
             f"{source} was not imported and nothing was changed. "
@@ -156,7 +146,7 @@ class Checker:
         """A stripped text value; None (and a problem if required) when blank."""
         value = row.values.get(key)
         if isinstance(value, bool) or not isinstance(value, str | int | type(None)):
-            self.add(row, key, f"must be text, not {_json_type(value)}")
+            self.add(row, key, f"must be text, not {json_type(value)}")
             return None
         text = "" if value is None else str(value).strip()
         if not text:
@@ -190,7 +180,7 @@ def _as_whole(value: Any) -> int | None:
     return None
 
 
-def _json_type(value: Any) -> str:
+def json_type(value: Any) -> str:
     names = {bool: "true/false", float: "a decimal number", list: "a list", dict: "an object"}
     return names.get(type(value), type(value).__name__)
 
@@ -206,22 +196,26 @@ class Columns:
     def expected(self) -> str:
         return ",".join(self.required + self.optional)
 
-    def check_header(self, line: int, names: Sequence[str], source: Checker) -> bool:
+    def check_header(self, line: int, names: Sequence[str], checker: Checker) -> bool:
         """Report missing, unknown and repeated columns; True if the header is usable."""
         header = Row(line, {})
-        mark = source.mark()
+        mark = checker.mark()
         missing = [name for name in self.required if name not in names]
         if missing:
-            source.add(
+            checker.add(
                 header,
                 None,
                 f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}; "
-                f"the header must be: {self.expected} (optional: {', '.join(self.optional)})",
+                f"the header must be: {self.expected}{self._optional_note}",
             )
-        self._check_names(header, names, source)
+        self._check_names(header, names, checker)
         for name in sorted({n for n in names if names.count(n) > 1}):
-            source.add(header, name, "appears twice in the header; keep one")
-        return source.clean_since(mark)
+            checker.add(header, name, "appears twice in the header; keep one")
+        return checker.clean_since(mark)
+
+    @property
+    def _optional_note(self) -> str:
+        return f" ({', '.join(self.optional)} optional)" if self.optional else ""
 
     def check_keys(self, row: Row, checker: Checker) -> None:
         """Report unknown JSON keys (typos would otherwise silently drop data)."""
@@ -235,167 +229,3 @@ class Columns:
                     row, name, f"unknown {'key' if row.unit == 'item' else 'column'}; "
                     f"expected: {self.expected}"
                 )
-
-
-def read_text(path: Path) -> str:
-    """A file's text; UTF-8 with or without BOM, anything else is rejected."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ImportRejected(
-            path.name, [Problem(None, None, f"cannot be read: {exc.strerror or exc}")]
-        ) from exc
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ImportRejected(path.name, [_not_utf8(data, exc.start)]) from exc
-
-
-def _not_utf8(data: bytes, start: int) -> Problem:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return Problem(1, None, "the file is UTF-16; save it as UTF-8 (Excel: 'CSV UTF-8')")
-    line_start = data.rfind(b"\n", 0, start) + 1
-    return Problem(
-        data.count(b"\n", 0, start) + 1,
-        None,
-        f"byte 0x{data[start]:02X} at byte {start - line_start + 1} of the line is not UTF-8; "
-        "save the file as UTF-8 (Excel: 'CSV UTF-8')",
-    )
-
-
-def csv_rows(text: str, columns: Columns, checker: Checker) -> list[Row]:
-    """The data rows of a CSV file keyed by lower-case column name; [] on a bad header."""
-    physical = _physical_rows(text, checker)
-    if not physical:
-        return []
-    (header_line, header), body = physical[0], physical[1:]
-    names = [name.strip().lower() for name in header]
-    used = [name for name in names if name]  # trailing separators make unnamed columns
-    if not columns.check_header(header_line, used, checker):
-        return []
-    rows = []
-    for line, cells in body:
-        if len(cells) > len(names):
-            checker.add(
-                Row(line, {}),
-                None,
-                f"has {len(cells)} values but the header has {len(names)} columns; "
-                "put values that contain a comma in double quotes",
-            )
-        values = {name: cell for name, cell in zip(names, cells, strict=False) if name}
-        rows.append(Row(line, values))
-    return rows
-
-
-def _physical_rows(text: str, checker: Checker) -> list[tuple[int, list[str]]]:
-    """Non-blank CSV records with the physical line each starts on."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-    rows: list[tuple[int, list[str]]] = []
-    previous_end = 0
-    try:
-        for cells in reader:
-            if any(cell.strip() for cell in cells):
-                rows.append((previous_end + 1, cells))
-            previous_end = reader.line_num
-    except csv.Error as exc:
-        checker.add(Row(reader.line_num, {}), None, f"is not valid CSV: {exc}")
-    return rows
-
-
-def _delimiter(text: str) -> str:
-    # Spreadsheets in many European locales save "CSV" with semicolons; the
-    # header line tells which one this file uses.
-    header = next((line for line in text.splitlines() if line.strip()), "")
-    if "," not in header:
-        for candidate in (";", "\t"):
-            if candidate in header:
-                return candidate
-    return ","
-
-
-def json_rows(text: str, checker: Checker) -> list[Row]:
-    """The objects of a JSON list, one Row per item; [] (with problems) otherwise."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        checker.problems.append(Problem(exc.lineno, str(exc.colno), f"not valid JSON: {exc.msg}"))
-        return []
-    return record_rows(data, checker)
-
-
-def record_rows(data: Any, checker: Checker) -> list[Row]:
-    if not isinstance(data, list):
-        checker.problems.append(
-            Problem(None, None, f"must hold a list of objects ([{{...}}, ...]), not {_json_type(data)}")
-        )
-        return []
-    rows = []
-    for index, item in enumerate(data):
-        if isinstance(item, dict):
-            rows.append(Row(index + 1, item, unit="item"))
-        else:
-            checker.problems.append(
-                Problem(index + 1, None, f"must be an object {{...}}, not {_json_type(item)}", "item")
-            )
-    return rows
-
-
-def chunked(values: Iterable[T], size: int = _CHUNK) -> Iterator[list[T]]:
-    batch: list[T] = []
-    for value in values:
-        batch.append(value)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def scan_keys(value: str) -> set[str]:
-    """What a scan of `value` is matched by: its text (badges, orders) and code (products)."""
-    parsed = parse_scan(value)
-    return {parsed.text, parsed.code}
-
-
-class ScanNames:
-    """Badges, order numbers and product barcodes already in the store.
-
-    The bench decides what a scan is by looking it up in all three, so a value
-    that is both a badge and an order number would log a packer in instead of
-    opening the order. Importers use this to refuse such values.
-    """
-
-    def __init__(self, session: Session, keys: Iterable[str]) -> None:
-        self._session = session
-        self._keys = sorted(set(keys))
-
-    def badges(self) -> dict[str, str]:
-        found: dict[str, str] = {}
-        for chunk in chunked(self._keys):
-            for badge in self._session.exec(
-                select(Packer.badge).where(col(Packer.badge).in_(chunk))
-            ):
-                found[badge] = badge
-        return found
-
-    def order_numbers(self) -> dict[str, str]:
-        found: dict[str, str] = {}
-        for chunk in chunked(self._keys):
-            for number in self._session.exec(
-                select(Order.number).where(col(Order.number).in_(chunk))
-            ):
-                found[number] = number
-        return found
-
-    def barcodes(self) -> dict[str, str]:
-        """Product SKU by barcode code."""
-        found: dict[str, str] = {}
-        for chunk in chunked(self._keys):
-            query = (
-                select(Barcode.code, Product.sku)
-                .join(Product, col(Barcode.product_id) == col(Product.id))
-                .where(col(Barcode.code).in_(chunk))
-            )
-            for code, sku in self._session.exec(query):
-                found[code] = sku
-        return found

@@ -37,7 +37,7 @@ def test_full_order_counts_every_unit_and_prints_its_label(bench: Bench) -> None
     session = bench.session()
     kinds = scan_all(session, "BADGE-P1", "SO-1", MUG_UPC, CABLE_EAN)
     assert kinds == [V.LOGIN, V.ORDER_OPENED, V.OK, V.LINE_COMPLETE]
-    last = session.handle_scan(MUG_UPC)
+    last = session.wait_for_label(session.handle_scan(MUG_UPC))
     assert last.kind is V.ORDER_COMPLETE
     assert (last.order, last.sku, last.scanned, last.expected) == ("SO-1", "MUG-350", 2, 2)
     assert last.label is not None and Path(last.label).is_file()
@@ -168,7 +168,7 @@ def test_shipping_short_needs_a_supervisor_badge(bench: Bench) -> None:
     assert asked.kind is V.SUPERVISOR_REQUIRED
     assert session.handle_scan("BADGE-P2").kind is V.SUPERVISOR_REQUIRED, "a packer cannot approve"
     assert session.handle_scan(CABLE_EAN).kind is V.SUPERVISOR_REQUIRED, "nothing counts meanwhile"
-    approved = session.handle_scan("BADGE-S1")
+    approved = session.wait_for_label(session.handle_scan("BADGE-S1"))
     assert approved.kind is V.OVERRIDE
     assert approved.label is not None and Path(approved.label).is_file()
     with bench.store.session() as db:
@@ -185,7 +185,7 @@ def test_confirm_setting_waits_for_seal(tmp_path: Path) -> None:
     last = scan_all(session, "BADGE-P1", "SO-3", TAPE_EAN)[-1]
     assert last is V.LINE_COMPLETE
     assert session.view().awaiting is Awaiting.SEAL
-    sealed = session.seal()
+    sealed = session.wait_for_label(session.seal())
     assert sealed.kind is V.ORDER_COMPLETE and sealed.label
 
 
@@ -239,16 +239,39 @@ def test_logout_keeps_the_order_open_at_the_station(bench: Bench) -> None:
     assert (verdict.kind, verdict.scanned) == (V.LINE_COMPLETE, 2)
 
 
-def test_a_failed_print_keeps_the_job_and_prints_it_on_retry(tmp_path: Path) -> None:
+def test_a_refused_label_is_kept_and_prints_after_a_restart(tmp_path: Path) -> None:
     bench = standard_bench(tmp_path / "data")
     blocker = tmp_path / "data" / "labels"
     blocker.write_text("a file where the label folder should be")
     session = bench.session()
     verdict = [session.handle_scan(s) for s in ("BADGE-P1", "SO-3", TAPE_EAN)][-1]
-    assert verdict.kind is V.ORDER_COMPLETE
-    assert verdict.label is None
-    assert "NOT PRINTED" in verdict.message
+    assert verdict.kind is V.ORDER_COMPLETE, "the packer's verdict never waits for the printer"
+    answered = session.wait_for_label(verdict)
+    assert answered.label is None
+    assert "NOT PRINTED" in answered.message
+    session.close()
     blocker.unlink()
-    delivered = bench.session().retry_pending_prints()
-    assert len(delivered) == 1 and Path(delivered[0]).is_file()
-    assert bench.session().retry_pending_prints() == [], "a delivered label never prints twice"
+    restarted = bench.session()
+    assert restarted.wait_for_printer(timeout=30)
+    labels = list(blocker.glob("*.pdf"))
+    assert len(labels) == 1
+    restarted.close()
+    again = bench.session()
+    assert again.wait_for_printer(timeout=30)
+    assert list(blocker.glob("*.pdf")) == labels, "a delivered label never prints twice"
+    again.close()
+
+
+def test_a_label_refused_while_running_prints_by_itself_once_the_printer_is_back(
+    tmp_path: Path,
+) -> None:
+    bench = standard_bench(tmp_path / "data")
+    blocker = tmp_path / "data" / "labels"
+    blocker.write_text("not a folder")
+    session = bench.session()
+    verdict = [session.handle_scan(s) for s in ("BADGE-P1", "SO-3", TAPE_EAN)][-1]
+    assert session.wait_for_label(verdict).label is None
+    blocker.unlink()
+    assert session.wait_for_printer(timeout=30), "retried with backoff until delivered"
+    assert len(list(blocker.glob("*.pdf"))) == 1
+    session.close()

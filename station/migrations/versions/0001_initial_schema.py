@@ -5,9 +5,9 @@ Revises:
 Create Date: 2026-11-22 02:01:29.102503
 """
 
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel
+from alembic import op
 
 revision = "0001"
 down_revision = None
