@@ -105,7 +105,11 @@ class PrintQueue:
                 if self._stopping:
                     return
                 job_id, label = self._pending[0]
-            outcome = self._send(job_id, label)
+            try:
+                outcome = self._send(job_id, label)
+            except Exception as exc:  # the store refused the record: keep the thread alive
+                log.exception("label job %s: outcome not recorded", job_id)
+                outcome = LabelOutcome(job_id, label.tracking, None, f"not recorded: {exc}")
             with self._changed:
                 self._outcomes[job_id] = outcome
                 if outcome.location is not None:
@@ -138,6 +142,8 @@ class PrintQueue:
         return LabelOutcome(job_id, label.tracking, result.location)
 
     def _record(self, job_id: str, status: str, location: str, detail: str) -> None:
+        # If this write fails the job stays "undelivered" and a restart resends
+        # it: the file printer replaces its own file, so nothing prints twice.
         with self._store.session() as db:
             db.add(
                 PrintAttempt(

@@ -67,4 +67,5 @@ def test_an_order_completes_exactly_when_every_line_is_full(
         with store.session() as db:
             stored = db.exec(select(func.count()).select_from(ScanEvent)).one()
         assert stored == 2 + len(scans)
+        session.close()
         store.close()
