@@ -68,11 +68,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         _setup_logging(data_dir)
         settings = load_settings(config)
+        if args.command == "import" and not demo:
+            # An import only upserts reference data in one transaction: it may
+            # run while the station packs, so it takes no station lock.
+            return _import(data_dir, args.kind, args.file)
         with _locked_store(data_dir) as store:
             if demo:
                 _seed_demo(store, data_dir, settings)
             if args.command == "import":
-                return _import(store, args.kind, args.file)
+                return _import(data_dir, args.kind, args.file, store)
             if args.command == "replay":
                 return _replay(store, settings, data_dir, args.file, args.station)
             return _gui(store, settings, data_dir, args.report_ready)
@@ -124,11 +128,17 @@ def _seed_demo(store: Store, data_dir: Path, settings: Settings) -> None:
     print(f"Demo data ready in {data_dir}: {summary.describe()}", file=sys.stderr)
 
 
-def _import(store: Store, kind: str, file: Path) -> int:
+def _import(data_dir: Path, kind: str, file: Path, store: Store | None = None) -> int:
     from station.importers import import_file
 
-    with store.session() as db:
-        report = import_file(db, kind, file)
+    own = store is None
+    store = store or Store.open(data_dir)
+    try:
+        with store.session() as db:
+            report = import_file(db, kind, file)
+    finally:
+        if own:
+            store.close()
     print(report.summary())
     return 0
 

@@ -1,0 +1,81 @@
+"""A label "printer" that writes each label as a PDF file into a folder.
+
+Used for the demo, for printing through the OS print dialog, and as the
+fallback when no label printer is attached.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from devices.printing.pdf_label import render_label_pdf
+from station.labels import LabelContent
+from station.ports import PrintError, PrintResult
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def label_file_name(job_id: str, label: LabelContent) -> str:
+    """`<order>-<n>of<m>-<job>.pdf`; the same job always gets the same name."""
+    # Order numbers come from imported files: keep them readable but make sure
+    # they cannot name another folder or a reserved/hidden file.
+    order = _UNSAFE.sub("_", label.order_number).strip("._") or "order"
+    return f"{order}-{label.parcel_no}of{label.parcel_count}-{job_id[:8]}.pdf"
+
+
+class FileLabelPrinter:
+    """Implements station.ports.LabelPrinter by writing PDFs to `folder`."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def print_label(self, job_id: str, label: LabelContent) -> PrintResult:
+        target = self.folder / label_file_name(job_id, label)
+        data = render_label_pdf(label)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            _write_atomically(target, data)
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            raise PrintError(
+                f"Could not save the label for order {label.order_number} to {self.folder}: "
+                f"{reason}. Check that the folder exists, is writable and the disk is not "
+                "full, then print the label again."
+            ) from exc
+        return PrintResult(location=str(target))
+
+
+def _write_atomically(target: Path, data: bytes) -> None:
+    """Replace `target` with `data` so a reader never sees a half-written label.
+
+    The temporary file lives in the same folder because os.replace is only
+    atomic within one file system.
+    """
+    fd, temp_name = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".tmp", dir=target.parent)
+    temp = Path(temp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise
+    _sync_folder(target.parent)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself survive a power cut (POSIX only; Windows cannot open folders)."""
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
