@@ -162,7 +162,7 @@ def _same_number(first: str, second: str) -> str:
 
 def _check_store(session: Session, products: Sequence[ProductDraft], checker: Checker) -> None:
     in_file = {product.sku for product in products}
-    keys = {key for p in products for b in p.barcodes for key in scan_keys(b.raw) | {b.code}}
+    keys = {key for p in products for b in p.barcodes for key in scan_keys(b.raw)}
     names = ScanNames(session, keys)
     owners, badges, orders = names.barcodes(), names.badges(), names.order_numbers()
     for product in products:

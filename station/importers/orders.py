@@ -52,6 +52,7 @@ class Group:
 
     head: Row
     lines: list[Row] = field(default_factory=list)
+    lines_readable: bool = True  # False once "lines" itself was reported as malformed
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,7 @@ def _group_from_json(item: Row, checker: Checker) -> Group:
     lines = item.values.get("lines")
     if lines is not None and not isinstance(lines, list):
         checker.add(item, "lines", 'must be a list like [{"sku": "A1", "qty": 2}]')
+        group.lines_readable = False
         return group
     for index, line in enumerate(lines or []):
         row = Row(item.line, line if isinstance(line, dict) else {}, "item", f"lines[{index}].")
@@ -164,7 +166,8 @@ def _order(group: Group, checker: Checker) -> OrderDraft | None:
 
 def _lines(group: Group, checker: Checker) -> tuple[LineDraft, ...]:
     if not group.lines:
-        checker.add(group.head, "lines", "the order has no lines; add at least one sku and qty")
+        if group.lines_readable:
+            checker.add(group.head, "lines", "the order has no lines; add at least one sku and qty")
         return ()
     drafts: list[LineDraft] = []
     seen: dict[str, Row] = {}

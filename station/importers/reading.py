@@ -56,7 +56,9 @@ def csv_rows(text: str, columns: Columns, checker: Checker) -> list[Row]:
         return []
     rows = []
     for line, cells in body:
-        if len(cells) > len(names):
+        # Blank cells past the header are what spreadsheets leave behind; only
+        # values there mean a comma split a value.
+        if any(cell.strip() for cell in cells[len(names) :]):
             checker.add(
                 Row(line, {}),
                 None,

@@ -297,11 +297,13 @@ def test_problem_lines_count_physical_lines_across_quoted_line_breaks(
 
 
 def test_a_row_with_more_values_than_columns_is_rejected(db: Session, tmp_path: Path) -> None:
-    path = write(tmp_path, "catalog.csv", CATALOG_HEADER + "MUG,Mug, large,M1,1,,\n")
-    assert rejected(db, "catalog", path)[0] == (
+    rows = "MUG,Mug, large,M1,1,,9\nCUP,Cup,C1,1,,,\n"  # CUP only has blank trailing cells
+    problems = rejected(db, "catalog", write(tmp_path, "catalog.csv", CATALOG_HEADER + rows))
+    assert problems[0] == (
         "catalog.csv line 2: has 7 values but the header has 5 columns; "
         "put values that contain a comma in double quotes"
     )
+    assert all(problem.startswith("catalog.csv line 2") for problem in problems)
 
 
 def test_unknown_json_keys_are_rejected(db: Session, tmp_path: Path) -> None:
@@ -530,7 +532,8 @@ def test_orders_json_problems_name_item_and_key(db: Session, tmp_path: Path) -> 
     no_city = json_order("1044")
     del no_city["ship_to"]["city"]
     bad_qty = json_order("1045", lines=[{"sku": "MUG", "qty": "two"}, {"sku": "NOPE", "qty": 1}])
-    records = [no_lines, no_city, bad_qty, json_order("1043")]
+    lines_not_a_list = json_order("1046", lines={"sku": "MUG", "qty": 1}, ship_to="Berlin")
+    records = [no_lines, no_city, bad_qty, json_order("1043"), lines_not_a_list]
     path = write(tmp_path, "orders.json", json.dumps(records))
     assert rejected(db, "orders", path) == [
         "orders.json item 1, key lines: the order has no lines; add at least one sku and qty",
@@ -539,6 +542,14 @@ def test_orders_json_problems_name_item_and_key(db: Session, tmp_path: Path) -> 
         "orders.json item 3, key lines[1].sku: unknown SKU 'NOPE'; import it with the catalog "
         "first, or fix the SKU",
         "orders.json item 4, key number: order 1043 is already on item 1; list each order once",
+        "orders.json item 5, key ship_to: must be an object with name, street, city, postcode, "
+        "country, phone",
+        'orders.json item 5, key lines: must be a list like [{"sku": "A1", "qty": 2}]',
+        "orders.json item 5, key ship_to.name: required but missing",
+        "orders.json item 5, key ship_to.street: required but missing",
+        "orders.json item 5, key ship_to.city: required but missing",
+        "orders.json item 5, key ship_to.postcode: required but missing",
+        "orders.json item 5, key ship_to.country: required but missing",
     ]
 
 
@@ -573,7 +584,7 @@ def test_packers_csv_stores_roles_and_only_a_hash_of_the_pin(db: Session, tmp_pa
 
     sam = db.exec(select(Packer).where(Packer.badge == "S1")).one()
     assert sam.role == "supervisor"
-    assert sam.pin_hash is not None and "4711" not in sam.pin_hash
+    assert sam.pin_hash is not None and sam.pin_hash.startswith("scrypt$")
     assert verify_pin(sam.pin_hash, "4711")
     assert not verify_pin(sam.pin_hash, "4712")
     assert db.exec(select(Packer.pin_hash).where(Packer.badge == "B1")).one() is None
