@@ -31,10 +31,16 @@ def seed(data_dir: Path, orders: int) -> list[str]:
         skus = [(n + k) % PRODUCTS for k in range(LINES_PER_ORDER)]
         order_rows.append(
             {
-                "number": f"B-{n:06d}", "courier": "DHL Express", "service": "Express",
+                "number": f"B-{n:06d}",
+                "courier": "DHL Express",
+                "service": "Express",
                 "ship_to": {
-                    "name": "Zoë Müller", "street": "Hauptstraße 5", "city": "Berlin",
-                    "postcode": "10115", "country": "DE", "phone": "+49 30 1234567",
+                    "name": "Zoë Müller",
+                    "street": "Hauptstraße 5",
+                    "city": "Berlin",
+                    "postcode": "10115",
+                    "country": "DE",
+                    "phone": "+49 30 1234567",
                 },
                 "lines": [{"sku": f"SKU-{i:03d}", "qty": QTY} for i in skus],
             }

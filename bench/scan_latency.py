@@ -15,12 +15,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench._data import LINES_PER_ORDER, QTY, percentile, seed  # noqa: E402
-from devices.printing.file_printer import FileLabelPrinter  # noqa: E402
-from station.session import PackSession  # noqa: E402
-from station.settings import Settings  # noqa: E402
-from station.store import Store  # noqa: E402
-from station.verdicts import VerdictKind  # noqa: E402
+from bench._data import LINES_PER_ORDER, QTY, percentile, seed
+from devices.printing.file_printer import FileLabelPrinter
+from station.session import PackSession
+from station.settings import Settings
+from station.store import Store
+from station.verdicts import VerdictKind
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -31,7 +31,9 @@ def in_process(scans_wanted: int) -> None:
         data_dir = Path(folder)
         scans = seed(data_dir, orders)[:scans_wanted]
         store = Store.open(data_dir)
-        session = PackSession(store, Settings(station="bench"), FileLabelPrinter(data_dir / "labels"))
+        session = PackSession(
+            store, Settings(station="bench"), FileLabelPrinter(data_dir / "labels")
+        )
         item_ms: list[float] = []
         complete_ms: list[float] = []
         for scan in scans:
@@ -41,13 +43,19 @@ def in_process(scans_wanted: int) -> None:
             (complete_ms if verdict.kind is VerdictKind.ORDER_COMPLETE else item_ms).append(elapsed)
         every = item_ms + complete_ms
         print(f"scans: {len(every)} ({len(complete_ms)} completed orders with a PDF label each)")
-        print(f"scan-to-verdict, all scans:        p50 {percentile(every, 50):6.2f} ms   "
-              f"p99 {percentile(every, 99):6.2f} ms   max {max(every):6.2f} ms")
-        print(f"scan-to-verdict, item scans:       p50 {percentile(item_ms, 50):6.2f} ms   "
-              f"p99 {percentile(item_ms, 99):6.2f} ms")
+        print(
+            f"scan-to-verdict, all scans:        p50 {percentile(every, 50):6.2f} ms   "
+            f"p99 {percentile(every, 99):6.2f} ms   max {max(every):6.2f} ms"
+        )
+        print(
+            f"scan-to-verdict, item scans:       p50 {percentile(item_ms, 50):6.2f} ms   "
+            f"p99 {percentile(item_ms, 99):6.2f} ms"
+        )
         if complete_ms:
-            print(f"order complete (label written):    p50 {percentile(complete_ms, 50):6.2f} ms   "
-                  f"p99 {percentile(complete_ms, 99):6.2f} ms")
+            print(
+                f"order complete (label written):    p50 {percentile(complete_ms, 50):6.2f} ms   "
+                f"p99 {percentile(complete_ms, 99):6.2f} ms"
+            )
         store.close()
 
 
@@ -60,14 +68,24 @@ def replay_throughput(scans_wanted: int) -> None:
         scan_file.write_text("\n".join(scans) + "\n")
         start = time.perf_counter()
         result = subprocess.run(
-            [sys.executable, str(ROOT / "main.py"), "--data-dir", str(data_dir), "replay",
-             str(scan_file)],
-            capture_output=True, text=True, check=True,
+            [
+                sys.executable,
+                str(ROOT / "main.py"),
+                "--data-dir",
+                str(data_dir),
+                "replay",
+                str(scan_file),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
         )
         elapsed = time.perf_counter() - start
         lines = result.stdout.count("\n")
-        print(f"replay: {lines} scans in {elapsed:.1f} s, {lines / elapsed:.0f} scans/s "
-              "(process start included)")
+        print(
+            f"replay: {lines} scans in {elapsed:.1f} s, {lines / elapsed:.0f} scans/s "
+            "(process start included)"
+        )
 
 
 def main() -> None:

@@ -15,6 +15,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy import Engine, event
 from sqlalchemy.exc import DatabaseError
 from sqlmodel import Session, create_engine
@@ -80,6 +81,12 @@ class Store:
                 with self.engine.begin() as connection:
                     config.attributes["connection"] = connection
                     command.upgrade(config, "head")
+        except CommandError as exc:
+            raise StoreError(
+                f"The database {self.path} has a schema this PackStation does not know ({exc}); "
+                "it was probably written by a newer version. Install that version, or restore "
+                f"a copy from {self.path.parent / BACKUP_DIR}."
+            ) from exc
         except DatabaseError as exc:
             raise StoreError(
                 f"The database {self.path} cannot be opened ({exc.orig}). Restore a copy from "
