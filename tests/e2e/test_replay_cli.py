@@ -21,24 +21,38 @@ def data_dir(tmp_path: Path) -> Path:
 
 def test_replay_prints_one_verdict_per_scan_with_the_label(data_dir: Path, tmp_path: Path) -> None:
     scans = tmp_path / "scans.txt"
-    scans.write_text(f"BADGE-P1\nSO-1\n{MUG_UPC}\n\n{STRANGER_EAN}\nCMD-ACK\n{MUG_UPC}\n{CABLE_EAN}\n")
+    scans.write_text(
+        f"BADGE-P1\nSO-1\n{MUG_UPC}\n\n{STRANGER_EAN}\nCMD-ACK\n{MUG_UPC}\n{CABLE_EAN}\n"
+    )
     result = run("--data-dir", str(data_dir), "replay", str(scans), "--station", "bench-9")
     assert result.returncode == 0, result.stderr
     out = verdicts(result.stdout)
     assert [v["verdict"] for v in out] == [
-        "login", "order_opened", "ok", "wrong_item", "acknowledged", "line_complete",
+        "login",
+        "order_opened",
+        "ok",
+        "wrong_item",
+        "acknowledged",
+        "line_complete",
         "order_complete",
     ]
     assert out[2] == {
-        "scan": MUG_UPC, "verdict": "ok", "order": "SO-1", "sku": "MUG-350",
-        "scanned": 1, "expected": 2, "message": out[2]["message"],
+        "scan": MUG_UPC,
+        "verdict": "ok",
+        "order": "SO-1",
+        "sku": "MUG-350",
+        "scanned": 1,
+        "expected": 2,
+        "message": out[2]["message"],
     }
     assert out[2]["message"]
     label = Path(out[-1]["label"])
     assert label.is_file() and label.parent == data_dir / "labels"
 
 
-def test_the_next_replay_finds_the_open_order_with_its_counts(data_dir: Path, tmp_path: Path) -> None:
+def test_the_next_replay_finds_the_open_order_with_its_counts(
+    data_dir: Path, tmp_path: Path
+) -> None:
     first = tmp_path / "first.txt"
     first.write_text(f"BADGE-P1\nSO-1\n{MUG_UPC}\n")
     assert run("--data-dir", str(data_dir), "replay", str(first)).returncode == 0

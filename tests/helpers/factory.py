@@ -42,12 +42,20 @@ def add_product(store: Store, sku: str, name: str, *barcodes: tuple[str, int]) -
         db.commit()
 
 
-def add_order(store: Store, number: str, lines: dict[str, int], tracking: str | None = None) -> None:
+def add_order(
+    store: Store, number: str, lines: dict[str, int], tracking: str | None = None
+) -> None:
     with store.session() as db:
         order = Order(
-            number=number, courier="DHL Express", service="Express Worldwide", tracking=tracking,
-            ship_to_name="Zoë Müller", ship_to_street="Hauptstraße 5", ship_to_city="Berlin",
-            ship_to_postcode="10115", ship_to_country="DE",
+            number=number,
+            courier="DHL Express",
+            service="Express Worldwide",
+            tracking=tracking,
+            ship_to_name="Zoë Müller",
+            ship_to_street="Hauptstraße 5",
+            ship_to_city="Berlin",
+            ship_to_postcode="10115",
+            ship_to_country="DE",
         )
         db.add(order)
         db.flush()

@@ -120,7 +120,10 @@ def test_scans_before_login_and_before_an_order_are_refused(bench: Bench) -> Non
 def test_one_order_at_a_time_and_reopening_the_open_one_is_harmless(bench: Bench) -> None:
     session = bench.session()
     assert scan_all(session, "BADGE-P1", "SO-1", "SO-2", "SO-1") == [
-        V.LOGIN, V.ORDER_OPENED, V.ANOTHER_ORDER_OPEN, V.ORDER_OPENED,
+        V.LOGIN,
+        V.ORDER_OPENED,
+        V.ANOTHER_ORDER_OPEN,
+        V.ORDER_OPENED,
     ]
 
 

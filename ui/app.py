@@ -1,0 +1,75 @@
+"""Start the pack screen: `run_gui` for the real thing, `build_main_window` for tests."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtWidgets import QApplication
+
+from station.session import PackSession
+from station.settings import Settings
+from ui.controller import StationController
+from ui.crash import install_excepthook
+from ui.main_window import MainWindow
+from ui.signals import disconnect
+from ui.sounds import SoundPlayer, make_sound_player
+from ui.wedge import Clock, monotonic_ms
+
+READY = "READY"
+
+
+def build_main_window(
+    session: PackSession,
+    settings: Settings,
+    sound_player: SoundPlayer | None = None,
+    *,
+    clock: Clock = monotonic_ms,
+) -> MainWindow:
+    """The main window wired to `session` through a background controller (not shown yet).
+
+    Call `window.start()` to load the first view.
+    """
+    controller = StationController(session)
+    window = MainWindow(
+        controller,
+        settings,
+        sound_player if sound_player is not None else make_sound_player(settings),
+        clock,
+    )
+    controller.setParent(window)
+    return window
+
+
+def run_gui(
+    session: PackSession,
+    settings: Settings,
+    *,
+    title_suffix: str = "",
+    report_ready: bool = False,
+) -> int:
+    """Show the pack screen maximised and run the event loop; returns the exit code.
+
+    With `report_ready`, prints `READY` on stdout once the window is shown and
+    the station's state is on it (a benchmark times start-up by this line).
+    """
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(sys.argv[:1])
+    app.setApplicationName("PackStation")
+    window = build_main_window(session, settings)
+    if title_suffix:
+        window.setWindowTitle(f"{window.windowTitle()} {title_suffix}")
+    if report_ready:
+        _report_ready_once(window)
+    install_excepthook(window)
+    window.showMaximized()
+    window.start()
+    return app.exec()
+
+
+def _report_ready_once(window: MainWindow) -> None:
+    def on_view_shown(_view: object) -> None:
+        disconnect(window.view_shown, on_view_shown)
+        print(READY, flush=True)
+
+    window.view_shown.connect(on_view_shown)

@@ -1,0 +1,141 @@
+"""The bridge from the pack screen to the engine: inputs in, verdicts out as signals.
+
+Every call into `PackSession` (which commits to SQLite before it answers) runs
+on the one background `Worker`, in the order the inputs came, and each answer
+comes back on the UI thread as `verdict_returned(verdict, view)`: the screen
+only ever shows a verdict that is already stored. Widgets talk to this object,
+never to the session or the store.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Signal, SignalInstance
+
+from station.errors import UserError
+from station.print_queue import LabelOutcome
+from station.session import ExceptionReason, PackSession
+from station.verdicts import StationView, Verdict
+from ui.signals import emit
+from ui.worker import Worker
+
+log = logging.getLogger(__name__)
+
+_Answer = tuple[Verdict, StationView]
+
+
+class StationController(QObject):
+    """Queue inputs for the session and announce what it answered."""
+
+    verdict_returned = Signal(object, object)  # Verdict, StationView
+    label_reported = Signal(object)  # LabelOutcome of one print attempt
+    view_loaded = Signal(object)  # StationView
+    user_error_raised = Signal(str)
+    crashed = Signal(str)  # what happened, with the traceback
+    busy_changed = Signal(bool)
+
+    def __init__(self, session: PackSession, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._session = session
+        self._worker = Worker(self)
+        self._worker.busy_changed.connect(self.busy_changed)
+        self._relay = _LabelRelay(self.label_reported)
+        relay = self._relay
+        self._worker.run(lambda: session.on_label(relay), _ignore, self._on_worker_failed)
+
+    @property
+    def pending(self) -> int:
+        """Inputs queued or in flight."""
+        return self._worker.pending
+
+    # -- inputs -------------------------------------------------------------
+
+    def scan(self, raw: str, *, source: str = "scanner", manual: bool = False) -> None:
+        """A scanned (or typed, `manual`) barcode."""
+        session = self._session
+        self._submit(lambda: session.handle_scan(raw, source=source, manual=manual))
+
+    def acknowledge(self) -> None:
+        self._submit(self._session.acknowledge)
+
+    def park(self) -> None:
+        self._submit(self._session.park)
+
+    def logout(self) -> None:
+        self._submit(self._session.logout)
+
+    def seal(self) -> None:
+        self._submit(self._session.seal)
+
+    def flag_exception(self, reason: ExceptionReason, note: str = "") -> None:
+        session = self._session
+        self._submit(lambda: session.flag_exception(reason, note))
+
+    def request_short_ship(self, reason: str) -> None:
+        session = self._session
+        self._submit(lambda: session.request_short_ship(reason))
+
+    def refresh(self) -> None:
+        """Load the station's current state (at start, and after an error)."""
+        self._worker.run(self._session.view, self._on_worker_view_loaded, self._on_worker_failed)
+
+    def shutdown(self) -> None:
+        """Let queued inputs finish (each is a commit) and stop the worker thread."""
+        self._worker.shutdown()
+        self._relay.closed = True
+
+    # -- internals ------------------------------------------------------------
+
+    def _submit(self, call: Callable[[], Verdict]) -> None:
+        session = self._session
+
+        def job() -> _Answer:
+            verdict = call()
+            return verdict, session.view()
+
+        self._worker.run(job, self._on_worker_answered, self._on_worker_failed)
+
+    def _on_worker_view_loaded(self, view: StationView) -> None:
+        emit(self.view_loaded, view)
+
+    def _on_worker_answered(self, answer: _Answer) -> None:
+        verdict, view = answer
+        emit(self.verdict_returned, verdict, view)
+
+    def _on_worker_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, UserError):
+            log.warning("input refused: %s", exc)
+            emit(self.user_error_raised, str(exc))
+        else:
+            log.error("bug in the station engine", exc_info=exc)
+            details = "".join(traceback.format_exception(exc))
+            emit(self.crashed, f"{type(exc).__name__}: {exc}\n\n{details}")
+        # Whatever failed, show the state as it really is now.
+        self.refresh()
+
+
+def _ignore(_result: object) -> None:
+    pass
+
+
+class _LabelRelay:
+    """Print-thread listener: hands each outcome to a Qt signal, queued to the UI thread.
+
+    It must never raise: an exception would end the session's print thread.
+    The session has no unsubscribe, so after shutdown it just stops relaying.
+    """
+
+    def __init__(self, signal: SignalInstance) -> None:
+        self._signal = signal
+        self.closed = False
+
+    def __call__(self, outcome: LabelOutcome) -> None:
+        if self.closed:
+            return
+        try:
+            emit(self._signal, outcome)
+        except RuntimeError:  # the window (and this signal's object) is gone
+            self.closed = True

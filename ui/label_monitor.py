@@ -1,0 +1,77 @@
+"""Follows the labels of sealed parcels: printed, or not (yet), and the printer's state.
+
+The session prints on its own thread after the verdict is committed, and
+reports each attempt (`PackSession.on_label`); the controller turns those
+reports into `label_reported(LabelOutcome)` on the UI thread. A report may
+arrive before or after the verdict it belongs to, and a refused label is
+retried until it prints, so this keeps the state of every job it heard of.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from PySide6.QtCore import QObject, Signal
+
+from station.print_queue import LabelOutcome
+from ui.signals import emit
+
+KEPT_NOTE = "It is kept and prints by itself when the printer is back."
+
+
+class LabelState(StrEnum):
+    PRINTING = "printing"
+    PRINTED = "printed"
+    FAILED = "failed"
+
+
+class LabelMonitor(QObject):
+    """Job states, and signals when one changes in a way the packer must hear of."""
+
+    label_printed = Signal(str, str)  # job id, where it went
+    label_failed = Signal(str, str)  # job id, what to tell the packer (first failure only)
+    status_changed = Signal(str, bool)  # printer line for the header, True when all is well
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._states: dict[str, LabelState] = {}
+        self._errors: dict[str, str] = {}
+        self._orders: dict[str, str] = {}
+
+    def expect(self, job_id: str, order: str | None) -> LabelState:
+        """A sealed verdict is shown: its label's state so far."""
+        if order:
+            self._orders[job_id] = order
+        return self._states.setdefault(job_id, LabelState.PRINTING)
+
+    def error_of(self, job_id: str) -> str:
+        """What to tell the packer about a label that did not print."""
+        order = self._orders.get(job_id)
+        subject = f"The label for order {order}" if order else "A label"
+        return f"{subject} did not print: {self._errors.get(job_id, 'unknown error')} {KEPT_NOTE}"
+
+    def waiting(self) -> int:
+        """Labels not printed yet because the printer refused them."""
+        return sum(1 for state in self._states.values() if state is LabelState.FAILED)
+
+    def report(self, outcome: LabelOutcome) -> None:
+        """One print attempt's outcome (on the UI thread)."""
+        job = outcome.job_id
+        before = self._states.get(job)
+        if outcome.location is not None:
+            self._states[job] = LabelState.PRINTED
+            self._errors.pop(job, None)
+            emit(self.label_printed, job, outcome.location)
+        else:
+            self._states[job] = LabelState.FAILED
+            self._errors[job] = outcome.error or "the printer did not answer."
+            if before is not LabelState.FAILED:  # retries of the same job: said once
+                emit(self.label_failed, job, self.error_of(job))
+        self._announce_status()
+
+    def _announce_status(self) -> None:
+        waiting = self.waiting()
+        if waiting:
+            emit(self.status_changed, f"⚠ Printer: {waiting} label(s) waiting", False)
+        else:
+            emit(self.status_changed, "Printer OK", True)

@@ -1,0 +1,249 @@
+"""The pack screen: puts the parts together and routes inputs and answers.
+
+Parts: `HeaderBar` (who/what), `VerdictBanner` (the last verdict, big),
+`OrderTable` or the big prompt, `InputBar` (typed barcodes), `ActionBar` (the
+buttons) and the dialogs. Inputs (wedge scans, typed entries, buttons) go to
+the `StationController`, which answers on the UI thread; this window only
+shows answers, it never calls the engine itself.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from station.print_queue import LabelOutcome
+from station.settings import Settings
+from station.verdicts import StationView, Tone, Verdict
+from ui import style
+from ui.action_bar import ActionBar
+from ui.banner import VerdictBanner
+from ui.controller import StationController
+from ui.crash import show_crash_box
+from ui.dialogs import ExceptionDialog, ShortShipDialog
+from ui.header import HeaderBar
+from ui.input_bar import InputBar
+from ui.label_monitor import LabelMonitor, LabelState
+from ui.order_table import OrderTable
+from ui.signals import emit
+from ui.sounds import SoundPlayer
+from ui.thumbnails import ThumbnailCache
+from ui.wedge import Clock, WedgeFilter, monotonic_ms
+
+PROMPT_BADGE = "Scan your badge"
+PROMPT_ORDER = "Scan an order"
+
+
+class MainWindow(QMainWindow):
+    """The station's one window."""
+
+    verdict_shown = Signal(object)  # Verdict, once banner, table and sound are done
+    view_shown = Signal(object)  # StationView, after every update of the screen
+    error_shown = Signal(str)  # an expected problem shown on the banner
+
+    def __init__(
+        self,
+        controller: StationController,
+        settings: Settings,
+        sound_player: SoundPlayer,
+        clock: Clock = monotonic_ms,
+    ) -> None:
+        super().__init__()
+        self.controller = controller
+        self.sound_player = sound_player
+        self.view: StationView | None = None
+        self.dialog: QDialog | None = None
+        self.crash_box: QMessageBox | None = None
+        self.setWindowTitle(f"PackStation — {settings.station}")
+        self._thumbnails = ThumbnailCache(parent=self)
+        self.labels = LabelMonitor(self)
+        self._deferred_labels: list[LabelOutcome] = []
+        self._build(settings)
+        self.wedge = WedgeFilter(
+            self, settings, self.input_bar.insert_typed, self.input_bar.submit, clock
+        )
+        self._connect()
+        self.wedge.install()
+
+    def _build(self, settings: Settings) -> None:
+        self.header = HeaderBar(settings.station)
+        self.banner = VerdictBanner()
+        self.prompt = QLabel(PROMPT_BADGE)
+        self.prompt.setFont(style.font(style.PROMPT_PX, bold=True))
+        self.prompt.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.order_table = OrderTable(self._thumbnails)
+        self._centre = QStackedWidget()
+        self._centre.addWidget(self.prompt)
+        self._centre.addWidget(self.order_table)
+        self.input_bar = InputBar()
+        self.action_bar = ActionBar()
+        body = QWidget()
+        column = QVBoxLayout(body)
+        column.addWidget(self.header)
+        column.addWidget(self.banner)
+        column.addWidget(self._centre, 1)
+        column.addWidget(self.input_bar)
+        column.addWidget(self.action_bar)
+        self.setCentralWidget(body)
+        self.escape_shortcut = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+
+    def _connect(self) -> None:
+        c = self.controller
+        c.verdict_returned.connect(self._on_controller_verdict_returned)
+        c.view_loaded.connect(self._on_controller_view_loaded)
+        c.user_error_raised.connect(self._on_controller_user_error_raised)
+        c.crashed.connect(self._on_controller_crashed)
+        c.label_reported.connect(self._on_controller_label_reported)
+        c.busy_changed.connect(self._on_controller_busy_changed)
+        self.labels.label_printed.connect(self._on_labels_label_printed)
+        self.labels.label_failed.connect(self._on_labels_label_failed)
+        self.labels.status_changed.connect(self.header.show_printer)
+        self.wedge.scanned.connect(self._on_wedge_scanned)
+        self.input_bar.submitted.connect(self._on_input_bar_submitted)
+        a = self.action_bar
+        a.acknowledge_requested.connect(self._on_action_bar_acknowledge_requested)
+        a.park_requested.connect(self._on_action_bar_park_requested)
+        a.exception_requested.connect(self._on_action_bar_exception_requested)
+        a.short_ship_requested.connect(self._on_action_bar_short_ship_requested)
+        a.seal_requested.connect(self._on_action_bar_seal_requested)
+        a.logout_requested.connect(self._on_action_bar_logout_requested)
+        self.escape_shortcut.activated.connect(self._on_escape_shortcut_activated)
+
+    def start(self) -> None:
+        """Load the station's state (the first view)."""
+        self.input_bar.field.setFocus()
+        self.controller.refresh()
+
+    # -- answers from the engine ----------------------------------------------
+
+    def _on_controller_verdict_returned(self, verdict: Verdict, view: StationView) -> None:
+        if verdict.job_id is None:
+            self.banner.show_verdict(verdict, view)
+        else:
+            label = self.labels.expect(verdict.job_id, verdict.order)
+            error = self.labels.error_of(verdict.job_id) if label is LabelState.FAILED else ""
+            self.banner.show_verdict(verdict, view, label, error)
+        self._show_view(view)
+        self.sound_player.play(self.banner.tone or verdict.tone)
+        emit(self.verdict_shown, verdict)
+
+    def _on_controller_label_reported(self, outcome: LabelOutcome) -> None:
+        # A label can print before its verdict is on screen (both come from other
+        # threads): hold reports until the inputs in flight are answered.
+        if self.controller.pending:
+            self._deferred_labels.append(outcome)
+        else:
+            self.labels.report(outcome)
+
+    def _on_controller_busy_changed(self, busy: bool) -> None:
+        if not busy:
+            deferred, self._deferred_labels = self._deferred_labels, []
+            for outcome in deferred:
+                self.labels.report(outcome)
+
+    def _on_labels_label_printed(self, job_id: str, _location: str) -> None:
+        self.banner.show_label(job_id, LabelState.PRINTED)
+
+    def _on_labels_label_failed(self, job_id: str, message: str) -> None:
+        if not self.banner.show_label(job_id, LabelState.FAILED, message):
+            self.banner.show_error(message, headline="LABEL NOT PRINTED")
+        self.sound_player.play(Tone.ERROR)
+        emit(self.error_shown, message)
+
+    def _on_controller_view_loaded(self, view: StationView) -> None:
+        if self.banner.tone is None:
+            self.banner.show_idle(_prompt_of(view), "")
+        self._show_view(view)
+
+    def _on_controller_user_error_raised(self, message: str) -> None:
+        self.banner.show_error(message)
+        self.sound_player.play(Tone.ERROR)
+        emit(self.error_shown, message)
+
+    def _on_controller_crashed(self, details: str) -> None:
+        self.crash_box = show_crash_box(self, details)
+
+    def _show_view(self, view: StationView) -> None:
+        self.view = view
+        self.header.show_view(view)
+        self.action_bar.show_view(view)
+        if view.order is None:
+            self.prompt.setText(_prompt_of(view))
+            self._centre.setCurrentWidget(self.prompt)
+            self.order_table.set_lines(())
+        else:
+            self.order_table.set_lines(view.order.lines)
+            self._centre.setCurrentWidget(self.order_table)
+        emit(self.view_shown, view)
+
+    # -- inputs -----------------------------------------------------------------
+
+    def _on_wedge_scanned(self, raw: str) -> None:
+        self.controller.scan(raw, source="scanner")
+
+    def _on_input_bar_submitted(self, text: str) -> None:
+        self.controller.scan(text, source="keyboard", manual=True)
+
+    def _on_escape_shortcut_activated(self) -> None:
+        self.controller.acknowledge()
+
+    def _on_action_bar_acknowledge_requested(self) -> None:
+        self.controller.acknowledge()
+
+    def _on_action_bar_park_requested(self) -> None:
+        self.controller.park()
+
+    def _on_action_bar_seal_requested(self) -> None:
+        self.controller.seal()
+
+    def _on_action_bar_logout_requested(self) -> None:
+        self.controller.logout()
+
+    def _on_action_bar_exception_requested(self) -> None:
+        dialog = ExceptionDialog(self)
+        dialog.accepted.connect(lambda: self._on_exception_dialog_accepted(dialog))
+        self._open_dialog(dialog)
+
+    def _on_exception_dialog_accepted(self, dialog: ExceptionDialog) -> None:
+        reason = dialog.reason()
+        if reason is not None:
+            self.controller.flag_exception(reason, dialog.note_text())
+
+    def _on_action_bar_short_ship_requested(self) -> None:
+        dialog = ShortShipDialog(self)
+        dialog.accepted.connect(lambda: self._on_short_ship_dialog_accepted(dialog))
+        self._open_dialog(dialog)
+
+    def _on_short_ship_dialog_accepted(self, dialog: ShortShipDialog) -> None:
+        self.controller.request_short_ship(dialog.reason_text())
+
+    def _open_dialog(self, dialog: QDialog) -> None:
+        self.dialog = dialog
+        dialog.finished.connect(self._on_dialog_finished)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()  # not exec(): answers from the worker keep arriving
+
+    def _on_dialog_finished(self, _result: int) -> None:
+        self.dialog = None
+        self.input_bar.field.setFocus()
+
+    # -- closing ------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.wedge.uninstall()
+        self.controller.shutdown()
+        self._thumbnails.shutdown()
+        super().closeEvent(event)
+
+
+def _prompt_of(view: StationView) -> str:
+    return PROMPT_BADGE if view.packer_name is None else PROMPT_ORDER
