@@ -130,7 +130,7 @@ def next_seq(session: Session, station: str) -> int:
     highest = 0
     for table in (ScanEvent, OrderEvent, Parcel, PrintJob, PrintAttempt):
         value = session.exec(
-            select(func.max(table.seq)).where(table.station == station)  # type: ignore[attr-defined]
+            select(func.max(table.seq)).where(table.station == station)
         ).one()
         highest = max(highest, int(value or 0))
     return highest + 1

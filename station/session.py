@@ -107,7 +107,7 @@ class PackSession:
                 message=f"{verdict.message} LABEL NOT PRINTED: {outcome.error} "
                 "It is kept and prints by itself when the printer is back.",
             )
-        return replace(verdict, label=outcome.location)
+        return replace(verdict, label=outcome.location, message=f"{verdict.message} Label printed.")
 
     def wait_for_printer(self, timeout: float = 30.0) -> bool:
         """True once every queued label is delivered."""

@@ -8,6 +8,7 @@ only then applies it, so a verdict is never shown for something not stored.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
@@ -106,8 +107,9 @@ class _Decider:
             return self.acknowledgement()
         if state.awaiting is Awaiting.SUPERVISOR:
             return self.supervisor_approval()
-        if self.text in self.command_handlers():
-            return self.command_handlers()[self.text]()
+        handler = self.command_handlers().get(self.text)
+        if handler is not None:
+            return handler()
         packer = queries.packer_by_badge(self.db, self.text)
         if packer is not None:
             return self.login(packer)
@@ -156,7 +158,7 @@ class _Decider:
 
     # -- commands -------------------------------------------------------------
 
-    def command_handlers(self) -> dict[str, object]:
+    def command_handlers(self) -> dict[str, Callable[[], Step]]:
         c = self.commands
         return {
             c.logout: self.logout,
@@ -252,7 +254,7 @@ class _Decider:
         order = self.state.order
         assert order is not None
         events: tuple[OrderEvent, ...] = ()
-        message = f"Order {order.number} complete: label printing."
+        message = f"Order {order.number} complete."
         if supervisor is not None:
             events = (
                 OrderEvent(

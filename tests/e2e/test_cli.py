@@ -77,5 +77,5 @@ def test_demo_start_seeds_a_fresh_data_dir_and_shows_the_window(tmp_path: Path) 
     replayed = run(
         "--demo", "--data-dir", str(data), "replay", "-", stdin="BADGE-P001\nSO-100001\n"
     )
-    assert [line.count('"login"') for line in replayed.stdout.splitlines()][0] == 1
+    assert '"login"' in replayed.stdout.splitlines()[0]
     assert '"order_opened"' in replayed.stdout
