@@ -53,9 +53,13 @@ def in_process(scans_wanted: int) -> None:
         )
         if complete_ms:
             print(
-                f"order complete (label written):    p50 {percentile(complete_ms, 50):6.2f} ms   "
+                f"order complete (parcel + job stored): p50 {percentile(complete_ms, 50):6.2f} ms   "
                 f"p99 {percentile(complete_ms, 99):6.2f} ms"
             )
+        drain = time.perf_counter()
+        session.wait_for_printer(timeout=600)
+        print(f"labels still printing after the last scan: {time.perf_counter() - drain:.1f} s")
+        session.close()
         store.close()
 
 

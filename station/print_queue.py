@@ -144,7 +144,7 @@ class PrintQueue:
     def _record(self, job_id: str, status: str, location: str, detail: str) -> None:
         # If this write fails the job stays "undelivered" and a restart resends
         # it: the file printer replaces its own file, so nothing prints twice.
-        with self._store.session() as db:
+        with self._store.write_lock, self._store.session() as db:
             db.add(
                 PrintAttempt(
                     station=self._station,

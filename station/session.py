@@ -12,12 +12,13 @@ from __future__ import annotations
 import threading
 from dataclasses import replace
 
+from sqlalchemy import insert
 from sqlmodel import Session
 
 from station import queries
 from station.barcodes import parse_scan
 from station.labels import LabelContent
-from station.models import OrderEvent, PrintJob, ScanEvent
+from station.models import OrderEvent, PrintJob, ScanEvent, new_id, utc_now
 from station.parcels import seal_parcel
 from station.ports import LabelPrinter
 from station.print_queue import LabelOutcome, Listener, PrintQueue, SeqCounter
@@ -150,7 +151,7 @@ class PackSession:
         return self._run(Request(parse_scan(command)), "button")
 
     def _run(self, request: Request, source: str) -> Verdict:
-        with self._lock:
+        with self._lock, self._store.write_lock:
             with self._store.session() as db:
                 step = decide(db, self._state, request, self.settings)
                 sealed = self._commit(db, request, source, step)
@@ -168,27 +169,34 @@ class PackSession:
         packer = after.packer or before.packer
         parsed = request.parsed
         counted = step.kind in COUNTED_VERDICTS
-        db.add(
-            ScanEvent(
-                station=self.station,
-                seq=self._seq(),
-                packer_id=packer.id if packer else None,
-                order_id=order.id if order else None,
-                raw=parsed.raw,
-                code=parsed.code,
-                symbology=parsed.symbology,
-                lot=parsed.lot,
-                expiry=parsed.expiry,
-                serial=parsed.serial,
-                source=source,
-                manual=request.manual,
-                verdict=step.kind.value,
-                product_id=step.product_id,
-                line_id=step.line.line_id if counted and step.line else None,
-                units_counted=step.units if counted else 0,
-                message=step.message,
-                awaiting=after.awaiting.value,
-            )
+        # A Core insert: the scan path skips building a validated model object,
+        # which costs more CPU than the durable commit itself.
+        db.execute(
+            insert(ScanEvent),
+            [
+                {
+                    "id": new_id(),
+                    "station": self.station,
+                    "seq": self._seq(),
+                    "packer_id": packer.id if packer else None,
+                    "order_id": order.id if order else None,
+                    "raw": parsed.raw,
+                    "code": parsed.code,
+                    "symbology": parsed.symbology,
+                    "lot": parsed.lot,
+                    "expiry": parsed.expiry,
+                    "serial": parsed.serial,
+                    "source": source,
+                    "manual": request.manual,
+                    "verdict": step.kind.value,
+                    "product_id": step.product_id,
+                    "line_id": step.line.line_id if counted and step.line else None,
+                    "units_counted": step.units if counted else 0,
+                    "message": step.message,
+                    "awaiting": after.awaiting.value,
+                    "created_at": utc_now(),
+                }
+            ],
         )
         for event in step.order_events:
             db.add(self._stamped(event, packer.id if packer else None))

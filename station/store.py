@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -55,6 +56,10 @@ class Store:
             f"sqlite:///{path}", connect_args={"check_same_thread": False}
         )
         event.listen(self.engine, "connect", _set_pragmas)
+        # SQLite has one writer at a time and makes a waiting writer sleep and
+        # poll; writers in this process queue on this lock instead, so a scan
+        # never sleeps behind the print thread (nor fails to upgrade a read).
+        self.write_lock = threading.Lock()
 
     @classmethod
     def open(cls, data_dir: Path) -> Store:

@@ -110,6 +110,13 @@ class _Decider:
         handler = self.command_handlers().get(self.text)
         if handler is not None:
             return handler()
+        if state.packer is not None and state.order is not None:
+            # Most scans are items of the open order: look them up first. Importers
+            # refuse a barcode that is also a badge or an order number.
+            found = queries.product_by_code(self.db, self.request.parsed.code)
+            if found is not None:
+                product, units = found
+                return self.count(product.sku, product.id, product.name, units)
         packer = queries.packer_by_badge(self.db, self.text)
         if packer is not None:
             return self.login(packer)

@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 from devices.printing.pdf_label import render_label_pdf
+from devices.printing.render_process import render_elsewhere
 from station.labels import LabelContent
 from station.ports import PrintError, PrintResult
 
@@ -35,7 +36,7 @@ class FileLabelPrinter:
 
     def print_label(self, job_id: str, label: LabelContent) -> PrintResult:
         target = self.folder / label_file_name(job_id, label)
-        data = render_label_pdf(label)
+        data = render_elsewhere(render_label_pdf, label)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             _write_atomically(target, data)

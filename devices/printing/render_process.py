@@ -1,0 +1,70 @@
+"""Render documents in one child process, so their CPU never delays a scan.
+
+Rendering a PDF label is pure-Python work that holds the interpreter lock for
+several milliseconds; done on the print thread it stretches the verdict of the
+next scans. A single long-lived child, shared by every printer in the process,
+does it instead; the print thread only waits for the bytes.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import threading
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import TypeVar
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+R = TypeVar("R")
+RENDER_TIMEOUT_S = 30.0
+
+_lock = threading.Lock()
+_pool: ProcessPoolExecutor | None = None
+
+
+def render_elsewhere(render: Callable[[T], R], item: T) -> R:
+    """`render(item)` in the shared child; in this process if no child can run."""
+    pool = _shared_pool()
+    if pool is not None:
+        try:
+            return pool.submit(render, item).result(timeout=RENDER_TIMEOUT_S)
+        except (BrokenProcessPool, RuntimeError, TimeoutError) as exc:
+            # The child died, hung or could not start (e.g. at interpreter exit):
+            # this label renders here, the next one in a fresh child.
+            log.warning("render process unusable (%r); rendering in-process", exc)
+            _discard(pool)
+    return render(item)
+
+
+def shutdown() -> None:
+    with _lock:
+        global _pool
+        if _pool is not None:
+            _pool.shutdown(wait=False, cancel_futures=True)
+            _pool = None
+
+
+def _shared_pool() -> ProcessPoolExecutor | None:
+    global _pool
+    with _lock:
+        if _pool is None:
+            try:
+                # "spawn" everywhere: forking a process that runs Qt and
+                # database threads can copy a lock held by another thread.
+                context = multiprocessing.get_context("spawn")
+                _pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
+            except (OSError, ValueError) as exc:
+                log.warning("no render process (%s); rendering in-process", exc)
+                return None
+        return _pool
+
+
+def _discard(pool: ProcessPoolExecutor) -> None:
+    global _pool
+    with _lock:
+        if _pool is pool:
+            _pool = None
+    pool.shutdown(wait=False, cancel_futures=True)
