@@ -53,7 +53,7 @@ def in_process(scans_wanted: int) -> None:
         )
         if complete_ms:
             print(
-                f"order complete (parcel + job stored): p50 {percentile(complete_ms, 50):6.2f} ms   "
+                f"order complete (job stored): p50 {percentile(complete_ms, 50):6.2f} ms   "
                 f"p99 {percentile(complete_ms, 99):6.2f} ms"
             )
         drain = time.perf_counter()

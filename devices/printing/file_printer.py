@@ -12,7 +12,6 @@ import re
 import tempfile
 from pathlib import Path
 
-from devices.printing.pdf_label import render_label_pdf
 from devices.printing.render_process import render_elsewhere
 from station.labels import LabelContent
 from station.ports import PrintError, PrintResult
@@ -36,7 +35,7 @@ class FileLabelPrinter:
 
     def print_label(self, job_id: str, label: LabelContent) -> PrintResult:
         target = self.folder / label_file_name(job_id, label)
-        data = render_elsewhere(render_label_pdf, label)
+        data = render_elsewhere(_render_pdf, label)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             _write_atomically(target, data)
@@ -48,6 +47,13 @@ class FileLabelPrinter:
                 "full, then print the label again."
             ) from exc
         return PrintResult(location=str(target))
+
+
+def _render_pdf(label: LabelContent) -> bytes:
+    # Imported here: reportlab loads in the render process, not at station start.
+    from devices.printing.pdf_label import render_label_pdf
+
+    return render_label_pdf(label)
 
 
 def _write_atomically(target: Path, data: bytes) -> None:
