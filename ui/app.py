@@ -11,7 +11,6 @@ from station.settings import Settings
 from ui.controller import StationController
 from ui.crash import install_excepthook
 from ui.main_window import MainWindow
-from ui.signals import disconnect
 from ui.sounds import SoundPlayer, make_sound_player
 from ui.wedge import Clock, monotonic_ms
 
@@ -69,7 +68,7 @@ def run_gui(
 
 def _report_ready_once(window: MainWindow) -> None:
     def on_view_shown(_view: object) -> None:
-        disconnect(window.view_shown, on_view_shown)
+        window.view_shown.disconnect(on_view_shown)
         print(READY, flush=True)
 
     window.view_shown.connect(on_view_shown)

@@ -19,7 +19,6 @@ from station.errors import UserError
 from station.print_queue import LabelOutcome
 from station.session import ExceptionReason, PackSession
 from station.verdicts import StationView, Verdict
-from ui.signals import emit
 from ui.worker import Worker
 
 log = logging.getLogger(__name__)
@@ -99,20 +98,20 @@ class StationController(QObject):
         self._worker.run(job, self._on_worker_answered, self._on_worker_failed)
 
     def _on_worker_view_loaded(self, view: StationView) -> None:
-        emit(self.view_loaded, view)
+        self.view_loaded.emit(view)
 
     def _on_worker_answered(self, answer: _Answer) -> None:
         verdict, view = answer
-        emit(self.verdict_returned, verdict, view)
+        self.verdict_returned.emit(verdict, view)
 
     def _on_worker_failed(self, exc: BaseException) -> None:
         if isinstance(exc, UserError):
             log.warning("input refused: %s", exc)
-            emit(self.user_error_raised, str(exc))
+            self.user_error_raised.emit(str(exc))
         else:
             log.error("bug in the station engine", exc_info=exc)
             details = "".join(traceback.format_exception(exc))
-            emit(self.crashed, f"{type(exc).__name__}: {exc}\n\n{details}")
+            self.crashed.emit(f"{type(exc).__name__}: {exc}\n\n{details}")
         # Whatever failed, show the state as it really is now.
         self.refresh()
 
@@ -136,6 +135,6 @@ class _LabelRelay:
         if self.closed:
             return
         try:
-            emit(self._signal, outcome)
+            self._signal.emit(outcome)
         except RuntimeError:  # the window (and this signal's object) is gone
             self.closed = True

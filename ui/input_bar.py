@@ -6,7 +6,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from ui import style
-from ui.signals import emit
 
 PLACEHOLDER = "Type a barcode"
 
@@ -45,7 +44,7 @@ class InputBar(QWidget):
         text = self.field.text().strip()
         self.field.clear()
         if text:
-            emit(self.submitted, text)
+            self.submitted.emit(text)
 
     def _on_field_return_pressed(self) -> None:
         self.submit()

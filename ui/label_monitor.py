@@ -14,7 +14,6 @@ from enum import StrEnum
 from PySide6.QtCore import QObject, Signal
 
 from station.print_queue import LabelOutcome
-from ui.signals import emit
 
 KEPT_NOTE = "It is kept and prints by itself when the printer is back."
 
@@ -61,17 +60,17 @@ class LabelMonitor(QObject):
         if outcome.location is not None:
             self._states[job] = LabelState.PRINTED
             self._errors.pop(job, None)
-            emit(self.label_printed, job, outcome.location)
+            self.label_printed.emit(job, outcome.location)
         else:
             self._states[job] = LabelState.FAILED
             self._errors[job] = outcome.error or "the printer did not answer."
             if before is not LabelState.FAILED:  # retries of the same job: said once
-                emit(self.label_failed, job, self.error_of(job))
+                self.label_failed.emit(job, self.error_of(job))
         self._announce_status()
 
     def _announce_status(self) -> None:
         waiting = self.waiting()
         if waiting:
-            emit(self.status_changed, f"⚠ Printer: {waiting} label(s) waiting", False)
+            self.status_changed.emit(f"⚠ Printer: {waiting} label(s) waiting", False)
         else:
-            emit(self.status_changed, "Printer OK", True)
+            self.status_changed.emit("Printer OK", True)

@@ -34,7 +34,6 @@ from ui.header import HeaderBar
 from ui.input_bar import InputBar
 from ui.label_monitor import LabelMonitor, LabelState
 from ui.order_table import OrderTable
-from ui.signals import emit
 from ui.sounds import SoundPlayer
 from ui.thumbnails import ThumbnailCache
 from ui.wedge import Clock, WedgeFilter, monotonic_ms
@@ -134,7 +133,7 @@ class MainWindow(QMainWindow):
             self.banner.show_verdict(verdict, view, label, error)
         self._show_view(view)
         self.sound_player.play(self.banner.tone or verdict.tone)
-        emit(self.verdict_shown, verdict)
+        self.verdict_shown.emit(verdict)
 
     def _on_controller_label_reported(self, outcome: LabelOutcome) -> None:
         # A label can print before its verdict is on screen (both come from other
@@ -157,7 +156,7 @@ class MainWindow(QMainWindow):
         if not self.banner.show_label(job_id, LabelState.FAILED, message):
             self.banner.show_error(message, headline="LABEL NOT PRINTED")
         self.sound_player.play(Tone.ERROR)
-        emit(self.error_shown, message)
+        self.error_shown.emit(message)
 
     def _on_controller_view_loaded(self, view: StationView) -> None:
         if self.banner.tone is None:
@@ -167,7 +166,7 @@ class MainWindow(QMainWindow):
     def _on_controller_user_error_raised(self, message: str) -> None:
         self.banner.show_error(message)
         self.sound_player.play(Tone.ERROR)
-        emit(self.error_shown, message)
+        self.error_shown.emit(message)
 
     def _on_controller_crashed(self, details: str) -> None:
         self.crash_box = show_crash_box(self, details)
@@ -183,7 +182,7 @@ class MainWindow(QMainWindow):
         else:
             self.order_table.set_lines(view.order.lines)
             self._centre.setCurrentWidget(self.order_table)
-        emit(self.view_shown, view)
+        self.view_shown.emit(view)
 
     # -- inputs -----------------------------------------------------------------
 

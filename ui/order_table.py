@@ -17,7 +17,6 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidge
 
 from station.verdicts import LineView
 from ui import style
-from ui.signals import emit
 from ui.thumbnails import ThumbnailCache
 
 CHECK = "✔"
@@ -57,7 +56,7 @@ class OrderLinesModel(QAbstractTableModel):
             self._lines = lines  # same rows, new counts
             if lines:
                 last = self.index(len(lines) - 1, len(Column) - 1)
-                emit(self.dataChanged, self.index(0, 0), last)
+                self.dataChanged.emit(self.index(0, 0), last)
             return
         self.beginResetModel()
         self._lines = lines
@@ -97,7 +96,7 @@ class OrderLinesModel(QAbstractTableModel):
         for row, line in enumerate(self._lines):
             if line.image == path:
                 index = self.index(row, Column.PICTURE)
-                emit(self.dataChanged, index, index, [Qt.ItemDataRole.DecorationRole])
+                self.dataChanged.emit(index, index, [Qt.ItemDataRole.DecorationRole])
 
 
 def _count_style(role: int) -> object:

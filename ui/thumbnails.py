@@ -9,7 +9,6 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPixmap
 
 from ui import style
-from ui.signals import emit
 
 
 class ThumbnailCache(QObject):
@@ -46,7 +45,7 @@ class ThumbnailCache(QObject):
         # QImage (unlike QPixmap) may be used outside the UI thread.
         image = QImage(str(Path(path)))
         if image.isNull():
-            emit(self._image_read, path, None)
+            self._image_read.emit(path, None)
             return
         scaled = image.scaled(
             self._size,
@@ -54,11 +53,11 @@ class ThumbnailCache(QObject):
             Qt.AspectRatioMode.KeepAspectRatio,
             Qt.TransformationMode.SmoothTransformation,
         )
-        emit(self._image_read, path, scaled)
+        self._image_read.emit(path, scaled)
 
     def _on_reader_image_read(self, path: str, image: QImage | None) -> None:
         self._pixmaps[path] = QPixmap.fromImage(image) if image is not None else self._placeholder
-        emit(self.loaded, path)
+        self.loaded.emit(path)
 
 
 def _placeholder(size: int) -> QPixmap:

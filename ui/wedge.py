@@ -26,7 +26,6 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from devices.wedge import WedgeBurstDetector
 from station.settings import Settings
-from ui.signals import emit
 
 Clock = Callable[[], float]
 GS = "\x1d"  # group separator (FNC1 in GS1 element strings)
@@ -120,7 +119,7 @@ class WedgeFilter(QObject):
         self._timer.stop()
         result = self.detector.terminator(self.clock())
         if result.scan is not None:
-            emit(self.scanned, result.scan)
+            self.scanned.emit(result.scan)
             return True
         self._deliver(result.typed)
         if is_tab:

@@ -16,8 +16,6 @@ from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
-from ui.signals import emit
-
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
@@ -61,7 +59,7 @@ class Worker(QObject):
         job = _Job(fn, on_done, on_failed)
         self._pending += 1
         if self._pending == 1:
-            emit(self.busy_changed, True)
+            self.busy_changed.emit(True)
         self._executor.submit(self._execute, job)
 
     def shutdown(self) -> None:
@@ -73,9 +71,9 @@ class Worker(QObject):
         try:
             result = job.fn()
         except BaseException as exc:  # handed to the UI thread, never lost
-            emit(self._job_finished, job, None, exc)
+            self._job_finished.emit(job, None, exc)
         else:
-            emit(self._job_finished, job, result, None)
+            self._job_finished.emit(job, result, None)
 
     def _on_job_finished(self, job: _Job[Any], result: Any, exc: BaseException | None) -> None:
         self._pending -= 1
@@ -88,4 +86,4 @@ class Worker(QObject):
                 log.error("background job failed", exc_info=exc)
         finally:
             if self._pending == 0:
-                emit(self.busy_changed, False)
+                self.busy_changed.emit(False)
