@@ -72,6 +72,11 @@ class Request:
     short_reason: str | None = None
 
 
+def _order_event(order: Order, kind: str, **fields: object) -> OrderEvent:
+    """An order event; the session stamps station, sequence and packer when it commits."""
+    return OrderEvent(station="", seq=0, order_id=order.id, kind=kind, **fields)  # type: ignore[arg-type]
+
+
 def decide(db: Session, state: WorkflowState, request: Request, settings: Settings) -> Step:
     decider = _Decider(db, state, request, settings)
     return decider.decide()
@@ -206,11 +211,9 @@ class _Decider:
         order = self.state.order
         assert order is not None
         reason, note = self.request.exception or (ExceptionReason.OTHER, "flagged by scan")
-        event = OrderEvent(
-            station="",
-            seq=0,
-            order_id=order.id,
-            kind="exception_flagged",
+        event = _order_event(
+            order,
+            "exception_flagged",
             reason=reason.value,
             note=note,
         )
@@ -229,9 +232,7 @@ class _Decider:
         order = self.state.order
         assert order is not None
         reason = self.request.short_reason or "short shipped at the bench"
-        event = OrderEvent(
-            station="", seq=0, order_id=order.id, kind="short_requested", reason=reason
-        )
+        event = _order_event(order, "short_requested", reason=reason)
         return replace(
             self.step(
                 V.SUPERVISOR_REQUIRED,
@@ -264,11 +265,9 @@ class _Decider:
         message = f"Order {order.number} complete."
         if supervisor is not None:
             events = (
-                OrderEvent(
-                    station="",
-                    seq=0,
-                    order_id=order.id,
-                    kind="short_override",
+                _order_event(
+                    order,
+                    "short_override",
                     supervisor_id=supervisor.id,
                     reason=self.state.short_reason,
                 ),
@@ -322,11 +321,9 @@ class _Decider:
                     subject=order,
                 )
             events = (
-                OrderEvent(
-                    station="",
-                    seq=0,
-                    order_id=order.id,
-                    kind="exception_released",
+                _order_event(
+                    order,
+                    "exception_released",
                     supervisor_id=packer.id,
                 ),
             )
