@@ -77,6 +77,19 @@ def _order_event(order: Order, kind: str, **fields: object) -> OrderEvent:
     return OrderEvent(station="", seq=0, order_id=order.id, kind=kind, **fields)  # type: ignore[arg-type]
 
 
+def _too_many(name: str, line: LineCount, units: int) -> str:
+    remaining = line.expected - line.scanned
+    if remaining == 0:
+        return (
+            f"TOO MANY: {name} is already complete ({line.scanned}/{line.expected}). "
+            "Take the extra one out. Not counted."
+        )
+    return (
+        f"TOO MANY: this barcode is {units} units but {name} needs only {remaining} more. "
+        "Not counted: scan the single units instead."
+    )
+
+
 def decide(db: Session, state: WorkflowState, request: Request, settings: Settings) -> Step:
     decider = _Decider(db, state, request, settings)
     return decider.decide()
@@ -368,9 +381,8 @@ class _Decider:
         if kind in ACK_VERDICTS:
             message = (
                 f"WRONG ITEM: {name} is not in this order. Take it out of the box."
-                if kind is V.WRONG_ITEM
-                else f"TOO MANY: {name} needs only {line.expected - line.scanned} more"  # type: ignore[union-attr]
-                f" (scan was {units}). Not counted."
+                if line is None
+                else _too_many(name, line, units)
             )
             return replace(
                 self.step(kind, message, awaiting=Awaiting.ACKNOWLEDGEMENT),

@@ -278,3 +278,13 @@ def test_a_label_refused_while_running_prints_by_itself_once_the_printer_is_back
     assert session.wait_for_printer(timeout=30), "retried with backoff until delivered"
     assert len(list(blocker.glob("*.pdf"))) == 1
     session.close()
+
+
+def test_over_scan_messages_tell_the_packer_what_to_do(bench: Bench) -> None:
+    session = bench.session()
+    scan_all(session, "BADGE-P1", "SO-1")
+    case = session.handle_scan(MUG_CASE)
+    assert "is 6 units" in case.message and "needs only 2 more" in case.message
+    scan_all(session, "CMD-ACK", CABLE_EAN)
+    extra = session.handle_scan(CABLE_EAN)
+    assert "already complete (1/1)" in extra.message
