@@ -1,0 +1,34 @@
+"""A station restarted mid-order (crash, kill -9, power cut) opens where it was."""
+
+from __future__ import annotations
+
+from pytestqt.qtbot import QtBot
+
+from station.verdicts import Awaiting
+from tests.helpers.factory import MUG_UPC, STRANGER_EAN, Bench
+from tests.ui.conftest import VERDICT_TIMEOUT_MS
+from tests.ui.test_main_window import row_texts
+from ui.app import build_main_window
+from ui.sounds import RecordingSoundPlayer
+
+
+def test_the_window_reopens_the_order_with_its_counts_and_pending_error(
+    qtbot: QtBot, bench: Bench
+) -> None:
+    before = bench.session()
+    for scan in ("BADGE-P1", "SO-1", MUG_UPC, STRANGER_EAN):
+        before.handle_scan(scan)
+    before.close()  # as if the process had died here: nothing else is written
+
+    session = bench.session()
+    window = build_main_window(session, bench.settings, RecordingSoundPlayer())
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitSignal(window.view_shown, timeout=VERDICT_TIMEOUT_MS) as shown:
+        window.start()
+    assert shown.args[0].awaiting is Awaiting.ACKNOWLEDGEMENT
+    assert window.header.order_label.text() == "Order SO-1"
+    assert window.header.packer_label.text() == "Ana (packer)"
+    assert "1 / 2" in row_texts(window, 0)
+    assert window.action_bar.acknowledge_button.isEnabled()
+    session.close()
