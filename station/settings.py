@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
+from station.device_urls import DeviceUrl, DeviceUrlError, Role, parse_device_url
 from station.errors import UserError
 
 
@@ -43,6 +44,16 @@ class Sender:
 
 
 @dataclass(frozen=True)
+class Devices:
+    """The station's devices as URLs; None means the built-in default."""
+
+    scanners: tuple[DeviceUrl, ...] = ()
+    label_printer: DeviceUrl | None = None  # default: PDF files in <data dir>/labels
+    document_printer: DeviceUrl | None = None
+    scale: DeviceUrl | None = None
+
+
+@dataclass(frozen=True)
 class Settings:
     station: str = field(default_factory=socket.gethostname)
     confirm_before_label: bool = False
@@ -52,6 +63,7 @@ class Settings:
     sounds: bool = True
     commands: Commands = field(default_factory=Commands)
     sender: Sender = field(default_factory=Sender)
+    devices: Devices = field(default_factory=Devices)
 
 
 # TOML table and key -> Settings attribute, with the type it must have.
@@ -91,6 +103,12 @@ street = "1 Logistics Way"
 city = "Springfield"
 postcode = "12345"
 country = "US"
+
+[devices]
+scanners = ["serial:///dev/ttyACM0?baud=9600"]
+label_printer = "zpl+tcp://192.0.2.10:9100"
+document_printer = "system://Office_Laser"
+scale = "scale+serial:///dev/ttyUSB0?protocol=mt-sics"
 """
 
 
@@ -124,6 +142,7 @@ def settings_from_dict(data: dict[str, Any], source: str = "config") -> Settings
         settings,
         commands=_section(Commands, data.get("commands", {}), "commands", source),
         sender=_section(Sender, data.get("sender", {}), "sender", source),
+        devices=_checked_devices(data.get("devices", {}), source),
     )
     _validate(settings, source)
     return settings
@@ -155,6 +174,35 @@ def _section(cls: type[T], values: dict[str, Any], table: str, source: str) -> T
             )
         _checked(value, str, f"{table}.{key}", source)
     return cls(**values)
+
+
+def _checked_devices(table: dict[str, Any], source: str) -> Devices:
+    try:
+        return _devices(table, source)
+    except DeviceUrlError as exc:
+        raise SettingsError(f"{source}: {exc}") from exc
+
+
+def _devices(table: dict[str, Any], source: str) -> Devices:
+    known = {role.value for role in Role}
+    for key in table:
+        if key not in known:
+            raise SettingsError(
+                f"{source}: unknown setting devices.{key}. Known: {', '.join(sorted(known))}."
+            )
+    scanners = table.get(Role.SCANNER.value, [])
+    if not isinstance(scanners, list) or not all(isinstance(url, str) for url in scanners):
+        raise SettingsError(f"{source}: setting devices.scanners must be a list of URLs.")
+    single = {}
+    for role in (Role.LABEL_PRINTER, Role.DOCUMENT_PRINTER, Role.SCALE):
+        value = table.get(role.value)
+        if value is not None:
+            single[role.value] = parse_device_url(
+                _checked(value, str, f"devices.{role}", source), role
+            )
+    return Devices(
+        scanners=tuple(parse_device_url(url, Role.SCANNER) for url in scanners), **single
+    )
 
 
 def _validate(settings: Settings, source: str) -> None:

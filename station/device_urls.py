@@ -1,0 +1,145 @@
+"""Device addresses as URLs, checked when the config is read.
+
+Every device of a station is one URL in the [devices] table of its config:
+the scheme names the language and the transport, the rest where to find it.
+This module only parses and checks them (pure string work, so settings can
+reject a bad one at start); devices/ turns a parsed URL into a device.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from urllib.parse import parse_qsl, urlsplit
+
+from station.errors import UserError
+
+
+class Role(StrEnum):
+    SCANNER = "scanners"
+    LABEL_PRINTER = "label_printer"
+    DOCUMENT_PRINTER = "document_printer"
+    SCALE = "scale"
+
+
+# Which schemes fit which role, and an example shown when a URL is wrong.
+SCHEMES: dict[Role, tuple[str, ...]] = {
+    Role.SCANNER: ("serial", "sim"),
+    Role.LABEL_PRINTER: (
+        "zpl+tcp",
+        "zpl+serial",
+        "zpl+usb",
+        "zpl+file",
+        "escpos+tcp",
+        "escpos+serial",
+        "escpos+usb",
+        "escpos+file",
+        "pdf+file",
+        "system",
+        "sim",
+    ),
+    Role.DOCUMENT_PRINTER: ("pdf+file", "system", "sim"),
+    Role.SCALE: ("scale+serial", "sim"),
+}
+EXAMPLES: dict[Role, str] = {
+    Role.SCANNER: "serial:///dev/ttyACM0?baud=9600 (serial://COM3 on Windows)",
+    Role.LABEL_PRINTER: "zpl+tcp://192.0.2.10:9100",
+    Role.DOCUMENT_PRINTER: "system://Office_Laser",
+    Role.SCALE: "scale+serial:///dev/ttyUSB0?protocol=mt-sics&baud=9600",
+}
+SCALE_PROTOCOLS = ("mt-sics", "nci", "cas")
+SERIAL_TERMINATORS = ("cr", "lf", "crlf", "tab", "auto")
+
+
+class DeviceUrlError(UserError):
+    """A device URL that cannot be used; the message names it and shows a valid one."""
+
+
+@dataclass(frozen=True)
+class DeviceUrl:
+    text: str
+    role: Role
+    scheme: str
+    # A host:port, a port name (/dev/ttyACM0, COM3), a folder, a VID:PID or a printer name.
+    target: str
+    params: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def language(self) -> str | None:
+        """zpl, escpos or pdf for printers; None for the rest."""
+        head = self.scheme.split("+")[0]
+        return head if head in ("zpl", "escpos", "pdf") else None
+
+    @property
+    def transport(self) -> str:
+        return self.scheme.split("+")[-1]
+
+    def int_param(self, name: str, default: int) -> int:
+        value = self.params.get(name)
+        if value is None:
+            return default
+        if not value.isdigit():
+            raise self.error(f"{name}={value!r} must be a whole number")
+        return int(value)
+
+    def error(self, problem: str) -> DeviceUrlError:
+        return DeviceUrlError(
+            f"Device URL {self.text!r} for {self.role.value}: {problem}. "
+            f"A valid example: {EXAMPLES[self.role]}"
+        )
+
+
+def parse_device_url(text: str, role: Role) -> DeviceUrl:
+    parts = urlsplit(text.strip())
+    scheme = parts.scheme.lower()
+    probe = DeviceUrl(text, role, scheme, "")
+    if scheme not in SCHEMES[role]:
+        raise probe.error(
+            f"unknown scheme {scheme or '(none)'!r}; use one of {', '.join(SCHEMES[role])}"
+        )
+    target = _target(scheme, parts.netloc, parts.path)
+    if not target:
+        raise probe.error("it names no device")
+    url = DeviceUrl(text, role, scheme, target, dict(parse_qsl(parts.query)))
+    _check(url)
+    return url
+
+
+def _target(scheme: str, netloc: str, path: str) -> str:
+    if scheme in ("zpl+tcp", "escpos+tcp", "zpl+usb", "escpos+usb", "system", "sim"):
+        return netloc or path.lstrip("/")
+    # Serial ports and folders: serial:///dev/ttyACM0, serial://COM3, file:///C:/labels.
+    if netloc and not path:
+        return netloc
+    if len(path) > 2 and path[0] == "/" and path[2] == ":":  # /C:/labels -> C:/labels
+        return path[1:]
+    return path
+
+
+def _check(url: DeviceUrl) -> None:
+    if url.transport == "tcp":
+        host, _, port = url.target.rpartition(":")
+        if not host or not port.isdigit() or not 0 < int(port) < 65536:
+            raise url.error("a TCP printer needs HOST:PORT, e.g. 192.0.2.10:9100")
+    if url.transport == "usb" and not _is_vid_pid(url.target):
+        raise url.error("a USB device is VID:PID in hex, e.g. 0a5f:0001")
+    if url.transport in ("serial",):
+        url.int_param("baud", 9600)
+        terminator = url.params.get("terminator", "auto").lower()
+        if terminator not in SERIAL_TERMINATORS:
+            raise url.error(f"terminator must be one of {', '.join(SERIAL_TERMINATORS)}")
+    if url.scheme == "scale+serial" and url.params.get("protocol") not in SCALE_PROTOCOLS:
+        raise url.error(f"protocol must be one of {', '.join(SCALE_PROTOCOLS)}")
+
+
+def _is_vid_pid(target: str) -> bool:
+    vid, _, pid = target.partition(":")
+    return all(len(part) == 4 and _is_hex(part) for part in (vid, pid))
+
+
+def _is_hex(text: str) -> bool:
+    try:
+        int(text, 16)
+    except ValueError:
+        return False
+    return True
