@@ -22,6 +22,7 @@ from sqlalchemy.exc import DatabaseError
 from sqlmodel import Session, create_engine
 
 from station import models  # noqa: F401  (registers the tables)
+from station.couriers import models as courier_models  # noqa: F401
 from station.errors import UserError
 
 DB_NAME = "packstation.db"

@@ -4,6 +4,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 from station import models  # noqa: F401  (registers the tables)
+from station.couriers import models as courier_models  # noqa: F401
 
 connection = context.config.attributes["connection"]
 context.configure(
