@@ -1,0 +1,288 @@
+"""Ways to move a printer's bytes: raw TCP (port 9100), serial, and files.
+
+A transport knows nothing of printer languages (as in python-escpos, where
+the printer/*.py classes only open, close, write and read). Library and OS
+errors are wrapped where they enter, as TransportError, whose message says
+what failed and why; the printer adds where, and words for the packer.
+
+USB printers are not here yet: on Linux a USB printer class device is a
+file (/dev/usb/lp0) that FileTransport can write to, but cannot query; a
+libusb transport with status can come later.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import socket
+import stat
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Protocol
+from urllib.request import url2pathname
+
+import serial
+
+# The folder printer's atomic write (temp file, fsync, rename, fsync folder):
+# one implementation of "a reader never sees half a job" for both printers.
+from devices.printing.file_printer import _write_atomically
+
+Complete = Callable[[bytes], bool]
+CONNECT_TIMEOUT_S = 2.0
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+class TransportError(Exception):
+    """The bytes could not be moved; the message says what failed and why (not where)."""
+
+
+class Transport(Protocol):
+    @property
+    def url(self) -> str:
+        """Where the bytes go, e.g. tcp://10.0.0.7:9100; for messages and print results."""
+        ...
+
+    def send(self, data: bytes, *, job_id: str | None = None) -> None:
+        """Deliver `data`. `job_id` names the job where a transport keeps jobs apart (files)."""
+        ...
+
+    def query(self, data: bytes, timeout: float, complete: Complete | None = None) -> bytes | None:
+        """Send `data` and return the answer, or None if none came within `timeout` s.
+
+        Reading stops once `complete(answer)` is true; without `complete`, at
+        the first bytes that arrive.
+        """
+        ...
+
+    def close(self) -> None:
+        """Let go of the connection; the next call opens a new one."""
+        ...
+
+
+def _reason(exc: BaseException) -> str:
+    return getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+
+
+class TcpTransport:
+    """A raw TCP connection (JetDirect / port 9100), opened on first use.
+
+    A printer serves one connection at a time, so callers close() after each
+    job: a connection held open would lock out other stations and would not
+    notice a printer that was switched off and on.
+    """
+
+    def __init__(self, host: str, port: int = 9100, timeout: float = 10.0) -> None:
+        self.host = host
+        self.port = port
+        self.timeout = timeout
+        self._sock: socket.socket | None = None
+
+    @property
+    def url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"tcp://{host}:{self.port}"
+
+    def send(self, data: bytes, *, job_id: str | None = None) -> None:
+        sock = self._connected()
+        try:
+            sock.sendall(data)
+        except OSError as exc:
+            self._drop()
+            raise TransportError(f"sending failed: {_reason(exc)}") from exc
+
+    def query(self, data: bytes, timeout: float, complete: Complete | None = None) -> bytes | None:
+        sock = self._connected()
+        answer = b""
+        deadline = time.monotonic() + timeout
+        try:
+            sock.sendall(data)
+            while not (answer and (complete is None or complete(answer))):
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    break
+                sock.settimeout(remaining)
+                chunk = sock.recv(4096)
+                if not chunk:
+                    break  # the printer closed the connection
+                answer += chunk
+        except TimeoutError:
+            pass  # an answer that never came is not a broken connection
+        except OSError as exc:
+            self._drop()
+            raise TransportError(f"query failed: {_reason(exc)}") from exc
+        finally:
+            if self._sock is not None:
+                self._sock.settimeout(self.timeout)
+        return answer or None
+
+    def close(self) -> None:
+        """Close so that every byte sent is delivered.
+
+        Closing a socket that still holds unread bytes (a late answer to a
+        query that timed out) makes the kernel reset the connection and drop
+        what it had not sent yet, the end of a label. So: say we are done,
+        read until the printer closes its side, then close.
+        """
+        sock, self._sock = self._sock, None
+        if sock is None:
+            return
+        try:
+            sock.shutdown(socket.SHUT_WR)
+            deadline = time.monotonic() + min(self.timeout, CONNECT_TIMEOUT_S)
+            while (remaining := deadline - time.monotonic()) > 0:
+                sock.settimeout(remaining)
+                if not sock.recv(4096):
+                    break
+        except OSError:
+            pass  # already gone: nothing left to deliver
+        finally:
+            sock.close()
+
+    def _connected(self) -> socket.socket:
+        if self._sock is None:
+            try:
+                sock = socket.create_connection(
+                    (self.host, self.port), timeout=min(self.timeout, CONNECT_TIMEOUT_S)
+                )
+            except OSError as exc:
+                raise TransportError(f"cannot connect: {_reason(exc)}") from exc
+            sock.settimeout(self.timeout)
+            self._sock = sock
+        return self._sock
+
+    def _drop(self) -> None:
+        sock, self._sock = self._sock, None
+        if sock is not None:
+            sock.close()
+
+
+class SerialTransport:
+    """A serial port through pyserial; `port` may be a pyserial URL such as loop://."""
+
+    def __init__(self, port: str, baudrate: int = 9600, timeout: float = 10.0) -> None:
+        self.port = port
+        self.baudrate = baudrate
+        self.timeout = timeout
+        self._serial: serial.SerialBase | None = None
+
+    @property
+    def url(self) -> str:
+        return self.port if "://" in self.port else f"serial://{self.port}"
+
+    def send(self, data: bytes, *, job_id: str | None = None) -> None:
+        port = self._opened()
+        try:
+            port.write(data)
+            port.flush()
+        except (OSError, serial.SerialException) as exc:
+            self.close()
+            raise TransportError(f"sending failed: {_reason(exc)}") from exc
+
+    def query(self, data: bytes, timeout: float, complete: Complete | None = None) -> bytes | None:
+        port = self._opened()
+        answer = b""
+        deadline = time.monotonic() + timeout
+        try:
+            port.reset_input_buffer()  # an old, late answer is not this one
+            port.write(data)
+            port.flush()
+            while not (answer and (complete is None or complete(answer))):
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    break
+                port.timeout = remaining
+                answer += port.read(port.in_waiting or 1)
+        except (OSError, serial.SerialException) as exc:
+            self.close()
+            raise TransportError(f"query failed: {_reason(exc)}") from exc
+        return answer or None
+
+    def close(self) -> None:
+        port, self._serial = self._serial, None
+        if port is not None:
+            port.close()
+
+    def _opened(self) -> serial.SerialBase:
+        if self._serial is None:
+            try:
+                self._serial = serial.serial_for_url(
+                    self.port,
+                    baudrate=self.baudrate,
+                    timeout=self.timeout,
+                    write_timeout=self.timeout,
+                )
+            except (OSError, ValueError, serial.SerialException) as exc:
+                raise TransportError(f"cannot open: {_reason(exc)}") from exc
+        return self._serial
+
+
+class FileTransport:
+    """Jobs written to a folder, a file, or a device file such as /dev/usb/lp0.
+
+    - a folder: one file per job, `<job id>.<suffix>`, written atomically; a
+      resend of the same job replaces its file, so nothing is printed twice
+      by whatever watches the folder;
+    - a device file: each job is written to it as a stream;
+    - any other path: the file is replaced, atomically, by each job.
+
+    A file cannot answer, so query() always returns None.
+    """
+
+    def __init__(self, folder_or_path: str | os.PathLike[str], suffix: str = "zpl") -> None:
+        self.path = Path(folder_or_path)
+        self.suffix = suffix
+
+    @property
+    def url(self) -> str:
+        return self.path.absolute().as_uri()
+
+    def send(self, data: bytes, *, job_id: str | None = None) -> None:
+        try:
+            if self.path.is_dir():
+                _write_atomically(self.path / self._job_name(data, job_id), data)
+            elif self.path.exists() and stat.S_ISCHR(self.path.stat().st_mode):
+                with self.path.open("wb") as device:
+                    device.write(data)
+            else:
+                _write_atomically(self.path, data)
+        except OSError as exc:
+            raise TransportError(f"writing failed: {_reason(exc)}") from exc
+
+    def query(self, data: bytes, timeout: float, complete: Complete | None = None) -> bytes | None:
+        return None
+
+    def close(self) -> None:
+        pass
+
+    def _job_name(self, data: bytes, job_id: str | None) -> str:
+        # Job ids come from the database, but keep any id to one safe file name.
+        name = _UNSAFE.sub("_", job_id).strip("._") if job_id else ""
+        name = name or hashlib.sha256(data).hexdigest()[:16]
+        return f"{name}.{self.suffix}"
+
+
+def transport_from_url(url: str, timeout: float = 10.0) -> Transport:
+    """The transport for a printer address.
+
+    `tcp://host[:port]`, `serial:///dev/ttyUSB0?baudrate=9600` (or any
+    pyserial URL such as `loop://`), and `file:///path`.
+    """
+    scheme, _, rest = url.partition("://")
+    if scheme == "tcp":
+        host, _, port = rest.rstrip("/").rpartition(":")
+        if not host or not port.isdigit():
+            return TcpTransport(rest.rstrip("/").strip("[]"), timeout=timeout)
+        return TcpTransport(host.strip("[]"), int(port), timeout)
+    if scheme == "serial":
+        path, _, query = rest.partition("?")
+        baud = re.fullmatch(r"baudrate=(\d+)", query)
+        return SerialTransport(path, int(baud.group(1)) if baud else 9600, timeout)
+    if scheme == "file":
+        return FileTransport(url2pathname(rest))
+    if scheme in ("loop", "socket", "rfc2217", "spy", "alt", "hwgrep"):
+        return SerialTransport(url, timeout=timeout)
+    raise ValueError(
+        f"printer address {url!r} is not tcp://host:port, serial://device or file://path"
+    )

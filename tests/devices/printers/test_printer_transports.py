@@ -1,0 +1,185 @@
+"""Transports move bytes and nothing else: TCP on 127.0.0.1, serial on loop://, files."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from devices.printers.host_status import REQUEST, answer_complete
+from devices.printers.transports import (
+    FileTransport,
+    SerialTransport,
+    TcpTransport,
+    TransportError,
+    transport_from_url,
+)
+from devices.printers.zpl_simulator import SimulatedState, ZplSimulator, host_status_answer
+from tests.helpers.zpl_sim import zpl_simulator
+
+WAIT_S = 10.0
+
+
+@pytest.fixture
+def simulator() -> Iterator[ZplSimulator]:
+    with zpl_simulator() as sim:
+        yield sim
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+def test_tcp_query_stops_as_soon_as_the_answer_is_complete(simulator: ZplSimulator) -> None:
+    transport = TcpTransport("127.0.0.1", simulator.port)
+    started = time.monotonic()
+    answer = transport.query(REQUEST, timeout=60.0, complete=answer_complete)
+    transport.close()
+    assert answer == host_status_answer(SimulatedState.READY)
+    assert time.monotonic() - started < 30.0  # far below the timeout: it did not wait for it
+
+
+def test_tcp_query_without_an_answer_is_none(simulator: ZplSimulator) -> None:
+    simulator.state = SimulatedState.NO_ANSWER
+    transport = TcpTransport("127.0.0.1", simulator.port)
+    assert transport.query(REQUEST, timeout=0.2, complete=answer_complete) is None
+    transport.close()
+
+
+def test_tcp_send_then_close_delivers_everything(simulator: ZplSimulator) -> None:
+    transport = TcpTransport("127.0.0.1", simulator.port)
+    big = b"^XA" + b"^FO10,10^FDx^FS" * 100_000 + b"^XZ"
+    transport.send(big)
+    transport.close()
+    assert simulator.wait_for_jobs(1, WAIT_S)
+    assert simulator.jobs == [big]
+
+
+def test_tcp_nothing_listening_is_a_transport_error() -> None:
+    transport = TcpTransport("127.0.0.1", closed_port())
+    with pytest.raises(TransportError, match="cannot connect"):
+        transport.send(b"^XA^XZ")
+    with pytest.raises(TransportError, match="cannot connect"):
+        transport.query(REQUEST, timeout=0.5)
+
+
+def test_tcp_url_names_host_and_port() -> None:
+    assert TcpTransport("10.0.0.7").url == "tcp://10.0.0.7:9100"
+    assert TcpTransport("::1", 9101).url == "tcp://[::1]:9101"
+
+
+class LateAnswerPrinter:
+    """Answers a status request only after the client gave up on it, then reads a label."""
+
+    def __init__(self) -> None:
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.port: int = self.server.getsockname()[1]
+        self.answer_now = threading.Event()
+        self.answered = threading.Event()
+        self.received = bytearray()
+        self.ending = ""
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        conn, _ = self.server.accept()
+        with conn:
+            while REQUEST not in self.received:
+                self.received += conn.recv(65536)
+            self.answer_now.wait(WAIT_S)
+            conn.sendall(host_status_answer(SimulatedState.READY))
+            self.answered.set()
+            try:
+                while chunk := conn.recv(65536):
+                    self.received += chunk
+                self.ending = "end of stream"
+            except ConnectionResetError:
+                # A reset lets a printer throw away what it has not read yet.
+                self.ending = "reset"
+        self.server.close()
+
+
+def test_a_late_answer_does_not_end_the_job_with_a_reset() -> None:
+    # Closing a socket with unread bytes resets the connection and drops what
+    # was not yet sent; close() reads the late answer first.
+    printer = LateAnswerPrinter()
+    transport = TcpTransport("127.0.0.1", printer.port)
+    assert transport.query(REQUEST, timeout=0.05) is None
+    printer.answer_now.set()
+    assert printer.answered.wait(WAIT_S)
+    label = b"^XA" + b"^FO10,10^FDy^FS" * 200_000 + b"^XZ"
+    transport.send(label)
+    transport.close()
+    printer.thread.join(WAIT_S)
+    assert printer.ending == "end of stream"
+    assert bytes(printer.received) == REQUEST + label
+
+
+def test_serial_loopback_query_and_send() -> None:
+    transport = SerialTransport("loop://", 19200)
+    assert transport.query(b"abc", timeout=WAIT_S, complete=lambda a: len(a) >= 3) == b"abc"
+    assert transport.query(b"", timeout=0.05) is None
+    transport.send(b"^XA^XZ")
+    transport.close()
+    assert transport.url == "loop://"
+    assert SerialTransport("/dev/ttyUSB0").url == "serial:///dev/ttyUSB0"
+
+
+def test_serial_port_that_does_not_exist_is_a_transport_error(tmp_path: Path) -> None:
+    transport = SerialTransport(str(tmp_path / "ttyNONE"))
+    with pytest.raises(TransportError, match="cannot open"):
+        transport.send(b"^XA^XZ")
+
+
+def test_file_folder_one_file_per_job_replaced_on_resend(tmp_path: Path) -> None:
+    transport = FileTransport(tmp_path)
+    transport.send(b"first", job_id="job-1")
+    transport.send(b"again", job_id="job-1")
+    transport.send(b"other", job_id="../../escape")
+    transport.send(b"no id")
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert len(names) == 3 and "job-1.zpl" in names and "escape.zpl" in names
+    assert (tmp_path / "job-1.zpl").read_bytes() == b"again"
+    assert transport.query(b"~HS", timeout=1.0) is None
+
+
+def test_file_path_is_replaced_by_each_job(tmp_path: Path) -> None:
+    target = tmp_path / "label.zpl"
+    transport = FileTransport(target)
+    transport.send(b"one")
+    transport.send(b"two")
+    assert target.read_bytes() == b"two"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["label.zpl"]  # no temp file left
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/null"), reason="needs a character device")
+def test_file_device_is_written_as_a_stream() -> None:
+    FileTransport("/dev/null").send(b"^XA^XZ")
+
+
+def test_file_unwritable_is_a_transport_error(tmp_path: Path) -> None:
+    with pytest.raises(TransportError, match="writing failed"):
+        FileTransport(tmp_path / "missing" / "label.zpl").send(b"x")
+
+
+def test_addresses_are_resolved_from_urls(tmp_path: Path) -> None:
+    tcp = transport_from_url("tcp://10.0.0.7:9101")
+    assert isinstance(tcp, TcpTransport) and (tcp.host, tcp.port) == ("10.0.0.7", 9101)
+    assert transport_from_url("tcp://printer").url == "tcp://printer:9100"
+    assert transport_from_url("tcp://[::1]:9102").url == "tcp://[::1]:9102"
+    serial = transport_from_url("serial:///dev/ttyUSB0?baudrate=19200")
+    assert isinstance(serial, SerialTransport)
+    assert (serial.port, serial.baudrate) == ("/dev/ttyUSB0", 19200)
+    assert isinstance(transport_from_url("loop://"), SerialTransport)
+    folder = transport_from_url(tmp_path.as_uri())
+    assert isinstance(folder, FileTransport) and folder.path == tmp_path
+    with pytest.raises(ValueError, match="tcp://host:port"):
+        transport_from_url("lpt://1")
