@@ -16,7 +16,15 @@ class PrintResult:
 
 
 class PrintError(Exception):
-    """The printer could not take the job; the message says what to do."""
+    """The printer could not take the job now; it is retried until it can."""
+
+
+class PermanentPrintError(PrintError):
+    """This job can never print as it is (e.g. its data does not fit the label).
+
+    Retrying cannot help, and must not hold back the labels queued behind it:
+    the job is reported and set aside, still stored, for a fix and a reprint.
+    """
 
 
 class LabelPrinter(Protocol):

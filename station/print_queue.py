@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from station import queries
 from station.labels import LabelContent
 from station.models import PrintAttempt, PrintJob
-from station.ports import LabelPrinter, PrintError
+from station.ports import LabelPrinter, PermanentPrintError, PrintError
 from station.store import Store
 
 log = logging.getLogger(__name__)
@@ -30,6 +30,8 @@ class LabelOutcome:
     tracking: str
     location: str | None
     error: str | None = None
+    # True when retrying cannot help: the job was set aside, not queued again.
+    set_aside: bool = False
 
 
 Listener = Callable[[LabelOutcome], None]
@@ -112,13 +114,13 @@ class PrintQueue:
                 outcome = LabelOutcome(job_id, label.tracking, None, f"not recorded: {exc}")
             with self._changed:
                 self._outcomes[job_id] = outcome
-                if outcome.location is not None:
+                if outcome.location is not None or outcome.set_aside:
                     self._pending.pop(0)
                     self._failures = 0
                 self._changed.notify_all()
             for listener in self._listeners:
                 listener(outcome)
-            if outcome.location is None:
+            if outcome.location is None and not outcome.set_aside:
                 self._back_off()
 
     def _back_off(self) -> None:
@@ -130,6 +132,10 @@ class PrintQueue:
     def _send(self, job_id: str, label: LabelContent) -> LabelOutcome:
         try:
             result = self._printer.print_label(job_id, label)
+        except PermanentPrintError as exc:
+            log.error("label job %s cannot print: %s", job_id, exc)
+            self._record(job_id, "rejected", "", str(exc))
+            return LabelOutcome(job_id, label.tracking, None, str(exc), set_aside=True)
         except PrintError as exc:
             log.warning("label job %s not delivered: %s", job_id, exc)
             self._record(job_id, "failed", "", str(exc))

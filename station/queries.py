@@ -137,7 +137,11 @@ def next_seq(session: Session, station: str) -> int:
 
 
 def undelivered_jobs(session: Session, station: str) -> list[PrintJob]:
-    delivered = select(PrintAttempt.job_id).where(PrintAttempt.status == "delivered")
+    # Delivered jobs are done; rejected ones cannot print as stored (they were
+    # reported and wait for a fixed reprint), so a restart does not resend them.
+    delivered = select(PrintAttempt.job_id).where(
+        col(PrintAttempt.status).in_(["delivered", "rejected"])
+    )
     return list(
         session.exec(
             select(PrintJob)

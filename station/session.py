@@ -103,10 +103,13 @@ class PackSession:
         if outcome is None:
             return replace(verdict, message=f"{verdict.message} The label is still queued.")
         if outcome.error:
+            what_next = (
+                "It cannot print as it is: fix the order, then reprint the label."
+                if outcome.set_aside
+                else "It is kept and prints by itself when the printer is back."
+            )
             return replace(
-                verdict,
-                message=f"{verdict.message} LABEL NOT PRINTED: {outcome.error} "
-                "It is kept and prints by itself when the printer is back.",
+                verdict, message=f"{verdict.message} LABEL NOT PRINTED: {outcome.error} {what_next}"
             )
         return replace(verdict, label=outcome.location, message=f"{verdict.message} Label printed.")
 

@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, Signal
 from station.print_queue import LabelOutcome
 
 KEPT_NOTE = "It is kept and prints by itself when the printer is back."
+SET_ASIDE_NOTE = "It cannot print as it is: fix the order, then reprint the label."
 
 
 class LabelState(StrEnum):
@@ -36,6 +37,7 @@ class LabelMonitor(QObject):
         self._states: dict[str, LabelState] = {}
         self._errors: dict[str, str] = {}
         self._orders: dict[str, str] = {}
+        self._set_aside: set[str] = set()
 
     def expect(self, job_id: str, order: str | None) -> LabelState:
         """A sealed verdict is shown: its label's state so far."""
@@ -47,11 +49,16 @@ class LabelMonitor(QObject):
         """What to tell the packer about a label that did not print."""
         order = self._orders.get(job_id)
         subject = f"The label for order {order}" if order else "A label"
-        return f"{subject} did not print: {self._errors.get(job_id, 'unknown error')} {KEPT_NOTE}"
+        note = SET_ASIDE_NOTE if job_id in self._set_aside else KEPT_NOTE
+        return f"{subject} did not print: {self._errors.get(job_id, 'unknown error')} {note}"
 
     def waiting(self) -> int:
         """Labels not printed yet because the printer refused them."""
-        return sum(1 for state in self._states.values() if state is LabelState.FAILED)
+        return sum(
+            1
+            for job, state in self._states.items()
+            if state is LabelState.FAILED and job not in self._set_aside
+        )
 
     def report(self, outcome: LabelOutcome) -> None:
         """One print attempt's outcome (on the UI thread)."""
@@ -64,6 +71,8 @@ class LabelMonitor(QObject):
         else:
             self._states[job] = LabelState.FAILED
             self._errors[job] = outcome.error or "the printer did not answer."
+            if outcome.set_aside:
+                self._set_aside.add(job)
             if before is not LabelState.FAILED:  # retries of the same job: said once
                 self.label_failed.emit(job, self.error_of(job))
         self._announce_status()

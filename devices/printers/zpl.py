@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from devices.printers.text import code128_problem, printable
 from devices.printers.zpl_fit import Block, Para, fit
 from station.labels import Address, LabelContent
-from station.ports import PrintError
+from station.ports import PermanentPrintError, PrintError
 
 DESIGN_DPI = 203
 SUPPORTED_DPI = (203, 300)
@@ -31,7 +31,7 @@ _MODULES = (3, 2, 1)  # Code 128 module widths to try, widest first
 _QUIET_MODULES = 10
 
 
-class LabelDoesNotFit(PrintError):
+class LabelDoesNotFit(PermanentPrintError):
     """The label's data is too long for a 4x6 in label, even in the smallest font."""
 
 

@@ -288,3 +288,39 @@ def test_over_scan_messages_tell_the_packer_what_to_do(bench: Bench) -> None:
     scan_all(session, "CMD-ACK", CABLE_EAN)
     extra = session.handle_scan(CABLE_EAN)
     assert "already complete (1/1)" in extra.message
+
+
+class _RefusingPrinter:
+    """A printer whose label data can never fit: a permanent refusal."""
+
+    def __init__(self, folder: Path) -> None:
+        from devices.printing.file_printer import FileLabelPrinter
+
+        self._files = FileLabelPrinter(folder)
+
+    def print_label(self, job_id: str, label):  # type: ignore[no-untyped-def]
+        from station.ports import PermanentPrintError
+
+        if label.order_number == "SO-3":
+            raise PermanentPrintError("the address does not fit the label.")
+        return self._files.print_label(job_id, label)
+
+
+def test_a_label_that_can_never_print_does_not_hold_back_the_next_ones(tmp_path: Path) -> None:
+    from station.session import PackSession
+
+    bench = standard_bench(tmp_path)
+    printer = _RefusingPrinter(tmp_path / "labels")
+    session = PackSession(bench.store, bench.settings, printer, "bench-1")
+    refused = [session.handle_scan(s) for s in ("BADGE-P1", "SO-3", TAPE_EAN)][-1]
+    answered = session.wait_for_label(refused)
+    assert answered.label is None
+    assert "fix the order, then reprint" in answered.message
+    done = [session.handle_scan(s) for s in ("SO-1", MUG_UPC, MUG_UPC, CABLE_EAN)][-1]
+    printed = session.wait_for_label(done)
+    assert printed.label is not None and Path(printed.label).is_file()
+    session.close()
+    restarted = PackSession(bench.store, bench.settings, printer, "bench-1")
+    assert restarted.wait_for_printer(timeout=30)
+    assert len(list((tmp_path / "labels").glob("*.pdf"))) == 1, "nothing resent at restart"
+    restarted.close()
