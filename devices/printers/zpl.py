@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from devices.printers.text import code128_problem, printable
 from devices.printers.zpl_fit import Block, Para, fit
 from station.labels import Address, LabelContent
-from station.ports import PermanentPrintError, PrintError
+from station.ports import PermanentPrintError
 
 DESIGN_DPI = 203
 SUPPORTED_DPI = (203, 300)
