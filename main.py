@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from devices.printing.file_printer import FileLabelPrinter
+from devices import registry
 from station import paths
 from station.errors import UserError
 from station.lock import DataDirLock
@@ -57,6 +57,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     replayer.add_argument("file")
     replayer.add_argument("--station", help="station name (default: from the config)")
+    tester = commands.add_parser(
+        "print-test", parents=[common], help="print a test label to a printer URL"
+    )
+    tester.add_argument("url", help="e.g. zpl+tcp://192.0.2.10:9100 or pdf+file:///tmp/labels")
     return parser
 
 
@@ -68,6 +72,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         _setup_logging(data_dir)
         settings = load_settings(config)
+        if args.command == "print-test":
+            return _print_test(args.url, data_dir)
         if args.command == "import" and not demo:
             # An import only upserts reference data in one transaction: it may
             # run while the station packs, so it takes no station lock.
@@ -114,9 +120,36 @@ def _setup_logging(data_dir: Path) -> None:
     logging.basicConfig(level=logging.INFO, handlers=[handler])
 
 
-def _session(store: Store, settings: Settings, data_dir: Path, station: str | None) -> PackSession:
-    printer = FileLabelPrinter(paths.labels_dir(data_dir))
-    return PackSession(store, settings, printer, station=station)
+@contextmanager
+def _session(
+    store: Store, settings: Settings, data_dir: Path, station: str | None
+) -> Iterator[PackSession]:
+    printer, stop_printer = registry.label_printer(
+        settings.devices.label_printer, paths.labels_dir(data_dir)
+    )
+    session = PackSession(store, settings, printer, station=station)
+    try:
+        yield session
+    finally:
+        session.close()
+        stop_printer()
+
+
+def _print_test(url_text: str, data_dir: Path) -> int:
+    from station.device_urls import Role, parse_device_url
+    from station.labels import sample_label
+    from station.ports import PrintError
+
+    url = parse_device_url(url_text, Role.LABEL_PRINTER)
+    printer, stop = registry.label_printer(url, paths.labels_dir(data_dir))
+    try:
+        result = printer.print_label("print-test", sample_label())
+    except PrintError as exc:
+        raise UserError(f"The test label did not print: {exc}") from exc
+    finally:
+        stop()
+    print(f"Test label sent: {result.location}")
+    return 0
 
 
 def _seed_demo(store: Store, data_dir: Path, settings: Settings) -> None:
@@ -148,31 +181,26 @@ def _replay(
 ) -> int:
     from station.replay import replay
 
-    session = _session(store, settings, data_dir, station)
-    try:
-        if file == "-":
-            replay(session, sys.stdin, sys.stdout)
-            return 0
-        with open(file, encoding="utf-8-sig") as lines:
-            replay(session, lines, sys.stdout)
-    except FileNotFoundError:
-        raise UserError(f"Replay file {file} does not exist.") from None
-    except UnicodeDecodeError as exc:
-        raise UserError(f"Replay file {file} is not UTF-8 text ({exc.reason}).") from None
-    finally:
-        session.close()
+    with _session(store, settings, data_dir, station) as session:
+        try:
+            if file == "-":
+                replay(session, sys.stdin, sys.stdout)
+                return 0
+            with open(file, encoding="utf-8-sig") as lines:
+                replay(session, lines, sys.stdout)
+        except FileNotFoundError:
+            raise UserError(f"Replay file {file} does not exist.") from None
+        except UnicodeDecodeError as exc:
+            raise UserError(f"Replay file {file} is not UTF-8 text ({exc.reason}).") from None
     return 0
 
 
 def _gui(store: Store, settings: Settings, data_dir: Path, report_ready: bool) -> int:
     from ui.app import run_gui
 
-    session = _session(store, settings, data_dir, None)
-    log.info("station %s starting, data dir %s", session.station, data_dir)
-    try:
+    with _session(store, settings, data_dir, None) as session:
+        log.info("station %s starting, data dir %s", session.station, data_dir)
         return run_gui(session, settings, report_ready=report_ready)
-    finally:
-        session.close()
 
 
 if __name__ == "__main__":

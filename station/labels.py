@@ -37,3 +37,20 @@ class LabelContent:
         data["sender"] = Address(**data["sender"])
         data["ship_to"] = Address(**data["ship_to"])
         return cls(**data)
+
+
+def sample_label() -> LabelContent:
+    """What `main.py print-test` prints: every field filled, accents included."""
+    sender = Address("PackStation", "1 Logistics Way", "Springfield", "12345", "US")
+    ship_to = Address(
+        "Zoë Müller (TEST)", "Hauptstraße 5", "Berlin", "10115", "DE", "+49 30 1234567"
+    )
+    return LabelContent(
+        sender=sender,
+        ship_to=ship_to,
+        order_number="TEST-LABEL",
+        courier="TEST",
+        service="Printer check",
+        tracking="TEST0123456789",
+        weight_g=1234,
+    )

@@ -25,9 +25,9 @@ from urllib.request import url2pathname
 
 import serial
 
-# The folder printer's atomic write (temp file, fsync, rename, fsync folder):
+# The atomic write (temp file, fsync, rename, fsync folder) shared with the folder printer:
 # one implementation of "a reader never sees half a job" for both printers.
-from devices.printing.file_printer import _write_atomically
+from devices.printing.file_printer import write_atomically
 
 Complete = Callable[[bytes], bool]
 CONNECT_TIMEOUT_S = 2.0
@@ -241,12 +241,12 @@ class FileTransport:
     def send(self, data: bytes, *, job_id: str | None = None) -> None:
         try:
             if self.path.is_dir():
-                _write_atomically(self.path / self._job_name(data, job_id), data)
+                write_atomically(self.path / self._job_name(data, job_id), data)
             elif self.path.exists() and stat.S_ISCHR(self.path.stat().st_mode):
                 with self.path.open("wb") as device:
                     device.write(data)
             else:
-                _write_atomically(self.path, data)
+                write_atomically(self.path, data)
         except OSError as exc:
             raise TransportError(f"writing failed: {_reason(exc)}") from exc
 

@@ -38,7 +38,7 @@ class FileLabelPrinter:
         data = render_elsewhere(_render_pdf, label)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            _write_atomically(target, data)
+            write_atomically(target, data)
         except OSError as exc:
             reason = exc.strerror or str(exc)
             raise PrintError(
@@ -56,7 +56,7 @@ def _render_pdf(label: LabelContent) -> bytes:
     return render_label_pdf(label)
 
 
-def _write_atomically(target: Path, data: bytes) -> None:
+def write_atomically(target: Path, data: bytes) -> None:
     """Replace `target` with `data` so a reader never sees a half-written label.
 
     The temporary file lives in the same folder because os.replace is only

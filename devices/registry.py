@@ -1,0 +1,78 @@
+"""Device URLs from the station config, turned into working devices, in one place."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from devices.printers.escpos_printer import EscposLabelPrinter
+from devices.printers.transports import FileTransport, SerialTransport, TcpTransport, Transport
+from devices.printers.zpl_printer import ZplPrinter
+from devices.printers.zpl_simulator import SimulatedState, ZplSimulator
+from devices.printing.file_printer import FileLabelPrinter
+from station.device_urls import DeviceUrl
+from station.ports import LabelPrinter
+
+Closer = Callable[[], None]
+
+
+def label_printer(url: DeviceUrl | None, default_folder: Path) -> tuple[LabelPrinter, Closer]:
+    """The printer a URL names (PDF files in `default_folder` when none), and how to stop it."""
+    if url is None:
+        return FileLabelPrinter(default_folder), _nothing
+    if url.scheme == "pdf+file":
+        return FileLabelPrinter(Path(url.target)), _nothing
+    if url.scheme == "sim":
+        return _simulated(url)
+    if url.language == "zpl":
+        return ZplPrinter(_transport(url, "zpl"), dpi=url.int_param("dpi", 203)), _nothing
+    if url.language == "escpos":
+        return _escpos(url), _nothing
+    raise url.error("this kind of label printer is not supported yet")
+
+
+def _transport(url: DeviceUrl, suffix: str) -> Transport:
+    if url.transport == "tcp":
+        host, _, port = url.target.rpartition(":")
+        return TcpTransport(host.strip("[]"), int(port))
+    if url.transport == "serial":
+        return SerialTransport(url.target, url.int_param("baud", 9600))
+    if url.transport == "file":
+        return FileTransport(url.target, suffix=suffix)
+    raise url.error(f"{url.transport} printers are not supported yet; use tcp, serial or file")
+
+
+def _escpos(url: DeviceUrl) -> EscposLabelPrinter:
+    from escpos import printer as escpos
+
+    width = url.int_param("width_mm", 80)
+    if url.transport == "tcp":
+        host, _, port = url.target.rpartition(":")
+        return EscposLabelPrinter(lambda: escpos.Network(host, int(port), timeout=5), width)
+    if url.transport == "serial":
+        baud = url.int_param("baud", 9600)
+        return EscposLabelPrinter(lambda: escpos.Serial(url.target, baudrate=baud), width)
+    if url.transport == "file":
+        return EscposLabelPrinter(lambda: escpos.File(url.target), width)
+    if url.transport == "usb":
+        vid, _, pid = url.target.partition(":")
+        return EscposLabelPrinter(lambda: escpos.Usb(int(vid, 16), int(pid, 16)), width)
+    raise url.error(f"{url.transport} is not an ESC/POS transport")
+
+
+def _simulated(url: DeviceUrl) -> tuple[LabelPrinter, Closer]:
+    """sim://zpl: a port-9100 printer simulator in this process (demo and training)."""
+    if url.target != "zpl":
+        raise url.error("the simulated label printer is sim://zpl (optionally ?state=paper_out)")
+    state = url.params.get("state", "ready").upper()
+    if state not in SimulatedState.__members__:
+        raise url.error(
+            f"state must be one of {', '.join(s.lower() for s in SimulatedState.__members__)}"
+        )
+    simulator = ZplSimulator(state=SimulatedState[state]).start()
+    printer = ZplPrinter(TcpTransport("127.0.0.1", simulator.port))
+    return printer, simulator.stop
+
+
+def _nothing() -> None:
+    pass
