@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from devices.printers.escpos_printer import EscposLabelPrinter
@@ -10,6 +10,7 @@ from devices.printers.transports import FileTransport, SerialTransport, TcpTrans
 from devices.printers.zpl_printer import ZplPrinter
 from devices.printers.zpl_simulator import SimulatedState, ZplSimulator
 from devices.printing.file_printer import FileLabelPrinter
+from devices.scanners import ScannerListener, SerialScanner, Terminator
 from station.device_urls import DeviceUrl
 from station.ports import LabelPrinter
 
@@ -72,6 +73,39 @@ def _simulated(url: DeviceUrl) -> tuple[LabelPrinter, Closer]:
     simulator = ZplSimulator(state=SimulatedState[state]).start()
     printer = ZplPrinter(TcpTransport("127.0.0.1", simulator.port))
     return printer, simulator.stop
+
+
+def scanners(urls: Sequence[DeviceUrl], listener: ScannerListener) -> list[Closer]:
+    """Start every configured serial scanner; each is named scanner-1, scanner-2, …"""
+    closers: list[Closer] = []
+    for number, url in enumerate(urls, start=1):
+        scanner_id = url.params.get("name", f"scanner-{number}")
+        if url.scheme == "sim":
+            closers.extend(_simulated_scanner(url, scanner_id, listener))
+            continue
+        scanner = SerialScanner(
+            url.target,
+            scanner_id=scanner_id,
+            listener=listener,
+            baudrate=url.int_param("baud", 9600),
+            terminator=Terminator.parse(url.params.get("terminator", "auto")),
+            duplicate_window_s=url.int_param("duplicate_ms", 300) / 1000,
+        )
+        scanner.start()
+        closers.append(scanner.close)
+    return closers
+
+
+def _simulated_scanner(url: DeviceUrl, scanner_id: str, listener: ScannerListener) -> list[Closer]:
+    """sim://scanner: a scanner on a pseudo-terminal, for training (POSIX only)."""
+    from devices.scanners.simulator import PtyScannerSimulator
+
+    simulator = PtyScannerSimulator()
+    scanner = SerialScanner(
+        simulator.port, scanner_id=scanner_id, listener=listener, port_finder=simulator
+    )
+    scanner.start()
+    return [scanner.close, simulator.close]
 
 
 def _nothing() -> None:

@@ -61,9 +61,15 @@ class PackSession:
 
     # -- inputs ---------------------------------------------------------------
 
-    def handle_scan(self, raw: str, *, source: str = "scanner", manual: bool = False) -> Verdict:
-        """Decide, store and answer one scanned (or typed) value."""
-        return self._run(Request(parse_scan(raw), manual=manual), source)
+    def handle_scan(
+        self, raw: str, *, source: str = "scanner", manual: bool = False, duplicate: bool = False
+    ) -> Verdict:
+        """Decide, store and answer one scanned (or typed) value.
+
+        `duplicate` marks a double read the scanner's device layer detected: it is
+        stored as such and never counted.
+        """
+        return self._run(Request(parse_scan(raw), manual=manual, duplicate=duplicate), source)
 
     def acknowledge(self) -> Verdict:
         return self._button(self.settings.commands.ack)

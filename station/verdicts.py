@@ -32,6 +32,9 @@ class VerdictKind(StrEnum):
     SUPERVISOR_REQUIRED = "supervisor_required"
     # Not in the original list: a seal was asked for before every unit was scanned.
     ORDER_INCOMPLETE = "order_incomplete"
+    # Not in the original list: the same value from the same serial scanner
+    # within its double-read window; stored, never counted.
+    DUPLICATE_READ = "duplicate_read"
 
 
 class Tone(StrEnum):

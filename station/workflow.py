@@ -68,6 +68,7 @@ class Request:
 
     parsed: ParsedScan
     manual: bool = False
+    duplicate: bool = False
     exception: tuple[ExceptionReason, str] | None = None
     short_reason: str | None = None
 
@@ -111,6 +112,11 @@ class _Decider:
 
     def decide(self) -> Step:
         state = self.state
+        if self.request.duplicate:
+            return self.step(
+                V.DUPLICATE_READ,
+                f"{self.text!r} was read twice by the scanner at once: counted once.",
+            )
         is_supervisor = state.packer is not None and state.packer.role == "supervisor"
         if (
             self.request.manual

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 
 from PySide6.QtWidgets import QApplication
 
+from devices import registry
 from station.session import PackSession
 from station.settings import Settings
 from ui.controller import StationController
 from ui.crash import install_excepthook
 from ui.main_window import MainWindow
+from ui.scanner_bridge import ScannerBridge
 from ui.sounds import SoundPlayer, make_sound_player
 from ui.wedge import Clock, monotonic_ms
 
@@ -56,6 +59,8 @@ def run_gui(
         app = QApplication(sys.argv[:1])
     app.setApplicationName("PackStation")
     window = build_main_window(session, settings)
+    stop_scanners = connect_serial_scanners(window, settings)
+    app.aboutToQuit.connect(lambda: [stop() for stop in stop_scanners])
     if title_suffix:
         window.setWindowTitle(f"{window.windowTitle()} {title_suffix}")
     if report_ready:
@@ -64,6 +69,20 @@ def run_gui(
     window.showMaximized()
     window.start()
     return app.exec()
+
+
+def connect_serial_scanners(window: MainWindow, settings: Settings) -> list[Callable[[], None]]:
+    """Start the configured serial scanners; their scans go where wedge scans go."""
+    if not settings.devices.scanners:
+        return []
+    bridge = ScannerBridge(window)
+    bridge.scanned.connect(
+        lambda text, scanner_id, duplicate: window.controller.scan(
+            text, source=f"serial:{scanner_id}", duplicate=duplicate
+        )
+    )
+    bridge.state_changed.connect(window.header.show_scanner)
+    return registry.scanners(settings.devices.scanners, bridge)
 
 
 def _report_ready_once(window: MainWindow) -> None:

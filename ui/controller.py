@@ -52,10 +52,14 @@ class StationController(QObject):
 
     # -- inputs -------------------------------------------------------------
 
-    def scan(self, raw: str, *, source: str = "scanner", manual: bool = False) -> None:
-        """A scanned (or typed, `manual`) barcode."""
+    def scan(
+        self, raw: str, *, source: str = "scanner", manual: bool = False, duplicate: bool = False
+    ) -> None:
+        """A scanned (or typed, `manual`) barcode; `duplicate` for a scanner's double read."""
         session = self._session
-        self._submit(lambda: session.handle_scan(raw, source=source, manual=manual))
+        self._submit(
+            lambda: session.handle_scan(raw, source=source, manual=manual, duplicate=duplicate)
+        )
 
     def acknowledge(self) -> None:
         self._submit(self._session.acknowledge)

@@ -21,6 +21,8 @@ class HeaderBar(QFrame):
         self.courier_label = self._label("")
         self.totals_label = self._label("", bold=True)
         self.printer_label = self._label("Printer OK")
+        self.scanners_label = self._label("")
+        self._scanners: dict[str, tuple[str, bool]] = {}
         grid = QGridLayout(self)
         grid.setHorizontalSpacing(40)
         for column, label in enumerate(
@@ -31,6 +33,7 @@ class HeaderBar(QFrame):
                 self.courier_label,
                 self.totals_label,
                 self.printer_label,
+                self.scanners_label,
             )
         ):
             grid.addWidget(label, 0, column)
@@ -57,6 +60,13 @@ class HeaderBar(QFrame):
     def show_printer(self, text: str, ok: bool) -> None:
         self.printer_label.setText(text)
         self.printer_label.setStyleSheet("" if ok else "color: #c62828; font-weight: bold;")
+
+    def show_scanner(self, scanner_id: str, text: str, ok: bool) -> None:
+        """One serial scanner's health; only the faulty ones are spelled out."""
+        self._scanners[scanner_id] = (text, ok)
+        faults = [text for text, ok in self._scanners.values() if not ok]
+        self.scanners_label.setText(" · ".join(faults) if faults else "Scanners OK")
+        self.scanners_label.setStyleSheet("color: #c62828; font-weight: bold;" if faults else "")
 
     def _label(self, text: str, *, bold: bool = False) -> QLabel:
         label = QLabel(text)

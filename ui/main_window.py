@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from station.print_queue import LabelOutcome
 from station.settings import Settings
-from station.verdicts import StationView, Tone, Verdict
+from station.verdicts import StationView, Tone, Verdict, VerdictKind
 from ui import style
 from ui.action_bar import ActionBar
 from ui.banner import VerdictBanner
@@ -125,6 +125,11 @@ class MainWindow(QMainWindow):
     # -- answers from the engine ----------------------------------------------
 
     def _on_controller_verdict_returned(self, verdict: Verdict, view: StationView) -> None:
+        if verdict.kind is VerdictKind.DUPLICATE_READ:
+            # Stored for the record; the packer keeps seeing the verdict that counted.
+            self._show_view(view)
+            self.verdict_shown.emit(verdict)
+            return
         if verdict.job_id is None:
             self.banner.show_verdict(verdict, view)
         else:
