@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from devices.printers.escpos_printer import EscposLabelPrinter
-from devices.printers.transports import FileTransport, SerialTransport, TcpTransport, Transport
-from devices.printers.zpl_printer import ZplPrinter
-from devices.printers.zpl_simulator import SimulatedState, ZplSimulator
 from devices.printing.file_printer import FileLabelPrinter
-from devices.scanners import ScannerListener, SerialScanner, Terminator
 from station.device_urls import DeviceUrl
 from station.ports import LabelPrinter
+
+if TYPE_CHECKING:
+    from devices.printers.transports import Transport
+    from devices.scanners import ScannerListener
+
+# Device modules are imported where a configured device needs them: a station
+# pays at start only for the devices it has.
 
 Closer = Callable[[], None]
 
@@ -26,6 +29,8 @@ def label_printer(url: DeviceUrl | None, default_folder: Path) -> tuple[LabelPri
     if url.scheme == "sim":
         return _simulated(url)
     if url.language == "zpl":
+        from devices.printers.zpl_printer import ZplPrinter
+
         return ZplPrinter(_transport(url, "zpl"), dpi=url.int_param("dpi", 203)), _nothing
     if url.language == "escpos":
         return _escpos(url), _nothing
@@ -33,6 +38,8 @@ def label_printer(url: DeviceUrl | None, default_folder: Path) -> tuple[LabelPri
 
 
 def _transport(url: DeviceUrl, suffix: str) -> Transport:
+    from devices.printers.transports import FileTransport, SerialTransport, TcpTransport
+
     if url.transport == "tcp":
         host, _, port = url.target.rpartition(":")
         return TcpTransport(host.strip("[]"), int(port))
@@ -43,8 +50,12 @@ def _transport(url: DeviceUrl, suffix: str) -> Transport:
     raise url.error(f"{url.transport} printers are not supported yet; use tcp, serial or file")
 
 
-def _escpos(url: DeviceUrl) -> EscposLabelPrinter:
+def _escpos(url: DeviceUrl) -> LabelPrinter:
+    # Imported here: python-escpos loads its printer database (~0.5 s) at import,
+    # which a station without an ESC/POS printer should not pay at every start.
     from escpos import printer as escpos
+
+    from devices.printers.escpos_printer import EscposLabelPrinter
 
     width = url.int_param("width_mm", 80)
     if url.transport == "tcp":
@@ -63,6 +74,10 @@ def _escpos(url: DeviceUrl) -> EscposLabelPrinter:
 
 def _simulated(url: DeviceUrl) -> tuple[LabelPrinter, Closer]:
     """sim://zpl: a port-9100 printer simulator in this process (demo and training)."""
+    from devices.printers.transports import TcpTransport
+    from devices.printers.zpl_printer import ZplPrinter
+    from devices.printers.zpl_simulator import SimulatedState, ZplSimulator
+
     if url.target != "zpl":
         raise url.error("the simulated label printer is sim://zpl (optionally ?state=paper_out)")
     state = url.params.get("state", "ready").upper()
@@ -77,6 +92,8 @@ def _simulated(url: DeviceUrl) -> tuple[LabelPrinter, Closer]:
 
 def scanners(urls: Sequence[DeviceUrl], listener: ScannerListener) -> list[Closer]:
     """Start every configured serial scanner; each is named scanner-1, scanner-2, …"""
+    from devices.scanners import SerialScanner, Terminator
+
     closers: list[Closer] = []
     for number, url in enumerate(urls, start=1):
         scanner_id = url.params.get("name", f"scanner-{number}")
@@ -98,6 +115,7 @@ def scanners(urls: Sequence[DeviceUrl], listener: ScannerListener) -> list[Close
 
 def _simulated_scanner(url: DeviceUrl, scanner_id: str, listener: ScannerListener) -> list[Closer]:
     """sim://scanner: a scanner on a pseudo-terminal, for training (POSIX only)."""
+    from devices.scanners import SerialScanner
     from devices.scanners.simulator import PtyScannerSimulator
 
     simulator = PtyScannerSimulator()

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from devices.scanners import ScanRead
 from devices.state import OPERATIONAL, DeviceState
+
+if TYPE_CHECKING:  # pyserial loads only on stations that have serial scanners
+    from devices.scanners import ScanRead
 
 log = logging.getLogger(__name__)
 
