@@ -57,6 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     replayer.add_argument("file")
     replayer.add_argument("--station", help="station name (default: from the config)")
+    commands.add_parser(
+        "devices", parents=[common], help="list serial ports, system printers and cameras"
+    )
     tester = commands.add_parser(
         "print-test", parents=[common], help="print a test label to a printer URL"
     )
@@ -72,6 +75,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         _setup_logging(data_dir)
         settings = load_settings(config)
+        if args.command == "devices":
+            return _list_devices()
         if args.command == "print-test":
             return _print_test(args.url, data_dir)
         if args.command == "import" and not demo:
@@ -133,6 +138,26 @@ def _session(
     finally:
         session.close()
         stop_printer()
+
+
+def _list_devices() -> int:
+    from devices.discovery import cameras, serial_ports
+    from ui.printers import system_printers
+
+    sections = {
+        "Serial ports (scanners, scales, serial printers)": [
+            (found.url, found.description) for found in serial_ports()
+        ],
+        "System printers": system_printers(),
+        "Cameras": [(found.url, found.description) for found in cameras()],
+    }
+    for title, rows in sections.items():
+        print(f"{title}:")
+        for url, description in rows:
+            print(f"  {url:40}  {description}")
+        if not rows:
+            print("  (none found)")
+    return 0
 
 
 def _print_test(url_text: str, data_dir: Path) -> int:
