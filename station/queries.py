@@ -129,9 +129,7 @@ def next_seq(session: Session, station: str) -> int:
     """One past the highest sequence number this station has written anywhere."""
     highest = 0
     for table in (ScanEvent, OrderEvent, Parcel, PrintJob, PrintAttempt):
-        value = session.exec(
-            select(func.max(table.seq)).where(table.station == station)
-        ).one()
+        value = session.exec(select(func.max(table.seq)).where(table.station == station)).one()
         highest = max(highest, int(value or 0))
     return highest + 1
 
@@ -157,3 +155,10 @@ def parcel_count(session: Session, order_id: uuid.UUID) -> int:
             select(func.count()).select_from(Parcel).where(Parcel.order_id == order_id)
         ).one()
     )
+
+
+def last_label_job(session: Session, station: str) -> PrintJob | None:
+    """The newest label this station stored (an original or a reprint)."""
+    return session.exec(
+        select(PrintJob).where(PrintJob.station == station).order_by(col(PrintJob.seq).desc())
+    ).first()

@@ -17,8 +17,9 @@ from sqlmodel import Session
 
 from station import queries
 from station.barcodes import parse_scan
+from station.errors import UserError
 from station.labels import LabelContent
-from station.models import OrderEvent, PrintJob, ScanEvent, new_id, utc_now
+from station.models import OrderEvent, Parcel, PrintJob, ScanEvent, new_id, utc_now
 from station.parcels import seal_parcel
 from station.ports import LabelPrinter
 from station.print_queue import LabelOutcome, Listener, PrintQueue, SeqCounter
@@ -30,6 +31,7 @@ from station.verdicts import (
     OrderView,
     StationView,
     Verdict,
+    VerdictKind,
 )
 from station.verify import LineCount, order_complete
 from station.workflow import ExceptionReason, Request, Step, WorkflowState, decide
@@ -96,6 +98,49 @@ class PackSession:
         return self._run(request, "button")
 
     # -- labels ---------------------------------------------------------------
+
+    def reprint_label(self, reason: str) -> Verdict:
+        """Print this station's last label again; who and why are recorded."""
+        if not reason.strip():
+            raise UserError("A reprint needs a reason (e.g. label torn, printer jammed).")
+        with self._lock, self._store.write_lock, self._store.session() as db:
+            packer = self._state.packer
+            if packer is None:
+                raise UserError("Log in (scan your badge) to reprint a label.")
+            original = queries.last_label_job(db, self.station)
+            parcel = db.get(Parcel, original.parcel_id) if original and original.parcel_id else None
+            if original is None or parcel is None:
+                raise UserError("This station has printed no label yet: nothing to reprint.")
+            job = PrintJob(
+                station=self.station,
+                seq=self._seq(),
+                parcel_id=parcel.id,
+                kind="reprint",
+                content_json=original.content_json,
+            )
+            db.add(job)
+            db.add(
+                OrderEvent(
+                    station=self.station,
+                    seq=self._seq(),
+                    order_id=parcel.order_id,
+                    packer_id=packer.id,
+                    kind="label_reprinted",
+                    reason=reason.strip(),
+                    note=f"reprint of job {original.id}",
+                )
+            )
+            db.commit()
+        label = LabelContent.from_json(job.content_json)
+        self._prints.submit(job.id, label)
+        return Verdict(
+            kind=VerdictKind.LABEL_REPRINTED,
+            scan="",
+            message=f"Reprinting the label of order {label.order_number} ({label.tracking}).",
+            order=label.order_number,
+            tracking=label.tracking,
+            job_id=str(job.id),
+        )
 
     def on_label(self, listener: Listener) -> None:
         """Be told (on the print thread) of every label delivered or refused."""

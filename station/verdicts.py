@@ -35,6 +35,8 @@ class VerdictKind(StrEnum):
     # Not in the original list: the same value from the same serial scanner
     # within its double-read window; stored, never counted.
     DUPLICATE_READ = "duplicate_read"
+    # Not a scan: a label printed again on request, with a reason.
+    LABEL_REPRINTED = "label_reprinted"
 
 
 class Tone(StrEnum):

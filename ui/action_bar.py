@@ -10,7 +10,7 @@ from ui import style
 
 
 class ActionBar(QWidget):
-    """Acknowledge, Park, Exception…, Ship short…, Seal & print, Log out."""
+    """Acknowledge, Park, Exception…, Ship short…, Seal & print, Reprint label…, Log out."""
 
     acknowledge_requested = Signal()
     park_requested = Signal()
@@ -18,6 +18,7 @@ class ActionBar(QWidget):
     short_ship_requested = Signal()
     seal_requested = Signal()
     logout_requested = Signal()
+    reprint_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -26,6 +27,7 @@ class ActionBar(QWidget):
         self.exception_button = self._button("Exception…", self.exception_requested)
         self.short_button = self._button("Ship short…", self.short_ship_requested)
         self.seal_button = self._button("Seal && print", self.seal_requested)
+        self.reprint_button = self._button("Reprint label…", self.reprint_requested)
         self.logout_button = self._button("Log out", self.logout_requested)
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
@@ -35,6 +37,7 @@ class ActionBar(QWidget):
             self.exception_button,
             self.short_button,
             self.seal_button,
+            self.reprint_button,
             self.logout_button,
         ):
             row.addWidget(button)
@@ -52,6 +55,7 @@ class ActionBar(QWidget):
         self.exception_button.setEnabled(has_order and free)
         self.short_button.setEnabled(has_order and free)
         self.seal_button.setEnabled(has_order and awaiting is Awaiting.SEAL)
+        self.reprint_button.setEnabled(logged_in and free)
         self.logout_button.setEnabled(logged_in)
 
     def _button(self, text: str, signal: SignalInstance) -> QPushButton:

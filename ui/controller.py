@@ -81,6 +81,10 @@ class StationController(QObject):
         session = self._session
         self._submit(lambda: session.request_short_ship(reason))
 
+    def reprint_label(self, reason: str) -> None:
+        session = self._session
+        self._submit(lambda: session.reprint_label(reason))
+
     def refresh(self) -> None:
         """Load the station's current state (at start, and after an error)."""
         self._worker.run(self._session.view, self._on_worker_view_loaded, self._on_worker_failed)

@@ -115,3 +115,23 @@ class ShortShipDialog(_BigDialog):
 
     def _on_reason_text_changed(self, _text: str) -> None:
         self.ok_button.setEnabled(bool(self.reason_text()))
+
+
+class ReprintDialog(_BigDialog):
+    """Why the last label must print again; the reason is recorded with the packer."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Reprint label", parent)
+        self.rows.addWidget(QLabel("Why print the last label again?"))
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText("Reason, e.g. label torn, printer jammed")
+        self.reason.textChanged.connect(self._on_reason_text_changed)
+        self.rows.addWidget(self.reason)
+        self._finish_layout()
+        self.ok_button.setEnabled(False)
+
+    def reason_text(self) -> str:
+        return self.reason.text().strip()
+
+    def _on_reason_text_changed(self, _text: str) -> None:
+        self.ok_button.setEnabled(bool(self.reason_text()))

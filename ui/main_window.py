@@ -29,7 +29,7 @@ from ui.action_bar import ActionBar
 from ui.banner import VerdictBanner
 from ui.controller import StationController
 from ui.crash import show_crash_box
-from ui.dialogs import ExceptionDialog, ShortShipDialog
+from ui.dialogs import ExceptionDialog, ReprintDialog, ShortShipDialog
 from ui.header import HeaderBar
 from ui.input_bar import InputBar
 from ui.label_monitor import LabelMonitor, LabelState
@@ -115,6 +115,7 @@ class MainWindow(QMainWindow):
         a.short_ship_requested.connect(self._on_action_bar_short_ship_requested)
         a.seal_requested.connect(self._on_action_bar_seal_requested)
         a.logout_requested.connect(self._on_action_bar_logout_requested)
+        a.reprint_requested.connect(self._on_action_bar_reprint_requested)
         self.escape_shortcut.activated.connect(self._on_escape_shortcut_activated)
 
     def start(self) -> None:
@@ -229,6 +230,11 @@ class MainWindow(QMainWindow):
 
     def _on_short_ship_dialog_accepted(self, dialog: ShortShipDialog) -> None:
         self.controller.request_short_ship(dialog.reason_text())
+
+    def _on_action_bar_reprint_requested(self) -> None:
+        dialog = ReprintDialog(self)
+        dialog.accepted.connect(lambda: self.controller.reprint_label(dialog.reason_text()))
+        self._open_dialog(dialog)
 
     def _open_dialog(self, dialog: QDialog) -> None:
         self.dialog = dialog
