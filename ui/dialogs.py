@@ -96,42 +96,51 @@ class ExceptionDialog(_BigDialog):
         self.ok_button.setEnabled(ok)
 
 
-class ShortShipDialog(_BigDialog):
+class _ReasonDialog(_BigDialog):
+    """Asks one question whose typed answer is required before OK."""
+
+    def __init__(
+        self, title: str, question: str, placeholder: str, note: str, parent: QWidget | None
+    ) -> None:
+        super().__init__(title, parent)
+        self.rows.addWidget(QLabel(question))
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText(placeholder)
+        self.reason.textChanged.connect(self._on_reason_text_changed)
+        self.rows.addWidget(self.reason)
+        if note:
+            self.rows.addWidget(QLabel(note))
+        self._finish_layout()
+        self.ok_button.setEnabled(False)
+
+    def reason_text(self) -> str:
+        return self.reason.text().strip()
+
+    def _on_reason_text_changed(self, _text: str) -> None:
+        self.ok_button.setEnabled(bool(self.reason_text()))
+
+
+class ShortShipDialog(_ReasonDialog):
     """Why the order ships incomplete; a supervisor approves with their badge next."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Ship short", parent)
-        self.rows.addWidget(QLabel("Why does this order ship incomplete?"))
-        self.reason = QLineEdit()
-        self.reason.setPlaceholderText("Reason, e.g. last unit damaged, no stock")
-        self.reason.textChanged.connect(self._on_reason_text_changed)
-        self.rows.addWidget(self.reason)
-        self.rows.addWidget(QLabel("A supervisor then scans their badge to approve."))
-        self._finish_layout()
-        self.ok_button.setEnabled(False)
-
-    def reason_text(self) -> str:
-        return self.reason.text().strip()
-
-    def _on_reason_text_changed(self, _text: str) -> None:
-        self.ok_button.setEnabled(bool(self.reason_text()))
+        super().__init__(
+            "Ship short",
+            "Why does this order ship incomplete?",
+            "Reason, e.g. last unit damaged, no stock",
+            "A supervisor then scans their badge to approve.",
+            parent,
+        )
 
 
-class ReprintDialog(_BigDialog):
+class ReprintDialog(_ReasonDialog):
     """Why the last label must print again; the reason is recorded with the packer."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Reprint label", parent)
-        self.rows.addWidget(QLabel("Why print the last label again?"))
-        self.reason = QLineEdit()
-        self.reason.setPlaceholderText("Reason, e.g. label torn, printer jammed")
-        self.reason.textChanged.connect(self._on_reason_text_changed)
-        self.rows.addWidget(self.reason)
-        self._finish_layout()
-        self.ok_button.setEnabled(False)
-
-    def reason_text(self) -> str:
-        return self.reason.text().strip()
-
-    def _on_reason_text_changed(self, _text: str) -> None:
-        self.ok_button.setEnabled(bool(self.reason_text()))
+        super().__init__(
+            "Reprint label",
+            "Why print the last label again?",
+            "Reason, e.g. label torn, printer jammed",
+            "",
+            parent,
+        )
