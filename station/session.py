@@ -13,6 +13,7 @@ import threading
 from dataclasses import replace
 
 from sqlalchemy import insert
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from station import queries
@@ -24,7 +25,7 @@ from station.parcels import seal_parcel
 from station.ports import LabelPrinter
 from station.print_queue import LabelOutcome, Listener, PrintQueue, SeqCounter
 from station.settings import Settings
-from station.store import Store
+from station.store import Store, StoreError
 from station.verdicts import (
     COUNTED_VERDICTS,
     Awaiting,
@@ -206,9 +207,18 @@ class PackSession:
 
     def _run(self, request: Request, source: str) -> Verdict:
         with self._lock, self._store.write_lock:
-            with self._store.session() as db:
-                step = decide(db, self._state, request, self.settings)
-                sealed = self._commit(db, request, source, step)
+            try:
+                with self._store.session() as db:
+                    step = decide(db, self._state, request, self.settings)
+                    sealed = self._commit(db, request, source, step)
+            except OperationalError as exc:
+                # Disk full, read-only media, a locked file: nothing was stored,
+                # so nothing changes and the packer is told to scan again.
+                raise StoreError(
+                    f"The scan {request.parsed.raw!r} was NOT recorded: the station's database "
+                    f"could not be written ({exc.orig}). Free disk space or call IT, then "
+                    "scan it again."
+                ) from exc
             self._state = step.after
             if sealed is not None:
                 self._prints.submit(sealed[0].id, sealed[1])

@@ -324,3 +324,22 @@ def test_a_label_that_can_never_print_does_not_hold_back_the_next_ones(tmp_path:
     assert restarted.wait_for_printer(timeout=30)
     assert len(list((tmp_path / "labels").glob("*.pdf"))) == 1, "nothing resent at restart"
     restarted.close()
+
+
+def test_a_database_that_cannot_be_written_refuses_the_scan_and_changes_nothing(
+    bench: Bench,
+) -> None:
+    from sqlalchemy import event
+
+    from station.store import StoreError
+
+    session = bench.session()
+    scan_all(session, "BADGE-P1", "SO-1")
+    bench.store.engine.dispose()  # new connections from here on are read-only
+    event.listen(
+        bench.store.engine, "connect", lambda conn, _rec: conn.execute("PRAGMA query_only=ON")
+    )
+    with pytest.raises(StoreError, match="NOT recorded"):
+        session.handle_scan(MUG_UPC)
+    assert session.view().order.scanned == 0  # type: ignore[union-attr]
+    session.close()
