@@ -27,6 +27,18 @@ class LabelContent:
     parcel_no: int = 1
     parcel_count: int = 1
     weight_g: int | None = None
+    # What the courier's profile asks of the label; the defaults are the generic
+    # 4x6 Code 128 label, which is also what jobs stored before profiles read as.
+    size: str = "4x6"  # a LabelSize value: 4x6, 100x150, 100x100, 58mm, 80mm
+    symbology: str = "code128"  # a Symbology value: code128, gs1-128, qr, datamatrix
+    barcode: str = ""  # what the tracking barcode holds when not the tracking number
+    sort_code: str | None = None
+    logo: str | None = None  # path of the courier's logo image, if its profile has one
+
+    @property
+    def barcode_data(self) -> str:
+        """The tracking barcode's content, e.g. "(00)340123450000000018" for GS1-128."""
+        return self.barcode or self.tracking
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)

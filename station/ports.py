@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from station.labels import LabelContent
+from station.slips import SlipContent
 
 
 @dataclass(frozen=True)
@@ -30,4 +31,10 @@ class PermanentPrintError(PrintError):
 class LabelPrinter(Protocol):
     def print_label(self, job_id: str, label: LabelContent) -> PrintResult:
         """Deliver one label. Idempotent per job_id: a resend replaces, never duplicates."""
+        ...
+
+
+class DocumentPrinter(Protocol):
+    def print_slip(self, job_id: str, slip: SlipContent) -> PrintResult:
+        """Deliver one packing slip. Idempotent per job_id, as for labels."""
         ...
