@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Protocol
 
 from station.labels import LabelContent
@@ -28,9 +29,39 @@ class PermanentPrintError(PrintError):
     """
 
 
+class SuppliedFormat(StrEnum):
+    """The formats a courier's own ready-made label document may come in."""
+
+    PDF = "pdf"
+    PNG = "png"
+    ZPL = "zpl"
+
+
+@dataclass(frozen=True)
+class SuppliedLabel:
+    """A courier's own label, printed as it is (converted for the printer where needed)."""
+
+    format: SuppliedFormat
+    data: bytes
+
+
 class LabelPrinter(Protocol):
     def print_label(self, job_id: str, label: LabelContent) -> PrintResult:
         """Deliver one label. Idempotent per job_id: a resend replaces, never duplicates."""
+        ...
+
+    def print_supplied(self, job_id: str, label: SuppliedLabel) -> PrintResult:
+        """Deliver a courier's own label document, converted for this printer as needed.
+
+        Raises PermanentPrintError when this printer can never print it (e.g. ZPL
+        on a PDF printer), with a message saying which printer would.
+        """
+        ...
+
+
+class Scale(Protocol):
+    def stable_weight_g(self) -> int | None:
+        """The last stable weight in grams, or None when there is none (moving, off, empty)."""
         ...
 
 

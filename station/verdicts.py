@@ -37,6 +37,10 @@ class VerdictKind(StrEnum):
     DUPLICATE_READ = "duplicate_read"
     # Not a scan: a label printed again on request, with a reason.
     LABEL_REPRINTED = "label_reprinted"
+    # Check-weighing: the order is complete and the parcel goes on the scale.
+    WEIGH_PARCEL = "weigh_parcel"
+    WEIGHT_OK = "weight_ok"
+    WEIGHT_MISMATCH = "weight_mismatch"
 
 
 class Tone(StrEnum):
@@ -85,6 +89,7 @@ class Awaiting(StrEnum):
     ACKNOWLEDGEMENT = "acknowledgement"
     SUPERVISOR = "supervisor"
     SEAL = "seal"
+    WEIGHT = "weight"  # the packed parcel on the scale, before its label prints
 
 
 @dataclass(frozen=True)
