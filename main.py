@@ -64,6 +64,17 @@ def build_parser() -> argparse.ArgumentParser:
         "print-test", parents=[common], help="print a test label to a printer URL"
     )
     tester.add_argument("url", help="e.g. zpl+tcp://192.0.2.10:9100 or pdf+file:///tmp/labels")
+    ranges = commands.add_parser(
+        "ranges",
+        parents=[common],
+        help="list this station's tracking number ranges, or add one",
+    )
+    ranges.add_argument("--station", help="station name (default: from the config)")
+    range_commands = ranges.add_subparsers(dest="range_command")
+    adder = range_commands.add_parser("add", help="add serials FIRST..LAST for a courier")
+    adder.add_argument("courier", help="courier profile id, e.g. hansepost")
+    adder.add_argument("first", type=int)
+    adder.add_argument("last", type=int)
     return parser
 
 
@@ -79,18 +90,20 @@ def main(argv: list[str] | None = None) -> int:
             return _list_devices()
         if args.command == "print-test":
             return _print_test(args.url, data_dir)
+        if args.command == "ranges":
+            return _ranges(data_dir, config, settings, args)
         if args.command == "import" and not demo:
             # An import only upserts reference data in one transaction: it may
             # run while the station packs, so it takes no station lock.
             return _import(data_dir, args.kind, args.file)
         with _locked_store(data_dir) as store:
             if demo:
-                _seed_demo(store, data_dir, settings)
+                _seed_demo(store, data_dir, settings, config)
             if args.command == "import":
                 return _import(data_dir, args.kind, args.file, store)
             if args.command == "replay":
-                return _replay(store, settings, data_dir, args.file, args.station)
-            return _gui(store, settings, data_dir, args.report_ready)
+                return _replay(store, settings, data_dir, config, args.file, args.station)
+            return _gui(store, settings, data_dir, config, args.report_ready)
     except UserError as exc:
         print(f"packstation: {exc}", file=sys.stderr)
         return EXIT_USER_ERROR
@@ -127,12 +140,15 @@ def _setup_logging(data_dir: Path) -> None:
 
 @contextmanager
 def _session(
-    store: Store, settings: Settings, data_dir: Path, station: str | None
+    store: Store, settings: Settings, data_dir: Path, config: Path, station: str | None
 ) -> Iterator[PackSession]:
+    from station.couriers.plan import CourierBook
+
+    couriers = CourierBook.load(config.parent)
     printer, stop_printer = registry.label_printer(
         settings.devices.label_printer, paths.labels_dir(data_dir)
     )
-    session = PackSession(store, settings, printer, station=station)
+    session = PackSession(store, settings, printer, station=station, couriers=couriers)
     try:
         yield session
     finally:
@@ -177,13 +193,39 @@ def _print_test(url_text: str, data_dir: Path) -> int:
     return 0
 
 
-def _seed_demo(store: Store, data_dir: Path, settings: Settings) -> None:
+def _seed_demo(store: Store, data_dir: Path, settings: Settings, config: Path) -> None:
+    from station.couriers.plan import CourierBook
+    from station.couriers.range_admin import ensure_demo_ranges
     from station.demo import is_seeded, seed_demo
 
-    if is_seeded(store):
-        return
-    summary = seed_demo(store, data_dir, settings.commands)
-    print(f"Demo data ready in {data_dir}: {summary.describe()}", file=sys.stderr)
+    if not is_seeded(store):
+        summary = seed_demo(store, data_dir, settings.commands)
+        print(f"Demo data ready in {data_dir}: {summary.describe()}", file=sys.stderr)
+    # The demo's station may be renamed in its config: it gets numbers of its own.
+    with store.session() as db:
+        ensure_demo_ranges(db, settings.station, CourierBook.load(config.parent))
+        db.commit()
+
+
+def _ranges(data_dir: Path, config: Path, settings: Settings, args: argparse.Namespace) -> int:
+    from station.couriers.plan import CourierBook
+    from station.couriers.range_admin import add_station_range, describe_ranges
+
+    book = CourierBook.load(config.parent)
+    station = args.station or settings.station
+    # Like an import, a range only adds reference data: it may be added while the station packs.
+    store = Store.open(data_dir)
+    try:
+        with store.write_lock, store.session() as db:
+            if args.range_command == "add":
+                print(add_station_range(db, station, book, args.courier, args.first, args.last))
+                db.commit()
+            print(f"Tracking numbers at station {station}:")
+            for line in describe_ranges(db, station, book):
+                print("  " + line)
+    finally:
+        store.close()
+    return 0
 
 
 def _import(data_dir: Path, kind: str, file: Path, store: Store | None = None) -> int:
@@ -202,11 +244,11 @@ def _import(data_dir: Path, kind: str, file: Path, store: Store | None = None) -
 
 
 def _replay(
-    store: Store, settings: Settings, data_dir: Path, file: str, station: str | None
+    store: Store, settings: Settings, data_dir: Path, config: Path, file: str, station: str | None
 ) -> int:
     from station.replay import replay
 
-    with _session(store, settings, data_dir, station) as session:
+    with _session(store, settings, data_dir, config, station) as session:
         try:
             if file == "-":
                 replay(session, sys.stdin, sys.stdout)
@@ -220,10 +262,12 @@ def _replay(
     return 0
 
 
-def _gui(store: Store, settings: Settings, data_dir: Path, report_ready: bool) -> int:
+def _gui(
+    store: Store, settings: Settings, data_dir: Path, config: Path, report_ready: bool
+) -> int:
     from ui.app import run_gui
 
-    with _session(store, settings, data_dir, None) as session:
+    with _session(store, settings, data_dir, config, None) as session:
         log.info("station %s starting, data dir %s", session.station, data_dir)
         return run_gui(session, settings, report_ready=report_ready)
 

@@ -88,6 +88,7 @@ def line_counts(session: Session, order_id: uuid.UUID) -> list[LineCount]:
             image=product.image if product else None,
             expected=line.qty,
             scanned=int(counted.get(line.id, 0) or 0),
+            weight_g=product.weight_g if product else 0,
         )
         for line, product in rows
     ]

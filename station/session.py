@@ -27,7 +27,6 @@ from station.print_queue import LabelOutcome, Listener, PrintQueue, SeqCounter
 from station.settings import Settings
 from station.store import Store, StoreError
 from station.verdicts import (
-    COUNTED_VERDICTS,
     Awaiting,
     OrderView,
     StationView,
@@ -35,7 +34,16 @@ from station.verdicts import (
     VerdictKind,
 )
 from station.verify import LineCount, order_complete
-from station.workflow import ExceptionReason, Request, Step, WorkflowState, decide
+from station.couriers.plan import CourierBook
+from station.workflow import (
+    Bench,
+    ExceptionReason,
+    Request,
+    Step,
+    WorkflowState,
+    decide,
+    plan_for,
+)
 
 __all__ = ["ExceptionReason", "PackSession"]
 
@@ -49,14 +57,16 @@ class PackSession:
         settings: Settings,
         printer: LabelPrinter,
         station: str | None = None,
+        couriers: CourierBook | None = None,
     ) -> None:
         self.settings = settings
         self.station = station or settings.station
+        self._bench = Bench(self.station, settings, couriers or CourierBook.load())
         self._store = store
         self._lock = threading.Lock()
         with store.session() as db:
             self._seq = SeqCounter(queries.next_seq(db, self.station))
-            self._state = load_state(db, self.station)
+            self._state = load_state(db, self._bench)
         self._prints = PrintQueue(store, printer, self.station, self._seq)
         self._last_label: str | None = None
         self._prints.subscribe(self._on_print_attempt)
@@ -73,6 +83,13 @@ class PackSession:
         stored as such and never counted.
         """
         return self._run(Request(parse_scan(raw), manual=manual, duplicate=duplicate), source)
+
+    def handle_weight(self, grams: int, *, source: str = "scale") -> Verdict | None:
+        """A stable weight from the scale; None when no parcel waits for one (it is ignored)."""
+        if self._state.awaiting is not Awaiting.WEIGHT:
+            return None
+        request = Request(parse_scan(f"weight:{grams} g"), weight_g=grams)
+        return self._run(request, source)
 
     def acknowledge(self) -> Verdict:
         return self._button(self.settings.commands.ack)
@@ -183,10 +200,12 @@ class PackSession:
         state = self._state
         order = None
         if state.order is not None:
+            plan = state.plan
             order = OrderView(
                 number=state.order.number,
-                courier=state.order.courier,
-                service=state.order.service,
+                courier=plan.courier if plan else state.order.courier,
+                service=plan.service if plan else state.order.service,
+                courier_reason=(plan.problem or plan.reason) if plan else "",
                 ship_to_name=state.order.ship_to_name,
                 lines=tuple(line.view() for line in state.lines),
             )
@@ -209,7 +228,7 @@ class PackSession:
         with self._lock, self._store.write_lock:
             try:
                 with self._store.session() as db:
-                    step = decide(db, self._state, request, self.settings)
+                    step = decide(db, self._state, request, self._bench)
                     sealed = self._commit(db, request, source, step)
             except OperationalError as exc:
                 # Disk full, read-only media, a locked file: nothing was stored,
@@ -232,7 +251,7 @@ class PackSession:
         order = step.subject or before.order or after.order
         packer = after.packer or before.packer
         parsed = request.parsed
-        counted = step.kind in COUNTED_VERDICTS
+        counted = step.counts
         # A Core insert: the scan path skips building a validated model object,
         # which costs more CPU than the durable commit itself.
         db.execute(
@@ -265,13 +284,15 @@ class PackSession:
         for event in step.order_events:
             db.add(self._stamped(event, packer.id if packer else None))
         sealed = None
-        if step.seal and order is not None:
+        if step.seal and order is not None and step.plan is not None:
             sealed = seal_parcel(
                 db,
                 order,
                 packer,
                 station=self.station,
+                plan=step.plan,
                 sender=self.settings.sender,
+                weight_g=step.weight_g,
                 short=not order_complete(list(step.sealed_lines)),
                 take_seq=self._seq,
             )
@@ -302,8 +323,9 @@ def to_verdict(
     )
 
 
-def load_state(db: Session, station: str) -> WorkflowState:
+def load_state(db: Session, bench: Bench) -> WorkflowState:
     """The station's state as its stored events left it."""
+    station = bench.station
     packer = queries.logged_in_packer(db, station)
     order = queries.open_order(db, station)
     if order is None:
@@ -314,4 +336,14 @@ def load_state(db: Session, station: str) -> WorkflowState:
     short_reason = ""
     if awaiting is Awaiting.SUPERVISOR:
         short_reason = queries.pending_short_reason(db, order.id)
-    return WorkflowState(packer, order, lines, awaiting, short_reason)
+    weight_g = None
+    if awaiting is Awaiting.WEIGHT and last is not None and last.source == "scale":
+        weight_g = _grams(last.raw)
+    plan = plan_for(bench, order, lines)
+    return WorkflowState(packer, order, lines, awaiting, short_reason, plan, weight_g)
+
+
+def _grams(raw: str) -> int | None:
+    """The grams of a stored weight input ("weight:1234 g")."""
+    digits = raw.removeprefix("weight:").removesuffix(" g")
+    return int(digits) if digits.isdigit() else None

@@ -30,6 +30,7 @@ class Commands:
     exception: str = "CMD-EXCEPTION"
     short: str = "CMD-SHORT"
     seal: str = "CMD-SEAL"
+    new_box: str = "CMD-NEWBOX"
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,29 @@ class Sender:
     city: str = "Springfield"
     postcode: str = "12345"
     country: str = "US"
+
+
+@dataclass(frozen=True)
+class Weighing:
+    """Check-weighing, used when a scale is configured."""
+
+    box_tare_g: int = 150  # the empty box with its filler and tape
+    tolerance_g: int = 50
+    tolerance_pct: float = 5.0
+    on_mismatch: str = "block"  # "block": no label until fixed or approved; "warn"
+
+
+@dataclass(frozen=True)
+class Labels:
+    scan_back: str = "optional"  # "off", "optional" or "required"
+    packing_slip: str = "on_demand"  # "auto": one per order when sealed; "on_demand"
+
+
+_CHOICES = {
+    ("weighing", "on_mismatch"): ("block", "warn"),
+    ("labels", "scan_back"): ("off", "optional", "required"),
+    ("labels", "packing_slip"): ("auto", "on_demand"),
+}
 
 
 @dataclass(frozen=True)
@@ -60,11 +84,18 @@ class Settings:
     manual_entry_supervisors_only: bool = False
     wedge_max_key_interval_ms: int = 50
     wedge_min_length: int = 4
+    # The keyboard layout this computer types with; wedge scanners must be set to it too.
+    wedge_keyboard_layout: str = "us"
     sounds: bool = True
     commands: Commands = field(default_factory=Commands)
     sender: Sender = field(default_factory=Sender)
     devices: Devices = field(default_factory=Devices)
+    weighing: Weighing = field(default_factory=Weighing)
+    labels: Labels = field(default_factory=Labels)
 
+
+# Keyboard layouts a wedge burst is checked against (devices/wedge_layout.py knows each).
+WEDGE_KEYBOARD_LAYOUTS = ("us", "uk", "de", "fr", "es", "it")
 
 # TOML table and key -> Settings attribute, with the type it must have.
 _STATION_KEYS: dict[tuple[str, str], tuple[str, type]] = {
@@ -73,6 +104,7 @@ _STATION_KEYS: dict[tuple[str, str], tuple[str, type]] = {
     ("station", "manual_entry_supervisors_only"): ("manual_entry_supervisors_only", bool),
     ("scanner", "wedge_max_key_interval_ms"): ("wedge_max_key_interval_ms", int),
     ("scanner", "wedge_min_length"): ("wedge_min_length", int),
+    ("scanner", "wedge_keyboard_layout"): ("wedge_keyboard_layout", str),
     ("sound", "enabled"): ("sounds", bool),
 }
 
@@ -85,6 +117,7 @@ manual_entry_supervisors_only = false
 [scanner]
 wedge_max_key_interval_ms = 50
 wedge_min_length = 4
+wedge_keyboard_layout = "us"
 
 [sound]
 enabled = true
@@ -96,6 +129,7 @@ cancel = "CMD-CANCEL"
 exception = "CMD-EXCEPTION"
 short = "CMD-SHORT"
 seal = "CMD-SEAL"
+new_box = "CMD-NEWBOX"
 
 [sender]
 name = "PackStation Demo Warehouse"
@@ -103,6 +137,16 @@ street = "1 Logistics Way"
 city = "Springfield"
 postcode = "12345"
 country = "US"
+
+[weighing]
+box_tare_g = 150
+tolerance_g = 50
+tolerance_pct = 5.0
+on_mismatch = "block"
+
+[labels]
+scan_back = "optional"
+packing_slip = "on_demand"
 
 [devices]
 scanners = ["serial:///dev/ttyACM0?baud=9600"]
@@ -125,7 +169,9 @@ def load_settings(path: Path | None) -> Settings:
 
 def settings_from_dict(data: dict[str, Any], source: str = "config") -> Settings:
     settings = Settings()
-    known_tables = {"station", "scanner", "sound", "commands", "sender", "devices"}
+    known_tables = {
+        "station", "scanner", "sound", "commands", "sender", "devices", "weighing", "labels"
+    }
     for table in data:
         if table not in known_tables:
             raise SettingsError(
@@ -143,6 +189,8 @@ def settings_from_dict(data: dict[str, Any], source: str = "config") -> Settings
         commands=_section(Commands, data.get("commands", {}), "commands", source),
         sender=_section(Sender, data.get("sender", {}), "sender", source),
         devices=_checked_devices(data.get("devices", {}), source),
+        weighing=_typed_section(Weighing, data.get("weighing", {}), "weighing", source),
+        labels=_typed_section(Labels, data.get("labels", {}), "labels", source),
     )
     _validate(settings, source)
     return settings
@@ -174,6 +222,31 @@ def _section(cls: type[T], values: dict[str, Any], table: str, source: str) -> T
             )
         _checked(value, str, f"{table}.{key}", source)
     return cls(**values)
+
+
+def _typed_section(cls: type[T], values: dict[str, Any], table: str, source: str) -> T:
+    """A table whose keys take the type of the dataclass field's default."""
+    defaults = cls()
+    names = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+    checked: dict[str, Any] = {}
+    for key, value in values.items():
+        if key not in names:
+            raise SettingsError(
+                f"{source}: unknown setting {table}.{key}. Known: {', '.join(sorted(names))}."
+            )
+        kind = type(getattr(defaults, key))
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        checked[key] = _checked(value, kind, f"{table}.{key}", source)
+        allowed = _CHOICES.get((table, key))
+        if allowed and value not in allowed:
+            raise SettingsError(
+                f"{source}: setting {table}.{key} must be one of "
+                f"{', '.join(repr(a) for a in allowed)}, got {value!r}."
+            )
+        if kind in (int, float) and value < 0:
+            raise SettingsError(f"{source}: setting {table}.{key} must not be negative.")
+    return cls(**checked)
 
 
 def _checked_devices(table: dict[str, Any], source: str) -> Devices:
@@ -214,6 +287,12 @@ def _validate(settings: Settings, source: str) -> None:
         )
     if settings.wedge_min_length < 1:
         raise SettingsError(f"{source}: setting scanner.wedge_min_length must be at least 1.")
+    if settings.wedge_keyboard_layout not in WEDGE_KEYBOARD_LAYOUTS:
+        raise SettingsError(
+            f"{source}: setting scanner.wedge_keyboard_layout must be one of "
+            f"{', '.join(repr(name) for name in WEDGE_KEYBOARD_LAYOUTS)} (the keyboard layout "
+            f"of this computer), got {settings.wedge_keyboard_layout!r}."
+        )
     codes = [getattr(settings.commands, f.name) for f in fields(Commands)]
     if any(not code.strip() for code in codes) or len(set(codes)) != len(codes):
         raise SettingsError(

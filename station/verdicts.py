@@ -41,6 +41,8 @@ class VerdictKind(StrEnum):
     WEIGH_PARCEL = "weigh_parcel"
     WEIGHT_OK = "weight_ok"
     WEIGHT_MISMATCH = "weight_mismatch"
+    # The label cannot be made (no tracking numbers left, a field the courier requires).
+    LABEL_BLOCKED = "label_blocked"
 
 
 class Tone(StrEnum):
@@ -65,6 +67,8 @@ ERROR_VERDICTS = frozenset(
         VerdictKind.ORDER_IN_EXCEPTION,
         VerdictKind.SUPERVISOR_REQUIRED,
         VerdictKind.ORDER_INCOMPLETE,
+        VerdictKind.LABEL_BLOCKED,
+        VerdictKind.WEIGHT_MISMATCH,
     }
 )
 COUNTED_VERDICTS = frozenset(
@@ -149,6 +153,7 @@ class OrderView:
     service: str
     ship_to_name: str
     lines: tuple[LineView, ...] = field(default_factory=tuple)
+    courier_reason: str = ""  # why this courier (the rule), or what stops its label
 
     @property
     def scanned(self) -> int:

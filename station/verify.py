@@ -19,6 +19,7 @@ class LineCount:
     image: str | None
     expected: int
     scanned: int = 0
+    weight_g: int = 0  # one unit, from the catalog
 
     def view(self) -> LineView:
         return LineView(self.line_no, self.sku, self.name, self.image, self.scanned, self.expected)

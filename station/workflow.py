@@ -16,10 +16,13 @@ from sqlmodel import Session
 
 from station import queries
 from station.barcodes import ParsedScan
+from station.couriers.plan import CourierBook, CourierPlan, label_problem, plan_courier
 from station.models import Order, OrderEvent, Packer
+from station.parcels import label_for
 from station.settings import Settings
 from station.verdicts import Awaiting, VerdictKind
 from station.verify import LineCount, order_complete, verify_units
+from station.weighing import WeightCheck, check_weight, expected_parcel_weight
 
 V = VerdictKind
 ACK_VERDICTS = frozenset({V.WRONG_ITEM, V.OVER_SCAN, V.UNKNOWN_BARCODE})
@@ -39,6 +42,8 @@ class WorkflowState:
     lines: tuple[LineCount, ...] = ()
     awaiting: Awaiting = Awaiting.NOTHING
     short_reason: str = ""
+    plan: CourierPlan | None = None  # the open order's courier
+    weight_g: int | None = None  # the parcel's last weight while it waits on the scale
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,10 @@ class Step:
     order_events: tuple[OrderEvent, ...] = ()
     seal: bool = False
     sealed_lines: tuple[LineCount, ...] = field(default_factory=tuple)
+    weight_g: int | None = None  # the sealed parcel's weight, measured or from the catalog
+    plan: CourierPlan | None = None  # the sealed parcel's courier
+    counts: bool = False  # the input's units count for its line
+
 
     @property
     def order_number(self) -> str | None:
@@ -71,6 +80,7 @@ class Request:
     duplicate: bool = False
     exception: tuple[ExceptionReason, str] | None = None
     short_reason: str | None = None
+    weight_g: int | None = None  # a stable weight from the scale, not a scan
 
 
 def _order_event(order: Order, kind: str, **fields: object) -> OrderEvent:
@@ -91,19 +101,37 @@ def _too_many(name: str, line: LineCount, units: int) -> str:
     )
 
 
-def decide(db: Session, state: WorkflowState, request: Request, settings: Settings) -> Step:
-    decider = _Decider(db, state, request, settings)
+@dataclass(frozen=True)
+class Bench:
+    """What decisions need beyond the state: the settings and the couriers."""
+
+    station: str
+    settings: Settings
+    couriers: CourierBook
+
+
+def decide(db: Session, state: WorkflowState, request: Request, bench: Bench) -> Step:
+    decider = _Decider(db, state, request, bench)
     return decider.decide()
 
 
+def plan_for(bench: Bench, order: Order, lines: tuple[LineCount, ...]) -> CourierPlan:
+    """The order's courier, chosen on the weight the catalog expects of it."""
+    weight = expected_parcel_weight(
+        ((line.weight_g, line.expected) for line in lines), bench.settings.weighing.box_tare_g
+    )
+    return plan_courier(bench.couriers, order, weight)
+
+
 class _Decider:
-    def __init__(self, db: Session, state: WorkflowState, request: Request, settings: Settings):
+    def __init__(self, db: Session, state: WorkflowState, request: Request, bench: Bench):
         self.db = db
         self.state = state
         self.request = request
         self.text = request.parsed.text
-        self.commands = settings.commands
-        self.settings = settings
+        self.bench = bench
+        self.settings = bench.settings
+        self.commands = bench.settings.commands
 
     def step(self, kind: VerdictKind, message: str, **changes: object) -> Step:
         """A step that leaves the state as it is unless told otherwise."""
@@ -131,6 +159,8 @@ class _Decider:
             return self.acknowledgement()
         if state.awaiting is Awaiting.SUPERVISOR:
             return self.supervisor_approval()
+        if state.awaiting is Awaiting.WEIGHT:
+            return self.on_scale()
         handler = self.command_handlers().get(self.text)
         if handler is not None:
             return handler()
@@ -179,6 +209,9 @@ class _Decider:
                 f"{who}Ship short needs a supervisor badge: "
                 "scan it, or scan ACKNOWLEDGE to cancel.",
             )
+        problem = self.label_problem()
+        if problem:
+            return self.step(V.LABEL_BLOCKED, f"Cannot ship yet: {problem}")
         return self.seal(V.OVERRIDE, supervisor)
 
     def resumed(self) -> Awaiting:
@@ -274,10 +307,18 @@ class _Decider:
 
     def cleared(self, kind: VerdictKind, message: str) -> Step:
         return self.step(
-            kind, message, order=None, lines=(), awaiting=Awaiting.NOTHING, short_reason=""
+            kind,
+            message,
+            order=None,
+            lines=(),
+            awaiting=Awaiting.NOTHING,
+            short_reason="",
+            plan=None,
+            weight_g=None,
         )
 
     def seal(self, kind: VerdictKind, supervisor: Packer | None) -> Step:
+        """Seal the open order's parcel: weigh it first when the station has a scale."""
         order = self.state.order
         assert order is not None
         events: tuple[OrderEvent, ...] = ()
@@ -292,13 +333,113 @@ class _Decider:
                 ),
             )
             message = f"Order {order.number} shipped short, approved by {supervisor.name}."
+        problem = self.label_problem()
+        if problem:
+            # The units still count (the scan that completed the order is kept);
+            # only the label waits, loudly, for someone to fix what stops it.
+            return self.step(
+                V.LABEL_BLOCKED,
+                f"{message} NO LABEL: {problem}",
+                awaiting=Awaiting.SEAL,
+                short_reason="",
+            )
+        if self.settings.devices.scale is not None:
+            return replace(
+                self.step(
+                    kind,
+                    f"{message} Put the parcel on the scale.",
+                    awaiting=Awaiting.WEIGHT,
+                    weight_g=None,
+                ),
+                order_events=events,
+            )
+        return replace(
+            self.sealed(kind, message, self.catalog_weight()), order_events=events
+        )
+
+    def sealed(self, kind: VerdictKind, message: str, weight_g: int | None) -> Step:
+        order = self.state.order
+        assert order is not None
         return replace(
             self.cleared(kind, message),
             subject=order,
-            order_events=events,
             seal=True,
             sealed_lines=self.state.lines,
+            weight_g=weight_g,
+            plan=self.state.plan or plan_for(self.bench, order, self.state.lines),
         )
+
+    def catalog_weight(self) -> int:
+        return expected_parcel_weight(
+            ((line.weight_g, line.scanned) for line in self.state.lines),
+            self.settings.weighing.box_tare_g,
+        )
+
+    def label_problem(self) -> str:
+        """Why the open order's label cannot be made now; checked before anything is sealed."""
+        order, plan = self.state.order, self.state.plan
+        assert order is not None
+        if plan is None:
+            plan = plan_for(self.bench, order, self.state.lines)
+            self.state = replace(self.state, plan=plan)
+        draft = label_for(order, plan, self.settings.sender, "", self.catalog_weight())
+        return label_problem(self.db, self.bench.station, plan, draft)
+
+    # -- the scale ------------------------------------------------------------
+
+    def on_scale(self) -> Step:
+        """The parcel waits on the scale: weights decide; a supervisor may approve a mismatch."""
+        grams = self.request.weight_g
+        if grams is not None:
+            return self.weighed(grams)
+        handler = {
+            self.commands.cancel: self.park,
+            self.commands.exception: self.flag_exception,
+            self.commands.logout: self.logout,
+        }.get(self.text)
+        if handler is not None:
+            return handler()
+        supervisor = queries.packer_by_badge(self.db, self.text)
+        if supervisor is not None and supervisor.role == "supervisor":
+            return self.weight_override(supervisor)
+        return self.step(
+            V.WEIGH_PARCEL,
+            "Not counted: the parcel waits for the scale. Put it on the scale "
+            "(a supervisor's badge accepts a weight that does not match).",
+        )
+
+    def weight_check(self, grams: int) -> WeightCheck:
+        weighing = self.settings.weighing
+        return check_weight(
+            grams, self.catalog_weight(), weighing.tolerance_g, weighing.tolerance_pct
+        )
+
+    def weighed(self, grams: int) -> Step:
+        check = self.weight_check(grams)
+        if check.ok:
+            return self.sealed(V.WEIGHT_OK, f"{check.message} Label printing.", grams)
+        if self.settings.weighing.on_mismatch == "warn":
+            return self.sealed(V.WEIGHT_MISMATCH, f"{check.message} Label printing.", grams)
+        return self.step(
+            V.WEIGHT_MISMATCH,
+            f"{check.message} No label until the weight is right, "
+            "or a supervisor scans their badge to accept it.",
+            weight_g=grams,
+        )
+
+    def weight_override(self, supervisor: Packer) -> Step:
+        grams, order = self.state.weight_g, self.state.order
+        assert order is not None
+        if grams is None or self.weight_check(grams).ok:
+            return self.step(V.WEIGH_PARCEL, "Put the parcel on the scale first.")
+        event = _order_event(
+            order,
+            "weight_override",
+            supervisor_id=supervisor.id,
+            note=self.weight_check(grams).message,
+        )
+        message = f"Weight {grams:,} g accepted by {supervisor.name}. Label printing."
+        return replace(self.sealed(V.OVERRIDE, message, grams), order_events=(event,))
 
     # -- badges, orders, items ------------------------------------------------
 
@@ -350,6 +491,7 @@ class _Decider:
         lines = tuple(queries.line_counts(self.db, order.id))
         awaiting = Awaiting.SEAL if order_complete(list(lines)) else Awaiting.NOTHING
         todo = sum(line.expected - line.scanned for line in lines)
+        plan = plan_for(self.bench, order, lines)
         return replace(
             self.step(
                 V.ORDER_OPENED,
@@ -357,6 +499,7 @@ class _Decider:
                 order=order,
                 lines=lines,
                 awaiting=awaiting,
+                plan=plan,
             ),
             order_events=events,
         )
@@ -400,7 +543,9 @@ class _Decider:
         counted = replace(line, scanned=line.scanned + units)
         new_lines = tuple(counted if c is line else c for c in lines)
         step = self.counted_step(kind, counted, new_lines, name)
-        return replace(step, line=counted, units=units, sku=sku, product_id=product_id)
+        return replace(
+            step, line=counted, units=units, sku=sku, product_id=product_id, counts=True
+        )
 
     def counted_step(
         self, kind: VerdictKind, line: LineCount, lines: tuple[LineCount, ...], name: str

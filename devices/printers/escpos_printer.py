@@ -11,17 +11,30 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from escpos.escpos import Escpos
 from escpos.exceptions import Error as EscposError
 
-from devices.printers.escpos_label import COLUMNS, print_escpos_label
+from devices.printers.escpos_label import COLUMNS, PRINTABLE_DOTS, print_escpos_label
 from devices.printers.escpos_status import query_escpos_status, reason
 from devices.printers.status import PrinterState, PrinterStatus
 from station.labels import LabelContent
-from station.ports import PrintError, PrintResult
+from station.ports import (
+    PermanentPrintError,
+    PrintError,
+    PrintResult,
+    SuppliedFormat,
+    SuppliedLabel,
+)
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
 
 MAX_STATUS_TIMEOUT_S = 2.0
+# PRINTABLE_DOTS are counted at 180 dpi (Epson's heads). A courier's label is wider
+# than any roll, so in practice this only decides how far it is shrunk.
+ESCPOS_DPI = 180
 _CHECK = "check that it is switched on and its cable is in, the label prints by itself."
 
 
@@ -56,6 +69,34 @@ class EscposLabelPrinter:
 
     def print_label(self, job_id: str, label: LabelContent) -> PrintResult:
         """Print one label, or raise PrintError saying what the packer should do."""
+        return self._deliver(
+            job_id,
+            lambda printer: print_escpos_label(
+                printer, label, self.paper_mm, self.print_width_dots
+            ),
+        )
+
+    def print_supplied(self, job_id: str, label: SuppliedLabel) -> PrintResult:
+        """Print a courier's PDF or PNG label as images across the roll, one cut per page.
+
+        Raises PermanentPrintError for ZPL (it needs a ZPL printer) and for a
+        document that cannot be read; PrintError as print_label does.
+        """
+        if label.format is SuppliedFormat.ZPL:
+            raise PermanentPrintError(
+                "A ZPL label needs a ZPL printer, and this label printer speaks ESC/POS: "
+                "configure zpl+tcp://HOST:9100 as label_printer in [devices], or have the "
+                "order system send the courier's label as PDF or PNG."
+            )
+        # Imported here: PDFium and Pillow load only when a supplied label comes.
+        from devices.printing import supplied
+
+        width = self.print_width_dots or PRINTABLE_DOTS[self.paper_mm]
+        # Converted before the printer is opened: a bad document needs no printer.
+        pages = supplied.label_images(label, supplied.Box(width, None, ESCPOS_DPI))
+        return self._deliver(job_id, lambda printer: _print_images(printer, pages))
+
+    def _deliver(self, job_id: str, print_on: Callable[[Escpos], None]) -> PrintResult:
         with self._lock:
             try:
                 printer = self._factory()
@@ -68,7 +109,7 @@ class EscposLabelPrinter:
                 status = query_escpos_status(printer, MAX_STATUS_TIMEOUT_S)
                 if status.blocks_printing:
                     raise PrintError(_refusal(status, where))
-                print_escpos_label(printer, label, self.paper_mm, self.print_width_dots)
+                print_on(printer)
             except (EscposError, OSError) as exc:
                 raise PrintError(
                     f"Label printer at {where} stopped taking the label ({reason(exc)}): {_CHECK}"
@@ -76,6 +117,13 @@ class EscposLabelPrinter:
             finally:
                 _close(printer)
         return PrintResult(location=f"escpos+{where} job {job_id[:8]}")
+
+
+def _print_images(printer: Escpos, pages: list[Image]) -> None:
+    printer.hw("INIT")  # a clean start, whatever the last job left set
+    for page in pages:
+        printer.image(page)
+        printer.cut()
 
 
 def describe(printer: Escpos) -> str:

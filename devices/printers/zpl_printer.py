@@ -20,9 +20,9 @@ import threading
 from devices.printers.host_status import REQUEST, answer_complete, parse_host_status
 from devices.printers.status import PrinterState, PrinterStatus
 from devices.printers.transports import Transport, TransportError
-from devices.printers.zpl import SUPPORTED_DPI, render_zpl
+from devices.printers.zpl import DESIGN_DPI, HEIGHT, SUPPORTED_DPI, WIDTH, render_zpl
 from station.labels import LabelContent
-from station.ports import PrintError, PrintResult
+from station.ports import PrintError, PrintResult, SuppliedFormat, SuppliedLabel
 
 log = logging.getLogger(__name__)
 MAX_STATUS_TIMEOUT_S = 2.0
@@ -58,6 +58,30 @@ class ZplPrinter:
     def print_label(self, job_id: str, label: LabelContent) -> PrintResult:
         """Print one label, or raise PrintError saying what the packer should do."""
         data = render_zpl(label, self.dpi)  # a label that cannot be made needs no printer
+        return self._deliver(job_id, data)
+
+    def print_supplied(self, job_id: str, label: SuppliedLabel) -> PrintResult:
+        """Print a courier's own label: ZPL as it is, a PDF or PNG as a ^GF graphic.
+
+        Every page of a PDF is one label. Raises PermanentPrintError for a
+        document that cannot be read (see devices.printing.supplied), and
+        PrintError as print_label does.
+        """
+        # Imported here: PDFium and Pillow load only when a supplied label comes.
+        from devices.printing import supplied
+
+        # The document is checked and converted before the printer is asked anything.
+        if label.format is SuppliedFormat.ZPL:
+            supplied.check_zpl(label.data)
+            data = label.data
+        else:
+            scale = self.dpi / DESIGN_DPI
+            box = supplied.Box(round(WIDTH * scale), round(HEIGHT * scale), self.dpi)
+            pages = supplied.label_images(label, box)
+            data = b"".join(supplied.zpl_graphic_label(page) for page in pages)
+        return self._deliver(job_id, data)
+
+    def _deliver(self, job_id: str, data: bytes) -> PrintResult:
         with self._lock:
             try:
                 status = self._status(self.status_timeout)

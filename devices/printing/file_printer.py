@@ -14,7 +14,13 @@ from pathlib import Path
 
 from devices.printing.render_process import render_elsewhere
 from station.labels import LabelContent
-from station.ports import PrintError, PrintResult
+from station.ports import (
+    PermanentPrintError,
+    PrintError,
+    PrintResult,
+    SuppliedFormat,
+    SuppliedLabel,
+)
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -27,6 +33,12 @@ def label_file_name(job_id: str, label: LabelContent) -> str:
     return f"{order}-{label.parcel_no}of{label.parcel_count}-{job_id[:8]}.pdf"
 
 
+def supplied_file_name(job_id: str) -> str:
+    """`courier-label-<job>.pdf`: a supplied label carries no order data to name it by."""
+    job = _UNSAFE.sub("_", job_id[:8]).strip("._") or "job"
+    return f"courier-label-{job}.pdf"
+
+
 class FileLabelPrinter:
     """Implements station.ports.LabelPrinter by writing PDFs to `folder`."""
 
@@ -34,15 +46,40 @@ class FileLabelPrinter:
         self.folder = folder
 
     def print_label(self, job_id: str, label: LabelContent) -> PrintResult:
-        target = self.folder / label_file_name(job_id, label)
         data = render_elsewhere(_render_pdf, label)
+        return self._save(label_file_name(job_id, label), data, f"order {label.order_number}")
+
+    def print_supplied(self, job_id: str, label: SuppliedLabel) -> PrintResult:
+        """Save a courier's PDF label as it is, or a PNG one as a one-page PDF of its size.
+
+        Raises PermanentPrintError for ZPL and for a document that cannot be
+        read; PrintError when the file cannot be written.
+        """
+        if label.format is SuppliedFormat.ZPL:
+            raise PermanentPrintError(
+                f"A ZPL label needs a ZPL printer, and this label printer saves PDF files to "
+                f"{self.folder}: configure zpl+tcp://HOST:9100 as label_printer in [devices], "
+                "or have the order system send the courier's label as PDF or PNG."
+            )
+        # Imported here: PDFium and Pillow load only when a supplied label comes.
+        from devices.printing import supplied
+
+        if label.format is SuppliedFormat.PDF:
+            supplied.check_pdf(label.data)  # a file that is no PDF must not look printed
+            data = label.data
+        else:
+            data = render_elsewhere(supplied.png_to_pdf, label.data)
+        return self._save(supplied_file_name(job_id), data, f"job {job_id[:8]}")
+
+    def _save(self, name: str, data: bytes, what: str) -> PrintResult:
+        target = self.folder / name
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             write_atomically(target, data)
         except OSError as exc:
             reason = exc.strerror or str(exc)
             raise PrintError(
-                f"Could not save the label for order {label.order_number} to {self.folder}: "
+                f"Could not save the label for {what} to {self.folder}: "
                 f"{reason}. Check that the folder exists, is writable and the disk is not "
                 "full, then print the label again."
             ) from exc

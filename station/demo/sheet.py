@@ -38,6 +38,7 @@ COMMAND_CAPTIONS = {
     "exception": "Flag exception",
     "short": "Ship short (supervisor)",
     "seal": "Seal & print label",
+    "new_box": "Close box, start a new one",
 }
 
 HOW_TO_PLAY = (

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from pathlib import Path
 
 import pytest
@@ -37,7 +39,17 @@ def test_import_then_replay_packs_an_imported_order(tmp_path: Path) -> None:
         assert result.returncode == 0, result.stderr
         assert kind in result.stdout
     replayed = run("--data-dir", str(data), "replay", "-", stdin="B1\nSO-9\n]C10110036000291459\n")
-    assert replayed.stdout.count('"order_complete"') == 1
+    # Portugal goes with SwiftParcel by the shipped rules, and this new station has no
+    # SwiftParcel numbers yet: the label is held with what to do, the units are kept.
+    assert replayed.stdout.count('"label_blocked"') == 1
+    assert "main.py ranges add swiftparcel" in replayed.stdout
+    added = run("--data-dir", str(data), "ranges", "add", "swiftparcel", "1000", "1999")
+    assert added.returncode == 0, added.stderr
+    assert "SwiftParcel serials 1000..1999" in added.stdout
+    sealed = run("--data-dir", str(data), "replay", "-", stdin="CMD-SEAL\n")
+    (done,) = [json.loads(line) for line in sealed.stdout.splitlines()]
+    assert done["verdict"] == "order_complete"
+    assert done["tracking"].startswith("0457") and done["label"]
 
 
 def test_a_bad_import_lists_every_problem_and_changes_nothing(tmp_path: Path) -> None:

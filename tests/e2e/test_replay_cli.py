@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers.cli import run, verdicts
-from tests.helpers.factory import CABLE_EAN, MUG_UPC, STRANGER_EAN, standard_bench
+from tests.helpers.factory import CABLE_EAN, MUG_UPC, STRANGER_EAN, give_tracking_ranges, standard_bench
 
 pytestmark = pytest.mark.slow
 
@@ -15,7 +15,9 @@ pytestmark = pytest.mark.slow
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     folder = tmp_path / "station"
-    standard_bench(folder).store.close()
+    bench = standard_bench(folder)
+    give_tracking_ranges(bench.store, ["bench-9"])
+    bench.store.close()
     return folder
 
 

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from devices.printing.file_printer import FileLabelPrinter
 from station.barcodes import normalise_code
+from station.couriers.plan import CourierBook
+from station.couriers.range_admin import ensure_demo_ranges
 from station.models import Barcode, Order, OrderLine, Packer, Product
 from station.session import PackSession
 from station.settings import Settings
@@ -56,6 +58,7 @@ def add_order(
             ship_to_city="Berlin",
             ship_to_postcode="10115",
             ship_to_country="DE",
+            ship_to_phone="+49 30 1234567",
         )
         db.add(order)
         db.flush()
@@ -83,4 +86,14 @@ def standard_bench(data_dir: Path, settings: Settings | None = None) -> Bench:
     add_packer(store, "BADGE-P1", "Ana")
     add_packer(store, "BADGE-P2", "Ben")
     add_packer(store, "BADGE-S1", "Sam", role="supervisor")
+    # The CLI's station is the host's name unless configured.
+    give_tracking_ranges(store, ["bench-1", "bench-2", Settings().station])
     return Bench(store, data_dir, settings or Settings(station="bench-1"))
+
+
+def give_tracking_ranges(store: Store, stations: list[str]) -> None:
+    """Every courier's tracking numbers for each station, as IT sets up a bench."""
+    with store.session() as db:
+        for station in stations:
+            ensure_demo_ranges(db, station, CourierBook.load())
+        db.commit()
