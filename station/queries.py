@@ -20,7 +20,7 @@ from station.models import (
     Product,
     ScanEvent,
 )
-from station.verdicts import VerdictKind
+from station.verdicts import Awaiting, VerdictKind
 from station.verify import LineCount
 
 _ORDER_STATE_VERDICTS = [
@@ -29,7 +29,12 @@ _ORDER_STATE_VERDICTS = [
     VerdictKind.ORDER_COMPLETE,
     VerdictKind.EXCEPTION_FLAGGED,
     VerdictKind.OVERRIDE,
+    VerdictKind.LABEL_BLOCKED,
+    VerdictKind.WEIGHT_OK,
+    VerdictKind.WEIGHT_MISMATCH,
 ]
+# An order stays open while its parcel waits for the scale or for its label.
+_STILL_OPEN = {Awaiting.WEIGHT.value, Awaiting.SEAL.value}
 _EXCEPTION_KINDS = ["exception_flagged", "exception_released"]
 
 
@@ -112,7 +117,9 @@ def logged_in_packer(session: Session, station: str) -> Packer | None:
 
 def open_order(session: Session, station: str) -> Order | None:
     event = last_scan(session, station, _ORDER_STATE_VERDICTS)
-    if event is None or event.verdict != VerdictKind.ORDER_OPENED or event.order_id is None:
+    if event is None or event.order_id is None:
+        return None
+    if event.verdict != VerdictKind.ORDER_OPENED and event.awaiting not in _STILL_OPEN:
         return None
     return session.get(Order, event.order_id)
 
