@@ -138,6 +138,16 @@ class Parcel(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utc_now)
 
 
+class ParcelItem(SQLModel, table=True):
+    """What went into one box of a multi-box order (and into single boxes too)."""
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    parcel_id: uuid.UUID = Field(index=True)
+    line_id: uuid.UUID
+    sku: str
+    units: int
+
+
 class PrintJob(SQLModel, table=True):
     """A document to print; stored before it is sent."""
 

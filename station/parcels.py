@@ -1,18 +1,27 @@
-"""Sealing a parcel: the parcel row and its label's print job, in the caller's transaction."""
+"""Closing boxes and sealing orders: parcel rows and label jobs, in the caller's transaction.
+
+An order may go out in several boxes. Each box becomes a parcel, with its
+contents and its tracking number, when the packer closes it; the labels of
+all of them print when the order is sealed, since only then is "2/3" known.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from station import queries
 from station.couriers.plan import CourierPlan, label_style
 from station.couriers.ranges import allocate_tracking
 from station.labels import Address, LabelContent
-from station.models import Order, Packer, Parcel, PrintJob
+from station.models import Order, Packer, Parcel, ParcelItem, PrintJob
 from station.settings import Sender
+from station.verify import LineCount
+
+BoxItems = Sequence[tuple[LineCount, int]]  # each line with the units in this box
+Sealed = list[tuple[PrintJob, LabelContent]]
 
 
 def label_for(
@@ -43,35 +52,30 @@ def label_for(
     )
 
 
-def seal_parcel(
+def close_box(
     db: Session,
     order: Order,
     packer: Packer | None,
     *,
     station: str,
     plan: CourierPlan,
-    sender: Sender,
     weight_g: int | None,
-    short: bool,
+    items: BoxItems,
+    short: bool = False,
     take_seq: Callable[[], int],
-) -> tuple[PrintJob, LabelContent]:
-    """Add the parcel and its label job to `db`; the caller commits both with the scan.
+) -> Parcel:
+    """Add one box as a parcel with its contents and tracking number; no label yet.
 
-    The tracking number is the order's, or the next of the station's range for
-    the courier, taken in this same transaction so that a crash can neither
-    lose nor reuse it.
+    The tracking number is the order's for its first box, or the next of the
+    station's range for the courier, taken in this same transaction so that a
+    crash can neither lose nor reuse it.
     """
     parcel_no = queries.parcel_count(db, order.id) + 1
-    if order.tracking:
+    if order.tracking and parcel_no == 1:
         tracking = order.tracking
     else:
         assert plan.profile is not None, "a courier plan with a problem cannot seal"
         tracking = allocate_tracking(db, station, plan.profile)
-    label = replace(
-        label_for(order, plan, sender, tracking, weight_g),
-        parcel_no=parcel_no,
-        parcel_count=parcel_no,
-    )
     parcel = Parcel(
         station=station,
         seq=take_seq(),
@@ -85,9 +89,55 @@ def seal_parcel(
         weight_g=weight_g,
         short=short,
     )
-    job = PrintJob(
-        station=station, seq=take_seq(), parcel_id=parcel.id, content_json=label.to_json()
-    )
     db.add(parcel)
-    db.add(job)
-    return job, label
+    for line, units in items:
+        if units > 0:
+            db.add(ParcelItem(parcel_id=parcel.id, line_id=line.line_id, sku=line.sku, units=units))
+    return parcel
+
+
+def seal_order(
+    db: Session,
+    order: Order,
+    packer: Packer | None,
+    *,
+    station: str,
+    plan: CourierPlan,
+    sender: Sender,
+    weight_g: int | None,
+    items: BoxItems,
+    short: bool,
+    take_seq: Callable[[], int],
+) -> Sealed:
+    """Close the last box and add a label job for every box of the order, "n/N"."""
+    close_box(
+        db,
+        order,
+        packer,
+        station=station,
+        plan=plan,
+        weight_g=weight_g,
+        items=items,
+        short=short,
+        take_seq=take_seq,
+    )
+    db.flush()
+    parcels = db.exec(
+        select(Parcel).where(Parcel.order_id == order.id).order_by(col(Parcel.parcel_no))
+    ).all()
+    sealed: Sealed = []
+    for parcel in parcels:
+        parcel.parcel_count = len(parcels)
+        parcel.short = short
+        db.add(parcel)
+        label = replace(
+            label_for(order, plan, sender, parcel.tracking, parcel.weight_g),
+            parcel_no=parcel.parcel_no,
+            parcel_count=len(parcels),
+        )
+        job = PrintJob(
+            station=station, seq=take_seq(), parcel_id=parcel.id, content_json=label.to_json()
+        )
+        db.add(job)
+        sealed.append((job, label))
+    return sealed

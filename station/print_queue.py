@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from station import queries
 from station.labels import LabelContent
 from station.models import PrintAttempt, PrintJob
-from station.ports import LabelPrinter, PermanentPrintError, PrintError
+from station.ports import LabelPrinter, PermanentPrintError, PrintError, PrintResult
 from station.store import Store
 
 log = logging.getLogger(__name__)
@@ -130,35 +130,70 @@ class PrintQueue:
             self._changed.wait_for(lambda: self._stopping, delay)
 
     def _send(self, job_id: str, label: LabelContent) -> LabelOutcome:
-        try:
-            result = self._printer.print_label(job_id, label)
-        except PermanentPrintError as exc:
-            log.error("label job %s cannot print: %s", job_id, exc)
-            self._record(job_id, "rejected", "", str(exc))
-            return LabelOutcome(job_id, label.tracking, None, str(exc), set_aside=True)
-        except PrintError as exc:
-            log.warning("label job %s not delivered: %s", job_id, exc)
-            self._record(job_id, "failed", "", str(exc))
-            return LabelOutcome(job_id, label.tracking, None, str(exc))
-        except Exception as exc:  # a printer bug must not kill the queue
-            log.exception("label job %s: printer failed unexpectedly", job_id)
-            self._record(job_id, "failed", "", repr(exc))
-            return LabelOutcome(job_id, label.tracking, None, f"printer error: {exc!r}")
-        self._record(job_id, "delivered", result.location, "")
-        return LabelOutcome(job_id, label.tracking, result.location)
+        return attempt_label(
+            self._store,
+            self._station,
+            self._seq,
+            job_id,
+            label.tracking,
+            lambda: self._printer.print_label(job_id, label),
+        )
 
-    def _record(self, job_id: str, status: str, location: str, detail: str) -> None:
-        # If this write fails the job stays "undelivered" and a restart resends
-        # it: the file printer replaces its own file, so nothing prints twice.
-        with self._store.write_lock, self._store.session() as db:
-            db.add(
-                PrintAttempt(
-                    station=self._station,
-                    seq=self._seq(),
-                    job_id=uuid.UUID(job_id),
-                    status=status,
-                    location=location,
-                    detail=detail,
-                )
+
+def attempt_label(
+    store: Store,
+    station: str,
+    seq: SeqCounter,
+    job_id: str,
+    tracking: str,
+    send: Callable[[], PrintResult],
+) -> LabelOutcome:
+    """Send one stored label with `send`, record the attempt, then return its outcome.
+
+    The queue and bulk runs (station.bulk_print) both send this way, so a label
+    counts as delivered, refused for now (failed) or refused for good (rejected)
+    by the same rules wherever it was sent from.
+    """
+    try:
+        result = send()
+    except PermanentPrintError as exc:
+        log.error("label job %s cannot print: %s", job_id, exc)
+        record_attempt(store, station, seq, job_id, "rejected", detail=str(exc))
+        return LabelOutcome(job_id, tracking, None, str(exc), set_aside=True)
+    except PrintError as exc:
+        log.warning("label job %s not delivered: %s", job_id, exc)
+        record_attempt(store, station, seq, job_id, "failed", detail=str(exc))
+        return LabelOutcome(job_id, tracking, None, str(exc))
+    except Exception as exc:  # a printer bug must not kill the queue
+        log.exception("label job %s: printer failed unexpectedly", job_id)
+        record_attempt(store, station, seq, job_id, "failed", detail=repr(exc))
+        return LabelOutcome(job_id, tracking, None, f"printer error: {exc!r}")
+    record_attempt(store, station, seq, job_id, "delivered", location=result.location)
+    return LabelOutcome(job_id, tracking, result.location)
+
+
+def record_attempt(
+    store: Store,
+    station: str,
+    seq: SeqCounter,
+    job_id: str,
+    status: str,
+    *,
+    location: str = "",
+    detail: str = "",
+) -> None:
+    """Commit one attempt (delivered, failed, rejected or cancelled) of a job."""
+    # If this write fails the job stays "undelivered" and a restart resends
+    # it: the file printer replaces its own file, so nothing prints twice.
+    with store.write_lock, store.session() as db:
+        db.add(
+            PrintAttempt(
+                station=station,
+                seq=seq(),
+                job_id=uuid.UUID(job_id),
+                status=status,
+                location=location,
+                detail=detail,
             )
-            db.commit()
+        )
+        db.commit()

@@ -15,6 +15,7 @@ from station.models import (
     OrderLine,
     Packer,
     Parcel,
+    ParcelItem,
     PrintAttempt,
     PrintJob,
     Product,
@@ -57,7 +58,62 @@ def product_by_code(session: Session, code: str) -> tuple[Product, int] | None:
 
 
 def is_packed(session: Session, order_id: uuid.UUID) -> bool:
-    return session.exec(select(Parcel.id).where(Parcel.order_id == order_id)).first() is not None
+    """Sealed: its labels exist. Boxes closed before the order was sealed do not count."""
+    labelled = (
+        select(Parcel.id)
+        .join(PrintJob, col(PrintJob.parcel_id) == col(Parcel.id))
+        .where(Parcel.order_id == order_id)
+    )
+    return session.exec(labelled).first() is not None
+
+
+def boxed_units(session: Session, order_id: uuid.UUID) -> dict[uuid.UUID, int]:
+    """Units per order line already in closed boxes of the order."""
+    rows = session.exec(
+        select(ParcelItem.line_id, func.sum(ParcelItem.units))
+        .join(Parcel, col(Parcel.id) == col(ParcelItem.parcel_id))
+        .where(Parcel.order_id == order_id)
+        .group_by(col(ParcelItem.line_id))
+    ).all()
+    return {line_id: int(units) for line_id, units in rows}
+
+
+def short_approved(session: Session, order_id: uuid.UUID) -> bool:
+    found = session.exec(
+        select(OrderEvent.id).where(
+            OrderEvent.order_id == order_id, OrderEvent.kind == "short_override"
+        )
+    ).first()
+    return found is not None
+
+
+def parcel_by_tracking(session: Session, tracking: str) -> Parcel | None:
+    return session.exec(select(Parcel).where(Parcel.tracking == tracking)).first()
+
+
+def labels_to_scan_back(session: Session, station: str) -> tuple[str, ...]:
+    """Tracking numbers of this station's last sealed order whose label was not scanned back."""
+    last_job = session.exec(
+        select(Parcel.order_id)
+        .join(PrintJob, col(PrintJob.parcel_id) == col(Parcel.id))
+        .where(PrintJob.station == station, PrintJob.kind == "label")
+        .order_by(col(PrintJob.seq).desc())
+    ).first()
+    if last_job is None:
+        return ()
+    trackings = session.exec(
+        select(Parcel.tracking).where(Parcel.order_id == last_job).order_by(col(Parcel.parcel_no))
+    ).all()
+    verified = set(
+        session.exec(
+            select(ScanEvent.code).where(
+                ScanEvent.station == station,
+                ScanEvent.verdict == VerdictKind.LABEL_VERIFIED,
+                col(ScanEvent.code).in_(list(trackings)),
+            )
+        ).all()
+    )
+    return tuple(t for t in trackings if t not in verified)
 
 
 def in_exception(session: Session, order_id: uuid.UUID) -> bool:
@@ -144,9 +200,10 @@ def next_seq(session: Session, station: str) -> int:
 
 def undelivered_jobs(session: Session, station: str) -> list[PrintJob]:
     # Delivered jobs are done; rejected ones cannot print as stored (they were
-    # reported and wait for a fixed reprint), so a restart does not resend them.
+    # reported and wait for a fixed reprint), and cancelled ones (the rest of a
+    # bulk run someone stopped) must not print by surprise: a restart resends none.
     delivered = select(PrintAttempt.job_id).where(
-        col(PrintAttempt.status).in_(["delivered", "rejected"])
+        col(PrintAttempt.status).in_(["delivered", "rejected", "cancelled"])
     )
     return list(
         session.exec(
@@ -166,7 +223,13 @@ def parcel_count(session: Session, order_id: uuid.UUID) -> int:
 
 
 def last_label_job(session: Session, station: str) -> PrintJob | None:
-    """The newest label this station stored (an original or a reprint)."""
+    """The newest label this station stored (an original or a reprint).
+
+    Bulk reprints (station.bulk_print) do not count: "the last label" is the
+    last one of the bench, not the last of a pile printed for the back office.
+    """
     return session.exec(
-        select(PrintJob).where(PrintJob.station == station).order_by(col(PrintJob.seq).desc())
+        select(PrintJob)
+        .where(PrintJob.station == station, PrintJob.kind != "bulk")
+        .order_by(col(PrintJob.seq).desc())
     ).first()

@@ -21,7 +21,7 @@ from station.barcodes import parse_scan
 from station.errors import UserError
 from station.labels import LabelContent
 from station.models import OrderEvent, Parcel, PrintJob, ScanEvent, new_id, utc_now
-from station.parcels import seal_parcel
+from station.parcels import Sealed, close_box, seal_order
 from station.ports import LabelPrinter
 from station.print_queue import LabelOutcome, Listener, PrintQueue, SeqCounter
 from station.settings import Settings
@@ -166,9 +166,17 @@ class PackSession:
 
     def wait_for_label(self, verdict: Verdict, timeout: float = 30.0) -> Verdict:
         """The verdict with where its label went, once the printer has answered."""
-        if verdict.job_id is None:
+        job_id = verdict.job_id
+        if job_id is None:
             return verdict
-        outcome = self._prints.wait(verdict.job_id, timeout)
+        if verdict.parcels:
+            # Several boxes: each one's label, the earlier ones first.
+            parcels = tuple(
+                (tracking, job_id, self._location(job_id, timeout))
+                for tracking, job_id, _ in verdict.parcels
+            )
+            verdict = replace(verdict, parcels=parcels)
+        outcome = self._prints.wait(job_id, timeout)
         if outcome is None:
             return replace(verdict, message=f"{verdict.message} The label is still queued.")
         if outcome.error:
@@ -181,6 +189,10 @@ class PackSession:
                 verdict, message=f"{verdict.message} LABEL NOT PRINTED: {outcome.error} {what_next}"
             )
         return replace(verdict, label=outcome.location, message=f"{verdict.message} Label printed.")
+
+    def _location(self, job_id: str, timeout: float) -> str | None:
+        outcome = self._prints.wait(job_id, timeout)
+        return outcome.location if outcome else None
 
     def wait_for_printer(self, timeout: float = 30.0) -> bool:
         """True once every queued label is delivered."""
@@ -239,13 +251,14 @@ class PackSession:
                     "scan it again."
                 ) from exc
             self._state = step.after
-            if sealed is not None:
-                self._prints.submit(sealed[0].id, sealed[1])
+            if sealed and self.settings.labels.scan_back != "off":
+                trackings = tuple(label.tracking for _job, label in sealed)
+                self._state = replace(self._state, pending_labels=trackings)
+            for job, label in sealed:
+                self._prints.submit(job.id, label)
         return to_verdict(request, step, sealed)
 
-    def _commit(
-        self, db: Session, request: Request, source: str, step: Step
-    ) -> tuple[PrintJob, LabelContent] | None:
+    def _commit(self, db: Session, request: Request, source: str, step: Step) -> Sealed:
         """Write the input, its verdict and its consequences in one transaction."""
         before, after = self._state, step.after
         order = step.subject or before.order or after.order
@@ -283,19 +296,32 @@ class PackSession:
         )
         for event in step.order_events:
             db.add(self._stamped(event, packer.id if packer else None))
-        sealed = None
+        sealed: Sealed = []
         if step.seal and order is not None and step.plan is not None:
-            sealed = seal_parcel(
-                db,
-                order,
-                packer,
-                station=self.station,
-                plan=step.plan,
-                sender=self.settings.sender,
-                weight_g=step.weight_g,
-                short=not order_complete(list(step.sealed_lines)),
-                take_seq=self._seq,
-            )
+            if step.box_only:
+                close_box(
+                    db,
+                    order,
+                    packer,
+                    station=self.station,
+                    plan=step.plan,
+                    weight_g=step.weight_g,
+                    items=step.box_items,
+                    take_seq=self._seq,
+                )
+            else:
+                sealed = seal_order(
+                    db,
+                    order,
+                    packer,
+                    station=self.station,
+                    plan=step.plan,
+                    sender=self.settings.sender,
+                    weight_g=step.weight_g,
+                    items=step.box_items,
+                    short=not order_complete(list(step.sealed_lines)),
+                    take_seq=self._seq,
+                )
         db.commit()
         return sealed
 
@@ -306,10 +332,9 @@ class PackSession:
         return event
 
 
-def to_verdict(
-    request: Request, step: Step, sealed: tuple[PrintJob, LabelContent] | None
-) -> Verdict:
+def to_verdict(request: Request, step: Step, sealed: Sealed) -> Verdict:
     line = step.line
+    last = sealed[-1] if sealed else None
     return Verdict(
         kind=step.kind,
         scan=request.parsed.raw,
@@ -318,8 +343,11 @@ def to_verdict(
         sku=line.sku if line else step.sku,
         scanned=line.scanned if line else None,
         expected=line.expected if line else None,
-        tracking=sealed[1].tracking if sealed else None,
-        job_id=str(sealed[0].id) if sealed else None,
+        tracking=last[1].tracking if last else None,
+        job_id=str(last[0].id) if last else None,
+        parcels=tuple((label.tracking, str(job.id), None) for job, label in sealed)
+        if len(sealed) > 1
+        else (),
     )
 
 
@@ -329,7 +357,14 @@ def load_state(db: Session, bench: Bench) -> WorkflowState:
     packer = queries.logged_in_packer(db, station)
     order = queries.open_order(db, station)
     if order is None:
-        return WorkflowState(packer=packer)
+        pending: tuple[str, ...] = ()
+        last = queries.last_scan(db, station)
+        awaiting = Awaiting(last.awaiting) if last is not None else Awaiting.NOTHING
+        if bench.settings.labels.scan_back != "off":
+            pending = queries.labels_to_scan_back(db, station)
+        if awaiting is not Awaiting.LABEL_SCAN or not pending:
+            awaiting = Awaiting.NOTHING
+        return WorkflowState(packer=packer, awaiting=awaiting, pending_labels=pending)
     lines: tuple[LineCount, ...] = tuple(queries.line_counts(db, order.id))
     last = queries.last_scan(db, station)
     awaiting = Awaiting(last.awaiting) if last is not None else Awaiting.NOTHING
@@ -340,7 +375,24 @@ def load_state(db: Session, bench: Bench) -> WorkflowState:
     if awaiting is Awaiting.WEIGHT and last is not None and last.source == "scale":
         weight_g = _grams(last.raw)
     plan = plan_for(bench, order, lines)
-    return WorkflowState(packer, order, lines, awaiting, short_reason, plan, weight_g)
+    boxes_closed = queries.parcel_count(db, order.id)
+    closing_box = (
+        awaiting is Awaiting.WEIGHT
+        and not order_complete(list(lines))
+        and not queries.short_approved(db, order.id)
+    )
+    return WorkflowState(
+        packer,
+        order,
+        lines,
+        awaiting,
+        short_reason,
+        plan,
+        weight_g,
+        boxed=tuple(queries.boxed_units(db, order.id).items()),
+        boxes_closed=boxes_closed,
+        closing_box=closing_box,
+    )
 
 
 def _grams(raw: str) -> int | None:

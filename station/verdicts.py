@@ -43,6 +43,13 @@ class VerdictKind(StrEnum):
     WEIGHT_MISMATCH = "weight_mismatch"
     # The label cannot be made (no tracking numbers left, a field the courier requires).
     LABEL_BLOCKED = "label_blocked"
+    # Multi-box orders: a box closed, its label prints with the order's others.
+    BOX_CLOSED = "box_closed"
+    BOX_EMPTY = "box_empty"
+    # Label scan-back: the label on the box is this parcel's, or it is not.
+    LABEL_VERIFIED = "label_verified"
+    WRONG_LABEL = "wrong_label"
+    LABEL_VOIDED = "label_voided"
 
 
 class Tone(StrEnum):
@@ -69,6 +76,8 @@ ERROR_VERDICTS = frozenset(
         VerdictKind.ORDER_INCOMPLETE,
         VerdictKind.LABEL_BLOCKED,
         VerdictKind.WEIGHT_MISMATCH,
+        VerdictKind.BOX_EMPTY,
+        VerdictKind.WRONG_LABEL,
     }
 )
 COUNTED_VERDICTS = frozenset(
@@ -81,7 +90,14 @@ def tone_of(kind: VerdictKind) -> Tone:
         return Tone.ERROR
     if kind in (VerdictKind.ORDER_COMPLETE, VerdictKind.OVERRIDE):
         return Tone.COMPLETE
-    if kind in (VerdictKind.OK, VerdictKind.LINE_COMPLETE):
+    if kind in (VerdictKind.WEIGHT_OK,):
+        return Tone.COMPLETE
+    if kind in (
+        VerdictKind.OK,
+        VerdictKind.LINE_COMPLETE,
+        VerdictKind.BOX_CLOSED,
+        VerdictKind.LABEL_VERIFIED,
+    ):
         return Tone.SUCCESS
     return Tone.INFO
 
@@ -94,6 +110,7 @@ class Awaiting(StrEnum):
     SUPERVISOR = "supervisor"
     SEAL = "seal"
     WEIGHT = "weight"  # the packed parcel on the scale, before its label prints
+    LABEL_SCAN = "label_scan"  # the printed labels, scanned back on their boxes
 
 
 @dataclass(frozen=True)
@@ -109,6 +126,8 @@ class Verdict:
     tracking: str | None = None
     # The stored print job of a sealed parcel; `label` is filled once delivered.
     job_id: str | None = None
+    # Every parcel of a sealed order (several boxes): (tracking, job id, label location).
+    parcels: tuple[tuple[str, str, str | None], ...] = ()
 
     @property
     def tone(self) -> Tone:
@@ -129,6 +148,10 @@ class Verdict:
             # A sealed parcel: where its label went (None if the printer refused it).
             out["label"] = self.label
             out["tracking"] = self.tracking
+        if self.parcels:
+            out["parcels"] = [
+                {"tracking": tracking, "label": label} for tracking, _job, label in self.parcels
+            ]
         return out
 
 

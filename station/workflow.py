@@ -44,6 +44,10 @@ class WorkflowState:
     short_reason: str = ""
     plan: CourierPlan | None = None  # the open order's courier
     weight_g: int | None = None  # the parcel's last weight while it waits on the scale
+    boxed: tuple[tuple[uuid.UUID, int], ...] = ()  # units per line in boxes already closed
+    boxes_closed: int = 0
+    closing_box: bool = False  # the box on the scale is one of several, not the last
+    pending_labels: tuple[str, ...] = ()  # printed labels not yet scanned back on their boxes
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,8 @@ class Step:
     weight_g: int | None = None  # the sealed parcel's weight, measured or from the catalog
     plan: CourierPlan | None = None  # the sealed parcel's courier
     counts: bool = False  # the input's units count for its line
+    box_items: tuple[tuple[LineCount, int], ...] = ()  # the units in the box being closed
+    box_only: bool = False  # a box of a multi-box order closes; labels print at the seal
 
 
     @property
@@ -161,6 +167,10 @@ class _Decider:
             return self.supervisor_approval()
         if state.awaiting is Awaiting.WEIGHT:
             return self.on_scale()
+        if state.awaiting is Awaiting.LABEL_SCAN:
+            return self.scan_back_required()
+        if state.pending_labels and self.scanned_label() in state.pending_labels:
+            return self.label_verified()
         handler = self.command_handlers().get(self.text)
         if handler is not None:
             return handler()
@@ -231,6 +241,7 @@ class _Decider:
             c.exception: self.flag_exception,
             c.short: self.request_short,
             c.seal: self.seal_command,
+            c.new_box: self.new_box,
         }
 
     def needs_open_order(self) -> Step | None:
@@ -315,12 +326,16 @@ class _Decider:
             short_reason="",
             plan=None,
             weight_g=None,
+            boxed=(),
+            boxes_closed=0,
+            closing_box=False,
         )
 
     def seal(self, kind: VerdictKind, supervisor: Packer | None) -> Step:
         """Seal the open order's parcel: weigh it first when the station has a scale."""
         order = self.state.order
         assert order is not None
+        self.state = replace(self.state, closing_box=False)
         events: tuple[OrderEvent, ...] = ()
         message = f"Order {order.number} complete."
         if supervisor is not None:
@@ -358,22 +373,150 @@ class _Decider:
         )
 
     def sealed(self, kind: VerdictKind, message: str, weight_g: int | None) -> Step:
+        """The box on the bench is done: the order's last (labels print) or one of several."""
         order = self.state.order
         assert order is not None
+        plan = self.state.plan or plan_for(self.bench, order, self.state.lines)
+        items = self.box_items()
+        if self.state.closing_box:
+            return self.box_closed(kind, weight_g, plan, items)
+        scan_back = self.settings.labels.scan_back
+        after = self.cleared(kind, message)
+        if scan_back == "required":
+            message += " Scan each label once it is on its box."
+            after = replace(after, after=replace(after.after, awaiting=Awaiting.LABEL_SCAN))
         return replace(
-            self.cleared(kind, message),
+            after,
+            message=message,
             subject=order,
             seal=True,
             sealed_lines=self.state.lines,
             weight_g=weight_g,
-            plan=self.state.plan or plan_for(self.bench, order, self.state.lines),
+            plan=plan,
+            box_items=items,
         )
+
+    def box_closed(
+        self,
+        kind: VerdictKind,
+        weight_g: int | None,
+        plan: CourierPlan,
+        items: tuple[tuple[LineCount, int], ...],
+    ) -> Step:
+        number = self.state.boxes_closed + 1
+        units = sum(n for _, n in items)
+        boxed = dict(self.state.boxed)
+        for line, n in items:
+            boxed[line.line_id] = boxed.get(line.line_id, 0) + n
+        weighed = ""
+        if kind is V.WEIGHT_MISMATCH and weight_g is not None:
+            weighed = f" {self.weight_check(weight_g).message}"
+        step = self.step(
+            V.BOX_CLOSED if kind is not V.WEIGHT_MISMATCH else kind,
+            f"Box {number} closed with {units} unit(s).{weighed} Pack the rest into a new box; "
+            "every box's label prints when the order is complete.",
+            awaiting=Awaiting.NOTHING,
+            boxed=tuple(boxed.items()),
+            boxes_closed=number,
+            closing_box=False,
+            weight_g=None,
+        )
+        return replace(
+            step,
+            subject=self.state.order,
+            seal=True,
+            box_only=True,
+            weight_g=weight_g,
+            plan=plan,
+            box_items=items,
+        )
+
+    def box_items(self) -> tuple[tuple[LineCount, int], ...]:
+        """Each line with the units scanned since the last box was closed."""
+        boxed = dict(self.state.boxed)
+        return tuple((line, line.scanned - boxed.get(line.line_id, 0)) for line in self.state.lines)
 
     def catalog_weight(self) -> int:
         return expected_parcel_weight(
-            ((line.weight_g, line.scanned) for line in self.state.lines),
+            ((line.weight_g, units) for line, units in self.box_items()),
             self.settings.weighing.box_tare_g,
         )
+
+    # -- boxes ----------------------------------------------------------------
+
+    def new_box(self) -> Step:
+        """Close the box on the bench and go on packing the order into another one."""
+        refused = self.needs_open_order()
+        if refused:
+            return refused
+        if order_complete(list(self.state.lines)):
+            return self.seal(V.ORDER_COMPLETE, None)
+        if not any(units for _, units in self.box_items()):
+            return self.step(V.BOX_EMPTY, "This box is empty: scan items into it, then close it.")
+        problem = self.label_problem()
+        if problem:
+            return self.step(V.LABEL_BLOCKED, f"Cannot close the box: {problem}")
+        self.state = replace(self.state, closing_box=True)
+        if self.settings.devices.scale is not None:
+            return self.step(
+                V.WEIGH_PARCEL, "Put the box on the scale.", awaiting=Awaiting.WEIGHT, weight_g=None
+            )
+        return self.sealed(V.BOX_CLOSED, "", self.catalog_weight())
+
+    # -- label scan-back --------------------------------------------------------
+
+    def scanned_label(self) -> str:
+        """The tracking number a label scan holds (a GS1-128 SSCC loses its AI 00)."""
+        text = self.request.parsed.text
+        if len(text) == 20 and text.isdigit() and text.startswith("00"):
+            return text[2:]
+        return text
+
+    def label_verified(self) -> Step:
+        tracking = self.scanned_label()
+        left = tuple(t for t in self.state.pending_labels if t != tracking)
+        awaiting = self.state.awaiting
+        if awaiting is Awaiting.LABEL_SCAN and not left:
+            awaiting = Awaiting.NOTHING
+        more = f" {len(left)} more label(s) to scan." if left else " Scan the next order."
+        return self.step(
+            V.LABEL_VERIFIED,
+            f"Label {tracking} is on the right box.{more}",
+            pending_labels=left,
+            awaiting=awaiting,
+        )
+
+    def scan_back_required(self) -> Step:
+        if self.scanned_label() in self.state.pending_labels:
+            return self.label_verified()
+        if self.text == self.commands.logout:
+            return self.logout()
+        supervisor = queries.packer_by_badge(self.db, self.text)
+        if supervisor is not None and supervisor.role == "supervisor":
+            return self.step(
+                V.OVERRIDE,
+                f"Label check skipped by {supervisor.name}.",
+                pending_labels=(),
+                awaiting=Awaiting.NOTHING,
+            )
+        return self.wrong_label(required=True)
+
+    def wrong_label(self, required: bool) -> Step:
+        tracking = self.scanned_label()
+        parcel = queries.parcel_by_tracking(self.db, tracking)
+        if parcel is None:
+            message = (
+                f"{self.text!r} is not the label of this parcel: scan the tracking barcode of "
+                "the label on the box."
+            )
+        else:
+            owner = self.db.get(Order, parcel.order_id)
+            message = (
+                f"WRONG LABEL: {tracking} belongs to order {owner.number if owner else '?'}. "
+                "Take it off this box and put on this parcel's own label."
+            )
+        awaiting = Awaiting.LABEL_SCAN if required else Awaiting.ACKNOWLEDGEMENT
+        return self.step(V.WRONG_LABEL, message, awaiting=awaiting)
 
     def label_problem(self) -> str:
         """Why the open order's label cannot be made now; checked before anything is sealed."""
@@ -500,6 +643,9 @@ class _Decider:
                 lines=lines,
                 awaiting=awaiting,
                 plan=plan,
+                pending_labels=(),
+                boxed=tuple(queries.boxed_units(self.db, order.id).items()),
+                boxes_closed=queries.parcel_count(self.db, order.id),
             ),
             order_events=events,
         )
@@ -507,6 +653,8 @@ class _Decider:
     def item(self) -> Step:
         state = self.state
         found = queries.product_by_code(self.db, self.request.parsed.code)
+        if found is None and queries.parcel_by_tracking(self.db, self.scanned_label()):
+            return self.wrong_label(required=False)
         if found is None:
             awaiting = Awaiting.ACKNOWLEDGEMENT if state.order else state.awaiting
             return self.step(
