@@ -233,3 +233,13 @@ def last_label_job(session: Session, station: str) -> PrintJob | None:
         .where(PrintJob.station == station, PrintJob.kind != "bulk")
         .order_by(col(PrintJob.seq).desc())
     ).first()
+
+
+def label_job_of(session: Session, tracking: str) -> PrintJob | None:
+    """The newest label job of the parcel with this tracking number."""
+    return session.exec(
+        select(PrintJob)
+        .join(Parcel, col(Parcel.id) == col(PrintJob.parcel_id))
+        .where(Parcel.tracking == tracking)
+        .order_by(col(PrintJob.seq).desc())
+    ).first()

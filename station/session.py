@@ -20,7 +20,9 @@ from station import queries
 from station.barcodes import parse_scan
 from station.errors import UserError
 from station.labels import LabelContent
-from station.models import OrderEvent, Parcel, PrintJob, ScanEvent, new_id, utc_now
+from station.couriers.ranges import allocate_tracking
+from station.couriers.rules import find_profile
+from station.models import Order, OrderEvent, Packer, Parcel, PrintJob, ScanEvent, new_id, utc_now
 from station.parcels import Sealed, close_box, seal_order
 from station.ports import LabelPrinter
 from station.print_queue import LabelOutcome, Listener, PrintQueue, SeqCounter
@@ -117,37 +119,24 @@ class PackSession:
 
     # -- labels ---------------------------------------------------------------
 
-    def reprint_label(self, reason: str) -> Verdict:
-        """Print this station's last label again; who and why are recorded."""
-        if not reason.strip():
-            raise UserError("A reprint needs a reason (e.g. label torn, printer jammed).")
+    def reprint_label(self, reason: str, tracking: str | None = None) -> Verdict:
+        """Print a label again, this station's last or any parcel's; who and why are recorded."""
         with self._lock, self._store.write_lock, self._store.session() as db:
-            packer = self._state.packer
-            if packer is None:
-                raise UserError("Log in (scan your badge) to reprint a label.")
-            original = queries.last_label_job(db, self.station)
+            packer = self._needs_reason_and_packer(reason, "reprint")
+            original = (
+                queries.label_job_of(db, tracking)
+                if tracking
+                else queries.last_label_job(db, self.station)
+            )
             parcel = db.get(Parcel, original.parcel_id) if original and original.parcel_id else None
             if original is None or parcel is None:
-                raise UserError("This station has printed no label yet: nothing to reprint.")
-            job = PrintJob(
-                station=self.station,
-                seq=self._seq(),
-                parcel_id=parcel.id,
-                kind="reprint",
-                content_json=original.content_json,
-            )
-            db.add(job)
-            db.add(
-                OrderEvent(
-                    station=self.station,
-                    seq=self._seq(),
-                    order_id=parcel.order_id,
-                    packer_id=packer.id,
-                    kind="label_reprinted",
-                    reason=reason.strip(),
-                    note=f"reprint of job {original.id}",
+                raise UserError(
+                    f"No label with tracking number {tracking}: check the number."
+                    if tracking
+                    else "This station has printed no label yet: nothing to reprint."
                 )
-            )
+            job = self._label_job(db, parcel, "reprint", original.content_json)
+            self._record(db, parcel, packer, "label_reprinted", reason, f"reprint of {original.id}")
             db.commit()
         label = LabelContent.from_json(job.content_json)
         self._prints.submit(job.id, label)
@@ -158,6 +147,93 @@ class PackSession:
             order=label.order_number,
             tracking=label.tracking,
             job_id=str(job.id),
+        )
+
+    def void_label(self, tracking: str, reason: str) -> Verdict:
+        """Cancel a parcel's tracking number and print its label with a new one.
+
+        The old number is recorded with who voided it and why, so it can be
+        reported to the courier as unused; the parcel keeps its box contents.
+        """
+        with self._lock, self._store.write_lock, self._store.session() as db:
+            packer = self._needs_reason_and_packer(reason, "void")
+            original = queries.label_job_of(db, tracking.strip())
+            parcel = db.get(Parcel, original.parcel_id) if original and original.parcel_id else None
+            if original is None or parcel is None:
+                raise UserError(f"No label with tracking number {tracking}: check the number.")
+            order = db.get(Order, parcel.order_id)
+            if order is not None and order.tracking == parcel.tracking:
+                raise UserError(
+                    f"{tracking} came with the order from the order system: void it there. "
+                    "Reprint prints the same label again."
+                )
+            profile = find_profile(self._bench.couriers.profiles, parcel.courier)
+            if profile is None:
+                raise UserError(f"No courier profile {parcel.courier!r} to take a new number from.")
+            new_tracking = allocate_tracking(db, self.station, profile)
+            old = LabelContent.from_json(original.content_json)
+            barcode = profile.barcode_text(new_tracking)
+            content = replace(
+                old, tracking=new_tracking, barcode="" if barcode == new_tracking else barcode
+            ).to_json()
+            parcel.tracking = new_tracking
+            db.add(parcel)
+            job = self._label_job(db, parcel, "replacement", content)
+            self._record(
+                db, parcel, packer, "label_voided", reason, f"{tracking} -> {new_tracking}"
+            )
+            db.commit()
+        label = LabelContent.from_json(job.content_json)
+        self._prints.submit(job.id, label)
+        if tracking in self._state.pending_labels:
+            pending = tuple(
+                new_tracking if t == tracking else t for t in self._state.pending_labels
+            )
+            self._state = replace(self._state, pending_labels=pending)
+        return Verdict(
+            kind=VerdictKind.LABEL_VOIDED,
+            scan="",
+            message=(
+                f"Label {tracking} voided. The new label {new_tracking} is printing: "
+                "take the old label off the box and put the new one on."
+            ),
+            order=label.order_number,
+            tracking=new_tracking,
+            job_id=str(job.id),
+        )
+
+    def _needs_reason_and_packer(self, reason: str, what: str) -> Packer:
+        if not reason.strip():
+            raise UserError(f"A {what} needs a reason (e.g. label torn, printer jammed).")
+        packer = self._state.packer
+        if packer is None:
+            raise UserError(f"Log in (scan your badge) to {what} a label.")
+        return packer
+
+    def _label_job(self, db: Session, parcel: Parcel, kind: str, content: str) -> PrintJob:
+        job = PrintJob(
+            station=self.station,
+            seq=self._seq(),
+            parcel_id=parcel.id,
+            kind=kind,
+            content_json=content,
+        )
+        db.add(job)
+        return job
+
+    def _record(
+        self, db: Session, parcel: Parcel, packer: Packer, kind: str, reason: str, note: str
+    ) -> None:
+        db.add(
+            OrderEvent(
+                station=self.station,
+                seq=self._seq(),
+                order_id=parcel.order_id,
+                packer_id=packer.id,
+                kind=kind,
+                reason=reason.strip(),
+                note=note,
+            )
         )
 
     def on_label(self, listener: Listener) -> None:

@@ -1,0 +1,65 @@
+"""Void a label (new tracking number) or reprint any label, each with a reason on record."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from station.couriers.plan import CourierBook
+from station.errors import UserError
+from station.models import OrderEvent, Parcel
+from station.verdicts import VerdictKind
+from tests.helpers.factory import CABLE_EAN, MUG_UPC, TAPE_EAN, Bench, standard_bench
+
+V = VerdictKind
+
+
+@pytest.fixture
+def bench(tmp_path: Path) -> Bench:
+    return standard_bench(tmp_path)
+
+
+def pack_so1(bench: Bench):  # type: ignore[no-untyped-def]
+    session = bench.session()
+    for scan in ("BADGE-P1", "SO-1", MUG_UPC, MUG_UPC):
+        session.handle_scan(scan)
+    return session, session.handle_scan(CABLE_EAN).tracking
+
+
+def test_voiding_a_label_prints_a_new_number_and_records_the_old_one(bench: Bench) -> None:
+    session, old = pack_so1(bench)
+    voided = session.wait_for_label(session.void_label(old, "label smudged"))
+    assert voided.kind is V.LABEL_VOIDED and voided.tracking != old
+    assert CourierBook.load().profiles["citycourier"].tracking.is_valid(voided.tracking)
+    assert voided.label and Path(voided.label).is_file()
+    with bench.store.session() as db:
+        (parcel,) = db.exec(select(Parcel)).all()
+        (event,) = db.exec(select(OrderEvent).where(OrderEvent.kind == "label_voided")).all()
+    assert parcel.tracking == voided.tracking
+    assert (event.reason, event.note) == ("label smudged", f"{old} -> {voided.tracking}")
+    # The new label is the one scan-back now expects.
+    assert session.handle_scan(voided.tracking).kind is V.LABEL_VERIFIED
+
+
+def test_an_order_systems_tracking_number_cannot_be_voided_here(bench: Bench) -> None:
+    session = bench.session()
+    for scan in ("BADGE-P1", "SO-3"):
+        session.handle_scan(scan)
+    tracking = session.handle_scan(TAPE_EAN).tracking
+    assert tracking
+    with pytest.raises(UserError, match="void it there"):
+        session.void_label(tracking, "wrong box")
+
+
+def test_any_earlier_label_can_be_reprinted_by_its_tracking_number(bench: Bench) -> None:
+    session, first = pack_so1(bench)
+    for scan in ("SO-3", TAPE_EAN):
+        session.handle_scan(scan)
+    again = session.reprint_label("jammed", tracking=first)
+    assert again.tracking == first and again.order == "SO-1"
+    with pytest.raises(UserError, match="No label with tracking number"):
+        session.reprint_label("jammed", tracking="NOPE")
+    with pytest.raises(UserError, match="needs a reason"):
+        session.void_label(first, " ")
