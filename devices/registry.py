@@ -40,6 +40,10 @@ def label_printer(url: DeviceUrl | None, default_folder: Path) -> tuple[LabelPri
 def _transport(url: DeviceUrl, suffix: str) -> Transport:
     from devices.printers.transports import FileTransport, SerialTransport, TcpTransport
 
+    if url.transport == "usb":  # libusb (pyusb) loads only for a USB printer
+        from devices.printers.usb_transport import UsbAddress, UsbTransport
+
+        return UsbTransport(UsbAddress.parse(url.target, url.params.get("serial")))
     if url.transport == "tcp":
         host, _, port = url.target.rpartition(":")
         return TcpTransport(host.strip("[]"), int(port))
@@ -47,7 +51,7 @@ def _transport(url: DeviceUrl, suffix: str) -> Transport:
         return SerialTransport(url.target, url.int_param("baud", 9600))
     if url.transport == "file":
         return FileTransport(url.target, suffix=suffix)
-    raise url.error(f"{url.transport} printers are not supported yet; use tcp, serial or file")
+    raise url.error(f"{url.transport} printers are not supported yet; use tcp, serial, usb or file")
 
 
 def _escpos(url: DeviceUrl) -> LabelPrinter:

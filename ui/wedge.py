@@ -6,6 +6,8 @@ key and feeds it to a `WedgeBurstDetector` with a timestamp:
 
 * a fast burst ended by Enter/Tab is a scan: `scanned(text)` is emitted and no
   key of it reaches any widget;
+* a burst that cannot be a barcode on the station's keyboard layout (a scanner
+  set to another layout) is `scan_refused(message)`: never a scan, never typing;
 * slower keys are a person typing: they are delivered, in order, to the typed
   sink (the visible input field, focused if it was not), and Enter there is a
   manual entry.
@@ -17,6 +19,7 @@ typing a note in the exception dialog works as anywhere else.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 
@@ -26,6 +29,8 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from devices.wedge import WedgeBurstDetector
 from station.settings import Settings
+
+log = logging.getLogger(__name__)
 
 Clock = Callable[[], float]
 GS = "\x1d"  # group separator (FNC1 in GS1 element strings)
@@ -41,6 +46,9 @@ MODIFIER_KEYS = frozenset(
         Qt.Key.Key_NumLock,
     }
 )
+# Accent keys that wait for the next key (circumflex and acute on QWERTZ, and more):
+# the character comes with the next key, so like Shift they must not break a burst.
+DEAD_KEYS = range(Qt.Key.Key_Dead_Grave.value, Qt.Key.Key_Dead_Longsolidusoverlay.value + 1)
 
 
 def monotonic_ms() -> float:
@@ -52,6 +60,7 @@ class WedgeFilter(QObject):
     """Turn fast key bursts on `window` into `scanned`, hand slow typing to `typed_sink`."""
 
     scanned = Signal(str)
+    scan_refused = Signal(str)  # what is wrong with a burst that cannot be a scan
 
     def __init__(
         self,
@@ -67,7 +76,9 @@ class WedgeFilter(QObject):
         self._submit_sink = submit_sink
         self.clock = clock
         self.detector = WedgeBurstDetector(
-            settings.wedge_max_key_interval_ms, settings.wedge_min_length
+            settings.wedge_max_key_interval_ms,
+            settings.wedge_min_length,
+            settings.wedge_keyboard_layout,
         )
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -93,8 +104,8 @@ class WedgeFilter(QObject):
             return False
         assert isinstance(event, QKeyEvent)
         key = event.key()
-        if key in MODIFIER_KEYS:
-            return False  # Shift around a capital must not break the burst
+        if key in MODIFIER_KEYS or key in DEAD_KEYS:
+            return False  # Shift around a capital, or an accent key, must not break it
         if key in TERMINATORS:
             return self._terminate(key == Qt.Key.Key_Tab)
         if not _is_character(event):
@@ -120,6 +131,10 @@ class WedgeFilter(QObject):
         result = self.detector.terminator(self.clock())
         if result.scan is not None:
             self.scanned.emit(result.scan)
+            return True
+        if result.refused is not None:
+            log.warning("wedge burst %r refused: %s", result.refused.burst, result.refused.message)
+            self.scan_refused.emit(result.refused.message)
             return True
         self._deliver(result.typed)
         if is_tab:

@@ -1,13 +1,13 @@
-"""Ways to move a printer's bytes: raw TCP (port 9100), serial, and files.
+"""Ways to move a printer's bytes: raw TCP (port 9100), serial, files, and USB.
 
 A transport knows nothing of printer languages (as in python-escpos, where
 the printer/*.py classes only open, close, write and read). Library and OS
 errors are wrapped where they enter, as TransportError, whose message says
 what failed and why; the printer adds where, and words for the packer.
 
-USB printers are not here yet: on Linux a USB printer class device is a
-file (/dev/usb/lp0) that FileTransport can write to, but cannot query; a
-libusb transport with status can come later.
+USB printers: `UsbTransport` (devices/printers/usb_transport.py) talks to
+them through libusb, with status. On Linux a USB printer is also a file
+(/dev/usb/lp0) that FileTransport can write to, but cannot query.
 """
 
 from __future__ import annotations
@@ -267,9 +267,16 @@ def transport_from_url(url: str, timeout: float = 10.0) -> Transport:
     """The transport for a printer address.
 
     `tcp://host[:port]`, `serial:///dev/ttyUSB0?baudrate=9600` (or any
-    pyserial URL such as `loop://`), and `file:///path`.
+    pyserial URL such as `loop://`), `file:///path`, and
+    `usb://VID:PID[?serial=…]`.
     """
     scheme, _, rest = url.partition("://")
+    if scheme == "usb":
+        from devices.printers.usb_transport import UsbAddress, UsbTransport
+
+        target, _, query = rest.partition("?")
+        serial = re.fullmatch(r"serial=(.+)", query)
+        return UsbTransport(UsbAddress.parse(target, serial.group(1) if serial else None), timeout)
     if scheme == "tcp":
         host, _, port = rest.rstrip("/").rpartition(":")
         if not host or not port.isdigit():
@@ -284,5 +291,6 @@ def transport_from_url(url: str, timeout: float = 10.0) -> Transport:
     if scheme in ("loop", "socket", "rfc2217", "spy", "alt", "hwgrep"):
         return SerialTransport(url, timeout=timeout)
     raise ValueError(
-        f"printer address {url!r} is not tcp://host:port, serial://device or file://path"
+        f"printer address {url!r} is not tcp://host:port, serial://device, file://path "
+        "or usb://VID:PID"
     )

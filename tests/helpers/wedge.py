@@ -33,7 +33,8 @@ class FakeClock:
 
 def key_of(char: str) -> Qt.Key:
     """The Qt key code a keyboard sends for an ASCII character."""
-    code = ord(char.upper())
+    upper = char.upper()  # "ß".upper() is "SS": not one key
+    code = ord(upper) if len(upper) == 1 else 0
     return Qt.Key(code) if 0x20 <= code <= 0x7E else Qt.Key.Key_unknown
 
 
