@@ -138,6 +138,16 @@ class Parcel(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utc_now)
 
 
+class OrderLabelDocument(SQLModel, table=True):
+    """A courier's own ready-made label for an order, imported with it and printed as it is."""
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    order_id: uuid.UUID = Field(index=True, unique=True)
+    format: str  # pdf, png or zpl
+    data: bytes
+    created_at: datetime = Field(default_factory=utc_now)
+
+
 class ParcelItem(SQLModel, table=True):
     """What went into one box of a multi-box order (and into single boxes too)."""
 

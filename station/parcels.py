@@ -18,6 +18,7 @@ from station.couriers.ranges import allocate_tracking
 from station.labels import Address, LabelContent
 from station.models import Order, Packer, Parcel, ParcelItem, PrintJob
 from station.settings import Sender
+from station.slips import slip_for
 from station.verify import LineCount
 
 BoxItems = Sequence[tuple[LineCount, int]]  # each line with the units in this box
@@ -108,8 +109,15 @@ def seal_order(
     items: BoxItems,
     short: bool,
     take_seq: Callable[[], int],
-) -> Sealed:
-    """Close the last box and add a label job for every box of the order, "n/N"."""
+    lines: Sequence[LineCount] = (),
+    slip: bool = False,
+) -> tuple[Sealed, PrintJob | None]:
+    """Close the last box and add a label job for every box of the order, "n/N".
+
+    A box whose tracking number came with the order prints the courier's own
+    label document when the order brought one. With `slip`, a packing slip
+    job for the document printer is added too.
+    """
     close_box(
         db,
         order,
@@ -126,6 +134,7 @@ def seal_order(
         select(Parcel).where(Parcel.order_id == order.id).order_by(col(Parcel.parcel_no))
     ).all()
     sealed: Sealed = []
+    supplied = order.tracking is not None and queries.supplied_label(db, order.number) is not None
     for parcel in parcels:
         parcel.parcel_count = len(parcels)
         parcel.short = short
@@ -135,9 +144,44 @@ def seal_order(
             parcel_no=parcel.parcel_no,
             parcel_count=len(parcels),
         )
+        own = supplied and parcel.tracking == order.tracking
         job = PrintJob(
-            station=station, seq=take_seq(), parcel_id=parcel.id, content_json=label.to_json()
+            station=station,
+            seq=take_seq(),
+            parcel_id=parcel.id,
+            kind="supplied" if own else "label",
+            content_json=label.to_json(),
         )
         db.add(job)
         sealed.append((job, label))
-    return sealed
+    slip_print = None
+    if slip:
+        slip_print = slip_job(order, lines, packer, station, sender, len(parcels), take_seq)
+        db.add(slip_print)
+    return sealed, slip_print
+
+
+def slip_job(
+    order: Order,
+    lines: Sequence[LineCount],
+    packer: Packer | None,
+    station: str,
+    sender: Sender,
+    parcel_count: int,
+    take_seq: Callable[[], int],
+) -> PrintJob:
+    """A stored packing slip job for the document printer; the caller adds and commits it."""
+    probe = label_for(order, _NO_PLAN, sender, "", None)
+    slip = slip_for(
+        order.number,
+        probe.ship_to,
+        probe.sender,
+        [(line.sku, line.name, line.expected, line.scanned) for line in lines],
+        station=station,
+        packer=packer.name if packer else None,
+        parcel_count=parcel_count,
+    )
+    return PrintJob(station=station, seq=take_seq(), kind="slip", content_json=slip.to_json())
+
+
+_NO_PLAN = CourierPlan("", "", "", None)

@@ -12,12 +12,22 @@ import logging
 import threading
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+from sqlalchemy import insert
 
 from station import queries
 from station.labels import LabelContent
-from station.models import PrintAttempt, PrintJob
-from station.ports import LabelPrinter, PermanentPrintError, PrintError, PrintResult
+from station.models import PrintAttempt, PrintJob, new_id, utc_now
+from station.ports import (
+    DocumentPrinter,
+    LabelPrinter,
+    PermanentPrintError,
+    PrintError,
+    PrintResult,
+    SuppliedLabel,
+)
+from station.slips import SlipContent
 from station.store import Store
 
 log = logging.getLogger(__name__)
@@ -27,11 +37,20 @@ BACKOFF_S = (1.0, 2.0, 5.0, 10.0, 30.0)
 @dataclass(frozen=True)
 class LabelOutcome:
     job_id: str
-    tracking: str
+    tracking: str  # for a packing slip: its order number
     location: str | None
     error: str | None = None
     # True when retrying cannot help: the job was set aside, not queued again.
     set_aside: bool = False
+    kind: str = "label"  # "label" (any label job) or "slip" (a packing slip)
+
+
+@dataclass(frozen=True)
+class _Queued:
+    job_id: str
+    tracking: str
+    kind: str
+    send: Callable[[], PrintResult]
 
 
 Listener = Callable[[LabelOutcome], None]
@@ -52,12 +71,22 @@ class SeqCounter:
 
 
 class PrintQueue:
-    def __init__(self, store: Store, printer: LabelPrinter, station: str, seq: SeqCounter):
+    """Labels go to the label printer, packing slips to the document printer, in order."""
+
+    def __init__(
+        self,
+        store: Store,
+        printer: LabelPrinter,
+        station: str,
+        seq: SeqCounter,
+        documents: DocumentPrinter | None = None,
+    ):
         self._store = store
         self._printer = printer
+        self._documents = documents
         self._station = station
         self._seq = seq
-        self._pending: list[tuple[str, LabelContent]] = []
+        self._pending: list[_Queued] = []
         self._outcomes: dict[str, LabelOutcome] = {}
         self._listeners: list[Listener] = []
         self._changed = threading.Condition()
@@ -71,17 +100,51 @@ class PrintQueue:
         self._listeners.append(listener)
 
     def submit(self, job_id: uuid.UUID, label: LabelContent) -> None:
-        with self._changed:
-            self._pending.append((str(job_id), label))
-            self._changed.notify_all()
+        key = str(job_id)
+        self._queue(
+            _Queued(key, label.tracking, "label", lambda: self._printer.print_label(key, label))
+        )
+
+    def submit_slip(self, job_id: uuid.UUID, slip: SlipContent) -> None:
+        key = str(job_id)
+        self._queue(_Queued(key, slip.order_number, "slip", lambda: self._print_slip(key, slip)))
+
+    def submit_supplied(self, job_id: uuid.UUID, tracking: str, label: SuppliedLabel) -> None:
+        key = str(job_id)
+        send = lambda: self._printer.print_supplied(key, label)  # noqa: E731
+        self._queue(_Queued(key, tracking, "label", send))
+
+    def submit_stored(self, job: PrintJob) -> None:
+        """Queue a stored job of any kind."""
+        if job.kind == "slip":
+            self.submit_slip(job.id, SlipContent.from_json(job.content_json))
+            return
+        label = LabelContent.from_json(job.content_json)
+        if job.kind == "supplied":
+            with self._store.session() as db:
+                supplied = queries.supplied_label(db, label.order_number)
+            if supplied is not None:
+                self.submit_supplied(job.id, label.tracking, supplied)
+                return
+        self.submit(job.id, label)
 
     def resume_stored(self) -> int:
         """Queue every stored job that was never delivered (after a restart)."""
         with self._store.session() as db:
             jobs: list[PrintJob] = queries.undelivered_jobs(db, self._station)
         for job in jobs:
-            self.submit(job.id, LabelContent.from_json(job.content_json))
+            self.submit_stored(job)
         return len(jobs)
+
+    def _queue(self, queued: _Queued) -> None:
+        with self._changed:
+            self._pending.append(queued)
+            self._changed.notify_all()
+
+    def _print_slip(self, job_id: str, slip: SlipContent) -> PrintResult:
+        if self._documents is None:
+            raise PermanentPrintError("No document printer is set up for packing slips.")
+        return self._documents.print_slip(job_id, slip)
 
     def wait(self, job_id: str, timeout: float) -> LabelOutcome | None:
         """The first attempt's outcome for a job, waiting up to `timeout` seconds."""
@@ -106,12 +169,16 @@ class PrintQueue:
                 self._changed.wait_for(lambda: self._pending or self._stopping)
                 if self._stopping:
                     return
-                job_id, label = self._pending[0]
+                queued = self._pending[0]
+            job_id = queued.job_id
             try:
-                outcome = self._send(job_id, label)
+                outcome = attempt_label(
+                    self._store, self._station, self._seq, job_id, queued.tracking, queued.send
+                )
             except Exception as exc:  # the store refused the record: keep the thread alive
-                log.exception("label job %s: outcome not recorded", job_id)
-                outcome = LabelOutcome(job_id, label.tracking, None, f"not recorded: {exc}")
+                log.exception("print job %s: outcome not recorded", job_id)
+                outcome = LabelOutcome(job_id, queued.tracking, None, f"not recorded: {exc}")
+            outcome = replace(outcome, kind=queued.kind)
             with self._changed:
                 self._outcomes[job_id] = outcome
                 if outcome.location is not None or outcome.set_aside:
@@ -128,16 +195,6 @@ class PrintQueue:
         self._failures += 1
         with self._changed:
             self._changed.wait_for(lambda: self._stopping, delay)
-
-    def _send(self, job_id: str, label: LabelContent) -> LabelOutcome:
-        return attempt_label(
-            self._store,
-            self._station,
-            self._seq,
-            job_id,
-            label.tracking,
-            lambda: self._printer.print_label(job_id, label),
-        )
 
 
 def attempt_label(
@@ -186,14 +243,21 @@ def record_attempt(
     # If this write fails the job stays "undelivered" and a restart resends
     # it: the file printer replaces its own file, so nothing prints twice.
     with store.write_lock, store.session() as db:
-        db.add(
-            PrintAttempt(
-                station=station,
-                seq=seq(),
-                job_id=uuid.UUID(job_id),
-                status=status,
-                location=location,
-                detail=detail,
-            )
+        # A Core insert: a bulk run records one attempt per label, and building
+        # a validated model object costs more CPU than the insert itself.
+        db.execute(
+            insert(PrintAttempt),
+            [
+                {
+                    "id": new_id(),
+                    "station": station,
+                    "seq": seq(),
+                    "job_id": uuid.UUID(job_id),
+                    "status": status,
+                    "location": location,
+                    "detail": detail,
+                    "created_at": utc_now(),
+                }
+            ],
         )
         db.commit()

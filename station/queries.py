@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from station.models import (
     Barcode,
     Order,
+    OrderLabelDocument,
     OrderEvent,
     OrderLine,
     Packer,
@@ -21,6 +22,7 @@ from station.models import (
     Product,
     ScanEvent,
 )
+from station.ports import SuppliedFormat, SuppliedLabel
 from station.verdicts import Awaiting, VerdictKind
 from station.verify import LineCount
 
@@ -243,3 +245,24 @@ def label_job_of(session: Session, tracking: str) -> PrintJob | None:
         .where(Parcel.tracking == tracking)
         .order_by(col(PrintJob.seq).desc())
     ).first()
+
+
+def supplied_label(session: Session, order_number: str) -> SuppliedLabel | None:
+    """The courier's own label document imported with the order, if it brought one."""
+    row = session.exec(
+        select(OrderLabelDocument)
+        .join(Order, col(Order.id) == col(OrderLabelDocument.order_id))
+        .where(Order.number == order_number)
+    ).first()
+    return SuppliedLabel(SuppliedFormat(row.format), row.data) if row else None
+
+
+def last_sealed_order(session: Session, station: str) -> Order | None:
+    """The order of this station's newest label."""
+    order_id = session.exec(
+        select(Parcel.order_id)
+        .join(PrintJob, col(PrintJob.parcel_id) == col(Parcel.id))
+        .where(PrintJob.station == station)
+        .order_by(col(PrintJob.seq).desc())
+    ).first()
+    return session.get(Order, order_id) if order_id else None

@@ -23,8 +23,8 @@ from station.labels import LabelContent
 from station.couriers.ranges import allocate_tracking
 from station.couriers.rules import find_profile
 from station.models import Order, OrderEvent, Packer, Parcel, PrintJob, ScanEvent, new_id, utc_now
-from station.parcels import Sealed, close_box, seal_order
-from station.ports import LabelPrinter
+from station.parcels import Sealed, close_box, seal_order, slip_job
+from station.ports import DocumentPrinter, LabelPrinter
 from station.print_queue import LabelOutcome, Listener, PrintQueue, SeqCounter
 from station.settings import Settings
 from station.store import Store, StoreError
@@ -60,6 +60,7 @@ class PackSession:
         printer: LabelPrinter,
         station: str | None = None,
         couriers: CourierBook | None = None,
+        documents: DocumentPrinter | None = None,
     ) -> None:
         self.settings = settings
         self.station = station or settings.station
@@ -69,7 +70,7 @@ class PackSession:
         with store.session() as db:
             self._seq = SeqCounter(queries.next_seq(db, self.station))
             self._state = load_state(db, self._bench)
-        self._prints = PrintQueue(store, printer, self.station, self._seq)
+        self._prints = PrintQueue(store, printer, self.station, self._seq, documents)
         self._last_label: str | None = None
         self._prints.subscribe(self._on_print_attempt)
         self._prints.resume_stored()
@@ -146,6 +147,42 @@ class PackSession:
             message=f"Reprinting the label of order {label.order_number} ({label.tracking}).",
             order=label.order_number,
             tracking=label.tracking,
+            job_id=str(job.id),
+        )
+
+    def print_slip(self, order_number: str | None = None) -> Verdict:
+        """Print the packing slip of a packed order (this station's last one by default)."""
+        with self._lock, self._store.write_lock, self._store.session() as db:
+            order = (
+                queries.order_by_number(db, order_number)
+                if order_number
+                else queries.last_sealed_order(db, self.station)
+            )
+            if order is None or not queries.is_packed(db, order.id):
+                raise UserError(
+                    f"Order {order_number} is not packed yet: its slip prints once it is sealed."
+                    if order_number
+                    else "This station has packed no order yet: no packing slip to print."
+                )
+            lines = queries.line_counts(db, order.id)
+            count = queries.parcel_count(db, order.id)
+            job = slip_job(
+                order,
+                lines,
+                self._state.packer,
+                self.station,
+                self.settings.sender,
+                count,
+                self._seq,
+            )
+            db.add(job)
+            db.commit()
+        self._prints.submit_stored(job)
+        return Verdict(
+            kind=VerdictKind.SLIP_PRINTING,
+            scan="",
+            message=f"Packing slip of order {order.number} sent to the document printer.",
+            order=order.number,
             job_id=str(job.id),
         )
 
@@ -317,7 +354,7 @@ class PackSession:
             try:
                 with self._store.session() as db:
                     step = decide(db, self._state, request, self._bench)
-                    sealed = self._commit(db, request, source, step)
+                    sealed, jobs = self._commit(db, request, source, step)
             except OperationalError as exc:
                 # Disk full, read-only media, a locked file: nothing was stored,
                 # so nothing changes and the packer is told to scan again.
@@ -330,11 +367,13 @@ class PackSession:
             if sealed and self.settings.labels.scan_back != "off":
                 trackings = tuple(label.tracking for _job, label in sealed)
                 self._state = replace(self._state, pending_labels=trackings)
-            for job, label in sealed:
-                self._prints.submit(job.id, label)
+            for job in jobs:
+                self._prints.submit_stored(job)
         return to_verdict(request, step, sealed)
 
-    def _commit(self, db: Session, request: Request, source: str, step: Step) -> Sealed:
+    def _commit(
+        self, db: Session, request: Request, source: str, step: Step
+    ) -> tuple[Sealed, list[PrintJob]]:
         """Write the input, its verdict and its consequences in one transaction."""
         before, after = self._state, step.after
         order = step.subject or before.order or after.order
@@ -373,6 +412,7 @@ class PackSession:
         for event in step.order_events:
             db.add(self._stamped(event, packer.id if packer else None))
         sealed: Sealed = []
+        jobs: list[PrintJob] = []
         if step.seal and order is not None and step.plan is not None:
             if step.box_only:
                 close_box(
@@ -386,7 +426,7 @@ class PackSession:
                     take_seq=self._seq,
                 )
             else:
-                sealed = seal_order(
+                sealed, slip = seal_order(
                     db,
                     order,
                     packer,
@@ -397,9 +437,12 @@ class PackSession:
                     items=step.box_items,
                     short=not order_complete(list(step.sealed_lines)),
                     take_seq=self._seq,
+                    lines=step.sealed_lines,
+                    slip=self.settings.labels.packing_slip == "auto",
                 )
+                jobs = [job for job, _ in sealed] + ([slip] if slip else [])
         db.commit()
-        return sealed
+        return sealed, jobs
 
     def _stamped(self, event: OrderEvent, packer_id: object) -> OrderEvent:
         event.station = self.station

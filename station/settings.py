@@ -170,7 +170,14 @@ def load_settings(path: Path | None) -> Settings:
 def settings_from_dict(data: dict[str, Any], source: str = "config") -> Settings:
     settings = Settings()
     known_tables = {
-        "station", "scanner", "sound", "commands", "sender", "devices", "weighing", "labels"
+        "station",
+        "scanner",
+        "sound",
+        "commands",
+        "sender",
+        "devices",
+        "weighing",
+        "labels",
     }
     for table in data:
         if table not in known_tables:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
 
 from station.labels import Address
 
@@ -38,3 +39,27 @@ class SlipContent:
         data["ship_to"] = Address(**data["ship_to"])
         data["lines"] = tuple(SlipLine(**line) for line in data["lines"])
         return cls(**data)
+
+
+def slip_for(
+    order_number: str,
+    ship_to: Address,
+    sender: Address,
+    lines: list[tuple[str, str, int, int]],
+    *,
+    station: str,
+    packer: str | None,
+    parcel_count: int,
+) -> SlipContent:
+    """The slip of a sealed order; `lines` are (sku, name, ordered, packed)."""
+    return SlipContent(
+        order_number=order_number,
+        sender=sender,
+        ship_to=ship_to,
+        lines=tuple(SlipLine(*line) for line in lines),
+        packed_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        station=station,
+        packer=packer,
+        parcel_count=parcel_count,
+        short=any(packed < ordered for _, _, ordered, packed in lines),
+    )

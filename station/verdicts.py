@@ -50,6 +50,7 @@ class VerdictKind(StrEnum):
     LABEL_VERIFIED = "label_verified"
     WRONG_LABEL = "wrong_label"
     LABEL_VOIDED = "label_voided"
+    SLIP_PRINTING = "slip_printing"
 
 
 class Tone(StrEnum):

@@ -70,7 +70,6 @@ class Step:
     box_items: tuple[tuple[LineCount, int], ...] = ()  # the units in the box being closed
     box_only: bool = False  # a box of a multi-box order closes; labels print at the seal
 
-
     @property
     def order_number(self) -> str | None:
         order = self.subject or self.after.order
@@ -368,9 +367,7 @@ class _Decider:
                 ),
                 order_events=events,
             )
-        return replace(
-            self.sealed(kind, message, self.catalog_weight()), order_events=events
-        )
+        return replace(self.sealed(kind, message, self.catalog_weight()), order_events=events)
 
     def sealed(self, kind: VerdictKind, message: str, weight_g: int | None) -> Step:
         """The box on the bench is done: the order's last (labels print) or one of several."""
@@ -691,9 +688,7 @@ class _Decider:
         counted = replace(line, scanned=line.scanned + units)
         new_lines = tuple(counted if c is line else c for c in lines)
         step = self.counted_step(kind, counted, new_lines, name)
-        return replace(
-            step, line=counted, units=units, sku=sku, product_id=product_id, counts=True
-        )
+        return replace(step, line=counted, units=units, sku=sku, product_id=product_id, counts=True)
 
     def counted_step(
         self, kind: VerdictKind, line: LineCount, lines: tuple[LineCount, ...], name: str

@@ -102,9 +102,7 @@ def plan_courier(book: CourierBook, order: Order, weight_g: int | None) -> Couri
     return CourierPlan(profile.name, service.name, choice.rule, profile)
 
 
-def label_problem(
-    db: Session, station: str, plan: CourierPlan, draft: LabelContent
-) -> str:
+def label_problem(db: Session, station: str, plan: CourierPlan, draft: LabelContent) -> str:
     """Why this parcel's label cannot be made now ("" when it can): a half label never prints."""
     if plan.problem:
         return plan.problem

@@ -69,6 +69,3 @@ def _profile(book: CourierBook, courier: str) -> CourierProfile:
         known = ", ".join(sorted(book.profiles))
         raise RangeError(f"No courier profile {courier!r}. Known couriers: {known}.")
     return profile
-
-
-

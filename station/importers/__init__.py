@@ -61,9 +61,14 @@ def import_file(session: Session, kind: str, path: Path) -> ImportReport:
     columns, run = _kind(kind)
     form = _FORMS.get(path.suffix.lower())
     if form is None:
-        raise ImportRejected(path.name, [Problem(
-            None, None, "only .csv and .json files can be imported; save it as CSV (UTF-8)"
-        )])
+        raise ImportRejected(
+            path.name,
+            [
+                Problem(
+                    None, None, "only .csv and .json files can be imported; save it as CSV (UTF-8)"
+                )
+            ],
+        )
     text = read_text(path)
     checker = Checker()
     rows = csv_rows(text, columns, checker) if form == "csv" else json_rows(text, checker)

@@ -140,8 +140,10 @@ def _check_duplicates(products: Sequence[ProductDraft], checker: Checker) -> Non
     for product in products:
         if product.sku in skus:
             checker.add(
-                product.row, "sku", f"SKU {product.sku!r} is already on {skus[product.sku].ref}; "
-                "list each product once"
+                product.row,
+                "sku",
+                f"SKU {product.sku!r} is already on {skus[product.sku].ref}; "
+                "list each product once",
             )
         skus.setdefault(product.sku, product.row)
         for barcode in product.barcodes:
@@ -151,8 +153,10 @@ def _check_duplicates(products: Sequence[ProductDraft], checker: Checker) -> Non
             seen_row, seen_raw = codes[barcode.code]
             where = "this row" if seen_row is product.row else seen_row.ref
             checker.add(
-                product.row, "barcode", f"barcode {barcode.raw!r} is already on {where}"
-                f"{_same_number(seen_raw, barcode.raw)}; each barcode can belong to one product"
+                product.row,
+                "barcode",
+                f"barcode {barcode.raw!r} is already on {where}"
+                f"{_same_number(seen_raw, barcode.raw)}; each barcode can belong to one product",
             )
 
 
@@ -172,15 +176,19 @@ def _check_store(session: Session, products: Sequence[ProductDraft], checker: Ch
             # barcode is only taken if the file itself lists it twice.
             if owner is not None and owner != product.sku and owner not in in_file:
                 checker.add(
-                    product.row, "barcode", f"barcode {barcode.raw!r} already belongs to product "
-                    f"{owner!r}; remove it there (re-import that product) or fix this one"
+                    product.row,
+                    "barcode",
+                    f"barcode {barcode.raw!r} already belongs to product "
+                    f"{owner!r}; remove it there (re-import that product) or fix this one",
                 )
             clash = scan_keys(barcode.raw) & (badges.keys() | orders.keys())
             for value in sorted(clash):
                 what = "a packer's badge" if value in badges else "an order number"
                 checker.add(
-                    product.row, "barcode", f"barcode {barcode.raw!r} is also {what} ({value!r}); "
-                    "a scan of it would be ambiguous"
+                    product.row,
+                    "barcode",
+                    f"barcode {barcode.raw!r} is also {what} ({value!r}); "
+                    "a scan of it would be ambiguous",
                 )
 
 
@@ -238,5 +246,8 @@ def _unchanged(product: Product, barcodes: Sequence[Barcode], draft: ProductDraf
     stored = {(b.code, b.raw, b.units) for b in barcodes}
     wanted = {(b.code, b.raw, b.units) for b in draft.barcodes}
     return (product.name, product.weight_g, product.image, stored) == (
-        draft.name, draft.weight_g, draft.image, wanted
+        draft.name,
+        draft.weight_g,
+        draft.image,
+        wanted,
     )

@@ -226,6 +226,8 @@ class Columns:
         for name in names:
             if name not in known:
                 checker.add(
-                    row, name, f"unknown {'key' if row.unit == 'item' else 'column'}; "
-                    f"expected: {self.expected}"
+                    row,
+                    name,
+                    f"unknown {'key' if row.unit == 'item' else 'column'}; "
+                    f"expected: {self.expected}",
                 )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Sequence
+from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,8 +23,19 @@ from station.importers.common import (
     ImportReport,
     Row,
 )
+from station.importers.label_documents import read_label_document
 from station.importers.lookups import ScanNames, chunked, scan_keys
-from station.models import Order, OrderEvent, OrderLine, Parcel, Product, ScanEvent, utc_now
+from station.models import (
+    Order,
+    OrderEvent,
+    OrderLabelDocument,
+    OrderLine,
+    Parcel,
+    Product,
+    ScanEvent,
+    utc_now,
+)
+from station.ports import SuppliedLabel
 
 SHIP_TO = ("name", "street", "city", "postcode", "country", "phone")
 # The order's own fields, as named on the Order table (and in CSV columns).
@@ -32,13 +44,22 @@ OPTIONAL = frozenset({"tracking", "ship_to_phone"})
 
 COLUMNS = Columns(
     required=(
-        "order_number", "sku", "qty", "courier", "service", "ship_to_name", "ship_to_street",
-        "ship_to_city", "ship_to_postcode", "ship_to_country",
+        "order_number",
+        "sku",
+        "qty",
+        "courier",
+        "service",
+        "ship_to_name",
+        "ship_to_street",
+        "ship_to_city",
+        "ship_to_postcode",
+        "ship_to_country",
     ),
-    optional=("tracking", "ship_to_phone"),
+    optional=("tracking", "ship_to_phone", "label_file"),
 )
 ORDER_KEYS = Columns(
-    required=("number", "courier", "service", "ship_to", "lines"), optional=("tracking",)
+    required=("number", "courier", "service", "ship_to", "lines"),
+    optional=("tracking", "label_file"),
 )
 SHIP_TO_KEYS = Columns(required=SHIP_TO[:-1], optional=("phone",))
 LINE_KEYS = Columns(required=("sku", "qty"))
@@ -68,6 +89,7 @@ class OrderDraft:
     number: str
     fields: dict[str, str | None]
     lines: tuple[LineDraft, ...]
+    label: SuppliedLabel | None = None  # the courier's own label document
 
 
 def import_rows(session: Session, rows: Sequence[Row], context: Context) -> ImportReport:
@@ -76,7 +98,7 @@ def import_rows(session: Session, rows: Sequence[Row], context: Context) -> Impo
         groups = _groups_from_csv(rows, checker)
     else:
         groups = [_group_from_json(row, checker) for row in rows]
-    drafts = [_order(group, checker) for group in groups]
+    drafts = [_order(group, checker, context.base_dir) for group in groups]
     orders = [draft for draft in drafts if draft is not None]
     _check_numbers(orders, checker)
     existing = _existing(session, [order.number for order in orders])
@@ -105,8 +127,10 @@ def _check_same_order_fields(first: Row, row: Row, number: str, checker: Checker
         theirs, ours = _cell(first, key), _cell(row, key)
         if theirs != ours:
             checker.add(
-                row, key, f"{ours!r} differs from {theirs!r} on {first.ref} of the same order "
-                f"{number}; all rows of one order must have the same order fields"
+                row,
+                key,
+                f"{ours!r} differs from {theirs!r} on {first.ref} of the same order "
+                f"{number}; all rows of one order must have the same order fields",
             )
 
 
@@ -141,7 +165,7 @@ def _group_from_json(item: Row, checker: Checker) -> Group:
     return group
 
 
-def _order(group: Group, checker: Checker) -> OrderDraft | None:
+def _order(group: Group, checker: Checker, base_dir: Path) -> OrderDraft | None:
     """The group as an order; None without a number.
 
     An order with other problems still gives a draft, so that its number and
@@ -156,12 +180,18 @@ def _order(group: Group, checker: Checker) -> OrderDraft | None:
         if _COUNTRY.fullmatch(country):
             fields["ship_to_country"] = country.upper()
         else:
-            checker.add(head, "ship_to_country", f"{country!r} is not a 2-letter country code "
-                        "(ISO 3166, e.g. DE, US, GB)")
+            checker.add(
+                head,
+                "ship_to_country",
+                f"{country!r} is not a 2-letter country code (ISO 3166, e.g. DE, US, GB)",
+            )
     lines = _lines(group, checker)
+    label = read_label_document(head, checker, base_dir)
+    if label is not None and not fields["tracking"]:
+        checker.add(head, "label_file", "a courier's label needs its tracking number: add tracking")
     if number is None:
         return None
-    return OrderDraft(head, number, fields, lines)
+    return OrderDraft(head, number, fields, lines, label)
 
 
 def _lines(group: Group, checker: Checker) -> tuple[LineDraft, ...]:
@@ -176,8 +206,11 @@ def _lines(group: Group, checker: Checker) -> tuple[LineDraft, ...]:
         qty = checker.whole(row, "qty", minimum=1)
         if sku is not None and sku in seen:
             where = "" if seen[sku].ref == row.ref else f" (also on {seen[sku].ref})"
-            checker.add(row, "sku", f"SKU {sku!r} is twice in this order{where}; "
-                        "put the total quantity on one line")
+            checker.add(
+                row,
+                "sku",
+                f"SKU {sku!r} is twice in this order{where}; put the total quantity on one line",
+            )
         elif sku is not None:
             seen[sku] = row
         if sku is not None and qty is not None:
@@ -190,8 +223,12 @@ def _check_numbers(orders: Sequence[OrderDraft], checker: Checker) -> None:
     first: dict[str, Row] = {}
     for order in orders:
         if order.number in first:
-            checker.add(order.row, "number", f"order {order.number} is already on "
-                        f"{first[order.number].ref}; list each order once")
+            checker.add(
+                order.row,
+                "number",
+                f"order {order.number} is already on "
+                f"{first[order.number].ref}; list each order once",
+            )
         first.setdefault(order.number, order.row)
 
 
@@ -205,18 +242,28 @@ def _check_store(
     for order in orders:
         for line in order.lines:
             if line.sku not in known:
-                checker.add(line.row, "sku", f"unknown SKU {line.sku!r}; import it with the "
-                            "catalog first, or fix the SKU")
+                checker.add(
+                    line.row,
+                    "sku",
+                    f"unknown SKU {line.sku!r}; import it with the catalog first, or fix the SKU",
+                )
         stored = existing.get(order.number)
         if stored is not None and stored.id in started and not _unchanged(session, stored, order):
-            checker.add(order.row, "number", f"order {order.number} has already started packing "
-                        "at a station; it was not changed")
+            checker.add(
+                order.row,
+                "number",
+                f"order {order.number} has already started packing "
+                "at a station; it was not changed",
+            )
         for key in sorted(scan_keys(order.number) & (badges.keys() | barcodes.keys())):
             what = (
                 "a packer's badge" if key in badges else f"a barcode of product {barcodes[key]!r}"
             )
-            checker.add(order.row, "number", f"order number {order.number!r} is also {what}; "
-                        "a scan of it would be ambiguous")
+            checker.add(
+                order.row,
+                "number",
+                f"order number {order.number!r} is also {what}; a scan of it would be ambiguous",
+            )
 
 
 def _known_skus(session: Session, skus: set[str]) -> set[str]:
@@ -252,7 +299,17 @@ def _stored_lines(session: Session, order: Order) -> list[tuple[str, int]]:
 def _unchanged(session: Session, stored: Order, draft: OrderDraft) -> bool:
     same_fields = all(getattr(stored, key) == value for key, value in draft.fields.items())
     wanted = [(line.sku, line.qty) for line in draft.lines]
-    return same_fields and _stored_lines(session, stored) == wanted
+    label = session.exec(
+        select(OrderLabelDocument.data).where(OrderLabelDocument.order_id == stored.id)
+    ).first()
+    same_label = label == (draft.label.data if draft.label else None)
+    return same_fields and same_label and _stored_lines(session, stored) == wanted
+
+
+def _store_label(session: Session, order: Order, label: SuppliedLabel | None) -> None:
+    session.exec(delete(OrderLabelDocument).where(col(OrderLabelDocument.order_id) == order.id))
+    if label is not None:
+        session.add(OrderLabelDocument(order_id=order.id, format=label.format, data=label.data))
 
 
 def _write(
@@ -276,6 +333,7 @@ def _write(
             to_fill.append((order, draft))
         session.flush()  # orders must exist before their lines point at them
         for order, draft in to_fill:
+            _store_label(session, order, draft.label)
             for line_no, line in enumerate(draft.lines, start=1):
                 session.add(
                     OrderLine(order_id=order.id, line_no=line_no, sku=line.sku, qty=line.qty)

@@ -48,8 +48,13 @@ def verify_pin(pin_hash: str, pin: str) -> bool:
         scheme, n, r, p, salt, digest = pin_hash.split("$")
         expected = bytes.fromhex(digest)
         actual = hashlib.scrypt(
-            pin.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p),
-            maxmem=_MAX_MEM, dklen=len(expected),
+            pin.encode(),
+            salt=bytes.fromhex(salt),
+            n=int(n),
+            r=int(r),
+            p=int(p),
+            maxmem=_MAX_MEM,
+            dklen=len(expected),
         )
     # Wrong field count, bad hex or numbers, a cost beyond maxmem: not our hash.
     except (ValueError, OverflowError):
@@ -97,8 +102,12 @@ def _check_duplicates(packers: Sequence[PackerDraft], checker: Checker) -> None:
     first: dict[str, Row] = {}
     for packer in packers:
         if packer.badge in first:
-            checker.add(packer.row, "badge", f"badge {packer.badge!r} is already on "
-                        f"{first[packer.badge].ref}; each packer needs their own badge")
+            checker.add(
+                packer.row,
+                "badge",
+                f"badge {packer.badge!r} is already on "
+                f"{first[packer.badge].ref}; each packer needs their own badge",
+            )
         first.setdefault(packer.badge, packer.row)
 
 
@@ -107,11 +116,16 @@ def _check_store(session: Session, packers: Sequence[PackerDraft], checker: Chec
     orders, barcodes = names.order_numbers(), names.barcodes()
     for packer in packers:
         for key in sorted(scan_keys(packer.badge) & (orders.keys() | barcodes.keys())):
-            what = f"order number {key!r}" if key in orders else (
-                f"a barcode of product {barcodes[key]!r}"
+            what = (
+                f"order number {key!r}"
+                if key in orders
+                else (f"a barcode of product {barcodes[key]!r}")
             )
-            checker.add(packer.row, "badge", f"badge {packer.badge!r} is also {what}; "
-                        "a scan of it would be ambiguous")
+            checker.add(
+                packer.row,
+                "badge",
+                f"badge {packer.badge!r} is also {what}; a scan of it would be ambiguous",
+            )
 
 
 def _write(session: Session, packers: Sequence[PackerDraft]) -> ImportReport:
