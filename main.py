@@ -144,11 +144,16 @@ def _session(
 ) -> Iterator[PackSession]:
     from station.couriers.plan import CourierBook
 
+    from ui.document_printers import document_printer
+
     couriers = CourierBook.load(config.parent)
+    documents = document_printer(settings.devices.document_printer, data_dir / "documents")
     printer, stop_printer = registry.label_printer(
         settings.devices.label_printer, paths.labels_dir(data_dir)
     )
-    session = PackSession(store, settings, printer, station=station, couriers=couriers)
+    session = PackSession(
+        store, settings, printer, station=station, couriers=couriers, documents=documents
+    )
     try:
         yield session
     finally:

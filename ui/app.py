@@ -2,21 +2,30 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
 from devices import registry
+from station import paths
+from station.errors import UserError
+from station.ports import LabelPrinter
 from station.session import PackSession
 from station.settings import Settings
 from ui.controller import StationController
 from ui.crash import install_excepthook
 from ui.main_window import MainWindow
+from ui.printer_watch import watch_printers
+from ui.scale_bridge import connect_scale
 from ui.scanner_bridge import ScannerBridge
 from ui.sounds import SoundPlayer, make_sound_player
+from ui.status_bar import DeviceHealth, Level, ScannerHealthTap
 from ui.wedge import Clock, monotonic_ms
 
+log = logging.getLogger(__name__)
 READY = "READY"
 
 
@@ -48,19 +57,25 @@ def run_gui(
     *,
     title_suffix: str = "",
     report_ready: bool = False,
+    label_printer: LabelPrinter | None = None,
+    config_path: Path | None = None,
 ) -> int:
     """Show the pack screen maximised and run the event loop; returns the exit code.
 
     With `report_ready`, prints `READY` on stdout once the window is shown and
     the station's state is on it (a benchmark times start-up by this line).
+    `label_printer` (the session's) is polled for the status bar; `config_path`
+    is where Devices… saves (default: the user config dir's station.toml).
     """
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         app = QApplication(sys.argv[:1])
     app.setApplicationName("PackStation")
     window = build_main_window(session, settings)
-    stop_scanners = connect_serial_scanners(window, settings)
-    app.aboutToQuit.connect(lambda: [stop() for stop in stop_scanners])
+    stop_devices = connect_devices(
+        window, settings, label_printer=label_printer, config_path=config_path
+    )
+    app.aboutToQuit.connect(lambda: [stop() for stop in stop_devices])
     if title_suffix:
         window.setWindowTitle(f"{window.windowTitle()} {title_suffix}")
     if report_ready:
@@ -69,6 +84,29 @@ def run_gui(
     window.showMaximized()
     window.start()
     return app.exec()
+
+
+def connect_devices(
+    window: MainWindow,
+    settings: Settings,
+    *,
+    label_printer: LabelPrinter | None = None,
+    config_path: Path | None = None,
+) -> list[Callable[[], None]]:
+    """Start the configured devices, show their health, and offer Devices…; returns closers."""
+    path = config_path or paths.default_config_path()
+
+    def open_dialog() -> None:
+        # Imported when asked for: the dialog is rare, and start-up time is measured.
+        from ui.devices_dialog import open_devices_dialog
+
+        open_devices_dialog(window, path, settings.devices)
+
+    window.device_status.devices_requested.connect(open_dialog)
+    stops = connect_serial_scanners(window, settings)
+    stops += connect_scale(window, settings)
+    stops += watch_printers(window.device_status, settings.devices, label_printer)
+    return stops
 
 
 def connect_serial_scanners(window: MainWindow, settings: Settings) -> list[Callable[[], None]]:
@@ -82,7 +120,16 @@ def connect_serial_scanners(window: MainWindow, settings: Settings) -> list[Call
         )
     )
     bridge.state_changed.connect(window.header.show_scanner)
-    return registry.scanners(settings.devices.scanners, bridge)
+    try:
+        return registry.scanners(
+            settings.devices.scanners, ScannerHealthTap(bridge, window.device_status)
+        )
+    except (UserError, OSError, ValueError) as exc:  # the station packs on with the wedge
+        log.warning("serial scanners not started: %s", exc)
+        window.device_status.report(
+            DeviceHealth("scanners", "Scanners", "error", Level.FAULT, f"Scanners: {exc}")
+        )
+        return []
 
 
 def _report_ready_once(window: MainWindow) -> None:

@@ -85,6 +85,19 @@ class StationController(QObject):
         session = self._session
         self._submit(lambda: session.reprint_label(reason))
 
+    def weigh(self, grams: int, *, source: str = "scale") -> None:
+        """A stable weight from the scale; its verdict comes back as a scan's does.
+
+        A weight no parcel waits for is ignored by the engine (no verdict, nothing shown).
+        """
+        session = self._session
+
+        def job() -> _Answer | None:
+            verdict = session.handle_weight(grams, source=source)
+            return None if verdict is None else (verdict, session.view())
+
+        self._worker.run(job, self._on_worker_weighed, self._on_worker_failed)
+
     def refresh(self) -> None:
         """Load the station's current state (at start, and after an error)."""
         self._worker.run(self._session.view, self._on_worker_view_loaded, self._on_worker_failed)
@@ -111,6 +124,10 @@ class StationController(QObject):
     def _on_worker_answered(self, answer: _Answer) -> None:
         verdict, view = answer
         self.verdict_returned.emit(verdict, view)
+
+    def _on_worker_weighed(self, answer: _Answer | None) -> None:
+        if answer is not None:
+            self._on_worker_answered(answer)
 
     def _on_worker_failed(self, exc: BaseException) -> None:
         if isinstance(exc, UserError):

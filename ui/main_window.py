@@ -35,6 +35,7 @@ from ui.input_bar import InputBar
 from ui.label_monitor import LabelMonitor, LabelState
 from ui.order_table import OrderTable
 from ui.sounds import SoundPlayer
+from ui.status_bar import DeviceStatusBar
 from ui.thumbnails import ThumbnailCache
 from ui.wedge import Clock, WedgeFilter, monotonic_ms
 
@@ -93,6 +94,8 @@ class MainWindow(QMainWindow):
         column.addWidget(self.input_bar)
         column.addWidget(self.action_bar)
         self.setCentralWidget(body)
+        self.device_status = DeviceStatusBar()  # filled by ui.app with the configured devices
+        self.setStatusBar(self.device_status)
         self.escape_shortcut = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
 
     def _connect(self) -> None:
@@ -107,6 +110,7 @@ class MainWindow(QMainWindow):
         self.labels.label_failed.connect(self._on_labels_label_failed)
         self.labels.status_changed.connect(self.header.show_printer)
         self.wedge.scanned.connect(self._on_wedge_scanned)
+        self.wedge.scan_refused.connect(self._on_wedge_scan_refused)
         self.input_bar.submitted.connect(self._on_input_bar_submitted)
         a = self.action_bar
         a.acknowledge_requested.connect(self._on_action_bar_acknowledge_requested)
@@ -194,6 +198,12 @@ class MainWindow(QMainWindow):
 
     def _on_wedge_scanned(self, raw: str) -> None:
         self.controller.scan(raw, source="scanner")
+
+    def _on_wedge_scan_refused(self, message: str) -> None:
+        # Not the engine's: a scanner on the wrong keyboard layout, never counted.
+        self.banner.show_error(message, headline="SCAN NOT COUNTED")
+        self.sound_player.play(Tone.ERROR)
+        self.error_shown.emit(message)
 
     def _on_input_bar_submitted(self, text: str) -> None:
         self.controller.scan(text, source="keyboard", manual=True)
