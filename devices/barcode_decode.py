@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,37 @@ def _grayscale(image: npt.NDArray[Any] | Path) -> GrayImage:
     if image.ndim == 3:
         image = image[:, :, :3] @ _BGR_LUMA
     return np.ascontiguousarray(image, dtype=np.uint8)
+
+
+@dataclass(frozen=True)
+class Symbol:
+    """A barcode read from an image, with what kind of symbol carried it.
+
+    `text` shows GS1 data in its human-readable form, e.g. "(00)340123450000000017".
+    """
+
+    text: str
+    symbology: str  # "Code 128", "QR Code", "Data Matrix", ...
+    gs1: bool  # the symbol marks its data as GS1 element strings (FNC1 first)
+
+
+def read_symbols(image: npt.NDArray[Any] | Path) -> list[Symbol]:
+    """Every barcode in an image with its symbology, read with zxing-cpp.
+
+    Unlike decode_image this also reads Data Matrix (zbar cannot) and tells
+    GS1 symbols from plain ones.
+    """
+    try:
+        import zxingcpp
+    except ImportError as exc:
+        raise DecoderUnavailableError(
+            "The zxing-cpp Python package cannot be loaded: reinstall PackStation's "
+            "dependencies (uv sync)."
+        ) from exc
+    return [
+        Symbol(found.text, str(found.format), found.content_type == zxingcpp.ContentType.GS1)
+        for found in zxingcpp.read_barcodes(_grayscale(image))
+    ]
 
 
 @functools.cache

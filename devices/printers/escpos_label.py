@@ -1,5 +1,9 @@
 """A courier label on an ESC/POS receipt roll (80 or 58 mm), through python-escpos.
 
+The tracking barcode is in the courier profile's symbology: Code 128 and QR are
+drawn by the printer, GS1-128 and DataMatrix are sent as raster images (see
+devices.printers.barcode_image).
+
 Only python-escpos's public Escpos API is used, so this prints on any of its
 printer objects: Network, Serial, Usb, File, or Dummy (which records bytes).
 All order text goes through `printable` first: ESC/POS commands start with
@@ -11,9 +15,10 @@ from __future__ import annotations
 import re
 import textwrap
 
+from escpos.constants import QR_ECLEVEL_M
 from escpos.escpos import Escpos
 
-from devices.printers.text import code128_problem, printable
+from devices.printers.text import code128_problem, printable, qr_modules, sscc_digits
 from station.labels import LabelContent
 
 # Font A columns and printable dots, taken low (Epson's 180 dpi heads) so the
@@ -22,6 +27,8 @@ COLUMNS = {80: 42, 58: 32}
 PRINTABLE_DOTS = {80: 512, 58: 360}
 BARCODE_HEIGHT = 120
 _BAR_WIDTHS = (3, 2)  # python-escpos accepts module widths 2 to 6
+_QR_MODULES = (6, 5, 4, 3)  # dots per QR module, 0.57 to 0.28 mm at 180 dpi
+_MATRIX_MODULES = (6, 5, 4, 3)
 _RUNS = re.compile(r"\d{4,}|\D+|\d{1,3}", re.ASCII)
 
 
@@ -62,7 +69,7 @@ def print_escpos_label(
     _lines(printer, columns, f"Parcel {label.parcel_no}/{label.parcel_count}{weight}")
     _rule(printer, columns)
     _heading(printer, columns, "TRACKING")
-    _tracking(printer, label.tracking, paper_mm, print_width_dots or PRINTABLE_DOTS[paper_mm])
+    _tracking(printer, label, paper_mm, print_width_dots or PRINTABLE_DOTS[paper_mm])
     printer.cut()
 
 
@@ -120,20 +127,82 @@ def code128_data(tracking: str) -> tuple[str, int]:
     return "".join(parts), symbols
 
 
-def _tracking(printer: Escpos, tracking: str, paper_mm: int, dots: int) -> None:
-    data = printable(tracking)
+def _tracking(printer: Escpos, label: LabelContent, paper_mm: int, dots: int) -> None:
+    data = printable(label.barcode_data)
+    if label.symbology == "gs1-128":
+        problem = _gs1_128(printer, data, paper_mm, dots)
+    elif label.symbology == "qr":
+        problem = _qr(printer, data, paper_mm, dots)
+    elif label.symbology == "datamatrix":
+        problem = _datamatrix(printer, data, paper_mm, dots)
+    else:  # code128, and anything a newer profile asks that this station does not know
+        problem = _code128(printer, data, dots)
+    if problem is not None:
+        # Without a barcode the label says so, and shows the number to type in.
+        _heading(printer, COLUMNS[paper_mm], f"NO BARCODE: tracking {problem}")
+        _big(printer, COLUMNS[paper_mm], label.barcode_data)
+
+
+def _code128(printer: Escpos, data: str, dots: int) -> str | None:
     problem = code128_problem(data)
-    if problem is None:
-        code, symbols = code128_data(data)
-        modules = 11 * (symbols + 2) + 13  # start and check symbols, stop pattern
-        for width in _BAR_WIDTHS:
-            if modules * width <= dots:
-                printer.barcode(
-                    code, "CODE128", height=BARCODE_HEIGHT, width=width, function_type="B"
-                )
-                printer.set(align="left")
-                return
-        problem = f"too long for a Code 128 barcode {dots} dots wide"
-    # Without a barcode the label says so, and shows the number to type in.
-    _heading(printer, COLUMNS[paper_mm], f"NO BARCODE: tracking {problem}")
-    _big(printer, COLUMNS[paper_mm], tracking)
+    if problem is not None:
+        return problem
+    code, symbols = code128_data(data)
+    modules = 11 * (symbols + 2) + 13  # start and check symbols, stop pattern
+    for width in _BAR_WIDTHS:
+        if modules * width <= dots:
+            printer.barcode(code, "CODE128", height=BARCODE_HEIGHT, width=width, function_type="B")
+            printer.set(align="left")
+            return None
+    return f"too long for a Code 128 barcode {dots} dots wide"
+
+
+def _gs1_128(printer: Escpos, data: str, paper_mm: int, dots: int) -> str | None:
+    """An image: not every ESC/POS printer takes the FNC1 that starts a GS1-128."""
+    # Imported here, as in _datamatrix: the image libraries load only for these labels.
+    from devices.printers.barcode_image import gs1_128_image, gs1_128_width
+
+    sscc = sscc_digits(data)
+    if sscc is None:
+        return "is not an SSCC for a GS1-128 barcode: (00) and 18 digits"
+    for module in _BAR_WIDTHS:
+        if gs1_128_width(sscc, module) <= dots:
+            # Left, quiet zones included: python-escpos centres an image on the width
+            # of its printer profile, which need not be the roll in this printer.
+            printer.image(gs1_128_image(sscc, module, BARCODE_HEIGHT))
+            _lines(printer, COLUMNS[paper_mm], f"(00) {sscc}")
+            return None
+    return f"too long for a GS1-128 barcode {dots} dots wide"
+
+
+def _qr(printer: Escpos, data: str, paper_mm: int, dots: int) -> str | None:
+    """Drawn by the printer (GS ( k), with the number under it."""
+    problem = code128_problem(data, "QR code")
+    if problem is not None:
+        return problem
+    modules = qr_modules(data)
+    side = None if modules is None else modules + 2 * 4  # and a quiet zone of 4 modules
+    size = next((n for n in _QR_MODULES if side is not None and side * n <= dots), None)
+    if size is None:
+        return f"too long for a QR code {dots} dots wide"
+    printer.set(align="center")
+    printer.qr(data, ec=QR_ECLEVEL_M, size=size, native=True)
+    printer.set(align="left")
+    _lines(printer, COLUMNS[paper_mm], data)
+    return None
+
+
+def _datamatrix(printer: Escpos, data: str, paper_mm: int, dots: int) -> str | None:
+    """An image: ESC/POS has no DataMatrix command that printers share."""
+    from devices.printers.barcode_image import datamatrix_image
+
+    problem = code128_problem(data, "DataMatrix")
+    if problem is not None:
+        return problem
+    for module in _MATRIX_MODULES:
+        image = datamatrix_image(data, module)
+        if image.width <= dots:
+            printer.image(image)
+            _lines(printer, COLUMNS[paper_mm], data)
+            return None
+    return f"too long for a DataMatrix {dots} dots wide"

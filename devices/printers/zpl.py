@@ -1,4 +1,4 @@
-"""A courier label in ZPL II for a 4x6 in label at 203 or 300 dpi.
+"""A courier label in ZPL II: 4x6 in, 100x150 mm or 100x100 mm, at 203 or 300 dpi.
 
 Order data is never printer commands: every field goes through ^FH, where
 the command prefixes ^ and ~ and the hex indicator _ itself are written as
@@ -6,61 +6,58 @@ hex (_5E, _7E, _5F), and control characters never reach the output at all
 (see devices.printers.text). A name such as `Evil^XZ~JR` prints as written
 and cannot end the label or reset the printer.
 
-The layout is drawn in 203-dpi dots and scaled, so a 300 dpi label looks the
-same. The output depends on nothing but the label and the dpi, so a resend
+Text is printed in the printer's font 0 (UTF-8, ^CI28) when that font has every
+character (Western European Latin); a paragraph in any other script (Thai,
+Chinese, Vietnamese, Polish...) is drawn here with an installed font that has
+it and sent as a ^GF picture, which any ZPL printer prints.
+
+The size comes from the courier's profile (see devices.printers.zpl_layout), the
+barcode from its symbology (see devices.printers.zpl_symbols). The output
+depends on nothing but the label, the dpi and the installed fonts, so a resend
 sends the same bytes.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-from devices.printers.text import code128_problem, printable
+from devices.printers.text import printable, printer_font_can_print, zpl_field_data
 from devices.printers.zpl_fit import Block, Para, fit
+from devices.printers.zpl_layout import (
+    DESIGN_DPI,
+    LabelSizeNotSupported,
+    Layout,
+    Region,
+    layout_for,
+)
+from devices.printers.zpl_symbols import Symbol, tracking_symbol
 from station.labels import Address, LabelContent
 from station.ports import PermanentPrintError
 
-DESIGN_DPI = 203
+__all__ = [
+    "DESIGN_DPI",
+    "HEIGHT",
+    "SUPPORTED_DPI",
+    "WIDTH",
+    "LabelDoesNotFit",
+    "LabelSizeNotSupported",
+    "TextHasNoFont",
+    "render_zpl",
+]
+
 SUPPORTED_DPI = (203, 300)
-WIDTH, HEIGHT = 812, 1218  # 4 x 6 in at 203 dpi
+WIDTH, HEIGHT = 812, 1218  # a 4 x 6 in label at 203 dpi
 MIN_FONT = 16
-_RULES = ((180, 3), (330, 6), (775, 3), (870, 3))  # (top, thickness)
-_BAR_TOP, _BAR_HEIGHT, _BAR_TEXT = 925, 190, 30
-_MODULES = (3, 2, 1)  # Code 128 module widths to try, widest first
-_QUIET_MODULES = 10
+_SORT_FRAME, _SORT_PADDING = 4, 10
 
 
 class LabelDoesNotFit(PermanentPrintError):
-    """The label's data is too long for a 4x6 in label, even in the smallest font."""
+    """The label's data is too long for the label, even in the smallest font."""
 
 
-@dataclass(frozen=True)
-class _Region:
-    x: int
-    y: int
-    w: int
-    h: int
-
-
-_SENDER = _Region(20, 20, 500, 150)
-_PARCEL = _Region(540, 20, 252, 150)
-_COURIER = _Region(20, 195, 772, 125)
-_SHIP_TO = _Region(20, 345, 772, 420)
-_ORDER = _Region(20, 790, 772, 70)
-_TRACKING_TITLE = _Region(20, 885, 772, 30)
-_NO_BARCODE = _Region(20, 925, 772, 270)
-
-
-class _Scale:
-    def __init__(self, dpi: int) -> None:
-        self.dpi = dpi
-
-    def __call__(self, dots: int) -> int:
-        return round(dots * self.dpi / DESIGN_DPI)
-
-    def region(self, region: _Region) -> _Region:
-        return _Region(self(region.x), self(region.y), self(region.w), self(region.h))
+class TextHasNoFont(PermanentPrintError):
+    """Label text in a script no font on this computer (or in the printer) can draw."""
 
 
 def render_zpl(label: LabelContent, dpi: int = 203) -> bytes:
@@ -69,42 +66,32 @@ def render_zpl(label: LabelContent, dpi: int = 203) -> bytes:
     Raises:
         LabelDoesNotFit: some text is too long for the label even in the
             smallest font; the message names it and says what to do.
+        LabelSizeNotSupported: the label's size is a receipt roll.
+        TextHasNoFont: some text is in a script no installed font has.
         ValueError: `dpi` is not 203 or 300.
     """
     if dpi not in SUPPORTED_DPI:
         raise ValueError(f"ZPL labels are made for {SUPPORTED_DPI} dpi, not {dpi}")
-    s = _Scale(dpi)
+    layout = layout_for(label.size, dpi)
+    text = functools.partial(_text, layout)
     order = f"order {printable(label.order_number)}"
-    commands = ["^XA", "^CI28", f"^PW{s(WIDTH)}", f"^LL{s(HEIGHT)}", "^LH0,0"]
-    commands += _text(
-        s, _SENDER, _sender_paras(label.sender), "sender address", "[sender] settings"
+    commands = ["^XA", "^CI28", f"^PW{layout.width}", f"^LL{layout.height}", "^LH0,0"]
+    commands += text(
+        layout.sender, _sender_paras(label.sender), "sender address", "[sender] settings"
     )
-    commands += _text(s, _PARCEL, _parcel_paras(label), f"parcel count of {order}", order)
-    commands += _text(s, _COURIER, _courier_paras(label), f"courier of {order}", order)
-    commands += _text(s, _SHIP_TO, _ship_to_paras(label.ship_to), f"address of {order}", order)
-    commands += _text(s, _ORDER, [Para(f"Order {label.order_number}", 44)], "order number", order)
-    commands += [f"^FO{s(20)},{s(top)}^GB{s(772)},{s(t)},{s(t)}^FS" for top, t in _RULES]
-    commands += _text(s, _TRACKING_TITLE, [Para("TRACKING", 22)], "title", "layout")
-    commands += _tracking(s, label.tracking, order)
+    commands += text(layout.parcel, _parcel_paras(label), f"parcel count of {order}", order)
+    courier = layout.courier_beside_sort if label.sort_code else layout.courier
+    commands += text(courier, _courier_paras(label), f"courier of {order}", order)
+    if label.sort_code:
+        commands += _sort_code(layout, label.sort_code, order)
+    commands += text(layout.ship_to, _ship_to_paras(label.ship_to), f"address of {order}", order)
+    commands += text(layout.order, [Para(f"Order {label.order_number}", 44)], "order number", order)
+    margin, inner = layout.margin, layout.width - 2 * layout.margin
+    commands += [f"^FO{margin},{top}^GB{inner},{t},{t}^FS" for top, t in layout.rules]
+    commands += text(layout.tracking_title, [Para("TRACKING", 22)], "title", "layout")
+    commands += _tracking(layout, label, order)
     commands.append("^XZ")
     return "\n".join(commands).encode("utf-8")
-
-
-def field_data(text: str, *, block: bool) -> str:
-    """`text` as ^FH field data: prefixes and the hex indicator as hex.
-
-    In a field block (^FB) a backslash starts an escape of its own (`\\&` is a
-    line break), so there it is doubled, the way ^FB writes a backslash.
-    """
-    out = []
-    for char in printable(text):
-        if char in "^~_" or char < " " or char == "\x7f":
-            out.append("".join(f"_{byte:02X}" for byte in char.encode("utf-8")))
-        elif char == "\\" and block:
-            out.append("\\\\")
-        else:
-            out.append(char)
-    return "".join(out)
 
 
 def _sender_paras(sender: Address) -> list[Para]:
@@ -136,54 +123,95 @@ def _ship_to_paras(ship_to: Address) -> list[Para]:
     return paras
 
 
-def _text(s: _Scale, region: _Region, paras: Sequence[Para], what: str, where: str) -> list[str]:
-    """The ^FB fields for `paras` in `region`; `what` and `where` name them for the packer."""
-    box = s.region(region)
+def _sort_code(layout: Layout, sort_code: str, order: str) -> list[str]:
+    """The courier's routing code, big in a frame, where a sorter looks first."""
+    box = layout.sort_code
+    frame = f"^FO{box.x},{box.y}^GB{box.w},{box.h},{layout.dots(_SORT_FRAME)}^FS"
+    pad = layout.dots(_SORT_PADDING)
+    inside = Region(box.x + pad, box.y + pad, box.w - 2 * pad, box.h - 2 * pad)
+    what, where = f"sort code of {order}", "courier profile's routing"
+    return [frame, *_text(layout, inside, [Para(sort_code, 110)], what, where, centred=True)]
+
+
+def _tracking(layout: Layout, label: LabelContent, order: str) -> list[str]:
+    data = printable(label.barcode_data)
+    symbol = tracking_symbol(layout, label.symbology, data)
+    if isinstance(symbol, Symbol):
+        commands = list(symbol.commands)
+        if symbol.caption is not None:
+            paras = [Para(symbol.caption_text, 40)]
+            commands += _text(layout, symbol.caption, paras, f"tracking number of {order}", order)
+        return commands
+    # No barcode, and the label says so: a courier scanner would otherwise
+    # find nothing and nobody would know why.
+    paras = [Para(f"NO BARCODE: tracking {symbol}", 28), Para(label.barcode_data, 48)]
+    return _text(layout, layout.symbol, paras, f"tracking number of {order}", order)
+
+
+def _text(
+    layout: Layout,
+    box: Region,
+    paras: Sequence[Para],
+    what: str,
+    where: str,
+    *,
+    centred: bool = False,
+) -> list[str]:
+    """The fields for `paras` in `box`; `what` and `where` name them for the packer.
+
+    `centred` puts the text in the middle of the box, across and down.
+    """
     # Fit on printable text: that is what the printer gets and what we measure.
-    scaled = [Para(printable(p.text), s(p.size)) for p in paras]
-    blocks = fit(scaled, box.w, box.h, s(MIN_FONT))
+    scaled = [Para(printable(p.text), layout.font(p.size)) for p in paras]
+    blocks = fit(scaled, box.w, box.h, layout.dots(MIN_FONT))
     if blocks is None:
-        raise LabelDoesNotFit(
-            f"The {what} is too long to fit on the label even in the smallest font: "
-            f"shorten it in the {where}, then print the label again."
-        )
-    return [_block(box, block) for block in blocks]
+        raise _does_not_fit(what, where)
+    if centred and blocks:
+        spare = box.h - (blocks[-1].top + blocks[-1].height)
+        box = Region(box.x, box.y + spare // 2, box.w, box.h - spare // 2)
+    return [_field(box, block, what, where, centred) for block in blocks]
 
 
-def _block(box: _Region, block: Block) -> str:
+def _does_not_fit(what: str, where: str) -> LabelDoesNotFit:
+    return LabelDoesNotFit(
+        f"The {what} is too long to fit on the label even in the smallest font: "
+        f"shorten it in the {where}, then print the label again."
+    )
+
+
+def _field(box: Region, block: Block, what: str, where: str, centred: bool) -> str:
+    text = " ".join("".join(chunks) for chunks in block.words)
+    if printer_font_can_print(text):
+        return _block(box, block, "C" if centred else "L")
+    return _picture(box, block, text, what, where, centred)
+
+
+def _block(box: Region, block: Block, justify: str) -> str:
     data = " ".join(
-        "\\&".join(field_data(chunk, block=True) for chunk in chunks) for chunks in block.words
+        "\\&".join(zpl_field_data(chunk, block=True) for chunk in chunks) for chunks in block.words
     )
     return (
         f"^FO{box.x},{box.y + block.top}^A0N,{block.size},{block.size}"
-        f"^FB{box.w},{block.lines},{block.gap},L,0^FH_^FD{data}^FS"
+        f"^FB{box.w},{block.lines},{block.gap},{justify},0^FH_^FD{data}^FS"
     )
 
 
-def code128_modules(data: str) -> int:
-    """Modules of `data` in Code 128 subset B (start, data, check, stop).
+def _picture(box: Region, block: Block, text: str, what: str, where: str, centred: bool) -> str:
+    """`text` drawn here in the block's place, for a script font 0 does not have."""
+    # Imported here: Pillow, numpy and the font scan load only for such text.
+    from devices.printers.text_image import MissingGlyphs, paragraph_image
+    from devices.printers.zpl_graphic import image_to_gfa
 
-    The printer's automatic mode packs digit runs into subset C, so the real
-    symbol is never wider than this.
-    """
-    return 11 * (len(data) + 2) + 13
-
-
-def _tracking(s: _Scale, tracking: str, order: str) -> list[str]:
-    data = printable(tracking)
-    problem = code128_problem(data)
-    if problem is None:
-        modules = code128_modules(data)
-        for module in sorted({max(1, s(m)) for m in _MODULES}, reverse=True):
-            quiet = _QUIET_MODULES * module
-            if 2 * quiet + modules * module <= s(WIDTH):
-                return [
-                    f"^FO{quiet},{s(_BAR_TOP)}^BY{module},3,{s(_BAR_HEIGHT)}"
-                    f"^A0N,{s(_BAR_TEXT)},{s(_BAR_TEXT)}"
-                    f"^BCN,{s(_BAR_HEIGHT)},Y,N,N,A^FH_^FD{field_data(data, block=False)}^FS"
-                ]
-        problem = "too long for a Code 128 barcode on this label"
-    # No barcode, and the label says so: a courier scanner would otherwise
-    # find nothing and nobody would know why.
-    paras = [Para(f"NO BARCODE: tracking {problem}", 28), Para(tracking, 48)]
-    return _text(s, _NO_BARCODE, paras, f"tracking number of {order}", order)
+    try:
+        image = paragraph_image(text, box.w, block.size, block.gap, block.lines)
+    except MissingGlyphs as exc:
+        raise TextHasNoFont(
+            f"The {what} has characters no font on this computer can draw "
+            f"({exc.chars}): install a font that has them (on Debian: fonts-noto-core "
+            "for most scripts, fonts-droid-fallback for Chinese, Japanese and Korean), "
+            "then print the label again."
+        ) from exc
+    if image is None:
+        raise _does_not_fit(what, where)
+    x = box.x + ((box.w - image.width) // 2 if centred else 0)
+    return f"^FO{x},{box.y + block.top}{image_to_gfa(image)}^FS"

@@ -14,6 +14,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 # Widths as a fraction of the font's width parameter (^A0N,h,w with w = h).
 _NARROW = frozenset(" .,:;'!|`ijlIftr()[]")
@@ -51,17 +52,32 @@ class Block:
 
 def char_width(char: str, size: int) -> float:
     """A generous estimate of one glyph's advance in font 0 at height `size`."""
-    if char in _NARROW:
+    if unicodedata.category(char) in ("Mn", "Me"):
+        factor = 0.0  # a mark sits on the letter before it (Thai vowels, tone marks)
+    elif char in _NARROW:
         factor = 0.4
     elif char in _WIDE:
         factor = 0.95
-    elif unicodedata.east_asian_width(char) in ("W", "F"):
+    elif _wide(char):
         factor = 1.0
     elif char.isupper() or char.isdigit():
         factor = 0.7
     else:
         factor = 0.62
     return factor * size
+
+
+def breaks_anywhere(chunks: Sequence[str]) -> bool:
+    """Whether a line may break between these chunks of one word.
+
+    Chinese, Japanese and Korean text has no spaces and wraps between any two
+    characters, so a long run of it is no reason to shrink the font.
+    """
+    return all(_wide(chunk[-1]) or _wide(after[0]) for chunk, after in pairwise(chunks))
+
+
+def _wide(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in ("W", "F")
 
 
 def text_width(text: str, size: int) -> float:
@@ -124,7 +140,9 @@ def _stack(paras: Sequence[Para], width: int, scale: float, min_size: int) -> li
         words = tuple(split_word(word, size, width) for word in para.text.split())
         if not words:
             continue
-        if scale > _SCALES[-1] and any(len(chunks) > 1 for chunks in words):
+        if scale > _SCALES[-1] and any(
+            len(chunks) > 1 and not breaks_anywhere(chunks) for chunks in words
+        ):
             # A word wider than the line: try a smaller font before cutting it.
             return None
         gap = max(2, size // 8)

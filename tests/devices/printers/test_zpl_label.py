@@ -113,7 +113,7 @@ def test_long_address_wraps_keeping_every_word_and_nothing_overlaps() -> None:
         "Rua São João 1234, Apartamento 56, Bloco C, Edifício Jardim das Flores Tropicais, "
         "entrada pela Travessa dos Pescadores Antigos, ao lado da padaria"
     )
-    name = "Zoë Müller-Łukasiewicz de Albuquerque e Vasconcelos Cavalcanti"
+    name = "Zoë Müller-Lüdenscheidt de Albuquerque e Vasconcelos Cavalcanti"
     ship_to = Address(name, street, "São José dos Campos", "12245-000", "BR", "+55 12 91234")
     zpl = render_zpl(make_label(ship_to))
     blocks = ship_to_blocks(zpl)
@@ -176,7 +176,10 @@ def test_unsupported_dpi_is_refused() -> None:
 
 
 HOSTILE_CHARS = st.sampled_from(list('^~_\\",XAZFSH&\x00\x03\x10\x1e\x1b\n\r\t é€'))
-TEXT = st.text(st.one_of(HOSTILE_CHARS, st.characters()), max_size=30)
+# Text font 0 prints (Western European), so every word is in a text field; other
+# scripts become pictures, tried in test_zpl_label_scripts.py.
+WESTERN = st.characters(codec="cp1252")
+TEXT = st.text(st.one_of(HOSTILE_CHARS, WESTERN), max_size=30)
 
 
 @settings(max_examples=150, deadline=None)
