@@ -274,7 +274,13 @@ def _gui(
 
     with _session(store, settings, data_dir, config, None) as session:
         log.info("station %s starting, data dir %s", session.station, data_dir)
-        return run_gui(session, settings, report_ready=report_ready)
+        return run_gui(
+            session,
+            settings,
+            report_ready=report_ready,
+            label_printer=session.printer,
+            config_path=config,
+        )
 
 
 if __name__ == "__main__":

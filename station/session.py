@@ -64,6 +64,7 @@ class PackSession:
     ) -> None:
         self.settings = settings
         self.station = station or settings.station
+        self.printer = printer  # the label printer (the status bar asks it for its state)
         self._bench = Bench(self.station, settings, couriers or CourierBook.load())
         self._store = store
         self._lock = threading.Lock()

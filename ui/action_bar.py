@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal, SignalInstance
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
+from PySide6.QtWidgets import QGridLayout, QPushButton, QWidget
 
 from station.verdicts import Awaiting, StationView
 from ui import style
@@ -19,6 +19,9 @@ class ActionBar(QWidget):
     seal_requested = Signal()
     logout_requested = Signal()
     reprint_requested = Signal()
+    new_box_requested = Signal()
+    void_requested = Signal()
+    slip_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -29,18 +32,31 @@ class ActionBar(QWidget):
         self.seal_button = self._button("Seal && print", self.seal_requested)
         self.reprint_button = self._button("Reprint label…", self.reprint_requested)
         self.logout_button = self._button("Log out", self.logout_requested)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        for button in (
-            self.acknowledge_button,
-            self.park_button,
-            self.exception_button,
-            self.short_button,
-            self.seal_button,
-            self.reprint_button,
-            self.logout_button,
-        ):
-            row.addWidget(button)
+        self.new_box_button = self._button("Close box, new box", self.new_box_requested)
+        self.void_button = self._button("Void label…", self.void_requested)
+        self.slip_button = self._button("Packing slip", self.slip_requested)
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        # The packing flow on the first row, label and session errands on the second.
+        rows = (
+            (
+                self.acknowledge_button,
+                self.new_box_button,
+                self.seal_button,
+                self.park_button,
+                self.exception_button,
+            ),
+            (
+                self.short_button,
+                self.reprint_button,
+                self.void_button,
+                self.slip_button,
+                self.logout_button,
+            ),
+        )
+        for row, buttons in enumerate(rows):
+            for column, button in enumerate(buttons):
+                grid.addWidget(button, row, column)
         self.show_view(None)
 
     def show_view(self, view: StationView | None) -> None:
@@ -56,6 +72,9 @@ class ActionBar(QWidget):
         self.short_button.setEnabled(has_order and free)
         self.seal_button.setEnabled(has_order and awaiting is Awaiting.SEAL)
         self.reprint_button.setEnabled(logged_in and free)
+        self.void_button.setEnabled(logged_in and free)
+        self.slip_button.setEnabled(logged_in and free)
+        self.new_box_button.setEnabled(has_order and awaiting is Awaiting.NOTHING)
         self.logout_button.setEnabled(logged_in)
 
     def _button(self, text: str, signal: SignalInstance) -> QPushButton:

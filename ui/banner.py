@@ -29,11 +29,21 @@ HEADLINES: dict[VerdictKind, str] = {
     K.ORDER_IN_EXCEPTION: "ORDER ON HOLD",
     K.ORDER_PARKED: "ORDER PARKED",
     K.EXCEPTION_FLAGGED: "EXCEPTION FLAGGED",
-    K.OVERRIDE: "SHORT SHIP APPROVED",
+    K.OVERRIDE: "SUPERVISOR APPROVED",
     K.SUPERVISOR_REQUIRED: "SUPERVISOR NEEDED",
     K.ORDER_INCOMPLETE: "ORDER NOT COMPLETE",
     K.DUPLICATE_READ: "DOUBLE READ",
     K.LABEL_REPRINTED: "LABEL REPRINT",
+    K.WEIGH_PARCEL: "PUT THE PARCEL ON THE SCALE",
+    K.WEIGHT_OK: "WEIGHT OK",
+    K.WEIGHT_MISMATCH: "WEIGHT WRONG — CHECK THE BOX",
+    K.LABEL_BLOCKED: "NO LABEL",
+    K.BOX_CLOSED: "BOX CLOSED",
+    K.BOX_EMPTY: "BOX IS EMPTY",
+    K.LABEL_VERIFIED: "RIGHT LABEL",
+    K.WRONG_LABEL: "WRONG LABEL",
+    K.LABEL_VOIDED: "LABEL VOIDED",
+    K.SLIP_PRINTING: "PACKING SLIP",
 }
 ICONS: dict[Tone, str] = {
     Tone.SUCCESS: "✔",
@@ -48,6 +58,8 @@ ACTIONS: dict[Awaiting, str] = {
     Awaiting.ACKNOWLEDGEMENT: "Scan ACKNOWLEDGE or press Esc",
     Awaiting.SUPERVISOR: "Supervisor: scan your badge to approve",
     Awaiting.SEAL: "All items packed: press Seal & print or scan SEAL",
+    Awaiting.WEIGHT: "Put the parcel on the scale",
+    Awaiting.LABEL_SCAN: "Scan the label on each box",
 }
 
 

@@ -81,9 +81,20 @@ class StationController(QObject):
         session = self._session
         self._submit(lambda: session.request_short_ship(reason))
 
-    def reprint_label(self, reason: str) -> None:
+    def reprint_label(self, reason: str, tracking: str | None = None) -> None:
         session = self._session
-        self._submit(lambda: session.reprint_label(reason))
+        self._submit(lambda: session.reprint_label(reason, tracking or None))
+
+    def void_label(self, tracking: str, reason: str) -> None:
+        session = self._session
+        self._submit(lambda: session.void_label(tracking, reason))
+
+    def new_box(self) -> None:
+        session = self._session
+        self._submit(lambda: session.handle_scan(session.settings.commands.new_box, source="button"))
+
+    def print_slip(self) -> None:
+        self._submit(self._session.print_slip)
 
     def weigh(self, grams: int, *, source: str = "scale") -> None:
         """A stable weight from the scale; its verdict comes back as a scan's does.

@@ -133,14 +133,49 @@ class ShortShipDialog(_ReasonDialog):
         )
 
 
-class ReprintDialog(_ReasonDialog):
-    """Why the last label must print again; the reason is recorded with the packer."""
+class _LabelDialog(_ReasonDialog):
+    """A label action: which label (by tracking number) and why; the reason is recorded."""
+
+    def __init__(
+        self, title: str, question: str, tracking_hint: str, required: bool, parent: QWidget | None
+    ) -> None:
+        self._tracking_required = required
+        self.tracking = QLineEdit()
+        self.tracking.setPlaceholderText(tracking_hint)
+        super().__init__(title, question, "Reason, e.g. label torn, printer jammed", "", parent)
+        self.rows.insertWidget(1, QLabel("Tracking number:"))
+        self.rows.insertWidget(2, self.tracking)
+        self.tracking.textChanged.connect(self._on_reason_text_changed)
+
+    def tracking_text(self) -> str:
+        return self.tracking.text().strip()
+
+    def _on_reason_text_changed(self, _text: str) -> None:
+        has_tracking = bool(self.tracking_text()) or not self._tracking_required
+        self.ok_button.setEnabled(bool(self.reason_text()) and has_tracking)
+
+
+class ReprintDialog(_LabelDialog):
+    """Print a label again: the last one, or any by its tracking number."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(
             "Reprint label",
-            "Why print the last label again?",
-            "Reason, e.g. label torn, printer jammed",
-            "",
+            "Why print the label again?",
+            "Empty: this station's last label",
+            False,
+            parent,
+        )
+
+
+class VoidDialog(_LabelDialog):
+    """Void a label: its tracking number is cancelled and a new label prints."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(
+            "Void label",
+            "Why void this label? A new label with a new number prints.",
+            "The tracking number of the label to void",
+            True,
             parent,
         )

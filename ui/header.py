@@ -37,6 +37,11 @@ class HeaderBar(QFrame):
             )
         ):
             grid.addWidget(label, 0, column)
+        # Why this courier (the rule that chose it), or what holds its label: the packer
+        # sees it while packing, not only when the label does not come out.
+        self.courier_reason_label = QLabel("")
+        self.courier_reason_label.setWordWrap(True)
+        grid.addWidget(self.courier_reason_label, 1, 0, 1, -1)
         grid.setColumnStretch(1, 2)
         grid.setColumnStretch(2, 2)
         grid.setColumnStretch(3, 2)
@@ -51,10 +56,12 @@ class HeaderBar(QFrame):
         if order is None:
             self.order_label.setText("No order")
             self.courier_label.setText("")
+            self.courier_reason_label.setText("")
             self.totals_label.setText("")
             return
         self.order_label.setText(f"Order {order.number}")
         self.courier_label.setText(f"{order.courier} · {order.service}")
+        self.courier_reason_label.setText(f"Courier: {order.courier_reason}")
         self.totals_label.setText(f"{order.scanned} / {order.expected} items")
 
     def show_printer(self, text: str, ok: bool) -> None:

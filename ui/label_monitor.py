@@ -38,6 +38,7 @@ class LabelMonitor(QObject):
         self._errors: dict[str, str] = {}
         self._orders: dict[str, str] = {}
         self._set_aside: set[str] = set()
+        self._slips: set[str] = set()
 
     def expect(self, job_id: str, order: str | None) -> LabelState:
         """A sealed verdict is shown: its label's state so far."""
@@ -46,9 +47,10 @@ class LabelMonitor(QObject):
         return self._states.setdefault(job_id, LabelState.PRINTING)
 
     def error_of(self, job_id: str) -> str:
-        """What to tell the packer about a label that did not print."""
+        """What to tell the packer about a label (or packing slip) that did not print."""
         order = self._orders.get(job_id)
-        subject = f"The label for order {order}" if order else "A label"
+        what = "packing slip" if job_id in self._slips else "label"
+        subject = f"The {what} for order {order}" if order else f"A {what}"
         note = SET_ASIDE_NOTE if job_id in self._set_aside else KEPT_NOTE
         return f"{subject} did not print: {self._errors.get(job_id, 'unknown error')} {note}"
 
@@ -63,6 +65,9 @@ class LabelMonitor(QObject):
     def report(self, outcome: LabelOutcome) -> None:
         """One print attempt's outcome (on the UI thread)."""
         job = outcome.job_id
+        if outcome.kind == "slip":
+            self._slips.add(job)
+            self._orders.setdefault(job, outcome.tracking)
         before = self._states.get(job)
         if outcome.location is not None:
             self._states[job] = LabelState.PRINTED

@@ -29,7 +29,7 @@ from ui.action_bar import ActionBar
 from ui.banner import VerdictBanner
 from ui.controller import StationController
 from ui.crash import show_crash_box
-from ui.dialogs import ExceptionDialog, ReprintDialog, ShortShipDialog
+from ui.dialogs import ExceptionDialog, ReprintDialog, ShortShipDialog, VoidDialog
 from ui.header import HeaderBar
 from ui.input_bar import InputBar
 from ui.label_monitor import LabelMonitor, LabelState
@@ -120,6 +120,9 @@ class MainWindow(QMainWindow):
         a.seal_requested.connect(self._on_action_bar_seal_requested)
         a.logout_requested.connect(self._on_action_bar_logout_requested)
         a.reprint_requested.connect(self._on_action_bar_reprint_requested)
+        a.void_requested.connect(self._on_action_bar_void_requested)
+        a.new_box_requested.connect(self.controller.new_box)
+        a.slip_requested.connect(self.controller.print_slip)
         self.escape_shortcut.activated.connect(self._on_escape_shortcut_activated)
 
     def start(self) -> None:
@@ -243,7 +246,16 @@ class MainWindow(QMainWindow):
 
     def _on_action_bar_reprint_requested(self) -> None:
         dialog = ReprintDialog(self)
-        dialog.accepted.connect(lambda: self.controller.reprint_label(dialog.reason_text()))
+        dialog.accepted.connect(
+            lambda: self.controller.reprint_label(dialog.reason_text(), dialog.tracking_text())
+        )
+        self._open_dialog(dialog)
+
+    def _on_action_bar_void_requested(self) -> None:
+        dialog = VoidDialog(self)
+        dialog.accepted.connect(
+            lambda: self.controller.void_label(dialog.tracking_text(), dialog.reason_text())
+        )
         self._open_dialog(dialog)
 
     def _open_dialog(self, dialog: QDialog) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from devices.printing.document_printer import FileDocumentPrinter
 from devices.printing.file_printer import FileLabelPrinter
 from station.barcodes import normalise_code
 from station.couriers.plan import CourierBook
@@ -30,7 +31,11 @@ class Bench:
 
     def session(self, station: str = "bench-1") -> PackSession:
         return PackSession(
-            self.store, self.settings, FileLabelPrinter(self.data_dir / "labels"), station
+            self.store,
+            self.settings,
+            FileLabelPrinter(self.data_dir / "labels"),
+            station,
+            documents=FileDocumentPrinter(self.data_dir / "documents"),
         )
 
 

@@ -57,7 +57,9 @@ def test_badge_order_and_items_through_to_the_printed_label(
 
     assert screen.scan("SO-1").kind is V.ORDER_OPENED
     assert window.header.order_label.text() == "Order SO-1"
-    assert window.header.courier_label.text() == "DHL Express · Express Worldwide"
+    # The order names a courier without a profile: the rules choose, and say why.
+    assert window.header.courier_label.text() == "Stadtkurier Berlin · Same day"
+    assert 'rule 1 "Berlin same day"' in window.header.courier_reason_label.text()
     assert window.header.totals_label.text() == "0 / 3 items"
     assert window.order_table.isVisible()
     assert window.order_table.lines_model.rowCount() == 2
@@ -240,7 +242,7 @@ def test_ship_short_waits_for_a_supervisor_badge(
         approved = screen.scan("BADGE-S1")
     assert approved.kind is V.OVERRIDE
     assert window.banner.tone is Tone.COMPLETE
-    assert window.banner.headline() == "SHORT SHIP APPROVED — label printed"
+    assert window.banner.headline() == "SUPERVISOR APPROVED — label printed"
     assert Path(printed.args[1]).is_file()
 
 
