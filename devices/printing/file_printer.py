@@ -46,7 +46,14 @@ class FileLabelPrinter:
         self.folder = folder
 
     def print_label(self, job_id: str, label: LabelContent) -> PrintResult:
-        data = render_elsewhere(_render_pdf, label)
+        return self.send_rendered(job_id, label, self.render_label(label))
+
+    def render_label(self, label: LabelContent) -> bytes:
+        """The label's PDF, made in the render process; a bulk run makes the next ones ahead."""
+        return render_elsewhere(_render_pdf, label)
+
+    def send_rendered(self, job_id: str, label: LabelContent, data: bytes) -> PrintResult:
+        """Save bytes from render_label as print_label would."""
         return self._save(label_file_name(job_id, label), data, f"order {label.order_number}")
 
     def print_supplied(self, job_id: str, label: SuppliedLabel) -> PrintResult:

@@ -1,134 +1,238 @@
-"""A 4x6 inch courier label as PDF, for file and office/thermal printers that take PDF."""
+"""A courier label as PDF, for file and office/thermal printers that take PDF.
+
+The page size and the tracking barcode's symbology come from the courier's
+profile (LabelContent.size and .symbology); the sort code and the logo are
+printed when the label has them.
+"""
 
 from __future__ import annotations
 
 import io
+import logging
 from collections.abc import Sequence
+from pathlib import Path
 
-from reportlab.graphics.barcode.code128 import Code128
+from PIL import Image
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
-from devices.printing.fonts import label_fonts
-from devices.printing.text_fit import Line, Para, fit_block, wrap
+from devices.printing.fonts import label_fonts, text_width
+from devices.printing.label_layout import Box, Layout, layout_for
+from devices.printing.label_symbols import (
+    LINEAR_SYMBOLOGIES,
+    LinearSymbol,
+    MatrixSymbol,
+    human_readable,
+    linear_symbol,
+    matrix_symbol,
+    snap,
+)
+from devices.printing.text_draw import clean_text, draw_centred_text, draw_text
+from devices.printing.text_fit import LEADING, MIN_POINTS, Line, Para, TextDoesNotFit, fit_or_fail
 from station.labels import Address, LabelContent
 
-PAGE_WIDTH, PAGE_HEIGHT = 288.0, 432.0  # 4 x 6 in, in points
-MARGIN = 10.0
-INNER = PAGE_WIDTH - 2 * MARGIN
-# One dot of a 203 dpi thermal head. Whole-dot bar widths keep every bar the
-# same width when the printer rasterises the page, which is what makes a
-# Code 128 read first time.
-DOT = 72.0 / 203.0
-BAR_HEIGHT = 78.0
-QUIET_MODULES = 10
+log = logging.getLogger(__name__)
+TITLE_SIZE = 7.0
+TRACKING_SIZE = 12.0
+SORT_CODE_SIZE = 34.0
 
 
 def render_label_pdf(label: LabelContent) -> bytes:
-    """Render one label as a single-page 4x6 in PDF."""
+    """Render one label as a single-page PDF of the label's size.
+
+    Raises:
+        PermanentPrintError: the label can never print as it is: text too long
+            for it, a character no installed font has, or tracking data its
+            barcode cannot carry. The message says which and what to do.
+    """
     regular, bold = label_fonts()
+    logo = _load_logo(label.logo)
+    layout = layout_for(label.size, sort_code=bool(label.sort_code), logo=logo is not None)
     buffer = io.BytesIO()
     # invariant: no timestamps in the file, so a resend produces the same bytes.
-    canvas = Canvas(buffer, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), invariant=True)
+    canvas = Canvas(buffer, pagesize=(layout.width, layout.height), invariant=True)
     canvas.setTitle(f"Label {label.order_number} {label.parcel_no}/{label.parcel_count}")
-    _draw_header(canvas, label, regular, bold)
-    _draw_courier(canvas, label, regular, bold)
-    _draw_ship_to(canvas, label.ship_to, regular, bold)
-    _draw_order(canvas, label, bold)
-    _draw_tracking(canvas, label.tracking, regular, bold)
+    order = f"order {label.order_number}"
+    _draw_header(canvas, layout, label, regular, bold)
+    _draw_courier(canvas, layout, label, regular, bold, order)
+    if logo is not None and layout.logo is not None:
+        _draw_logo(canvas, layout, layout.logo, logo)
+    ship_to = _ship_to_paras(label.ship_to, regular, bold)
+    _fill(canvas, layout, layout.ship_to, ship_to, f"address of {order} (in the order)")
+    if label.sort_code and layout.sort_code is not None:
+        _draw_sort_code(canvas, layout, layout.sort_code, clean_text(label.sort_code), bold)
+    order_line = [_para(f"Order {label.order_number}", bold, 12)]
+    _fill(canvas, layout, layout.order, order_line, f"order number {label.order_number}")
+    _draw_tracking(canvas, layout, label, regular, bold)
+    for top, thickness in layout.rules:
+        canvas.setLineWidth(thickness)
+        y = layout.height - top
+        canvas.line(layout.margin, y, layout.width - layout.margin, y)
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()
 
 
-def _draw_lines(canvas: Canvas, lines: Sequence[Line], x: float, top: float) -> None:
-    """Draw lines downwards from `top` (a distance from the top edge)."""
-    y = PAGE_HEIGHT - top
+def _para(text: str, font: str, size: float) -> Para:
+    return Para(clean_text(text), font, size)
+
+
+def _draw_lines(
+    canvas: Canvas, layout: Layout, lines: Sequence[Line], box: Box, centred: bool = False
+) -> None:
+    """Draw lines downwards from the box's top edge."""
+    y = layout.height - box.top
     for line in lines:
         y -= line.height
-        canvas.setFont(line.font, line.size)
-        canvas.drawString(x, y + line.size * 0.22, line.text)
+        baseline = y + line.size * 0.22
+        if centred:
+            centre = box.x + box.width / 2
+            draw_centred_text(canvas, centre, baseline, line.text, line.font, line.size)
+        else:
+            draw_text(canvas, box.x, baseline, line.text, line.font, line.size)
 
 
-def _rule(canvas: Canvas, top: float, width: float = 1.0) -> None:
-    canvas.setLineWidth(width)
-    canvas.line(MARGIN, PAGE_HEIGHT - top, PAGE_WIDTH - MARGIN, PAGE_HEIGHT - top)
+def _fill(
+    canvas: Canvas,
+    layout: Layout,
+    box: Box,
+    paras: Sequence[Para],
+    what: str,
+    centred: bool = False,
+) -> None:
+    lines = fit_or_fail(paras, box.width, box.height, what)
+    _draw_lines(canvas, layout, lines, box, centred)
 
 
-def _address_paras(address: Address, regular: str, bold: str, size: float) -> list[Para]:
-    paras = [
-        Para(address.name, bold, size * 1.25),
-        Para(address.street, regular, size),
-        Para(f"{address.postcode} {address.city}", regular, size),
-        Para(address.country, bold, size),
-    ]
-    if address.phone:
-        paras.append(Para(f"Tel. {address.phone}", regular, size * 0.75))
-    return paras
-
-
-def _draw_header(canvas: Canvas, label: LabelContent, regular: str, bold: str) -> None:
+def _draw_header(
+    canvas: Canvas, layout: Layout, label: LabelContent, regular: str, bold: str
+) -> None:
     sender = label.sender
-    rest = (sender.street, f"{sender.postcode} {sender.city}", sender.country)
-    paras = [Para("FROM", bold, 6.5), Para(sender.name, bold, 7.5)]
-    paras += [Para(text, regular, 7.5) for text in rest]
-    _draw_lines(canvas, fit_block(paras, 165, 50), MARGIN, MARGIN)
+    if layout.compact:
+        paras = [
+            _para(f"FROM {sender.name}", bold, 7.5),
+            _para(sender.street, regular, 7.5),
+            _para(f"{sender.postcode} {sender.city} {sender.country}", regular, 7.5),
+        ]
+    else:
+        rest = (sender.street, f"{sender.postcode} {sender.city}", sender.country)
+        paras = [Para("FROM", bold, 6.5), _para(sender.name, bold, 7.5)]
+        paras += [_para(text, regular, 7.5) for text in rest]
+    _fill(canvas, layout, layout.sender, paras, "sender address (in the [sender] settings)")
     parcel = [Para("PARCEL", bold, 6.5), Para(f"{label.parcel_no}/{label.parcel_count}", bold, 24)]
     if label.weight_g is not None:
         parcel.append(Para(f"{label.weight_g / 1000:.2f} kg", bold, 11))
-    _draw_lines(canvas, fit_block(parcel, 85, 50), MARGIN + 183, MARGIN)
-    _rule(canvas, 64)
+    _fill(canvas, layout, layout.parcel, parcel, "parcel count")
 
 
-def _draw_courier(canvas: Canvas, label: LabelContent, regular: str, bold: str) -> None:
-    paras = [Para(label.courier, bold, 22), Para(label.service, regular, 13)]
-    _draw_lines(canvas, fit_block(paras, INNER, 50), MARGIN, 68)
-    _rule(canvas, 122, 2.0)
+def _draw_courier(
+    canvas: Canvas, layout: Layout, label: LabelContent, regular: str, bold: str, order: str
+) -> None:
+    paras = [_para(label.courier, bold, 22), _para(label.service, regular, 13)]
+    _fill(canvas, layout, layout.courier, paras, f"courier and service of {order}")
 
 
-def _draw_ship_to(canvas: Canvas, ship_to: Address, regular: str, bold: str) -> None:
-    paras = [Para("SHIP TO", bold, 8), *_address_paras(ship_to, regular, bold, 14)]
-    _draw_lines(canvas, fit_block(paras, INNER, 142), MARGIN, 126)
-    _rule(canvas, 272)
+def _ship_to_paras(address: Address, regular: str, bold: str) -> list[Para]:
+    paras = [
+        Para("SHIP TO", bold, 8),
+        _para(address.name, bold, 17.5),
+        _para(address.street, regular, 14),
+        _para(f"{address.postcode} {address.city}", regular, 14),
+        _para(address.country, bold, 14),
+    ]
+    if address.phone:
+        paras.append(_para(f"Tel. {address.phone}", regular, 10.5))
+    return paras
 
 
-def _draw_order(canvas: Canvas, label: LabelContent, bold: str) -> None:
-    lines = fit_block([Para(f"Order {label.order_number}", bold, 12)], INNER, 26)
-    _draw_lines(canvas, lines, MARGIN, 276)
-    _rule(canvas, 302)
+def _load_logo(path: str | None) -> ImageReader | None:
+    """The courier's logo, or None: a missing or unreadable logo never stops a label."""
+    if not path:
+        return None
+    try:
+        with Image.open(Path(path)) as image:
+            image.load()
+            return ImageReader(image.copy())
+    except (OSError, ValueError, Image.DecompressionBombError) as exc:
+        log.warning("courier logo %s left off the label: %s", path, exc)
+        return None
 
 
-def _tracking_symbol(tracking: str) -> Code128:
-    """The widest whole-dot Code 128 that fits the label with its quiet zones."""
-    for dots in (3, 2):
-        symbol = _code128(tracking, dots * DOT)
-        if symbol.width <= PAGE_WIDTH:
-            return symbol
-    # Longer than any courier's tracking number: fit the page and accept a
-    # thinner bar rather than cut the symbol.
-    modules = Code128(tracking, barWidth=1.0, quiet=0).width + 2 * QUIET_MODULES
-    return _code128(tracking, PAGE_WIDTH / modules)
-
-
-def _code128(value: str, bar_width: float) -> Code128:
-    quiet = QUIET_MODULES * bar_width
-    return Code128(
-        value,
-        barWidth=bar_width,
-        barHeight=BAR_HEIGHT,
-        humanReadable=False,
-        lquiet=quiet,
-        rquiet=quiet,
+def _draw_logo(canvas: Canvas, layout: Layout, box: Box, logo: ImageReader) -> None:
+    # Scaled to the box, aspect ratio kept, against the box's right edge.
+    canvas.drawImage(
+        logo,
+        box.x,
+        layout.height - box.bottom,
+        box.width,
+        box.height,
+        preserveAspectRatio=True,
+        anchor="e",
+        mask="auto",
     )
 
 
-def _draw_tracking(canvas: Canvas, tracking: str, regular: str, bold: str) -> None:
-    canvas.setFont(bold, 7)
-    canvas.drawString(MARGIN, PAGE_HEIGHT - 312, "TRACKING")
-    symbol = _tracking_symbol(tracking)
-    symbol.drawOn(canvas, (PAGE_WIDTH - symbol.width) / 2, PAGE_HEIGHT - 318 - BAR_HEIGHT)
-    lines = wrap(tracking, regular, 12, INNER)
-    y = PAGE_HEIGHT - 318 - BAR_HEIGHT - 14
-    canvas.setFont(regular, 12)
-    for text in lines:
-        canvas.drawCentredString(PAGE_WIDTH / 2, y, text)
-        y -= 13
+def _draw_sort_code(canvas: Canvas, layout: Layout, box: Box, sort_code: str, bold: str) -> None:
+    """The routing code as big as its box allows, centred; never broken inside a word."""
+    # One line, or one word a line ("MITTE 3"), whichever prints bigger.
+    options = [[sort_code], sort_code.split()] if " " in sort_code else [[sort_code]]
+    sizes = [_biggest_size(texts, bold, box) for texts in options]
+    size = max(sizes)
+    if size < MIN_POINTS:
+        raise TextDoesNotFit(
+            f"The sort code {sort_code!r} is too long to fit on the label: shorten it in "
+            "the courier profile's routing, then print the label again."
+        )
+    lines = [Line(text, bold, size) for text in options[sizes.index(size)]]
+    height = sum(line.height for line in lines)
+    middle = Box(box.x, box.top + (box.height - height) / 2, box.width, height)
+    _draw_lines(canvas, layout, lines, middle, centred=True)
+
+
+def _biggest_size(texts: Sequence[str], font: str, box: Box) -> float:
+    """The largest size, up to SORT_CODE_SIZE, at which `texts`, one a line, fit `box`."""
+    widest = max(text_width(text, font, 1.0) for text in texts)
+    return min(SORT_CODE_SIZE, box.height / (len(texts) * LEADING), box.width / widest)
+
+
+def _draw_tracking(
+    canvas: Canvas, layout: Layout, label: LabelContent, regular: str, bold: str
+) -> None:
+    data = label.barcode_data
+    text = clean_text(human_readable(label.symbology, data))
+    if label.symbology in LINEAR_SYMBOLOGIES:
+        linear = linear_symbol(label.symbology, data, layout.width, layout.bar_height)
+        _draw_linear(canvas, layout, linear, text, regular, bold)
+    else:
+        # A 2D code leaves at least half the band's width to the number beside it.
+        box = layout.tracking
+        matrix = matrix_symbol(label.symbology, data, min(box.width / 2, box.height))
+        _draw_matrix(canvas, layout, matrix, text, bold)
+
+
+def _draw_linear(
+    canvas: Canvas, layout: Layout, symbol: LinearSymbol, text: str, regular: str, bold: str
+) -> None:
+    """TRACKING, the bars across the label, the human-readable text under them."""
+    box = layout.tracking
+    canvas.setFont(bold, TITLE_SIZE)
+    canvas.drawString(box.x, layout.height - box.top - 10, "TRACKING")
+    bars_top = box.top + 16
+    # Centred, its quiet zones may reach into the margins: they are white anyway.
+    x = snap(max(0.0, (layout.width - symbol.width) / 2))
+    symbol.draw(canvas, x, snap(layout.height - bars_top - symbol.height))
+    under = Box(box.x, bars_top + symbol.height, box.width, box.bottom - bars_top - symbol.height)
+    paras = [Para(text, regular, TRACKING_SIZE)]
+    _fill(canvas, layout, under, paras, "tracking number (in the order)", centred=True)
+
+
+def _draw_matrix(
+    canvas: Canvas, layout: Layout, symbol: MatrixSymbol, text: str, bold: str
+) -> None:
+    """The 2D code at the band's left, TRACKING and the number beside it."""
+    box = layout.tracking
+    x = snap(box.x)
+    symbol.draw(canvas, x, snap(layout.height - box.top - symbol.height))
+    beside = Box(x + symbol.width + 6, box.top, box.right - x - symbol.width - 6, box.height)
+    paras = [Para("TRACKING", bold, TITLE_SIZE), Para(text, bold, 14)]
+    _fill(canvas, layout, beside, paras, "tracking number (in the order)")

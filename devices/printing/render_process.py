@@ -1,9 +1,10 @@
-"""Render documents in one child process, so their CPU never delays a scan.
+"""Render documents in child processes, so their CPU never delays a scan.
 
 Rendering a PDF label is pure-Python work that holds the interpreter lock for
 several milliseconds; done on the print thread it stretches the verdict of the
-next scans. A single long-lived child, shared by every printer in the process,
-does it instead; the print thread only waits for the bytes.
+next scans. A long-lived child (a second one while renders overlap), shared by
+every printer in the process, does it instead; the print thread only waits for
+the bytes.
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 R = TypeVar("R")
 RENDER_TIMEOUT_S = 30.0
+# A second child starts only when two renders overlap (a bulk run renders the
+# next labels ahead, see station.bulk_print): one label at a time costs one child.
+RENDER_PROCESSES = 2
 
 _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
@@ -55,7 +59,7 @@ def _shared_pool() -> ProcessPoolExecutor | None:
                 # "spawn" everywhere: forking a process that runs Qt and
                 # database threads can copy a lock held by another thread.
                 context = multiprocessing.get_context("spawn")
-                _pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
+                _pool = ProcessPoolExecutor(max_workers=RENDER_PROCESSES, mp_context=context)
             except (OSError, ValueError) as exc:
                 log.warning("no render process (%s); rendering in-process", exc)
                 return None
