@@ -101,9 +101,12 @@ class Wave:
     @classmethod
     def today(cls, station: str, now: datetime | None = None) -> Wave:
         """Since local midnight, up to the next one."""
-        local = (now or datetime.now(UTC)).astimezone()
-        midnight = datetime.combine(local.date(), time(), tzinfo=local.tzinfo)
-        return cls(station, midnight, midnight + timedelta(days=1))
+        day = (now or datetime.now(UTC)).astimezone().date()
+        # Naive local midnights made aware one by one: a day with a clock change
+        # has a different offset at each end.
+        start = datetime.combine(day, time()).astimezone()
+        end = datetime.combine(day + timedelta(days=1), time()).astimezone()
+        return cls(station, start, end)
 
 
 @dataclass(frozen=True)
@@ -141,7 +144,7 @@ class BulkSummary:
     rejected: int
     cancelled: int
     first_error: str | None
-    halted: bool  # a printer error stopped the run (not a cancel)
+    stopped_by: str | None  # the printer error that stopped the run (None: finished or cancelled)
     not_printed: tuple[uuid.UUID, ...]  # parcels rejected or cancelled, in run order
 
 
@@ -150,7 +153,7 @@ class _Tally:
     delivered: int = 0
     rejected: int = 0
     first_error: str | None = None
-    halted: bool = False
+    stopped_by: str | None = None
     not_printed: list[uuid.UUID] = field(default_factory=list)
 
     @property
@@ -166,7 +169,7 @@ class _Tally:
             self.rejected += 1
             self.not_printed.append(job.parcel_id)
         else:
-            self.halted = True
+            self.stopped_by = outcome.error
 
 
 class BulkPrinter:
@@ -248,11 +251,15 @@ class BulkPrinter:
                 tally.add(job, outcome)
                 if progress is not None:
                     progress(tally.done, total, outcome.error)
-                if tally.halted:
+                if tally.stopped_by is not None:
                     break
         rest = run.jobs[tally.done :]
         if rest:
-            why = f"bulk run stopped: {tally.first_error}" if tally.halted else "bulk run cancelled"
+            why = (
+                f"bulk run stopped: {tally.stopped_by}"
+                if tally.stopped_by
+                else "bulk run cancelled"
+            )
             self._cancel(rest, why)
         return BulkSummary(
             total=total,
@@ -260,7 +267,7 @@ class BulkPrinter:
             rejected=tally.rejected,
             cancelled=len(rest),
             first_error=tally.first_error,
-            halted=tally.halted,
+            stopped_by=tally.stopped_by,
             not_printed=(*tally.not_printed, *(job.parcel_id for job in rest)),
         )
 
@@ -376,8 +383,8 @@ def sealed_parcels(db: Session, wave: Wave) -> list[SealedParcel]:
         .where(
             col(PrintJob.kind).in_(SEAL_KINDS),
             PrintJob.station == wave.station,
-            col(PrintJob.created_at) >= _stored_time(wave.since),
-            col(PrintJob.created_at) < _stored_time(wave.until),
+            col(PrintJob.created_at) >= wave.since,
+            col(PrintJob.created_at) < wave.until,
         )
         .order_by(col(PrintJob.created_at), col(PrintJob.seq))
     )
@@ -394,7 +401,7 @@ def sealed_parcels(db: Session, wave: Wave) -> list[SealedParcel]:
                 courier=parcel.courier,
                 parcel_no=parcel.parcel_no,
                 parcel_count=parcel.parcel_count,
-                sealed_at=sealed_at.replace(tzinfo=UTC),
+                sealed_at=sealed_at,
             ),
         )
     return list(found.values())
@@ -436,12 +443,7 @@ def _current_labels(db: Session, parcel_ids: Sequence[uuid.UUID]) -> list[_Curre
     if missing:
         shown = ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
         raise UserError(
-            f"{len(missing)} of the chosen parcels have no label to print again (not sealed, "
-            f"or not in this station's records): {shown}. Refresh the list and choose again."
+            f"Chosen parcels with no label to print again (not sealed, or not in this "
+            f"station's records): {shown}. Refresh the list and choose again."
         )
     return sorted(found.values(), key=lambda current: current.sealed)
-
-
-def _stored_time(moment: datetime) -> datetime:
-    # Rows hold UTC times without a zone (SQLite has no zones): compare likewise.
-    return moment.astimezone(UTC).replace(tzinfo=None)

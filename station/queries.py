@@ -11,8 +11,8 @@ from sqlmodel import Session, col, select
 from station.models import (
     Barcode,
     Order,
-    OrderLabelDocument,
     OrderEvent,
+    OrderLabelDocument,
     OrderLine,
     Packer,
     Parcel,

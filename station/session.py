@@ -18,10 +18,11 @@ from sqlmodel import Session
 
 from station import queries
 from station.barcodes import parse_scan
-from station.errors import UserError
-from station.labels import LabelContent
+from station.couriers.plan import CourierBook
 from station.couriers.ranges import allocate_tracking
 from station.couriers.rules import find_profile
+from station.errors import UserError
+from station.labels import LabelContent
 from station.models import Order, OrderEvent, Packer, Parcel, PrintJob, ScanEvent, new_id, utc_now
 from station.parcels import Sealed, close_box, seal_order, slip_job
 from station.ports import DocumentPrinter, LabelPrinter
@@ -36,7 +37,6 @@ from station.verdicts import (
     VerdictKind,
 )
 from station.verify import LineCount, order_complete
-from station.couriers.plan import CourierBook
 from station.workflow import (
     Bench,
     ExceptionReason,
@@ -106,6 +106,10 @@ class PackSession:
 
     def seal(self) -> Verdict:
         return self._button(self.settings.commands.seal)
+
+    def new_box(self) -> Verdict:
+        """Close the box on the bench; the order goes on into a new one."""
+        return self._button(self.settings.commands.new_box)
 
     def flag_exception(self, reason: ExceptionReason, note: str = "") -> Verdict:
         if reason is ExceptionReason.OTHER and not note.strip():

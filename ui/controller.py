@@ -91,7 +91,9 @@ class StationController(QObject):
 
     def new_box(self) -> None:
         session = self._session
-        self._submit(lambda: session.handle_scan(session.settings.commands.new_box, source="button"))
+        self._submit(
+            lambda: session.handle_scan(session.settings.commands.new_box, source="button")
+        )
 
     def print_slip(self) -> None:
         self._submit(self._session.print_slip)
