@@ -143,7 +143,6 @@ def _session(
     store: Store, settings: Settings, data_dir: Path, config: Path, station: str | None
 ) -> Iterator[PackSession]:
     from station.couriers.plan import CourierBook
-
     from ui.document_printers import document_printer
 
     couriers = CourierBook.load(config.parent)
@@ -267,9 +266,7 @@ def _replay(
     return 0
 
 
-def _gui(
-    store: Store, settings: Settings, data_dir: Path, config: Path, report_ready: bool
-) -> int:
+def _gui(store: Store, settings: Settings, data_dir: Path, config: Path, report_ready: bool) -> int:
     from ui.app import run_gui
 
     with _session(store, settings, data_dir, config, None) as session:

@@ -61,14 +61,18 @@ def main() -> None:
     parser.add_argument("--orders", type=int, default=100)
     args = parser.parse_args()
     app = QApplication([])
-    with tempfile.TemporaryDirectory() as folder, PtyScannerSimulator() as scanner, \
-            ZplSimulator() as printer:
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        PtyScannerSimulator() as scanner,
+        ZplSimulator() as printer,
+    ):
         data_dir = Path(folder)
         scans = seed(data_dir, args.orders)
         store = Store.open(data_dir)
         url = parse_device_url(f"serial://{scanner.port}?duplicate_ms=0", Role.SCANNER)
-        settings = replace(Settings(station="bench"), sounds=False,
-                           devices=Devices(scanners=(url,)))
+        settings = replace(
+            Settings(station="bench"), sounds=False, devices=Devices(scanners=(url,))
+        )
         session = PackSession(store, settings, ZplPrinter(TcpTransport("127.0.0.1", printer.port)))
         window = build_main_window(session, settings, RecordingSoundPlayer())
         window.show()
@@ -98,12 +102,16 @@ def main() -> None:
         session.close()
         store.close()
     del app
-    print(f"serial scan -> verdict shown ({len(scan_ms)} scans): "
-          f"p50 {percentile(scan_ms, 50):.1f} ms, p99 {percentile(scan_ms, 99):.1f} ms, "
-          f"max {max(scan_ms):.1f} ms")
-    print(f"order complete -> label bytes at the TCP printer ({len(label_ms)} labels): "
-          f"p50 {percentile(label_ms, 50):.1f} ms, p99 {percentile(label_ms, 99):.1f} ms, "
-          f"max {max(label_ms):.1f} ms")
+    print(
+        f"serial scan -> verdict shown ({len(scan_ms)} scans): "
+        f"p50 {percentile(scan_ms, 50):.1f} ms, p99 {percentile(scan_ms, 99):.1f} ms, "
+        f"max {max(scan_ms):.1f} ms"
+    )
+    print(
+        f"order complete -> label bytes at the TCP printer ({len(label_ms)} labels): "
+        f"p50 {percentile(label_ms, 50):.1f} ms, p99 {percentile(label_ms, 99):.1f} ms, "
+        f"max {max(label_ms):.1f} ms"
+    )
 
 
 if __name__ == "__main__":

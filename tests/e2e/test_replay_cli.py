@@ -7,7 +7,13 @@ from pathlib import Path
 import pytest
 
 from tests.helpers.cli import run, verdicts
-from tests.helpers.factory import CABLE_EAN, MUG_UPC, STRANGER_EAN, give_tracking_ranges, standard_bench
+from tests.helpers.factory import (
+    CABLE_EAN,
+    MUG_UPC,
+    STRANGER_EAN,
+    give_tracking_ranges,
+    standard_bench,
+)
 
 pytestmark = pytest.mark.slow
 

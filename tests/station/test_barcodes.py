@@ -117,8 +117,12 @@ def test_element_string_without_symbology_identifier_is_read_when_it_starts_with
 
 @pytest.mark.parametrize(
     ("yymmdd", "iso"),
-    [("240200", "2024-02-29"), ("250200", "2025-02-28"), ("251100", "2025-11-30"),
-     ("250101", "2025-01-01")],
+    [
+        ("240200", "2024-02-29"),
+        ("250200", "2025-02-28"),
+        ("251100", "2025-11-30"),
+        ("250101", "2025-01-01"),
+    ],
 )
 def test_expiry_day_00_means_last_day_of_month(yymmdd: str, iso: str) -> None:
     assert parse_scan(f"(01){GTIN14}(17){yymmdd}").expiry == iso
@@ -159,8 +163,16 @@ def test_gtin_check_digit_rejects_non_digits() -> None:
 
 @pytest.mark.parametrize(
     ("digits", "valid"),
-    [("96385074", True), (UPC, True), ("4006381333931", True), (GTIN14, True),
-     ("4006381333932", False), ("123456789", False), ("", False), ("٤٠٠٦٣٨١٣٣٣٩٣١", False)],
+    [
+        ("96385074", True),
+        (UPC, True),
+        ("4006381333931", True),
+        (GTIN14, True),
+        ("4006381333932", False),
+        ("123456789", False),
+        ("", False),
+        ("٤٠٠٦٣٨١٣٣٣٩٣١", False),
+    ],
 )
 def test_is_valid_gtin(digits: str, valid: bool) -> None:
     assert is_valid_gtin(digits) is valid

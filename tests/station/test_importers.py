@@ -217,9 +217,7 @@ def test_catalog_missing_columns_are_named_with_the_expected_header(
     ]
 
 
-def test_catalog_reports_every_bad_value_with_line_and_column(
-    db: Session, tmp_path: Path
-) -> None:
+def test_catalog_reports_every_bad_value_with_line_and_column(db: Session, tmp_path: Path) -> None:
     path = write(
         tmp_path,
         "catalog.csv",
@@ -263,9 +261,7 @@ def test_upc_a_and_ean13_of_one_number_are_one_barcode(db: Session, tmp_path: Pa
     ]
 
 
-def test_a_barcode_of_another_product_in_the_store_is_rejected(
-    db: Session, tmp_path: Path
-) -> None:
+def test_a_barcode_of_another_product_in_the_store_is_rejected(db: Session, tmp_path: Path) -> None:
     seed_catalog(db, tmp_path)
     path = write(tmp_path, "more.csv", CATALOG_HEADER + f"CUP,Cup,00{UPC},1,\n")
     assert rejected(db, "catalog", path) == [
@@ -334,8 +330,13 @@ def test_utf16_files_get_a_hint(db: Session, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("name", "content"),
-    [("empty.csv", b""), ("empty.csv", CATALOG_HEADER.encode()), ("empty.json", b"[]"),
-     ("empty.json", b""), ("empty.csv", b"\n\n")],
+    [
+        ("empty.csv", b""),
+        ("empty.csv", CATALOG_HEADER.encode()),
+        ("empty.json", b"[]"),
+        ("empty.json", b""),
+        ("empty.csv", b"\n\n"),
+    ],
 )
 def test_a_file_without_rows_is_rejected(
     db: Session, tmp_path: Path, name: str, content: bytes
@@ -356,8 +357,10 @@ def test_invalid_json_names_line_and_column(db: Session, tmp_path: Path) -> None
     ("content", "problem"),
     [
         ('{"sku": "MUG"}', "p.json: must hold a list of objects ([{...}, ...]), not an object"),
-        ('[{"badge": "B1", "name": "A", "role": "packer"}, "B2"]',
-         "p.json item 2: must be an object {...}, not str"),
+        (
+            '[{"badge": "B1", "name": "A", "role": "packer"}, "B2"]',
+            "p.json item 2: must be an object {...}, not str",
+        ),
     ],
 )
 def test_json_must_be_a_list_of_objects(
@@ -398,8 +401,14 @@ def json_order(number: str = "1042", **changes: Any) -> dict[str, Any]:
         "courier": "DHL",
         "service": "Express",
         "tracking": "JD0001",
-        "ship_to": {"name": "Zoë Müller", "street": "Hauptstraße 5", "city": "Berlin",
-                    "postcode": "10115", "country": "de", "phone": "+49 30 1234"},
+        "ship_to": {
+            "name": "Zoë Müller",
+            "street": "Hauptstraße 5",
+            "city": "Berlin",
+            "postcode": "10115",
+            "country": "de",
+            "phone": "+49 30 1234",
+        },
         "lines": [{"sku": "MUG", "qty": 2}, {"sku": "CABLE", "qty": 1}],
     }
     record.update(changes)
@@ -417,7 +426,9 @@ def test_orders_json_stores_order_and_lines(db: Session, tmp_path: Path) -> None
     stored = order(db, "1042")
     assert (stored.courier, stored.service, stored.tracking) == ("DHL", "Express", "JD0001")
     assert (stored.ship_to_name, stored.ship_to_city, stored.ship_to_country) == (
-        "Zoë Müller", "Berlin", "DE"
+        "Zoë Müller",
+        "Berlin",
+        "DE",
     )
     assert stored.ship_to_phone == "+49 30 1234"
     assert lines_of(db, "1042") == [(1, "MUG", 2), (2, "CABLE", 1)]
@@ -467,11 +478,27 @@ def test_an_order_that_started_packing_is_not_changed(
     import_records(db, "orders", [json_order()])
     order_id = order(db, "1042").id
     if started_by == "scan":
-        db.add(ScanEvent(station="bench-1", seq=1, order_id=order_id, raw="1042", code="1042",
-                         verdict="order_opened"))
+        db.add(
+            ScanEvent(
+                station="bench-1",
+                seq=1,
+                order_id=order_id,
+                raw="1042",
+                code="1042",
+                verdict="order_opened",
+            )
+        )
     else:
-        db.add(Parcel(station="bench-1", seq=1, order_id=order_id, tracking="T", courier="DHL",
-                      service="Express"))
+        db.add(
+            Parcel(
+                station="bench-1",
+                seq=1,
+                order_id=order_id,
+                tracking="T",
+                courier="DHL",
+                service="Express",
+            )
+        )
     db.commit()
     more_mugs = json_order(lines=[{"sku": "MUG", "qty": 9}])
     path = write(tmp_path, "orders.json", json.dumps([more_mugs]))
@@ -486,8 +513,16 @@ def test_an_order_that_started_packing_is_not_changed(
 def test_an_identical_started_order_does_not_block_a_reimport(db: Session, tmp_path: Path) -> None:
     seed_catalog(db, tmp_path)
     import_records(db, "orders", [json_order()])
-    db.add(ScanEvent(station="bench-1", seq=1, order_id=order(db, "1042").id, raw="1042",
-                     code="1042", verdict="order_opened"))
+    db.add(
+        ScanEvent(
+            station="bench-1",
+            seq=1,
+            order_id=order(db, "1042").id,
+            raw="1042",
+            code="1042",
+            verdict="order_opened",
+        )
+    )
     db.commit()
 
     report = import_records(db, "orders", [json_order(), json_order("1043")])
