@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from station.barcodes import gtin_check_digit
+from station.couriers.plan import CourierBook
+from station.couriers.range_admin import ensure_demo_ranges
 from station.importers import import_records
 from station.store import Store
 
@@ -51,6 +53,10 @@ def seed(data_dir: Path, orders: int) -> list[str]:
         import_records(db, "catalog", catalog)
         import_records(db, "orders", order_rows)
         import_records(db, "packers", [{"badge": "BADGE-1", "name": "Bench", "role": "packer"}])
+    with store.session() as db:
+        # The bench station's tracking numbers, as IT gives every real station.
+        ensure_demo_ranges(db, "bench", CourierBook.load())
+        db.commit()
     store.close()
     return scans
 
