@@ -11,8 +11,6 @@ from sqlmodel import select
 from station.demo.catalog import DemoProduct, demo_products
 from station.demo.orders import DemoOrder, demo_orders
 from station.demo.people import DEMO_PACKERS, DemoPacker
-from station.demo.pictures import write_pictures
-from station.demo.sheet import write_demo_sheet
 from station.importers import import_records
 from station.models import Product
 from station.settings import Commands
@@ -51,6 +49,11 @@ def seed_demo(store: Store, data_dir: Path, commands: Commands | None = None) ->
     """
     products = demo_products()
     orders = demo_orders(products)
+    # Drawing and the sheet load Pillow and reportlab's platypus (~0.5 s): only a
+    # first start pays for them, not every demo start that finds the data there.
+    from station.demo.pictures import write_pictures
+    from station.demo.sheet import write_demo_sheet
+
     images = write_pictures(products, data_dir / "images")
     batches: list[tuple[str, list[dict[str, Any]]]] = [
         # Catalog first: order lines must name known SKUs.
