@@ -71,8 +71,15 @@ def _escpos(url: DeviceUrl) -> LabelPrinter:
     if url.transport == "file":
         return EscposLabelPrinter(lambda: escpos.File(url.target), width)
     if url.transport == "usb":
+        from devices.printers.usb_transport import default_backend
+
         vid, _, pid = url.target.partition(":")
-        return EscposLabelPrinter(lambda: escpos.Usb(int(vid, 16), int(pid, 16)), width)
+        # python-escpos asks pyusb for the system's libusb only; the wheel's copy
+        # (libusb-package) makes USB work where no libusb is installed (Windows).
+        usb_args = {"backend": default_backend()}
+        return EscposLabelPrinter(
+            lambda: escpos.Usb(int(vid, 16), int(pid, 16), usb_args=usb_args), width
+        )
     raise url.error(f"{url.transport} is not an ESC/POS transport")
 
 

@@ -177,3 +177,17 @@ def test_no_network_printer_at_the_address_says_what_to_check() -> None:
     printer = EscposLabelPrinter(lambda: Network("127.0.0.1", port, timeout=WAIT_S))
     with pytest.raises(PrintError, match=re.escape(f"127.0.0.1:{port} cannot be reached")):
         printer.print_label(JOB, make_label())
+
+
+def test_an_absent_usb_escpos_printer_is_reported_not_connected_not_a_crash() -> None:
+    from devices.registry import label_printer
+    from station.device_urls import Role, parse_device_url
+    from station.labels import sample_label
+
+    url = parse_device_url("escpos+usb://1209:0002", Role.LABEL_PRINTER)  # no such device here
+    printer, close = label_printer(url, None)  # type: ignore[arg-type]
+    try:
+        with pytest.raises(PrintError, match="cannot be reached"):
+            printer.print_label("job-1", sample_label())
+    finally:
+        close()
