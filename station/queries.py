@@ -258,11 +258,11 @@ def supplied_label(session: Session, order_number: str) -> SuppliedLabel | None:
 
 
 def last_sealed_order(session: Session, station: str) -> Order | None:
-    """The order of this station's newest label."""
+    """The order of this station's newest label (bulk reprints do not count, as above)."""
     order_id = session.exec(
         select(Parcel.order_id)
         .join(PrintJob, col(PrintJob.parcel_id) == col(Parcel.id))
-        .where(PrintJob.station == station)
+        .where(PrintJob.station == station, PrintJob.kind != "bulk")
         .order_by(col(PrintJob.seq).desc())
     ).first()
     return session.get(Order, order_id) if order_id else None

@@ -14,6 +14,7 @@ resend from printing it twice.
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 
@@ -21,6 +22,7 @@ from devices.printers.host_status import REQUEST, answer_complete, parse_host_st
 from devices.printers.status import PrinterState, PrinterStatus
 from devices.printers.transports import Transport, TransportError
 from devices.printers.zpl import DESIGN_DPI, HEIGHT, SUPPORTED_DPI, WIDTH, render_zpl
+from devices.printing.render_process import render_elsewhere
 from station.labels import LabelContent
 from station.ports import PrintError, PrintResult, SuppliedFormat, SuppliedLabel
 
@@ -58,6 +60,18 @@ class ZplPrinter:
     def print_label(self, job_id: str, label: LabelContent) -> PrintResult:
         """Print one label, or raise PrintError saying what the packer should do."""
         data = render_zpl(label, self.dpi)  # a label that cannot be made needs no printer
+        return self._deliver(job_id, data)
+
+    def render_label(self, label: LabelContent) -> bytes:
+        """The label's ZPL, made in the render process (the same bytes print_label sends).
+
+        A bulk run (station.bulk_print) makes the next labels this way while the
+        current one is sent and recorded, and then sends each with send_rendered.
+        """
+        return render_elsewhere(functools.partial(render_zpl, dpi=self.dpi), label)
+
+    def send_rendered(self, job_id: str, label: LabelContent, data: bytes) -> PrintResult:
+        """Deliver bytes from render_label, with the same status check as print_label."""
         return self._deliver(job_id, data)
 
     def print_supplied(self, job_id: str, label: SuppliedLabel) -> PrintResult:

@@ -13,15 +13,17 @@ FIRST_ORDER = 100_001
 # Fixed so that the printed demo sheet and the seeded database always agree.
 SEED = 20_240_611
 
+# The shipped courier profiles by name, and shop couriers with no profile, which
+# the courier rules (resources/couriers/rules.toml) replace at the bench.
 COURIERS: tuple[tuple[str, str], ...] = (
-    ("DHL Express", "Express Worldwide"),
-    ("DHL Express", "Express 12:00"),
-    ("UPS", "Standard"),
-    ("UPS", "Express Saver"),
-    ("DPD", "Classic"),
-    ("DPD", "Predict"),
-    ("PostNL", "Standard"),
-    ("PostNL", "Signature on Delivery"),
+    ("HansePost", "Paket"),
+    ("HansePost", "Päckchen"),
+    ("SwiftParcel", "Classic"),
+    ("SwiftParcel", "Predict"),
+    ("AeroExpress", "Express"),
+    ("AeroExpress", "Economy Select"),
+    ("Best available", "Standard"),
+    ("Cheapest", "Standard"),
 )
 
 

@@ -317,3 +317,19 @@ def test_a_voided_label_prints_with_its_new_tracking_number(
     bulk_printer(store, zpl_printer(simulator)).print_parcels([parcel_id], sealed.packer_id, REASON)
 
     assert zpl_trackings(simulator) == ["JJDNEW0000000001"]
+
+
+def test_after_a_bulk_run_the_last_label_is_still_the_benchs_own(
+    store: Store, tmp_path: Path
+) -> None:
+    sealed = seal_orders(store, STATION, 3)
+
+    bulk_printer(store, FileLabelPrinter(tmp_path)).print_parcels(
+        [sealed.parcel_ids[0]], sealed.packer_id, REASON
+    )
+
+    with store.session() as db:  # what Reprint label and Print slip fall back to
+        last = queries.last_label_job(db, STATION)
+        order = queries.last_sealed_order(db, STATION)
+    assert last is not None and last.parcel_id == sealed.parcel_ids[2]
+    assert order is not None and order.number == sealed.orders[2]
