@@ -10,6 +10,7 @@ the stored events, so a killed session resumes where its last verdict was.
 from __future__ import annotations
 
 import threading
+import uuid
 from dataclasses import replace
 
 from sqlalchemy import insert
@@ -277,6 +278,20 @@ class PackSession:
                 note=note,
             )
         )
+
+    @property
+    def store(self) -> Store:
+        return self._store
+
+    @property
+    def sequence(self) -> SeqCounter:
+        """The station's event numbering, shared with anything else that writes its events."""
+        return self._seq
+
+    @property
+    def packer_id(self) -> uuid.UUID | None:
+        packer = self._state.packer
+        return packer.id if packer else None
 
     def on_label(self, listener: Listener) -> None:
         """Be told (on the print thread) of every label delivered or refused."""

@@ -22,6 +22,7 @@ class ActionBar(QWidget):
     new_box_requested = Signal()
     void_requested = Signal()
     slip_requested = Signal()
+    bulk_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -35,6 +36,7 @@ class ActionBar(QWidget):
         self.new_box_button = self._button("Close box, new box", self.new_box_requested)
         self.void_button = self._button("Void label…", self.void_requested)
         self.slip_button = self._button("Packing slip", self.slip_requested)
+        self.bulk_button = self._button("Bulk print…", self.bulk_requested)
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
         # The packing flow on the first row, label and session errands on the second.
@@ -51,6 +53,7 @@ class ActionBar(QWidget):
                 self.reprint_button,
                 self.void_button,
                 self.slip_button,
+                self.bulk_button,
                 self.logout_button,
             ),
         )
@@ -74,6 +77,7 @@ class ActionBar(QWidget):
         self.reprint_button.setEnabled(logged_in and free)
         self.void_button.setEnabled(logged_in and free)
         self.slip_button.setEnabled(logged_in and free)
+        self.bulk_button.setEnabled(logged_in and free)
         self.new_box_button.setEnabled(has_order and awaiting is Awaiting.NOTHING)
         self.logout_button.setEnabled(logged_in)
 

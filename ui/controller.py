@@ -61,6 +61,10 @@ class StationController(QObject):
             lambda: session.handle_scan(raw, source=source, manual=manual, duplicate=duplicate)
         )
 
+    @property
+    def session(self) -> PackSession:
+        return self._session
+
     def acknowledge(self) -> None:
         self._submit(self._session.acknowledge)
 

@@ -123,6 +123,7 @@ class MainWindow(QMainWindow):
         a.void_requested.connect(self._on_action_bar_void_requested)
         a.new_box_requested.connect(self.controller.new_box)
         a.slip_requested.connect(self.controller.print_slip)
+        a.bulk_requested.connect(self._on_action_bar_bulk_requested)
         self.escape_shortcut.activated.connect(self._on_escape_shortcut_activated)
 
     def start(self) -> None:
@@ -250,6 +251,20 @@ class MainWindow(QMainWindow):
             lambda: self.controller.reprint_label(dialog.reason_text(), dialog.tracking_text())
         )
         self._open_dialog(dialog)
+
+    def _on_action_bar_bulk_requested(self) -> None:
+        # Imported here: the dialog is for the end of a shift, not for every start.
+        from ui.bulk_print_dialog import open_bulk_print
+
+        session = self.controller.session
+        self.dialog = open_bulk_print(
+            self,
+            session.store,
+            session.printer,
+            session.station,
+            session.sequence,
+            session.packer_id,
+        )
 
     def _on_action_bar_void_requested(self) -> None:
         dialog = VoidDialog(self)

@@ -51,3 +51,18 @@ def test_packing_slip_button_sends_the_last_orders_slip(
         slip = screen.answer(lambda: screen.click(window.action_bar.slip_button))
     assert slip.kind is V.SLIP_PRINTING and slip.order == "SO-3"
     assert "slip" in printed.args[1] and printed.args[1].endswith(".pdf")
+
+
+def test_bulk_print_button_opens_the_days_parcels_for_the_logged_in_packer(
+    screen: PackScreen, window: MainWindow, qtbot: QtBot
+) -> None:
+    from ui.bulk_print_dialog import BulkPrintDialog
+
+    screen.scan_all("BADGE-P1", "SO-3", TAPE_EAN)
+    screen.click(window.action_bar.bulk_button)
+    dialog = window.dialog
+    assert isinstance(dialog, BulkPrintDialog)
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=VERDICT_TIMEOUT_MS)
+    cell = dialog.table.item(0, 0)
+    assert cell is not None and cell.text() == "SO-3"
+    dialog.close()
