@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from station import queries
 from station.couriers.plan import CourierPlan, label_problem
+from station.couriers.ranges import range_status
 from station.models import Order, OrderEvent, Packer
 from station.parcels import label_for
 from station.verdicts import Awaiting, VerdictKind
@@ -74,6 +75,7 @@ class ParcelSteps(DeciderBase):
         items = self.box_items()
         if self.state.closing_box:
             return self.box_closed(kind, weight_g, plan, items)
+        message += self.numbers_running_low(plan)
         scan_back = self.settings.labels.scan_back
         after = self.cleared(kind, message)
         if scan_back == "required":
@@ -89,6 +91,19 @@ class ParcelSteps(DeciderBase):
             plan=plan,
             box_items=items,
         )
+
+    def numbers_running_low(self, plan: CourierPlan) -> str:
+        """A warning to pass on to IT while the station still has numbers left."""
+        if plan.profile is None or plan.supplied_tracking:
+            return ""
+        status = range_status(self.db, self.bench.station, plan.profile)
+        left = status.remaining - 1  # this parcel takes its number when it is stored
+        if not status.low or left < 0:
+            return ""
+        name = plan.profile.name
+        if left == 0:
+            return f" That was the last {name} tracking number here: ask IT to add a range now."
+        return f" Only {left} {name} tracking numbers left here: ask IT to add a range."
 
     def box_closed(
         self,

@@ -103,3 +103,17 @@ def test_an_order_with_its_own_tracking_number_keeps_its_courier(bench: Bench) -
     assert done.tracking == "1Z999AA10123456784"
     (label,) = labels(bench)
     assert label.courier == "DHL Express"
+
+
+def test_the_packer_is_told_when_the_stations_numbers_run_low(tmp_path: Path) -> None:
+    bench = standard_bench(tmp_path)
+    add_order(bench.store, "SO-NEW", {"TAPE-48": 1})
+    with bench.store.session() as db:
+        add_station_range(db, "bench-7", BOOK, "citycourier", 900_000, 900_009)
+        db.commit()
+    session = bench.session("bench-7")
+    for scan in ("BADGE-P1", "SO-NEW"):
+        session.handle_scan(scan)
+    done = session.handle_scan(TAPE_EAN)
+    assert done.kind is V.ORDER_COMPLETE and done.tracking
+    assert "Only 9 Stadtkurier Berlin tracking numbers left here" in done.message
