@@ -1,24 +1,50 @@
-"""Headless pack sessions: one scan per line in, one JSON verdict per line out."""
+"""Headless pack sessions: one scan per line in, one JSON verdict per line out.
+
+A line `@weight 1234` is not a scan: it puts a parcel of 1,234 g on the scale,
+as a stable reading from a configured scale would.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from typing import TextIO
 
 from station.session import PackSession
+from station.verdicts import Verdict
+
+WEIGHT_LINE = re.compile(r"@weight\s+(\d{1,7})\s*g?", re.IGNORECASE)
 
 
 def replay(session: PackSession, lines: Iterable[str], out: TextIO) -> int:
-    """Feed every non-blank line to the session as a scan; return how many."""
+    """Feed every non-blank line to the session; return how many answers were written."""
     count = 0
     for line in lines:
         scan = line.rstrip("\r\n")
         if not scan.strip():
             continue
-        verdict = session.wait_for_label(session.handle_scan(scan, source="replay"))
-        out.write(json.dumps(verdict.as_json(), ensure_ascii=False) + "\n")
-        # Flushed per scan so a reader (or a crash test) sees every stored verdict.
+        answer = _answer(session, scan)
+        out.write(json.dumps(answer, ensure_ascii=False) + "\n")
+        # Flushed per line so a reader (or a crash test) sees every stored verdict.
         out.flush()
         count += 1
     return count
+
+
+def _answer(session: PackSession, line: str) -> dict[str, object]:
+    weight = WEIGHT_LINE.fullmatch(line.strip())
+    if weight is None:
+        return _done(session, session.handle_scan(line, source="replay"))
+    verdict = session.handle_weight(int(weight.group(1)), source="replay")
+    if verdict is None:
+        return {
+            "scan": line,
+            "verdict": None,
+            "message": "No parcel waits for the scale: the weight was ignored.",
+        }
+    return _done(session, verdict)
+
+
+def _done(session: PackSession, verdict: Verdict) -> dict[str, object]:
+    return session.wait_for_label(verdict).as_json()

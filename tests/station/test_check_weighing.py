@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from pathlib import Path
 
@@ -133,3 +134,21 @@ def test_without_a_scale_the_label_carries_the_catalog_weight(tmp_path: Path) ->
     assert session.handle_scan(MUG_UPC).tracking
     (label,) = printed_labels(bench)
     assert label.weight_g == 450
+
+
+def test_replay_weighs_a_parcel_with_a_weight_line(bench: Bench) -> None:
+    import io
+
+    from station.replay import replay
+
+    session = bench.session()
+    out = io.StringIO()
+    lines = ["BADGE-P1", "SO-1", MUG_UPC, CABLE_EAN, MUG_UPC, "@weight 355", "@weight 455 g"]
+    assert replay(session, lines, out) == len(lines)
+    answers = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [a["verdict"] for a in answers[-3:]] == [
+        "order_complete",
+        "weight_mismatch",
+        "weight_ok",
+    ]
+    assert answers[-1]["tracking"] and answers[-1]["label"]
