@@ -229,10 +229,11 @@ def last_label_job(session: Session, station: str) -> PrintJob | None:
 
     Bulk reprints (station.bulk_print) do not count: "the last label" is the
     last one of the bench, not the last of a pile printed for the back office.
+    Packing slips are documents, not labels.
     """
     return session.exec(
         select(PrintJob)
-        .where(PrintJob.station == station, PrintJob.kind != "bulk")
+        .where(PrintJob.station == station, col(PrintJob.kind).not_in(["bulk", "slip"]))
         .order_by(col(PrintJob.seq).desc())
     ).first()
 

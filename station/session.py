@@ -293,6 +293,21 @@ class PackSession:
         packer = self._state.packer
         return packer.id if packer else None
 
+    def label_of(self, job_id: str) -> LabelContent | None:
+        """What a stored label job's label says; None for a packing slip or no such job.
+
+        A read only: any thread may ask (the label preview asks from its own).
+        """
+        try:
+            key = uuid.UUID(job_id)
+        except ValueError:
+            return None
+        with self._store.session() as db:
+            job = db.get(PrintJob, key)
+        if job is None or job.kind == "slip":
+            return None
+        return LabelContent.from_json(job.content_json)
+
     def on_label(self, listener: Listener) -> None:
         """Be told (on the print thread) of every label delivered or refused."""
         self._prints.subscribe(listener)

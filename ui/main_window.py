@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
+    QHBoxLayout,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -33,6 +34,7 @@ from ui.dialogs import ExceptionDialog, ReprintDialog, ShortShipDialog, VoidDial
 from ui.header import HeaderBar
 from ui.input_bar import InputBar
 from ui.label_monitor import LabelMonitor, LabelState
+from ui.label_preview import LabelPreview
 from ui.order_table import OrderTable
 from ui.sounds import SoundPlayer
 from ui.status_bar import DeviceStatusBar
@@ -84,13 +86,17 @@ class MainWindow(QMainWindow):
         self._centre = QStackedWidget()
         self._centre.addWidget(self.prompt)
         self._centre.addWidget(self.order_table)
+        self.label_preview = LabelPreview(self.controller.session.label_of)
+        middle = QHBoxLayout()
+        middle.addWidget(self._centre, 1)
+        middle.addWidget(self.label_preview)
         self.input_bar = InputBar()
         self.action_bar = ActionBar()
         body = QWidget()
         column = QVBoxLayout(body)
         column.addWidget(self.header)
         column.addWidget(self.banner)
-        column.addWidget(self._centre, 1)
+        column.addLayout(middle, 1)
         column.addWidget(self.input_bar)
         column.addWidget(self.action_bar)
         self.setCentralWidget(body)
@@ -145,6 +151,7 @@ class MainWindow(QMainWindow):
             label = self.labels.expect(verdict.job_id, verdict.order)
             error = self.labels.error_of(verdict.job_id) if label is LabelState.FAILED else ""
             self.banner.show_verdict(verdict, view, label, error)
+            self.label_preview.show_job(verdict.job_id, len(verdict.parcels) or 1)
         self._show_view(view)
         self.sound_player.play(self.banner.tone or verdict.tone)
         self.verdict_shown.emit(verdict)
@@ -289,6 +296,7 @@ class MainWindow(QMainWindow):
         self.wedge.uninstall()
         self.controller.shutdown()
         self._thumbnails.shutdown()
+        self.label_preview.shutdown()
         super().closeEvent(event)
 
 

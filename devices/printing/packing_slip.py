@@ -18,6 +18,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from devices.printing.fonts import label_fonts
 from devices.printing.paper import Paper
+from devices.printing.text_draw import draw_text
 from devices.printing.text_fit import LEADING, Line, Para, fit_block, wrap
 from station.labels import Address
 from station.slips import SlipContent, SlipLine
@@ -288,7 +289,8 @@ def _draw_row(canvas: Canvas, layout: _Layout, row: _Row, top: float) -> None:
             if column.numeric:
                 canvas.drawRightString(x + width - CELL_PAD, baseline, text)
             else:
-                canvas.drawString(x + CELL_PAD, baseline, text)
+                # Product names may be in any script: drawn with the label's fallback fonts.
+                draw_text(canvas, x + CELL_PAD, baseline, text, row.font, TEXT_SIZE)
         x += width
 
 
@@ -317,8 +319,7 @@ def _draw_lines(
     y = layout.height - top
     for line in lines:
         y -= line.height
-        canvas.setFont(line.font, line.size)
-        canvas.drawString(x, y + line.size * 0.22, line.text)
+        draw_text(canvas, x, y + line.size * 0.22, line.text, line.font, line.size)
 
 
 def _rule(canvas: Canvas, layout: _Layout, top: float, width: float) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -193,3 +194,12 @@ def _pdftotext(pdf: Path, *options: str) -> str:
         ["pdftotext", "-enc", "UTF-8", *options, str(pdf), "-"], check=True, capture_output=True
     )
     return result.stdout.decode("utf-8")
+
+
+def test_non_latin_addresses_and_names_print_as_written(tmp_path: Path) -> None:
+    thai = Address("สมชาย ใจดี", "99 ถนนสุขุมวิท", "กรุงเทพฯ", "10110", "TH")
+    lines = (SlipLine("TEA-1", "绿茶 Green tea", 1, 1),)
+    slip = replace(make_slip(lines=lines, short=False), ship_to=thai)
+    text = pdf_text(write(slip, tmp_path))
+    assert "สมชาย ใจดี" in text and "กรุงเทพฯ" in text
+    assert "绿茶" in text

@@ -63,3 +63,9 @@ def test_any_earlier_label_can_be_reprinted_by_its_tracking_number(bench: Bench)
         session.reprint_label("jammed", tracking="NOPE")
     with pytest.raises(UserError, match="needs a reason"):
         session.void_label(first, " ")
+
+
+def test_a_packing_slip_is_not_the_last_label_a_reprint_means(bench: Bench) -> None:
+    session, tracking = pack_so1(bench)
+    session.print_slip()
+    assert session.reprint_label("torn").tracking == tracking

@@ -1,0 +1,275 @@
+"""The last label of this station, on screen as it looks on paper.
+
+The picture is the label's own PDF rasterised at a label printer's dots
+(ui.label_picture), drawn in the render process and waited for on this
+panel's thread: the screen never waits for it. A newer label supersedes one
+still being drawn.
+After a restart the panel is empty until the next label: the last label of a
+previous session is in the labels folder, and the packer's box is a new one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+
+from PySide6.QtCore import QSize, Qt, Signal, SignalInstance
+from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QPixmap
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFrame,
+    QLabel,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from station.labels import LabelContent
+from station.ports import PermanentPrintError
+from ui import style
+from ui.label_picture import label_picture
+
+log = logging.getLogger(__name__)
+
+# Wide enough that the courier, tracking number and "1/2" read from the bench and a
+# 100 mm label's barcode still decodes from the screen; narrow enough that the order
+# table stays the main thing on a 1920 px screen.
+PREVIEW_WIDTH_PX = 440
+CAPTION_PX = 26
+MARGIN_PX = 8
+CAPTION = "Last label"
+EMPTY_TEXT = "No label yet.\nThe next label shows here."
+DRAWING_TEXT = "Drawing the label…"
+CANNOT_SHOW = "Label cannot be shown: "
+
+# Reads a stored job's label (PackSession.label_of); None when the job is no label.
+LabelLoader = Callable[[str], LabelContent | None]
+
+
+class LabelPreview(QFrame):
+    """The station's last label with its courier, tracking number and box number.
+
+    `show_job(job_id)` answers at once; the label is read from the store and
+    drawn on this panel's own thread, never on the station's worker, so a
+    drawing never delays a scan's verdict.
+    """
+
+    label_shown = Signal(str)  # job id whose picture (or why it cannot be shown) is now on screen
+    # From the drawing thread, queued to the UI thread.
+    _loaded = Signal(str, object, int, str)  # job id, LabelContent or None, printed, problem
+    _drawn = Signal(int, object, str)  # ticket, QImage or None, why it cannot be shown
+
+    def __init__(self, load: LabelLoader, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._load = load
+        self._ticket = 0  # the newest label described; older drawings are dropped
+        self._job_id = ""
+        self._drawing: Future[None] | None = None
+        # One thread, jobs in order: the newest label read is the one drawn last.
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="label-preview")
+        self.dialog: LabelDialog | None = None
+        self.setObjectName("labelPreview")
+        self.setStyleSheet("#labelPreview { background: #eceff1; border-radius: 6px; }")
+        self.setFixedWidth(PREVIEW_WIDTH_PX + 2 * MARGIN_PX)
+        self.setToolTip("Click to see the label larger")
+        self.caption = QLabel(CAPTION)
+        self.caption.setFont(style.font(style.HEADER_PX))
+        self.courier = _bold_label()
+        self.tracking = _bold_label()
+        self.box = _bold_label()
+        self.picture = LabelPicture()
+        column = QVBoxLayout(self)
+        column.setContentsMargins(MARGIN_PX, MARGIN_PX, MARGIN_PX, MARGIN_PX)
+        for part in (self.caption, self.courier, self.tracking, self.box):
+            column.addWidget(part)
+        column.addWidget(self.picture, 1)
+        self._loaded.connect(self._on_thread_loaded)
+        self._drawn.connect(self._on_thread_drawn)
+
+    def show_job(self, job_id: str, printed: int = 1) -> None:
+        """Show a stored job's label; `printed` labels came with its verdict (several boxes).
+
+        A job that is no label (a packing slip) leaves the last label on screen.
+        """
+        self._thread.submit(self._read, job_id, printed)
+
+    def shutdown(self) -> None:
+        self._thread.shutdown(wait=False, cancel_futures=True)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() is Qt.MouseButton.LeftButton and self.picture.image is not None:
+            self._open_dialog(self.picture.image)
+        super().mouseReleaseEvent(event)
+
+    # -- on the thread: never touches a widget, answers through signals --------
+
+    def _read(self, job_id: str, printed: int) -> None:
+        label: LabelContent | None = None
+        problem = ""
+        try:
+            label = self._load(job_id)
+        except Exception:  # the preview is a convenience: a bug in it must not stop packing
+            log.exception("label preview: job %s could not be read", job_id)
+            problem = f"{CANNOT_SHOW}it could not be read from the database (see the log)."
+        self._answer(self._loaded, job_id, label, printed, problem)
+
+    def _draw(self, ticket: int, label: LabelContent) -> None:
+        # Imported here: the render process machinery is not needed at start.
+        from devices.printing.render_process import render_elsewhere
+
+        image: QImage | None = None
+        problem = ""
+        try:
+            # QImage (unlike QPixmap) may be made outside the UI thread.
+            image = QImage.fromData(render_elsewhere(label_picture, label))
+        except PermanentPrintError as exc:
+            problem = f"{CANNOT_SHOW}{exc}"
+        except Exception:  # as in _read
+            log.exception("label preview of order %s failed", label.order_number)
+            problem = f"{CANNOT_SHOW}drawing it failed (see the log)."
+        self._answer(self._drawn, ticket, image, problem)
+
+    @staticmethod
+    def _answer(signal: SignalInstance, *args: object) -> None:
+        with contextlib.suppress(RuntimeError):  # the window closed while the thread worked
+            signal.emit(*args)
+
+    # -- on the UI thread -------------------------------------------------------
+
+    def _on_thread_loaded(
+        self, job_id: str, label: LabelContent | None, printed: int, problem: str
+    ) -> None:
+        if label is None and not problem:
+            return  # a packing slip: the last label stays
+        self._ticket += 1
+        self._job_id = job_id
+        if self._drawing is not None:
+            self._drawing.cancel()  # not started yet: this newer label makes it pointless
+            self._drawing = None
+        if label is None:
+            self._describe(None, printed)
+            self.picture.show_text(problem)
+            self.label_shown.emit(job_id)
+            return
+        self._describe(label, printed)
+        # The old picture goes at once: it must never stand beside the new caption.
+        self.picture.show_text(DRAWING_TEXT)
+        self._drawing = self._thread.submit(self._draw, self._ticket, label)
+
+    def _on_thread_drawn(self, ticket: int, image: QImage | None, problem: str) -> None:
+        if ticket != self._ticket:
+            return  # a newer label is on its way
+        self._drawing = None
+        if image is None or image.isNull():
+            self.picture.show_text(problem or f"{CANNOT_SHOW}its picture could not be read.")
+        else:
+            self.picture.show_image(image)
+        self.label_shown.emit(self._job_id)
+
+    def _describe(self, label: LabelContent | None, printed: int) -> None:
+        if label is None:
+            self.caption.setText(CAPTION)
+            for part in (self.courier, self.tracking, self.box):
+                part.setText("")
+            return
+        self.caption.setText(f"{CAPTION} · order {label.order_number}")
+        self.courier.setText(f"{label.courier} · {label.service}")
+        self.tracking.setText(label.tracking)
+        boxes = f"Box {label.parcel_no}/{label.parcel_count}"
+        self.box.setText(f"{boxes} · {printed} labels printed" if printed > 1 else boxes)
+
+    def _open_dialog(self, image: QImage) -> None:
+        if self.dialog is not None:
+            self.dialog.close()
+        self.dialog = LabelDialog(image, self.tracking.text(), self)
+        self.dialog.finished.connect(self._on_dialog_finished)
+        self.dialog.show()
+
+    def _on_dialog_finished(self, _result: int) -> None:
+        self.dialog = None
+
+
+class LabelPicture(QWidget):
+    """The label's picture scaled to fit, or a line of text in its place."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.image: QImage | None = None
+        self._text = EMPTY_TEXT
+        self._scaled: QPixmap | None = None  # the picture at the widget's current size
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumHeight(160)
+
+    @property
+    def text(self) -> str:
+        """What is shown instead of a picture ("" when a picture is shown)."""
+        return "" if self.image is not None else self._text
+
+    def show_image(self, image: QImage) -> None:
+        self.image, self._scaled = image, None
+        self.update()
+
+    def show_text(self, text: str) -> None:
+        self.image, self._scaled, self._text = None, None, text
+        self.update()
+
+    def sizeHint(self) -> QSize:
+        return QSize(PREVIEW_WIDTH_PX, PREVIEW_WIDTH_PX * 3 // 2)  # a 4x6 in label
+
+    def paintEvent(self, _event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        try:
+            if self.image is None:
+                painter.setFont(style.font(CAPTION_PX))
+                painter.setPen(QColor("#37474f"))
+                flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
+                painter.drawText(self.rect(), int(flags), self._text)
+                return
+            pixmap = self._fitted(self.image)
+            painter.drawPixmap((self.width() - pixmap.width()) // 2, 0, pixmap)
+        finally:
+            painter.end()
+
+    def _fitted(self, image: QImage) -> QPixmap:
+        size = image.size().scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio)
+        if self._scaled is None or self._scaled.size() != size:
+            # Smooth: averaging the printer's dots keeps thin bars visible when shrunk.
+            smaller = image.scaled(
+                size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+            )
+            self._scaled = QPixmap.fromImage(smaller)
+        return self._scaled
+
+
+class LabelDialog(QDialog):
+    """The label larger, to read its small print; closes with Esc, Close or a click."""
+
+    def __init__(self, image: QImage, tracking: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Label {tracking}")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.picture = LabelPicture()
+        self.picture.show_image(image)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        column = QVBoxLayout(self)
+        column.addWidget(self.picture, 1)
+        column.addWidget(buttons)
+        screen = self.screen().availableGeometry()
+        height = int(screen.height() * 0.9)
+        width = min(screen.width(), height * image.width() // max(1, image.height()))
+        self.resize(width, height)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        self.reject()
+        super().mouseReleaseEvent(event)
+
+
+def _bold_label() -> QLabel:
+    label = QLabel("")
+    label.setFont(style.font(CAPTION_PX, bold=True))
+    label.setWordWrap(True)
+    return label
