@@ -526,7 +526,7 @@ def load_state(db: Session, bench: Bench) -> WorkflowState:
     if awaiting is Awaiting.SUPERVISOR:
         short_reason = queries.pending_short_reason(db, order.id)
     weight_g = None
-    if awaiting is Awaiting.WEIGHT and last is not None and last.source == "scale":
+    if awaiting is Awaiting.WEIGHT and last is not None and last.raw.startswith("weight:"):
         weight_g = _grams(last.raw)
     plan = plan_for(bench, order, lines)
     boxes_closed = queries.parcel_count(db, order.id)
