@@ -6,24 +6,18 @@ and the default when no document printer is configured.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
-from devices.printing.file_printer import write_atomically
+from devices.printing.file_printer import safe_order_part, save_in_folder
 from devices.printing.paper import Paper
 from devices.printing.render_process import render_elsewhere
-from station.ports import PrintError, PrintResult
+from station.ports import PrintResult
 from station.slips import SlipContent
-
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 def slip_file_name(job_id: str, slip: SlipContent) -> str:
     """`<order>-slip-<job>.pdf`; the same job always gets the same name."""
-    # Order numbers come from imported files: keep them readable but make sure
-    # they cannot name another folder or a reserved/hidden file.
-    order = _UNSAFE.sub("_", slip.order_number).strip("._") or "order"
-    return f"{order}-slip-{job_id[:8]}.pdf"
+    return f"{safe_order_part(slip.order_number)}-slip-{job_id[:8]}.pdf"
 
 
 def slip_pdf(slip: SlipContent, paper: Paper = Paper.A4) -> bytes:
@@ -49,16 +43,10 @@ class FileDocumentPrinter:
         self.paper = paper
 
     def print_slip(self, job_id: str, slip: SlipContent) -> PrintResult:
-        target = self.folder / slip_file_name(job_id, slip)
-        data = slip_pdf(slip, self.paper)
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            write_atomically(target, data)
-        except OSError as exc:
-            reason = exc.strerror or str(exc)
-            raise PrintError(
-                f"Could not save the packing slip for order {slip.order_number} to "
-                f"{self.folder}: {reason}. Check that the folder exists, is writable and the "
-                "disk is not full; the slip is saved by itself once it can be."
-            ) from exc
-        return PrintResult(location=str(target))
+        return save_in_folder(
+            self.folder,
+            slip_file_name(job_id, slip),
+            slip_pdf(slip, self.paper),
+            f"the packing slip for order {slip.order_number}",
+            "the slip is saved by itself once it can be",
+        )

@@ -25,11 +25,16 @@ from station.ports import (
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
-def label_file_name(job_id: str, label: LabelContent) -> str:
-    """`<order>-<n>of<m>-<job>.pdf`; the same job always gets the same name."""
+def safe_order_part(order_number: str) -> str:
+    """An order number fit for a file name."""
     # Order numbers come from imported files: keep them readable but make sure
     # they cannot name another folder or a reserved/hidden file.
-    order = _UNSAFE.sub("_", label.order_number).strip("._") or "order"
+    return _UNSAFE.sub("_", order_number).strip("._") or "order"
+
+
+def label_file_name(job_id: str, label: LabelContent) -> str:
+    """`<order>-<n>of<m>-<job>.pdf`; the same job always gets the same name."""
+    order = safe_order_part(label.order_number)
     return f"{order}-{label.parcel_no}of{label.parcel_count}-{job_id[:8]}.pdf"
 
 
@@ -79,18 +84,24 @@ class FileLabelPrinter:
         return self._save(supplied_file_name(job_id), data, f"job {job_id[:8]}")
 
     def _save(self, name: str, data: bytes, what: str) -> PrintResult:
-        target = self.folder / name
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            write_atomically(target, data)
-        except OSError as exc:
-            reason = exc.strerror or str(exc)
-            raise PrintError(
-                f"Could not save the label for {what} to {self.folder}: "
-                f"{reason}. Check that the folder exists, is writable and the disk is not "
-                "full, then print the label again."
-            ) from exc
-        return PrintResult(location=str(target))
+        return save_in_folder(
+            self.folder, name, data, f"the label for {what}", "then print the label again"
+        )
+
+
+def save_in_folder(folder: Path, name: str, data: bytes, what: str, then: str) -> PrintResult:
+    """Write one document into `folder` atomically; a failure says what to check, then `then`."""
+    target = folder / name
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        write_atomically(target, data)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise PrintError(
+            f"Could not save {what} to {folder}: {reason}. Check that the folder exists, "
+            f"is writable and the disk is not full, {then}."
+        ) from exc
+    return PrintResult(location=str(target))
 
 
 def _render_pdf(label: LabelContent) -> bytes:
