@@ -88,15 +88,19 @@ class LabelPreview(QFrame):
         column.addWidget(self.picture, 1)
         self._loaded.connect(self._on_thread_loaded)
         self._drawn.connect(self._on_thread_drawn)
+        self._closed = False
 
     def show_job(self, job_id: str, printed: int = 1) -> None:
         """Show a stored job's label; `printed` labels came with its verdict (several boxes).
 
         A job that is no label (a packing slip) leaves the last label on screen.
         """
-        self._thread.submit(self._read, job_id, printed)
+        if not self._closed:
+            self._thread.submit(self._read, job_id, printed)
 
     def shutdown(self) -> None:
+        # Answers already queued may still arrive: they find the panel closed.
+        self._closed = True
         self._thread.shutdown(wait=False, cancel_futures=True)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
@@ -142,8 +146,8 @@ class LabelPreview(QFrame):
     def _on_thread_loaded(
         self, job_id: str, label: LabelContent | None, printed: int, problem: str
     ) -> None:
-        if label is None and not problem:
-            return  # a packing slip: the last label stays
+        if self._closed or (label is None and not problem):
+            return  # closing, or a packing slip: the last label stays
         self._ticket += 1
         self._job_id = job_id
         if self._drawing is not None:

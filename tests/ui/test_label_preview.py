@@ -163,3 +163,13 @@ def test_label_of_reads_label_jobs_and_not_packing_slips(session: PackSession) -
     assert label is not None and (label.order_number, label.tracking) == ("SO-3", SO3_TRACKING)
     assert session.label_of(slip.job_id) is None
     assert session.label_of("not-a-job-id") is None
+
+
+def test_a_label_arriving_while_the_window_closes_is_dropped_without_an_error(
+    screen: PackScreen, preview: LabelPreview, qtbot: QtBot
+) -> None:
+    screen.scan_all("BADGE-P1", "SO-3")
+    done = screen.scan(TAPE_EAN)
+    assert done.job_id
+    preview.shutdown()
+    preview.show_job(done.job_id)  # too late: the panel is closing, and says nothing
