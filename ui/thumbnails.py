@@ -26,6 +26,7 @@ class ThumbnailCache(QObject):
         # Its own thread: a slow network share must not delay a verdict.
         self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="thumbnails")
         self._image_read.connect(self._on_reader_image_read)
+        self._closed = False
 
     def get(self, path: str | None) -> QPixmap:
         if not path:
@@ -33,12 +34,14 @@ class ThumbnailCache(QObject):
         pixmap = self._pixmaps.get(path)
         if pixmap is not None:
             return pixmap
-        if path not in self._asked:
+        if path not in self._asked and not self._closed:
             self._asked.add(path)
             self._reader.submit(self._read, path)
         return self._placeholder
 
     def shutdown(self) -> None:
+        # A view still on its way may ask for pictures: it gets the placeholder.
+        self._closed = True
         self._reader.shutdown(wait=False, cancel_futures=True)
 
     def _read(self, path: str) -> None:
