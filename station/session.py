@@ -20,12 +20,10 @@ from sqlmodel import Session
 from station import queries
 from station.barcodes import parse_scan
 from station.couriers.plan import CourierBook
-from station.couriers.ranges import allocate_tracking
-from station.couriers.rules import find_profile
-from station.errors import UserError
+from station.label_actions import LabelActions
 from station.labels import LabelContent
-from station.models import Order, OrderEvent, Packer, Parcel, PrintJob, ScanEvent, new_id, utc_now
-from station.parcels import Sealed, close_box, seal_order, slip_job
+from station.models import OrderEvent, PrintJob, ScanEvent, new_id, utc_now
+from station.parcels import Sealed, close_box, seal_order
 from station.ports import DocumentPrinter, LabelPrinter
 from station.print_queue import LabelOutcome, Listener, PrintQueue, SeqCounter
 from station.settings import Settings
@@ -35,7 +33,6 @@ from station.verdicts import (
     OrderView,
     StationView,
     Verdict,
-    VerdictKind,
 )
 from station.verify import LineCount, order_complete
 from station.workflow import (
@@ -51,7 +48,7 @@ from station.workflow import (
 __all__ = ["ExceptionReason", "PackSession"]
 
 
-class PackSession:
+class PackSession(LabelActions):
     """A station's packing session; inputs are handled one at a time."""
 
     def __init__(
@@ -123,161 +120,6 @@ class PackSession:
     def request_short_ship(self, reason: str) -> Verdict:
         request = Request(parse_scan(self.settings.commands.short), short_reason=reason.strip())
         return self._run(request, "button")
-
-    # -- labels ---------------------------------------------------------------
-
-    def reprint_label(self, reason: str, tracking: str | None = None) -> Verdict:
-        """Print a label again, this station's last or any parcel's; who and why are recorded."""
-        with self._lock, self._store.write_lock, self._store.session() as db:
-            packer = self._needs_reason_and_packer(reason, "reprint")
-            original = (
-                queries.label_job_of(db, tracking)
-                if tracking
-                else queries.last_label_job(db, self.station)
-            )
-            parcel = db.get(Parcel, original.parcel_id) if original and original.parcel_id else None
-            if original is None or parcel is None:
-                raise UserError(
-                    f"No label with tracking number {tracking}: check the number."
-                    if tracking
-                    else "This station has printed no label yet: nothing to reprint."
-                )
-            job = self._label_job(db, parcel, "reprint", original.content_json)
-            self._record(db, parcel, packer, "label_reprinted", reason, f"reprint of {original.id}")
-            db.commit()
-        label = LabelContent.from_json(job.content_json)
-        self._prints.submit(job.id, label)
-        return Verdict(
-            kind=VerdictKind.LABEL_REPRINTED,
-            scan="",
-            message=f"Reprinting the label of order {label.order_number} ({label.tracking}).",
-            order=label.order_number,
-            tracking=label.tracking,
-            job_id=str(job.id),
-        )
-
-    def print_slip(self, order_number: str | None = None) -> Verdict:
-        """Print the packing slip of a packed order (this station's last one by default)."""
-        with self._lock, self._store.write_lock, self._store.session() as db:
-            order = (
-                queries.order_by_number(db, order_number)
-                if order_number
-                else queries.last_sealed_order(db, self.station)
-            )
-            if order is None or not queries.is_packed(db, order.id):
-                raise UserError(
-                    f"Order {order_number} is not packed yet: its slip prints once it is sealed."
-                    if order_number
-                    else "This station has packed no order yet: no packing slip to print."
-                )
-            lines = queries.line_counts(db, order.id)
-            count = queries.parcel_count(db, order.id)
-            job = slip_job(
-                order,
-                lines,
-                self._state.packer,
-                self.station,
-                self.settings.sender,
-                count,
-                self._seq,
-            )
-            db.add(job)
-            db.commit()
-        self._prints.submit_stored(job)
-        return Verdict(
-            kind=VerdictKind.SLIP_PRINTING,
-            scan="",
-            message=f"Packing slip of order {order.number} sent to the document printer.",
-            order=order.number,
-            job_id=str(job.id),
-        )
-
-    def void_label(self, tracking: str, reason: str) -> Verdict:
-        """Cancel a parcel's tracking number and print its label with a new one.
-
-        The old number is recorded with who voided it and why, so it can be
-        reported to the courier as unused; the parcel keeps its box contents.
-        """
-        with self._lock, self._store.write_lock, self._store.session() as db:
-            packer = self._needs_reason_and_packer(reason, "void")
-            original = queries.label_job_of(db, tracking.strip())
-            parcel = db.get(Parcel, original.parcel_id) if original and original.parcel_id else None
-            if original is None or parcel is None:
-                raise UserError(f"No label with tracking number {tracking}: check the number.")
-            order = db.get(Order, parcel.order_id)
-            if order is not None and order.tracking == parcel.tracking:
-                raise UserError(
-                    f"{tracking} came with the order from the order system: void it there. "
-                    "Reprint prints the same label again."
-                )
-            profile = find_profile(self._bench.couriers.profiles, parcel.courier)
-            if profile is None:
-                raise UserError(f"No courier profile {parcel.courier!r} to take a new number from.")
-            new_tracking = allocate_tracking(db, self.station, profile)
-            old = LabelContent.from_json(original.content_json)
-            barcode = profile.barcode_text(new_tracking)
-            content = replace(
-                old, tracking=new_tracking, barcode="" if barcode == new_tracking else barcode
-            ).to_json()
-            parcel.tracking = new_tracking
-            db.add(parcel)
-            job = self._label_job(db, parcel, "replacement", content)
-            self._record(
-                db, parcel, packer, "label_voided", reason, f"{tracking} -> {new_tracking}"
-            )
-            db.commit()
-        label = LabelContent.from_json(job.content_json)
-        self._prints.submit(job.id, label)
-        if tracking in self._state.pending_labels:
-            pending = tuple(
-                new_tracking if t == tracking else t for t in self._state.pending_labels
-            )
-            self._state = replace(self._state, pending_labels=pending)
-        return Verdict(
-            kind=VerdictKind.LABEL_VOIDED,
-            scan="",
-            message=(
-                f"Label {tracking} voided. The new label {new_tracking} is printing: "
-                "take the old label off the box and put the new one on."
-            ),
-            order=label.order_number,
-            tracking=new_tracking,
-            job_id=str(job.id),
-        )
-
-    def _needs_reason_and_packer(self, reason: str, what: str) -> Packer:
-        if not reason.strip():
-            raise UserError(f"A {what} needs a reason (e.g. label torn, printer jammed).")
-        packer = self._state.packer
-        if packer is None:
-            raise UserError(f"Log in (scan your badge) to {what} a label.")
-        return packer
-
-    def _label_job(self, db: Session, parcel: Parcel, kind: str, content: str) -> PrintJob:
-        job = PrintJob(
-            station=self.station,
-            seq=self._seq(),
-            parcel_id=parcel.id,
-            kind=kind,
-            content_json=content,
-        )
-        db.add(job)
-        return job
-
-    def _record(
-        self, db: Session, parcel: Parcel, packer: Packer, kind: str, reason: str, note: str
-    ) -> None:
-        db.add(
-            OrderEvent(
-                station=self.station,
-                seq=self._seq(),
-                order_id=parcel.order_id,
-                packer_id=packer.id,
-                kind=kind,
-                reason=reason.strip(),
-                note=note,
-            )
-        )
 
     @property
     def store(self) -> Store:
