@@ -40,6 +40,7 @@ class HeaderBar(QFrame):
         # Why this courier (the rule that chose it), or what holds its label: the packer
         # sees it while packing, not only when the label does not come out.
         self.courier_reason_label = QLabel("")
+        self.courier_reason_label.setFont(style.font(style.HEADER_PX * 3 // 4))
         self.courier_reason_label.setWordWrap(True)
         grid.addWidget(self.courier_reason_label, 1, 0, 1, -1)
         grid.setColumnStretch(1, 2)
