@@ -12,6 +12,7 @@ from dataclasses import replace
 from sqlmodel import Session
 
 from station import queries
+from station.couriers.plan import CourierPlan, styled
 from station.couriers.ranges import allocate_tracking
 from station.couriers.rules import find_profile
 from station.errors import UserError
@@ -125,10 +126,8 @@ class LabelActions:
                 raise UserError(f"No courier profile {parcel.courier!r} to take a new number from.")
             new_tracking = allocate_tracking(db, self.station, profile)
             old = LabelContent.from_json(original.content_json)
-            barcode = profile.barcode_text(new_tracking)
-            content = replace(
-                old, tracking=new_tracking, barcode="" if barcode == new_tracking else barcode
-            ).to_json()
+            plan = CourierPlan(parcel.courier, parcel.service, "", profile)
+            content = styled(replace(old, tracking=new_tracking), plan).to_json()
             parcel.tracking = new_tracking
             db.add(parcel)
             job = self._label_job(db, parcel, "replacement", content)

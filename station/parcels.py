@@ -13,7 +13,7 @@ from dataclasses import replace
 from sqlmodel import Session, col, select
 
 from station import queries
-from station.couriers.plan import CourierPlan, label_style
+from station.couriers.plan import CourierPlan, styled
 from station.couriers.ranges import allocate_tracking
 from station.labels import Address, LabelContent
 from station.models import Order, Packer, Parcel, ParcelItem, PrintJob
@@ -30,8 +30,7 @@ def label_for(
 ) -> LabelContent:
     """The label of one parcel; parcel numbers (1/2, 2/2) are set when the order is sealed."""
     profile = plan.profile
-    style = label_style(plan, tracking)
-    return LabelContent(
+    label = LabelContent(
         sender=Address(sender.name, sender.street, sender.city, sender.postcode, sender.country),
         ship_to=Address(
             order.ship_to_name,
@@ -49,8 +48,8 @@ def label_for(
         sort_code=profile.sort_code(order.ship_to_country, order.ship_to_postcode)
         if profile
         else None,
-        **style,  # type: ignore[arg-type]
     )
+    return styled(label, plan)
 
 
 def close_box(

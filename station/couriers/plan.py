@@ -8,7 +8,7 @@ sealed, inside the transaction that takes the tracking number.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from sqlmodel import Session
@@ -121,19 +121,21 @@ def label_problem(db: Session, station: str, plan: CourierPlan, draft: LabelCont
     return ""
 
 
-def label_style(plan: CourierPlan, tracking: str) -> Mapping[str, str | None]:
-    """The profile's look for a label: size, symbology, barcode content, logo."""
+def styled(label: LabelContent, plan: CourierPlan) -> LabelContent:
+    """`label` in its courier profile's look: size, symbology, barcode content, logo."""
     profile = plan.profile
     if profile is None:
-        return {}
+        return label
+    tracking = label.tracking
     symbology = profile.symbology
     barcode = profile.barcode_text(tracking)
     if symbology is Symbology.GS1_128 and not (tracking.isdigit() and len(tracking) == 18):
         # A supplied number that is not an SSCC cannot be GS1-128 data.
         symbology, barcode = Symbology.CODE128, tracking
-    return {
-        "size": profile.label_size.value,
-        "symbology": symbology.value,
-        "barcode": barcode if barcode != tracking else "",
-        "logo": str(profile.logo) if profile.logo else None,
-    }
+    return replace(
+        label,
+        size=profile.label_size.value,
+        symbology=symbology.value,
+        barcode=barcode if barcode != tracking else "",
+        logo=str(profile.logo) if profile.logo else None,
+    )
