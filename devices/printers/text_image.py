@@ -1,9 +1,11 @@
 """Label text drawn on this computer, for printers whose own fonts lack its script.
 
 A paragraph is wrapped between words to a width, in at most a given number of lines,
-each character in the first installed font that has it (see devices.printers.glyph_fonts):
-a Thai name with a house number takes the Thai from a Thai font and the digits from a
-Latin one. Pillow lays out each run, with HarfBuzz shaping where Pillow has it, so Thai
+in one installed font that has all of it, or else each character in the best font that
+has it (devices.printing.font_files finds them, for the PDF label too): a line that
+mixes Thai and Chinese takes each from a font of its script. Bold faces come first
+because label text reads best bold on a thermal head (and a Zebra's own font 0 is bold
+too). Pillow lays out each run, with HarfBuzz shaping where Pillow has it, so Thai
 vowel and tone marks sit on their consonants.
 """
 
@@ -17,25 +19,26 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageDraw, ImageFont
 
-from devices.printers.glyph_fonts import GlyphFont, font_for, installed_fonts
 from devices.printers.text import REPLACEMENT
+from devices.printing.font_files import FontFile, FontFiles, install_hint, system_fonts
 
 MIN_EM = 8  # pixels: smaller text is a smudge on a 203 dpi head
 _SHRINK = 0.9
+BOLD = True
 
 
 class MissingGlyphs(ValueError):
     """No installed font has some letters of the text."""
 
     def __init__(self, chars: str) -> None:
-        super().__init__(f"no installed font has {chars!r}")
+        super().__init__(f"no installed font has {chars!r}. {install_hint(chars[0])}")
         self.chars = chars
 
 
 @dataclass(frozen=True)
 class _Run:
     text: str
-    font: GlyphFont
+    font: FontFile
 
 
 Line = tuple[_Run, ...]
@@ -47,39 +50,36 @@ def paragraph_image(
     line_height: int,
     gap: int,
     max_lines: int,
-    fonts: tuple[GlyphFont, ...] | None = None,
+    fonts: FontFiles | None = None,
 ) -> Image.Image | None:
     """`text` in black on white (mode "1"), at most `width` wide and `max_lines` lines.
 
     Lines are `line_height + gap` apart and no glyph reaches past its line's
     `line_height`. The text is as large as fits; None if it does not fit even at
-    MIN_EM pixels.
+    MIN_EM pixels. `fonts` is where fonts are found (default: this computer's).
 
     Raises:
         MissingGlyphs: no installed font has some letter, digit or mark of `text`.
             Other characters no font has (a rare symbol) print as "?".
     """
-    fonts = installed_fonts() if fonts is None else fonts
+    fonts = system_fonts() if fonts is None else fonts
     chars = _assign_fonts(text, fonts)
     em = _largest_em(_merged(chars), line_height)
     while em >= MIN_EM:
-        lines = _wrap(chars, em, width, max_lines)
+        lines = _wrap(chars, em, width, max_lines, fonts)
         if lines is not None:
             return _draw(lines, em, _extent(_merged(chars), em), line_height + gap)
         em = math.floor(em * _SHRINK)
     return None
 
 
-def _assign_fonts(text: str, fonts: tuple[GlyphFont, ...]) -> list[_Run]:
+def _assign_fonts(text: str, fonts: FontFiles) -> list[_Run]:
     """One run per character, with the font that draws it.
 
     One font for the whole paragraph where one has every character, so a line
-    keeps one look; otherwise each character's first font.
+    keeps one look; otherwise each character's best font.
     """
-    if not fonts:
-        raise MissingGlyphs(text)
-    needed = set(text) - {" "}
-    whole = next((font for font in fonts if all(font.covers(c) for c in needed)), None)
+    whole = _best(fonts, text.replace(" ", ""))
     if whole is not None:
         return [_Run(char, whole) for char in text]
     out: list[_Run] = []
@@ -88,19 +88,23 @@ def _assign_fonts(text: str, fonts: tuple[GlyphFont, ...]) -> list[_Run]:
         previous = out[-1].font if out else None
         # A space or a mark stays in its neighbour's font: a mark drawn in another
         # font than its letter would not sit on it.
-        if previous and (char == " " or _is_mark(char)) and previous.covers(char):
+        if previous and (char == " " or _is_mark(char)) and fonts.has(previous, char):
             out.append(_Run(char, previous))
             continue
-        font = font_for(char, fonts)
-        if font is not None:
-            out.append(_Run(char, font))
-        elif unicodedata.category(char)[0] in "LMN":
+        font = _best(fonts, char)
+        if font is None and unicodedata.category(char)[0] not in "LMN":
+            char, font = REPLACEMENT, _best(fonts, REPLACEMENT)  # a rare symbol: "?"
+        if font is None:
             missing.append(char)
         else:
-            out.append(_Run(REPLACEMENT, font_for(REPLACEMENT, fonts) or fonts[0]))
+            out.append(_Run(char, font))
     if missing:
         raise MissingGlyphs("".join(dict.fromkeys(missing)))
     return out
+
+
+def _best(fonts: FontFiles, chars: str) -> FontFile | None:
+    return next(iter(fonts.fonts_for(chars, BOLD)), None)
 
 
 def _is_mark(char: str) -> bool:
@@ -108,8 +112,8 @@ def _is_mark(char: str) -> bool:
 
 
 @functools.lru_cache(maxsize=64)
-def _face(font: GlyphFont, em: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(str(font.path), em)
+def _face(font: FontFile, em: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(font.path), em, index=font.index)
 
 
 def _largest_em(runs: Line, line_height: int) -> int:
@@ -128,12 +132,14 @@ def _extent(runs: Line, em: int) -> tuple[int, int]:
     return max(math.ceil(ascent), 0), max(math.ceil(descent), 0)
 
 
-def _wrap(chars: list[_Run], em: int, width: int, max_lines: int) -> list[Line] | None:
+def _wrap(
+    chars: list[_Run], em: int, width: int, max_lines: int, fonts: FontFiles
+) -> list[Line] | None:
     """Greedy wrap at spaces; a word wider than a line is broken between characters."""
     lines: list[list[_Run]] = [[]]
     for word in _words(chars):
         line = lines[-1]
-        candidate = [*line, _space(line[-1].font, word[0].font), *word] if line else word
+        candidate = [*line, _space(line[-1].font, word[0].font, fonts), *word] if line else word
         if _width(candidate, em) <= width:
             lines[-1] = candidate
             continue
@@ -150,8 +156,8 @@ def _wrap(chars: list[_Run], em: int, width: int, max_lines: int) -> list[Line] 
     return [_merged(line) for line in lines]
 
 
-def _space(before: GlyphFont, after: GlyphFont) -> _Run:
-    return _Run(" ", before if before.covers(" ") else after)
+def _space(before: FontFile, after: FontFile, fonts: FontFiles) -> _Run:
+    return _Run(" ", before if fonts.has(before, " ") else after)
 
 
 def _words(chars: list[_Run]) -> list[list[_Run]]:

@@ -1,10 +1,10 @@
-"""The one place that decides which fonts labels are set in.
+"""The one place that decides which fonts PDF labels and packing slips are set in.
 
 Text is set in DejaVu Sans (accented Latin, Vietnamese, Greek, Cyrillic). A
-character it lacks is set in a fallback font found on this computer
-(devices.printing.font_files), so one line can be several runs, each in the
-font that has its characters: "99/1 ถนนสุขุม" is "99/1 " in DejaVu Sans and
-the Thai in a Thai font.
+character it lacks is set in a fallback font found on this computer (by
+devices.printing.font_files, as for the ZPL label's pictures), so one line can be
+several runs, each in the font that has its characters: "99/1 ถนนสุขุม" is
+"99/1 " in DejaVu Sans and the Thai in a Thai font.
 
 Runs with combining marks (Thai vowels and tone marks) are shaped with
 HarfBuzz: without it, a modern Thai font such as Noto Sans Thai draws a tone
@@ -18,9 +18,7 @@ from __future__ import annotations
 
 import functools
 import logging
-import sys
 import threading
-import time
 import unicodedata
 import zlib
 from dataclasses import dataclass
@@ -29,7 +27,7 @@ from pathlib import Path
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import ShapedStr, TTFont, shapeStr
 
-from devices.printing.font_files import FontFile, FontFinder, system_finder
+from devices.printing.font_files import FontFile, FontFiles, install_hint, system_fonts
 from station.ports import PermanentPrintError
 
 log = logging.getLogger(__name__)
@@ -38,7 +36,6 @@ _MARKS = frozenset(("Mn", "Mc", "Me"))
 # Control and format characters are never drawn (text_draw.clean_text takes
 # them out): measured in the run they are in, they send nobody looking for a font.
 _NOT_DRAWN = frozenset(("Cc", "Cf"))
-MISS_MEMORY_S = 30.0
 
 
 class GlyphMissingError(PermanentPrintError):
@@ -91,14 +88,16 @@ def covers(font: str, char: str) -> bool:
 
 
 class FallbackFonts:
-    """Fonts for the characters a label's own font lacks, found and loaded once each."""
+    """Fonts for the characters a label's own font lacks, loaded once each.
 
-    def __init__(self, finder: FontFinder) -> None:
-        self._finder = finder
+    `files` finds them (and looks again for a character it missed, after a while).
+    """
+
+    def __init__(self, files: FontFiles) -> None:
+        self._files = files
         self._loaded: dict[bool, list[str]] = {False: [], True: []}
         self._rejected: set[FontFile] = set()
         self._by_char: dict[tuple[str, bool], str] = {}
-        self._missed: dict[tuple[str, bool], float] = {}  # when it was last looked for
         # Labels render in one process, but in-process rendering (when the
         # render child is gone) may come from several print threads at once.
         self._lock = threading.Lock()
@@ -146,22 +145,16 @@ class FallbackFonts:
             known = self._by_char.get(key)
             if known is not None:
                 return known
-            # Fitting text measures a character many times: a miss is not
-            # looked for again at once. It is after a while, so that once the
-            # missing font is installed a reprint finds it without a restart.
-            if time.monotonic() - self._missed.get(key, -MISS_MEMORY_S) < MISS_MEMORY_S:
-                return None
+            # A font already loaded first: one script in one font, fewer fonts embedded.
             found = next((f for f in self._loaded[bold] if covers(f, char)), None)
             if found is None:
                 found = self._load_for(char, bold)
-            if found is None:
-                self._missed[key] = time.monotonic()
-            else:
+            if found is not None:
                 self._by_char[key] = found
             return found
 
     def _load_for(self, char: str, bold: bool) -> str | None:
-        for candidate in self._finder(char, bold):
+        for candidate in self._files.fonts_for(char, bold):
             if candidate in self._rejected:
                 continue
             name = _register(candidate)
@@ -201,7 +194,7 @@ def _register(candidate: FontFile) -> str | None:
 
 @functools.cache
 def system_fallbacks() -> FallbackFonts:
-    return FallbackFonts(system_finder())
+    return FallbackFonts(system_fonts())
 
 
 def runs(text: str, font: str, *, strict: bool = True) -> list[Run]:
@@ -241,27 +234,6 @@ def missing_glyph_message(char: str, text: str) -> str:
     snippet = text if len(text) <= 40 else text[:37] + "..."
     return (
         f"The label cannot be printed: no font on this computer has the character "
-        f"{char!r} (U+{ord(char):04X} {name}) in {snippet!r}. {_install_hint(char)} "
+        f"{char!r} (U+{ord(char):04X} {name}) in {snippet!r}. {install_hint(char)} "
         "Then print the label again."
-    )
-
-
-def _install_hint(char: str) -> str:
-    if sys.platform == "win32":
-        return (
-            "Install the fonts for that language: Settings > System > Optional features > "
-            "Add a feature > the language's Supplemental Fonts."
-        )
-    if sys.platform == "darwin":
-        return "Install a TrueType (.ttf) font that has it, e.g. with Font Book."
-    code = ord(char)
-    if 0x0E00 <= code <= 0x0E7F:
-        package = "fonts-thai-tlwg-ttf"
-    elif 0x2E80 <= code <= 0x9FFF or 0xAC00 <= code <= 0xD7AF or 0x20000 <= code <= 0x3FFFF:
-        package = "fonts-droid-fallback"
-    else:
-        package = "fonts-noto-core"
-    return (
-        f"Install a TrueType font that has it (on Debian or Ubuntu: "
-        f"sudo apt-get install {package})."
     )

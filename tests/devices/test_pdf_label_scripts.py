@@ -12,7 +12,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from devices.barcode_decode import read_symbols
 from devices.printing import pdf_label
-from devices.printing.font_files import PreferredFiles
+from devices.printing.font_files import FontFiles, PreferredFiles
 from devices.printing.fonts import FallbackFonts, GlyphMissingError, label_fonts
 from devices.printing.pdf_label import render_label_pdf
 from devices.printing.text_draw import draw_text
@@ -148,7 +148,8 @@ def test_fallback_found_in_a_fonts_folder_as_on_windows(tmp_path: Path) -> None:
     folder_font.parent.mkdir()
     shutil.copy(thai_font, folder_font)
     regular, _ = label_fonts()
-    fallbacks = FallbackFonts(PreferredFiles([tmp_path / "Fonts" / "arial.ttf", folder_font]))
+    fonts = FontFiles(PreferredFiles([tmp_path / "Fonts" / "arial.ttf", folder_font]))
+    fallbacks = FallbackFonts(fonts)
 
     runs = fallbacks.runs("99/1 ถนนสุขุมวิท", regular)
 
@@ -160,7 +161,7 @@ def test_fallback_found_in_a_fonts_folder_as_on_windows(tmp_path: Path) -> None:
 
 def test_fonts_folder_without_the_script_reports_the_character() -> None:
     regular, _ = label_fonts()
-    fallbacks = FallbackFonts(PreferredFiles([]))
+    fallbacks = FallbackFonts(FontFiles(PreferredFiles([])))
 
     with pytest.raises(GlyphMissingError, match=r"'ถ' \(U\+0E16 THAI CHARACTER THO THUNG\)"):
         fallbacks.runs("ถนน", regular)

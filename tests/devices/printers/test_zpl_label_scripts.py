@@ -20,8 +20,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageDraw, ImageFont
 
-from devices.printers.glyph_fonts import installed_fonts
+from devices.printers import text_image
 from devices.printers.zpl import LabelDoesNotFit, TextHasNoFont, render_zpl
+from devices.printing.font_files import FontFiles, PreferredFiles, system_fonts
+from devices.printing.fonts import DEJAVU_DIR
 from station.labels import Address
 from station.ports import PermanentPrintError
 from tests.helpers.gfa import Graphic, graphics, label_size
@@ -53,18 +55,17 @@ def cropped(dots: np.ndarray) -> np.ndarray:
 
 
 def font_with(text: str) -> Path:
-    """The first installed font with every character of `text`."""
-    found = [f.path for f in installed_fonts() if all(f.covers(c) for c in text)]
+    """The best installed (bold) font with every character of `text`, as labels choose it."""
+    found = system_fonts().fonts_for(text.replace(" ", ""), bold=True)
     if not found:
         pytest.fail(f"no font has {text!r}: install fonts-tlwg-loma-ttf and fonts-droid-fallback")
-    return found[0]
+    return found[0].path
 
 
 def without_script(text: str, kind: str) -> tuple[str, Path]:
     """`text` as a printer lacking its script would show it, and the font to draw it in."""
     if kind == "boxes":
-        dejavu = next(f.path for f in installed_fonts() if f.path.name == "DejaVuSans.ttf")
-        return text, dejavu  # it has no Thai or Chinese: every letter a box
+        return text, DEJAVU_DIR / "DejaVuSans.ttf"  # no Thai or Chinese: every letter a box
     letters = unicodedata.normalize("NFKD", text.replace("Ł", "L").replace("Đ", "D"))
     plain = "".join(c for c in letters if not unicodedata.combining(c))
     return plain, font_with(text)
@@ -161,12 +162,17 @@ def test_a_long_chinese_street_wraps_between_characters_at_full_size() -> None:
     assert first_line.shape[0] >= 0.9 * cropped(ink(short)).shape[0]
 
 
-def test_a_script_no_installed_font_has_is_refused_with_what_to_install() -> None:
-    adlam = "\U0001e900\U0001e901\U0001e902"  # no font of the list has Adlam
+def test_a_script_no_installed_font_has_is_refused_with_what_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A computer whose only font is DejaVu Sans, which has no Thai.
+    only_dejavu = FontFiles(PreferredFiles([DEJAVU_DIR / "DejaVuSans-Bold.ttf"]))
+    monkeypatch.setattr(text_image, "system_fonts", lambda: only_dejavu)
     with pytest.raises(TextHasNoFont, match=r"install a font that has them") as raised:
-        render_zpl(make_label(dataclasses.replace(SHIP_TO, name=adlam)))
+        render_zpl(make_label(dataclasses.replace(SHIP_TO, name="สมชาย ใจดี")))
     assert isinstance(raised.value, PermanentPrintError)
-    assert adlam in str(raised.value) and "address of order SO-100001" in str(raised.value)
+    message = str(raised.value)
+    assert "สมชายใจดี" in message and "address of order SO-100001" in message
 
 
 def test_a_symbol_no_font_has_prints_as_a_visible_mark() -> None:
