@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from station import queries
 from station.couriers.plan import CourierPlan, label_problem
-from station.couriers.ranges import range_status
+from station.couriers.ranges import RangeStatus, range_status
 from station.models import Order, OrderEvent, Packer
 from station.parcels import label_for
 from station.verdicts import Awaiting, VerdictKind
@@ -27,6 +27,7 @@ class ParcelSteps(DeciderBase):
     park: Callable[[], Step]
     flag_exception: Callable[[], Step]
     logout: Callable[[], Step]
+    _numbers: RangeStatus | None = None  # numbers_left, once read
 
     def seal(self, kind: VerdictKind, supervisor: Packer | None) -> Step:
         """Seal the open order's parcel: weigh it first when the station has a scale."""
@@ -94,9 +95,9 @@ class ParcelSteps(DeciderBase):
 
     def numbers_running_low(self, plan: CourierPlan) -> str:
         """A warning to pass on to IT while the station still has numbers left."""
-        if plan.profile is None or plan.supplied_tracking:
+        status = self.numbers_left(plan)
+        if status is None or plan.profile is None:
             return ""
-        status = range_status(self.db, self.bench.station, plan.profile)
         left = status.remaining - 1  # this parcel takes its number when it is stored
         if not status.low or left < 0:
             return ""
@@ -235,7 +236,15 @@ class ParcelSteps(DeciderBase):
             plan = plan_for(self.bench, order, self.state.lines)
             self.state = replace(self.state, plan=plan)
         draft = label_for(order, plan, self.settings.sender, "", self.catalog_weight())
-        return label_problem(self.db, self.bench.station, plan, draft)
+        return label_problem(plan, draft, self.numbers_left(plan), self.bench.station)
+
+    def numbers_left(self, plan: CourierPlan) -> RangeStatus | None:
+        """The station's range for the plan's courier; read once per decision."""
+        if plan.profile is None or plan.supplied_tracking:
+            return None
+        if self._numbers is None:
+            self._numbers = range_status(self.db, self.bench.station, plan.profile)
+        return self._numbers
 
     # -- the scale ------------------------------------------------------------
 

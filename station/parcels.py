@@ -133,7 +133,7 @@ def seal_order(
         select(Parcel).where(Parcel.order_id == order.id).order_by(col(Parcel.parcel_no))
     ).all()
     sealed: Sealed = []
-    supplied = order.tracking is not None and queries.supplied_label(db, order.number) is not None
+    supplied = order.tracking is not None and queries.has_supplied_label(db, order.id)
     for parcel in parcels:
         parcel.parcel_count = len(parcels)
         parcel.short = short

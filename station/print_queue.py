@@ -25,7 +25,6 @@ from station.ports import (
     PermanentPrintError,
     PrintError,
     PrintResult,
-    SuppliedLabel,
 )
 from station.slips import SlipContent
 from station.store import Store
@@ -109,24 +108,26 @@ class PrintQueue:
         key = str(job_id)
         self._queue(_Queued(key, slip.order_number, "slip", lambda: self._print_slip(key, slip)))
 
-    def submit_supplied(self, job_id: uuid.UUID, tracking: str, label: SuppliedLabel) -> None:
-        key = str(job_id)
-        send = lambda: self._printer.print_supplied(key, label)  # noqa: E731
-        self._queue(_Queued(key, tracking, "label", send))
-
     def submit_stored(self, job: PrintJob) -> None:
         """Queue a stored job of any kind."""
         if job.kind == "slip":
             self.submit_slip(job.id, SlipContent.from_json(job.content_json))
             return
         label = LabelContent.from_json(job.content_json)
-        if job.kind == "supplied":
-            with self._store.session() as db:
-                supplied = queries.supplied_label(db, label.order_number)
-            if supplied is not None:
-                self.submit_supplied(job.id, label.tracking, supplied)
-                return
-        self.submit(job.id, label)
+        if job.kind != "supplied":
+            self.submit(job.id, label)
+            return
+        key = str(job.id)
+        # The courier's document (up to a few MB) is read on the print thread,
+        # not on the scan path that stored the job.
+        self._queue(_Queued(key, label.tracking, "label", lambda: self._print_supplied(key, label)))
+
+    def _print_supplied(self, job_id: str, label: LabelContent) -> PrintResult:
+        with self._store.session() as db:
+            supplied = queries.supplied_label(db, label.order_number)
+        if supplied is None:  # removed by a re-import since: our own label stands in
+            return self._printer.print_label(job_id, label)
+        return self._printer.print_supplied(job_id, supplied)
 
     def resume_stored(self) -> int:
         """Queue every stored job that was never delivered (after a restart)."""

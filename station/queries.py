@@ -248,6 +248,13 @@ def label_job_of(session: Session, tracking: str) -> PrintJob | None:
     ).first()
 
 
+def has_supplied_label(session: Session, order_id: uuid.UUID) -> bool:
+    found = session.exec(
+        select(OrderLabelDocument.id).where(OrderLabelDocument.order_id == order_id)
+    ).first()
+    return found is not None
+
+
 def supplied_label(session: Session, order_number: str) -> SuppliedLabel | None:
     """The courier's own label document imported with the order, if it brought one."""
     row = session.exec(

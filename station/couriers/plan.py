@@ -11,8 +11,6 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-from sqlmodel import Session
-
 from station.couriers.fields import MissingFieldsError, check_required
 from station.couriers.profiles import (
     SHIPPED_PROFILES,
@@ -22,7 +20,7 @@ from station.couriers.profiles import (
     Symbology,
     load_profiles,
 )
-from station.couriers.ranges import range_status
+from station.couriers.ranges import RangeStatus
 from station.couriers.rules import (
     CourierRule,
     NoCourierError,
@@ -102,8 +100,14 @@ def plan_courier(book: CourierBook, order: Order, weight_g: int | None) -> Couri
     return CourierPlan(profile.name, service.name, choice.rule, profile)
 
 
-def label_problem(db: Session, station: str, plan: CourierPlan, draft: LabelContent) -> str:
-    """Why this parcel's label cannot be made now ("" when it can): a half label never prints."""
+def label_problem(
+    plan: CourierPlan, draft: LabelContent, numbers: RangeStatus | None, station: str
+) -> str:
+    """Why this parcel's label cannot be made now ("" when it can): a half label never prints.
+
+    `numbers` is what is left of the station's range for the courier (None when the
+    order brings its own tracking number).
+    """
     if plan.problem:
         return plan.problem
     profile = plan.profile
@@ -113,7 +117,7 @@ def label_problem(db: Session, station: str, plan: CourierPlan, draft: LabelCont
         check_required(profile, asdict(draft))
     except MissingFieldsError as exc:
         return f"{exc} Until then, flag the order as an exception (or park it)."
-    if not plan.supplied_tracking and range_status(db, station, profile).exhausted:
+    if numbers is not None and numbers.exhausted:
         return (
             f"No {profile.name} tracking numbers are left at station {station}: ask IT to add "
             f"a range (main.py ranges add {profile.id} FIRST LAST), then scan SEAL."

@@ -8,18 +8,20 @@ since that label printed when the order was sealed.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
 from station import queries
-from station.labels import Address, LabelContent
+from station.couriers.plan import CourierPlan
+from station.labels import Address
 from station.models import Order, Packer, Parcel, PrintAttempt, PrintJob, utc_now
+from station.parcels import label_for
 from station.print_queue import SeqCounter
+from station.settings import Sender
 from station.store import Store
 
-SENDER = Address("PackStation Demo Warehouse", "1 Logistics Way", "Springfield", "12345", "US")
 SHIP_TO = (
     Address("Zoë Müller", "Hauptstraße 5", "Berlin", "10115", "DE", "+49 30 1234567"),
     Address("Jan de Vries", "Keizersgracht 12", "Amsterdam", "1015 CS", "NL", "+31 20 1234"),
@@ -111,23 +113,12 @@ def _seal_box(
         weight_g=850 + 10 * box,
         created_at=at,
     )
-    label = LabelContent(
-        sender=SENDER,
-        ship_to=Address(
-            order.ship_to_name,
-            order.ship_to_street,
-            order.ship_to_city,
-            order.ship_to_postcode,
-            order.ship_to_country,
-            order.ship_to_phone,
-        ),
-        order_number=order.number,
-        courier=order.courier,
-        service=order.service,
-        tracking=tracking,
+    # The label the station itself would have printed for this box.
+    plan = CourierPlan(order.courier, order.service, "", None)
+    label = replace(
+        label_for(order, plan, Sender(), tracking, parcel.weight_g),
         parcel_no=box,
         parcel_count=boxes,
-        weight_g=parcel.weight_g,
     )
     job = PrintJob(
         station=station,
