@@ -8,14 +8,23 @@ expiry, and all of these must find the one product, so every valid GTIN becomes
 its 14-digit form. Anything that is not a valid GTIN is left exactly as typed:
 an order number like "100234" or a badge "012345678901" must not be padded,
 trimmed or otherwise rewritten.
+
+GS1 element strings are read by biip, which knows every application identifier
+of the GS1 General Specifications with its length, character set and check
+digits. Which strings are element strings at all is decided here, because biip
+would also read plain text as one (an order number "100234" is a valid lot
+"(10)0234" to it).
 """
 
 from __future__ import annotations
 
-import calendar
 import re
 import unicodedata
 from dataclasses import dataclass
+
+from biip import ParseError
+from biip.gs1_element_strings import GS1ElementString
+from biip.gs1_messages import GS1Message
 
 GS = "\x1d"  # how scanners transmit FNC1 inside a GS1 element string
 
@@ -26,15 +35,8 @@ _AIM = re.compile(r"\][A-Za-z][0-9A-Za-z]")
 # Symbologies whose payload is by definition a GS1 element string (FNC1 first).
 _GS1_SYMBOLOGIES = frozenset({"]C1", "]d2", "]Q3", "]e0", "]J1"})
 _DIGITS = re.compile(r"[0-9]+")
-# One "(AI)value" pair of the human-readable form; values cannot hold "(" here.
-_HRI_PAIR = re.compile(r"\(([0-9]{2,4})\)([^()\x1d]+)")
-
-# Application identifiers we understand: fixed-length ones by their length,
-# variable-length ones by their maximum. Other AIs make a string plain text,
-# because guessing their length could silently misread the rest.
-_FIXED_AIS = {"01": 14, "02": 14, "11": 6, "13": 6, "15": 6, "17": 6}
-_VARIABLE_AIS = {"10": 20, "21": 20}
-_DATE_AIS = frozenset({"11", "13", "15", "17"})
+# GS1 net weight in kilograms: AI 3100 to 3105, the last digit counts the decimals.
+_NET_WEIGHT_KG_AIS = tuple(f"310{decimals}" for decimals in range(6))
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,7 @@ class ParsedScan:
         lot: GS1 AI 10.
         expiry: GS1 AI 17 as "YYYY-MM-DD".
         serial: GS1 AI 21.
+        net_weight_g: GS1 AI 310n (net weight in kg) in whole grams.
     """
 
     raw: str
@@ -62,6 +65,7 @@ class ParsedScan:
     lot: str | None = None
     expiry: str | None = None
     serial: str | None = None
+    net_weight_g: int | None = None
 
 
 def gtin_check_digit(body: str) -> int:
@@ -101,16 +105,18 @@ def parse_scan(raw: str) -> ParsedScan:
     elements = _read_gs1(text, symbology)
     if elements is None:
         return ParsedScan(raw=raw, text=text, code=text, symbology=symbology)
-    gtin = elements.get("01")
+    gtin = _value(elements, "01")
+    expiry = elements["17"].date if "17" in elements else None
     return ParsedScan(
         raw=raw,
         text=text,
         code=gtin or text,
         symbology=symbology,
         gtin=gtin,
-        lot=elements.get("10"),
-        expiry=_iso_date(elements["17"]) if "17" in elements else None,
-        serial=elements.get("21"),
+        lot=_value(elements, "10"),
+        expiry=expiry.isoformat() if expiry else None,
+        serial=_value(elements, "21"),
+        net_weight_g=_net_weight_g(elements),
     )
 
 
@@ -127,10 +133,10 @@ def _split_symbology(text: str) -> tuple[str | None, str]:
     return None, text
 
 
-def _read_gs1(text: str, symbology: str | None) -> dict[str, str] | None:
-    """Application identifiers of `text`, or None when it is plain text.
+def _read_gs1(text: str, symbology: str | None) -> dict[str, GS1ElementString] | None:
+    """Element strings of `text` by application identifier, or None for plain text.
 
-    A bare GTIN is returned as {"01": gtin14}, so callers treat both alike.
+    A bare GTIN is returned as AI 01 with its GTIN-14, so callers treat both alike.
     """
     if text.startswith("("):
         return _parse_hri(text)
@@ -147,73 +153,52 @@ def _read_gs1(text: str, symbology: str | None) -> dict[str, str] | None:
     return _parse_element_string(text) if text.startswith("01") else None
 
 
-def _bare(gtin: str | None) -> dict[str, str] | None:
-    return None if gtin is None else {"01": gtin}
+def _bare(gtin: str | None) -> dict[str, GS1ElementString] | None:
+    return None if gtin is None else {"01": GS1ElementString.parse("01" + gtin)}
 
 
-def _parse_hri(text: str) -> dict[str, str] | None:
-    """Parse "(01)...(17)...(10)..."; None unless the whole string is pairs."""
-    pairs = list(_HRI_PAIR.finditer(text))
-    if sum(len(m.group(0)) for m in pairs) != len(text):
+def _parse_hri(text: str) -> dict[str, GS1ElementString] | None:
+    """Parse the printed form "(01)...(17)...(10)..."; None unless all of it is read.
+
+    People type it with spaces, as it appears under the bars; those go.
+    """
+    try:
+        message = GS1Message.parse_hri(text)
+    except ParseError:
         return None
-    # People type the printed form with spaces, as it appears under the bars.
-    return _checked_elements([(m.group(1), m.group(2).strip()) for m in pairs])
+    # biip skips what it cannot pair up; a stray character must make it text.
+    if message.as_hri() != "".join(text.split()):
+        return None
+    return _by_ai(message)
 
 
-def _parse_element_string(text: str) -> dict[str, str] | None:
-    """Parse a raw element string where GS ends each variable-length field."""
-    pairs: list[tuple[str, str]] = []
-    pos = 0
-    while pos < len(text):
-        ai = text[pos : pos + 2]
-        pos += 2
-        if ai in _FIXED_AIS:
-            end = pos + _FIXED_AIS[ai]
-        elif ai in _VARIABLE_AIS:
-            found = text.find(GS, pos)
-            end = len(text) if found < 0 else found
-        else:
-            return None
-        pairs.append((ai, text[pos:end]))
-        # FNC1 after a fixed-length field is redundant but legal.
-        pos = end + 1 if text.startswith(GS, end) else end
-    return _checked_elements(pairs)
+def _parse_element_string(text: str) -> dict[str, GS1ElementString] | None:
+    """Parse a raw element string, where GS (FNC1) ends each variable-length field."""
+    try:
+        return _by_ai(GS1Message.parse(text))
+    except ParseError:
+        return None
 
 
-def _checked_elements(pairs: list[tuple[str, str]]) -> dict[str, str] | None:
-    elements: dict[str, str] = {}
-    for ai, value in pairs:
-        if ai in elements or not _valid_element(ai, value):
-            return None
-        elements[ai] = value
+def _by_ai(message: GS1Message) -> dict[str, GS1ElementString] | None:
+    """The element strings by AI; None if an AI repeats or a check digit is wrong."""
+    elements = {element.ai.ai: element for element in message.element_strings}
+    if len(elements) != len(message.element_strings):
+        return None  # GS1 forbids an AI twice; which value would be meant?
+    # biip reads a GTIN, SSCC or GLN with a wrong check digit and notes the error.
+    if any(e.gtin_error or e.sscc_error or e.gln_error for e in elements.values()):
+        return None
     return elements or None
 
 
-def _valid_element(ai: str, value: str) -> bool:
-    if ai in _FIXED_AIS:
-        if len(value) != _FIXED_AIS[ai] or not _DIGITS.fullmatch(value):
-            return False
-        if ai in ("01", "02"):
-            return is_valid_gtin(value)
-        return ai not in _DATE_AIS or _iso_date(value) is not None
-    if ai in _VARIABLE_AIS:
-        return 0 < len(value) <= _VARIABLE_AIS[ai] and value.isprintable()
-    return False
+def _value(elements: dict[str, GS1ElementString], ai: str) -> str | None:
+    element = elements.get(ai)
+    return element.value if element else None
 
 
-def _iso_date(yymmdd: str) -> str | None:
-    """GS1 date YYMMDD as ISO; day 00 means the last day of the month.
-
-    Years are read as 20YY rather than with GS1's sliding century window, so
-    the same scan always parses the same way (replays, tests) for dates up to
-    2099, which covers every expiry a packing bench will see.
-    """
-    year, month, day = 2000 + int(yymmdd[:2]), int(yymmdd[2:4]), int(yymmdd[4:6])
-    if not 1 <= month <= 12:
-        return None
-    last = calendar.monthrange(year, month)[1]
-    if day == 0:
-        day = last
-    if day > last:
-        return None
-    return f"{year:04d}-{month:02d}-{day:02d}"
+def _net_weight_g(elements: dict[str, GS1ElementString]) -> int | None:
+    for ai in _NET_WEIGHT_KG_AIS:
+        kilograms = elements[ai].decimal if ai in elements else None
+        if kilograms is not None:
+            return round(kilograms * 1000)
+    return None

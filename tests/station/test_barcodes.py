@@ -70,7 +70,9 @@ def test_text_drops_the_symbology_identifier(scan: str, text: str, symbology: st
         "0042",  # leading zeros of text are kept
         "CMD-SEAL",
         "(01)00036000291453",  # element string with a bad GTIN check digit
-        "(01)00036000291452(99)X",  # unknown AI
+        "(01)00036000291452(05)X",  # no AI 05 in the GS1 General Specifications
+        "(01)00036000291452(10)A(10)B",  # an AI twice
+        "(01)00036000291452(",  # a stray parenthesis
         "(01)00036000291452(17)251301",  # month 13
         "(01)00036000291452(17)250230",  # 30 February
         "0100036000291453",  # starts with 01 but the GTIN is wrong
@@ -113,6 +115,71 @@ def test_variable_field_runs_to_the_end_without_gs() -> None:
 def test_element_string_without_symbology_identifier_is_read_when_it_starts_with_01() -> None:
     parsed = parse_scan(f"010003600029145221S1{GS}10L1")
     assert (parsed.code, parsed.serial, parsed.lot) == (GTIN14, "S1", "L1")
+
+
+# GS1's own example GTIN (GS1 General Specifications), company prefix 950110153.
+GS1_EXAMPLE = "09501101530003"
+
+
+@pytest.mark.parametrize(
+    "scan",
+    [
+        "(01)09501101530003(3103)000250",  # printed form: GTIN and net weight 0.250 kg
+        "(01) 09501101530003 (3103) 000250",  # typed as printed under the bars
+        "]C10109501101530003310300025010LOT1",  # GS1-128: fixed 3103, then a lot
+        "0109501101530003" + "3103000250",  # a wedge that drops the identifier
+    ],
+)
+def test_net_weight_ai_3103_with_a_gtin_is_the_product(scan: str) -> None:
+    parsed = parse_scan(scan)
+    assert (parsed.code, parsed.gtin, parsed.net_weight_g) == (GS1_EXAMPLE, GS1_EXAMPLE, 250)
+
+
+def test_gs1_datamatrix_with_ai_240_reads_gtin_expiry_and_lot() -> None:
+    parsed = parse_scan(f"]d201{GS1_EXAMPLE}1714070410AB-123{GS}240PART-7")
+    assert (parsed.symbology, parsed.code) == ("]d2", GS1_EXAMPLE)
+    assert (parsed.expiry, parsed.lot) == ("2014-07-04", "AB-123")
+
+
+@pytest.mark.parametrize(
+    ("scan", "lot", "serial"),
+    [
+        (f"]Q301{GS1_EXAMPLE}21SER1{GS}10L2", "L2", "SER1"),  # GS1 QR Code
+        (f"]e001{GS1_EXAMPLE}1726123110L3{GS}3103001234", "L3", None),  # GS1 DataBar
+        (f"]J101{GS1_EXAMPLE}10L4{GS}21S4", "L4", "S4"),  # GS1 DotCode
+    ],
+)
+def test_gs_ends_a_variable_length_field_in_the_middle(
+    scan: str, lot: str, serial: str | None
+) -> None:
+    parsed = parse_scan(scan)
+    assert (parsed.code, parsed.lot, parsed.serial) == (GS1_EXAMPLE, lot, serial)
+
+
+def test_ais_beyond_lot_expiry_and_serial_are_read_not_refused() -> None:
+    scan = f"(01){GS1_EXAMPLE}(17)251231(10)ABC(21)123456(30)12(7003)2512311430(240)P-1"
+    parsed = parse_scan(scan)
+    assert (parsed.code, parsed.expiry, parsed.lot, parsed.serial) == (
+        GS1_EXAMPLE,
+        "2025-12-31",
+        "ABC",
+        "123456",
+    )
+
+
+@pytest.mark.parametrize(
+    "scan",
+    [
+        "(00)395011010013000008",  # an SSCC (a pallet or parcel) is no product
+        "]C100395011010013000008",
+        f"]C101{GS1_EXAMPLE}3103ABCDEF",  # a weight must be digits
+        f"]d201{GS1_EXAMPLE}17140704{GS}10" + "L" * 21,  # lot over 20 characters
+    ],
+)
+def test_element_strings_without_a_valid_gtin_find_no_product(scan: str) -> None:
+    parsed = parse_scan(scan)
+    assert parsed.gtin is None
+    assert parsed.code == parsed.text
 
 
 @pytest.mark.parametrize(
