@@ -31,6 +31,33 @@ class Commands:
     short: str = "CMD-SHORT"
     seal: str = "CMD-SEAL"
     new_box: str = "CMD-NEWBOX"
+    # Label errands: the window does them (reprint and slip at once, void and bulk
+    # print in their dialog, which then waits for the label or a reason).
+    reprint: str = "CMD-REPRINT"
+    void: str = "CMD-VOID"
+    slip: str = "CMD-SLIP"
+    bulk: str = "CMD-BULK"
+    # One barcode per exception reason ("Other" needs words: the Exception… dialog).
+    exception_missing: str = "CMD-EXC-MISSING"
+    exception_damaged: str = "CMD-EXC-DAMAGED"
+    exception_wrong_item: str = "CMD-EXC-WRONG-ITEM"
+    # One barcode per ship-short reason; a supervisor's badge approves next.
+    short_no_stock: str = "CMD-SHORT-NO-STOCK"
+    short_damaged: str = "CMD-SHORT-DAMAGED"
+    short_not_found: str = "CMD-SHORT-NOT-FOUND"
+    # In a dialog: confirm it, close it, or choose reason N (this prefix and 1 to 9).
+    ok: str = "CMD-OK"
+    close: str = "CMD-CLOSE"
+    reason: str = "CMD-REASON-"
+
+    def reason_codes(self) -> tuple[str, ...]:
+        """The reason barcodes, for reasons 1 to 9 of a dialog's list."""
+        return tuple(f"{self.reason}{number}" for number in range(1, 10))
+
+    def reason_number(self, text: str) -> int | None:
+        """Which reason (1 to 9) a scanned reason barcode chooses; None for another barcode."""
+        digit = text.removeprefix(self.reason)
+        return int(digit) if digit != text and len(digit) == 1 and digit in "123456789" else None
 
 
 @dataclass(frozen=True)
@@ -130,6 +157,19 @@ exception = "CMD-EXCEPTION"
 short = "CMD-SHORT"
 seal = "CMD-SEAL"
 new_box = "CMD-NEWBOX"
+reprint = "CMD-REPRINT"
+void = "CMD-VOID"
+slip = "CMD-SLIP"
+bulk = "CMD-BULK"
+exception_missing = "CMD-EXC-MISSING"
+exception_damaged = "CMD-EXC-DAMAGED"
+exception_wrong_item = "CMD-EXC-WRONG-ITEM"
+short_no_stock = "CMD-SHORT-NO-STOCK"
+short_damaged = "CMD-SHORT-DAMAGED"
+short_not_found = "CMD-SHORT-NOT-FOUND"
+ok = "CMD-OK"
+close = "CMD-CLOSE"
+reason = "CMD-REASON-"
 
 [sender]
 name = "PackStation Demo Warehouse"
@@ -300,8 +340,16 @@ def _validate(settings: Settings, source: str) -> None:
             f"{', '.join(repr(name) for name in WEDGE_KEYBOARD_LAYOUTS)} (the keyboard layout "
             f"of this computer), got {settings.wedge_keyboard_layout!r}."
         )
-    codes = [getattr(settings.commands, f.name) for f in fields(Commands)]
-    if any(not code.strip() for code in codes) or len(set(codes)) != len(codes):
+    commands = settings.commands
+    codes = [getattr(commands, f.name) for f in fields(Commands) if f.name != "reason"]
+    codes += commands.reason_codes()
+    if (
+        not commands.reason.strip()
+        or any(not code.strip() for code in codes)
+        or len(set(codes)) != len(codes)
+    ):
         raise SettingsError(
-            f"{source}: command barcodes in [commands] must be non-empty and distinct."
+            f"{source}: command barcodes in [commands] must be non-empty and distinct "
+            f"(commands.reason is the start of the reason barcodes {commands.reason}1 "
+            f"to {commands.reason}9)."
         )

@@ -51,6 +51,11 @@ class VerdictKind(StrEnum):
     WRONG_LABEL = "wrong_label"
     LABEL_VOIDED = "label_voided"
     SLIP_PRINTING = "slip_printing"
+    # A label errand asked by its command barcode (reprint, void, slip, bulk print):
+    # stored like every scan, then the window does it (or opens its dialog).
+    ERRAND = "errand"
+    # A dialog's barcode (OK, Close, a reason) scanned with no dialog open.
+    NOTHING_TO_CHOOSE = "nothing_to_choose"
 
 
 class Tone(StrEnum):

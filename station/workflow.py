@@ -7,6 +7,7 @@ only then applies it, so a verdict is never shown for something not stored.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Callable
 from dataclasses import replace
@@ -24,8 +25,11 @@ from station.workflow_types import (
     Request,
     Step,
     WorkflowState,
+    errand_commands,
+    exception_commands,
     order_event,
     plan_for,
+    short_commands,
 )
 
 __all__ = ["Bench", "ExceptionReason", "Request", "Step", "WorkflowState", "decide", "plan_for"]
@@ -103,8 +107,14 @@ class _Decider(ParcelSteps):
             Awaiting.ACKNOWLEDGEMENT: self.acknowledgement,
             Awaiting.SUPERVISOR: self.supervisor_approval,
             Awaiting.WEIGHT: self.on_scale,
-            Awaiting.LABEL_SCAN: self.scan_back_required,
+            Awaiting.LABEL_SCAN: self.label_scan_or_errand,
         }.get(self.state.awaiting)
+
+    def label_scan_or_errand(self) -> Step:
+        # A torn or wrong label is reprinted or voided while the station waits for it.
+        if self.text in errand_commands(self.commands):
+            return self.errand()
+        return self.scan_back_required()
 
     def acknowledgement(self) -> Step:
         if self.text == self.commands.ack:
@@ -147,7 +157,7 @@ class _Decider(ParcelSteps):
 
     def command_handlers(self) -> dict[str, Callable[[], Step]]:
         c = self.commands
-        return {
+        handlers: dict[str, Callable[[], Step]] = {
             c.logout: self.logout,
             c.ack: lambda: self.step(V.ACKNOWLEDGED, "Nothing to acknowledge."),
             c.cancel: self.park,
@@ -155,7 +165,47 @@ class _Decider(ParcelSteps):
             c.short: self.request_short,
             c.seal: self.seal_command,
             c.new_box: self.new_box,
+            c.ok: self.nothing_to_choose,
+            c.close: self.nothing_to_choose,
         }
+        for code in c.reason_codes():
+            handlers[code] = self.nothing_to_choose
+        for code in errand_commands(c):
+            handlers[code] = self.errand
+        for code, reason in exception_commands(c).items():
+            handlers[code] = functools.partial(self.flag_exception, (reason, "flagged by scan"))
+        for code, words in short_commands(c).items():
+            handlers[code] = functools.partial(self.request_short, words)
+        return handlers
+
+    def nothing_to_choose(self) -> Step:
+        return self.step(
+            V.NOTHING_TO_CHOOSE,
+            f"{self.text!r} chooses in a dialog, and none is open: nothing done.",
+        )
+
+    def errand(self) -> Step:
+        """A label errand by scan: stored here, done by the window (see ERRAND)."""
+        if self.state.packer is None:
+            return self.step(V.NOT_LOGGED_IN, "Nobody is logged in: scan your badge first.")
+        c = self.commands
+        if self.text != c.bulk:
+            message = {
+                c.reprint: "Reprint: the last label prints again.",
+                c.void: "Void a label: scan the label on the box, then choose why.",
+                c.slip: "Packing slip: the last packed order's slip prints.",
+            }[self.text]
+            return self.step(V.ERRAND, message)
+        order = self.state.order or queries.last_sealed_order(self.db, self.bench.station)
+        if order is None:
+            return self.step(V.NO_ORDER_OPEN, "No order was packed here yet: no label to print.")
+        return replace(
+            self.step(
+                V.ERRAND,
+                f"Bulk print: the labels of order {order.number} again. Choose why, then OK.",
+            ),
+            subject=order,
+        )
 
     def logout(self) -> Step:
         if self.state.packer is None:
@@ -173,13 +223,14 @@ class _Decider(ParcelSteps):
             subject=self.state.order,
         )
 
-    def flag_exception(self) -> Step:
+    def flag_exception(self, chosen: tuple[ExceptionReason, str] | None = None) -> Step:
         refused = self.needs_open_order()
         if refused:
             return refused
         order = self.state.order
         assert order is not None
-        reason, note = self.request.exception or (ExceptionReason.OTHER, "flagged by scan")
+        chosen = chosen or self.request.exception
+        reason, note = chosen or (ExceptionReason.OTHER, "flagged by scan")
         event = order_event(
             order,
             "exception_flagged",
@@ -194,13 +245,13 @@ class _Decider(ParcelSteps):
             self.cleared(V.EXCEPTION_FLAGGED, message), subject=order, order_events=(event,)
         )
 
-    def request_short(self) -> Step:
+    def request_short(self, chosen: str | None = None) -> Step:
         refused = self.needs_open_order()
         if refused:
             return refused
         order = self.state.order
         assert order is not None
-        reason = self.request.short_reason or "short shipped at the bench"
+        reason = chosen or self.request.short_reason or "short shipped at the bench"
         event = order_event(order, "short_requested", reason=reason)
         return replace(
             self.step(

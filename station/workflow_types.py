@@ -15,7 +15,7 @@ from sqlmodel import Session
 from station.barcodes import ParsedScan
 from station.couriers.plan import CourierBook, CourierPlan, plan_courier
 from station.models import Order, OrderEvent, Packer
-from station.settings import Settings
+from station.settings import Commands, Settings
 from station.verdicts import Awaiting, VerdictKind
 from station.verify import LineCount
 from station.weighing import expected_parcel_weight
@@ -28,6 +28,30 @@ class ExceptionReason(StrEnum):
     DAMAGED = "damaged"
     WRONG_ITEM_IN_TOTE = "wrong_item_in_tote"
     OTHER = "other"
+
+
+# What a packer says when shipping short, one command barcode each (the words are stored).
+SHORT_REASONS = ("out of stock", "unit damaged", "unit not found")
+
+
+def exception_commands(commands: Commands) -> dict[str, ExceptionReason]:
+    """The command barcode of each exception reason that needs no words."""
+    return {
+        commands.exception_missing: ExceptionReason.ITEM_MISSING,
+        commands.exception_damaged: ExceptionReason.DAMAGED,
+        commands.exception_wrong_item: ExceptionReason.WRONG_ITEM_IN_TOTE,
+    }
+
+
+def short_commands(commands: Commands) -> dict[str, str]:
+    """The command barcode of each ship-short reason (SHORT_REASONS, in order)."""
+    codes = (commands.short_no_stock, commands.short_damaged, commands.short_not_found)
+    return dict(zip(codes, SHORT_REASONS, strict=True))
+
+
+def errand_commands(commands: Commands) -> tuple[str, ...]:
+    """The label errands a scan asks the window for: reprint, void, slip, bulk print."""
+    return (commands.reprint, commands.void, commands.slip, commands.bulk)
 
 
 @dataclass(frozen=True)
