@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import os
-import sys
 from pathlib import Path
-from typing import IO
+
+from filelock import FileLock, Timeout
 
 from station.errors import UserError
 
@@ -17,42 +16,29 @@ class DataDirBusy(UserError):
 
 
 class DataDirLock:
-    """An OS file lock: released by the OS when the process dies, even by kill -9."""
+    """An OS file lock (flock, or LockFileEx on Windows) held while the station runs.
+
+    The OS releases it when the process dies, even by kill -9, so a crash never
+    leaves a stale lock behind. That is why the "soft" lock filelock falls back
+    to on file systems without flock (a file that merely exists) is refused:
+    after a crash it would keep the station from starting.
+    """
 
     def __init__(self, data_dir: Path) -> None:
         self.path = data_dir / LOCK_NAME
-        self._file: IO[str] | None = None
+        self._lock = FileLock(self.path, timeout=0, fallback_to_soft=False)
 
     def acquire(self) -> DataDirLock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 (held until release)
         try:
-            _lock(handle)
-        except OSError:
-            handle.close()
+            self._lock.acquire()
+        except Timeout:
             raise DataDirBusy(
                 f"Another PackStation is already running on {self.path.parent}. "
                 "Close it first, or pass a different --data-dir."
             ) from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(str(os.getpid()))
-        handle.flush()
-        self._file = handle
         return self
 
     def release(self) -> None:
-        if self._file is not None:
-            self._file.close()
-            self._file = None
-
-
-def _lock(handle: IO[str]) -> None:
-    if sys.platform == "win32":
-        import msvcrt
-
-        msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
-    else:
-        import fcntl
-
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        if self._lock.is_locked:
+            self._lock.release()
