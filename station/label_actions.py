@@ -21,6 +21,7 @@ from station.models import Order, OrderEvent, Packer, Parcel, PrintJob
 from station.parcels import slip_job
 from station.print_queue import PrintQueue, SeqCounter
 from station.settings import Settings
+from station.station_state import save_pending_labels
 from station.store import Store
 from station.verdicts import Verdict, VerdictKind
 from station.workflow import Bench, WorkflowState
@@ -134,14 +135,15 @@ class LabelActions:
             self._record(
                 db, parcel, packer, "label_voided", reason, f"{tracking} -> {new_tracking}"
             )
-            db.commit()
-        label = LabelContent.from_json(job.content_json)
-        self._prints.submit(job.id, label)
-        if tracking in self._state.pending_labels:
             pending = tuple(
                 new_tracking if t == tracking else t for t in self._state.pending_labels
             )
-            self._state = replace(self._state, pending_labels=pending)
+            if pending != self._state.pending_labels:  # a restart asks for the new label
+                save_pending_labels(db, self.station, pending)
+            db.commit()
+        label = LabelContent.from_json(job.content_json)
+        self._prints.submit(job.id, label)
+        self._state = replace(self._state, pending_labels=pending)
         return Verdict(
             kind=VerdictKind.LABEL_VOIDED,
             scan="",

@@ -12,6 +12,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 
@@ -82,13 +83,21 @@ class OrderLine(SQLModel, table=True):
 
 
 class ScanEvent(SQLModel, table=True):
-    """One input at the bench (scan, typed entry or button) and its verdict."""
+    """One input at the bench (scan, typed entry, button or scale weight) and its verdict."""
+
+    # Each index serves a read of the bench or of a supervisor (see the query
+    # plan test); an index nothing reads would only slow down every scan.
+    __table_args__ = (
+        Index("ix_scanevent_station_seq", "station", "seq"),
+        Index("ix_scanevent_order_line", "order_id", "line_id"),
+        Index("ix_scanevent_created_packer", "created_at", "packer_id", "verdict"),
+    )
 
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
-    station: str = Field(index=True)
-    seq: int = Field(index=True)
+    station: str
+    seq: int
     packer_id: uuid.UUID | None = None
-    order_id: uuid.UUID | None = Field(default=None, index=True)
+    order_id: uuid.UUID | None = None
     raw: str
     code: str
     symbology: str | None = None
@@ -97,23 +106,29 @@ class ScanEvent(SQLModel, table=True):
     serial: str | None = None
     source: str = "scanner"  # scanner, keyboard, button, replay
     manual: bool = False
-    verdict: str = Field(index=True)
+    verdict: str
     product_id: uuid.UUID | None = None
     line_id: uuid.UUID | None = None
     units_counted: int = 0
     message: str = ""
     # What the station waited for after this input, so a restart resumes there.
     awaiting: str = "nothing"
+    weight_g: int | None = None  # a stable weight from the scale (source "scale" or "replay")
     created_at: datetime = Field(default_factory=utc_now)
 
 
 class OrderEvent(SQLModel, table=True):
     """Exceptions, their release, and supervisor overrides of an order."""
 
+    __table_args__ = (
+        Index("ix_orderevent_station_seq", "station", "seq"),
+        Index("ix_orderevent_order_kind", "order_id", "kind", "seq"),
+    )
+
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
-    station: str = Field(index=True)
+    station: str
     seq: int
-    order_id: uuid.UUID = Field(index=True)
+    order_id: uuid.UUID
     packer_id: uuid.UUID | None = None
     supervisor_id: uuid.UUID | None = None
     kind: str  # exception_flagged, exception_released, short_requested, short_override
@@ -123,14 +138,20 @@ class OrderEvent(SQLModel, table=True):
 
 
 class Parcel(SQLModel, table=True):
+    __table_args__ = (
+        Index("ix_parcel_station_seq", "station", "seq"),
+        Index("ix_parcel_order_no", "order_id", "parcel_no"),
+        Index("ix_parcel_created_packer", "created_at", "packer_id"),
+    )
+
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
-    station: str = Field(index=True)
+    station: str
     seq: int
-    order_id: uuid.UUID = Field(index=True)
+    order_id: uuid.UUID
     packer_id: uuid.UUID | None = None
     parcel_no: int = 1
     parcel_count: int = 1
-    tracking: str
+    tracking: str = Field(index=True)  # a label scanned back, a reprint or void by number
     courier: str
     service: str
     weight_g: int | None = None
@@ -161,23 +182,66 @@ class ParcelItem(SQLModel, table=True):
 class PrintJob(SQLModel, table=True):
     """A document to print; stored before it is sent."""
 
+    __table_args__ = (
+        Index("ix_printjob_station_seq", "station", "seq"),
+        Index("ix_printjob_station_created", "station", "created_at", "seq"),
+        Index("ix_printjob_parcel_seq", "parcel_id", "seq"),
+        # What is still to send (or to ask about) is read by status, never by
+        # scanning every attempt ever made (station.print_jobs).
+        Index("ix_printjob_station_status", "station", "status", "seq"),
+    )
+
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
-    station: str = Field(index=True)
+    station: str
     seq: int
-    parcel_id: uuid.UUID | None = Field(default=None, index=True)
+    parcel_id: uuid.UUID | None = None
     kind: str = "label"
     content_json: str
     created_at: datetime = Field(default_factory=utc_now)
+    # The status of its newest attempt ("pending" before the first), kept by a
+    # database trigger on every attempt stored (migration 0006).
+    status: str = "pending"
 
 
 class PrintAttempt(SQLModel, table=True):
-    """The outcome of sending a print job: delivered (with where) or failed."""
+    """One step of sending a print job: sending, then delivered (with where) or failed, …"""
+
+    __table_args__ = (Index("ix_printattempt_station_seq", "station", "seq"),)
 
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
     station: str
     seq: int
     job_id: uuid.UUID = Field(index=True)
-    status: str  # delivered, failed
+    status: str  # one of station.print_jobs.JobStatus
     location: str = ""
     detail: str = ""
     created_at: datetime = Field(default_factory=utc_now)
+    # A "sending" attempt: what the printer said before the bytes went out (its
+    # label counter), to ask it after a crash whether the job printed.
+    checkpoint: str = ""
+    packer_id: uuid.UUID | None = None  # who answered "did it print?"
+
+
+class StationState(SQLModel, table=True):
+    """Where a station stands after its last committed input, one row per station.
+
+    Written in the same transaction as every scan (and a void that changes the
+    labels to scan back), so a start reads this one row instead of replaying
+    the station's history. Local bookkeeping: the events are the record.
+    """
+
+    station: str = Field(primary_key=True)
+    seq: int  # the scan event that wrote it: a start checks the history agrees
+    packer_id: uuid.UUID | None = None
+    order_id: uuid.UUID | None = None
+    awaiting: str = "nothing"
+    short_reason: str = ""
+    weight_g: int | None = None  # the weight on the scale while the station waits on it
+    closing_box: bool = False
+    pending_labels: str = "[]"  # tracking numbers to scan back, a JSON list
+    # The last verdict, so a restarted screen shows what the packer must do next.
+    verdict: str = ""
+    scan: str = ""
+    message: str = ""
+    order_number: str | None = None
+    updated_at: datetime = Field(default_factory=utc_now)

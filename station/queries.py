@@ -1,12 +1,20 @@
-"""Read-side queries of the station store used by the pack session."""
+"""Read-side queries of the station store used by the pack session.
+
+Each one is bounded and indexed (tests/station/test_query_plans.py checks the
+plans): a single row is read with `first` (LIMIT 1, so the ORM loads one row,
+not every match), and a newest row is found by walking a (station, seq) or
+(order, ...) index backwards, never by sorting a table.
+"""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from typing import TypeVar
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from station.models import (
     Barcode,
@@ -39,14 +47,20 @@ _ORDER_STATE_VERDICTS = [
 # An order stays open while its parcel waits for the scale or for its label.
 _STILL_OPEN = {Awaiting.WEIGHT.value, Awaiting.SEAL.value}
 _EXCEPTION_KINDS = ["exception_flagged", "exception_released"]
+T = TypeVar("T")
+
+
+def first(session: Session, query: SelectOfScalar[T]) -> T | None:
+    """The first row of `query` only: without LIMIT the ORM fetches every matching row."""
+    return session.exec(query.limit(1)).first()
 
 
 def packer_by_badge(session: Session, badge: str) -> Packer | None:
-    return session.exec(select(Packer).where(Packer.badge == badge)).first()
+    return first(session, select(Packer).where(Packer.badge == badge))
 
 
 def order_by_number(session: Session, number: str) -> Order | None:
-    return session.exec(select(Order).where(Order.number == number)).first()
+    return first(session, select(Order).where(Order.number == number))
 
 
 def product_by_code(session: Session, code: str) -> tuple[Product, int] | None:
@@ -55,6 +69,7 @@ def product_by_code(session: Session, code: str) -> tuple[Product, int] | None:
         select(Product, Barcode.units)
         .join(Barcode, col(Barcode.product_id) == col(Product.id))
         .where(Barcode.code == code)
+        .limit(1)
     ).first()
     return (row[0], row[1]) if row else None
 
@@ -66,7 +81,7 @@ def is_packed(session: Session, order_id: uuid.UUID) -> bool:
         .join(PrintJob, col(PrintJob.parcel_id) == col(Parcel.id))
         .where(Parcel.order_id == order_id)
     )
-    return session.exec(labelled).first() is not None
+    return first(session, labelled) is not None
 
 
 def boxed_units(session: Session, order_id: uuid.UUID) -> dict[uuid.UUID, int]:
@@ -81,35 +96,40 @@ def boxed_units(session: Session, order_id: uuid.UUID) -> dict[uuid.UUID, int]:
 
 
 def short_approved(session: Session, order_id: uuid.UUID) -> bool:
-    found = session.exec(
+    found = first(
+        session,
         select(OrderEvent.id).where(
             OrderEvent.order_id == order_id, OrderEvent.kind == "short_override"
-        )
-    ).first()
+        ),
+    )
     return found is not None
 
 
 def parcel_by_tracking(session: Session, tracking: str) -> Parcel | None:
-    return session.exec(select(Parcel).where(Parcel.tracking == tracking)).first()
+    return first(session, select(Parcel).where(Parcel.tracking == tracking))
 
 
 def labels_to_scan_back(session: Session, station: str) -> tuple[str, ...]:
     """Tracking numbers of this station's last sealed order whose label was not scanned back."""
     last_job = session.exec(
-        select(Parcel.order_id)
+        select(Parcel.order_id, PrintJob.seq)
         .join(PrintJob, col(PrintJob.parcel_id) == col(Parcel.id))
         .where(PrintJob.station == station, PrintJob.kind == "label")
         .order_by(col(PrintJob.seq).desc())
+        .limit(1)
     ).first()
     if last_job is None:
         return ()
+    order_id, sealed_seq = last_job
     trackings = session.exec(
-        select(Parcel.tracking).where(Parcel.order_id == last_job).order_by(col(Parcel.parcel_no))
+        select(Parcel.tracking).where(Parcel.order_id == order_id).order_by(col(Parcel.parcel_no))
     ).all()
+    # Labels are scanned back after their seal: only the scans since are read.
     verified = set(
         session.exec(
             select(ScanEvent.code).where(
                 ScanEvent.station == station,
+                ScanEvent.seq > sealed_seq,
                 ScanEvent.verdict == VerdictKind.LABEL_VERIFIED,
                 col(ScanEvent.code).in_(list(trackings)),
             )
@@ -119,11 +139,12 @@ def labels_to_scan_back(session: Session, station: str) -> tuple[str, ...]:
 
 
 def in_exception(session: Session, order_id: uuid.UUID) -> bool:
-    last = session.exec(
+    last = first(
+        session,
         select(OrderEvent.kind)
         .where(OrderEvent.order_id == order_id, col(OrderEvent.kind).in_(_EXCEPTION_KINDS))
-        .order_by(col(OrderEvent.created_at).desc(), col(OrderEvent.seq).desc())
-    ).first()
+        .order_by(col(OrderEvent.created_at).desc(), col(OrderEvent.seq).desc()),
+    )
     return last == "exception_flagged"
 
 
@@ -163,7 +184,7 @@ def last_scan(
     query = select(ScanEvent).where(ScanEvent.station == station)
     if verdicts is not None:
         query = query.where(col(ScanEvent.verdict).in_(list(verdicts)))
-    return session.exec(query.order_by(col(ScanEvent.seq).desc())).first()
+    return first(session, query.order_by(col(ScanEvent.seq).desc()))
 
 
 def logged_in_packer(session: Session, station: str) -> Packer | None:
@@ -183,11 +204,12 @@ def open_order(session: Session, station: str) -> Order | None:
 
 
 def pending_short_reason(session: Session, order_id: uuid.UUID) -> str:
-    event = session.exec(
+    event = first(
+        session,
         select(OrderEvent)
         .where(OrderEvent.order_id == order_id, OrderEvent.kind == "short_requested")
-        .order_by(col(OrderEvent.seq).desc())
-    ).first()
+        .order_by(col(OrderEvent.seq).desc()),
+    )
     return event.reason if event else ""
 
 
@@ -231,46 +253,50 @@ def last_label_job(session: Session, station: str) -> PrintJob | None:
     last one of the bench, not the last of a pile printed for the back office.
     Packing slips are documents, not labels.
     """
-    return session.exec(
+    return first(
+        session,
         select(PrintJob)
         .where(PrintJob.station == station, col(PrintJob.kind).not_in(["bulk", "slip"]))
-        .order_by(col(PrintJob.seq).desc())
-    ).first()
+        .order_by(col(PrintJob.seq).desc()),
+    )
 
 
 def label_job_of(session: Session, tracking: str) -> PrintJob | None:
     """The newest label job of the parcel with this tracking number."""
-    return session.exec(
+    return first(
+        session,
         select(PrintJob)
         .join(Parcel, col(Parcel.id) == col(PrintJob.parcel_id))
         .where(Parcel.tracking == tracking)
-        .order_by(col(PrintJob.seq).desc())
-    ).first()
+        .order_by(col(PrintJob.seq).desc()),
+    )
 
 
 def has_supplied_label(session: Session, order_id: uuid.UUID) -> bool:
-    found = session.exec(
-        select(OrderLabelDocument.id).where(OrderLabelDocument.order_id == order_id)
-    ).first()
+    found = first(
+        session, select(OrderLabelDocument.id).where(OrderLabelDocument.order_id == order_id)
+    )
     return found is not None
 
 
 def supplied_label(session: Session, order_number: str) -> SuppliedLabel | None:
     """The courier's own label document imported with the order, if it brought one."""
-    row = session.exec(
+    row = first(
+        session,
         select(OrderLabelDocument)
         .join(Order, col(Order.id) == col(OrderLabelDocument.order_id))
-        .where(Order.number == order_number)
-    ).first()
+        .where(Order.number == order_number),
+    )
     return SuppliedLabel(SuppliedFormat(row.format), row.data) if row else None
 
 
 def last_sealed_order(session: Session, station: str) -> Order | None:
     """The order of this station's newest label (bulk reprints do not count, as above)."""
-    order_id = session.exec(
+    order_id = first(
+        session,
         select(Parcel.order_id)
         .join(PrintJob, col(PrintJob.parcel_id) == col(Parcel.id))
         .where(PrintJob.station == station, PrintJob.kind != "bulk")
-        .order_by(col(PrintJob.seq).desc())
-    ).first()
+        .order_by(col(PrintJob.seq).desc()),
+    )
     return session.get(Order, order_id) if order_id else None

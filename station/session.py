@@ -2,9 +2,10 @@
 
 The GUI and `main.py replay` both drive this class. Each input is decided
 against the current state (station.workflow), written to the store in one
-durable transaction with its verdict and what the station now waits for, and
-only then applied in memory and answered. A restart rebuilds the state from
-the stored events, so a killed session resumes where its last verdict was.
+durable transaction with its verdict and what the station now waits for (the
+station's state row, station.station_state), and only then applied in memory
+and answered. A restart reads that row, so a killed session resumes where its
+last verdict was, at a cost that does not grow with the station's history.
 """
 
 from __future__ import annotations
@@ -17,16 +18,23 @@ from sqlalchemy import insert
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
-from station import queries
+from station import history, queries
 from station.barcodes import parse_scan
 from station.couriers.plan import CourierBook
 from station.label_actions import LabelActions
 from station.labels import LabelContent
-from station.models import OrderEvent, PrintJob, ScanEvent, new_id, utc_now
+from station.models import Order, OrderEvent, Packer, PrintJob, ScanEvent, new_id, utc_now
 from station.parcels import Sealed, close_box, seal_order
 from station.ports import DocumentPrinter, LabelPrinter
 from station.print_queue import LabelOutcome, Listener, PrintQueue, SeqCounter
 from station.settings import Settings
+from station.station_state import (
+    LastVerdict,
+    last_verdict,
+    pending_labels,
+    save_state,
+    stored_state,
+)
 from station.store import Store, StoreError
 from station.verdicts import (
     Awaiting,
@@ -34,7 +42,7 @@ from station.verdicts import (
     StationView,
     Verdict,
 )
-from station.verify import LineCount, order_complete
+from station.verify import order_complete
 from station.workflow import (
     Bench,
     ExceptionReason,
@@ -68,7 +76,7 @@ class PackSession(LabelActions):
         self._lock = threading.Lock()
         with store.session() as db:
             self._seq = SeqCounter(queries.next_seq(db, self.station))
-            self._state = load_state(db, self._bench)
+            self._state, self._last_verdict = load_state(db, self._bench)
         self._prints = PrintQueue(store, printer, self.station, self._seq, documents)
         self._last_label: str | None = None
         self._prints.subscribe(self._on_print_attempt)
@@ -90,7 +98,8 @@ class PackSession(LabelActions):
         """A stable weight from the scale; None when no parcel waits for one (it is ignored)."""
         if self._state.awaiting is not Awaiting.WEIGHT:
             return None
-        request = Request(parse_scan(f"weight:{grams} g"), weight_g=grams)
+        # Stored as a scan event with the grams in their own column; the text is for people.
+        request = Request(parse_scan(f"{grams} g"), weight_g=grams)
         return self._run(request, source)
 
     def acknowledge(self) -> Verdict:
@@ -221,6 +230,19 @@ class PackSession(LabelActions):
             last_label=self._last_label,
         )
 
+    def resume_verdict(self) -> Verdict | None:
+        """The last verdict (kind, words, order) while the station still waits on it.
+
+        After a start this is the verdict committed before the station stopped,
+        so the screen can show again what the packer must do: acknowledge an
+        error, call a supervisor, put the box on the scale (a weight it already
+        had is kept), seal, or scan the labels back. None when nothing is
+        awaited and scanning goes on normally.
+        """
+        if self._state.awaiting is Awaiting.NOTHING or self._last_verdict is None:
+            return None
+        return self._last_verdict.verdict()
+
     # -- internals ------------------------------------------------------------
 
     def _button(self, command: str) -> Verdict:
@@ -231,7 +253,7 @@ class PackSession(LabelActions):
             try:
                 with self._store.session() as db:
                     step = decide(db, self._state, request, self._bench)
-                    sealed, jobs = self._commit(db, request, source, step)
+                    sealed, jobs, after = self._commit(db, request, source, step)
             except OperationalError as exc:
                 # Disk full, read-only media, a locked file: nothing was stored,
                 # so nothing changes and the packer is told to scan again.
@@ -240,23 +262,24 @@ class PackSession(LabelActions):
                     f"could not be written ({exc.orig}). Free disk space or call IT, then "
                     "scan it again."
                 ) from exc
-            self._state = step.after
-            if sealed and self.settings.labels.scan_back != "off":
-                trackings = tuple(label.tracking for _job, label in sealed)
-                self._state = replace(self._state, pending_labels=trackings)
+            self._state = after
+            self._last_verdict = LastVerdict(
+                step.kind, request.parsed.raw, step.message, step.order_number
+            )
             for job in jobs:
                 self._prints.submit_stored(job)
         return to_verdict(request, step, sealed)
 
     def _commit(
         self, db: Session, request: Request, source: str, step: Step
-    ) -> tuple[Sealed, list[PrintJob]]:
-        """Write the input, its verdict and its consequences in one transaction."""
+    ) -> tuple[Sealed, list[PrintJob], WorkflowState]:
+        """Write the input, its verdict, its consequences and the state after it, at once."""
         before, after = self._state, step.after
         order = step.subject or before.order or after.order
         packer = after.packer or before.packer
         parsed = request.parsed
         counted = step.counts
+        seq = self._seq()
         # A Core insert: the scan path skips building a validated model object,
         # which costs more CPU than the durable commit itself.
         db.execute(
@@ -265,7 +288,7 @@ class PackSession(LabelActions):
                 {
                     "id": new_id(),
                     "station": self.station,
-                    "seq": self._seq(),
+                    "seq": seq,
                     "packer_id": packer.id if packer else None,
                     "order_id": order.id if order else None,
                     "raw": parsed.raw,
@@ -282,6 +305,7 @@ class PackSession(LabelActions):
                     "units_counted": step.units if counted else 0,
                     "message": step.message,
                     "awaiting": after.awaiting.value,
+                    "weight_g": request.weight_g,
                     "created_at": utc_now(),
                 }
             ],
@@ -318,8 +342,12 @@ class PackSession(LabelActions):
                     slip=self.settings.labels.packing_slip == "auto",
                 )
                 jobs = [job for job, _ in sealed] + ([slip] if slip else [])
+        if sealed and self.settings.labels.scan_back != "off":
+            after = replace(after, pending_labels=tuple(label.tracking for _job, label in sealed))
+        last = LastVerdict(step.kind, parsed.raw, step.message, step.order_number)
+        save_state(db, self.station, seq, after, last)
         db.commit()
-        return sealed, jobs
+        return sealed, jobs, after
 
     def _stamped(self, event: OrderEvent, packer_id: object) -> OrderEvent:
         event.station = self.station
@@ -347,51 +375,39 @@ def to_verdict(request: Request, step: Step, sealed: Sealed) -> Verdict:
     )
 
 
-def load_state(db: Session, bench: Bench) -> WorkflowState:
-    """The station's state as its stored events left it."""
-    station = bench.station
-    packer = queries.logged_in_packer(db, station)
-    order = queries.open_order(db, station)
+def load_state(db: Session, bench: Bench) -> tuple[WorkflowState, LastVerdict | None]:
+    """The station's state and last verdict as its last committed input left them.
+
+    A bounded number of indexed reads: the station's state row, then the open
+    order's own lines, boxes and events. A store without a row that agrees with
+    its history (written before the row existed) is rebuilt from the history.
+    """
+    row = stored_state(db, bench.station)
+    if row is None:
+        return history.rebuild_state(db, bench), None
+    packer = db.get(Packer, row.packer_id) if row.packer_id else None
+    order = db.get(Order, row.order_id) if row.order_id else None
+    awaiting = Awaiting(row.awaiting)
+    pending = pending_labels(row)
+    if bench.settings.labels.scan_back == "off":
+        pending = ()  # switched off since: nothing waits to be scanned back
+    if awaiting is Awaiting.LABEL_SCAN and not pending:
+        awaiting = Awaiting.NOTHING
     if order is None:
-        pending: tuple[str, ...] = ()
-        last = queries.last_scan(db, station)
-        awaiting = Awaiting(last.awaiting) if last is not None else Awaiting.NOTHING
-        if bench.settings.labels.scan_back != "off":
-            pending = queries.labels_to_scan_back(db, station)
-        if awaiting is not Awaiting.LABEL_SCAN or not pending:
-            awaiting = Awaiting.NOTHING
-        return WorkflowState(packer=packer, awaiting=awaiting, pending_labels=pending)
-    lines: tuple[LineCount, ...] = tuple(queries.line_counts(db, order.id))
-    last = queries.last_scan(db, station)
-    awaiting = Awaiting(last.awaiting) if last is not None else Awaiting.NOTHING
-    short_reason = ""
-    if awaiting is Awaiting.SUPERVISOR:
-        short_reason = queries.pending_short_reason(db, order.id)
-    weight_g = None
-    if awaiting is Awaiting.WEIGHT and last is not None and last.raw.startswith("weight:"):
-        weight_g = _grams(last.raw)
-    plan = plan_for(bench, order, lines)
-    boxes_closed = queries.parcel_count(db, order.id)
-    closing_box = (
-        awaiting is Awaiting.WEIGHT
-        and not order_complete(list(lines))
-        and not queries.short_approved(db, order.id)
-    )
-    return WorkflowState(
+        state = WorkflowState(packer=packer, awaiting=awaiting, pending_labels=pending)
+        return state, last_verdict(row)
+    lines = tuple(queries.line_counts(db, order.id))
+    state = WorkflowState(
         packer,
         order,
         lines,
         awaiting,
-        short_reason,
-        plan,
-        weight_g,
+        row.short_reason,
+        plan_for(bench, order, lines),
+        row.weight_g,
         boxed=tuple(queries.boxed_units(db, order.id).items()),
-        boxes_closed=boxes_closed,
-        closing_box=closing_box,
+        boxes_closed=queries.parcel_count(db, order.id),
+        closing_box=row.closing_box,
+        pending_labels=pending,
     )
-
-
-def _grams(raw: str) -> int | None:
-    """The grams of a stored weight input ("weight:1234 g")."""
-    digits = raw.removeprefix("weight:").removesuffix(" g")
-    return int(digits) if digits.isdigit() else None
+    return state, last_verdict(row)
