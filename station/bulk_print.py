@@ -7,9 +7,11 @@ labels go to the printer one by one on the caller's thread. As with Reprint,
 a parcel sealed with the courier's own label document gets our label.
 
 What a run guarantees:
-- Each label's outcome is committed before the next label is sent, by the
-  same rules as the print queue (station.print_queue.attempt_label). A crash
-  mid-run can at worst send again the one label that was in flight.
+- Each label is marked "sending" before its bytes go out and its outcome is
+  committed before the next label is sent, by the same rules as the print
+  queue (station.print_queue.attempt_label). A crash mid-run leaves at most
+  the label in flight "sending": the next start asks the printer (or the
+  packer) whether it printed, and never sends it again blindly.
 - Cancel is checked between labels: the label in hand finishes, the rest get
   a "cancelled" attempt, which a restart's print queue does not resend.
 - A label the printer can never print (PermanentPrintError) is recorded as
@@ -247,6 +249,7 @@ class BulkPrinter:
                     str(job.job_id),
                     job.label.tracking,
                     functools.partial(send, index, job),
+                    self._printer,  # its checkpoint goes with "sending"
                 )
                 tally.add(job, outcome)
                 if progress is not None:

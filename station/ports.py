@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from station.labels import LabelContent
 from station.slips import SlipContent
@@ -56,6 +56,32 @@ class LabelPrinter(Protocol):
         Raises PermanentPrintError when this printer can never print it (e.g. ZPL
         on a PDF printer), with a message saying which printer would.
         """
+        ...
+
+
+class Recheck(StrEnum):
+    """What a printer says, after a crash, about a job whose bytes were going out."""
+
+    PRINTED = "printed"  # it counted the job: record it as delivered
+    RESEND = "resend"  # it did not print it, or a resend replaces it (a file): send it
+    ASK = "ask"  # it cannot tell: the packer is asked
+
+
+@runtime_checkable
+class ChecksPrinted(Protocol):
+    """A printer that can tell whether a job sent before a crash printed.
+
+    The print queue stores `checkpoint()` with the job's "sending" attempt,
+    just before the job's bytes go out, and after a crash passes it back to
+    `recheck`. Neither may raise: a printer that cannot answer says "" or ASK.
+    """
+
+    def checkpoint(self) -> str:
+        """What the printer says now (e.g. its label counter); "" when it cannot say."""
+        ...
+
+    def recheck(self, job_id: str, checkpoint: str) -> Recheck:
+        """Whether the job sent after `checkpoint` printed."""
         ...
 
 

@@ -1,9 +1,15 @@
 """Delivers stored print jobs on their own thread, in order, retrying with backoff.
 
 A job reaches this queue only after it is committed, so the packer's verdict
-never waits for a printer, and a job the printer refuses is kept and tried
-again until it is delivered. A delivered job is recorded at once, so no retry
-or restart ever prints it twice.
+never waits for a printer. Each attempt is honest (see station.print_jobs):
+
+- "sending" is committed before the job's bytes go out, with the printer's
+  checkpoint (its label counter) where it has one;
+- "delivered" is committed as soon as the printer has taken the job, and a
+  transport error at any point is "failed": the job is tried again;
+- a job a crash left "sending" is never sent again blindly. The printer is
+  asked first (ChecksPrinted); if it cannot tell, the job is "in doubt" and
+  the packer is asked "Did label N print?": Printed, or Reprint.
 """
 
 from __future__ import annotations
@@ -14,23 +20,34 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from sqlalchemy import insert
-
 from station import queries
+from station.errors import UserError
 from station.labels import LabelContent
-from station.models import PrintAttempt, PrintJob, new_id, utc_now
+from station.models import PrintJob
 from station.ports import (
+    ChecksPrinted,
     DocumentPrinter,
     LabelPrinter,
     PermanentPrintError,
     PrintError,
     PrintResult,
+    Recheck,
+)
+from station.print_jobs import (
+    JobStatus,
+    job_status,
+    jobs_in_doubt,
+    jobs_sending,
+    jobs_to_send,
+    record_attempt,
 )
 from station.slips import SlipContent
 from station.store import Store
 
 log = logging.getLogger(__name__)
 BACKOFF_S = (1.0, 2.0, 5.0, 10.0, 30.0)
+CONFIRMED_LOCATION = "confirmed by the packer"
+RECHECKED_LOCATION = "printed before the restart (the printer counted it)"
 
 
 @dataclass(frozen=True)
@@ -42,6 +59,32 @@ class LabelOutcome:
     # True when retrying cannot help: the job was set aside, not queued again.
     set_aside: bool = False
     kind: str = "label"  # "label" (any label job) or "slip" (a packing slip)
+    # True when it may have printed and nobody can tell: the packer is asked
+    # `question`; nothing is sent until the answer (PrintQueue.answer).
+    in_doubt: bool = False
+
+    @property
+    def question(self) -> str:
+        return question_for(self.kind, self.tracking)
+
+
+@dataclass(frozen=True)
+class LabelQuestion:
+    """A job that may have printed, waiting for the packer: Printed (1) or Reprint (2)."""
+
+    job_id: str
+    tracking: str  # for a packing slip: its order number
+    kind: str
+
+    @property
+    def text(self) -> str:
+        return question_for(self.kind, self.tracking)
+
+
+def question_for(kind: str, tracking: str) -> str:
+    if kind == "slip":
+        return f"Did the packing slip for order {tracking} print?"
+    return f"Did label {tracking} print?"
 
 
 @dataclass(frozen=True)
@@ -50,6 +93,9 @@ class _Queued:
     tracking: str
     kind: str
     send: Callable[[], PrintResult]
+    printer: object  # the printer `send` prints on, for its checkpoint
+    # Set when a crash left the job "sending": the printer is asked first.
+    recheck: str | None = None
 
 
 Listener = Callable[[LabelOutcome], None]
@@ -67,6 +113,14 @@ class SeqCounter:
             value = self._next
             self._next += 1
             return value
+
+
+class OutcomeNotRecorded(Exception):
+    """The printer answered but the store refused to record it; `outcome` is what happened."""
+
+    def __init__(self, outcome: LabelOutcome, cause: Exception) -> None:
+        super().__init__(f"not recorded: {cause}")
+        self.outcome = outcome
 
 
 class PrintQueue:
@@ -100,27 +154,38 @@ class PrintQueue:
 
     def submit(self, job_id: uuid.UUID, label: LabelContent) -> None:
         key = str(job_id)
-        self._queue(
-            _Queued(key, label.tracking, "label", lambda: self._printer.print_label(key, label))
-        )
+        self._queue(self._label(key, label))
 
     def submit_slip(self, job_id: uuid.UUID, slip: SlipContent) -> None:
-        key = str(job_id)
-        self._queue(_Queued(key, slip.order_number, "slip", lambda: self._print_slip(key, slip)))
+        self._queue(self._slip(str(job_id), slip))
 
     def submit_stored(self, job: PrintJob) -> None:
         """Queue a stored job of any kind."""
-        if job.kind == "slip":
-            self.submit_slip(job.id, SlipContent.from_json(job.content_json))
-            return
-        label = LabelContent.from_json(job.content_json)
-        if job.kind != "supplied":
-            self.submit(job.id, label)
-            return
+        self._queue(self._queued(job))
+
+    def _queued(self, job: PrintJob, recheck: str | None = None) -> _Queued:
         key = str(job.id)
-        # The courier's document (up to a few MB) is read on the print thread,
-        # not on the scan path that stored the job.
-        self._queue(_Queued(key, label.tracking, "label", lambda: self._print_supplied(key, label)))
+        if job.kind == "slip":
+            queued = self._slip(key, SlipContent.from_json(job.content_json))
+        else:
+            label = LabelContent.from_json(job.content_json)
+            queued = self._label(key, label)
+            if job.kind == "supplied":
+                # The courier's document (up to a few MB) is read on the print
+                # thread, not on the scan path that stored the job.
+                queued = replace(queued, send=lambda: self._print_supplied(key, label))
+        return replace(queued, recheck=recheck)
+
+    def _label(self, key: str, label: LabelContent) -> _Queued:
+        printer = self._printer
+        return _Queued(
+            key, label.tracking, "label", lambda: printer.print_label(key, label), printer
+        )
+
+    def _slip(self, key: str, slip: SlipContent) -> _Queued:
+        return _Queued(
+            key, slip.order_number, "slip", lambda: self._print_slip(key, slip), self._documents
+        )
 
     def _print_supplied(self, job_id: str, label: LabelContent) -> PrintResult:
         with self._store.session() as db:
@@ -130,12 +195,61 @@ class PrintQueue:
         return self._printer.print_supplied(job_id, supplied)
 
     def resume_stored(self) -> int:
-        """Queue every stored job that was never delivered (after a restart)."""
+        """Queue every stored job still to send (after a restart); returns how many.
+
+        Jobs a crash left "sending" come first: the printer is asked whether
+        they printed before anything else is sent, so its answer is not
+        muddled by newer labels.
+        """
         with self._store.session() as db:
-            jobs: list[PrintJob] = queries.undelivered_jobs(db, self._station)
-        for job in jobs:
+            sending = jobs_sending(db, self._station)
+            waiting = jobs_to_send(db, self._station)
+        for job, checkpoint in sending:
+            self._queue(self._queued(job, recheck=checkpoint))
+        for job in waiting:
             self.submit_stored(job)
-        return len(jobs)
+        return len(sending) + len(waiting)
+
+    # -- questions ------------------------------------------------------------
+
+    def questions(self) -> list[LabelQuestion]:
+        """Jobs that may have printed, oldest first: each waits for `answer`."""
+        with self._store.session() as db:
+            jobs = jobs_in_doubt(db, self._station)
+        return [_question_of(job) for job in jobs]
+
+    def answer(
+        self, job_id: str, printed: bool, packer_id: uuid.UUID | None = None
+    ) -> LabelOutcome:
+        """The packer's answer to "did it print?", recorded with who gave it.
+
+        Printed: the job is done. Not printed: it is sent again. Raises
+        UserError when the job is not waiting for an answer (any more).
+        """
+        with self._store.session() as db:
+            job = db.get(PrintJob, _uuid(job_id))
+            status = job_status(db, job.id) if job is not None else None
+        if job is None or status is not JobStatus.IN_DOUBT:
+            raise UserError("That label is not waiting for an answer (any more).")
+        question = _question_of(job)
+        if not printed:
+            detail = "the packer says it did not print: sent again"
+            self._record(job_id, JobStatus.REPRINT, detail=detail, packer_id=packer_id)
+            self.submit_stored(job)  # its attempt is reported as any other
+            return LabelOutcome(job_id, question.tracking, None, kind=question.kind)
+        self._record(job_id, JobStatus.CONFIRMED, CONFIRMED_LOCATION, packer_id=packer_id)
+        outcome = LabelOutcome(job_id, question.tracking, CONFIRMED_LOCATION, kind=question.kind)
+        self._tell(outcome)
+        return outcome
+
+    def answer_first(self, printed: bool, packer_id: uuid.UUID | None = None) -> LabelOutcome:
+        """Answer the oldest question (for a command barcode); UserError when none waits."""
+        waiting = self.questions()
+        if not waiting:
+            raise UserError("No label is waiting for an answer.")
+        return self.answer(waiting[0].job_id, printed, packer_id)
+
+    # -- the print thread -------------------------------------------------------
 
     def _queue(self, queued: _Queued) -> None:
         with self._changed:
@@ -157,6 +271,13 @@ class PrintQueue:
         with self._changed:
             return self._changed.wait_for(lambda: not self._pending, timeout)
 
+    def rechecked(self, timeout: float) -> bool:
+        """True once every job a crash left "sending" has been checked with the printer."""
+        with self._changed:
+            return self._changed.wait_for(
+                lambda: not any(q.recheck is not None for q in self._pending), timeout
+            )
+
     def close(self) -> None:
         """Stop after the job in hand; undelivered jobs stay stored for the next start."""
         with self._changed:
@@ -171,25 +292,93 @@ class PrintQueue:
                 if self._stopping:
                     return
                 queued = self._pending[0]
-            job_id = queued.job_id
-            try:
-                outcome = attempt_label(
-                    self._store, self._station, self._seq, job_id, queued.tracking, queued.send
-                )
-            except Exception as exc:  # the store refused the record: keep the thread alive
-                log.exception("print job %s: outcome not recorded", job_id)
-                outcome = LabelOutcome(job_id, queued.tracking, None, f"not recorded: {exc}")
-            outcome = replace(outcome, kind=queued.kind)
+            outcome = self._attempt(queued)
             with self._changed:
-                self._outcomes[job_id] = outcome
-                if outcome.location is not None or outcome.set_aside:
+                self._outcomes[queued.job_id] = outcome
+                done = outcome.location is not None or outcome.set_aside or outcome.in_doubt
+                if done:
                     self._pending.pop(0)
                     self._failures = 0
+                elif queued.recheck is not None:  # checked: from now on, sent as any job
+                    self._pending[0] = replace(queued, recheck=None)
                 self._changed.notify_all()
-            for listener in self._listeners:
-                listener(outcome)
-            if outcome.location is None and not outcome.set_aside:
+            self._tell(outcome)
+            if not done:
                 self._back_off()
+
+    def _attempt(self, queued: _Queued) -> LabelOutcome:
+        job_id = queued.job_id
+        try:
+            if queued.recheck is not None:
+                checked = self._recheck(queued, queued.recheck)
+                if checked is not None:
+                    return checked
+            outcome = attempt_label(
+                self._store,
+                self._station,
+                self._seq,
+                job_id,
+                queued.tracking,
+                queued.send,
+                queued.printer,
+            )
+        except OutcomeNotRecorded as exc:
+            # The printer took it (or refused it): never send it again from
+            # here. The store still says "sending", so a restart asks the printer.
+            log.exception("print job %s: outcome not recorded", job_id)
+            outcome = replace(exc.outcome, set_aside=exc.outcome.location is None)
+        except Exception as exc:  # the store refused "sending": nothing was sent
+            log.exception("print job %s: not sent, its attempt was not recorded", job_id)
+            outcome = LabelOutcome(job_id, queued.tracking, None, f"not recorded: {exc}")
+        return replace(outcome, kind=queued.kind)
+
+    def _recheck(self, queued: _Queued, checkpoint: str) -> LabelOutcome | None:
+        """Ask the printer about a job a crash left "sending"; None: send it again."""
+        printer = queued.printer
+        answer = Recheck.ASK
+        if isinstance(printer, ChecksPrinted):
+            try:
+                answer = printer.recheck(queued.job_id, checkpoint)
+            except Exception:  # a printer bug: the packer decides instead
+                log.exception("print job %s: the printer could not be asked", queued.job_id)
+        job_id, tracking = queued.job_id, queued.tracking
+        if answer is Recheck.PRINTED:
+            self._record(job_id, JobStatus.DELIVERED, RECHECKED_LOCATION)
+            return LabelOutcome(job_id, tracking, RECHECKED_LOCATION)
+        if answer is Recheck.RESEND:
+            self._record(
+                job_id, JobStatus.FAILED, detail="not printed before the restart: sent again"
+            )
+            return None
+        question = question_for(queued.kind, tracking)
+        why = "The station stopped while it was being sent, and the printer cannot say whether"
+        detail = f"{why} it printed. {question}"
+        self._record(job_id, JobStatus.IN_DOUBT, detail=detail)
+        return LabelOutcome(job_id, tracking, None, detail, in_doubt=True)
+
+    def _record(
+        self,
+        job_id: str,
+        status: JobStatus,
+        location: str = "",
+        *,
+        detail: str = "",
+        packer_id: uuid.UUID | None = None,
+    ) -> None:
+        record_attempt(
+            self._store,
+            self._station,
+            self._seq,
+            job_id,
+            status,
+            location=location,
+            detail=detail,
+            packer_id=packer_id,
+        )
+
+    def _tell(self, outcome: LabelOutcome) -> None:
+        for listener in self._listeners:
+            listener(outcome)
 
     def _back_off(self) -> None:
         delay = BACKOFF_S[min(self._failures, len(BACKOFF_S) - 1)]
@@ -205,60 +394,67 @@ def attempt_label(
     job_id: str,
     tracking: str,
     send: Callable[[], PrintResult],
+    printer: object = None,
 ) -> LabelOutcome:
-    """Send one stored label with `send`, record the attempt, then return its outcome.
+    """Send one stored job with `send`, recording the attempt before and after.
 
-    The queue and bulk runs (station.bulk_print) both send this way, so a label
-    counts as delivered, refused for now (failed) or refused for good (rejected)
-    by the same rules wherever it was sent from.
+    The queue and bulk runs (station.bulk_print) both send this way, so a
+    label counts as delivered, refused for now (failed) or refused for good
+    (rejected) by the same rules wherever it was sent from. `printer` is the
+    one `send` prints on: its checkpoint is stored with "sending".
+
+    Raises OutcomeNotRecorded when the printer answered but the store could
+    not record it; any other exception means nothing was sent.
     """
+    checkpoint = _checkpoint(printer)
+    record_attempt(store, station, seq, job_id, JobStatus.SENDING, checkpoint=checkpoint)
+    status, outcome, location, detail = _send(job_id, tracking, send)
+    try:
+        record_attempt(store, station, seq, job_id, status, location=location, detail=detail)
+    except Exception as exc:
+        raise OutcomeNotRecorded(outcome, exc) from exc
+    return outcome
+
+
+def _send(
+    job_id: str, tracking: str, send: Callable[[], PrintResult]
+) -> tuple[JobStatus, LabelOutcome, str, str]:
     try:
         result = send()
     except PermanentPrintError as exc:
-        log.error("label job %s cannot print: %s", job_id, exc)
-        record_attempt(store, station, seq, job_id, "rejected", detail=str(exc))
-        return LabelOutcome(job_id, tracking, None, str(exc), set_aside=True)
+        log.error("print job %s cannot print: %s", job_id, exc)
+        outcome = LabelOutcome(job_id, tracking, None, str(exc), set_aside=True)
+        return JobStatus.REJECTED, outcome, "", str(exc)
     except PrintError as exc:
-        log.warning("label job %s not delivered: %s", job_id, exc)
-        record_attempt(store, station, seq, job_id, "failed", detail=str(exc))
-        return LabelOutcome(job_id, tracking, None, str(exc))
+        log.warning("print job %s not delivered: %s", job_id, exc)
+        return JobStatus.FAILED, LabelOutcome(job_id, tracking, None, str(exc)), "", str(exc)
     except Exception as exc:  # a printer bug must not kill the queue
-        log.exception("label job %s: printer failed unexpectedly", job_id)
-        record_attempt(store, station, seq, job_id, "failed", detail=repr(exc))
-        return LabelOutcome(job_id, tracking, None, f"printer error: {exc!r}")
-    record_attempt(store, station, seq, job_id, "delivered", location=result.location)
-    return LabelOutcome(job_id, tracking, result.location)
+        log.exception("print job %s: printer failed unexpectedly", job_id)
+        outcome = LabelOutcome(job_id, tracking, None, f"printer error: {exc!r}")
+        return JobStatus.FAILED, outcome, "", repr(exc)
+    return JobStatus.DELIVERED, LabelOutcome(job_id, tracking, result.location), result.location, ""
 
 
-def record_attempt(
-    store: Store,
-    station: str,
-    seq: SeqCounter,
-    job_id: str,
-    status: str,
-    *,
-    location: str = "",
-    detail: str = "",
-) -> None:
-    """Commit one attempt (delivered, failed, rejected or cancelled) of a job."""
-    # If this write fails the job stays "undelivered" and a restart resends
-    # it: the file printer replaces its own file, so nothing prints twice.
-    with store.write_lock, store.session() as db:
-        # A Core insert: a bulk run records one attempt per label, and building
-        # a validated model object costs more CPU than the insert itself.
-        db.execute(
-            insert(PrintAttempt),
-            [
-                {
-                    "id": new_id(),
-                    "station": station,
-                    "seq": seq(),
-                    "job_id": uuid.UUID(job_id),
-                    "status": status,
-                    "location": location,
-                    "detail": detail,
-                    "created_at": utc_now(),
-                }
-            ],
-        )
-        db.commit()
+def _checkpoint(printer: object) -> str:
+    if not isinstance(printer, ChecksPrinted):
+        return ""
+    try:
+        return printer.checkpoint()
+    except Exception:  # a printer bug: without a checkpoint the packer decides after a crash
+        log.exception("the printer's checkpoint could not be read")
+        return ""
+
+
+def _question_of(job: PrintJob) -> LabelQuestion:
+    if job.kind == "slip":
+        subject = SlipContent.from_json(job.content_json).order_number
+    else:
+        subject = LabelContent.from_json(job.content_json).tracking
+    return LabelQuestion(str(job.id), subject, "slip" if job.kind == "slip" else "label")
+
+
+def _uuid(job_id: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(job_id)
+    except ValueError as exc:
+        raise UserError(f"{job_id!r} is not a print job.") from exc

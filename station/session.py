@@ -26,7 +26,7 @@ from station.labels import LabelContent
 from station.models import Order, OrderEvent, Packer, PrintJob, ScanEvent, new_id, utc_now
 from station.parcels import Sealed, close_box, seal_order
 from station.ports import DocumentPrinter, LabelPrinter
-from station.print_queue import LabelOutcome, Listener, PrintQueue, SeqCounter
+from station.print_queue import LabelOutcome, LabelQuestion, Listener, PrintQueue, SeqCounter
 from station.settings import Settings
 from station.station_state import (
     LastVerdict,
@@ -162,6 +162,19 @@ class PackSession(LabelActions):
     def on_label(self, listener: Listener) -> None:
         """Be told (on the print thread) of every label delivered or refused."""
         self._prints.subscribe(listener)
+
+    def label_questions(self) -> list[LabelQuestion]:
+        """Labels that may have printed (a crash mid-send), waiting for the packer."""
+        return self._prints.questions()
+
+    def answer_label(self, printed: bool, job_id: str | None = None) -> LabelOutcome:
+        """The packer's answer to "did it print?" (the oldest question without `job_id`).
+
+        Printed: recorded as confirmed. Not printed: recorded, and sent again.
+        """
+        if job_id is None:
+            return self._prints.answer_first(printed, self.packer_id)
+        return self._prints.answer(job_id, printed, self.packer_id)
 
     def wait_for_label(self, verdict: Verdict, timeout: float = 30.0) -> Verdict:
         """The verdict with where its label went, once the printer has answered."""

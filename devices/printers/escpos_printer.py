@@ -9,16 +9,19 @@ and OSError are wrapped here, where they enter, as PrintError.
 from __future__ import annotations
 
 import contextlib
+import socket
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+import serial
 from escpos.escpos import Escpos
 from escpos.exceptions import Error as EscposError
 
 from devices.printers.escpos_label import COLUMNS, PRINTABLE_DOTS, print_escpos_label
 from devices.printers.escpos_status import query_escpos_status, reason
 from devices.printers.status import PrinterState, PrinterStatus
+from devices.printers.transports import NotTaken, TransportError, finish_stream
 from station.labels import LabelContent
 from station.ports import (
     PermanentPrintError,
@@ -46,13 +49,17 @@ class EscposLabelPrinter:
         escpos_printer_factory: Callable[[], Escpos],
         paper_mm: int = 80,
         print_width_dots: int | None = None,
+        take_timeout: float = 10.0,
     ) -> None:
-        """`print_width_dots`: the printer's printable width, if known (see print_escpos_label)."""
+        """`print_width_dots`: the printer's printable width, if known (see print_escpos_label);
+        `take_timeout`: how long the printer may take to read a label over TCP.
+        """
         if paper_mm not in COLUMNS:
             raise ValueError(f"ESC/POS labels are made for {sorted(COLUMNS)} mm, not {paper_mm}")
         self._factory = escpos_printer_factory
         self.paper_mm = paper_mm
         self.print_width_dots = print_width_dots
+        self.take_timeout = take_timeout
         self._lock = threading.Lock()  # one job or status question at a time
 
     def status(self, timeout: float = 2.0) -> PrinterStatus:
@@ -110,13 +117,35 @@ class EscposLabelPrinter:
                 if status.blocks_printing:
                     raise PrintError(_refusal(status, where))
                 print_on(printer)
-            except (EscposError, OSError) as exc:
+                _until_taken(printer, self.take_timeout)
+            except NotTaken as exc:
+                raise PrintError(
+                    f"Label printer at {where} did not take the label within {exc.seconds:g} s: "
+                    "check it is on and not paused, the label prints by itself."
+                ) from exc
+            except (EscposError, OSError, TransportError) as exc:
                 raise PrintError(
                     f"Label printer at {where} stopped taking the label ({reason(exc)}): {_CHECK}"
                 ) from exc
             finally:
                 _close(printer)
         return PrintResult(location=f"escpos+{where} job {job_id[:8]}")
+
+
+def _until_taken(printer: Escpos, timeout: float) -> None:
+    """Return once the printer has taken every byte; raise TransportError if it did not.
+
+    python-escpos only writes: over TCP its sendall returns once the bytes are
+    in our own buffer, and a reset after that would go unnoticed at close.
+    """
+    device = printer.device
+    if isinstance(device, socket.socket):
+        finish_stream(device, b"", timeout)
+    elif isinstance(device, serial.SerialBase):
+        try:
+            device.flush()  # out on the wire, within the port's write timeout
+        except serial.SerialTimeoutException as exc:
+            raise NotTaken(timeout) from exc
 
 
 def _print_images(printer: Escpos, pages: list[Image]) -> None:

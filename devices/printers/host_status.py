@@ -23,8 +23,12 @@ from collections.abc import Sequence
 from devices.printers.status import PrinterState, PrinterStatus
 
 REQUEST = b"~HS"
+# The odometer (~HQOD): how much label the printer has ever printed. It only
+# grows, so a reading before a label and one after tell whether it printed.
+ODOMETER_REQUEST = b"~HQOD"
 STX, ETX = b"\x02", b"\x03"
 _LINE = re.compile(rb"\x02([^\x02\x03]*)\x03")
+_ODOMETER = re.compile(rb"TOTAL NONRESETTABLE:\s*(\d{1,12})")
 
 # (answer line, field index) -> the problem it reports when it is "1".
 _FLAGS: dict[tuple[int, int], PrinterState] = {
@@ -42,6 +46,27 @@ _MIN_FIELDS = (6, 4)
 def answer_complete(data: bytes) -> bool:
     """True once all three lines have arrived, so a query need not wait any longer."""
     return len(_LINE.findall(data)) >= 3
+
+
+def odometer_complete(data: bytes) -> bool:
+    """True once the ~HS answer and the odometer's have both arrived."""
+    return answer_complete(data) and parse_odometer(data) is not None
+
+
+def parse_odometer(data: bytes | None) -> int | None:
+    """The odometer's total in an answer to ~HQOD, or None if there is none."""
+    found = _ODOMETER.search(data or b"")
+    return int(found.group(1)) if found else None
+
+
+def formats_waiting(data: bytes | None) -> int | None:
+    """Labels the printer holds, received and not printed yet (~HS line 1, eee and h)."""
+    lines = _LINE.findall(data or b"")
+    fields = lines[0].decode("ascii", "replace").split(",") if lines else []
+    if len(fields) < 8 or not fields[4].strip().isdigit():
+        return None
+    partial = fields[7].strip() == "1"  # a label begun and not finished
+    return int(fields[4]) + int(partial)
 
 
 def parse_host_status(data: bytes | None) -> PrinterStatus:

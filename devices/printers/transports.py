@@ -17,6 +17,7 @@ import os
 import re
 import socket
 import stat
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -29,13 +30,26 @@ import serial
 # one implementation of "a reader never sees half a job" for both printers.
 from devices.printing.file_printer import write_atomically
 
+if sys.platform == "linux":
+    import fcntl
+    import termios
+
 Complete = Callable[[bytes], bool]
 CONNECT_TIMEOUT_S = 2.0
+_ACK_POLL_S = 0.002
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 class TransportError(Exception):
     """The bytes could not be moved; the message says what failed and why (not where)."""
+
+
+class NotTaken(TransportError):
+    """The printer did not take the bytes within `seconds`: it is off, stuck or not reading."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"not taken within {seconds:g} s")
+        self.seconds = seconds
 
 
 class Transport(Protocol):
@@ -45,7 +59,13 @@ class Transport(Protocol):
         ...
 
     def send(self, data: bytes, *, job_id: str | None = None) -> None:
-        """Deliver `data`. `job_id` names the job where a transport keeps jobs apart (files)."""
+        """Deliver `data`; return only once the printer has taken all of it.
+
+        Raises NotTaken when it did not within the transport's timeout, and
+        TransportError for any other failure (refused, reset, closed early):
+        either way the job did not reach the printer whole. `job_id` names the
+        job where a transport keeps jobs apart (files).
+        """
         ...
 
     def query(self, data: bytes, timeout: float, complete: Complete | None = None) -> bytes | None:
@@ -85,12 +105,18 @@ class TcpTransport:
         return f"tcp://{host}:{self.port}"
 
     def send(self, data: bytes, *, job_id: str | None = None) -> None:
+        """Send `data`, say we are done, and wait until the printer has read it all.
+
+        The printer has taken the job when it closes its side after reading
+        up to our end of stream, with every byte acknowledged. A reset at any
+        point, an end before our bytes were read, or no end within the
+        timeout is a failure: the job did not reach the printer whole.
+        """
         sock = self._connected()
         try:
-            sock.sendall(data)
-        except OSError as exc:
+            finish_stream(sock, data, self.timeout)
+        finally:
             self._drop()
-            raise TransportError(f"sending failed: {_reason(exc)}") from exc
 
     def query(self, data: bytes, timeout: float, complete: Complete | None = None) -> bytes | None:
         sock = self._connected()
@@ -104,8 +130,8 @@ class TcpTransport:
                     break
                 sock.settimeout(remaining)
                 chunk = sock.recv(4096)
-                if not chunk:
-                    break  # the printer closed the connection
+                if not chunk:  # a printer never ends a connection before it answered
+                    raise ConnectionAbortedError("the printer closed the connection")
                 answer += chunk
         except TimeoutError:
             pass  # an answer that never came is not a broken connection
@@ -118,27 +144,13 @@ class TcpTransport:
         return answer or None
 
     def close(self) -> None:
-        """Close so that every byte sent is delivered.
+        """Let go of the connection.
 
-        Closing a socket that still holds unread bytes (a late answer to a
-        query that timed out) makes the kernel reset the connection and drop
-        what it had not sent yet, the end of a label. So: say we are done,
-        read until the printer closes its side, then close.
+        send() returns only once the printer has read everything, so nothing
+        sent can be lost here; a late answer still unread makes the kernel
+        reset the connection, which no longer matters.
         """
-        sock, self._sock = self._sock, None
-        if sock is None:
-            return
-        try:
-            sock.shutdown(socket.SHUT_WR)
-            deadline = time.monotonic() + min(self.timeout, CONNECT_TIMEOUT_S)
-            while (remaining := deadline - time.monotonic()) > 0:
-                sock.settimeout(remaining)
-                if not sock.recv(4096):
-                    break
-        except OSError:
-            pass  # already gone: nothing left to deliver
-        finally:
-            sock.close()
+        self._drop()
 
     def _connected(self) -> socket.socket:
         if self._sock is None:
@@ -158,6 +170,55 @@ class TcpTransport:
             sock.close()
 
 
+def finish_stream(sock: socket.socket, data: bytes, timeout: float) -> None:
+    """Send `data` on `sock`, end the stream and wait until the peer has read all of it.
+
+    Raises NotTaken after `timeout` s and TransportError for a reset or an
+    end that came before our bytes were read. Shared with the ESC/POS printer,
+    whose python-escpos Network printer holds a plain socket.
+    """
+    deadline = time.monotonic() + timeout
+    try:
+        sock.settimeout(timeout)
+        sock.sendall(data)
+        sock.shutdown(socket.SHUT_WR)
+        while True:
+            sock.settimeout(max(deadline - time.monotonic(), 0.001))
+            if not sock.recv(4096):  # an answer to an earlier question is read and dropped
+                break
+        _wait_until_acknowledged(sock, deadline)
+    except TimeoutError as exc:
+        raise NotTaken(timeout) from exc
+    except OSError as exc:
+        raise TransportError(f"sending failed: {_reason(exc)}") from exc
+
+
+def _wait_until_acknowledged(sock: socket.socket, deadline: float) -> None:
+    """After the peer's end of stream: were our bytes read, or did it close early?
+
+    A printer that closes its side before reading our bytes (closing early)
+    resets the connection when they arrive; one that read them acknowledges
+    every byte. Only Linux says how many bytes are unacknowledged; elsewhere
+    a reset already reported is all we can check.
+    """
+    while True:
+        error = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+        if error:
+            raise ConnectionResetError(error, os.strerror(error))
+        if _unacknowledged(sock) == 0:
+            return
+        if time.monotonic() >= deadline:
+            raise TimeoutError
+        time.sleep(_ACK_POLL_S)  # the kernel has no event for "all acknowledged"
+
+
+def _unacknowledged(sock: socket.socket) -> int:
+    if sys.platform != "linux":
+        return 0
+    queued = fcntl.ioctl(sock.fileno(), termios.TIOCOUTQ, b"\0\0\0\0")
+    return int.from_bytes(queued, sys.byteorder)
+
+
 class SerialTransport:
     """A serial port through pyserial; `port` may be a pyserial URL such as loop://."""
 
@@ -174,8 +235,13 @@ class SerialTransport:
     def send(self, data: bytes, *, job_id: str | None = None) -> None:
         port = self._opened()
         try:
+            # Written within write_timeout (the printer's flow control may hold
+            # us back), then drained to the wire: a serial printer can say no more.
             port.write(data)
             port.flush()
+        except serial.SerialTimeoutException as exc:
+            self.close()
+            raise NotTaken(self.timeout) from exc
         except (OSError, serial.SerialException) as exc:
             self.close()
             raise TransportError(f"sending failed: {_reason(exc)}") from exc
@@ -237,6 +303,11 @@ class FileTransport:
     @property
     def url(self) -> str:
         return self.path.absolute().as_uri()
+
+    @property
+    def keeps_jobs_apart(self) -> bool:
+        """A folder: one file per job, so sending a job again replaces it, never doubles it."""
+        return self.path.is_dir()
 
     def send(self, data: bytes, *, job_id: str | None = None) -> None:
         try:

@@ -28,7 +28,7 @@ from typing import Any
 import usb.core
 import usb.util
 
-from devices.printers.transports import Complete, TransportError
+from devices.printers.transports import Complete, NotTaken, TransportError
 
 PRINTER_CLASS = 7  # USB interface class of printers
 _READ_SIZE = 4096  # a multiple of every bulk packet size
@@ -107,6 +107,9 @@ class UsbTransport:
         claimed = self._opened()
         try:
             self._write(claimed, data)
+        except usb.core.USBTimeoutError as exc:
+            self.close()
+            raise NotTaken(self.timeout) from exc  # the printer stopped taking bytes
         except usb.core.USBError as exc:
             self.close()
             raise TransportError(f"sending failed: {self._problem(exc)}") from exc

@@ -1,15 +1,21 @@
 """A ZPL II label printer (Zebra and compatibles) on any transport.
 
 Every label goes: render, connect, ask the printer how it is (~HS), send the
-label only if it can print it now, close. Refusing early matters: a label
-sent to a printer with no paper sits in its memory and is lost if it is
-switched off, while the queue would already have recorded it as delivered.
-A printer that does not answer ~HS (some ZPL emulations, a file) is UNKNOWN
-and still gets its label: it took the bytes, which is all we can know.
+label only if it can print it now, make sure the printer took it, close.
+Refusing early matters: a label sent to a printer with no paper sits in its
+memory and is lost if it is switched off.
 
-Like any physical printer this cannot take a label back: the print queue
-records a delivery as soon as print_label returns, which is what keeps a
-resend from printing it twice.
+Took it: a printer that answered ~HS gets another ~HS right after the label,
+and its answer (it reads in order) proves it read the whole label. One that
+does not answer (some ZPL emulations) took it once it has read up to our end
+of stream (Transport.send). Anything less within `take_timeout` is a failure,
+never a delivery. A label taken is reported at once, without waiting for the
+connection to close, so the print queue records it before anything else can
+happen.
+
+After a crash mid-send the print queue asks (ChecksPrinted): the printer's
+odometer (~HQOD), read just before the label went out, has moved if and only
+if something printed since.
 """
 
 from __future__ import annotations
@@ -18,30 +24,49 @@ import functools
 import logging
 import threading
 
-from devices.printers.host_status import REQUEST, answer_complete, parse_host_status
+from devices.printers.host_status import (
+    ODOMETER_REQUEST,
+    REQUEST,
+    answer_complete,
+    formats_waiting,
+    odometer_complete,
+    parse_host_status,
+    parse_odometer,
+)
 from devices.printers.status import PrinterState, PrinterStatus
-from devices.printers.transports import Transport, TransportError
+from devices.printers.transports import FileTransport, NotTaken, Transport, TransportError
 from devices.printers.zpl import DESIGN_DPI, HEIGHT, SUPPORTED_DPI, WIDTH, render_zpl
 from devices.printing.render_process import render_elsewhere
 from station.labels import LabelContent
-from station.ports import PrintError, PrintResult, SuppliedFormat, SuppliedLabel
+from station.ports import PrintError, PrintResult, Recheck, SuppliedFormat, SuppliedLabel
 
 log = logging.getLogger(__name__)
 MAX_STATUS_TIMEOUT_S = 2.0
+_REPLACES = "a resend replaces the job's file"
+_ODOMETER_KEY = "odometer="
+_CHECK = "check that it is switched on and its cable is in, the label prints by itself."
 
 
 class ZplPrinter:
     """Implements station.ports.LabelPrinter in ZPL II over `transport`."""
 
     def __init__(
-        self, transport: Transport, dpi: int = 203, *, status_timeout: float = 2.0
+        self,
+        transport: Transport,
+        dpi: int = 203,
+        *,
+        status_timeout: float = 2.0,
+        take_timeout: float = 10.0,
     ) -> None:
-        """`status_timeout`: how long to wait for ~HS before a label (at most 2 s)."""
+        """`status_timeout`: how long to wait for ~HS before a label (at most 2 s);
+        `take_timeout`: how long the printer may take to read a label it was sent.
+        """
         if dpi not in SUPPORTED_DPI:
             raise ValueError(f"a ZPL printer prints at {SUPPORTED_DPI} dpi, not {dpi}")
         self.transport = transport
         self.dpi = dpi
         self.status_timeout = status_timeout
+        self.take_timeout = take_timeout
         # The print thread and a status poll from elsewhere share one connection.
         self._lock = threading.Lock()
 
@@ -95,6 +120,48 @@ class ZplPrinter:
             data = b"".join(supplied.zpl_graphic_label(page) for page in pages)
         return self._deliver(job_id, data)
 
+    def checkpoint(self) -> str:
+        """The odometer now, read before a label goes out (see ChecksPrinted)."""
+        if isinstance(self.transport, FileTransport):
+            return _REPLACES if self.transport.keeps_jobs_apart else ""
+        odometer = self._odometer()
+        return f"{_ODOMETER_KEY}{odometer}" if odometer is not None else ""
+
+    def recheck(self, job_id: str, checkpoint: str) -> Recheck:
+        """Did the job sent after `checkpoint` print? Asked once, after a crash."""
+        if checkpoint == _REPLACES:
+            return Recheck.RESEND
+        before = checkpoint.removeprefix(_ODOMETER_KEY)
+        if not checkpoint.startswith(_ODOMETER_KEY) or not before.isdigit():
+            return Recheck.ASK
+        now = self._odometer()
+        log.info("%s: job %s odometer %s before, %s now", self.url, job_id, before, now)
+        if now is None or now < int(before):
+            return Recheck.ASK
+        return Recheck.PRINTED if now > int(before) else Recheck.RESEND
+
+    def _odometer(self) -> int | None:
+        """The odometer, or None unless the printer is idle and says it.
+
+        A printer holding labels it has not printed yet (paused, out of paper,
+        busy) will move its odometer later: now it cannot tell.
+        """
+        with self._lock:
+            try:
+                answer = self.transport.query(
+                    REQUEST + ODOMETER_REQUEST, self._bounded(self.status_timeout),
+                    odometer_complete,
+                )  # fmt: skip
+            except TransportError as exc:
+                log.info("%s: no odometer (%s)", self.url, exc)
+                return None
+            finally:
+                self.transport.close()
+        status = parse_host_status(answer)
+        if status.state is not PrinterState.READY and status.state is not PrinterState.PAPER_LOW:
+            return None
+        return parse_odometer(answer) if formats_waiting(answer) == 0 else None
+
     def _deliver(self, job_id: str, data: bytes) -> PrintResult:
         with self._lock:
             try:
@@ -103,32 +170,47 @@ class ZplPrinter:
                     raise PrintError(self._refusal(status))
                 if status.state is PrinterState.UNKNOWN:
                     log.info("%s: sending job %s without a status: %s", self.url, job_id, status)
-                self._send(job_id, data)
+                self._send(data, job_id, answers=status.state is not PrinterState.UNKNOWN)
             finally:
                 self.transport.close()
         return PrintResult(location=f"{self.url} job {job_id[:8]}")
 
     def _status(self, timeout: float) -> PrinterStatus:
-        timeout = min(max(timeout, 0.0), MAX_STATUS_TIMEOUT_S)
         try:
-            answer = self.transport.query(REQUEST, timeout, answer_complete)
+            answer = self.transport.query(REQUEST, self._bounded(timeout), answer_complete)
         except TransportError as exc:
             return PrinterStatus.unreachable(str(exc))
         return parse_host_status(answer)
 
-    def _send(self, job_id: str, data: bytes) -> None:
+    @staticmethod
+    def _bounded(timeout: float) -> float:
+        return min(max(timeout, 0.0), MAX_STATUS_TIMEOUT_S)
+
+    def _send(self, data: bytes, job_id: str, *, answers: bool) -> None:
+        """Send the label and return once the printer has taken it (see the module doc)."""
+        where = self.transport.url
         try:
-            self.transport.send(data, job_id=job_id)
+            if not answers:
+                self.transport.send(data, job_id=job_id)
+                return
+            answer = self.transport.query(data + REQUEST, self.take_timeout, answer_complete)
+        except NotTaken as exc:
+            raise PrintError(self._not_taken(exc.seconds)) from exc
         except TransportError as exc:
             raise PrintError(
-                f"Label printer at {self.transport.url} stopped taking the label ({exc}): "
-                "check that it is switched on and its cable is in, the label prints by itself."
+                f"Label printer at {where} stopped taking the label ({exc}): {_CHECK}"
             ) from exc
+        if answer is None or not answer_complete(answer):
+            raise PrintError(self._not_taken(self.take_timeout))
+
+    def _not_taken(self, seconds: float) -> str:
+        return (
+            f"Label printer at {self.transport.url} did not take the label within {seconds:g} s: "
+            "check it is on and not paused, the label prints by itself."
+        )
 
     def _refusal(self, status: PrinterStatus) -> str:
         if status.state is PrinterState.UNREACHABLE:
-            return (
-                f"Label printer at {self.transport.url} cannot be reached ({status.detail}): "
-                "check that it is switched on and its cable is in, the label prints by itself."
-            )
+            where = self.transport.url
+            return f"Label printer at {where} cannot be reached ({status.detail}): {_CHECK}"
         return status.message

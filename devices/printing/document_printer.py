@@ -11,7 +11,7 @@ from pathlib import Path
 from devices.printing.file_printer import safe_order_part, save_in_folder
 from devices.printing.paper import Paper
 from devices.printing.render_process import render_elsewhere
-from station.ports import PrintResult
+from station.ports import PrintResult, Recheck
 from station.slips import SlipContent
 
 
@@ -41,6 +41,13 @@ class FileDocumentPrinter:
     def __init__(self, folder: Path, paper: Paper = Paper.A4) -> None:
         self.folder = folder
         self.paper = paper
+
+    def checkpoint(self) -> str:
+        return ""  # a file needs none: see recheck
+
+    def recheck(self, job_id: str, checkpoint: str) -> Recheck:
+        """After a crash a job is simply written again: its file is replaced, never doubled."""
+        return Recheck.RESEND
 
     def print_slip(self, job_id: str, slip: SlipContent) -> PrintResult:
         return save_in_folder(

@@ -18,6 +18,7 @@ from station.ports import (
     PermanentPrintError,
     PrintError,
     PrintResult,
+    Recheck,
     SuppliedFormat,
     SuppliedLabel,
 )
@@ -49,6 +50,13 @@ class FileLabelPrinter:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+
+    def checkpoint(self) -> str:
+        return ""  # a file needs none: see recheck
+
+    def recheck(self, job_id: str, checkpoint: str) -> Recheck:
+        """After a crash a job is simply written again: its file is replaced, never doubled."""
+        return Recheck.RESEND
 
     def print_label(self, job_id: str, label: LabelContent) -> PrintResult:
         return self.send_rendered(job_id, label, self.render_label(label))

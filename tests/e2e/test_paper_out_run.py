@@ -19,7 +19,7 @@ from sqlmodel import select
 from devices.printers.transports import TcpTransport
 from devices.printers.zpl_printer import ZplPrinter
 from devices.printers.zpl_simulator import SimulatedState, ZplSimulator
-from station import queries
+from station import print_jobs
 from station.models import PrintAttempt, PrintJob
 from station.print_queue import LabelOutcome
 from station.session import PackSession
@@ -108,7 +108,7 @@ def assert_every_stored_job_delivered_once(bench: Bench) -> None:
             db.exec(select(PrintAttempt.job_id).where(PrintAttempt.status == "delivered")).all()
         )
         failed = db.exec(select(PrintAttempt).where(PrintAttempt.status == "failed")).all()
-        assert queries.undelivered_jobs(db, STATION) == []
+        assert print_jobs.jobs_to_send(db, STATION) == []
     assert len(jobs) == len(ORDERS)
     assert delivered == Counter({uuid.UUID(str(job.id)): 1 for job in jobs})
     assert failed, "the attempts while out of paper are on record"

@@ -136,7 +136,7 @@ def test_labels_reach_the_zpl_printer_once_each_in_the_order_they_were_sealed(
 
     assert zpl_trackings(simulator) == [tracking_of(store, p) for p in sealed.parcel_ids]
     assert summary.delivered == 6
-    assert statuses(store, run) == [["delivered"]] * 6
+    assert statuses(store, run) == [["sending", "delivered"]] * 6
 
 
 def test_who_asked_and_why_is_recorded_for_every_parcel(store: Store, tmp_path: Path) -> None:
@@ -173,7 +173,7 @@ def test_cancel_stops_after_the_label_in_hand_and_a_restart_does_not_print_the_r
 
     assert (summary.delivered, summary.cancelled, summary.stopped_by) == (2, 3, None)
     assert summary.not_printed == tuple(sealed.parcel_ids[2:])
-    assert statuses(store, run) == [["delivered"]] * 2 + [["cancelled"]] * 3
+    assert statuses(store, run) == [["sending", "delivered"]] * 2 + [["cancelled"]] * 3
     assert len(list(folder.glob("*.pdf"))) == 2
     assert restart_resends(store, printer) == 0
 
@@ -219,7 +219,11 @@ def test_a_label_that_can_never_print_is_set_aside_and_the_run_goes_on(
         tracking_of(store, sealed.parcel_ids[0]),
         tracking_of(store, sealed.parcel_ids[2]),
     ]
-    assert statuses(store, run) == [["delivered"], ["rejected"], ["delivered"]]
+    assert statuses(store, run) == [
+        ["sending", "delivered"],
+        ["sending", "rejected"],
+        ["sending", "delivered"],
+    ]
 
 
 def test_a_printer_out_of_paper_stops_the_run_and_its_rest_is_cancelled(
@@ -239,7 +243,14 @@ def test_a_printer_out_of_paper_stops_the_run_and_its_rest_is_cancelled(
     assert (summary.delivered, summary.cancelled) == (1, 3)
     assert summary.stopped_by is not None and "out of paper" in summary.stopped_by
     assert summary.not_printed == tuple(sealed.parcel_ids[1:])
-    assert statuses(store, run) == [["delivered"], ["failed", "cancelled"]] + [["cancelled"]] * 2
+    assert (
+        statuses(store, run)
+        == [
+            ["sending", "delivered"],
+            ["sending", "failed", "cancelled"],
+        ]
+        + [["cancelled"]] * 2
+    )
     simulator.state = SimulatedState.READY
     assert restart_resends(store, printer) == 0
     assert len(simulator.jobs) == 1

@@ -51,7 +51,7 @@ def test_label_arrives_byte_exact_and_the_result_names_the_job(simulator: ZplSim
     assert simulator.wait_for_jobs(1, WAIT_S)
     assert simulator.jobs == [render_zpl(label)]
     assert result.location == f"zpl+tcp://127.0.0.1:{simulator.port} job {JOB[:8]}"
-    assert simulator.status_requests == 1  # asked before it printed
+    assert simulator.status_requests == 2  # asked before it printed, and after: it took it
 
 
 def test_300_dpi_printer_sends_the_300_dpi_label(simulator: ZplSimulator) -> None:
@@ -68,7 +68,7 @@ def test_hostile_data_reaches_the_printer_as_one_label(simulator: ZplSimulator) 
     printer_for(simulator).print_label(OTHER_JOB, make_label())
     assert simulator.wait_for_jobs(2, WAIT_S)
     assert len(simulator.jobs) == 2  # the printer saw no extra label end or start
-    assert simulator.status_requests == 2  # and no ~HS hidden in the data
+    assert simulator.status_requests == 4  # before and after each, and no ~HS hidden in the data
 
 
 @pytest.mark.parametrize(
