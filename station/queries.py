@@ -222,22 +222,6 @@ def next_seq(session: Session, station: str) -> int:
     return highest + 1
 
 
-def undelivered_jobs(session: Session, station: str) -> list[PrintJob]:
-    # Delivered jobs are done; rejected ones cannot print as stored (they were
-    # reported and wait for a fixed reprint), and cancelled ones (the rest of a
-    # bulk run someone stopped) must not print by surprise: a restart resends none.
-    delivered = select(PrintAttempt.job_id).where(
-        col(PrintAttempt.status).in_(["delivered", "rejected", "cancelled"])
-    )
-    return list(
-        session.exec(
-            select(PrintJob)
-            .where(PrintJob.station == station, col(PrintJob.id).not_in(delivered))
-            .order_by(col(PrintJob.seq))
-        ).all()
-    )
-
-
 def parcel_count(session: Session, order_id: uuid.UUID) -> int:
     return int(
         session.exec(
