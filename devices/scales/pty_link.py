@@ -2,7 +2,8 @@
 
 A new pty gets a new /dev/pts/N, so the simulator publishes each one through
 a symlink it owns: the scale keeps its port setting across an unplug, as it
-would with a real USB adapter coming back. POSIX only.
+would with a real USB adapter coming back. Each pty is claimed
+(`devices.pty_claim`): only this process's own readers can open it. POSIX only.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import contextlib
 import os
 import tty
 from pathlib import Path
+
+from devices import pty_claim
 
 
 class PtyLink:
@@ -22,6 +25,7 @@ class PtyLink:
         # Raw before anyone opens the port: a cooked pty would echo the
         # scale's own output back to it and rewrite CR/LF.
         tty.setraw(self._slave)
+        pty_claim.claim(self._slave)
         # The scale never waits for a reader: output nobody takes is dropped.
         os.set_blocking(self.master, False)
         # Holding the slave open keeps the pty alive while no reader has it
@@ -47,6 +51,7 @@ class PtyLink:
     def close(self) -> None:
         """Unplug: the path goes first, so no reader can reopen the dying pty."""
         self.path.unlink(missing_ok=True)
+        pty_claim.unclaim(self._slave)
         for fd in (self.master, self._slave):
             with contextlib.suppress(OSError):
                 os.close(fd)

@@ -28,6 +28,7 @@ from types import TracebackType
 
 import serial
 
+from devices import pty_claim
 from devices.scales.framing import Framer
 from devices.scales.protocols import ProtocolName, protocol_named
 from devices.scales.reading import FrameError, Reading, ScaleStatus
@@ -223,7 +224,8 @@ class SerialScale:
 
     def _connect(self) -> bool:
         try:
-            self._serial.open()
+            with pty_claim.admitted(self._port):
+                self._serial.open()
         except PORT_ERRORS as exc:  # SerialException is an OSError
             self._set_state(
                 ScaleState.DISCONNECTED,

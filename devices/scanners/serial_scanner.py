@@ -23,6 +23,7 @@ from typing import Any
 
 import serial
 
+from devices import pty_claim
 from devices.scanners.events import ScannerListener, ScanRead
 from devices.scanners.framing import DuplicateFilter, Line, LineFramer, Terminator
 from devices.scanners.ports import ListPortsFinder, PortFinder, UsbIdentity
@@ -170,9 +171,10 @@ class SerialScanner:
             return None
         try:
             # exclusive: a second reader on the same port would steal half of every scan.
-            link = serial.serial_for_url(
-                port, baudrate=self.baudrate, timeout=READ_TIMEOUT_S, exclusive=True
-            )
+            with pty_claim.admitted(port):
+                link = serial.serial_for_url(
+                    port, baudrate=self.baudrate, timeout=READ_TIMEOUT_S, exclusive=True
+                )
         except (OSError, ValueError) as exc:  # SerialException is an OSError
             state = DeviceState.DISCONNECTED if _is_absent(exc) else DeviceState.ERROR
             self._report(state, _describe_open_error(port, exc))

@@ -5,6 +5,9 @@ through pyserial exactly as it opens /dev/ttyACM0: what the tests exercise is
 the real read path. Unplugging closes the master, which makes the port's reads
 fail as a pulled USB cable does. POSIX only: Windows has no ptys.
 
+Each pty is claimed (`devices.pty_claim`) as soon as it exists: only this
+process's own readers can open it, so no other program takes a test's scanner.
+
 The simulator also acts as the `PortFinder` for its one device, answering with
 a fixed USB identity, so a re-plug under a new name is found the way
 `ListPortsFinder` finds a real scanner.
@@ -19,6 +22,7 @@ import time
 from pathlib import Path
 from types import TracebackType
 
+from devices import pty_claim
 from devices.scanners.ports import UsbIdentity
 
 # pid.codes' test VID:PID, reserved for exactly this: it never names a real product.
@@ -104,6 +108,7 @@ class PtyScannerSimulator:
                 return
             if self._link is not None:
                 self._link.unlink(missing_ok=True)
+            pty_claim.unclaim(self._slave)
             os.close(self._master)
             os.close(self._slave)
             self._master = self._slave = -1
@@ -117,6 +122,7 @@ class PtyScannerSimulator:
         # Raw from the start, so bytes sent before the scanner opens the port are not
         # turned from CR into LF or echoed back.
         tty.setraw(slave)
+        pty_claim.claim(slave)
         port = os.ttyname(slave)
         link = None
         if self._link_dir is not None:

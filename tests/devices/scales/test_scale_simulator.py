@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 import serial
 
+from devices import pty_claim
 from devices.scales.protocols import ProtocolName
 from devices.scales.simulator import ScaleSimulator
 
@@ -24,7 +25,8 @@ def port() -> Iterator[OpenPort]:
 
     def open_(protocol: ProtocolName, **options: Any) -> tuple[ScaleSimulator, serial.Serial]:
         sims.append(ScaleSimulator(protocol, **options))
-        ports.append(serial.Serial(sims[-1].port, timeout=WAIT_S))
+        with pty_claim.admitted(sims[-1].port):  # the simulator lets only us in
+            ports.append(serial.Serial(sims[-1].port, timeout=WAIT_S))
         return sims[-1], ports[-1]
 
     yield open_

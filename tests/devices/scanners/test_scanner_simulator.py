@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import serial
 
+from devices import pty_claim
 from devices.scanners.simulator import (
     SIMULATED_IDENTITY,
     PtyScannerSimulator,
@@ -20,7 +21,9 @@ pytestmark = posix_only
 
 
 def test_what_is_sent_reads_back_unchanged_through_pyserial(sim: PtyScannerSimulator) -> None:
-    with serial.Serial(sim.port, timeout=10) as port:
+    with pty_claim.admitted(sim.port):  # the simulator lets only this process in
+        port = serial.Serial(sim.port, timeout=10)
+    with port:
         sim.send("]C1\x1d0100036000291452", "\r\n")
         sim.send_bytes(b"\x00\xff\r")
         expected = b"]C1\x1d0100036000291452\r\n\x00\xff\r"
