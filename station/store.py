@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,13 +19,11 @@ from sqlalchemy.exc import DatabaseError
 from sqlmodel import Session, create_engine
 
 from station import models  # noqa: F401  (registers the tables)
+from station.backups import BACKUP_DIR, back_up
 from station.couriers import models as courier_models  # noqa: F401
 from station.errors import UserError
 
 DB_NAME = "packstation.db"
-BACKUP_DIR = "backups"
-BACKUPS_KEPT = 7
-BACKUP_EVERY_S = 24 * 3600
 MIGRATIONS = Path(__file__).with_name("migrations")
 log = logging.getLogger(__name__)
 
@@ -45,6 +40,9 @@ def _set_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
+    # Checkpoints (station.backups) let the next commit start the WAL over; it is
+    # then cut back to this size, so it never keeps a burst's size for good.
+    cursor.execute("PRAGMA journal_size_limit=4194304")
     cursor.close()
 
 
@@ -78,10 +76,10 @@ class Store:
         try:
             with self.engine.begin() as connection:
                 current = MigrationContext.configure(connection).get_current_revision()
-            if current is not None and (
-                current != head or _backup_due(self.path.parent / BACKUP_DIR)
-            ):
-                self.backup(reason=f"rev-{current or 'none'}")
+            # The daily copy is the running station's (station.backups.BackupScheduler):
+            # only an upgrade copies the file here, before it changes the schema.
+            if current is not None and current != head:
+                self.backup(reason=f"rev-{current}")
             if current != head:
                 log.info("upgrading store %s from %s to %s", self.path, current, head)
                 with self.engine.begin() as connection:
@@ -103,20 +101,7 @@ class Store:
         """Copy the database with SQLite's online backup (consistent under WAL)."""
         if not self.path.exists() or self.path.stat().st_size == 0:
             return None
-        folder = self.path.parent / BACKUP_DIR
-        folder.mkdir(exist_ok=True)
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-        target = folder / f"{self.path.stem}-{stamp}-{reason}.db"
-        source = sqlite3.connect(self.path)
-        try:
-            with sqlite3.connect(target) as copy:
-                source.backup(copy)
-            copy.close()
-        finally:
-            source.close()
-        for old in sorted(folder.glob(f"{self.path.stem}-*.db"))[:-BACKUPS_KEPT]:
-            old.unlink()
-        return target
+        return back_up(self.path, reason)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -126,7 +111,3 @@ class Store:
     def close(self) -> None:
         self.engine.dispose()
 
-
-def _backup_due(folder: Path) -> bool:
-    newest = max((p.stat().st_mtime for p in folder.glob("*.db")), default=0.0)
-    return time.time() - newest > BACKUP_EVERY_S

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 from devices import registry
 from station import paths
+from station.backups import BackupScheduler
 from station.errors import UserError
 from station.ports import LabelPrinter
 from station.session import PackSession
@@ -76,6 +77,9 @@ def run_gui(
         window, settings, label_printer=label_printer, config_path=config_path
     )
     app.aboutToQuit.connect(lambda: [stop() for stop in stop_devices])
+    # A station left open for weeks still backs up daily, on a thread of its own.
+    backups = BackupScheduler(session.store.path).start()
+    app.aboutToQuit.connect(backups.stop)
     if title_suffix:
         window.setWindowTitle(f"{window.windowTitle()} {title_suffix}")
     if report_ready:

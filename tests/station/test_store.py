@@ -30,13 +30,6 @@ def test_an_old_schema_is_backed_up_then_upgraded(tmp_path: Path) -> None:
     assert len(backups) == 1 and "rev-old-0" in backups[0].name
 
 
-def test_a_current_store_is_backed_up_once_a_day(tmp_path: Path) -> None:
-    Store.open(tmp_path).close()
-    Store.open(tmp_path).close()
-    Store.open(tmp_path).close()
-    assert len(list((tmp_path / "backups").glob("*.db"))) == 1
-
-
 def test_a_file_that_is_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / DB_NAME).write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(StoreError, match="cannot be opened"):
