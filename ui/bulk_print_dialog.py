@@ -4,6 +4,10 @@ The dialog runs on its own background Worker, not the station's: a run of a
 thousand labels takes seconds, and on the shared worker every scan at the
 bench would wait behind it. The run itself is station.bulk_print; this only
 shows its progress, and Cancel asks it to stop after the label in hand.
+
+Scan-only (opened by the bulk print command barcode for one order): a scanned
+order number chooses that order's parcels, the reason is chosen by its number
+key or a reason barcode, and the OK barcode prints; Close closes.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import uuid
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -33,9 +38,19 @@ from station.bulk_print import BulkPrinter, BulkSummary, SealedParcel, Wave
 from station.errors import UserError
 from station.ports import LabelPrinter
 from station.print_queue import SeqCounter
+from station.settings import Commands
 from station.store import Store
 from ui import style
 from ui.crash import show_crash_box
+from ui.dialogs import (
+    GLOVE_STYLE,
+    LABEL_REASONS,
+    NUMBER_KEYS,
+    OTHER,
+    TOUCH_PX,
+    ReasonList,
+    command_codes,
+)
 from ui.worker import Worker
 
 log = logging.getLogger(__name__)
@@ -56,11 +71,18 @@ class BulkPrintDialog(QDialog):
         requested_by: uuid.UUID | None,
         parent: QWidget | None = None,
         wave: Wave | None = None,
+        *,
+        order: str | None = None,
+        commands: Commands | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Print labels in bulk")
         self.setFont(style.font(style.HEADER_PX))
+        self.setStyleSheet(GLOVE_STYLE)
         self.setMinimumSize(1000, 700)
+        self.commands = commands or Commands()
+        self._command_codes = command_codes(self.commands)
+        self._order = order  # its parcels are chosen once the list is there
         self._bulk = bulk
         self._requested_by = requested_by
         self._parcels: list[SealedParcel] = []
@@ -84,6 +106,7 @@ class BulkPrintDialog(QDialog):
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setDefaultSectionSize(TOUCH_PX)  # a gloved finger's row
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
@@ -103,10 +126,14 @@ class BulkPrintDialog(QDialog):
                 self.select_order_button,
             )
         )
+        rows.addWidget(QLabel("Why print them again? (press its number or scan it)"))
+        self.reasons = ReasonList([*LABEL_REASONS, OTHER])
+        self.reasons.chosen.connect(self._on_reasons_chosen)
+        rows.addWidget(self.reasons)
         self.reason = QLineEdit()
-        self.reason.setPlaceholderText("e.g. labels lost in transit")
+        self.reason.setPlaceholderText("Other: say why, e.g. labels lost in transit")
         self.reason.textChanged.connect(self._on_reason_text_changed)
-        rows.addLayout(_row(QLabel("Why print them again?"), self.reason))
+        rows.addWidget(self.reason)
         self.progress = QProgressBar()
         self.progress.setFormat("%v of %m")
         self.progress.hide()  # until a run starts
@@ -176,8 +203,60 @@ class BulkPrintDialog(QDialog):
     def _on_table_item_changed(self, _item: QTableWidgetItem) -> None:
         self._update_buttons()
 
-    def _on_reason_text_changed(self, _text: str) -> None:
+    def _on_reason_text_changed(self, text: str) -> None:
+        if text.strip() and not self.reasons.is_other():
+            self.reasons.choose(len(self.reasons.buttons))  # words typed are the Other reason
         self._update_buttons()
+
+    def _on_reasons_chosen(self, _number: int) -> None:
+        if self.reasons.is_other():
+            self.reason.setFocus()
+        self._update_buttons()
+
+    def reason_text(self) -> str:
+        """The chosen reason in words: the list's, or the words typed for Other."""
+        number = self.reasons.number()
+        if number is None:
+            return ""
+        return self.reason.text().strip() if self.reasons.is_other() else LABEL_REASONS[number - 1]
+
+    # -- scans and keys -------------------------------------------------------
+
+    def take_scan(self, text: str) -> bool:
+        """A scan while open (see ui.wedge): OK prints, Close closes, a reason is chosen,
+        an order number chooses its parcels; other command barcodes go to the bench."""
+        if text == self.commands.ok:
+            if self.print_button.isEnabled():
+                self._on_print_clicked()
+            else:
+                self._set_status(self._missing(), error=True)
+            return True
+        if text == self.commands.close:
+            self.reject()
+            return True
+        number = self.commands.reason_number(text)
+        if number is not None:
+            self.reasons.choose(number)
+            return True
+        if text in self._command_codes or self.running:
+            return False
+        self.order_input.setText(text)
+        self._on_select_order_clicked()
+        return True
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        number = NUMBER_KEYS.get(Qt.Key(event.key()))
+        if number is not None and not self.running:
+            self.reasons.choose(number)
+            return
+        super().keyPressEvent(event)
+
+    def _missing(self) -> str:
+        if not self.chosen():
+            return "Choose the labels first: scan an order number or tick the parcels."
+        if not self.reason_text():
+            return f"Choose why: press 1 to {len(self.reasons.buttons)} or scan a reason barcode."
+        return "Wait for the run to finish."
 
     # -- the run --------------------------------------------------------------
 
@@ -186,7 +265,7 @@ class BulkPrintDialog(QDialog):
         return self._cancel is not None
 
     def _on_print_clicked(self) -> None:
-        chosen, reason, who = self.chosen(), self.reason.text().strip(), self._requested_by
+        chosen, reason, who = self.chosen(), self.reason_text(), self._requested_by
         cancel = self._cancel = threading.Event()
         self.progress.setRange(0, len(chosen))
         self.progress.setValue(0)
@@ -239,6 +318,9 @@ class BulkPrintDialog(QDialog):
             if parcels
             else "No parcel was sealed at this station today: nothing to print."
         )
+        if self._order is not None and parcels:
+            self.order_input.setText(self._order)
+            self._on_select_order_clicked()
         self._update_buttons()
         self.listed.emit(len(parcels))
 
@@ -274,7 +356,7 @@ class BulkPrintDialog(QDialog):
         for button in (self.select_all_button, self.select_none_button):
             button.setEnabled(idle and bool(self._parcels))
         self.select_order_button.setEnabled(idle and bool(self._parcels))
-        ready = bool(self.reason.text().strip()) and bool(self._parcels) and bool(self.chosen())
+        ready = bool(self.reason_text()) and bool(self._parcels) and bool(self.chosen())
         self.print_button.setEnabled(idle and ready)
         self.cancel_button.setEnabled(self.running)
         self.close_button.setEnabled(idle)
@@ -312,13 +394,18 @@ def open_bulk_print(
     station: str,
     seq: SeqCounter,
     requested_by: uuid.UUID | None,
+    *,
+    order: str | None = None,
+    commands: Commands | None = None,
 ) -> BulkPrintDialog:
     """Open the bulk print dialog (not blocking); it deletes itself when closed.
 
     `seq` must be the station's own event sequence (the PackSession's), and
     `requested_by` the logged-in packer's id: without one the dialog says to log in.
+    With `order`, that order's parcels are chosen when the list is there.
     """
-    dialog = BulkPrintDialog(BulkPrinter(store, printer, station, seq), requested_by, parent)
+    bulk = BulkPrinter(store, printer, station, seq)
+    dialog = BulkPrintDialog(bulk, requested_by, parent, order=order, commands=commands)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.open()
     return dialog

@@ -1,7 +1,21 @@
-"""Exception… and Ship short…: what the packer says when an order cannot be packed."""
+"""The bench's dialogs: Exception…, Ship short…, Reprint label… and Void label….
+
+Each works with a scanner alone, gloves on: a reason is chosen from a numbered
+list by its number key (1 to 9), by scanning a reason barcode (`[commands]
+reason` and the number) or by touch; scanning OK (`[commands] ok`) confirms
+and Close (`[commands] close`) closes. A dialog that asks for a label takes a
+scanned label into its tracking number field. Every other scan goes to the
+bench (ui.wedge): no scan is lost behind a dialog, and a scanner's Enter never
+presses a button here.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import fields
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -14,25 +28,119 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from station.session import ExceptionReason
+from station.settings import Commands
+from station.workflow_types import (
+    SHORT_REASONS,
+    ExceptionReason,
+    exception_commands,
+    short_commands,
+)
 from ui import style
 
 REASON_LABELS: dict[ExceptionReason, str] = {
     ExceptionReason.ITEM_MISSING: "Item missing",
     ExceptionReason.DAMAGED: "Damaged",
     ExceptionReason.WRONG_ITEM_IN_TOTE: "Wrong item in tote",
-    ExceptionReason.OTHER: "Other",
+    ExceptionReason.OTHER: "Other (say what)",
 }
+LABEL_REASONS = ("Label torn or smudged", "Printer jammed", "Label lost", "Wrong label on the box")
+OTHER = "Other (say what)"
+# Big enough for a gloved finger: indicators, fields and list rows.
+TOUCH_PX = 56
+INDICATOR_PX = 36
+GLOVE_STYLE = f"""
+QRadioButton::indicator, QCheckBox::indicator, QTableView::indicator {{
+    width: {INDICATOR_PX}px; height: {INDICATOR_PX}px;
+}}
+QRadioButton, QCheckBox {{ spacing: 16px; }}
+QLineEdit {{ min-height: {TOUCH_PX}px; }}
+"""
+NUMBER_KEYS = {getattr(Qt.Key, f"Key_{n}"): n for n in range(1, 10)}
 
 
-class _BigDialog(QDialog):
-    def __init__(self, title: str, parent: QWidget | None) -> None:
+def command_codes(commands: Commands) -> frozenset[str]:
+    """Every command barcode: these go to the bench, never into a dialog's field."""
+    codes = {getattr(commands, f.name) for f in fields(Commands) if f.name != "reason"}
+    return frozenset(codes | set(commands.reason_codes()))
+
+
+class ReasonList(QWidget):
+    """Numbered reasons, one chosen; the last one is "Other", which needs words."""
+
+    chosen = Signal(int)  # the reason's number, 1 to 9
+
+    def __init__(self, reasons: Sequence[str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._group = QButtonGroup(self)
+        self.buttons: list[QRadioButton] = []
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        for number, text in enumerate(reasons, start=1):
+            radio = QRadioButton(f"{number}   {text}")
+            radio.setMinimumHeight(TOUCH_PX)
+            self._group.addButton(radio, number)
+            self.buttons.append(radio)
+            column.addWidget(radio)
+        self._group.idToggled.connect(self._on_group_id_toggled)
+
+    def choose(self, number: int) -> bool:
+        """Choose reason `number`; False if the list has no such reason."""
+        if not 1 <= number <= len(self.buttons):
+            return False
+        self.buttons[number - 1].setChecked(True)
+        return True
+
+    def number(self) -> int | None:
+        checked = self._group.checkedId()
+        return checked if checked > 0 else None
+
+    def is_other(self) -> bool:
+        return self.number() == len(self.buttons)
+
+    def focus_first(self) -> None:
+        target = self.buttons[(self.number() or 1) - 1]
+        target.setFocus()
+
+    def _on_group_id_toggled(self, number: int, checked: bool) -> None:
+        if checked:
+            self.chosen.emit(number)
+
+
+class ScanDialog(QDialog):
+    """A dialog with a reason list, worked by scans and number keys as well as by touch."""
+
+    words_are_other = True  # words typed are the reason (Other), not a note to another one
+
+    def __init__(
+        self,
+        title: str,
+        question: str,
+        reasons: Sequence[str],
+        commands: Commands,
+        parent: QWidget | None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setModal(True)
         self.setFont(style.font(style.HEADER_PX))
-        self.setMinimumWidth(640)
+        self.setStyleSheet(GLOVE_STYLE)
+        self.setMinimumWidth(720)
+        self.commands = commands
+        self._commands = command_codes(commands)
         self.rows = QVBoxLayout(self)
+        self.question = QLabel(question)
+        self.question.setWordWrap(True)
+        self.rows.addWidget(self.question)
+        self.reasons = ReasonList([*reasons, OTHER])
+        self.reasons.chosen.connect(self._on_reasons_chosen)
+        self.rows.addWidget(self.reasons)
+        self.note = QLineEdit()
+        self.note.setPlaceholderText("Say what is wrong (needed for Other)")
+        self.note.textChanged.connect(self._on_note_text_changed)
+        self.rows.addWidget(self.note)
+        self.hint = QLabel()
+        self.hint.setWordWrap(True)
+        self.rows.addWidget(self.hint)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -40,6 +148,8 @@ class _BigDialog(QDialog):
             button.setMinimumHeight(style.BUTTON_MIN_HEIGHT)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
+        self.rows.addWidget(self.buttons)
+        self._last_reason = len(reasons) + 1
 
     @property
     def ok_button(self) -> QPushButton:
@@ -47,135 +157,234 @@ class _BigDialog(QDialog):
         assert button is not None
         return button
 
-    def _finish_layout(self) -> None:
-        self.rows.addWidget(self.buttons)
+    def reason_text(self) -> str:
+        """The chosen reason in words: the list's, or the words typed for Other."""
+        number = self.reasons.number()
+        if number is None:
+            return ""
+        if self.reasons.is_other():
+            return self.note.text().strip()
+        return self.reasons.buttons[number - 1].text().split("   ", 1)[1]
+
+    def ready(self) -> bool:
+        return bool(self.reason_text())
+
+    def missing(self) -> str:
+        """What OK still waits for, in words."""
+        if self.reasons.is_other():
+            return "Say what is wrong in the field under the list."
+        return (
+            f"Choose why: press 1 to {self._last_reason}, scan a reason barcode, "
+            "or touch the reason."
+        )
+
+    # -- scans and keys -------------------------------------------------------
+
+    def take_scan(self, text: str) -> bool:
+        """A scan while this dialog is open: True if it is this dialog's (see ui.wedge)."""
+        if text == self.commands.ok:
+            self.confirm()
+            return True
+        if text == self.commands.close:
+            self.reject()
+            return True
+        number = self.commands.reason_number(text)
+        if number is not None:
+            if not self.reasons.choose(number):
+                self.say(f"There is no reason {number} here: {self.missing()}")
+            return True
+        return self.take_other_scan(text)
+
+    def take_other_scan(self, text: str) -> bool:
+        """A scan that is not OK, Close or a reason: a dialog that asks for one takes it."""
+        return False
+
+    def is_command(self, text: str) -> bool:
+        return text in self._commands
+
+    def confirm(self) -> None:
+        """OK, if everything is there; else say what is missing."""
+        if self.ok_button.isEnabled():
+            self.accept()
+        else:
+            self.say(self.missing())
+
+    def say(self, text: str) -> None:
+        self.hint.setText(text)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Digits typed into a field stay there (QLineEdit takes them first).
+        number = NUMBER_KEYS.get(Qt.Key(event.key()))
+        if number is not None and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            if not self.reasons.choose(number):
+                self.say(f"There is no reason {number} here: {self.missing()}")
+            return
+        super().keyPressEvent(event)
+
+    # -- updates --------------------------------------------------------------
+
+    def _on_reasons_chosen(self, _number: int) -> None:
+        if self.reasons.is_other():
+            self.note.setFocus()
+        self.update_ok()
+
+    def _on_note_text_changed(self, text: str) -> None:
+        if self.words_are_other and text.strip() and not self.reasons.is_other():
+            self.reasons.choose(self._last_reason)  # words typed are the Other reason
+        self.update_ok()
+
+    def update_ok(self) -> None:
+        ready = self.ready()
+        self.ok_button.setEnabled(ready)
+        self.say(self.how_to_finish() if ready else self.missing())
+
+    def how_to_finish(self) -> str:
+        return "Scan OK (or press OK) to go on; scan Close to cancel."
+
+    def start(self) -> None:
+        """Show what is missing and put the focus where the next input goes."""
+        self.update_ok()
+        self.reasons.focus_first()
 
 
-class ExceptionDialog(_BigDialog):
+class ExceptionDialog(ScanDialog):
     """Pick why the order cannot be packed; "Other" needs a few words."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Flag an exception", parent)
-        self.rows.addWidget(QLabel("What is wrong with this order?"))
-        self._group = QButtonGroup(self)
-        self.reason_buttons: dict[ExceptionReason, QRadioButton] = {}
-        for reason, text in REASON_LABELS.items():
-            radio = QRadioButton(text)
-            radio.setMinimumHeight(56)
-            self._group.addButton(radio)
-            self.reason_buttons[reason] = radio
-            self.rows.addWidget(radio)
-            radio.toggled.connect(self._on_reason_toggled)
-        self.note = QLineEdit()
-        self.note.setPlaceholderText("Say what is wrong (needed for Other)")
-        self.note.textChanged.connect(self._on_note_text_changed)
-        self.rows.addWidget(self.note)
-        self._finish_layout()
-        self._update_ok()
+    words_are_other = False  # any reason may come with a note
+
+    def __init__(self, parent: QWidget | None = None, commands: Commands | None = None) -> None:
+        commands = commands or Commands()
+        reasons = [REASON_LABELS[reason] for reason in list(ExceptionReason)[:-1]]
+        super().__init__(
+            "Flag an exception", "What is wrong with this order?", reasons, commands, parent
+        )
+        self.reason_buttons: dict[ExceptionReason, QRadioButton] = dict(
+            zip(ExceptionReason, self.reasons.buttons, strict=True)
+        )
+        self._by_scan = exception_commands(commands)
+        self.start()
 
     def reason(self) -> ExceptionReason | None:
-        for reason, radio in self.reason_buttons.items():
-            if radio.isChecked():
-                return reason
-        return None
+        number = self.reasons.number()
+        return list(ExceptionReason)[number - 1] if number else None
 
     def note_text(self) -> str:
         return self.note.text().strip()
 
-    def _on_reason_toggled(self, _checked: bool) -> None:
-        if self.reason() is ExceptionReason.OTHER:
-            self.note.setFocus()
-        self._update_ok()
-
-    def _on_note_text_changed(self, _text: str) -> None:
-        self._update_ok()
-
-    def _update_ok(self) -> None:
-        reason = self.reason()
-        ok = reason is not None and (reason is not ExceptionReason.OTHER or bool(self.note_text()))
-        self.ok_button.setEnabled(ok)
+    def take_other_scan(self, text: str) -> bool:
+        reason = self._by_scan.get(text)
+        if reason is None:
+            return False
+        self.reason_buttons[reason].setChecked(True)
+        return True
 
 
-class _ReasonDialog(_BigDialog):
-    """Asks one question whose typed answer is required before OK."""
-
-    def __init__(
-        self, title: str, question: str, placeholder: str, note: str, parent: QWidget | None
-    ) -> None:
-        super().__init__(title, parent)
-        self.rows.addWidget(QLabel(question))
-        self.reason = QLineEdit()
-        self.reason.setPlaceholderText(placeholder)
-        self.reason.textChanged.connect(self._on_reason_text_changed)
-        self.rows.addWidget(self.reason)
-        if note:
-            self.rows.addWidget(QLabel(note))
-        self._finish_layout()
-        self.ok_button.setEnabled(False)
-
-    def reason_text(self) -> str:
-        return self.reason.text().strip()
-
-    def _on_reason_text_changed(self, _text: str) -> None:
-        self.ok_button.setEnabled(bool(self.reason_text()))
-
-
-class ShortShipDialog(_ReasonDialog):
+class ShortShipDialog(ScanDialog):
     """Why the order ships incomplete; a supervisor approves with their badge next."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, commands: Commands | None = None) -> None:
+        commands = commands or Commands()
         super().__init__(
             "Ship short",
-            "Why does this order ship incomplete?",
-            "Reason, e.g. last unit damaged, no stock",
-            "A supervisor then scans their badge to approve.",
+            "Why does this order ship incomplete? A supervisor then scans their badge to approve.",
+            [words.capitalize() for words in SHORT_REASONS],
+            commands,
             parent,
         )
+        self.reason = self.note  # the words for Other
+        self._by_scan = list(short_commands(commands))
+        self.start()
+
+    def reason_text(self) -> str:
+        number = self.reasons.number()
+        if number is None or self.reasons.is_other():
+            return super().reason_text()
+        return SHORT_REASONS[number - 1]
+
+    def take_other_scan(self, text: str) -> bool:
+        if text not in self._by_scan:
+            return False
+        self.reasons.choose(self._by_scan.index(text) + 1)
+        return True
 
 
-class _LabelDialog(_ReasonDialog):
-    """A label action: which label (by tracking number) and why; the reason is recorded."""
+class _LabelDialog(ScanDialog):
+    """A label errand: which label (its tracking number, scanned off the box) and why."""
 
     def __init__(
-        self, title: str, question: str, tracking_hint: str, required: bool, parent: QWidget | None
+        self,
+        title: str,
+        question: str,
+        tracking_hint: str,
+        required: bool,
+        commands: Commands,
+        parent: QWidget | None,
     ) -> None:
+        super().__init__(title, question, LABEL_REASONS, commands, parent)
         self._tracking_required = required
+        self.reason = self.note  # the words for Other
         self.tracking = QLineEdit()
         self.tracking.setPlaceholderText(tracking_hint)
-        super().__init__(title, question, "Reason, e.g. label torn, printer jammed", "", parent)
-        self.rows.insertWidget(1, QLabel("Tracking number:"))
+        self.tracking.textChanged.connect(self._on_tracking_text_changed)
+        self.tracking.returnPressed.connect(self._on_tracking_return_pressed)
+        self.rows.insertWidget(1, QLabel("Tracking number (scan the label):"))
         self.rows.insertWidget(2, self.tracking)
-        self.tracking.textChanged.connect(self._on_reason_text_changed)
 
     def tracking_text(self) -> str:
         return self.tracking.text().strip()
 
-    def _on_reason_text_changed(self, _text: str) -> None:
+    def ready(self) -> bool:
         has_tracking = bool(self.tracking_text()) or not self._tracking_required
-        self.ok_button.setEnabled(bool(self.reason_text()) and has_tracking)
+        return super().ready() and has_tracking
+
+    def missing(self) -> str:
+        if self._tracking_required and not self.tracking_text():
+            return "Scan the label on the box (its tracking number), then choose why."
+        return super().missing()
+
+    def take_other_scan(self, text: str) -> bool:
+        """Any scan that is not a command is the label this dialog asks for."""
+        if self.is_command(text):
+            return False
+        self.tracking.setText(text)
+        if self.reasons.number() is None:
+            self.reasons.focus_first()  # number keys choose the reason next
+        return True
+
+    def _on_tracking_text_changed(self, _text: str) -> None:
+        self.update_ok()
+
+    def _on_tracking_return_pressed(self) -> None:
+        if self.reasons.number() is None:
+            self.reasons.focus_first()
 
 
 class ReprintDialog(_LabelDialog):
     """Print a label again: the last one, or any by its tracking number."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, commands: Commands | None = None) -> None:
         super().__init__(
             "Reprint label",
             "Why print the label again?",
             "Empty: this station's last label",
             False,
+            commands or Commands(),
             parent,
         )
+        self.start()
 
 
 class VoidDialog(_LabelDialog):
     """Void a label: its tracking number is cancelled and a new label prints."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, commands: Commands | None = None) -> None:
         super().__init__(
             "Void label",
             "Why void this label? A new label with a new number prints.",
             "The tracking number of the label to void",
             True,
+            commands or Commands(),
             parent,
         )
+        self.start()
+        self.tracking.setFocus()  # a label scanned or typed goes here first

@@ -271,6 +271,11 @@ class LabelDialog(QDialog):
         self.reject()
         super().mouseReleaseEvent(event)
 
+    def take_scan(self, _text: str) -> bool:
+        """A scan closes this view (it asks for none) and goes to the bench (ui.wedge)."""
+        self.reject()
+        return False
+
 
 def _bold_label() -> QLabel:
     label = QLabel("")

@@ -22,8 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from station.barcodes import parse_scan
 from station.print_queue import LabelOutcome
-from station.settings import Settings
+from station.settings import Commands, Settings
 from station.verdicts import StationView, Tone, Verdict, VerdictKind
 from ui import style
 from ui.action_bar import ActionBar
@@ -154,6 +155,8 @@ class MainWindow(QMainWindow):
             self.label_preview.show_job(verdict.job_id, len(verdict.parcels) or 1)
         self._show_view(view)
         self.sound_player.play(self.banner.tone or verdict.tone)
+        if verdict.kind is VerdictKind.ERRAND:
+            self._on_errand_asked(verdict)
         self.verdict_shown.emit(verdict)
 
     def _on_controller_label_reported(self, outcome: LabelOutcome) -> None:
@@ -235,7 +238,7 @@ class MainWindow(QMainWindow):
         self.controller.logout()
 
     def _on_action_bar_exception_requested(self) -> None:
-        dialog = ExceptionDialog(self)
+        dialog = ExceptionDialog(self, self._commands)
         dialog.accepted.connect(lambda: self._on_exception_dialog_accepted(dialog))
         self._open_dialog(dialog)
 
@@ -245,7 +248,7 @@ class MainWindow(QMainWindow):
             self.controller.flag_exception(reason, dialog.note_text())
 
     def _on_action_bar_short_ship_requested(self) -> None:
-        dialog = ShortShipDialog(self)
+        dialog = ShortShipDialog(self, self._commands)
         dialog.accepted.connect(lambda: self._on_short_ship_dialog_accepted(dialog))
         self._open_dialog(dialog)
 
@@ -253,16 +256,20 @@ class MainWindow(QMainWindow):
         self.controller.request_short_ship(dialog.reason_text())
 
     def _on_action_bar_reprint_requested(self) -> None:
-        dialog = ReprintDialog(self)
+        dialog = ReprintDialog(self, self._commands)
         dialog.accepted.connect(
             lambda: self.controller.reprint_label(dialog.reason_text(), dialog.tracking_text())
         )
         self._open_dialog(dialog)
 
     def _on_action_bar_bulk_requested(self) -> None:
+        self._open_bulk_print(None)
+
+    def _open_bulk_print(self, order: str | None) -> None:
         # Imported here: the dialog is for the end of a shift, not for every start.
         from ui.bulk_print_dialog import open_bulk_print
 
+        self._close_dialog()
         session = self.controller.session
         self.dialog = open_bulk_print(
             self,
@@ -271,16 +278,41 @@ class MainWindow(QMainWindow):
             session.station,
             session.sequence,
             session.packer_id,
+            order=order,
+            commands=self._commands,
         )
+        self.dialog.finished.connect(self._on_dialog_finished)
+
+    @property
+    def _commands(self) -> Commands:
+        return self.controller.session.settings.commands
+
+    def _on_errand_asked(self, verdict: Verdict) -> None:
+        """A label errand scanned at the bench, stored with its verdict: do it now."""
+        commands, errand = self._commands, parse_scan(verdict.scan).text
+        if errand == commands.reprint:
+            self.controller.reprint_label(f"asked by scanning {errand}")
+        elif errand == commands.slip:
+            self.controller.print_slip()
+        elif errand == commands.void:
+            self._on_action_bar_void_requested()
+        elif errand == commands.bulk:
+            self._open_bulk_print(verdict.order)
 
     def _on_action_bar_void_requested(self) -> None:
-        dialog = VoidDialog(self)
+        dialog = VoidDialog(self, self._commands)
         dialog.accepted.connect(
             lambda: self.controller.void_label(dialog.tracking_text(), dialog.reason_text())
         )
         self._open_dialog(dialog)
 
+    def _close_dialog(self) -> None:
+        # One dialog at a time: an errand scanned over another dialog replaces it.
+        if self.dialog is not None and self.dialog.isVisible():
+            self.dialog.reject()
+
     def _open_dialog(self, dialog: QDialog) -> None:
+        self._close_dialog()
         self.dialog = dialog
         dialog.finished.connect(self._on_dialog_finished)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

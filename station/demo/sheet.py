@@ -39,6 +39,18 @@ COMMAND_CAPTIONS = {
     "short": "Ship short (supervisor)",
     "seal": "Seal & print label",
     "new_box": "Close box, start a new one",
+    "reprint": "Reprint the last label",
+    "void": "Void a label (then scan it)",
+    "slip": "Packing slip of the last order",
+    "bulk": "Bulk print this order's labels",
+    "exception_missing": "Exception: item missing",
+    "exception_damaged": "Exception: damaged",
+    "exception_wrong_item": "Exception: wrong item in tote",
+    "short_no_stock": "Ship short: out of stock",
+    "short_damaged": "Ship short: unit damaged",
+    "short_not_found": "Ship short: unit not found",
+    "ok": "OK (in a dialog)",
+    "close": "Close the dialog",
 }
 
 HOW_TO_PLAY = (
@@ -47,7 +59,9 @@ HOW_TO_PLAY = (
     "barcode counts the whole case. Wrong items, unknown barcodes and too many units are "
     "refused with a sound; scan <i>Acknowledge error</i> and carry on. 4. When every line is "
     "complete the label prints (as a PDF in the labels folder); if the station asks, scan "
-    "<i>Seal &amp; print label</i>. Shipping short needs the supervisor badge (PIN 1234)."
+    "<i>Seal &amp; print label</i>. Shipping short needs the supervisor badge (PIN 1234). "
+    "In a dialog, choose a reason with its number key or its <i>Reason</i> barcode, then "
+    "scan <i>OK</i>."
 )
 
 
@@ -96,6 +110,7 @@ def write_demo_sheet(
     _intro(cursor)
     _section(cursor, "Badges", _badge_tiles(packers), columns=2)
     _section(cursor, "Commands", _command_tiles(commands), columns=2)
+    _section(cursor, "Reasons (in a dialog)", _reason_tiles(commands), columns=3)
     _section(cursor, "Orders", [_order_tile(order) for order in orders], columns=3)
     _section(cursor, "Products", _product_tiles(products), columns=3)
     canvas.showPage()
@@ -175,6 +190,13 @@ def _command_tiles(commands: Commands) -> list[Tile]:
     return [
         Tile((caption,), code128(getattr(commands, name), _column_width(2)))
         for name, caption in COMMAND_CAPTIONS.items()
+    ]
+
+
+def _reason_tiles(commands: Commands) -> list[Tile]:
+    return [
+        Tile((f"Reason {number}",), code128(code, _column_width(3)))
+        for number, code in enumerate(commands.reason_codes(), start=1)
     ]
 
 
