@@ -31,13 +31,14 @@ def label_printer(url: DeviceUrl | None, default_folder: Path) -> tuple[LabelPri
     if url.language == "zpl":
         from devices.printers.zpl_printer import ZplPrinter
 
-        return ZplPrinter(_transport(url, "zpl"), dpi=url.int_param("dpi", 203)), _nothing
+        return ZplPrinter(printer_transport(url), dpi=url.int_param("dpi", 203)), _nothing
     if url.language == "escpos":
         return _escpos(url), _nothing
     raise url.error("this kind of label printer is not supported yet")
 
 
-def _transport(url: DeviceUrl, suffix: str) -> Transport:
+def printer_transport(url: DeviceUrl, suffix: str = "zpl") -> Transport:
+    """The byte pipe to the printer of a zpl+tcp/serial/usb/file URL (`suffix` names files)."""
     from devices.printers.transports import FileTransport, SerialTransport, TcpTransport
 
     if url.transport == "usb":  # libusb (pyusb) loads only for a USB printer

@@ -22,7 +22,6 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
-from urllib.request import url2pathname
 
 import serial
 
@@ -332,36 +331,3 @@ class FileTransport:
         name = _UNSAFE.sub("_", job_id).strip("._") if job_id else ""
         name = name or hashlib.sha256(data).hexdigest()[:16]
         return f"{name}.{self.suffix}"
-
-
-def transport_from_url(url: str, timeout: float = 10.0) -> Transport:
-    """The transport for a printer address.
-
-    `tcp://host[:port]`, `serial:///dev/ttyUSB0?baudrate=9600` (or any
-    pyserial URL such as `loop://`), `file:///path`, and
-    `usb://VID:PID[?serial=…]`.
-    """
-    scheme, _, rest = url.partition("://")
-    if scheme == "usb":
-        from devices.printers.usb_transport import UsbAddress, UsbTransport
-
-        target, _, query = rest.partition("?")
-        serial = re.fullmatch(r"serial=(.+)", query)
-        return UsbTransport(UsbAddress.parse(target, serial.group(1) if serial else None), timeout)
-    if scheme == "tcp":
-        host, _, port = rest.rstrip("/").rpartition(":")
-        if not host or not port.isdigit():
-            return TcpTransport(rest.rstrip("/").strip("[]"), timeout=timeout)
-        return TcpTransport(host.strip("[]"), int(port), timeout)
-    if scheme == "serial":
-        path, _, query = rest.partition("?")
-        baud = re.fullmatch(r"baudrate=(\d+)", query)
-        return SerialTransport(path, int(baud.group(1)) if baud else 9600, timeout)
-    if scheme == "file":
-        return FileTransport(url2pathname(rest))
-    if scheme in ("loop", "socket", "rfc2217", "spy", "alt", "hwgrep"):
-        return SerialTransport(url, timeout=timeout)
-    raise ValueError(
-        f"printer address {url!r} is not tcp://host:port, serial://device, file://path "
-        "or usb://VID:PID"
-    )

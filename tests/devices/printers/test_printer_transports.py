@@ -17,7 +17,6 @@ from devices.printers.transports import (
     SerialTransport,
     TcpTransport,
     TransportError,
-    transport_from_url,
 )
 from devices.printers.zpl_simulator import SimulatedState, ZplSimulator, host_status_answer
 from tests.helpers.zpl_sim import zpl_simulator
@@ -168,18 +167,3 @@ def test_file_device_is_written_as_a_stream() -> None:
 def test_file_unwritable_is_a_transport_error(tmp_path: Path) -> None:
     with pytest.raises(TransportError, match="writing failed"):
         FileTransport(tmp_path / "missing" / "label.zpl").send(b"x")
-
-
-def test_addresses_are_resolved_from_urls(tmp_path: Path) -> None:
-    tcp = transport_from_url("tcp://10.0.0.7:9101")
-    assert isinstance(tcp, TcpTransport) and (tcp.host, tcp.port) == ("10.0.0.7", 9101)
-    assert transport_from_url("tcp://printer").url == "tcp://printer:9100"
-    assert transport_from_url("tcp://[::1]:9102").url == "tcp://[::1]:9102"
-    serial = transport_from_url("serial:///dev/ttyUSB0?baudrate=19200")
-    assert isinstance(serial, SerialTransport)
-    assert (serial.port, serial.baudrate) == ("/dev/ttyUSB0", 19200)
-    assert isinstance(transport_from_url("loop://"), SerialTransport)
-    folder = transport_from_url(tmp_path.as_uri())
-    assert isinstance(folder, FileTransport) and folder.path == tmp_path
-    with pytest.raises(ValueError, match="tcp://host:port"):
-        transport_from_url("lpt://1")

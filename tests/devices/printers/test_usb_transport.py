@@ -27,7 +27,7 @@ import usb.core
 from devices import registry
 from devices.printers.host_status import REQUEST
 from devices.printers.status import PrinterState
-from devices.printers.transports import TransportError, transport_from_url
+from devices.printers.transports import TransportError
 from devices.printers.usb_transport import UsbAddress, UsbTransport, printer_endpoints, udev_rule
 from devices.printers.zpl import render_zpl
 from devices.printers.zpl_printer import ZplPrinter
@@ -183,18 +183,24 @@ def usb_printer(*printers: FakePrinter, serial: str | None = None) -> ZplPrinter
 # -- addresses ------------------------------------------------------------------------
 
 
-def test_a_usb_url_names_the_vendor_product_and_serial() -> None:
-    transport = transport_from_url("usb://0a5f:0001?serial=ZB00001")
+def usb_transport(url: str) -> UsbTransport:
+    """The transport a configured zpl+usb:// URL gets, resolved as the station does."""
+    transport = registry.printer_transport(parse_device_url(url, Role.LABEL_PRINTER))
     assert isinstance(transport, UsbTransport)
+    return transport
+
+
+def test_a_usb_url_names_the_vendor_product_and_serial() -> None:
+    transport = usb_transport("zpl+usb://0a5f:0001?serial=ZB00001")
     assert transport.address == UsbAddress(0x0A5F, 0x0001, "ZB00001")
     assert transport.url == "usb://0a5f:0001?serial=ZB00001"
-    assert transport_from_url("usb://0A5F:00A1").url == "usb://0a5f:00a1"
+    assert usb_transport("zpl+usb://0A5F:00A1").url == "usb://0a5f:00a1"
 
 
 @pytest.mark.parametrize("target", ["0a5f", "0a5f:1", "zebra:0001", "0a5f:0001:7"])
 def test_a_bad_usb_address_says_what_one_looks_like(target: str) -> None:
-    with pytest.raises(ValueError, match=r"VID:PID in hex, e\.g\. 0a5f:0001"):
-        transport_from_url(f"usb://{target}")
+    with pytest.raises(DeviceUrlError, match=r"VID:PID in hex, e\.g\. 0a5f:0001"):
+        parse_device_url(f"zpl+usb://{target}", Role.LABEL_PRINTER)
 
 
 def test_the_configured_zpl_usb_printer_is_a_zpl_printer_on_usb(tmp_path: Path) -> None:
@@ -216,7 +222,7 @@ def test_a_usb_url_without_vid_pid_is_refused_when_the_config_is_read() -> None:
 
 def test_a_printer_that_is_not_plugged_in_is_named_by_its_vid_pid() -> None:
     # pid.codes' test id 1209:0002: no real product has it.
-    printer = ZplPrinter(transport_from_url("usb://1209:0002"))
+    printer = ZplPrinter(usb_transport("zpl+usb://1209:0002"))
     with pytest.raises(PrintError) as raised:
         printer.print_label(JOB, make_label())
     message = str(raised.value)
