@@ -81,6 +81,23 @@ class LabelQuestion:
         return question_for(self.kind, self.tracking)
 
 
+def doubt_of(question: LabelQuestion) -> LabelOutcome:
+    """The outcome that puts `question` to the packer."""
+    what = "packing slip" if question.kind == "slip" else "label"
+    why = (
+        f"The {what} may have printed: the station stopped while it was being sent, "
+        "and the printer cannot say."
+    )
+    return LabelOutcome(
+        question.job_id,
+        question.tracking,
+        None,
+        f"{why} {question.text}",
+        kind=question.kind,
+        in_doubt=True,
+    )
+
+
 def question_for(kind: str, tracking: str) -> str:
     if kind == "slip":
         return f"Did the packing slip for order {tracking} print?"
@@ -149,8 +166,14 @@ class PrintQueue:
         self._thread.start()
 
     def subscribe(self, listener: Listener) -> None:
-        """Called on the print thread after every attempt."""
+        """Called on the print thread after every attempt.
+
+        A new listener first hears of every job already in doubt (from an
+        earlier start too), so no question is missed; it may hear one twice.
+        """
         self._listeners.append(listener)
+        for question in self.questions(wait_s=0):
+            listener(doubt_of(question))
 
     def submit(self, job_id: uuid.UUID, label: LabelContent) -> None:
         key = str(job_id)
@@ -212,8 +235,13 @@ class PrintQueue:
 
     # -- questions ------------------------------------------------------------
 
-    def questions(self) -> list[LabelQuestion]:
-        """Jobs that may have printed, oldest first: each waits for `answer`."""
+    def questions(self, wait_s: float = 10.0) -> list[LabelQuestion]:
+        """Jobs that may have printed, oldest first: each waits for `answer`.
+
+        Waits up to `wait_s` for the printer's answers about jobs a crash
+        left "sending" (see resume_stored), which decide whether they are asked.
+        """
+        self.rechecked(wait_s)
         with self._store.session() as db:
             jobs = jobs_in_doubt(db, self._station)
         return [_question_of(job) for job in jobs]
@@ -350,11 +378,9 @@ class PrintQueue:
                 job_id, JobStatus.FAILED, detail="not printed before the restart: sent again"
             )
             return None
-        question = question_for(queued.kind, tracking)
-        why = "The station stopped while it was being sent, and the printer cannot say whether"
-        detail = f"{why} it printed. {question}"
-        self._record(job_id, JobStatus.IN_DOUBT, detail=detail)
-        return LabelOutcome(job_id, tracking, None, detail, in_doubt=True)
+        outcome = doubt_of(LabelQuestion(job_id, tracking, queued.kind))
+        self._record(job_id, JobStatus.IN_DOUBT, detail=outcome.error or "")
+        return outcome
 
     def _record(
         self,

@@ -29,7 +29,29 @@ def replay(session: PackSession, lines: Iterable[str], out: TextIO) -> int:
         # Flushed per line so a reader (or a crash test) sees every stored verdict.
         out.flush()
         count += 1
-    return count
+    return count + _report_doubts(session, out)
+
+
+def _report_doubts(session: PackSession, out: TextIO) -> int:
+    """Labels that may have printed (a crash mid-send): said, never asked, never resent.
+
+    Replay has nobody to ask; the question waits for the station's window
+    (or a later answer), and nothing is sent until then.
+    """
+    questions = session.label_questions()
+    for question in questions:
+        answer = {
+            "scan": None,
+            "verdict": "label_may_have_printed",
+            "tracking": question.tracking,
+            "job": question.job_id,
+            "message": f"{question.text} It may have printed: the station stopped while it "
+            "was being sent and the printer cannot say. It is not sent again until someone "
+            "answers at the station.",
+        }
+        out.write(json.dumps(answer, ensure_ascii=False) + "\n")
+    out.flush()
+    return len(questions)
 
 
 def _answer(session: PackSession, line: str) -> dict[str, object]:

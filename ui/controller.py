@@ -102,6 +102,13 @@ class StationController(QObject):
     def print_slip(self) -> None:
         self._submit(self._session.print_slip)
 
+    def answer_label(self, printed: bool, job_id: str | None = None) -> None:
+        """The packer's answer to "did label N print?" (see ui.label_question)."""
+        session = self._session
+        self._worker.run(
+            lambda: session.answer_label(printed, job_id), _ignore, self._on_worker_failed
+        )
+
     def weigh(self, grams: int, *, source: str = "scale") -> None:
         """A stable weight from the scale; its verdict comes back as a scan's does.
 

@@ -5,6 +5,10 @@ reports each attempt (`PackSession.on_label`); the controller turns those
 reports into `label_reported(LabelOutcome)` on the UI thread. A report may
 arrive before or after the verdict it belongs to, and a refused label is
 retried until it prints, so this keeps the state of every job it heard of.
+
+A label that may have printed (the station stopped while sending it and the
+printer cannot tell) is a question for the packer, `question_asked`, until
+it is answered (ui.label_question asks it).
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ class LabelMonitor(QObject):
     label_printed = Signal(str, str)  # job id, where it went
     label_failed = Signal(str, str)  # job id, what to tell the packer (first failure only)
     status_changed = Signal(str, bool)  # printer line for the header, True when all is well
+    question_asked = Signal(str, str)  # job id, "Did label N print?" (once per job)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -39,6 +44,7 @@ class LabelMonitor(QObject):
         self._orders: dict[str, str] = {}
         self._set_aside: set[str] = set()
         self._slips: set[str] = set()
+        self._questions: dict[str, str] = {}  # job id -> question, until answered
 
     def expect(self, job_id: str, order: str | None) -> LabelState:
         """A sealed verdict is shown: its label's state so far."""
@@ -62,9 +68,25 @@ class LabelMonitor(QObject):
             if state is LabelState.FAILED and job not in self._set_aside
         )
 
+    def questions(self) -> dict[str, str]:
+        """The labels waiting for the packer's answer: job id -> question."""
+        return dict(self._questions)
+
+    def answered(self, job_id: str) -> None:
+        """The packer answered about a label: it is no longer a question."""
+        if self._questions.pop(job_id, None) is not None:
+            self._announce_status()
+
     def report(self, outcome: LabelOutcome) -> None:
         """One print attempt's outcome (on the UI thread)."""
         job = outcome.job_id
+        if outcome.in_doubt:
+            if job not in self._questions:
+                self._questions[job] = outcome.question
+                self.question_asked.emit(job, outcome.question)
+                self._announce_status()
+            return
+        self._questions.pop(job, None)
         if outcome.kind == "slip":
             self._slips.add(job)
             self._orders.setdefault(job, outcome.tracking)
@@ -83,8 +105,10 @@ class LabelMonitor(QObject):
         self._announce_status()
 
     def _announce_status(self) -> None:
-        waiting = self.waiting()
-        if waiting:
-            self.status_changed.emit(f"⚠ Printer: {waiting} label(s) waiting", False)
+        waiting, asked = self.waiting(), len(self._questions)
+        problems = [f"{waiting} label(s) waiting"] if waiting else []
+        problems += [f"{asked} label(s) to check"] if asked else []
+        if problems:
+            self.status_changed.emit(f"⚠ Printer: {', '.join(problems)}", False)
         else:
             self.status_changed.emit("Printer OK", True)

@@ -36,6 +36,7 @@ from ui.header import HeaderBar
 from ui.input_bar import InputBar
 from ui.label_monitor import LabelMonitor, LabelState
 from ui.label_preview import LabelPreview
+from ui.label_question import LabelQuestions
 from ui.order_table import OrderTable
 from ui.sounds import SoundPlayer
 from ui.status_bar import DeviceStatusBar
@@ -69,6 +70,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"PackStation — {settings.station}")
         self._thumbnails = ThumbnailCache(parent=self)
         self.labels = LabelMonitor(self)
+        self.label_questions = LabelQuestions(self, self.labels, self.controller.answer_label)
         self._deferred_labels: list[LabelOutcome] = []
         self._build(settings)
         self.wedge = WedgeFilter(
