@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import logging
 import logging.handlers
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import central_cli
 from devices import registry
 from station import paths
 from station.errors import UserError
@@ -75,14 +77,16 @@ def build_parser() -> argparse.ArgumentParser:
     adder.add_argument("courier", help="courier profile id, e.g. hansepost")
     adder.add_argument("first", type=int)
     adder.add_argument("last", type=int)
+    central_cli.add_commands(commands, common)
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
+# One flat dispatch of every subcommand, in the one place that maps errors to exit codes.
+def main(argv: list[str] | None = None) -> int:  # noqa: C901
     args = build_parser().parse_args(argv)
     demo = bool(getattr(args, "demo", False))
     data_dir: Path = getattr(args, "data_dir", None) or paths.default_data_dir(demo)
-    config: Path = getattr(args, "config", None) or paths.default_config_path()
+    config: Path = getattr(args, "config", None) or paths.default_config_path(demo, data_dir)
     try:
         _setup_logging(data_dir)
         settings = load_settings(config)
@@ -92,15 +96,17 @@ def main(argv: list[str] | None = None) -> int:
             return _print_test(args.url, data_dir)
         if args.command == "ranges":
             return _ranges(data_dir, config, settings, args)
+        if args.command in ("central", "sync"):
+            return central_cli.run(args, data_dir, settings, config)
         if args.command == "import" and not demo:
             # An import only upserts reference data in one transaction: it may
             # run while the station packs, so it takes no station lock.
-            return _import(data_dir, args.kind, args.file)
+            return _import(data_dir, args.kind, args.file, settings, config)
         with _locked_store(data_dir) as store:
             if demo:
                 _seed_demo(store, data_dir, settings, config)
             if args.command == "import":
-                return _import(data_dir, args.kind, args.file, store)
+                return _import(data_dir, args.kind, args.file, settings, config, store)
             if args.command == "replay":
                 return _replay(store, settings, data_dir, config, args.file, args.station)
             return _gui(store, settings, data_dir, config, args.report_ready)
@@ -190,7 +196,12 @@ def _print_test(url_text: str, data_dir: Path) -> int:
     try:
         result = printer.print_label("print-test", sample_label())
     except PrintError as exc:
-        raise UserError(f"The test label did not print: {exc}") from exc
+        # Nothing keeps this label once the command ends: it must not promise
+        # what the station's print queue does ("the label prints by itself").
+        reason = re.sub(r",? the label prints by itself\.?", ".", str(exc), flags=re.IGNORECASE)
+        raise UserError(
+            f"The test label was NOT printed: {reason} Then run print-test again."
+        ) from exc
     finally:
         stop()
     print(f"Test label sent: {result.location}")
@@ -232,7 +243,16 @@ def _ranges(data_dir: Path, config: Path, settings: Settings, args: argparse.Nam
     return 0
 
 
-def _import(data_dir: Path, kind: str, file: Path, store: Store | None = None) -> int:
+def _import(
+    data_dir: Path,
+    kind: str,
+    file: Path,
+    settings: Settings,
+    config: Path,
+    store: Store | None = None,
+) -> int:
+    from station.couriers.plan import CourierBook
+    from station.couriers.range_admin import missing_range_hints
     from station.importers import import_file
 
     own = store is None
@@ -240,10 +260,15 @@ def _import(data_dir: Path, kind: str, file: Path, store: Store | None = None) -
     try:
         with store.session() as db:
             report = import_file(db, kind, file)
+            print(report.summary())
+            if kind == "orders":
+                book = CourierBook.load(config.parent)
+                tare = settings.weighing.box_tare_g
+                for hint in missing_range_hints(db, settings.station, book, tare):
+                    print(hint)
     finally:
         if own:
             store.close()
-    print(report.summary())
     return 0
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from station.verdicts import Awaiting, StationView, Tone, Verdict, VerdictKind
 from ui import style
 from ui.label_monitor import LabelState
+from ui.style import Role
 
 K = VerdictKind
 HEADLINES: dict[VerdictKind, str] = {
@@ -44,6 +46,8 @@ HEADLINES: dict[VerdictKind, str] = {
     K.WRONG_LABEL: "WRONG LABEL",
     K.LABEL_VOIDED: "LABEL VOIDED",
     K.SLIP_PRINTING: "PACKING SLIP",
+    K.ERRAND: "COMMAND",
+    K.NOTHING_TO_CHOOSE: "NOTHING TO CHOOSE",
 }
 ICONS: dict[Tone, str] = {
     Tone.SUCCESS: "✔",
@@ -53,14 +57,20 @@ ICONS: dict[Tone, str] = {
 }
 IDLE_ICON = "▶"
 
-# What the station waits for, said on the banner until it is done.
+# What the station waits for, said on the banner until it is done ("{ack}": the
+# acknowledge barcode's value from the settings).
 ACTIONS: dict[Awaiting, str] = {
-    Awaiting.ACKNOWLEDGEMENT: "Scan ACKNOWLEDGE or press Esc",
+    Awaiting.ACKNOWLEDGEMENT: "Press Esc or scan ACKNOWLEDGE ({ack})",
     Awaiting.SUPERVISOR: "Supervisor: scan your badge to approve",
     Awaiting.SEAL: "All items packed: press Seal & print or scan SEAL",
     Awaiting.WEIGHT: "Put the parcel on the scale",
     Awaiting.LABEL_SCAN: "Scan the label on each box",
 }
+# A scan while an error waits: the error stays on screen, with this under it.
+ACKNOWLEDGE_FIRST = "Not counted. Acknowledge first (Esc / scan {ack})"
+
+# Verdicts that warn: they went through, and someone should look.
+WARNINGS = frozenset({VerdictKind.WEIGHT_MISMATCH})
 
 
 LABEL_WORDS: dict[LabelState, str] = {
@@ -88,43 +98,95 @@ def detail_of(verdict: Verdict, headline: str) -> str:
     return message
 
 
-class VerdictBanner(QFrame):
-    """Shows the last verdict (or an idle prompt) in its tone's colour and icon."""
+def role_of(verdict: Verdict, view: StationView, label: LabelState | None = None) -> Role:
+    """The colour's meaning for a verdict shown while the station is in `view`."""
+    if view.awaiting is Awaiting.ACKNOWLEDGEMENT or label is LabelState.FAILED:
+        return Role.STOP  # until acknowledged (or the label is out) the banner stays red
+    if verdict.kind in WARNINGS and view.awaiting not in (Awaiting.WEIGHT, Awaiting.SUPERVISOR):
+        return Role.WARNING  # it went on (the label prints): look, but carry on
+    return _TONE_ROLES[verdict.tone]
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+
+_TONE_ROLES: dict[Tone, Role] = {
+    Tone.SUCCESS: Role.GOOD,
+    Tone.COMPLETE: Role.DONE,
+    Tone.ERROR: Role.STOP,
+    Tone.INFO: Role.INFO,
+}
+_ROLE_TONES: dict[Role, Tone] = {
+    Role.GOOD: Tone.SUCCESS,
+    Role.DONE: Tone.COMPLETE,
+    Role.STOP: Tone.ERROR,
+    Role.WARNING: Tone.ERROR,
+    Role.INFO: Tone.INFO,
+}
+_ROLE_ICONS: dict[Role, str] = {
+    Role.GOOD: ICONS[Tone.SUCCESS],
+    Role.DONE: ICONS[Tone.COMPLETE],
+    Role.STOP: ICONS[Tone.ERROR],
+    Role.WARNING: "⚠",
+    Role.INFO: ICONS[Tone.INFO],
+    Role.IDLE: IDLE_ICON,
+}
+
+
+class VerdictBanner(QFrame):
+    """Shows the last verdict (or an idle prompt) in its role's colour and icon.
+
+    A full-width band: a verdict the packer must act on (an error, a wait for
+    a supervisor, the scale or a label scan) gets a taller band than routine
+    ones. Sizes follow the window (`set_metrics`); a long headline shrinks to
+    fit its line.
+    """
+
+    def __init__(self, ack_barcode: str = "CMD-ACK", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("verdictBanner")
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.setMinimumHeight(170)
+        self._ack = ack_barcode
+        self._metrics = style.metrics_for(style.REFERENCE_HEIGHT)
         self._tone: Tone | None = None
+        self._role = Role.IDLE
+        self._needs_action = False
         self._shown: tuple[Verdict, StationView] | None = None
+        # The verdict the station waits on (an error to acknowledge...): a scan in
+        # between is answered under it, and the reason stays on screen.
+        self._pending: Verdict | None = None
         self._icon = QLabel()
-        self._icon.setFont(style.font(96, bold=True))
-        self._icon.setFixedWidth(130)
         self._icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._headline = QLabel()
-        self._headline.setFont(style.font(style.BANNER_HEADLINE_PX, bold=True))
-        self._detail = QLabel()
-        self._detail.setFont(style.font(style.BANNER_DETAIL_PX))
-        self._detail.setWordWrap(True)
-        self._action = QLabel()
-        self._action.setFont(style.font(style.BANNER_DETAIL_PX, bold=True))
-        self._action.setWordWrap(True)
+        self._detail = _wrapping_label()
+        self._action = _wrapping_label()
+        for label in (self._headline, self._detail, self._action):
+            # Their text never widens the window: the headline shrinks, the rest wraps.
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         words = QVBoxLayout()
         words.addWidget(self._headline)
         words.addWidget(self._detail)
         words.addWidget(self._action)
+        words.addStretch(1)
         row = QHBoxLayout(self)
         row.addWidget(self._icon)
         row.addLayout(words, 1)
+        self.set_metrics(self._metrics)
         self.show_idle("Welcome", "")
 
     # -- what tests and the window read -----------------------------------------
 
     @property
     def tone(self) -> Tone | None:
-        """The tone shown, or None for an idle prompt."""
+        """The tone shown (the sound to play), or None for an idle prompt."""
         return self._tone
+
+    @property
+    def role(self) -> Role:
+        """What the colour shown means."""
+        return self._role
+
+    @property
+    def needs_action(self) -> bool:
+        """True while the band is the tall one: the packer must do something."""
+        return self._needs_action
 
     def icon(self) -> str:
         return self._icon.text()
@@ -143,6 +205,46 @@ class VerdictBanner(QFrame):
         parts = [f"{self.icon()} {self.headline()}", self.detail(), self.action()]
         return " — ".join(part for part in parts if part)
 
+    def headline_px(self) -> int:
+        """The headline's type size as drawn (after fitting its line)."""
+        return self._headline.font().pixelSize()
+
+    # -- sizes ----------------------------------------------------------------------
+
+    def set_metrics(self, metrics: style.Metrics) -> None:
+        """Sizes for the window's height."""
+        self._metrics = metrics
+        self._icon.setFont(style.font(metrics.icon_px, bold=True))
+        self._icon.setFixedWidth(metrics.icon_px * 6 // 5)
+        self._detail.setFont(style.font(metrics.detail_px))
+        self._action.setFont(style.font(metrics.detail_px, bold=True))
+        self._fit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_headline()
+
+    def _fit(self) -> None:
+        m = self._metrics
+        self.setFixedHeight(m.band_action_px if self._needs_action else m.band_px)
+        self._fit_headline()
+
+    def _fit_headline(self) -> None:
+        """The largest type (up to the metrics' size) in which the headline fits its line."""
+        room = self._headline.width() if self._headline.isVisible() else self._room()
+        size = self._metrics.headline_px
+        text = self._headline.text()
+        while size > style.HEADLINE_MIN_PX:
+            if QFontMetrics(style.font(size, bold=True)).horizontalAdvance(text) <= room:
+                break
+            size -= 2
+        if self._headline.font().pixelSize() != size:
+            self._headline.setFont(style.font(size, bold=True))
+
+    def _room(self) -> int:
+        margins = self.contentsMargins()
+        return self.width() - self._icon.width() - margins.left() - margins.right() - 40
+
     # -- showing ------------------------------------------------------------------
 
     @property
@@ -157,17 +259,33 @@ class VerdictBanner(QFrame):
         label: LabelState | None = None,
         label_error: str = "",
     ) -> None:
-        """A verdict; for a sealed parcel, `label` says how its label is doing."""
+        """A verdict; for a sealed parcel, `label` says how its label is doing.
+
+        A scan refused because an error waits (needs acknowledgement) keeps that
+        error's words on screen and adds what to do first.
+        """
+        pending = self._pending
+        if (
+            verdict.kind is VerdictKind.NEEDS_ACKNOWLEDGEMENT
+            and view.awaiting is Awaiting.ACKNOWLEDGEMENT
+            and pending is not None
+        ):
+            headline = headline_of(pending)
+            detail = detail_of(pending, headline)
+            action = ACKNOWLEDGE_FIRST.format(ack=self._ack)
+            self._show(Role.STOP, headline, detail, action)
+            self._shown = (pending, view)
+            return
+        if view.awaiting is Awaiting.NOTHING:
+            self._pending = None
+        elif verdict.kind is not VerdictKind.NEEDS_ACKNOWLEDGEMENT:
+            self._pending = verdict
         headline = headline_of(verdict, label)
-        tone = verdict.tone
         detail = detail_of(verdict, headline)
-        action = ACTIONS.get(view.awaiting, "")
-        if view.awaiting is Awaiting.ACKNOWLEDGEMENT or label is LabelState.FAILED:
-            # Until acknowledged (or the label is out) the banner stays red.
-            tone = Tone.ERROR
+        action = ACTIONS.get(view.awaiting, "").format(ack=self._ack)
         if label is LabelState.FAILED:
             detail = label_error or detail
-        self._show(tone, ICONS[tone], headline, detail, action)
+        self._show(role_of(verdict, view, label), headline, detail, action)
         self._shown = (verdict, view)
 
     def show_label(self, job_id: str, label: LabelState, error: str = "") -> bool:
@@ -179,29 +297,31 @@ class VerdictBanner(QFrame):
 
     def show_error(self, message: str, headline: str = "PROBLEM") -> None:
         """An expected problem (printer, file, device) with what to do."""
-        self._show(Tone.ERROR, ICONS[Tone.ERROR], headline, message, "")
+        self._show(Role.STOP, headline, message, "")
 
     def show_idle(self, headline: str, detail: str) -> None:
-        self._tone = None
+        self._pending = None
+        self._show(Role.IDLE, headline, detail, "")
+
+    def _show(self, role: Role, headline: str, detail: str, action: str) -> None:
+        self._role = role
+        self._tone = _ROLE_TONES.get(role)
         self._shown = None
-        self._set_colours(*style.IDLE_COLOURS)
-        self._set_words(IDLE_ICON, headline, detail, "")
-
-    def _show(self, tone: Tone, icon: str, headline: str, detail: str, action: str) -> None:
-        self._tone = tone
-        self._shown = None
-        self._set_colours(*style.TONE_COLOURS[tone])
-        self._set_words(icon, headline, detail, action)
-
-    def _set_words(self, icon: str, headline: str, detail: str, action: str) -> None:
-        self._icon.setText(icon)
-        self._headline.setText(headline)
-        self._detail.setText(detail)
-        self._action.setText(action)
-        self._action.setVisible(bool(action))
-
-    def _set_colours(self, background: str, text: str) -> None:
+        self._needs_action = role in (Role.STOP, Role.WARNING) or bool(action)
+        background, text = style.ROLE_COLOURS[role]
         self.setStyleSheet(
             f"#verdictBanner {{ background: {background}; border-radius: 8px; }}"
             f"#verdictBanner QLabel {{ color: {text}; }}"
         )
+        self._icon.setText(_ROLE_ICONS[role])
+        self._headline.setText(headline)
+        self._detail.setText(detail)
+        self._action.setText(action)
+        self._action.setVisible(bool(action))
+        self._fit()
+
+
+def _wrapping_label() -> QLabel:
+    label = QLabel()
+    label.setWordWrap(True)
+    return label

@@ -3,8 +3,9 @@
 Every call into `PackSession` (which commits to SQLite before it answers) runs
 on the one background `Worker`, in the order the inputs came, and each answer
 comes back on the UI thread as `verdict_returned(verdict, view)`: the screen
-only ever shows a verdict that is already stored. Widgets talk to this object,
-never to the session or the store.
+only ever shows a verdict that is already stored. The pack screen's inputs and
+answers go through this object; only the label preview reads stored labels on
+its own (`PackSession.label_of`), and the bulk print dialog its list of parcels.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from PySide6.QtCore import QObject, Signal, SignalInstance
 
 from station.errors import UserError
 from station.print_queue import LabelOutcome
+from station.resume import ScreenAtStop, screen_at_stop
 from station.session import ExceptionReason, PackSession
 from station.verdicts import StationView, Verdict
 from ui.worker import Worker
@@ -32,6 +34,7 @@ class StationController(QObject):
     verdict_returned = Signal(object, object)  # Verdict, StationView
     label_reported = Signal(object)  # LabelOutcome of one print attempt
     view_loaded = Signal(object)  # StationView
+    resumed = Signal(object, object)  # ScreenAtStop, StationView: the screen at the last stop
     user_error_raised = Signal(str)
     crashed = Signal(str)  # what happened, with the traceback
     busy_changed = Signal(bool)
@@ -126,6 +129,17 @@ class StationController(QObject):
         """Load the station's current state (at start, and after an error)."""
         self._worker.run(self._session.view, self._on_worker_view_loaded, self._on_worker_failed)
 
+    def resume(self) -> None:
+        """Load the station's state and what its screen showed when it stopped (at start)."""
+        session = self._session
+
+        def job() -> tuple[ScreenAtStop, StationView]:
+            with session.store.session() as db:
+                screen = screen_at_stop(db, session.station)
+            return screen, session.view()
+
+        self._worker.run(job, self._on_worker_resumed, self._on_worker_failed)
+
     def shutdown(self) -> None:
         """Let queued inputs finish (each is a commit) and stop the worker thread."""
         self._worker.shutdown()
@@ -144,6 +158,9 @@ class StationController(QObject):
 
     def _on_worker_view_loaded(self, view: StationView) -> None:
         self.view_loaded.emit(view)
+
+    def _on_worker_resumed(self, answer: tuple[ScreenAtStop, StationView]) -> None:
+        self.resumed.emit(*answer)
 
     def _on_worker_answered(self, answer: _Answer) -> None:
         verdict, view = answer

@@ -2,20 +2,19 @@
 
 The picture is the label's own PDF rasterised at a label printer's dots
 (ui.label_picture), drawn in the render process and waited for on this
-panel's thread: the screen never waits for it. A newer label supersedes one
-still being drawn.
-After a restart the panel is empty until the next label: the last label of a
-previous session is in the labels folder, and the packer's box is a new one.
+panel's own worker: the screen never waits for it. A newer label supersedes
+one still being drawn.
+After a restart the window shows the station's last label again, as it was
+on screen before the stop.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 
-from PySide6.QtCore import QSize, Qt, Signal, SignalInstance
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QPixmap
 from PySide6.QtWidgets import (
     QDialog,
@@ -31,6 +30,7 @@ from station.labels import LabelContent
 from station.ports import PermanentPrintError
 from ui import style
 from ui.label_picture import label_picture
+from ui.worker import Worker
 
 log = logging.getLogger(__name__)
 
@@ -49,27 +49,37 @@ CANNOT_SHOW = "Label cannot be shown: "
 LabelLoader = Callable[[str], LabelContent | None]
 
 
+@dataclass(frozen=True)
+class _Read:
+    """A job's label as read from the store, or why it could not be read."""
+
+    label: LabelContent | None
+    problem: str = ""
+
+
+@dataclass(frozen=True)
+class _Drawn:
+    image: QImage | None
+    problem: str = ""
+
+
 class LabelPreview(QFrame):
     """The station's last label with its courier, tracking number and box number.
 
     `show_job(job_id)` answers at once; the label is read from the store and
-    drawn on this panel's own thread, never on the station's worker, so a
-    drawing never delays a scan's verdict.
+    drawn on this panel's own worker, never on the station's, so a drawing
+    never delays a scan's verdict.
     """
 
     label_shown = Signal(str)  # job id whose picture (or why it cannot be shown) is now on screen
-    # From the drawing thread, queued to the UI thread.
-    _loaded = Signal(str, object, int, str)  # job id, LabelContent or None, printed, problem
-    _drawn = Signal(int, object, str)  # ticket, QImage or None, why it cannot be shown
 
     def __init__(self, load: LabelLoader, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._load = load
         self._ticket = 0  # the newest label described; older drawings are dropped
         self._job_id = ""
-        self._drawing: Future[None] | None = None
         # One thread, jobs in order: the newest label read is the one drawn last.
-        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="label-preview")
+        self._worker = Worker(self, name="label-preview")
         self.dialog: LabelDialog | None = None
         self.setObjectName("labelPreview")
         self.setStyleSheet("#labelPreview { background: #eceff1; border-radius: 6px; }")
@@ -86,89 +96,85 @@ class LabelPreview(QFrame):
         for part in (self.caption, self.courier, self.tracking, self.box):
             column.addWidget(part)
         column.addWidget(self.picture, 1)
-        self._loaded.connect(self._on_thread_loaded)
-        self._drawn.connect(self._on_thread_drawn)
-        self._closed = False
+
+    def set_metrics(self, metrics: style.Metrics) -> None:
+        """Narrower and smaller type on a small screen: the order table stays the main thing."""
+        width = round(PREVIEW_WIDTH_PX * min(1.0, max(0.8, metrics.scale)))
+        self.setFixedWidth(width + 2 * MARGIN_PX)
+        self.caption.setFont(style.font(metrics.header_px))
+        for part in (self.courier, self.tracking, self.box):
+            part.setFont(style.font(max(18, round(CAPTION_PX * metrics.scale)), bold=True))
 
     def show_job(self, job_id: str, printed: int = 1) -> None:
         """Show a stored job's label; `printed` labels came with its verdict (several boxes).
 
         A job that is no label (a packing slip) leaves the last label on screen.
         """
-        if not self._closed:
-            self._thread.submit(self._read, job_id, printed)
+        self._worker.run(
+            lambda: self._read(job_id),
+            lambda read: self._on_worker_read(job_id, read, printed),
+        )
 
     def shutdown(self) -> None:
-        # Answers already queued may still arrive: they find the panel closed.
-        self._closed = True
-        self._thread.shutdown(wait=False, cancel_futures=True)
+        # Answers already on their way are dropped: the panel is closing.
+        self._worker.shutdown(drop_queued=True)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if event.button() is Qt.MouseButton.LeftButton and self.picture.image is not None:
             self._open_dialog(self.picture.image)
         super().mouseReleaseEvent(event)
 
-    # -- on the thread: never touches a widget, answers through signals --------
+    # -- on the worker: never touches a widget -----------------------------------
 
-    def _read(self, job_id: str, printed: int) -> None:
-        label: LabelContent | None = None
-        problem = ""
+    def _read(self, job_id: str) -> _Read:
         try:
-            label = self._load(job_id)
+            return _Read(self._load(job_id))
         except Exception:  # the preview is a convenience: a bug in it must not stop packing
             log.exception("label preview: job %s could not be read", job_id)
             problem = f"{CANNOT_SHOW}it could not be read from the database (see the log)."
-        self._answer(self._loaded, job_id, label, printed, problem)
+            return _Read(None, problem)
 
-    def _draw(self, ticket: int, label: LabelContent) -> None:
+    def _draw(self, ticket: int, label: LabelContent) -> _Drawn | None:
+        if ticket != self._ticket:
+            return None  # a newer label came while this one waited: not worth drawing
         # Imported here: the render process machinery is not needed at start.
         from devices.printing.render_process import render_elsewhere
 
-        image: QImage | None = None
-        problem = ""
         try:
             # QImage (unlike QPixmap) may be made outside the UI thread.
-            image = QImage.fromData(render_elsewhere(label_picture, label))
+            return _Drawn(QImage.fromData(render_elsewhere(label_picture, label)))
         except PermanentPrintError as exc:
-            problem = f"{CANNOT_SHOW}{exc}"
+            return _Drawn(None, f"{CANNOT_SHOW}{exc}")
         except Exception:  # as in _read
             log.exception("label preview of order %s failed", label.order_number)
-            problem = f"{CANNOT_SHOW}drawing it failed (see the log)."
-        self._answer(self._drawn, ticket, image, problem)
-
-    @staticmethod
-    def _answer(signal: SignalInstance, *args: object) -> None:
-        with contextlib.suppress(RuntimeError):  # the window closed while the thread worked
-            signal.emit(*args)
+            return _Drawn(None, f"{CANNOT_SHOW}drawing it failed (see the log).")
 
     # -- on the UI thread -------------------------------------------------------
 
-    def _on_thread_loaded(
-        self, job_id: str, label: LabelContent | None, printed: int, problem: str
-    ) -> None:
-        if self._closed or (label is None and not problem):
-            return  # closing, or a packing slip: the last label stays
+    def _on_worker_read(self, job_id: str, read: _Read, printed: int) -> None:
+        if read.label is None and not read.problem:
+            return  # a packing slip: the last label stays
         self._ticket += 1
         self._job_id = job_id
-        if self._drawing is not None:
-            self._drawing.cancel()  # not started yet: this newer label makes it pointless
-            self._drawing = None
-        if label is None:
+        if read.label is None:
             self._describe(None, printed)
-            self.picture.show_text(problem)
+            self.picture.show_text(read.problem)
             self.label_shown.emit(job_id)
             return
-        self._describe(label, printed)
+        self._describe(read.label, printed)
         # The old picture goes at once: it must never stand beside the new caption.
         self.picture.show_text(DRAWING_TEXT)
-        self._drawing = self._thread.submit(self._draw, self._ticket, label)
+        ticket, label = self._ticket, read.label
+        self._worker.run(
+            lambda: self._draw(ticket, label), lambda drawn: self._on_worker_drawn(ticket, drawn)
+        )
 
-    def _on_thread_drawn(self, ticket: int, image: QImage | None, problem: str) -> None:
-        if ticket != self._ticket:
+    def _on_worker_drawn(self, ticket: int, drawn: _Drawn | None) -> None:
+        if drawn is None or ticket != self._ticket:
             return  # a newer label is on its way
-        self._drawing = None
+        image = drawn.image
         if image is None or image.isNull():
-            self.picture.show_text(problem or f"{CANNOT_SHOW}its picture could not be read.")
+            self.picture.show_text(drawn.problem or f"{CANNOT_SHOW}its picture could not be read.")
         else:
             self.picture.show_image(image)
         self.label_shown.emit(self._job_id)
@@ -205,7 +211,7 @@ class LabelPicture(QWidget):
         self._text = EMPTY_TEXT
         self._scaled: QPixmap | None = None  # the picture at the widget's current size
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setMinimumHeight(160)
+        self.setMinimumHeight(60)  # a 768-line screen: the caption lines say the most
 
     @property
     def text(self) -> str:

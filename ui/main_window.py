@@ -5,18 +5,25 @@ Parts: `HeaderBar` (who/what), `VerdictBanner` (the last verdict, big),
 buttons) and the dialogs. Inputs (wedge scans, typed entries, buttons) go to
 the `StationController`, which answers on the UI thread; this window only
 shows answers, it never calls the engine itself.
+
+At a start the window shows what it showed when the station stopped (the
+verdict with its words, colour and sound, the line being scanned, the last
+label). Sizes follow the window's height (ui.style.metrics_for), so that a
+1366 x 768 bench screen shows everything at once.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMainWindow,
     QMessageBox,
+    QPushButton,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -24,8 +31,9 @@ from PySide6.QtWidgets import (
 
 from station.barcodes import parse_scan
 from station.print_queue import LabelOutcome
+from station.resume import ScreenAtStop
 from station.settings import Commands, Settings
-from station.verdicts import StationView, Tone, Verdict, VerdictKind
+from station.verdicts import COUNTED_VERDICTS, StationView, Tone, Verdict, VerdictKind
 from ui import style
 from ui.action_bar import ActionBar
 from ui.banner import VerdictBanner
@@ -39,12 +47,13 @@ from ui.label_preview import LabelPreview
 from ui.label_question import LabelQuestions
 from ui.order_table import OrderTable
 from ui.sounds import SoundPlayer
-from ui.status_bar import DeviceStatusBar
+from ui.status_bar import DeviceHealth, DeviceStatusBar
 from ui.thumbnails import ThumbnailCache
 from ui.wedge import Clock, WedgeFilter, monotonic_ms
 
 PROMPT_BADGE = "Scan your badge"
 PROMPT_ORDER = "Scan an order"
+LABEL_PRINTER_KEY = "label_printer"  # its entry in the status bar
 
 
 class MainWindow(QMainWindow):
@@ -72,6 +81,7 @@ class MainWindow(QMainWindow):
         self.labels = LabelMonitor(self)
         self.label_questions = LabelQuestions(self, self.labels, self.controller.answer_label)
         self._deferred_labels: list[LabelOutcome] = []
+        self._metrics: style.Metrics | None = None
         self._build(settings)
         self.wedge = WedgeFilter(
             self, settings, self.input_bar.insert_typed, self.input_bar.submit, clock
@@ -81,9 +91,8 @@ class MainWindow(QMainWindow):
 
     def _build(self, settings: Settings) -> None:
         self.header = HeaderBar(settings.station)
-        self.banner = VerdictBanner()
+        self.banner = VerdictBanner(settings.commands.ack)
         self.prompt = QLabel(PROMPT_BADGE)
-        self.prompt.setFont(style.font(style.PROMPT_PX, bold=True))
         self.prompt.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.order_table = OrderTable(self._thumbnails)
         self._centre = QStackedWidget()
@@ -97,6 +106,8 @@ class MainWindow(QMainWindow):
         self.action_bar = ActionBar()
         body = QWidget()
         column = QVBoxLayout(body)
+        column.setContentsMargins(8, 6, 8, 4)
+        column.setSpacing(6)
         column.addWidget(self.header)
         column.addWidget(self.banner)
         column.addLayout(middle, 1)
@@ -106,18 +117,21 @@ class MainWindow(QMainWindow):
         self.device_status = DeviceStatusBar()  # filled by ui.app with the configured devices
         self.setStatusBar(self.device_status)
         self.escape_shortcut = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        self._apply_metrics(style.metrics_for(self.height()))
 
     def _connect(self) -> None:
         c = self.controller
         c.verdict_returned.connect(self._on_controller_verdict_returned)
         c.view_loaded.connect(self._on_controller_view_loaded)
+        c.resumed.connect(self._on_controller_resumed)
         c.user_error_raised.connect(self._on_controller_user_error_raised)
         c.crashed.connect(self._on_controller_crashed)
         c.label_reported.connect(self._on_controller_label_reported)
         c.busy_changed.connect(self._on_controller_busy_changed)
         self.labels.label_printed.connect(self._on_labels_label_printed)
         self.labels.label_failed.connect(self._on_labels_label_failed)
-        self.labels.status_changed.connect(self.header.show_printer)
+        self.labels.status_changed.connect(self._on_labels_status_changed)
+        self.device_status.health_changed.connect(self._on_device_status_health_changed)
         self.wedge.scanned.connect(self._on_wedge_scanned)
         self.wedge.scan_refused.connect(self._on_wedge_scan_refused)
         self.input_bar.submitted.connect(self._on_input_bar_submitted)
@@ -136,9 +150,35 @@ class MainWindow(QMainWindow):
         self.escape_shortcut.activated.connect(self._on_escape_shortcut_activated)
 
     def start(self) -> None:
-        """Load the station's state (the first view)."""
+        """Load the station's state and show what the screen showed when it stopped."""
         self.input_bar.field.setFocus()
-        self.controller.refresh()
+        self.controller.resume()
+
+    # -- sizes ------------------------------------------------------------------
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._apply_metrics(style.metrics_for(self.height()))
+        super().resizeEvent(event)
+
+    def _apply_metrics(self, metrics: style.Metrics) -> None:
+        if metrics == self._metrics:
+            return
+        self._metrics = metrics
+        self.banner.set_metrics(metrics)
+        self.header.set_metrics(metrics)
+        self.order_table.set_metrics(metrics)
+        self.label_preview.set_metrics(metrics)
+        self.prompt.setFont(style.font(metrics.prompt_px, bold=True))
+        # The input and action bars are sized here, with the rest of the screen.
+        for label in self.input_bar.findChildren(QLabel):
+            label.setFont(style.font(metrics.header_px))
+        field = self.input_bar.findChild(QLineEdit)
+        if field is not None:
+            field.setFont(style.font(metrics.input_px))
+            field.setMinimumHeight(metrics.input_px * 2)
+        for button in self.action_bar.findChildren(QPushButton):
+            button.setFont(style.font(metrics.button_px, bold=True))
+            button.setMinimumHeight(metrics.button_height)
 
     # -- answers from the engine ----------------------------------------------
 
@@ -148,18 +188,33 @@ class MainWindow(QMainWindow):
             self._show_view(view)
             self.verdict_shown.emit(verdict)
             return
+        self._show_verdict(verdict, view)
+        self._show_view(view, verdict.sku if verdict.kind in COUNTED_VERDICTS else None)
+        self.sound_player.play(self.banner.tone or verdict.tone)
+        if verdict.kind is VerdictKind.ERRAND:
+            self._on_errand_asked(verdict)
+        self.verdict_shown.emit(verdict)
+
+    def _on_controller_resumed(self, screen: ScreenAtStop, view: StationView) -> None:
+        if screen.label_job is not None:
+            self.label_preview.show_job(screen.label_job, screen.labels)
+        if not screen.verdicts:
+            self._on_controller_view_loaded(view)
+            return
+        for verdict in screen.verdicts:
+            self._show_verdict(verdict, view, preview=False)
+        self.sound_player.play(self.banner.tone or screen.verdicts[-1].tone)
+        self._show_view(view, screen.active_sku)
+
+    def _show_verdict(self, verdict: Verdict, view: StationView, *, preview: bool = True) -> None:
         if verdict.job_id is None:
             self.banner.show_verdict(verdict, view)
         else:
             label = self.labels.expect(verdict.job_id, verdict.order)
             error = self.labels.error_of(verdict.job_id) if label is LabelState.FAILED else ""
             self.banner.show_verdict(verdict, view, label, error)
-            self.label_preview.show_job(verdict.job_id, len(verdict.parcels) or 1)
-        self._show_view(view)
-        self.sound_player.play(self.banner.tone or verdict.tone)
-        if verdict.kind is VerdictKind.ERRAND:
-            self._on_errand_asked(verdict)
-        self.verdict_shown.emit(verdict)
+            if preview:
+                self.label_preview.show_job(verdict.job_id, len(verdict.parcels) or 1)
 
     def _on_controller_label_reported(self, outcome: LabelOutcome) -> None:
         # A label can print before its verdict is on screen (both come from other
@@ -174,6 +229,18 @@ class MainWindow(QMainWindow):
             deferred, self._deferred_labels = self._deferred_labels, []
             for outcome in deferred:
                 self.labels.report(outcome)
+
+    def _on_labels_status_changed(self, _text: str, _ok: bool) -> None:
+        self._show_printer()
+
+    def _on_device_status_health_changed(self, health: DeviceHealth) -> None:
+        if health.key == LABEL_PRINTER_KEY:
+            self._show_printer()
+
+    def _show_printer(self) -> None:
+        # One source: the status bar's label printer entry, plus the labels not printed yet.
+        health = self.device_status.health(LABEL_PRINTER_KEY)
+        self.header.show_printer(health, self.labels.waiting())
 
     def _on_labels_label_printed(self, job_id: str, _location: str) -> None:
         self.banner.show_label(job_id, LabelState.PRINTED)
@@ -197,7 +264,7 @@ class MainWindow(QMainWindow):
     def _on_controller_crashed(self, details: str) -> None:
         self.crash_box = show_crash_box(self, details)
 
-    def _show_view(self, view: StationView) -> None:
+    def _show_view(self, view: StationView, active_sku: str | None = None) -> None:
         self.view = view
         self.header.show_view(view)
         self.action_bar.show_view(view)
@@ -206,8 +273,8 @@ class MainWindow(QMainWindow):
             self._centre.setCurrentWidget(self.prompt)
             self.order_table.set_lines(())
         else:
-            self.order_table.set_lines(view.order.lines)
             self._centre.setCurrentWidget(self.order_table)
+            self.order_table.set_lines(view.order.lines, active_sku)
         self.view_shown.emit(view)
 
     # -- inputs -----------------------------------------------------------------

@@ -1,4 +1,8 @@
-"""The open order's lines: picture, name, SKU, scanned / expected, done mark."""
+"""The open order's lines: picture, name, SKU, scanned / expected, done mark.
+
+The row the last scan counted on is marked and always scrolled into view, so
+the packer sees the count move where they look.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ from PySide6.QtCore import (
     QSize,
     Qt,
 )
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from station.verdicts import LineView
@@ -44,12 +48,32 @@ class OrderLinesModel(QAbstractTableModel):
     def __init__(self, thumbnails: ThumbnailCache, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._lines: tuple[LineView, ...] = ()
+        self._active: int | None = None  # the row the last scan counted on
+        self._count_px = style.TABLE_PX + 6
         self._thumbnails = thumbnails
         thumbnails.loaded.connect(self._on_thumbnails_loaded)
 
     @property
     def lines(self) -> tuple[LineView, ...]:
         return self._lines
+
+    @property
+    def active_row(self) -> int | None:
+        return self._active
+
+    def set_active_sku(self, sku: str | None) -> None:
+        """Mark the row of `sku` (the line the last scan counted on); None keeps no mark."""
+        rows = [row for row, line in enumerate(self._lines) if line.sku == sku]
+        active = rows[0] if rows else None
+        if active == self._active:
+            return
+        changed = [row for row in (self._active, active) if row is not None]
+        self._active = active
+        for row in changed:
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(Column) - 1))
+
+    def set_count_px(self, pixels: int) -> None:
+        self._count_px = pixels
 
     def set_lines(self, lines: tuple[LineView, ...]) -> None:
         if [(x.line_no, x.sku) for x in lines] == [(x.line_no, x.sku) for x in self._lines]:
@@ -60,6 +84,7 @@ class OrderLinesModel(QAbstractTableModel):
             return
         self.beginResetModel()
         self._lines = lines
+        self._active = None
         self.endResetModel()
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
@@ -84,12 +109,13 @@ class OrderLinesModel(QAbstractTableModel):
             return _text(line, column)
         if role == Qt.ItemDataRole.DecorationRole and column is Column.PICTURE:
             return self._thumbnails.get(line.image)
-        if role == Qt.ItemDataRole.BackgroundRole and line.complete:
-            return QBrush(QColor(style.COMPLETE_ROW_COLOUR))
+        active = index.row() == self._active
+        if role == Qt.ItemDataRole.BackgroundRole and (line.complete or active):
+            return QBrush(QColor(_background(line, active)))
         if role == Qt.ItemDataRole.ForegroundRole and line.complete:
             return QBrush(QColor(style.COMPLETE_ROW_TEXT))
         if column in (Column.COUNT, Column.DONE):
-            return _count_style(role)
+            return _count_style(role, self._count_px)
         return None
 
     def _on_thumbnails_loaded(self, path: str) -> None:
@@ -99,11 +125,17 @@ class OrderLinesModel(QAbstractTableModel):
                 self.dataChanged.emit(index, index, [Qt.ItemDataRole.DecorationRole])
 
 
-def _count_style(role: int) -> object:
+def _background(line: LineView, active: bool) -> str:
+    if active:
+        return style.ACTIVE_ROW_DONE_COLOUR if line.complete else style.ACTIVE_ROW_COLOUR
+    return style.COMPLETE_ROW_COLOUR
+
+
+def _count_style(role: int, pixels: int) -> object:
     if role == Qt.ItemDataRole.TextAlignmentRole:
         return int(Qt.AlignmentFlag.AlignCenter)
     if role == Qt.ItemDataRole.FontRole:
-        return style.font(style.TABLE_PX + 6, bold=True)
+        return style.font(pixels, bold=True)
     return None
 
 
@@ -144,5 +176,40 @@ class OrderTable(QTableView):
         for column in (Column.SKU, Column.COUNT, Column.DONE):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
 
-    def set_lines(self, lines: tuple[LineView, ...]) -> None:
+    def set_metrics(self, metrics: style.Metrics) -> None:
+        """Type and picture sizes for the window's height."""
+        self.setFont(style.font(metrics.table_px))
+        self.lines_model.set_count_px(metrics.table_px + 6)
+        self.setIconSize(QSize(metrics.thumbnail_px, metrics.thumbnail_px))
+        self.verticalHeader().setDefaultSectionSize(metrics.thumbnail_px + 12)
+        self.horizontalHeader().setFont(style.font(metrics.header_px, bold=True))
+        self.horizontalHeader().resizeSection(Column.PICTURE, metrics.thumbnail_px + 16)
+        self.show_active_row()
+
+    def set_lines(self, lines: tuple[LineView, ...], active_sku: str | None = None) -> None:
+        """The order's lines; `active_sku` marks the line just counted (and keeps it in view)."""
         self.lines_model.set_lines(lines)
+        if active_sku is not None:
+            self.lines_model.set_active_sku(active_sku)
+        self.show_active_row()
+
+    def show_active_row(self) -> None:
+        """Scroll so the marked row (or else the first one still to scan) is in view."""
+        row = self.lines_model.active_row
+        if row is None:
+            lines = self.lines_model.lines
+            row = next((i for i, line in enumerate(lines) if not line.complete), None)
+        if row is not None:
+            self.scrollTo(self.lines_model.index(row, Column.NAME))
+
+    def active_row_visible(self) -> bool:
+        """True when the marked row is wholly inside the table's viewport."""
+        row = self.lines_model.active_row
+        if row is None:
+            return True
+        top = self.rowViewportPosition(row)
+        return top >= 0 and top + self.rowHeight(row) <= self.viewport().height()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.show_active_row()

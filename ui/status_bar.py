@@ -114,6 +114,7 @@ class DeviceStatusBar(QStatusBar):
     """The status bar: device entries, and the Devices… button for the IT person."""
 
     health_reported = Signal(object)  # DeviceHealth; emitted from any thread
+    health_changed = Signal(object)  # DeviceHealth, on the UI thread, once it is shown
     devices_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -155,6 +156,7 @@ class DeviceStatusBar(QStatusBar):
         label.setToolTip(health.tooltip)
         bold = "font-weight: bold;" if health.level is Level.FAULT else ""
         label.setStyleSheet(f"color: {COLOURS[health.level]}; {bold}")
+        self.health_changed.emit(health)
 
 
 def scanner_key(scanner_id: str) -> str:

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPixmap
 
 from ui import style
+from ui.worker import Worker
 
 
 class ThumbnailCache(QObject):
     """`get(path)` answers at once (a placeholder until the picture is read)."""
 
     loaded = Signal(str)  # the path whose picture is now available
-    _image_read = Signal(str, object)  # from the reader thread: path, QImage or None
 
     def __init__(self, size: int = style.THUMBNAIL_PX, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -23,10 +22,8 @@ class ThumbnailCache(QObject):
         self._pixmaps: dict[str, QPixmap] = {}
         self._asked: set[str] = set()
         self._placeholder = _placeholder(size)
-        # Its own thread: a slow network share must not delay a verdict.
-        self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="thumbnails")
-        self._image_read.connect(self._on_reader_image_read)
-        self._closed = False
+        # Its own worker: a slow network share must not delay a verdict.
+        self._reader = Worker(self, name="thumbnails")
 
     def get(self, path: str | None) -> QPixmap:
         if not path:
@@ -34,33 +31,31 @@ class ThumbnailCache(QObject):
         pixmap = self._pixmaps.get(path)
         if pixmap is not None:
             return pixmap
-        if path not in self._asked and not self._closed:
+        if path not in self._asked and not self._reader.closed:
             self._asked.add(path)
-            self._reader.submit(self._read, path)
+            size = self._size
+            self._reader.run(
+                lambda: _read(path, size), lambda image: self._on_reader_read(path, image)
+            )
         return self._placeholder
 
     def shutdown(self) -> None:
         # A view still on its way may ask for pictures: it gets the placeholder.
-        self._closed = True
-        self._reader.shutdown(wait=False, cancel_futures=True)
+        self._reader.shutdown(drop_queued=True)
 
-    def _read(self, path: str) -> None:
-        # QImage (unlike QPixmap) may be used outside the UI thread.
-        image = QImage(str(Path(path)))
-        if image.isNull():
-            self._image_read.emit(path, None)
-            return
-        scaled = image.scaled(
-            self._size,
-            self._size,
-            Qt.AspectRatioMode.KeepAspectRatio,
-            Qt.TransformationMode.SmoothTransformation,
-        )
-        self._image_read.emit(path, scaled)
-
-    def _on_reader_image_read(self, path: str, image: QImage | None) -> None:
+    def _on_reader_read(self, path: str, image: QImage | None) -> None:
         self._pixmaps[path] = QPixmap.fromImage(image) if image is not None else self._placeholder
         self.loaded.emit(path)
+
+
+def _read(path: str, size: int) -> QImage | None:
+    """The picture scaled to `size` (on the reader's thread: QImage, unlike QPixmap, may be)."""
+    image = QImage(str(Path(path)))
+    if image.isNull():
+        return None
+    return image.scaled(
+        size, size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+    )
 
 
 def _placeholder(size: int) -> QPixmap:

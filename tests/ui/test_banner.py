@@ -7,7 +7,8 @@ from pytestqt.qtbot import QtBot
 
 from station.verdicts import Awaiting, StationView, Tone, Verdict, VerdictKind
 from ui import style
-from ui.banner import HEADLINES, ICONS, VerdictBanner, detail_of, headline_of
+from ui.banner import HEADLINES, ICONS, VerdictBanner, detail_of, headline_of, role_of
+from ui.style import Role
 
 
 def view(awaiting: Awaiting = Awaiting.NOTHING) -> StationView:
@@ -31,11 +32,77 @@ def test_each_verdict_shows_icon_words_and_its_tone_colour(
 ) -> None:
     verdict = Verdict(kind, "X", "Some words.")
     banner.show_verdict(verdict, view())
-    assert banner.tone is verdict.tone
-    assert banner.icon() == ICONS[verdict.tone]
     assert banner.headline() == HEADLINES[kind]
     assert banner.detail() == "Some words."
-    assert style.TONE_COLOURS[verdict.tone][0] in banner.styleSheet()
+    assert banner.role is role_of(verdict, view())
+    assert style.ROLE_COLOURS[banner.role][0] in banner.styleSheet()
+    if banner.role is not Role.WARNING:
+        assert banner.tone is verdict.tone
+        assert banner.icon() == ICONS[verdict.tone]
+
+
+# What each colour means: green good, red stop, blue information, amber only for warnings.
+ROLES = {
+    VerdictKind.OK: Role.GOOD,
+    VerdictKind.LINE_COMPLETE: Role.GOOD,
+    VerdictKind.LABEL_VERIFIED: Role.GOOD,
+    VerdictKind.ORDER_COMPLETE: Role.DONE,
+    VerdictKind.WEIGHT_OK: Role.DONE,
+    VerdictKind.WRONG_ITEM: Role.STOP,
+    VerdictKind.OVER_SCAN: Role.STOP,
+    VerdictKind.UNKNOWN_BARCODE: Role.STOP,
+    VerdictKind.LABEL_BLOCKED: Role.STOP,
+    VerdictKind.WRONG_LABEL: Role.STOP,
+    VerdictKind.LOGIN: Role.INFO,
+    VerdictKind.ORDER_OPENED: Role.INFO,
+    VerdictKind.ACKNOWLEDGED: Role.INFO,
+    VerdictKind.WEIGH_PARCEL: Role.INFO,
+    VerdictKind.ORDER_PARKED: Role.INFO,
+    VerdictKind.WEIGHT_MISMATCH: Role.WARNING,  # with on_mismatch = "warn": the label prints
+}
+GREEN, RED, BLUE, AMBER = "#1b7f37", "#c62828", "#1257a6", "#f2a900"
+
+
+@pytest.mark.parametrize(("kind", "role"), ROLES.items())
+def test_colour_says_good_stop_information_or_warning(
+    banner: VerdictBanner, kind: VerdictKind, role: Role
+) -> None:
+    banner.show_verdict(Verdict(kind, "X", "Words."), view())
+    assert banner.role is role
+    background = style.ROLE_COLOURS[role][0]
+    assert background in banner.styleSheet()
+    if role is Role.INFO:
+        assert background == BLUE
+    elif role is Role.WARNING:
+        assert background == AMBER
+    elif role is Role.STOP:
+        assert background == RED
+    elif role is Role.GOOD:
+        assert background == GREEN
+
+
+def test_amber_is_only_for_warnings() -> None:
+    amber = style.ROLE_COLOURS[Role.WARNING][0]
+    others = [c[0] for role, c in style.ROLE_COLOURS.items() if role is not Role.WARNING]
+    assert amber not in others
+    assert amber != style.ACTIVE_ROW_COLOUR
+
+
+def test_a_wrong_weight_that_holds_the_label_is_a_stop(banner: VerdictBanner) -> None:
+    verdict = Verdict(VerdictKind.WEIGHT_MISMATCH, "1234 g", "Too light by 320 g.")
+    banner.show_verdict(verdict, view(Awaiting.WEIGHT))
+    assert banner.role is Role.STOP and banner.needs_action
+
+
+def test_a_scan_while_an_error_waits_keeps_the_error_on_screen(banner: VerdictBanner) -> None:
+    wrong = Verdict(VerdictKind.WRONG_ITEM, "X", "Packing Tape is not in this order: take it out.")
+    banner.show_verdict(wrong, view(Awaiting.ACKNOWLEDGEMENT))
+    refused = Verdict(VerdictKind.NEEDS_ACKNOWLEDGEMENT, "Y", "Not counted. Acknowledge first.")
+    banner.show_verdict(refused, view(Awaiting.ACKNOWLEDGEMENT))
+    assert banner.headline() == "WRONG ITEM"
+    assert banner.detail() == "Packing Tape is not in this order: take it out."
+    assert banner.action() == "Not counted. Acknowledge first (Esc / scan CMD-ACK)"
+    assert banner.role is Role.STOP and banner.tone is Tone.ERROR
 
 
 def test_ok_reads_like_the_spec(banner: VerdictBanner) -> None:
@@ -60,7 +127,7 @@ def test_it_stays_red_while_an_acknowledgement_is_awaited(banner: VerdictBanner)
     banner.show_verdict(Verdict(VerdictKind.LOGIN, "x", "Welcome"), view(Awaiting.ACKNOWLEDGEMENT))
     assert banner.tone is Tone.ERROR
     assert banner.icon() == ICONS[Tone.ERROR]
-    assert banner.action() == "Scan ACKNOWLEDGE or press Esc"
+    assert banner.action() == "Press Esc or scan ACKNOWLEDGE (CMD-ACK)"
 
 
 def test_errors_and_idle_prompts(banner: VerdictBanner) -> None:

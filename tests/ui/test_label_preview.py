@@ -26,7 +26,7 @@ SO3_TRACKING = "1Z999AA10123456784"  # the order system's number, on a Code 128 
 @pytest.fixture
 def preview(window: MainWindow) -> LabelPreview:
     # Room for the panel's full width and a 100x150 mm label's height, as on a station screen.
-    window.resize(1600, 1400)
+    window.resize(1600, 1600)
     return window.label_preview
 
 

@@ -151,3 +151,27 @@ def test_an_unplugged_scanner_shows_as_not_connected(
     finally:
         for stop in stops:
             stop()
+
+
+def test_the_header_and_the_status_bar_say_the_same_of_the_label_printer(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    header, status = window.header, window.device_status
+    assert header.printer_label.text() == "Label printer: no status", "nobody asked it yet"
+
+    for stop in watch_printers(status, Devices()):  # PDF files: a printer that cannot report
+        stop()
+    qtbot.waitUntil(lambda: word_of(status, "label_printer") == "no status")
+    assert header.printer_label.text() == "Label printer: no status"
+    assert "OK" not in header.printer_label.text() and "ready" not in header.printer_label.text()
+
+    with zpl_simulator(SimulatedState.PAPER_OUT) as simulator:
+        printer = ZplPrinter(TcpTransport("127.0.0.1", simulator.port))
+        stops = watch_printers(status, Devices(), printer)
+        try:
+            qtbot.waitUntil(lambda: header.printer_label.text() == "Label printer: paper out")
+            assert word_of(status, "label_printer") == "paper out"
+            assert "#c62828" in header.printer_label.styleSheet()
+        finally:
+            for stop in stops:
+                stop()
