@@ -15,7 +15,11 @@ def default_data_dir(demo: bool) -> Path:
     return base / "demo" if demo else base
 
 
-def default_config_path() -> Path:
+def default_config_path(demo: bool = False, data_dir: Path | None = None) -> Path:
+    # The demo keeps its config in its own data dir: what it saves (Devices…)
+    # must never change the real station's config.
+    if demo and data_dir is not None:
+        return data_dir / "station.toml"
     return Path(platformdirs.user_config_dir(APP, appauthor=False)) / "station.toml"
 
 

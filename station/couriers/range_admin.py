@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func
-from sqlmodel import Session, select
+import uuid
+from collections import Counter, defaultdict
+
+from sqlalchemy import exists, func
+from sqlmodel import Session, col, select
 
 from station.couriers.models import TrackingRange
-from station.couriers.plan import CourierBook
+from station.couriers.plan import CourierBook, plan_courier
 from station.couriers.profiles import CourierProfile
 from station.couriers.ranges import RangeError, add_range, range_status
 from station.couriers.rules import find_profile
+from station.models import Order, OrderLine, Parcel, Product
+from station.weighing import expected_parcel_weight
 
 DEMO_RANGE_SIZE = 100_000
+_IN_LIST = 500
 
 
 def describe_ranges(db: Session, station: str, book: CourierBook) -> list[str]:
@@ -38,6 +44,49 @@ def add_station_range(
         f"Station {station} now has {profile.name} serials {first}..{last} "
         f"({profile.format_tracking(first)} to {profile.format_tracking(last)})."
     )
+
+
+def missing_range_hints(db: Session, station: str, book: CourierBook, box_tare_g: int) -> list[str]:
+    """What to do for each courier that orders waiting to be packed need and `station` lacks.
+
+    An order without its own tracking number takes one from the station's range
+    for its courier (chosen as at the bench, on the catalog weight); with none
+    left, its label is blocked (NO LABEL) at the seal. A new station has no
+    ranges at all, so this is what a first import of orders tells IT.
+    """
+    needs: Counter[str] = Counter()
+    for order, weight in _unsealed_orders_without_tracking(db, box_tare_g):
+        plan = plan_courier(book, order, weight)
+        if plan.profile is not None and not plan.problem:
+            needs[plan.profile.id] += 1
+    hints = []
+    for profile_id, orders in sorted(needs.items()):
+        profile = book.profiles[profile_id]
+        if range_status(db, station, profile).exhausted:
+            hints.append(
+                f"Station {station} has no {profile.name} tracking numbers left, and {orders} "
+                f"order(s) waiting to be packed need them: their labels are blocked (NO LABEL) "
+                f"until IT runs: main.py ranges add {profile.id} FIRST LAST "
+                "(numbers from the courier)."
+            )
+    return hints
+
+
+def _unsealed_orders_without_tracking(db: Session, box_tare_g: int) -> list[tuple[Order, int]]:
+    """Orders not sealed yet that take their numbers from a range, with their catalog weight."""
+    sealed = exists().where(col(Parcel.order_id) == col(Order.id))
+    orders = db.exec(select(Order).where(col(Order.tracking).is_(None), ~sealed)).all()
+    items: defaultdict[uuid.UUID, list[tuple[int, int]]] = defaultdict(list)
+    ids = [order.id for order in orders]
+    for start in range(0, len(ids), _IN_LIST):  # SQLite caps the parameters of a statement
+        rows = db.exec(
+            select(OrderLine.order_id, OrderLine.qty, Product.weight_g)
+            .join(Product, col(Product.sku) == col(OrderLine.sku))
+            .where(col(OrderLine.order_id).in_(ids[start : start + _IN_LIST]))
+        )
+        for order_id, qty, weight_g in rows:
+            items[order_id].append((weight_g, qty))
+    return [(o, expected_parcel_weight(items[o.id], box_tare_g)) for o in orders]
 
 
 def ensure_demo_ranges(db: Session, station: str, book: CourierBook) -> list[str]:
