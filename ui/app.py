@@ -104,7 +104,10 @@ def connect_devices(
         # Imported when asked for: the dialog is rare, and start-up time is measured.
         from ui.devices_dialog import open_devices_dialog
 
-        open_devices_dialog(window, path, settings.devices)
+        session = window.controller.session
+        open_devices_dialog(
+            window, path, settings.devices, session.store, session.station, settings.commands
+        )
 
     window.device_status.devices_requested.connect(open_dialog)
     stops = connect_serial_scanners(window, settings)

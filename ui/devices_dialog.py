@@ -28,8 +28,9 @@ from PySide6.QtWidgets import (
 )
 
 from station.device_urls import Role
-from station.settings import Devices, SettingsError, load_settings
+from station.settings import Commands, Devices, SettingsError, load_settings
 from station.settings_writer import save_devices
+from station.store import Store
 from ui.check_runner import CheckRunner
 from ui.device_checks import (
     SCAN_TIMEOUT_S,
@@ -42,6 +43,8 @@ from ui.device_checks import (
     wait_for_scan,
 )
 from ui.device_fields import ERROR_STYLE, OK_STYLE, CheckLine, ScannerRow, UrlField
+from ui.dialogs import GLOVE_STYLE
+from ui.sign_in import SupervisorSignIn, ask_supervisor
 
 RESTART_NOTE = "Restart PackStation (close it and start it again) to use these devices."
 USE_AS = {
@@ -68,6 +71,7 @@ class DevicesDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Devices")
         self.setModal(True)
+        self.setStyleSheet(GLOVE_STYLE)
         self.setMinimumWidth(760)
         self.config_path = config_path
         self.delete_when_idle = False
@@ -334,16 +338,28 @@ class DevicesDialog(QDialog):
         self.message.setStyleSheet(style)
 
 
-def open_devices_dialog(parent: QWidget, config_path: Path, running: Devices) -> DevicesDialog:
-    """Open the dialog on what the config file says now (it may have been saved since start).
+def open_devices_dialog(
+    parent: QWidget,
+    config_path: Path,
+    running: Devices,
+    store: Store,
+    station: str,
+    commands: Commands | None = None,
+) -> SupervisorSignIn:
+    """Ask for a supervisor's sign-in, then open the dialog (neither blocks).
 
-    A config file that cannot be read shows why, with the devices the station runs with.
+    The dialog shows what the config file says then (it may have been saved
+    since start); a config file that cannot be read shows why, with the devices
+    the station runs with.
     """
-    try:
-        devices, problem = load_settings(config_path).devices, ""
-    except SettingsError as exc:
-        devices, problem = running, f"{exc} The fields show the devices this station runs with."
-    dialog = DevicesDialog(config_path, devices, parent, problem=problem)
-    dialog.delete_when_idle = True
-    dialog.open()  # not exec(): the pack screen keeps receiving answers meanwhile
-    return dialog
+
+    def open_dialog() -> None:
+        try:
+            devices, problem = load_settings(config_path).devices, ""
+        except SettingsError as exc:
+            devices, problem = running, f"{exc} The fields show the devices this station runs with."
+        dialog = DevicesDialog(config_path, devices, parent, problem=problem)
+        dialog.delete_when_idle = True
+        dialog.open()  # not exec(): the pack screen keeps receiving answers meanwhile
+
+    return ask_supervisor(parent, store, station, "Devices…", open_dialog, commands)

@@ -18,12 +18,14 @@ from pytestqt.qtbot import QtBot
 
 from devices.printers.zpl_simulator import SimulatedState
 from station.settings import Settings, load_settings
+from tests.helpers.wedge import FakeClock, WedgeScanner
 from tests.helpers.zpl_sim import fields, zpl_simulator
 from tests.ui.conftest import VERDICT_TIMEOUT_MS
 from ui.app import connect_devices
 from ui.device_checks import FoundDevice
 from ui.devices_dialog import DevicesDialog
 from ui.main_window import MainWindow
+from ui.sign_in import SupervisorSignIn
 
 posix_only = pytest.mark.skipif(sys.platform == "win32", reason="simulators need a POSIX pty")
 
@@ -233,11 +235,15 @@ def test_picking_a_found_port_fills_the_url_for_that_device(
 
 
 def test_the_devices_button_opens_the_dialog_on_the_config_file(
-    qtbot: QtBot, window: MainWindow, settings: Settings, config: Path
+    qtbot: QtBot, window: MainWindow, settings: Settings, config: Path, clock: FakeClock
 ) -> None:
     stops = connect_devices(window, settings, config_path=config)
     try:
         click(qtbot, window.device_status.devices_button)
+        sign_in = QApplication.activeModalWidget()
+        assert isinstance(sign_in, SupervisorSignIn), "Devices… asks for a supervisor first"
+        qtbot.waitUntil(sign_in.isActiveWindow)
+        WedgeScanner(window, clock).scan("BADGE-S1")
 
         qtbot.waitUntil(lambda: open_dialog() is not None)
         opened = open_dialog()
