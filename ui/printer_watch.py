@@ -1,25 +1,31 @@
-"""Ask the printers how they are every few seconds, on a thread of their own.
+"""Ask the printers how they are every few seconds, on a worker of their own.
 
 A status query can take up to its timeout (2 s) and a printer that is switched
-off takes all of it, so it never runs on the UI thread. Each answer goes to the
-status bar through `DeviceStatusBar.report`. Printers without a status query
-(PDF files in a folder) are shown once as "no status", never as ready.
+off takes all of it, so it never runs on the UI thread, nor on the station's
+worker (a scan's verdict must not wait for it): a timer on the UI thread
+queues the queries on the poller's own `Worker`. Each answer goes to the
+status bar, which is where the header reads the label printer too. Printers
+without a status query (PDF files in a folder) are shown once as "no
+status", never as ready.
 """
 
 from __future__ import annotations
 
 import logging
 import tempfile
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+from PySide6.QtCore import QObject, QTimer
 
 from devices import registry
 from station.errors import UserError
 from station.settings import Devices
 from ui.status_bar import DeviceHealth, DeviceStatusBar, Level, no_status, printer_health
+from ui.worker import Worker
 
 if TYPE_CHECKING:
     from devices.printers.status import PrinterStatus
@@ -54,7 +60,7 @@ class Watched:
     advice: Callable[[PrinterStatus], str] | None = None  # default: the label printer's words
 
 
-class PrinterPoller:
+class PrinterPoller(QObject):
     """Polls each printer's `status()` every `interval_s` and reports what it said."""
 
     def __init__(
@@ -64,28 +70,31 @@ class PrinterPoller:
         *,
         interval_s: float = POLL_INTERVAL_S,
         timeout_s: float = STATUS_TIMEOUT_S,
+        parent: QObject | None = None,
     ) -> None:
+        super().__init__(parent)
         self._printers = list(printers)
         self._report = report
-        self._interval_s = interval_s
         self._timeout_s = timeout_s
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="printer status", daemon=True)
+        self._worker = Worker(self, name="printer-status")
+        self._timer = QTimer(self)
+        self._timer.setInterval(round(interval_s * 1000))
+        self._timer.timeout.connect(self._on_timer_timeout)
 
     def start(self) -> None:
-        self._thread.start()
+        self._on_timer_timeout()
+        self._timer.start()
 
     def close(self) -> None:
         """Stop polling; waits for a query under way (at most its timeout)."""
-        self._stop.set()
-        if self._thread.is_alive():
-            self._thread.join(self._timeout_s + 1.0)
+        self._timer.stop()
+        self._worker.shutdown()
 
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            for watched in self._printers:
-                self._report(self._ask(watched))
-            self._stop.wait(self._interval_s)
+    def _on_timer_timeout(self) -> None:
+        if self._worker.pending:
+            return  # a printer that does not answer: the last round is still asking
+        for watched in self._printers:
+            self._worker.run(partial(self._ask, watched), self._report)
 
     def _ask(self, watched: Watched) -> DeviceHealth:
         key, title = watched.key, watched.title
@@ -137,7 +146,7 @@ def watch_printers(
             DeviceHealth(watched.key, watched.title, "unknown", Level.NONE, "Asking the printer…")
         )
     if polled:
-        poller = PrinterPoller(polled, status_bar.report)
+        poller = PrinterPoller(polled, status_bar.report, parent=status_bar)
         poller.start()
         closers.insert(0, poller.close)  # stop asking before the printer goes away
     return closers
