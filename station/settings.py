@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from station.device_urls import DeviceUrl, DeviceUrlError, Role, parse_device_url
 from station.errors import UserError
+from station.sync.settings import Central, read_central
 
 
 class SettingsError(UserError):
@@ -119,6 +120,7 @@ class Settings:
     devices: Devices = field(default_factory=Devices)
     weighing: Weighing = field(default_factory=Weighing)
     labels: Labels = field(default_factory=Labels)
+    central: Central = field(default_factory=Central)
 
 
 # Keyboard layouts a wedge burst is checked against (devices/wedge_layout.py knows each).
@@ -218,6 +220,7 @@ def settings_from_dict(data: dict[str, Any], source: str = "config") -> Settings
         "devices",
         "weighing",
         "labels",
+        "central",
     }
     for table in data:
         if table not in known_tables:
@@ -238,6 +241,7 @@ def settings_from_dict(data: dict[str, Any], source: str = "config") -> Settings
         devices=_checked_devices(data.get("devices", {}), source),
         weighing=_typed_section(Weighing, data.get("weighing", {}), "weighing", source),
         labels=_typed_section(Labels, data.get("labels", {}), "labels", source),
+        central=read_central(data.get("central", {}), source),
     )
     _validate(settings, source)
     return settings

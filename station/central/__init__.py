@@ -1,0 +1,1 @@
+"""The central PostgreSQL database of a warehouse: schema, station roles, imports, status."""

@@ -1,0 +1,63 @@
+"""The central tables sync and status write and read (SQLAlchemy Core).
+
+The migrations (station/central/migrations) create them; this module only
+names the columns code uses. Reference tables share the station's models
+(station.models), whose names and columns the central schema repeats.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, Column, DateTime, MetaData, Table, Text, Uuid
+from sqlalchemy.dialects.postgresql import JSONB
+
+metadata = MetaData()
+
+
+def _event(name: str, *columns: Column[object]) -> Table:
+    return Table(
+        name,
+        metadata,
+        Column("id", Uuid, primary_key=True),
+        Column("station", Text, nullable=False),
+        Column("seq", BigInteger, nullable=False),
+        *columns,
+        Column("created_at", DateTime(timezone=True), nullable=False),
+        Column("data", JSONB, nullable=False),
+    )
+
+
+scanevent = _event("scanevent", Column("order_id", Uuid), Column("verdict", Text))
+orderevent = _event("orderevent", Column("order_id", Uuid), Column("kind", Text))
+parcel = _event("parcel", Column("order_id", Uuid), Column("tracking", Text))
+printjob = _event("printjob", Column("parcel_id", Uuid), Column("kind", Text))
+printattempt = _event("printattempt", Column("job_id", Uuid), Column("status", Text))
+parcelitem = Table(
+    "parcelitem",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("station", Text, nullable=False),
+    Column("parcel_id", Uuid, nullable=False),
+    Column("data", JSONB, nullable=False),
+)
+
+sync_cursor = Table(
+    "sync_cursor",
+    metadata,
+    Column("station", Text, primary_key=True),
+    Column("stream", Text, primary_key=True),
+    Column("position", BigInteger, nullable=False),
+    Column("delivered", BigInteger, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+quarantine = Table(
+    "quarantine",
+    metadata,
+    Column("id", BigInteger, primary_key=True),
+    Column("station", Text, nullable=False),
+    Column("stream", Text, nullable=False),
+    Column("first_seq", BigInteger, nullable=False),
+    Column("last_seq", BigInteger, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("rows", JSONB, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)

@@ -1,0 +1,129 @@
+"""One full exchange of a station with the central database: push, then pull.
+
+The central database is the authority on what it has received (the push
+positions live there). The station keeps a small file beside its store,
+`central-sync.json`: its pull positions and, as a cache for when the central
+database is out of reach, the push positions it last saw, so "how many
+events are waiting" can be told offline.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, func, text
+from sqlalchemy.dialects.postgresql import insert
+
+from station.central import schema
+from station.central.connect import CentralUnreachable, central_engine, connected
+from station.store import Store
+from station.sync import pull, push
+
+STATE_FILE = "central-sync.json"
+CONTACT = "contact"  # the cursor row that records a station's last complete exchange
+
+
+@dataclass
+class SyncState:
+    pulled: dict[str, int] = field(default_factory=dict)
+    pushed: dict[str, int] = field(default_factory=dict)
+    last_sync: str | None = None
+
+    @classmethod
+    def load(cls, folder: Path) -> SyncState:
+        try:
+            data: dict[str, Any] = json.loads((folder / STATE_FILE).read_text(encoding="utf-8"))
+            return cls(dict(data["pulled"]), dict(data["pushed"]), data.get("last_sync"))
+        except (OSError, ValueError, KeyError, TypeError):
+            # Missing or unreadable: pull everything again (idempotent), which is safe.
+            return cls()
+
+    def save(self, folder: Path) -> None:
+        # Written whole and renamed, so a crash leaves the old file or the new one.
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".central-sync-")
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(asdict(self), out)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, folder / STATE_FILE)
+
+
+@dataclass(frozen=True)
+class SyncSummary:
+    pushed: int
+    pulled: int
+    conflicts: int
+    pending: int
+    reached: bool = True
+
+    def as_json(self) -> str:
+        return json.dumps(
+            {
+                "pushed": self.pushed,
+                "pulled": self.pulled,
+                "conflicts": self.conflicts,
+                "pending": self.pending,
+            }
+        )
+
+
+def sync_once(url: str, store: Store, station: str) -> SyncSummary:
+    """Push every waiting event, pull reference changes; never raises CentralUnreachable.
+
+    Raises:
+        CentralError: a URL, login or schema problem that waiting will not fix.
+    """
+    folder = store.path.parent
+    state = SyncState.load(folder)
+    engine = central_engine(url)
+    pushed = 0
+
+    def remember(stream: str, position: int) -> None:
+        state.pushed[stream] = position
+
+    try:
+        state.pushed = push.positions(engine, station)
+        result = push.push(engine, store, station, on_batch=remember)
+        pushed = result.pushed
+        pulled = pull.pull(engine, store, state.pulled)
+        state.pulled = pulled.positions
+        double_packed = _touch_and_count_doubles(engine, station)
+    except CentralUnreachable:
+        state.save(folder)
+        return SyncSummary(pushed, 0, 0, push.pending(store, state.pushed, station), False)
+    finally:
+        engine.dispose()
+    state.last_sync = datetime.now(UTC).isoformat()
+    state.save(folder)
+    conflicts = result.quarantined + len(pulled.conflicts) + double_packed
+    return SyncSummary(pushed, pulled.pulled, conflicts, push.pending(store, state.pushed, station))
+
+
+def _touch_and_count_doubles(engine: Engine, station: str) -> int:
+    """Record the exchange as complete; how many orders this station and another both packed."""
+    cursor = schema.sync_cursor
+    with connected(engine) as connection:
+        statement = insert(cursor).values(
+            station=station, stream=CONTACT, position=0, delivered=0, updated_at=func.now()
+        )
+        connection.execute(
+            statement.on_conflict_do_update(
+                index_elements=["station", "stream"], set_={"updated_at": func.now()}
+            )
+        )
+        return int(
+            connection.execute(
+                text(
+                    "SELECT count(DISTINCT mine.order_id) FROM parcel mine JOIN parcel other "
+                    "ON other.order_id = mine.order_id AND other.station <> mine.station "
+                    "WHERE mine.station = :station"
+                ),
+                {"station": station},
+            ).scalar_one()
+        )

@@ -1,0 +1,322 @@
+"""Push: what happened at a bench goes to the central database, in order, exactly once there.
+
+The station's own tables are the outbox: every event has a UUID and a place
+in the station's sequence (`seq`, one counter across its tables, never a wall
+clock). Per table, the rows after the position the central database has
+recorded for this station are sent in batches; each batch is inserted with
+ON CONFLICT (id) DO NOTHING in one central transaction together with the new
+position. A connection lost after the server committed (a lost
+acknowledgement) therefore changes nothing on the retry: the position says
+the batch is there, and sending it again would insert nothing.
+
+Parcels are the one kind of row a station changes after writing it (sealing
+sets the box count, a void a new tracking number); each change also stores a
+print job for the parcel, so the parcels of every pushed print job are sent
+again with their current values.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, RowMapping, Table, func, select, text, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import DataError, IntegrityError
+
+from station import models
+from station.central import schema
+from station.central.connect import CentralError, connected
+from station.store import Store
+
+BATCH = 500
+
+
+@dataclass(frozen=True)
+class Stream:
+    """One station table pushed by seq, and the central columns read from its rows."""
+
+    name: str
+    local: Table
+    central: Table
+    keys: tuple[str, ...]
+
+
+def _local(model: Any) -> Table:
+    table: Table = model.__table__
+    return table
+
+
+STREAMS = (
+    Stream("scanevent", _local(models.ScanEvent), schema.scanevent, ("order_id", "verdict")),
+    Stream("orderevent", _local(models.OrderEvent), schema.orderevent, ("order_id", "kind")),
+    Stream("parcel", _local(models.Parcel), schema.parcel, ("order_id", "tracking")),
+    Stream("printjob", _local(models.PrintJob), schema.printjob, ("parcel_id", "kind")),
+    Stream("printattempt", _local(models.PrintAttempt), schema.printattempt, ("job_id", "status")),
+)
+_PARCEL_ITEMS = _local(models.ParcelItem)
+_PARCELS = _local(models.Parcel)
+# Local bookkeeping that changes after the row is written, kept out of the record.
+_LOCAL_ONLY = {"printjob": {"status"}}
+
+
+@dataclass
+class PushResult:
+    pushed: int = 0  # rows new to the central database in this push
+    quarantined: int = 0  # rows set aside in batches the server refused for good
+
+
+BatchDone = Callable[[str, int], None]
+
+
+def push(
+    central: Engine,
+    store: Store,
+    station: str,
+    *,
+    batch: int = BATCH,
+    on_batch: BatchDone | None = None,
+) -> PushResult:
+    """Send every event of `station` the central database lacks; raises CentralUnreachable.
+
+    `on_batch(stream, last_seq)` is called after each batch is committed centrally.
+    """
+    positions = _positions(central, station)
+    _check_same_history(store, station, positions)
+    result = PushResult()
+    for stream in STREAMS:
+        position = positions.get(stream.name, 0)
+        while rows := _unsent(store, stream, station, position, batch):
+            last = int(rows[-1]["seq"])
+            try:
+                result.pushed += _deliver(central, store, stream, station, rows)
+            except (DataError, IntegrityError) as exc:
+                # Sending it again cannot help: set it aside, visibly, and go on.
+                _quarantine(central, stream, station, rows, exc)
+                result.quarantined += len(rows)
+            position = last
+            if on_batch is not None:
+                on_batch(stream.name, last)
+    return result
+
+
+def pending(store: Store, central_positions: Mapping[str, int], station: str) -> int:
+    """How many events of `station` lie after the given central positions."""
+    total = 0
+    with store.engine.connect() as local:
+        for stream in STREAMS:
+            table = stream.local
+            total += local.execute(
+                select(func.count())
+                .select_from(table)
+                .where(
+                    table.c.station == station, table.c.seq > central_positions.get(stream.name, 0)
+                )
+            ).scalar_one()
+    return total
+
+
+def positions(central: Engine, station: str) -> dict[str, int]:
+    return _positions(central, station)
+
+
+def _positions(central: Engine, station: str) -> dict[str, int]:
+    cursor = schema.sync_cursor
+    with connected(central) as connection:
+        _check_station(connection, station)
+        rows = connection.execute(
+            select(cursor.c.stream, cursor.c.position).where(cursor.c.station == station)
+        )
+        return {stream: int(position) for stream, position in rows}
+
+
+def _check_station(connection: Connection, station: str) -> None:
+    owner = connection.execute(text("SELECT central_current_station()")).scalar_one_or_none()
+    user = connection.execute(text("SELECT session_user")).scalar_one()
+    if owner is None:
+        raise CentralError(
+            f"The central login {user!r} is not a station's role; create one with "
+            f"main.py central add-station {station} --url URL, and use it in [central] url."
+        )
+    if owner != station:
+        raise CentralError(
+            f"The central login {user!r} belongs to station {owner!r}, but this station is "
+            f"named {station!r}; set [station] name = {owner!r} or use this station's own login."
+        )
+
+
+def _check_same_history(store: Store, station: str, positions: Mapping[str, int]) -> None:
+    delivered = max(positions.values(), default=0)
+    with store.engine.connect() as local:
+        newest = max(
+            int(
+                local.execute(
+                    select(func.max(s.local.c.seq)).where(s.local.c.station == station)
+                ).scalar_one()
+                or 0
+            )
+            for s in STREAMS
+        )
+    if newest < delivered:
+        raise CentralError(
+            f"The central database has events of station {station!r} up to number {delivered}, "
+            f"but this station's store only up to {newest}: it is not the store that sent them "
+            "(restored from an old backup, or a new store under an old name). Restore the newer "
+            "store, or give this station a new name and login (central add-station)."
+        )
+
+
+def _unsent(
+    store: Store, stream: Stream, station: str, position: int, batch: int
+) -> list[RowMapping]:
+    table = stream.local
+    query = (
+        select(table)
+        .where(table.c.station == station, table.c.seq > position)
+        .order_by(table.c.seq)
+        .limit(batch)
+    )
+    with store.engine.connect() as local:
+        return list(local.execute(query).mappings())
+
+
+def _deliver(
+    central: Engine, store: Store, stream: Stream, station: str, rows: Sequence[RowMapping]
+) -> int:
+    records = [_record(stream, row) for row in rows]
+    with connected(central) as connection:
+        if stream.name == "parcel":
+            added = _upsert_parcels(connection, records)
+        else:
+            added = connection.execute(
+                insert(stream.central).values(records).on_conflict_do_nothing(index_elements=["id"])
+            ).rowcount
+        if stream.name == "parcel":
+            _insert_items(connection, store, station, [row["id"] for row in rows])
+        if stream.name == "printjob":
+            _refresh_parcels(connection, store, [row["parcel_id"] for row in rows])
+        _advance(connection, station, stream.name, int(rows[-1]["seq"]), added)
+    return added
+
+
+def _record(stream: Stream, row: RowMapping) -> dict[str, Any]:
+    hidden = _LOCAL_ONLY.get(stream.name, set())
+    data = {key: _json_value(value) for key, value in row.items() if key not in hidden}
+    record = {key: row[key] for key in ("id", "station", "seq", "created_at", *stream.keys)}
+    record["data"] = data
+    return record
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
+
+
+def _upsert_parcels(connection: Connection, records: list[dict[str, Any]]) -> int:
+    """Insert new parcels, update changed ones; how many were new."""
+    table = schema.parcel
+    existing = set(
+        connection.execute(
+            select(table.c.id).where(table.c.id.in_([r["id"] for r in records]))
+        ).scalars()
+    )
+    statement = insert(table).values(records)
+    connection.execute(
+        statement.on_conflict_do_update(
+            index_elements=["id"],
+            set_={"data": statement.excluded.data, "tracking": statement.excluded.tracking},
+            where=table.c.data.is_distinct_from(statement.excluded.data),
+        )
+    )
+    return sum(1 for record in records if record["id"] not in existing)
+
+
+def _insert_items(
+    connection: Connection, store: Store, station: str, parcel_ids: Sequence[uuid.UUID]
+) -> None:
+    with store.engine.connect() as local:
+        items = local.execute(
+            select(_PARCEL_ITEMS).where(_PARCEL_ITEMS.c.parcel_id.in_(parcel_ids))
+        ).mappings()
+        records = [
+            {
+                "id": item["id"],
+                "station": station,
+                "parcel_id": item["parcel_id"],
+                "data": {key: _json_value(value) for key, value in item.items()},
+            }
+            for item in items
+        ]
+    if records:
+        connection.execute(
+            insert(schema.parcelitem).values(records).on_conflict_do_nothing(index_elements=["id"])
+        )
+
+
+def _refresh_parcels(
+    connection: Connection, store: Store, parcel_ids: Sequence[uuid.UUID | None]
+) -> None:
+    wanted = sorted({pid for pid in parcel_ids if pid is not None})
+    if not wanted:
+        return
+    with store.engine.connect() as local:
+        rows = list(local.execute(select(_PARCELS).where(_PARCELS.c.id.in_(wanted))).mappings())
+    parcel_stream = STREAMS[2]
+    for row in rows:
+        record = _record(parcel_stream, row)
+        # Only parcels already delivered are refreshed: the parcel stream delivers the rest.
+        connection.execute(
+            update(schema.parcel)
+            .where(
+                schema.parcel.c.id == record["id"],
+                schema.parcel.c.data.is_distinct_from(record["data"]),
+            )
+            .values(data=record["data"], tracking=record["tracking"])
+        )
+
+
+def _advance(connection: Connection, station: str, stream: str, position: int, added: int) -> None:
+    cursor = schema.sync_cursor
+    statement = insert(cursor).values(
+        station=station, stream=stream, position=position, delivered=added, updated_at=func.now()
+    )
+    connection.execute(
+        statement.on_conflict_do_update(
+            index_elements=["station", "stream"],
+            set_={
+                "position": statement.excluded.position,
+                "delivered": cursor.c.delivered + statement.excluded.delivered,
+                "updated_at": func.now(),
+            },
+        )
+    )
+
+
+def _quarantine(
+    central: Engine,
+    stream: Stream,
+    station: str,
+    rows: Sequence[RowMapping],
+    exc: Exception,
+) -> None:
+    reason = str(getattr(exc, "orig", exc)).splitlines()[0]
+    with connected(central) as connection:
+        connection.execute(
+            insert(schema.quarantine).values(
+                station=station,
+                stream=stream.name,
+                first_seq=int(rows[0]["seq"]),
+                last_seq=int(rows[-1]["seq"]),
+                reason=reason,
+                rows=json.loads(json.dumps([_record(stream, row)["data"] for row in rows])),
+                created_at=func.now(),
+            )
+        )
+        _advance(connection, station, stream.name, int(rows[-1]["seq"]), 0)
