@@ -28,6 +28,7 @@ from station import stats_queries
 from station.bulk_print import BulkPrinter, Wave
 from station.device_urls import Role, parse_device_url
 from station.models import StationState
+from station.resume import screen_at_stop
 from station.session import ExceptionReason, PackSession
 from station.settings import Devices, Settings
 from station.store import DB_NAME, Store
@@ -175,6 +176,8 @@ def test_no_bench_or_supervisor_read_scans_a_big_table(tmp_path: Path) -> None:
         session = packed_day(bench)
         supervisor_reads(bench, session)
         session.close()
+        with bench.store.session() as db:
+            screen_at_stop(db, session.station)  # what the screen showed, read back at a start
         bench.session().close()  # a start from the state row
         with bench.store.session() as db:
             db.exec(delete(StationState))  # type: ignore[call-overload]
