@@ -40,26 +40,25 @@ from station.ports import SuppliedLabel
 SHIP_TO = ("name", "street", "city", "postcode", "country", "phone")
 # The order's own fields, as named on the Order table (and in CSV columns).
 FIELDS = ("courier", "service", "tracking", *(f"ship_to_{key}" for key in SHIP_TO))
-OPTIONAL = frozenset({"tracking", "ship_to_phone"})
+# A blank courier or service is chosen by the courier rules at the bench.
+OPTIONAL = frozenset({"courier", "service", "tracking", "ship_to_phone"})
 
 COLUMNS = Columns(
     required=(
         "order_number",
         "sku",
         "qty",
-        "courier",
-        "service",
         "ship_to_name",
         "ship_to_street",
         "ship_to_city",
         "ship_to_postcode",
         "ship_to_country",
     ),
-    optional=("tracking", "ship_to_phone", "label_file"),
+    optional=("courier", "service", "tracking", "ship_to_phone", "label_file"),
 )
 ORDER_KEYS = Columns(
-    required=("number", "courier", "service", "ship_to", "lines"),
-    optional=("tracking", "label_file"),
+    required=("number", "ship_to", "lines"),
+    optional=("courier", "service", "tracking", "label_file"),
 )
 SHIP_TO_KEYS = Columns(required=SHIP_TO[:-1], optional=("phone",))
 LINE_KEYS = Columns(required=("sku", "qty"))
@@ -189,6 +188,9 @@ def _order(group: Group, checker: Checker, base_dir: Path) -> OrderDraft | None:
     label = read_label_document(head, checker, base_dir)
     if label is not None and not fields["tracking"]:
         checker.add(head, "label_file", "a courier's label needs its tracking number: add tracking")
+    if fields["tracking"] and not fields["courier"]:
+        checker.add(head, "courier", "an order's own tracking number needs its courier: add it")
+    fields["courier"], fields["service"] = fields["courier"] or "", fields["service"] or ""
     if number is None:
         return None
     return OrderDraft(head, number, fields, lines, label)

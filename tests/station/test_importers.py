@@ -555,7 +555,6 @@ def test_orders_csv_problems_name_line_and_column(db: Session, tmp_path: Path) -
         "orders.csv line 6, column sku: SKU 'TAPE' is twice in this order (also on line 5); "
         "put the total quantity on one line",
         "orders.csv line 7, column order_number: required but empty",
-        "orders.csv line 8, column service: required but empty",
         "orders.csv line 8, column ship_to_country: 'Germany' is not a 2-letter country code "
         "(ISO 3166, e.g. DE, US, GB)",
     ]
@@ -592,7 +591,7 @@ def test_orders_csv_missing_columns(db: Session, tmp_path: Path) -> None:
     path = write(tmp_path, "orders.csv", "order_number,sku,qty\n1042,MUG,1\n")
     problems = rejected(db, "orders", path)
     assert problems[0].startswith(
-        "orders.csv line 1: missing columns courier, service, ship_to_name, ship_to_street, "
+        "orders.csv line 1: missing columns ship_to_name, ship_to_street, "
         "ship_to_city, ship_to_postcode, ship_to_country; the header must be: order_number,"
     )
 
