@@ -34,7 +34,7 @@ from station.settings import Devices, Settings
 from station.store import Store
 from station.verdicts import VerdictKind
 from ui.app import build_main_window, connect_serial_scanners
-from ui.sounds import RecordingSoundPlayer
+from ui.sounds import SilentSoundPlayer
 
 
 def wait_until(condition, timeout_s: float = 10.0) -> None:  # type: ignore[no-untyped-def]
@@ -74,7 +74,7 @@ def main() -> None:
             Settings(station="bench"), sounds=False, devices=Devices(scanners=(url,))
         )
         session = PackSession(store, settings, ZplPrinter(TcpTransport("127.0.0.1", printer.port)))
-        window = build_main_window(session, settings, RecordingSoundPlayer())
+        window = build_main_window(session, settings, SilentSoundPlayer())
         window.show()
         window.start()
         stops = connect_serial_scanners(window, settings)

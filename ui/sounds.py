@@ -61,16 +61,6 @@ class SilentSoundPlayer:
         pass
 
 
-class RecordingSoundPlayer:
-    """Remembers what it was asked to play (for tests)."""
-
-    def __init__(self) -> None:
-        self.played: list[Tone] = []
-
-    def play(self, tone: Tone) -> None:
-        self.played.append(tone)
-
-
 def sound_path(tone: Tone, directory: Path = SOUNDS_DIR) -> Path:
     return directory / f"{tone.value}.wav"
 

@@ -18,10 +18,10 @@ from station.session import PackSession
 from station.settings import Settings
 from station.verdicts import Verdict
 from tests.helpers.factory import Bench, standard_bench
+from tests.helpers.sounds import RecordingSoundPlayer
 from tests.helpers.wedge import FakeClock, Human, WedgeScanner
 from ui.app import build_main_window
 from ui.main_window import MainWindow
-from ui.sounds import RecordingSoundPlayer
 
 VERDICT_TIMEOUT_MS = 10_000
 # The offscreen platform has no window manager to pass size hints to and says so

@@ -16,12 +16,12 @@ from station.session import ExceptionReason, PackSession
 from station.settings import Settings
 from station.verdicts import Awaiting, Tone, Verdict, VerdictKind
 from tests.helpers.factory import CABLE_EAN, MUG_UPC, TAPE_EAN, Bench
+from tests.helpers.sounds import RecordingSoundPlayer
 from tests.ui.conftest import VERDICT_TIMEOUT_MS, PackScreen
 from ui import style
 from ui.dialogs import ExceptionDialog, ShortShipDialog
 from ui.main_window import PROMPT_BADGE, PROMPT_ORDER, MainWindow
 from ui.order_table import CHECK, Column
-from ui.sounds import RecordingSoundPlayer
 
 V = VerdictKind
 

@@ -6,10 +6,10 @@ from pytestqt.qtbot import QtBot
 
 from station.verdicts import Awaiting
 from tests.helpers.factory import MUG_UPC, STRANGER_EAN, Bench
+from tests.helpers.sounds import RecordingSoundPlayer
 from tests.ui.conftest import VERDICT_TIMEOUT_MS
 from tests.ui.test_main_window import row_texts
 from ui.app import build_main_window
-from ui.sounds import RecordingSoundPlayer
 
 
 def test_the_window_reopens_the_order_with_its_counts_and_pending_error(

@@ -19,11 +19,11 @@ from station.device_urls import Role, parse_device_url
 from station.settings import Devices
 from station.verdicts import Verdict, VerdictKind
 from tests.helpers.factory import Bench
+from tests.helpers.sounds import RecordingSoundPlayer
 from tests.ui.conftest import VERDICT_TIMEOUT_MS
 from ui.app import build_main_window, connect_serial_scanners
 from ui.main_window import MainWindow
 from ui.scanner_bridge import ScannerBridge
-from ui.sounds import RecordingSoundPlayer
 
 if TYPE_CHECKING:
     from devices.scanners.simulator import PtyScannerSimulator

@@ -15,10 +15,10 @@ from station.models import ScanEvent
 from station.settings import Devices
 from station.verdicts import VerdictKind
 from tests.helpers.factory import MUG_UPC, Bench
+from tests.helpers.sounds import RecordingSoundPlayer
 from tests.ui.conftest import VERDICT_TIMEOUT_MS
 from ui.app import build_main_window, connect_serial_scanners
 from ui.main_window import MainWindow
-from ui.sounds import RecordingSoundPlayer
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
 

@@ -15,7 +15,6 @@ from ui import sounds
 from ui.sounds import (
     SOUNDS_DIR,
     QtSoundPlayer,
-    RecordingSoundPlayer,
     SilentSoundPlayer,
     generate_sounds,
     make_sound_player,
@@ -78,13 +77,6 @@ def test_without_qtmultimedia_it_beeps_and_says_so_once(
     assert len(beeps) == 2, "one beep per verdict"
     warnings = [r for r in caplog.records if r.name == "ui.sounds"]
     assert len(warnings) == 1 and "libpulse" in warnings[0].getMessage()
-
-
-def test_recording_player_keeps_the_order() -> None:
-    player = RecordingSoundPlayer()
-    player.play(Tone.SUCCESS)
-    player.play(Tone.ERROR)
-    assert player.played == [Tone.SUCCESS, Tone.ERROR]
 
 
 # The multimedia backend reports the libraries it probes for (PipeWire, VA-API)

@@ -15,9 +15,9 @@ from station.models import ScanEvent
 from station.settings import Settings
 from station.verdicts import Tone, VerdictKind
 from tests.helpers.factory import MUG_UPC, Bench
+from tests.helpers.sounds import RecordingSoundPlayer
 from tests.ui.conftest import VERDICT_TIMEOUT_MS, PackScreen
 from ui.main_window import MainWindow
-from ui.sounds import RecordingSoundPlayer
 
 FRENCH_DIGITS = "&é\"'(-è_çà"  # the digit keys 1..0 without Shift on AZERTY
 
