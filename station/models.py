@@ -131,7 +131,9 @@ class OrderEvent(SQLModel, table=True):
     order_id: uuid.UUID
     packer_id: uuid.UUID | None = None
     supervisor_id: uuid.UUID | None = None
-    kind: str  # exception_flagged, exception_released, short_requested, short_override
+    # exception_flagged, exception_released, short_requested, short_override,
+    # weight_override, label_reprinted, label_voided, label_bulk_printed
+    kind: str
     reason: str = ""
     note: str = ""
     created_at: datetime = Field(default_factory=utc_now)

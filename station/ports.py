@@ -85,12 +85,6 @@ class ChecksPrinted(Protocol):
         ...
 
 
-class Scale(Protocol):
-    def stable_weight_g(self) -> int | None:
-        """The last stable weight in grams, or None when there is none (moving, off, empty)."""
-        ...
-
-
 class DocumentPrinter(Protocol):
     def print_slip(self, job_id: str, slip: SlipContent) -> PrintResult:
         """Deliver one packing slip. Idempotent per job_id, as for labels."""

@@ -116,10 +116,6 @@ class PackSession(LabelActions):
     def seal(self) -> Verdict:
         return self._button(self.settings.commands.seal)
 
-    def new_box(self) -> Verdict:
-        """Close the box on the bench; the order goes on into a new one."""
-        return self._button(self.settings.commands.new_box)
-
     def flag_exception(self, reason: ExceptionReason, note: str = "") -> Verdict:
         if reason is ExceptionReason.OTHER and not note.strip():
             raise ValueError("An 'other' exception needs a note saying what is wrong.")
