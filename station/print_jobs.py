@@ -72,13 +72,14 @@ def job_status(db: Session, job_id: uuid.UUID) -> JobStatus | None:
 
 
 def _with_status(db: Session, station: str, statuses: tuple[JobStatus, ...]) -> list[PrintJob]:
-    return list(
-        db.exec(
-            select(PrintJob)
-            .where(PrintJob.station == station, col(PrintJob.status).in_(list(statuses)))
-            .order_by(col(PrintJob.seq))
-        ).all()
-    )
+    # Sorted here, not by SQL: ORDER BY seq would make SQLite prefer the
+    # (station, seq) index and walk every job the station ever printed.
+    jobs = db.exec(
+        select(PrintJob).where(
+            PrintJob.station == station, col(PrintJob.status).in_(list(statuses))
+        )
+    ).all()
+    return sorted(jobs, key=lambda job: job.seq)
 
 
 def _checkpoint_of(db: Session, job_id: uuid.UUID) -> str:

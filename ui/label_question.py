@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ui import style
@@ -27,6 +27,7 @@ EXPLANATION = (
     "whether it printed. Look at the printer and its last labels."
 )
 Answer = Callable[[bool, str], None]  # printed, job id
+_ANSWER_KEYS = {Qt.Key.Key_1: True, Qt.Key.Key_2: False}  # the keypad's digits too
 
 
 class LabelQuestionDialog(QDialog):
@@ -55,11 +56,6 @@ class LabelQuestionDialog(QDialog):
         column.addWidget(self.question)
         column.addWidget(explanation)
         column.addLayout(buttons)
-        for key, slot in (
-            (Qt.Key.Key_1, self._on_printed_clicked),
-            (Qt.Key.Key_2, self._on_reprint_clicked),
-        ):
-            QShortcut(QKeySequence(key), self).activated.connect(slot)
 
     def _button(self, text: str) -> QPushButton:
         button = QPushButton(text)
@@ -67,6 +63,13 @@ class LabelQuestionDialog(QDialog):
         button.setMinimumHeight(style.BUTTON_MIN_HEIGHT)
         button.setAutoDefault(False)  # Enter from a scanner must not answer for the packer
         return button
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        printed = _ANSWER_KEYS.get(Qt.Key(event.key()))
+        if printed is None:
+            super().keyPressEvent(event)
+        else:
+            self._answer(printed)
 
     def reject(self) -> None:
         """Esc and the close button do nothing: the question stays until it is answered."""
