@@ -161,6 +161,7 @@ class VerdictBanner(QFrame):
             # Their text never widens the window: the headline shrinks, the rest wraps.
             label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         words = QVBoxLayout()
+        words.addStretch(1)
         words.addWidget(self._headline)
         words.addWidget(self._detail)
         words.addWidget(self._action)
@@ -285,6 +286,7 @@ class VerdictBanner(QFrame):
         action = ACTIONS.get(view.awaiting, "").format(ack=self._ack)
         if label is LabelState.FAILED:
             detail = label_error or detail
+        detail = _without_ending(detail, action)
         self._show(role_of(verdict, view, label), headline, detail, action)
         self._shown = (verdict, view)
 
@@ -319,6 +321,14 @@ class VerdictBanner(QFrame):
         self._action.setText(action)
         self._action.setVisible(bool(action))
         self._fit()
+
+
+def _without_ending(detail: str, action: str) -> str:
+    """The detail without a last sentence that the action line says again."""
+    said, asked = detail.rstrip().rstrip("."), action.rstrip(".")
+    if not asked or not said.lower().endswith(asked.lower()) or len(said) == len(asked):
+        return detail
+    return said[: len(said) - len(asked)].rstrip(" .:") + "."
 
 
 def _wrapping_label() -> QLabel:

@@ -33,7 +33,7 @@ REFERENCE_HEIGHT = 1080
 SMALLEST_SCALE = 0.66  # a 768-line screen, less its title bar and panel
 LARGEST_SCALE = 1.25
 # The verdict band's share of the window: larger when the packer must act.
-BAND_SHARE = 0.24
+BAND_SHARE = 0.22
 BAND_SHARE_ACTION = 0.34
 HEADLINE_MIN_PX = 36  # a long headline shrinks to fit its line, never below this
 

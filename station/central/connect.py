@@ -92,6 +92,11 @@ def as_central_error(exc: DBAPIError, url: URL) -> Exception:
             f"Cannot log in to the central database {where}: {_LOGIN_STATES[state]}. "
             "Check the URL in [central] and the station's pgpass line."
         )
+    if "no password supplied" in str(original):
+        return CentralError(
+            f"No password for the central database {where}: put the station's pgpass line "
+            "(from central add-station) in its pgpass file, or set PGPASSWORD."
+        )
     if isinstance(original, psycopg.OperationalError) and (
         state is None or state.startswith(("08", "57P"))
     ):

@@ -192,9 +192,11 @@ def _deliver(
         if stream.name == "parcel":
             added = _upsert_parcels(connection, records)
         else:
-            added = connection.execute(
+            # RETURNING names only the rows this statement inserted, never one already there.
+            inserted = (
                 insert(stream.central).values(records).on_conflict_do_nothing(index_elements=["id"])
-            ).rowcount
+            )
+            added = len(connection.execute(inserted.returning(stream.central.c.id)).all())
         if stream.name == "parcel":
             _insert_items(connection, store, station, [row["id"] for row in rows])
         if stream.name == "printjob":

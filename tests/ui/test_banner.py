@@ -135,3 +135,13 @@ def test_errors_and_idle_prompts(banner: VerdictBanner) -> None:
     assert banner.tone is Tone.ERROR and "out of paper" in banner.text()
     banner.show_idle("Scan your badge", "")
     assert banner.tone is None and banner.headline() == "Scan your badge"
+
+
+def test_what_to_do_is_said_once(banner: VerdictBanner) -> None:
+    verdict = Verdict(
+        VerdictKind.ORDER_COMPLETE, "x", "Order SO-1 complete. Put the parcel on the scale."
+    )
+    banner.show_verdict(verdict, view(Awaiting.WEIGHT))
+    assert banner.detail() == "Order SO-1 complete."
+    assert banner.action() == "Put the parcel on the scale"
+    assert banner.needs_action

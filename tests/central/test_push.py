@@ -1,0 +1,125 @@
+"""Push: every event of a station exactly once centrally, whatever the network does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from station.central.connect import CentralUnreachable, central_engine
+from station.sync import push
+from station.sync.exchange import sync_once
+from tests.central.bench_events import local_ids, packed_bench
+from tests.central.conftest import Central
+from tests.central.proxy import AckCutter
+
+STATION = "bench-1"
+
+
+def central_ids(central: Central) -> dict[str, list[str]]:
+    """Every event id of the station centrally, by table; a list, so a double would show."""
+    found: dict[str, list[str]] = {}
+    with psycopg.connect(central.admin_url) as db:
+        for stream in push.STREAMS:
+            rows = db.execute(
+                f"SELECT id::text FROM {stream.name} WHERE station = %s", (STATION,)
+            ).fetchall()
+            found[stream.name] = sorted(row[0] for row in rows)
+    return found
+
+
+def delivered(central: Central) -> int:
+    with psycopg.connect(central.admin_url) as db:
+        row = db.execute(
+            "SELECT sum(delivered) FROM sync_cursor WHERE station = %s", (STATION,)
+        ).fetchone()
+    return int(row[0]) if row and row[0] is not None else 0
+
+
+def assert_exactly_once(central: Central, local: dict[str, set[str]]) -> None:
+    assert central_ids(central) == {name: sorted(ids) for name, ids in local.items()}
+    assert delivered(central) == sum(len(ids) for ids in local.values())
+
+
+def test_a_push_delivers_every_event_with_its_whole_row(central: Central, tmp_path: Path) -> None:
+    url = central.add_station(STATION)
+    bench = packed_bench(tmp_path, STATION)
+    local = local_ids(bench, STATION)
+    assert all(local.values()), "every kind of event is there to push"
+    result = push.push(central_engine(url), bench.store, STATION)
+    assert result.pushed == sum(len(ids) for ids in local.values())
+    assert_exactly_once(central, local)
+    with psycopg.connect(central.admin_url) as db:
+        verdicts = [row[0] for row in db.execute("SELECT data->>'verdict' FROM scanevent")]
+        items = db.execute("SELECT count(*) FROM parcelitem").fetchone()
+    assert "order_complete" in verdicts
+    assert items == (2,)  # the mug line and the cable line of the one box
+    # A second push finds nothing new.
+    assert push.push(central_engine(url), bench.store, STATION).pushed == 0
+
+
+def test_a_lost_acknowledgement_changes_nothing_on_the_retry(
+    central: Central, tmp_path: Path
+) -> None:
+    url = central.add_station(STATION)
+    bench = packed_bench(tmp_path, STATION, extra_scans=30)
+    local = local_ids(bench, STATION)
+    cutter = AckCutter(central.cluster.port, after_insert_into="scanevent")
+    try:
+        through_cutter = url.replace(f":{central.cluster.port}/", f":{cutter.port}/")
+        login = central.pgpass.read_text().replace(f":{central.cluster.port}:", f":{cutter.port}:")
+        central.pgpass.write_text(central.pgpass.read_text() + login)
+        with pytest.raises(CentralUnreachable):
+            push.push(central_engine(through_cutter), bench.store, STATION, batch=10)
+        assert cutter.cut.is_set()
+    finally:
+        cutter.close()
+    # The server committed the first batch: the station never heard it.
+    assert len(central_ids(central)["scanevent"]) == 10
+    push.push(central_engine(url), bench.store, STATION, batch=10)
+    assert_exactly_once(central, local)
+
+
+def test_a_push_resumes_after_the_server_stopped_in_the_middle(
+    central: Central, tmp_path: Path
+) -> None:
+    url = central.add_station(STATION)
+    bench = packed_bench(tmp_path, STATION, extra_scans=30)
+    local = local_ids(bench, STATION)
+    batches: list[str] = []
+
+    def stop_after_three(stream: str, _last: int) -> None:
+        batches.append(stream)
+        if len(batches) == 3:
+            central.cluster.stop("immediate")
+
+    try:
+        with pytest.raises(CentralUnreachable):
+            push.push(central_engine(url), bench.store, STATION, batch=5, on_batch=stop_after_three)
+    finally:
+        central.cluster.start()
+    assert len(central_ids(central)["scanevent"]) == 15
+    summary = sync_once(url, bench.store, STATION)
+    assert (summary.reached, summary.pending, summary.conflicts) == (True, 0, 0)
+    assert summary.pushed == sum(len(ids) for ids in local.values()) - 15
+    assert_exactly_once(central, local)
+
+
+def test_a_sync_that_cannot_reach_the_server_keeps_everything_queued(
+    central: Central, tmp_path: Path
+) -> None:
+    url = central.add_station(STATION)
+    bench = packed_bench(tmp_path, STATION)
+    nowhere = url.replace(f":{central.cluster.port}/", f":{free_port()}/")
+    summary = sync_once(nowhere, bench.store, STATION)
+    total = sum(len(ids) for ids in local_ids(bench, STATION).values())
+    assert (summary.reached, summary.pushed, summary.pending) == (False, 0, total)
+    assert sync_once(url, bench.store, STATION).pending == 0
+    assert_exactly_once(central, local_ids(bench, STATION))
+
+
+def free_port() -> int:
+    from tests.central.cluster import free_port as port
+
+    return port()
