@@ -62,6 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "devices", parents=[common], help="list serial ports, system printers and cameras"
     )
+    commands.add_parser(
+        "check", parents=[common], help="check the station's database fully (it may be in use)"
+    )
     tester = commands.add_parser(
         "print-test", parents=[common], help="print a test label to a printer URL"
     )
@@ -92,6 +95,8 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901
         settings = load_settings(config)
         if args.command == "devices":
             return _list_devices()
+        if args.command == "check":
+            return _check(data_dir)
         if args.command == "print-test":
             return _print_test(args.url, data_dir)
         if args.command == "ranges":
@@ -113,7 +118,12 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901
     except UserError as exc:
         print(f"packstation: {exc}", file=sys.stderr)
         return EXIT_USER_ERROR
-    except Exception:
+    except Exception as exc:
+        known = _storage_failure(exc, data_dir)
+        if known is not None:
+            log.warning("stopped: %s", known)
+            print(f"packstation: {known}", file=sys.stderr)
+            return EXIT_USER_ERROR
         log.exception("unexpected error")
         print(
             "packstation: an unexpected error stopped the program; details are in "
@@ -121,6 +131,34 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901
             file=sys.stderr,
         )
         return EXIT_BUG
+
+
+def _storage_failure(exc: Exception, data_dir: Path) -> str | None:
+    """The message for a full disk, read-only media, no permission or a damaged store."""
+    from station.errors import storage_problem
+    from station.integrity import storage_error
+    from station.store import DB_NAME
+
+    filename = getattr(exc, "filename", None)
+    path = Path(filename) if isinstance(filename, str) else data_dir / DB_NAME
+    if storage_problem(exc, path) is None:
+        return None
+    return str(storage_error(exc, path, "could not be used"))
+
+
+def _check(data_dir: Path) -> int:
+    from station.integrity import full_check, way_back
+    from station.store import DB_NAME
+
+    path = data_dir / DB_NAME
+    if not path.is_file():
+        raise UserError(f"There is no database at {path}: nothing to check.")
+    problems = full_check(path)
+    if not problems:
+        print(f"{path}: whole (pages, indexes, references and the station's own rules).")
+        return 0
+    listed = "\n".join(f"  - {problem}" for problem in problems)
+    raise UserError(f"The database {path} is damaged:\n{listed}\n{way_back(path)}")
 
 
 @contextmanager

@@ -19,14 +19,14 @@ would also read plain text as one (an order number "100234" is a valid lot
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from biip import ParseError
 from biip.gs1_element_strings import GS1ElementString
 from biip.gs1_messages import GS1Message
 
-GS = "\x1d"  # how scanners transmit FNC1 inside a GS1 element string
+from station.characters import GS as GS  # re-exported: GS1 callers know it from here
+from station.characters import scan_chars_only
 
 GTIN_LENGTHS = frozenset({8, 12, 13, 14})
 
@@ -124,7 +124,7 @@ def _without_controls(value: str) -> str:
     # Scanners on long cables or misconfigured wedges add stray STX/ETX, NUL or
     # DEL bytes; keeping them would make a good scan miss its badge or product.
     # GS stays: it is FNC1, which separates the fields of an element string.
-    return "".join(c for c in value if c == GS or unicodedata.category(c) != "Cc")
+    return scan_chars_only(value)
 
 
 def _split_symbology(text: str) -> tuple[str | None, str]:

@@ -15,12 +15,13 @@ import uuid
 from dataclasses import replace
 
 from sqlalchemy import insert
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DatabaseError
 from sqlmodel import Session
 
 from station import history, queries
 from station.barcodes import parse_scan
 from station.couriers.plan import CourierBook
+from station.integrity import write_refused
 from station.label_actions import LabelActions
 from station.labels import LabelContent
 from station.models import Order, OrderEvent, Packer, PrintJob, ScanEvent, new_id, utc_now
@@ -35,7 +36,7 @@ from station.station_state import (
     save_state,
     stored_state,
 )
-from station.store import Store, StoreError
+from station.store import Store
 from station.verdicts import (
     Awaiting,
     OrderView,
@@ -265,14 +266,13 @@ class PackSession(LabelActions):
                 with self._store.session() as db:
                     step = decide(db, self._state, request, self._bench)
                     sealed, jobs, after = self._commit(db, request, source, step)
-            except OperationalError as exc:
-                # Disk full, read-only media, a locked file: nothing was stored,
-                # so nothing changes and the packer is told to scan again.
-                raise StoreError(
-                    f"The scan {request.parsed.raw!r} was NOT recorded: the station's database "
-                    f"could not be written ({exc.orig}). Free disk space or call IT, then "
-                    "scan it again."
-                ) from exc
+            except DatabaseError as exc:
+                # Disk full, read-only media, a locked or damaged file: nothing was
+                # stored, so nothing changes and the packer is told why.
+                refused = write_refused(f"The scan {request.parsed.raw!r}", exc, self._store.path)
+                if refused is None:
+                    raise
+                raise refused from exc
             self._state = after
             self._last_verdict = LastVerdict(
                 step.kind, request.parsed.raw, step.message, step.order_number

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,15 +22,17 @@ from sqlmodel import Session, create_engine
 from station import models  # noqa: F401  (registers the tables)
 from station.backups import BACKUP_DIR, back_up
 from station.couriers import models as courier_models  # noqa: F401
-from station.errors import UserError
+from station.errors import StoreError
+from station.integrity import check_header, check_schema, damaged, page_check, storage_error
 
 DB_NAME = "packstation.db"
 MIGRATIONS = Path(__file__).with_name("migrations")
+START_CHECK_S = 0.2  # the page check at start reads this long at most
 log = logging.getLogger(__name__)
 
 
-class StoreError(UserError):
-    """The database file cannot be opened or upgraded."""
+def _begin_immediate(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _set_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -59,43 +62,82 @@ class Store:
         # poll; writers in this process queue on this lock instead, so a scan
         # never sleeps behind the print thread (nor fails to upgrade a read).
         self.write_lock = threading.Lock()
+        self.checked_whole = False  # the page check ran to its end at start
 
     @classmethod
     def open(cls, data_dir: Path) -> Store:
-        """Open (creating or upgrading) the store in a data dir."""
-        data_dir.mkdir(parents=True, exist_ok=True)
-        store = cls(data_dir / DB_NAME)
-        store.upgrade()
+        """Open (creating or upgrading) the store in a data dir.
+
+        Raises:
+            StoreError: the folder or file cannot be used (full, read-only, no
+                permission, damaged); the message says which and what to do.
+        """
+        path = data_dir / DB_NAME
+        try:
+            data_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise storage_error(exc, path, "cannot be opened") from exc
+        check_header(path)
+        store = cls(path)
+        try:
+            store.upgrade()
+            # Whole only if a small store is read within the budget; a large one is
+            # checked later (integrity.check_in_background), so the start stays quick.
+            problems = page_check(path, budget_s=START_CHECK_S)
+        except BaseException:
+            store.close()
+            raise
+        if problems:
+            store.close()
+            raise damaged(path, "cannot be used", "; ".join(problems))
+        store.checked_whole = problems is not None
         return store
 
     def upgrade(self) -> None:
-        """Bring the schema to the newest version, backing the file up first."""
+        """Bring the schema to the newest version, backing the file up first.
+
+        The whole upgrade, the very first one included, is one transaction:
+        a kill at any moment leaves the file as it was before, which opens.
+        """
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
         head = ScriptDirectory.from_config(config).get_current_head()
         try:
             with self.engine.begin() as connection:
                 current = MigrationContext.configure(connection).get_current_revision()
+                check_schema(connection)
             # The daily copy is the running station's (station.backups.BackupScheduler):
             # only an upgrade copies the file here, before it changes the schema.
             if current is not None and current != head:
                 self.backup(reason=f"rev-{current}")
             if current != head:
                 log.info("upgrading store %s from %s to %s", self.path, current, head)
-                with self.engine.begin() as connection:
-                    config.attributes["connection"] = connection
-                    command.upgrade(config, "head")
+                self._migrate(config)
         except CommandError as exc:
             raise StoreError(
                 f"The database {self.path} has a schema this PackStation does not know ({exc}); "
                 "it was probably written by a newer version. Install that version, or restore "
                 f"a copy from {self.path.parent / BACKUP_DIR}."
             ) from exc
-        except DatabaseError as exc:
-            raise StoreError(
-                f"The database {self.path} cannot be opened ({exc.orig}). Restore a copy from "
-                f"{self.path.parent / BACKUP_DIR} or move the file away to start empty."
-            ) from exc
+        except (DatabaseError, sqlite3.Error, OSError) as exc:
+            raise storage_error(exc, self.path, "cannot be opened") from exc
+
+    def _migrate(self, config: Config) -> None:
+        # pysqlite commits on its own before DDL unless it is left in autocommit
+        # mode and the transaction is begun here (SQLAlchemy's documented recipe),
+        # so that every migration step shares one BEGIN ... COMMIT.
+        engine = create_engine(
+            f"sqlite:///{self.path}",
+            connect_args={"check_same_thread": False, "isolation_level": None},
+        )
+        event.listen(engine, "connect", _set_pragmas)
+        event.listen(engine, "begin", _begin_immediate)
+        try:
+            with engine.begin() as connection:
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+        finally:
+            engine.dispose()
 
     def backup(self, reason: str) -> Path | None:
         """Copy the database with SQLite's online backup (consistent under WAL)."""
@@ -111,4 +153,3 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
-

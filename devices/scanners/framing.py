@@ -11,11 +11,12 @@ import enum
 import re
 from dataclasses import dataclass
 
-GS = 0x1D  # FNC1 inside a GS1 element string: the only control byte a scan may carry
+from station.characters import is_scan_char
 
-# Printable Latin-1 as Python sees it: 0x20-0x7E and 0xA1-0xFF except the soft hyphen.
-# NBSP, DEL and the C1 block are line noise far more often than they are barcode content.
-VALID_BYTES = frozenset(b for b in range(256) if b == GS or chr(b).isprintable())
+# The station's one rule for scan characters, over Latin-1: 0x20-0x7E, 0xA1-0xFF except
+# the soft hyphen, and GS (FNC1). NBSP, DEL and the C1 block are line noise far more
+# often than they are barcode content.
+VALID_BYTES = frozenset(b for b in range(256) if is_scan_char(chr(b)))
 
 
 class Terminator(enum.Enum):
