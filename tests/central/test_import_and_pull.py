@@ -31,13 +31,14 @@ def orders(*numbers: str, qty: int = 1) -> str:
         "city": "Berlin",
         "postcode": "10115",
         "country": "DE",
+        "phone": "+49 30 1234567",
     }
     return json.dumps(
         [
             {
                 "number": number,
-                "courier": "hansepost",
-                "service": "standard",
+                "courier": "DHL Express",
+                "service": "Express Worldwide",
                 "ship_to": ship_to,
                 "lines": [{"sku": "MUG-350", "qty": qty}],
             }
