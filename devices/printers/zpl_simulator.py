@@ -138,7 +138,7 @@ class ZplSimulator:
         state: SimulatedState = SimulatedState.READY,
         fault: SimulatedFault = SimulatedFault.NONE,
     ) -> None:
-        self.fault = fault  # set before start(); see SimulatedFault
+        self.fault = fault  # may change at any time; see SimulatedFault
         self._held: list[socket.socket] = []  # connections it never reads or never closes
         self._server = socket.create_server((host, port))
         self._server.setblocking(False)
