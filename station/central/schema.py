@@ -58,6 +58,7 @@ quarantine = Table(
     Column("first_seq", BigInteger, nullable=False),
     Column("last_seq", BigInteger, nullable=False),
     Column("reason", Text, nullable=False),
-    Column("rows", JSONB, nullable=False),
+    Column("rows", Text, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    implicit_returning=False,  # stations may add rows here, not read them back
 )

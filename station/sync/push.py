@@ -94,14 +94,30 @@ def push(
             last = int(rows[-1]["seq"])
             try:
                 result.pushed += _deliver(central, store, stream, station, rows)
-            except (DataError, IntegrityError) as exc:
-                # Sending it again cannot help: set it aside, visibly, and go on.
-                _quarantine(central, stream, station, rows, exc)
-                result.quarantined += len(rows)
+            except (DataError, IntegrityError):
+                _deliver_one_by_one(central, store, stream, station, rows, result)
             position = last
             if on_batch is not None:
                 on_batch(stream.name, last)
     return result
+
+
+def _deliver_one_by_one(
+    central: Engine,
+    store: Store,
+    stream: Stream,
+    station: str,
+    rows: Sequence[RowMapping],
+    result: PushResult,
+) -> None:
+    """A refused batch, row by row: the good ones delivered, the bad ones set aside."""
+    for row in rows:
+        try:
+            result.pushed += _deliver(central, store, stream, station, [row])
+        except (DataError, IntegrityError) as exc:
+            # Sending it again cannot help: set it aside, visibly, and go on.
+            _quarantine(central, stream, station, [row], exc)
+            result.quarantined += 1
 
 
 def pending(store: Store, central_positions: Mapping[str, int], station: str) -> int:
@@ -317,7 +333,7 @@ def _quarantine(
                 first_seq=int(rows[0]["seq"]),
                 last_seq=int(rows[-1]["seq"]),
                 reason=reason,
-                rows=json.loads(json.dumps([_record(stream, row)["data"] for row in rows])),
+                rows=json.dumps([_record(stream, row)["data"] for row in rows]),
                 created_at=func.now(),
             )
         )

@@ -51,8 +51,8 @@ class AckCutter:
         while data := link.receive(link.server):
             if self.armed and link.inserted and _COMMIT_DONE in data:
                 self.armed = False
+                self.cut.set()  # before the client can notice the cut
                 link.close()
-                self.cut.set()
                 return
             link.send(link.client, data)
         link.close()

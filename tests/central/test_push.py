@@ -6,13 +6,17 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from sqlmodel import select
 
 from station.central.connect import CentralUnreachable, central_engine
+from station.models import ScanEvent
+from station.queries import next_seq
 from station.sync import push
 from station.sync.exchange import sync_once
 from tests.central.bench_events import local_ids, packed_bench
 from tests.central.conftest import Central
 from tests.central.proxy import AckCutter
+from tests.helpers.factory import Bench
 
 STATION = "bench-1"
 
@@ -123,3 +127,44 @@ def free_port() -> int:
     from tests.central.cluster import free_port as port
 
     return port()
+
+
+def test_an_event_the_server_refuses_for_good_is_set_aside_and_the_queue_goes_on(
+    central: Central, tmp_path: Path
+) -> None:
+    url = central.add_station(STATION)
+    bench = packed_bench(tmp_path, STATION)
+    # A NUL byte (a noisy serial line): SQLite keeps it, PostgreSQL text never can.
+    with bench.store.session() as db:
+        seq = next_seq(db, STATION)
+        db.add(ScanEvent(station=STATION, seq=seq, raw="A\x00B", code="A\x00B", verdict="x"))
+        db.commit()
+    session = bench.session(STATION)
+    try:
+        session.handle_scan("BADGE-P2")
+    finally:
+        session.close()
+    local = local_ids(bench, STATION)
+
+    summary = sync_once(url, bench.store, STATION)
+    assert (summary.reached, summary.conflicts, summary.pending) == (True, 1, 0)
+    with psycopg.connect(central.admin_url) as db:
+        refused = db.execute("SELECT first_seq, reason, rows FROM quarantine").fetchall()
+    [(first_seq, reason, rows)] = refused
+    assert first_seq == seq and ("Unicode" in reason or "NUL" in reason) and "A\\u0000B" in rows
+    delivered_scans = set(central_ids(central)["scanevent"])
+    assert delivered_scans == local["scanevent"] - {
+        str(row_id) for row_id in scan_ids_with_seq(bench, seq)
+    }
+    assert "BADGE-P2" in scans_after(central, seq)
+
+
+def scan_ids_with_seq(bench: Bench, seq: int) -> list[str]:
+    with bench.store.session() as db:
+        return [str(event.id) for event in db.exec(select(ScanEvent).where(ScanEvent.seq == seq))]
+
+
+def scans_after(central: Central, seq: int) -> list[str]:
+    with psycopg.connect(central.admin_url) as db:
+        rows = db.execute("SELECT data->>'raw' FROM scanevent WHERE seq > %s", (seq,)).fetchall()
+    return [row[0] for row in rows]

@@ -181,8 +181,8 @@ CREATE TABLE sync_cursor (
     updated_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (station, stream)
 );
--- A batch the server refused for a reason a retry cannot fix, set aside with
--- its rows so it never blocks the queue and nothing is lost.
+-- Events the server refused for a reason a retry cannot fix, set aside with
+-- their rows so they never block the queue and nothing is lost.
 CREATE TABLE quarantine (
     id bigserial PRIMARY KEY,
     station text NOT NULL,
@@ -190,7 +190,7 @@ CREATE TABLE quarantine (
     first_seq bigint NOT NULL,
     last_seq bigint NOT NULL,
     reason text NOT NULL,
-    rows jsonb NOT NULL,
+    rows text NOT NULL,  -- JSON as text: what was refused may be what jsonb refuses
     created_at timestamptz NOT NULL DEFAULT now()
 );
 """
