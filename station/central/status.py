@@ -49,7 +49,8 @@ class CentralStatus:
 _STATIONS = text(
     """
     SELECT s.name,
-           (SELECT updated_at FROM sync_cursor c WHERE c.station = s.name AND c.stream = 'contact'),
+           (SELECT updated_at AT TIME ZONE 'UTC' FROM sync_cursor c
+             WHERE c.station = s.name AND c.stream = 'contact'),
            (SELECT coalesce(sum(delivered), 0) FROM sync_cursor c WHERE c.station = s.name),
            (SELECT coalesce(sum(last_seq - first_seq + 1), 0) FROM quarantine q
              WHERE q.station = s.name)
