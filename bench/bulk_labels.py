@@ -33,7 +33,7 @@ from devices.printing.file_printer import FileLabelPrinter
 from station import queries
 from station.bulk_print import BulkPrinter, RendersAhead
 from station.labels import LabelContent
-from station.ports import PrintResult, SuppliedLabel
+from station.ports import ChecksPrinted, PrintResult, Recheck, SuppliedLabel
 from station.print_queue import SeqCounter
 from station.store import Store
 from tests.helpers.sealed import seal_orders
@@ -68,6 +68,18 @@ class Timed:
 
     def print_supplied(self, job_id: str, label: SuppliedLabel) -> PrintResult:
         raise NotImplementedError("the benchmark prints no supplied labels")
+
+    def checkpoint(self) -> str:
+        """The printer's checkpoint, stored with "sending" (its cost is part of a send)."""
+        start = time.perf_counter()
+        checkpoint = self.printer.checkpoint() if isinstance(self.printer, ChecksPrinted) else ""
+        self.send_s += time.perf_counter() - start
+        return checkpoint
+
+    def recheck(self, job_id: str, checkpoint: str) -> Recheck:
+        if isinstance(self.printer, ChecksPrinted):
+            return self.printer.recheck(job_id, checkpoint)
+        return Recheck.ASK
 
 
 class SimulatorProcess:

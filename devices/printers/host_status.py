@@ -54,19 +54,28 @@ def odometer_complete(data: bytes) -> bool:
 
 
 def parse_odometer(data: bytes | None) -> int | None:
-    """The odometer's total in an answer to ~HQOD, or None if there is none."""
-    found = _ODOMETER.search(data or b"")
-    return int(found.group(1)) if found else None
+    """The odometer's total in an answer to ~HQOD, or None if there is none (yet)."""
+    for frame in _LINE.findall(data or b""):  # whole frames only: never half a number
+        found = _ODOMETER.search(frame)
+        if found:
+            return int(found.group(1))
+    return None
 
 
 def formats_waiting(data: bytes | None) -> int | None:
-    """Labels the printer holds, received and not printed yet (~HS line 1, eee and h)."""
-    lines = _LINE.findall(data or b"")
-    fields = lines[0].decode("ascii", "replace").split(",") if lines else []
-    if len(fields) < 8 or not fields[4].strip().isdigit():
+    """Labels the printer holds, received and not all printed yet, or None if it did not say.
+
+    ~HS line 1: eee formats in the receive buffer, h a label begun and not
+    finished; line 2: uuuuuuuu labels remaining in the batch being printed.
+    """
+    lines = [line.decode("ascii", "replace").split(",") for line in _LINE.findall(data or b"")]
+    if len(lines) < 2 or len(lines[0]) < 8 or len(lines[1]) < 9:
         return None
-    partial = fields[7].strip() == "1"  # a label begun and not finished
-    return int(fields[4]) + int(partial)
+    counts = (lines[0][4].strip(), lines[1][8].strip())
+    if not all(count.isdigit() for count in counts):
+        return None
+    partial = lines[0][7].strip() == "1"
+    return sum(int(count) for count in counts) + int(partial)
 
 
 def parse_host_status(data: bytes | None) -> PrinterStatus:

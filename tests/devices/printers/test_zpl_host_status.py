@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from devices.printers.host_status import answer_complete, parse_host_status
+from devices.printers.host_status import (
+    answer_complete,
+    formats_waiting,
+    odometer_complete,
+    parse_host_status,
+    parse_odometer,
+)
 from devices.printers.status import BLOCKING, PrinterState, PrinterStatus
-from devices.printers.zpl_simulator import SimulatedState, host_status_answer
+from devices.printers.zpl_simulator import SimulatedState, host_status_answer, odometer_answer
 from devices.state import DeviceState
 
 
@@ -114,3 +120,28 @@ def test_printer_states_map_to_the_shared_device_states(
     state: PrinterState, device_state: DeviceState
 ) -> None:
     assert PrinterStatus(state).device_state is device_state
+
+
+def test_the_odometer_is_read_from_its_answer_and_nothing_else() -> None:
+    assert parse_odometer(odometer_answer(3)) == 1000 + 3 * 6
+    assert parse_odometer(host_status_answer(SimulatedState.READY)) is None
+    assert parse_odometer(b"\x02PRINT METERS\r\nTOTAL NONRESETTABLE: lots\x03") is None
+    both = host_status_answer(SimulatedState.READY) + odometer_answer(0)
+    assert odometer_complete(both) and not odometer_complete(both[:-20])
+
+
+@pytest.mark.parametrize(
+    ("line1", "line2", "waiting"),
+    [
+        (READY_1, READY_2, 0),
+        ("030,0,1,1218,002,0,0,0,000,0,0,0", READY_2, 2),  # two labels in the buffer
+        ("030,0,0,1218,000,0,0,1,000,0,0,0", READY_2, 1),  # one begun, not finished
+        (READY_1, "000,0,0,0,1,2,6,0,00000004,1,000", 4),  # four left to print in a batch
+        ("030,0,0,1218,xx,0,0,0,000,0,0,0", READY_2, None),
+        (READY_1, "000,0,0,0", None),
+    ],
+)
+def test_labels_a_printer_still_holds_are_counted(
+    line1: str, line2: str, waiting: int | None
+) -> None:
+    assert formats_waiting(answer(line1, line2)) == waiting

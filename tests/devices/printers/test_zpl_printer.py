@@ -15,7 +15,7 @@ from devices.printers.transports import FileTransport, TcpTransport
 from devices.printers.zpl import render_zpl
 from devices.printers.zpl_printer import ZplPrinter
 from devices.printers.zpl_simulator import SimulatedState, ZplSimulator
-from station.ports import LabelPrinter, PrintError
+from station.ports import LabelPrinter, PrintError, Recheck
 from tests.helpers.zpl_sim import JOB, make_label, zpl_simulator
 
 OTHER_JOB = "9b1d0c2e-1111-4a2b-8c3d-4e5f60718293"
@@ -176,3 +176,32 @@ def test_to_a_folder_each_job_is_one_file_and_a_resend_replaces_it(tmp_path: Pat
 def test_an_unknown_dpi_is_refused() -> None:
     with pytest.raises(ValueError, match="dpi"):
         ZplPrinter(FileTransport("."), dpi=600)
+
+
+def test_the_odometer_tells_whether_a_label_printed_since_the_checkpoint(
+    simulator: ZplSimulator,
+) -> None:
+    printer = printer_for(simulator)
+    before = printer.checkpoint()
+    assert before == "odometer=1000"
+    assert printer.recheck(JOB, before) is Recheck.RESEND  # nothing printed since
+    printer.print_label(JOB, make_label())
+    assert printer.recheck(JOB, before) is Recheck.PRINTED
+    assert printer.recheck(JOB, "") is Recheck.ASK  # no checkpoint: only the packer knows
+
+
+@pytest.mark.parametrize("state", [SimulatedState.PAUSED, SimulatedState.NO_ANSWER])
+def test_a_printer_that_holds_labels_or_does_not_answer_cannot_tell(
+    simulator: ZplSimulator, state: SimulatedState
+) -> None:
+    printer = printer_for(simulator, status_timeout=0.2)
+    before = printer.checkpoint()
+    simulator.state = state
+    assert printer.checkpoint() == ""
+    assert printer.recheck(JOB, before) is Recheck.ASK
+
+
+def test_a_folder_printer_just_writes_a_job_again(tmp_path: Path) -> None:
+    printer = ZplPrinter(FileTransport(tmp_path))
+    assert printer.recheck(JOB, printer.checkpoint()) is Recheck.RESEND
+    assert ZplPrinter(FileTransport(tmp_path / "one.zpl")).checkpoint() == ""
