@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import socket
+import struct
 import threading
 from collections.abc import Callable, Iterator
 
@@ -114,10 +115,12 @@ def test_library_errors_while_printing_become_a_print_error() -> None:
 class EscposServer:
     """A network receipt printer on 127.0.0.1: answers DLE EOT, keeps every byte."""
 
-    def __init__(self, answers: dict[int, int]) -> None:
+    def __init__(self, answers: dict[int, int], reset_after: int | None = None) -> None:
+        """`reset_after`: bytes read before it resets the connection, as a crashing printer."""
         self.server = socket.create_server(("127.0.0.1", 0))
         self.port: int = self.server.getsockname()[1]
         self.answers = answers
+        self.reset_after = reset_after
         self.received = bytearray()
         self.done = threading.Event()
         self.thread = threading.Thread(target=self._serve, daemon=True)
@@ -126,8 +129,11 @@ class EscposServer:
     def _serve(self) -> None:
         conn, _ = self.server.accept()
         with conn:
-            while chunk := conn.recv(65536):
+            while chunk := conn.recv(64):
                 self.received += chunk
+                if self.reset_after is not None and len(self.received) > self.reset_after:
+                    conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                    break
                 for n, answer in self.answers.items():
                     if chunk.endswith(RT_STATUS + bytes([n])):
                         conn.sendall(bytes([answer]))
@@ -136,11 +142,11 @@ class EscposServer:
 
 
 @pytest.fixture
-def network() -> Iterator[Callable[[dict[int, int]], EscposServer]]:
+def network() -> Iterator[Callable[..., EscposServer]]:
     servers: list[EscposServer] = []
 
-    def start(answers: dict[int, int]) -> EscposServer:
-        servers.append(EscposServer(answers))
+    def start(answers: dict[int, int], reset_after: int | None = None) -> EscposServer:
+        servers.append(EscposServer(answers, reset_after))
         return servers[-1]
 
     yield start
@@ -191,3 +197,12 @@ def test_an_absent_usb_escpos_printer_is_reported_not_connected_not_a_crash() ->
             printer.print_label("job-1", sample_label())
     finally:
         close()
+
+
+def test_over_a_real_socket_a_reset_mid_label_is_not_a_delivery(
+    network: Callable[..., EscposServer],
+) -> None:
+    server = network(READY, reset_after=100)
+    printer = EscposLabelPrinter(lambda: Network("127.0.0.1", server.port, timeout=WAIT_S))
+    with pytest.raises(PrintError, match=f"127.0.0.1:{server.port} stopped taking the label"):
+        printer.print_label(JOB, make_label())
