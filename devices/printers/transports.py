@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import select
 import socket
 import stat
 import sys
@@ -289,15 +290,19 @@ class FileTransport:
     - a folder: one file per job, `<job id>.<suffix>`, written atomically; a
       resend of the same job replaces its file, so nothing is printed twice
       by whatever watches the folder;
-    - a device file: each job is written to it as a stream;
+    - a device file (or a pipe): each job is written to it as a stream, and a
+      device that does not take it all within `timeout` s has not taken it;
     - any other path: the file is replaced, atomically, by each job.
 
     A file cannot answer, so query() always returns None.
     """
 
-    def __init__(self, folder_or_path: str | os.PathLike[str], suffix: str = "zpl") -> None:
+    def __init__(
+        self, folder_or_path: str | os.PathLike[str], suffix: str = "zpl", timeout: float = 10.0
+    ) -> None:
         self.path = Path(folder_or_path)
         self.suffix = suffix
+        self.timeout = timeout
 
     @property
     def url(self) -> str:
@@ -312,9 +317,8 @@ class FileTransport:
         try:
             if self.path.is_dir():
                 write_atomically(self.path / self._job_name(data, job_id), data)
-            elif self.path.exists() and stat.S_ISCHR(self.path.stat().st_mode):
-                with self.path.open("wb") as device:
-                    device.write(data)
+            elif self._is_stream():
+                self._stream(data)
             else:
                 write_atomically(self.path, data)
         except OSError as exc:
@@ -325,6 +329,32 @@ class FileTransport:
 
     def close(self) -> None:
         pass
+
+    def _is_stream(self) -> bool:
+        mode = self.path.stat().st_mode if self.path.exists() else 0
+        return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)
+
+    def _stream(self, data: bytes) -> None:
+        """Write to a device without blocking forever: a printer that is off or stuck
+        makes the kernel hold a plain write() for as long as it likes."""
+        if sys.platform == "win32":  # no non-blocking device files there
+            with self.path.open("wb") as plain:
+                plain.write(data)
+            return
+        deadline = time.monotonic() + self.timeout
+        device = os.open(self.path, os.O_WRONLY | os.O_NONBLOCK)
+        try:
+            view = memoryview(data)
+            while view:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 or not select.select([], [device], [], remaining)[1]:
+                    raise NotTaken(self.timeout)
+                try:
+                    view = view[os.write(device, view) :]
+                except BlockingIOError:
+                    continue  # woken, but the device took nothing after all
+        finally:
+            os.close(device)
 
     def _job_name(self, data: bytes, job_id: str | None) -> str:
         # Job ids come from the database, but keep any id to one safe file name.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+import struct
 import threading
 import time
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ import pytest
 from devices.printers.host_status import REQUEST, answer_complete
 from devices.printers.transports import (
     FileTransport,
+    NotTaken,
     SerialTransport,
     TcpTransport,
     TransportError,
@@ -167,3 +169,40 @@ def test_file_device_is_written_as_a_stream() -> None:
 def test_file_unwritable_is_a_transport_error(tmp_path: Path) -> None:
     with pytest.raises(TransportError, match="writing failed"):
         FileTransport(tmp_path / "missing" / "label.zpl").send(b"x")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_device_that_never_reads_did_not_take_the_job(tmp_path: Path) -> None:
+    device = tmp_path / "lp0"
+    os.mkfifo(device)
+    reader = os.open(device, os.O_RDONLY | os.O_NONBLOCK)  # there, and never reading
+    try:
+        transport = FileTransport(device, timeout=0.5)
+        transport.send(b"^XA^XZ")  # a small job fits the device's buffer: taken
+        with pytest.raises(NotTaken, match=r"not taken within 0\.5 s"):
+            transport.send(b"^XA" + b"x" * 1_000_000 + b"^XZ")
+    finally:
+        os.close(reader)
+    with pytest.raises(TransportError, match="writing failed"):
+        FileTransport(device, timeout=0.5).send(b"^XA^XZ")  # nobody at the other end
+
+
+def test_a_reset_after_the_bytes_went_out_is_not_a_delivery() -> None:
+    # The printer reads a little, then resets: sendall alone would have "succeeded".
+    server = socket.create_server(("127.0.0.1", 0))
+    port = server.getsockname()[1]
+
+    def serve() -> None:
+        conn, _ = server.accept()
+        conn.recv(100)
+        conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        conn.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        with pytest.raises(TransportError, match="sending failed"):
+            TcpTransport("127.0.0.1", port, timeout=WAIT_S).send(b"^XA" + b"y" * 5000 + b"^XZ")
+    finally:
+        thread.join(WAIT_S)
+        server.close()
