@@ -75,16 +75,17 @@ def connected(engine: Engine) -> Iterator[Connection]:
     try:
         with engine.begin() as connection:
             yield connection
-    except DBAPIError as exc:
+    # psycopg's own errors come from work done on the driver's connection (COPY).
+    except (DBAPIError, psycopg.Error) as exc:
         error = as_central_error(exc, engine.url)
         if error is exc:
             raise
         raise error from exc
 
 
-def as_central_error(exc: DBAPIError, url: URL) -> Exception:
-    """What a driver error means: a login to fix, the server out of reach, or a bug."""
-    original = exc.orig
+def as_central_error(exc: DBAPIError | psycopg.Error, url: URL) -> Exception:
+    """What a driver error means: a login to fix, the server out of reach, or a bug (`exc`)."""
+    original = exc.orig if isinstance(exc, DBAPIError) else exc
     state = getattr(original, "sqlstate", None)
     where = shown(url)
     if state in _LOGIN_STATES:

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import psycopg
+from psycopg.types.json import Jsonb
 from sqlalchemy import Connection, Engine, RowMapping, Table, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import DataError, IntegrityError
@@ -33,7 +35,9 @@ from station.central import schema
 from station.central.connect import CentralError, connected
 from station.store import Store
 
-BATCH = 500
+BATCH = 1000
+# What the server says of rows it will never take, through SQLAlchemy or straight from COPY.
+_REFUSED = (DataError, IntegrityError, psycopg.DataError, psycopg.IntegrityError)
 
 
 @dataclass(frozen=True)
@@ -94,7 +98,7 @@ def push(
             last = int(rows[-1]["seq"])
             try:
                 result.pushed += _deliver(central, store, stream, station, rows)
-            except (DataError, IntegrityError):
+            except _REFUSED:
                 _deliver_one_by_one(central, store, stream, station, rows, result)
             position = last
             if on_batch is not None:
@@ -114,7 +118,7 @@ def _deliver_one_by_one(
     for row in rows:
         try:
             result.pushed += _deliver(central, store, stream, station, [row])
-        except (DataError, IntegrityError) as exc:
+        except _REFUSED as exc:
             # Sending it again cannot help: set it aside, visibly, and go on.
             _quarantine(central, stream, station, [row], exc)
             result.quarantined += 1
@@ -208,17 +212,39 @@ def _deliver(
         if stream.name == "parcel":
             added = _upsert_parcels(connection, records)
         else:
-            # RETURNING names only the rows this statement inserted, never one already there.
-            inserted = (
-                insert(stream.central).values(records).on_conflict_do_nothing(index_elements=["id"])
-            )
-            added = len(connection.execute(inserted.returning(stream.central.c.id)).all())
+            added = _copy_in(connection, stream.central, records)
         if stream.name == "parcel":
             _insert_items(connection, store, station, [row["id"] for row in rows])
         if stream.name == "printjob":
             _refresh_parcels(connection, store, [row["parcel_id"] for row in rows])
         _advance(connection, station, stream.name, int(rows[-1]["seq"]), added)
     return added
+
+
+def _copy_in(connection: Connection, table: Table, records: Sequence[dict[str, Any]]) -> int:
+    """Insert the records that are new by id; how many were new.
+
+    COPY into a temporary table, then one INSERT ... SELECT ... ON CONFLICT
+    (id) DO NOTHING: near the speed of a plain COPY, and idempotent. RETURNING
+    names only the rows this statement inserted, never one already there.
+    """
+    columns = list(records[0])
+    names = ", ".join(columns)
+    driver = connection.connection.driver_connection
+    assert isinstance(driver, psycopg.Connection)
+    with driver.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE incoming_{table.name} "
+            f"(LIKE {table.name} INCLUDING DEFAULTS) ON COMMIT DROP"
+        )
+        with cursor.copy(f"COPY incoming_{table.name} ({names}) FROM STDIN") as copy:
+            for record in records:
+                copy.write_row([Jsonb(record[c]) if c == "data" else record[c] for c in columns])
+        cursor.execute(
+            f"INSERT INTO {table.name} ({names}) SELECT {names} FROM incoming_{table.name} "
+            "ON CONFLICT (id) DO NOTHING RETURNING id"
+        )
+        return len(cursor.fetchall())
 
 
 def _record(stream: Stream, row: RowMapping) -> dict[str, Any]:
