@@ -21,11 +21,21 @@ _IN_LIST = 500
 
 
 def describe_ranges(db: Session, station: str, book: CourierBook) -> list[str]:
-    """One line per courier: numbers left at `station`, and a warning when low."""
+    """One line per courier: numbers left at `station`, and a warning when low.
+
+    The reader is IT, at the command line: a courier with no numbers left says
+    how to add some (a new station has none, and its first order would stop at
+    NO LABEL).
+    """
     lines = []
     for profile in sorted(book.profiles.values(), key=lambda p: p.id):
         status = range_status(db, station, profile)
         state = status.message or "ok"
+        if status.exhausted:
+            state = (
+                f"add a range: main.py ranges add {profile.id} FIRST LAST "
+                "(numbers from the courier)"
+            )
         lines.append(f"{profile.id:<14} {status.remaining:>10} left   {state}")
     return lines
 

@@ -36,6 +36,11 @@ def test_importing_orders_says_which_courier_ranges_the_station_lacks(tmp_path: 
     )
     assert "main.py ranges add swiftparcel FIRST LAST" in first.stdout
 
+    listed = run(*at, "ranges")
+    assert (
+        "swiftparcel             0 left   add a range: main.py ranges add swiftparcel FIRST LAST"
+        in listed.stdout
+    )
     assert run(*at, "ranges", "add", "swiftparcel", "1000", "1999").returncode == 0
     again = run(*at, "import", "orders", str(tmp_path / "orders.json"))
     assert again.returncode == 0, again.stderr
