@@ -23,6 +23,7 @@ from __future__ import annotations
 import functools
 import logging
 import threading
+import time
 
 from devices.printers.host_status import (
     ODOMETER_REQUEST,
@@ -42,6 +43,7 @@ from station.ports import PrintError, PrintResult, Recheck, SuppliedFormat, Supp
 
 log = logging.getLogger(__name__)
 MAX_STATUS_TIMEOUT_S = 2.0
+PRIMED_S = 1.0  # a checkpoint's status stands for the label sent this soon after it
 _REPLACES = "a resend replaces the job's file"
 _ODOMETER_KEY = "odometer="
 _CHECK = "check that it is switched on and its cable is in, the label prints by itself."
@@ -69,6 +71,9 @@ class ZplPrinter:
         self.take_timeout = take_timeout
         # The print thread and a status poll from elsewhere share one connection.
         self._lock = threading.Lock()
+        # What the printer said at the last checkpoint, on the connection it left open.
+        self._primed: tuple[PrinterStatus, float] | None = None
+        self._no_odometer = False
 
     @property
     def url(self) -> str:
@@ -77,6 +82,7 @@ class ZplPrinter:
     def status(self, timeout: float = 2.0) -> PrinterStatus:
         """Ask the printer (~HS). No answer within `timeout` (at most 2 s) is UNKNOWN."""
         with self._lock:
+            self._primed = None
             try:
                 return self._status(timeout)
             finally:
@@ -121,10 +127,27 @@ class ZplPrinter:
         return self._deliver(job_id, data)
 
     def checkpoint(self) -> str:
-        """The odometer now, read before a label goes out (see ChecksPrinted)."""
+        """The odometer now, read before a label goes out (see ChecksPrinted).
+
+        Its connection stays open with the status the printer gave, and the
+        label sent next (within PRIMED_S) goes on it without asking again:
+        one connection and one question per label, as before checkpoints.
+        """
         if isinstance(self.transport, FileTransport):
             return _REPLACES if self.transport.keeps_jobs_apart else ""
-        odometer = self._odometer()
+        with self._lock:
+            self._primed = None
+            answer = self._ask_odometer()
+            if answer is None:
+                return ""
+            if parse_odometer(answer) is not None or not answer:
+                # A whole answer, or silence (a printer that never answers gets
+                # its label without a question): nothing late can muddle what
+                # the label's own status question reads.
+                self._primed = (parse_host_status(answer), time.monotonic())
+            else:
+                self.transport.close()
+        odometer = _idle_odometer(answer)
         return f"{_ODOMETER_KEY}{odometer}" if odometer is not None else ""
 
     def recheck(self, job_id: str, checkpoint: str) -> Recheck:
@@ -134,38 +157,46 @@ class ZplPrinter:
         before = checkpoint.removeprefix(_ODOMETER_KEY)
         if not checkpoint.startswith(_ODOMETER_KEY) or not before.isdigit():
             return Recheck.ASK
-        now = self._odometer()
+        with self._lock:
+            self._primed = None
+            try:
+                now = _idle_odometer(self._ask_odometer())
+            finally:
+                self.transport.close()
         log.info("%s: job %s odometer %s before, %s now", self.url, job_id, before, now)
         if now is None or now < int(before):
             return Recheck.ASK
         return Recheck.PRINTED if now > int(before) else Recheck.RESEND
 
-    def _odometer(self) -> int | None:
-        """The odometer, or None unless the printer is idle and says it.
+    def _ask_odometer(self) -> bytes | None:
+        """~HS and ~HQOD in one question: the answer, b"" for none, None if it cannot be asked.
 
-        A printer holding labels it has not printed yet (paused, out of paper,
-        busy) will move its odometer later: now it cannot tell.
+        A printer that answers ~HS but not ~HQOD (older firmware) is not asked
+        for it again: each label would wait for an answer that never comes.
         """
-        with self._lock:
-            try:
-                answer = self.transport.query(
-                    REQUEST + ODOMETER_REQUEST, self._bounded(self.status_timeout),
-                    odometer_complete,
-                )  # fmt: skip
-            except TransportError as exc:
-                log.info("%s: no odometer (%s)", self.url, exc)
-                return None
-            finally:
-                self.transport.close()
-        status = parse_host_status(answer)
-        if status.state is not PrinterState.READY and status.state is not PrinterState.PAPER_LOW:
+        if self._no_odometer:
             return None
-        return parse_odometer(answer) if formats_waiting(answer) == 0 else None
+        try:
+            answer = self.transport.query(
+                REQUEST + ODOMETER_REQUEST, self._bounded(self.status_timeout), odometer_complete
+            )
+        except TransportError as exc:
+            log.info("%s: no odometer (%s)", self.url, exc)
+            self.transport.close()
+            return None
+        if answer_complete(answer or b"") and parse_odometer(answer) is None:
+            log.info("%s: answers ~HS but not ~HQOD: no odometer checks", self.url)
+            self._no_odometer = True
+        return answer or b""
 
     def _deliver(self, job_id: str, data: bytes) -> PrintResult:
         with self._lock:
+            primed, self._primed = self._primed, None
             try:
-                status = self._status(self.status_timeout)
+                fresh = primed is not None and time.monotonic() - primed[1] < PRIMED_S
+                status = primed[0] if primed is not None and fresh else None
+                if status is None:
+                    status = self._status(self.status_timeout)
                 if status.blocks_printing:
                     raise PrintError(self._refusal(status))
                 if status.state is PrinterState.UNKNOWN:
@@ -214,3 +245,15 @@ class ZplPrinter:
             where = self.transport.url
             return f"Label printer at {where} cannot be reached ({status.detail}): {_CHECK}"
         return status.message
+
+
+def _idle_odometer(answer: bytes | None) -> int | None:
+    """The odometer, or None unless the printer is idle and says it.
+
+    A printer holding labels it has not printed yet (paused, out of paper,
+    busy) will move its odometer later: now it cannot tell.
+    """
+    state = parse_host_status(answer).state
+    if state is not PrinterState.READY and state is not PrinterState.PAPER_LOW:
+        return None
+    return parse_odometer(answer) if formats_waiting(answer) == 0 else None
