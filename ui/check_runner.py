@@ -1,20 +1,22 @@
-"""Run a blocking device check on a thread of its own; hear of it on the UI thread.
+"""Run a blocking device check on a worker of its own; hear of it on the UI thread.
 
 The station's `Worker` runs engine calls one after the other; device checks
 are different: a scan test may wait 20 s for someone to scan, and must not
 hold up a printer test or a discovery. So each check gets its own short-lived
-thread, and its progress and result come back as queued signals. The check
-itself never touches a widget.
+`daemon` worker (closing the window never waits for a person to scan), its
+result comes back through the worker and its progress as a queued signal.
+The check itself never touches a widget.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal, SignalInstance
+
+from ui.worker import Worker
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -25,14 +27,12 @@ class CheckRunner(QObject):
     """Starts checks and calls back on the UI thread; `idle` once none is running."""
 
     _progressed = Signal(object, str)  # on_progress, text
-    _finished = Signal(object, object)  # on_done, result
     idle = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._running = 0
         self._progressed.connect(self._on_progressed)
-        self._finished.connect(self._on_finished)
 
     @property
     def running(self) -> int:
@@ -55,19 +55,19 @@ class CheckRunner(QObject):
             if on_progress is not None:
                 self._emit("_progressed", on_progress, text)
 
-        def run() -> None:
-            try:
-                result: Any = work(progress)
-                callback: Callable[[Any], None] = on_done
-            except Exception as exc:
-                log.exception("device check failed")
-                name = type(exc).__name__
-                result = f"The check failed unexpectedly ({name}: {exc}). Details are in the log."
-                callback = on_failed
-            self._emit("_finished", callback, result)
+        def failed(exc: BaseException) -> None:
+            log.error("device check failed", exc_info=exc)
+            name = type(exc).__name__
+            on_failed(f"The check failed unexpectedly ({name}: {exc}). Details are in the log.")
 
+        worker = Worker(self, name="device check", daemon=True)
         self._running += 1
-        threading.Thread(target=run, name="device check", daemon=True).start()
+        worker.run(
+            lambda: work(progress),
+            lambda result: self._finish(worker, on_done, result),
+            lambda exc: self._finish(worker, failed, exc),
+        )
+        worker.shutdown(wait=False)  # the thread ends after this check
 
     def _emit(self, signal_name: str, *args: object) -> None:
         try:
@@ -79,8 +79,9 @@ class CheckRunner(QObject):
     def _on_progressed(self, on_progress: Progress, text: str) -> None:
         on_progress(text)
 
-    def _on_finished(self, callback: Callable[[Any], None], result: Any) -> None:
+    def _finish(self, worker: Worker, callback: Callable[[Any], None], result: Any) -> None:
         self._running -= 1
+        worker.deleteLater()
         try:
             callback(result)
         finally:

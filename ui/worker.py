@@ -7,15 +7,17 @@ never touch a widget.
 
 This is the ui's one way to work off the UI thread. The station's engine has
 its worker (ui.controller); slow helpers that must never delay a verdict (the
-label preview, product pictures, printer status queries) each own a worker of
-their own, named after what it does.
+label preview, product pictures, printer status queries) each own a worker,
+named after what it does, and a device check that waits for a person gets a
+`daemon` worker of its own (ui.check_runner).
 """
 
 from __future__ import annotations
 
 import logging
+import queue
+import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -33,15 +35,23 @@ class _Job(Generic[T]):
 
 
 class Worker(QObject):
-    """Run callables on one background thread, answer on the UI thread."""
+    """Run callables on one background thread, answer on the UI thread.
+
+    The thread starts with the first job. A `daemon` worker never holds up
+    the program's exit (for work that may wait long on a person or a device
+    and has nothing to save); the others finish their queue at `shutdown`.
+    """
 
     # Emitted from the worker thread; Qt queues it to this object's (UI) thread.
     _job_finished = Signal(object, object, object)  # job, result, exception or None
     busy_changed = Signal(bool)
 
-    def __init__(self, parent: QObject | None = None, name: str = "station-worker") -> None:
+    def __init__(
+        self, parent: QObject | None = None, name: str = "station-worker", *, daemon: bool = False
+    ) -> None:
         super().__init__(parent)
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
+        self._jobs: queue.SimpleQueue[_Job[Any] | None] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._loop, name=name, daemon=daemon)
         self._pending = 0
         self._closed = False
         self._dropping = False
@@ -51,6 +61,10 @@ class Worker(QObject):
     def pending(self) -> int:
         """Jobs queued or running whose answer has not been delivered yet."""
         return self._pending
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
 
     def run(
         self,
@@ -62,34 +76,43 @@ class Worker(QObject):
         if self._closed:
             log.warning("worker is shut down; job %r dropped", fn)
             return
-        job = _Job(fn, on_done, on_failed)
         self._pending += 1
         if self._pending == 1:
             self.busy_changed.emit(True)
-        self._executor.submit(self._execute, job)
+        self._jobs.put(_Job(fn, on_done, on_failed))
+        if not self._thread.is_alive():
+            self._thread.start()
 
-    @property
-    def closed(self) -> bool:
-        return self._closed
-
-    def shutdown(self, *, drop_queued: bool = False) -> None:
-        """Stop the thread: finish the queued jobs (at exit: waits for commits).
+    def shutdown(self, *, drop_queued: bool = False, wait: bool = True) -> None:
+        """Stop the thread once the queued jobs are done (at exit: waits for commits).
 
         With `drop_queued` (work nobody will look at, such as a picture for a
-        closed window) queued jobs are dropped and the job under way is not
-        waited for; its answer, if it comes, is not delivered.
+        closed window) queued jobs are dropped and no answer is delivered any
+        more. With `wait=False` the caller does not wait for the job under way.
         """
+        if self._closed:
+            return
         self._closed = True
         self._dropping = drop_queued
-        self._executor.shutdown(wait=not drop_queued, cancel_futures=drop_queued)
+        if drop_queued:
+            wait = False
+            while True:
+                try:
+                    self._jobs.get_nowait()
+                except queue.Empty:
+                    break
+        self._jobs.put(None)  # after the last job
+        if wait and self._thread.is_alive():
+            self._thread.join()
 
-    def _execute(self, job: _Job[Any]) -> None:
-        try:
-            result = job.fn()
-        except BaseException as exc:  # handed to the UI thread, never lost
-            self._deliver(job, None, exc)
-        else:
-            self._deliver(job, result, None)
+    def _loop(self) -> None:
+        while (job := self._jobs.get()) is not None:  # None: stop
+            try:
+                result = job.fn()
+            except BaseException as exc:  # handed to the UI thread, never lost
+                self._deliver(job, None, exc)
+            else:
+                self._deliver(job, result, None)
 
     def _deliver(self, job: _Job[Any], result: Any, exc: BaseException | None) -> None:
         try:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 
+from PySide6.QtCore import QCoreApplication
 from pytestqt.qtbot import QtBot
 
+from tests.helpers.cli import ROOT
 from ui.worker import Worker
 
 
@@ -51,3 +55,39 @@ def test_a_failing_job_reaches_its_error_callback_and_the_next_job_runs(qtbot: Q
     assert [str(e) for e in errors] == ["disk gone"]
     assert results == ["next"]
     worker.shutdown()
+
+
+def test_work_dropped_at_shutdown_is_never_answered(qtbot: QtBot) -> None:
+    worker = Worker(name="pictures")
+    gate = threading.Event()
+    ran: list[int] = []
+    answered: list[int] = []
+
+    def job(n: int) -> int:
+        gate.wait(10)
+        ran.append(n)
+        return n
+
+    for n in range(3):
+        worker.run(lambda n=n: job(n), answered.append)  # type: ignore[misc]
+    worker.shutdown(drop_queued=True)  # the window closed: nobody looks at these
+    gate.set()
+    worker.run(lambda: job(9), answered.append)  # too late: refused
+    qtbot.waitUntil(lambda: not worker._thread.is_alive())
+    QCoreApplication.processEvents()  # an answer posted before the thread ended arrives now
+    assert ran in ([], [0]), "queued jobs were dropped; at most the one under way ran"
+    assert answered == []
+
+
+def test_a_daemon_worker_waiting_on_a_person_does_not_hold_up_the_exit() -> None:
+    program = (
+        "import threading\n"
+        "from PySide6.QtCore import QCoreApplication\n"
+        "from ui.worker import Worker\n"
+        "app = QCoreApplication([])\n"
+        "worker = Worker(name='scan test', daemon=True)\n"
+        "worker.run(threading.Event().wait, print)\n"  # waits for a scan that never comes
+        "worker.shutdown(wait=False)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", program], cwd=ROOT, timeout=60, check=False)
+    assert done.returncode == 0
