@@ -52,7 +52,8 @@ class ParsedScan:
         symbology: AIM identifier such as "]E0", or None.
         gtin: the GTIN-14, if any.
         lot: GS1 AI 10.
-        expiry: GS1 AI 17 as "YYYY-MM-DD".
+        expiry: GS1 AI 17 as "YYYY-MM-DD" (day 00: the month's last day; the
+            century by GS1's rule, within 49 years back and 50 ahead of today).
         serial: GS1 AI 21.
         net_weight_g: GS1 AI 310n (net weight in kg) in whole grams.
     """
