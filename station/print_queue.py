@@ -162,6 +162,9 @@ class PrintQueue:
         self._changed = threading.Condition()
         self._stopping = False
         self._failures = 0
+        # One answer at a time: a key and a command barcode at once must not
+        # record both "printed" and "reprint" for the same label.
+        self._answering = threading.Lock()
         self._thread = threading.Thread(target=self._loop, name="print-queue", daemon=True)
         self._thread.start()
 
@@ -254,6 +257,10 @@ class PrintQueue:
         Printed: the job is done. Not printed: it is sent again. Raises
         UserError when the job is not waiting for an answer (any more).
         """
+        with self._answering:
+            return self._answer(job_id, printed, packer_id)
+
+    def _answer(self, job_id: str, printed: bool, packer_id: uuid.UUID | None) -> LabelOutcome:
         with self._store.session() as db:
             job = db.get(PrintJob, _uuid(job_id))
             status = job_status(db, job.id) if job is not None else None
@@ -351,10 +358,11 @@ class PrintQueue:
                 queued.printer,
             )
         except OutcomeNotRecorded as exc:
-            # The printer took it (or refused it): never send it again from
-            # here. The store still says "sending", so a restart asks the printer.
+            # Taken by the printer: done, never sent again from here (the store
+            # still says "sending": a restart asks the printer). Not taken: it
+            # is tried again like any failure.
             log.exception("print job %s: outcome not recorded", job_id)
-            outcome = replace(exc.outcome, set_aside=exc.outcome.location is None)
+            outcome = exc.outcome
         except Exception as exc:  # the store refused "sending": nothing was sent
             log.exception("print job %s: not sent, its attempt was not recorded", job_id)
             outcome = LabelOutcome(job_id, queued.tracking, None, f"not recorded: {exc}")
