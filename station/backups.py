@@ -19,6 +19,7 @@ then so it stays small without a scan ever doing it.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import sqlite3
@@ -39,6 +40,7 @@ UPGRADE_KEPT = 2
 BACKUP_EVERY = timedelta(days=1)
 PAGES_PER_STEP = 64  # 256 KB with 4 KB pages: a step takes a millisecond or two
 PAUSE_S = 0.005  # between steps, so scans get the disk
+FLUSH_EVERY_STEPS = 8  # 2 MB
 CHECKPOINT_EVERY_S = 60.0
 _STAMP = "%Y%m%dT%H%M%SZ"
 
@@ -126,16 +128,29 @@ def _copy(source_file: Path, target_file: Path, pages: int, pause_s: float) -> N
         # neither wait for it nor restart it.
         source.execute("BEGIN")
         source.execute("SELECT count(*) FROM sqlite_master").fetchall()
-        # The copy is made whole on disk once, below, not at every step.
+        # The copy is not synced page by page: it counts only once renamed, after
+        # one sync. But a few MB are flushed as it grows, so that a scan's own
+        # commit never waits behind a flush of the whole copy (the disk is shared).
         target.execute("PRAGMA journal_mode=OFF")
         target.execute("PRAGMA synchronous=OFF")
-        source.backup(target, pages=pages, progress=lambda *_: time.sleep(pause_s))
-        source.execute("COMMIT")
+        with open(target_file, "rb") as written:
+            steps = itertools.count(1)
+
+            def between_steps(_status: int, _remaining: int, _total: int) -> None:
+                if next(steps) % FLUSH_EVERY_STEPS == 0:
+                    os.fsync(written.fileno())
+                time.sleep(pause_s)
+
+            source.backup(target, pages=pages, progress=between_steps)
+            source.execute("COMMIT")
+            # The WAL grew while the snapshot held it; checkpoint it here, before
+            # the next scan's commit would (SQLite's auto-checkpoint runs on a commit).
+            source.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+            target.close()
+            os.fsync(written.fileno())
     finally:
         target.close()
         source.close()
-    with open(target_file, "rb+") as written:
-        os.fsync(written.fileno())
 
 
 def _sync_folder(folder: Path) -> None:
