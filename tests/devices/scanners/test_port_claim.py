@@ -7,7 +7,6 @@ reconnecting every 2 s) must never take a test's or a benchmark's port.
 from __future__ import annotations
 
 import errno
-import fcntl
 import os
 import shutil
 import subprocess
@@ -59,6 +58,8 @@ REFUSED = {str(errno.EBUSY), str(errno.EAGAIN)}
 
 def refused(port: str) -> bool:
     """Whether this process, outside `admitted`, is kept from opening and locking `port`."""
+    import fcntl  # POSIX only, like the whole module
+
     try:
         fd = os.open(port, os.O_RDWR | os.O_NOCTTY)
     except OSError as exc:
