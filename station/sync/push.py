@@ -25,8 +25,7 @@ from datetime import datetime
 from typing import Any
 
 import psycopg
-from psycopg.types.json import Jsonb
-from sqlalchemy import Connection, Engine, RowMapping, Table, func, select, text, update
+from sqlalchemy import Connection, Engine, Table, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import DataError, IntegrityError
 
@@ -36,6 +35,7 @@ from station.central.connect import CentralError, connected
 from station.store import Store
 
 BATCH = 1000
+Row = dict[str, Any]  # one station row by column name
 # What the server says of rows it will never take, through SQLAlchemy or straight from COPY.
 _REFUSED = (DataError, IntegrityError, psycopg.DataError, psycopg.IntegrityError)
 
@@ -111,7 +111,7 @@ def _deliver_one_by_one(
     store: Store,
     stream: Stream,
     station: str,
-    rows: Sequence[RowMapping],
+    rows: Sequence[Row],
     result: PushResult,
 ) -> None:
     """A refused batch, row by row: the good ones delivered, the bad ones set aside."""
@@ -190,9 +190,7 @@ def _check_same_history(store: Store, station: str, positions: Mapping[str, int]
         )
 
 
-def _unsent(
-    store: Store, stream: Stream, station: str, position: int, batch: int
-) -> list[RowMapping]:
+def _unsent(store: Store, stream: Stream, station: str, position: int, batch: int) -> list[Row]:
     table = stream.local
     query = (
         select(table)
@@ -201,17 +199,20 @@ def _unsent(
         .limit(batch)
     )
     with store.engine.connect() as local:
-        return list(local.execute(query).mappings())
+        result = local.execute(query)
+        # Plain dicts: a RowMapping rebuilds its keys on every access.
+        names = list(result.keys())
+        return [dict(zip(names, row, strict=True)) for row in result]
 
 
 def _deliver(
-    central: Engine, store: Store, stream: Stream, station: str, rows: Sequence[RowMapping]
+    central: Engine, store: Store, stream: Stream, station: str, rows: Sequence[Row]
 ) -> int:
-    records = [_record(stream, row) for row in rows]
     with connected(central) as connection:
         if stream.name == "parcel":
-            added = _upsert_parcels(connection, records)
+            added = _upsert_parcels(connection, [_record(stream, row) for row in rows])
         else:
+            records = [_record(stream, row, json_text=True) for row in rows]
             added = _copy_in(connection, stream.central, records)
         if stream.name == "parcel":
             _insert_items(connection, store, station, [row["id"] for row in rows])
@@ -239,7 +240,7 @@ def _copy_in(connection: Connection, table: Table, records: Sequence[dict[str, A
         )
         with cursor.copy(f"COPY incoming_{table.name} ({names}) FROM STDIN") as copy:
             for record in records:
-                copy.write_row([Jsonb(record[c]) if c == "data" else record[c] for c in columns])
+                copy.write_row([record[column] for column in columns])
         cursor.execute(
             f"INSERT INTO {table.name} ({names}) SELECT {names} FROM incoming_{table.name} "
             "ON CONFLICT (id) DO NOTHING RETURNING id"
@@ -247,11 +248,21 @@ def _copy_in(connection: Connection, table: Table, records: Sequence[dict[str, A
         return len(cursor.fetchall())
 
 
-def _record(stream: Stream, row: RowMapping) -> dict[str, Any]:
+def _record(stream: Stream, row: Row, *, json_text: bool = False) -> dict[str, Any]:
+    """The central row: key columns, and the whole station row in `data`.
+
+    With `json_text`, `data` is the JSON text itself (what COPY sends), made
+    in one pass instead of converting every value first.
+    """
     hidden = _LOCAL_ONLY.get(stream.name, set())
-    data = {key: _json_value(value) for key, value in row.items() if key not in hidden}
     record = {key: row[key] for key in ("id", "station", "seq", "created_at", *stream.keys)}
-    record["data"] = data
+    if json_text:
+        whole = {key: value for key, value in row.items() if key not in hidden}
+        record["data"] = json.dumps(whole, default=_json_value)
+    else:
+        record["data"] = {
+            key: _json_value(value) for key, value in row.items() if key not in hidden
+        }
     return record
 
 
@@ -311,7 +322,10 @@ def _refresh_parcels(
     if not wanted:
         return
     with store.engine.connect() as local:
-        rows = list(local.execute(select(_PARCELS).where(_PARCELS.c.id.in_(wanted))).mappings())
+        rows = [
+            dict(row)
+            for row in local.execute(select(_PARCELS).where(_PARCELS.c.id.in_(wanted))).mappings()
+        ]
     parcel_stream = STREAMS[2]
     for row in rows:
         record = _record(parcel_stream, row)
@@ -347,7 +361,7 @@ def _quarantine(
     central: Engine,
     stream: Stream,
     station: str,
-    rows: Sequence[RowMapping],
+    rows: Sequence[Row],
     exc: Exception,
 ) -> None:
     reason = str(getattr(exc, "orig", exc)).splitlines()[0]

@@ -230,7 +230,8 @@ def _rights(group: str) -> list[str]:
         f"GRANT USAGE ON SEQUENCE quarantine_id_seq TO {g}",
         f"GRANT EXECUTE ON FUNCTION central_current_station() TO {g}",
     ]
-    mine = "station = central_current_station()"
+    # A scalar subquery: the station is looked up once per statement, not per row.
+    mine = "station = (SELECT central_current_station())"
     for table in (*EVENTS, "sync_cursor", "quarantine"):
         statements += [
             f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",
