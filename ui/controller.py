@@ -17,7 +17,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Signal, SignalInstance
 
 from station.errors import UserError
-from station.print_queue import LabelOutcome
+from station.print_queue import LabelOutcome, LabelQuestion
 from station.resume import ScreenAtStop, screen_at_stop
 from station.session import ExceptionReason, PackSession
 from station.verdicts import StationView, Verdict
@@ -104,6 +104,10 @@ class StationController(QObject):
 
     def print_slip(self) -> None:
         self._submit(self._session.print_slip)
+
+    def load_label_questions(self, on_loaded: Callable[[list[LabelQuestion]], None]) -> None:
+        """The labels that may have printed, once the printer was asked (see ui.label_question)."""
+        self._worker.run(self._session.label_questions, on_loaded, self._on_worker_failed)
 
     def answer_label(self, printed: bool, job_id: str | None = None) -> None:
         """The packer's answer to "did label N print?" (see ui.label_question)."""

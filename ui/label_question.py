@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from station.print_queue import LabelQuestion, doubt_of
 from ui import style
 from ui.label_monitor import LabelMonitor
 
@@ -27,6 +28,7 @@ EXPLANATION = (
     "whether it printed. Look at the printer and its last labels."
 )
 Answer = Callable[[bool, str], None]  # printed, job id
+Load = Callable[[Callable[[list[LabelQuestion]], None]], None]
 _ANSWER_KEYS = {Qt.Key.Key_1: True, Qt.Key.Key_2: False}  # the keypad's digits too
 
 
@@ -88,8 +90,13 @@ class LabelQuestionDialog(QDialog):
 class LabelQuestions(QObject):
     """Puts the monitor's questions to the packer, one dialog at a time, oldest first."""
 
-    def __init__(self, parent: QWidget, monitor: LabelMonitor, answer: Answer) -> None:
-        """`answer(printed, job_id)` records the packer's answer (off the UI thread)."""
+    def __init__(
+        self, parent: QWidget, monitor: LabelMonitor, answer: Answer, load: Load | None = None
+    ) -> None:
+        """`answer(printed, job_id)` records the packer's answer (off the UI thread);
+        `load(on_loaded)` reads the questions already stored (e.g. from before a
+        restart), which the print thread may have announced before the window listened.
+        """
         super().__init__(parent)
         self._parent = parent
         self._monitor = monitor
@@ -97,6 +104,12 @@ class LabelQuestions(QObject):
         self._waiting: list[tuple[str, str]] = []
         self.dialog: LabelQuestionDialog | None = None
         monitor.question_asked.connect(self._on_monitor_question_asked)
+        if load is not None:
+            load(self._on_loaded)
+
+    def _on_loaded(self, questions: list[LabelQuestion]) -> None:
+        for question in questions:
+            self._monitor.report(doubt_of(question))  # asked once, even if announced too
 
     def _on_monitor_question_asked(self, job_id: str, question: str) -> None:
         self._waiting.append((job_id, question))

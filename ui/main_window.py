@@ -79,7 +79,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"PackStation — {settings.station}")
         self._thumbnails = ThumbnailCache(parent=self)
         self.labels = LabelMonitor(self)
-        self.label_questions = LabelQuestions(self, self.labels, self.controller.answer_label)
+        self.label_questions = LabelQuestions(
+            self, self.labels, self.controller.answer_label, self.controller.load_label_questions
+        )
         self._deferred_labels: list[LabelOutcome] = []
         self._metrics: style.Metrics | None = None
         self._build(settings)

@@ -6,7 +6,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
+from station.print_jobs import JobStatus, record_attempt
 from station.print_queue import LabelOutcome, LabelQuestion, doubt_of
+from tests.helpers.factory import TAPE_EAN, Bench
+from tests.helpers.printing import attempts
+from tests.helpers.sounds import RecordingSoundPlayer
+from tests.helpers.wedge import FakeClock
+from ui.app import build_main_window
 from ui.label_monitor import LabelMonitor
 from ui.label_question import LabelQuestions
 
@@ -74,3 +80,34 @@ def test_a_question_answered_elsewhere_is_not_asked(qtbot: QtBot) -> None:
     qtbot.keyClick(dialog, Qt.Key.Key_1)
     assert answers == [(True, "job-4")]
     assert questions.dialog is None
+
+
+def test_at_start_the_window_asks_about_a_label_that_may_have_printed(
+    qtbot: QtBot, bench: Bench, sounds: RecordingSoundPlayer, clock: FakeClock
+) -> None:
+    first = bench.session()
+    try:
+        first.handle_scan("BADGE-P1")
+        first.handle_scan("SO-3")
+        job_id = first.handle_scan(TAPE_EAN).job_id
+        assert job_id is not None and first.wait_for_printer(10)
+        # As a start after a crash mid-send leaves it with a printer that cannot tell:
+        record_attempt(bench.store, "bench-1", first.sequence, job_id, JobStatus.IN_DOUBT)
+    finally:
+        first.close()
+    session = bench.session()
+    try:
+        window = build_main_window(session, bench.settings, sounds, clock=clock)
+        qtbot.addWidget(window)
+        window.show()
+        window.start()
+        qtbot.waitUntil(lambda: window.label_questions.dialog is not None)
+        dialog = window.label_questions.dialog
+        assert dialog is not None
+        assert dialog.question.text() == "Did label 1Z999AA10123456784 print?"
+        qtbot.keyClick(dialog, Qt.Key.Key_2)
+        qtbot.waitUntil(lambda: attempts(bench.store, job_id)[-1:] == ["delivered"])
+    finally:
+        session.close()
+    assert attempts(bench.store, job_id)[-4:] == ["in_doubt", "reprint", "sending", "delivered"]
+    assert window.label_questions.dialog is None
