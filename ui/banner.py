@@ -66,6 +66,12 @@ ACTIONS: dict[Awaiting, str] = {
     Awaiting.WEIGHT: "Put the parcel on the scale",
     Awaiting.LABEL_SCAN: "Scan the label on each box",
 }
+# What to do after this verdict, where it differs from what the station waits for.
+VERDICT_ACTIONS: dict[tuple[VerdictKind, Awaiting], str] = {
+    (VerdictKind.WEIGHT_MISMATCH, Awaiting.WEIGHT): (
+        "Check the box and weigh it again, or a supervisor scans their badge"
+    ),
+}
 # A scan while an error waits: the error stays on screen, with this under it.
 ACKNOWLEDGE_FIRST = "Not counted. Acknowledge first (Esc / scan {ack})"
 
@@ -283,7 +289,8 @@ class VerdictBanner(QFrame):
             self._pending = verdict
         headline = headline_of(verdict, label)
         detail = detail_of(verdict, headline)
-        action = ACTIONS.get(view.awaiting, "").format(ack=self._ack)
+        action = VERDICT_ACTIONS.get((verdict.kind, view.awaiting), ACTIONS.get(view.awaiting, ""))
+        action = action.format(ack=self._ack)
         if label is LabelState.FAILED:
             detail = label_error or detail
         detail = _without_ending(detail, action)

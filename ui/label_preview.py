@@ -286,5 +286,7 @@ class LabelDialog(QDialog):
 def _bold_label() -> QLabel:
     label = QLabel("")
     label.setFont(style.font(CAPTION_PX, bold=True))
-    label.setWordWrap(True)
+    # One line each, cut at the panel's edge (the larger view shows it all): a
+    # wrapping label's height would depend on its width and crowd a small screen.
+    label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
     return label

@@ -92,6 +92,7 @@ def test_a_wrong_weight_that_holds_the_label_is_a_stop(banner: VerdictBanner) ->
     verdict = Verdict(VerdictKind.WEIGHT_MISMATCH, "1234 g", "Too light by 320 g.")
     banner.show_verdict(verdict, view(Awaiting.WEIGHT))
     assert banner.role is Role.STOP and banner.needs_action
+    assert banner.action() == "Check the box and weigh it again, or a supervisor scans their badge"
 
 
 def test_a_scan_while_an_error_waits_keeps_the_error_on_screen(banner: VerdictBanner) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from PySide6.QtCore import QRect
 from PySide6.QtWidgets import QWidget
@@ -9,7 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from station.verdicts import VerdictKind
 from tests.helpers.factory import CABLE_EAN, MUG_UPC, STRANGER_EAN, TAPE_EAN, Bench, add_order
-from tests.ui.conftest import PackScreen
+from tests.ui.conftest import VERDICT_TIMEOUT_MS, PackScreen
 from ui import style
 from ui.main_window import MainWindow
 
@@ -20,6 +22,27 @@ BENCH_SCREEN = (1366, 768 - 60)
 
 def area_in_window(window: MainWindow, widget: QWidget) -> QRect:
     return QRect(widget.mapTo(window, widget.rect().topLeft()), widget.size())
+
+
+def stacked_without_overlap(window: MainWindow) -> bool:
+    """Header, banner, the middle, input, buttons and status bar: one under the other."""
+    middle = window.order_table if window.order_table.isVisible() else window.prompt
+    column = [
+        window.header,
+        window.banner,
+        middle,
+        window.input_bar,
+        window.action_bar,
+        window.device_status,
+    ]
+    areas = [area_in_window(window, widget) for widget in column]
+    preview = area_in_window(window, window.label_preview)
+    return (
+        all(upper.bottom() < lower.top() for upper, lower in itertools.pairwise(areas))
+        and areas[1].bottom() < preview.top()
+        and preview.bottom() < areas[3].top()
+        and window.rect().contains(areas[-1])
+    )
 
 
 @pytest.fixture
@@ -54,6 +77,7 @@ def test_with_an_order_open_every_part_is_inside_the_window(
         assert widget.isVisible(), name
         area = area_in_window(window, widget)
         assert inside.contains(area), f"{name} at {area} is not inside {inside}"
+    qtbot.waitUntil(lambda: stacked_without_overlap(window))
     # The table and the label panel share the middle; the label panel keeps room for its words.
     assert window.label_preview.height() >= 150
     assert window.order_table.viewport().height() >= 2 * window.order_table.rowHeight(0)
@@ -68,6 +92,21 @@ def test_the_window_fits_what_a_768_line_screen_leaves_under_a_title_bar(
     hint = window.minimumSizeHint()
     assert hint.width() <= BENCH_SCREEN[0] and hint.height() <= BENCH_SCREEN[1]
     assert window.size().toTuple() == BENCH_SCREEN
+    qtbot.waitUntil(lambda: window.order_table.isVisible())
+    qtbot.waitUntil(lambda: stacked_without_overlap(window))
+
+
+def test_a_label_with_long_words_beside_a_tall_band_still_fits(
+    screen: PackScreen, window: MainWindow, qtbot: QtBot
+) -> None:
+    window.resize(*BENCH_SCREEN)
+    screen.scan_all("BADGE-P1", "SO-3")
+    with qtbot.waitSignal(window.label_preview.label_shown, timeout=VERDICT_TIMEOUT_MS):
+        screen.scan(TAPE_EAN)
+    assert window.label_preview.courier.text() == "DHL Express · Express Worldwide"
+    screen.scan("NOT-A-PRODUCT")  # an error: the tall band, beside the label's words
+    assert window.banner.needs_action
+    qtbot.waitUntil(lambda: stacked_without_overlap(window))
 
 
 @pytest.mark.parametrize(("width", "height"), SIZES)
