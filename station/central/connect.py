@@ -93,6 +93,13 @@ def as_central_error(exc: DBAPIError | psycopg.Error, url: URL) -> Exception:
             f"Cannot log in to the central database {where}: {_LOGIN_STATES[state]}. "
             "Check the URL in [central] and the station's pgpass line."
         )
+    if state == "42501":
+        first_line = str(original).splitlines()[0]
+        return CentralError(
+            f"The central database {where} refused: {first_line}. Run central commands as "
+            "the database's owner with CREATEDB/CREATEROLE rights, and sync with the "
+            "station's own login (central add-station)."
+        )
     if "no password supplied" in str(original):
         return CentralError(
             f"No password for the central database {where}: put the station's pgpass line "

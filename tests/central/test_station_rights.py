@@ -124,3 +124,13 @@ def test_a_station_cannot_read_any_password(central: Central) -> None:
         # What the station registry shows is names only.
         columns = [c.name for c in db.execute("SELECT * FROM central_station").description or []]
         assert columns == ["name", "role_name", "created_at"]
+
+
+def test_a_station_login_cannot_add_stations(central: Central, tmp_path: Path) -> None:
+    url = central.add_station("bench-1")
+    result = cli.run(
+        "central", "add-station", "bench-9", "--url", url, "--data-dir", str(tmp_path / "d")
+    )
+    assert result.returncode == 2, result.stderr
+    assert "permission denied" in result.stderr
+    assert "Traceback" not in result.stderr
