@@ -7,6 +7,8 @@ does not.
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPainter, QPaintEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QSizePolicy, QWidget
 
 from station.verdicts import StationView
@@ -108,8 +110,24 @@ class HeaderBar(QFrame):
         self.scanners_label.show()
 
     def _label(self, text: str, *, bold: bool = False) -> QLabel:
-        label = QLabel(text)
+        label = _ElidedLabel(text)
         label.setFont(style.font(style.HEADER_PX, bold=bold))
-        # Long names never widen the window: they are cut at the cell's edge.
+        # Long names never widen the window: they end in "…" at the cell's edge.
         label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         return label
+
+
+class _ElidedLabel(QLabel):
+    """One line of text that ends in "…" where it does not fit (`text()` stays whole)."""
+
+    def paintEvent(self, _event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        try:
+            painter.setPen(self.palette().color(self.foregroundRole()))
+            shown = self.fontMetrics().elidedText(
+                self.text(), Qt.TextElideMode.ElideRight, self.contentsRect().width()
+            )
+            flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+            painter.drawText(self.contentsRect(), int(flags), shown)
+        finally:
+            painter.end()
