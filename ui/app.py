@@ -126,7 +126,6 @@ def connect_serial_scanners(window: MainWindow, settings: Settings) -> list[Call
             text, source=f"serial:{scanner_id}", duplicate=duplicate
         )
     )
-    bridge.state_changed.connect(window.header.show_scanner)
     try:
         return registry.scanners(
             settings.devices.scanners, ScannerHealthTap(bridge, window.device_status)

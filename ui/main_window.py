@@ -47,7 +47,7 @@ from ui.label_preview import LabelPreview
 from ui.label_question import LabelQuestions
 from ui.order_table import OrderTable
 from ui.sounds import SoundPlayer
-from ui.status_bar import DeviceHealth, DeviceStatusBar
+from ui.status_bar import DeviceHealth, DeviceStatusBar, Level
 from ui.thumbnails import ThumbnailCache
 from ui.wedge import Clock, WedgeFilter, monotonic_ms
 
@@ -236,8 +236,12 @@ class MainWindow(QMainWindow):
         self._show_printer()
 
     def _on_device_status_health_changed(self, health: DeviceHealth) -> None:
+        # One source: the header says what the status bar says.
         if health.key == LABEL_PRINTER_KEY:
             self._show_printer()
+        elif health.key.startswith("scanner"):
+            text = f"{health.title}: {health.word}"
+            self.header.show_scanner(health.key, text, health.level is Level.OK)
 
     def _show_printer(self) -> None:
         # One source: the status bar's label printer entry, plus the labels not printed yet.

@@ -24,6 +24,7 @@ from tests.ui.conftest import VERDICT_TIMEOUT_MS
 from ui.app import build_main_window, connect_serial_scanners
 from ui.main_window import MainWindow
 from ui.scanner_bridge import ScannerBridge
+from ui.status_bar import ScannerHealthTap
 
 if TYPE_CHECKING:
     from devices.scanners.simulator import PtyScannerSimulator
@@ -76,7 +77,7 @@ def scan(qtbot: QtBot, window: MainWindow, simulator: PtyScannerSimulator, text:
 
 def unplug_and_see_it(qtbot: QtBot, window: MainWindow, simulator: PtyScannerSimulator) -> None:
     simulator.unplug()
-    wait_for_header(qtbot, window, lambda text: "scanner-1: disconnected" in text)
+    wait_for_header(qtbot, window, lambda text: "Scanner scanner-1: not connected" in text)
     assert "color: #c62828" in window.header.scanners_label.styleSheet(), "shown in red"
 
 
@@ -117,10 +118,12 @@ def test_a_scanner_that_comes_back_under_another_name_is_found_by_its_usb_identi
             text, source=f"serial:{scanner_id}", duplicate=duplicate
         )
     )
-    bridge.state_changed.connect(window.header.show_scanner)
     first_port = simulator.port
     scanner = SerialScanner(
-        first_port, scanner_id="scanner-1", listener=bridge, port_finder=simulator
+        first_port,
+        scanner_id="scanner-1",
+        listener=ScannerHealthTap(bridge, window.device_status),
+        port_finder=simulator,
     )
     scanner.start()
     try:

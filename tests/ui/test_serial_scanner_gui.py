@@ -84,6 +84,6 @@ def test_an_unplugged_scanner_shows_in_the_header(
 ) -> None:
     simulator.unplug()
     qtbot.waitUntil(
-        lambda: "disconnected" in serial_window.header.scanners_label.text(),
+        lambda: "not connected" in serial_window.header.scanners_label.text(),
         timeout=VERDICT_TIMEOUT_MS,
     )
