@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pytestqt.qtbot import QtBot
 
-from station.verdicts import Awaiting
+from station.verdicts import Awaiting, Tone
 from tests.helpers.factory import MUG_UPC, STRANGER_EAN, Bench
 from tests.helpers.sounds import RecordingSoundPlayer
 from tests.ui.conftest import VERDICT_TIMEOUT_MS
 from tests.ui.test_main_window import row_texts
 from ui.app import build_main_window
+from ui.style import Role
 
 
 def test_the_window_reopens_the_order_with_its_counts_and_pending_error(
@@ -21,7 +22,8 @@ def test_the_window_reopens_the_order_with_its_counts_and_pending_error(
     before.close()  # as if the process had died here: nothing else is written
 
     session = bench.session()
-    window = build_main_window(session, bench.settings, RecordingSoundPlayer())
+    sounds = RecordingSoundPlayer()
+    window = build_main_window(session, bench.settings, sounds)
     qtbot.addWidget(window)
     window.show()
     with qtbot.waitSignal(window.view_shown, timeout=VERDICT_TIMEOUT_MS) as shown:
@@ -31,4 +33,11 @@ def test_the_window_reopens_the_order_with_its_counts_and_pending_error(
     assert window.header.packer_label.text() == "Ana (packer)"
     assert "1 / 2" in row_texts(window, 0)
     assert window.action_bar.acknowledge_button.isEnabled()
+    # What the packer saw before the stop: the error, which item, what to do, and the row.
+    assert window.banner.headline() == "WRONG ITEM"
+    assert "Design Patterns" in window.banner.detail()
+    assert window.banner.action() == "Press Esc or scan ACKNOWLEDGE (CMD-ACK)"
+    assert window.banner.role is Role.STOP and window.banner.needs_action
+    assert window.order_table.lines_model.active_row == 0
+    assert sounds.played == [Tone.ERROR]
     session.close()
