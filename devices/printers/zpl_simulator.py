@@ -14,7 +14,8 @@ All socket work runs on one thread, which waits in select() and is woken by
 a socket pair to stop, so nothing polls and nothing sleeps.
 
 Run it by hand: `uv run python -m devices.printers.zpl_simulator --port 9100`,
-then type a state (ready, paper_out, head_open, ...) and Enter to change it.
+then type a state (ready, paper_out, head_open, ...) or a fault (reset_mid_label,
+never_reads, ...) and Enter to change it.
 """
 
 from __future__ import annotations
@@ -289,13 +290,21 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=9100)
     parser.add_argument("--host", default="127.0.0.1")
     args = parser.parse_args(argv)
+    states = {state.value: state for state in SimulatedState}
+    faults = {fault.value: fault for fault in SimulatedFault}
     with ZplSimulator(args.host, args.port) as printer:
-        print(f"ZPL printer on {printer.url}; states: {[s.value for s in SimulatedState]}")
+        print(f"ZPL printer on {printer.url}; states: {list(states)}; faults: {list(faults)}")
         for line in sys.stdin:
-            try:
-                printer.state = SimulatedState(line.strip())
-            except ValueError:
-                print(f"{len(printer.jobs)} labels so far; state {printer.state.value}")
+            word = line.strip()
+            if word in states:
+                printer.state = states[word]
+            elif word in faults:
+                printer.fault = faults[word]
+            else:
+                print(
+                    f"{len(printer.jobs)} labels so far; state {printer.state.value}, "
+                    f"fault {printer.fault.value}"
+                )
 
 
 if __name__ == "__main__":
