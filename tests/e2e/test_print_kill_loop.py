@@ -38,19 +38,24 @@ ORDERS = 6
 KILLS = 5  # each start of a child costs seconds: enough kills to cover each moment
 WAIT_S = 30.0
 
-Trigger = Callable[[ZplSimulator, subprocess.Popen[str]], None]
+Trigger = Callable[[ZplSimulator, subprocess.Popen[str], tuple[int, int]], None]
 
 
-def when_asked(printer: ZplSimulator, _child: subprocess.Popen[str]) -> None:
-    asked = printer.status_requests
-    printer.wait_for_status_requests(asked + 1, WAIT_S)
+def when_asked(
+    printer: ZplSimulator, _child: subprocess.Popen[str], before: tuple[int, int]
+) -> None:
+    printer.wait_for_status_requests(before[1] + 1, WAIT_S)
 
 
-def when_taken(printer: ZplSimulator, _child: subprocess.Popen[str]) -> None:
-    printer.wait_for_jobs(len(printer.jobs) + 1, WAIT_S)
+def when_taken(
+    printer: ZplSimulator, _child: subprocess.Popen[str], before: tuple[int, int]
+) -> None:
+    printer.wait_for_jobs(before[0] + 1, WAIT_S)
 
 
-def after_a_verdict(_printer: ZplSimulator, child: subprocess.Popen[str]) -> None:
+def after_a_verdict(
+    _printer: ZplSimulator, child: subprocess.Popen[str], _: tuple[int, int]
+) -> None:
     assert child.stdout is not None
     child.stdout.readline()
 
@@ -101,11 +106,12 @@ def test_killed_mid_print_every_label_is_printed_once_or_asked_about(tmp_path: P
                 break
             # A printer that closes each connection after us, or one that keeps it open.
             printer.fault = chance.choice([SimulatedFault.NONE, SimulatedFault.KEEPS_OPEN])
+            before = (len(printer.jobs), printer.status_requests)  # counted from here
             child = start(*replay_args(data_dir, config))
             assert child.stdin is not None
             child.stdin.write(scans_for(left[:2]))
             child.stdin.flush()
-            chance.choice(TRIGGERS)(printer, child)
+            chance.choice(TRIGGERS)(printer, child, before)
             child.send_signal(signal.SIGKILL)
             child.wait(timeout=WAIT_S)
             for stream in (child.stdin, child.stdout, child.stderr):
