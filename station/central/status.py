@@ -17,6 +17,7 @@ class StationStatus:
     last_sync: datetime | None
     delivered: int
     quarantined: int
+    open_claims: int
 
 
 @dataclass(frozen=True)
@@ -33,10 +34,15 @@ class CentralStatus:
     double_packed: tuple[DoublePacked, ...]
 
     def lines(self) -> list[str]:
-        out = [f"{'station':20} {'last sync (UTC)':20} {'delivered':>10} {'quarantined':>11}"]
+        out = [
+            f"{'station':20} {'last sync (UTC)':20} {'delivered':>10} {'quarantined':>11} "
+            f"{'open claims':>11}"
+        ]
         for s in self.stations:
             when = s.last_sync.strftime("%Y-%m-%d %H:%M:%S") if s.last_sync else "never"
-            out.append(f"{s.name:20} {when:20} {s.delivered:>10} {s.quarantined:>11}")
+            out.append(
+                f"{s.name:20} {when:20} {s.delivered:>10} {s.quarantined:>11} {s.open_claims:>11}"
+            )
         if not self.stations:
             out.append("(no stations yet: main.py central add-station NAME --url URL)")
         out.append(f"conflicts: {len(self.double_packed)} double-packed order(s)")
@@ -53,7 +59,9 @@ _STATIONS = text(
              WHERE c.station = s.name AND c.stream = 'contact'),
            (SELECT coalesce(sum(delivered), 0) FROM sync_cursor c WHERE c.station = s.name),
            (SELECT coalesce(sum(last_seq - first_seq + 1), 0) FROM quarantine q
-             WHERE q.station = s.name)
+             WHERE q.station = s.name),
+           (SELECT count(*) FROM order_claim c WHERE c.station = s.name
+             AND c.released_at IS NULL AND c.expires_at > now())
     FROM central_station s ORDER BY s.name
     """
 )
@@ -73,8 +81,8 @@ def central_status(engine: Engine) -> CentralStatus:
     with connected(engine) as connection:
         require_schema(connection)
         stations = tuple(
-            StationStatus(name, when, int(delivered), int(quarantined))
-            for name, when, delivered, quarantined in connection.execute(_STATIONS)
+            StationStatus(name, when, int(delivered), int(quarantined), int(claims))
+            for name, when, delivered, quarantined, claims in connection.execute(_STATIONS)
         )
         grouped: dict[str, list[tuple[str, str]]] = {}
         for order, station, tracking in connection.execute(_DOUBLE_PACKED):

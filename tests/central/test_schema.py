@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import psycopg
+from alembic import command
+from alembic.config import Config
 
 from station import models
-from station.central.admin import head_revision, init_schema
+from station.central.admin import MIGRATIONS, head_revision, init_schema
 from station.central.connect import central_engine
 
 REFERENCE = (
@@ -45,3 +47,13 @@ def test_central_reference_tables_hold_every_column_the_station_imports(admin_ur
             if lacking:
                 missing[table.name] = sorted(lacking)
     assert missing == {}
+
+
+def test_init_upgrades_an_older_central_schema(admin_url: str) -> None:
+    engine = central_engine(admin_url)
+    with engine.begin() as connection:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.attributes["connection"] = connection
+        command.upgrade(config, "c0001")  # as the first preview left it
+    assert init_schema(engine) == ("c0001", head_revision())
