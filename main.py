@@ -295,12 +295,12 @@ def _import(
 
     own = store is None
     store = store or Store.open(data_dir)
+    book = CourierBook.load(config.parent)
     try:
         with store.session() as db:
-            report = import_file(db, kind, file)
+            report = import_file(db, kind, file, commands=settings.commands, couriers=book)
             print(report.summary())
             if kind == "orders":
-                book = CourierBook.load(config.parent)
                 tare = settings.weighing.box_tare_g
                 for hint in missing_range_hints(db, settings.station, book, tare):
                     print(hint)

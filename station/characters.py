@@ -53,3 +53,28 @@ _CONTROL_NAMES = {
     0x1B: "ESCAPE",
     0x7F: "DELETE",
 }
+
+
+# Emoji, pictographs, dingbats and variation selectors: no label font draws them
+# (a PDF label would be refused, a ZPL printer prints "?").
+_PICTOGRAPHS = ((0x2600, 0x27BF), (0x2B00, 0x2BFF), (0xFE00, 0xFE0F), (0x1F000, 0x1FAFF))
+
+
+def is_label_char(char: str) -> bool:
+    """True if `char` can be printed on a label: printable, and not an emoji or pictograph.
+
+    Letters of every script pass (the label finds a font for Thai or Chinese);
+    private-use and unassigned code points do not (no font has them).
+    """
+    code = ord(char)
+    if not char.isprintable() or unicodedata.category(char) in ("Co", "Cn"):
+        return False
+    return not any(low <= code <= high for low, high in _PICTOGRAPHS)
+
+
+def first_unprintable(value: str) -> str | None:
+    """Where `value` has a character no label can print, in words; None if it has none."""
+    for position, char in enumerate(value, start=1):
+        if not is_label_char(char):
+            return f"{describe_char(char)} at position {position}"
+    return None

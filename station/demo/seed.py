@@ -63,7 +63,9 @@ def seed_demo(store: Store, data_dir: Path, commands: Commands | None = None) ->
     ]
     with store.session() as session:
         for kind, records in batches:
-            import_records(session, kind, records, source=f"demo {kind}", base_dir=data_dir)
+            import_records(
+                session, kind, records, source=f"demo {kind}", base_dir=data_dir, commands=commands
+            )
     sheet = data_dir / SHEET_NAME
     write_demo_sheet(sheet, products, orders, DEMO_PACKERS, commands or Commands())
     supervisors = sum(packer.role == "supervisor" for packer in DEMO_PACKERS)

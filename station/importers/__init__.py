@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from station.couriers.plan import CourierBook
 from station.errors import UserError
 from station.importers import catalog, orders, packers
 from station.importers.common import (
@@ -29,6 +30,7 @@ from station.importers.common import (
 )
 from station.importers.packers import hash_pin, verify_pin
 from station.importers.reading import csv_rows, json_rows, read_text, record_rows
+from station.settings import Commands
 
 __all__ = [
     "KINDS",
@@ -51,8 +53,19 @@ KINDS = tuple(_KINDS)
 _FORMS: dict[str, Form] = {".csv": "csv", ".json": "json"}
 
 
-def import_file(session: Session, kind: str, path: Path) -> ImportReport:
+def import_file(
+    session: Session,
+    kind: str,
+    path: Path,
+    *,
+    commands: Commands | None = None,
+    couriers: CourierBook | None = None,
+) -> ImportReport:
     """Import a .csv or .json file of `kind` (catalog, orders or packers).
+
+    `commands` are the station's command barcodes, which no badge, order number
+    or product barcode may equal; `couriers` lets an order be checked for the
+    fields its named courier requires.
 
     Raises:
         ImportRejected: the file cannot be read or has problems; nothing was written.
@@ -72,7 +85,7 @@ def import_file(session: Session, kind: str, path: Path) -> ImportReport:
     text = read_text(path)
     checker = Checker()
     rows = csv_rows(text, columns, checker) if form == "csv" else json_rows(text, checker)
-    context = Context(path.name, form, path.parent.resolve())
+    context = Context(path.name, form, path.parent.resolve(), command_barcodes(commands), couriers)
     return _run(session, rows, checker, context, run)
 
 
@@ -83,6 +96,8 @@ def import_records(
     source: str = "records",
     *,
     base_dir: Path | None = None,
+    commands: Commands | None = None,
+    couriers: CourierBook | None = None,
 ) -> ImportReport:
     """Import records in the JSON form; relative image paths resolve against `base_dir`.
 
@@ -93,8 +108,22 @@ def import_records(
     _, run = _kind(kind)
     checker = Checker()
     rows = record_rows(records, checker)
-    context = Context(source, "json", (base_dir or Path.cwd()).resolve())
+    context = Context(
+        source,
+        "json",
+        (base_dir or Path.cwd()).resolve(),
+        command_barcodes(commands),
+        couriers,
+    )
     return _run(session, rows, checker, context, run)
+
+
+def command_barcodes(commands: Commands | None) -> frozenset[str]:
+    """Every command barcode of the station (the defaults when it has no settings)."""
+    commands = commands or Commands()
+    values = {value for value in vars(commands).values() if isinstance(value, str)}
+    values.discard(commands.reason)  # a prefix: only the reason barcodes made from it count
+    return frozenset(values | set(commands.reason_codes()))
 
 
 def _kind(kind: str) -> tuple[Columns, _Importer]:

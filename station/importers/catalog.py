@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlalchemy import insert, update
+from sqlmodel import Session, col, delete, select
 
-from station.barcodes import normalise_code
+from station.barcodes import parse_scan
+from station.importers.batches import write_in_batches
 from station.importers.common import (
     Checker,
     Columns,
@@ -24,8 +26,16 @@ from station.importers.common import (
     ImportReport,
     Row,
 )
-from station.importers.lookups import ScanNames, chunked, scan_keys
-from station.models import Barcode, Product, utc_now
+from station.importers.lookups import ScanNames, chunked
+from station.label_rules import (
+    MAX_BARCODE,
+    MAX_CASE_UNITS,
+    MAX_PRODUCT_NAME,
+    MAX_SKU,
+    MAX_WEIGHT_G,
+    text_problem,
+)
+from station.models import Barcode, Product, new_id, utc_now
 
 COLUMNS = Columns(required=("sku", "name", "barcode", "weight_g"), optional=("image",))
 
@@ -35,6 +45,7 @@ class BarcodeDraft:
     raw: str
     code: str
     units: int
+    keys: frozenset[str]  # what a scan of it is matched by (lookups.scan_keys)
 
 
 @dataclass(frozen=True)
@@ -52,9 +63,9 @@ def import_rows(session: Session, rows: Sequence[Row], context: Context) -> Impo
     drafts = [_product(row, checker, context) for row in rows]
     products = [draft for draft in drafts if draft is not None]
     _check_duplicates(products, checker)
-    _check_store(session, products, checker)
+    _check_store(session, products, checker, context.commands)
     checker.reject_if_any(context.source)
-    return _write(session, products)
+    return _write(session, products, context.source)
 
 
 def _product(row: Row, checker: Checker, context: Context) -> ProductDraft | None:
@@ -66,9 +77,9 @@ def _product(row: Row, checker: Checker, context: Context) -> ProductDraft | Non
     """
     if context.form == "json":
         COLUMNS.check_keys(row, checker)
-    sku = checker.text(row, "sku")
-    name = checker.text(row, "name")
-    weight_g = checker.whole(row, "weight_g", minimum=0)
+    sku = checker.text(row, "sku", limit=MAX_SKU)
+    name = checker.text(row, "name", limit=MAX_PRODUCT_NAME)
+    weight_g = checker.whole(row, "weight_g", minimum=0, maximum=MAX_WEIGHT_G)
     image = _image(row, checker, context.base_dir)
     barcodes = _barcodes(row, checker)
     if sku is None:
@@ -117,21 +128,28 @@ def _barcode(row: Row, part: Any, checker: Checker) -> BarcodeDraft | None:
     if not part:
         return None  # "A|" and "A||B" are harmless slips of a spreadsheet
     raw, star, multiplier = part.rpartition("*") if "*" in part else (part, "", "1")
-    raw = raw.strip()
-    units = int(multiplier) if multiplier.strip().isdigit() else 0
-    if star and (not raw or units < 1):
+    raw, multiplier = raw.strip(), multiplier.strip()
+    digits = multiplier.isascii() and multiplier.isdigit()
+    units = int(multiplier) if digits and len(multiplier) <= 9 else 0
+    if star and (not raw or units < 1 or units > MAX_CASE_UNITS):
+        shown = part if len(part) <= 60 else part[:60] + "…"
         checker.add(
             row,
             "barcode",
-            f"bad case multiplier in {part!r}; write CODE*N with N the units in the case, "
-            "e.g. 05012345678900*6",
+            f"bad case multiplier in {shown!r}; write CODE*N with N the units in the case, "
+            f"from 1 to {MAX_CASE_UNITS:,}, e.g. 05012345678900*6",
         )
         return None
-    code = normalise_code(raw)
+    problem = text_problem(raw, MAX_BARCODE, scanned=True)
+    if problem is not None:
+        checker.add(row, "barcode", f"barcode {raw[:60]!r} {problem}")
+        return None
+    parsed = parse_scan(raw)  # once: reading GS1 is the slowest part of checking a catalog
+    code = parsed.code
     if not code:
         checker.add(row, "barcode", f"{part!r} has no barcode characters")
         return None
-    return BarcodeDraft(raw, code, units)
+    return BarcodeDraft(raw, code, units, frozenset({parsed.text, parsed.code}))
 
 
 def _check_duplicates(products: Sequence[ProductDraft], checker: Checker) -> None:
@@ -164,9 +182,14 @@ def _same_number(first: str, second: str) -> str:
     return "" if first == second else f" as {first!r} (the same GTIN)"
 
 
-def _check_store(session: Session, products: Sequence[ProductDraft], checker: Checker) -> None:
+def _check_store(
+    session: Session,
+    products: Sequence[ProductDraft],
+    checker: Checker,
+    commands: frozenset[str],
+) -> None:
     in_file = {product.sku for product in products}
-    keys = {key for p in products for b in p.barcodes for key in scan_keys(b.raw)}
+    keys = {key for p in products for b in p.barcodes for key in b.keys}
     names = ScanNames(session, keys)
     owners, badges, orders = names.barcodes(), names.badges(), names.order_numbers()
     for product in products:
@@ -181,7 +204,14 @@ def _check_store(session: Session, products: Sequence[ProductDraft], checker: Ch
                     f"barcode {barcode.raw!r} already belongs to product "
                     f"{owner!r}; remove it there (re-import that product) or fix this one",
                 )
-            clash = scan_keys(barcode.raw) & (badges.keys() | orders.keys())
+            for command in sorted(barcode.keys & commands):
+                checker.add(
+                    product.row,
+                    "barcode",
+                    f"barcode {barcode.raw!r} is the station's command barcode {command!r}; "
+                    "a scan of it would run the command, never count the product",
+                )
+            clash = barcode.keys & (badges.keys() | orders.keys())
             for value in sorted(clash):
                 what = "a packer's badge" if value in badges else "an order number"
                 checker.add(
@@ -192,38 +222,65 @@ def _check_store(session: Session, products: Sequence[ProductDraft], checker: Ch
                 )
 
 
-def _write(session: Session, products: Sequence[ProductDraft]) -> ImportReport:
+def _write(session: Session, products: Sequence[ProductDraft], source: str) -> ImportReport:
     existing = _existing(session, [p.sku for p in products])
     current = _barcodes_of(session, [p.id for p in existing.values()])
-    created = updated = 0
-    to_link: list[tuple[Product, ProductDraft]] = []
-    try:
-        for draft in products:
-            product = existing.get(draft.sku)
-            if product is None:
-                product = Product(sku=draft.sku, name=draft.name)
-                created += 1
-            elif _unchanged(product, current.get(product.id, []), draft):
-                continue
-            else:
-                for barcode in current.get(product.id, []):
-                    session.delete(barcode)
-                product.updated_at = utc_now()
-                updated += 1
-            product.name, product.weight_g, product.image = draft.name, draft.weight_g, draft.image
-            session.add(product)
-            to_link.append((product, draft))
-        # Replaced barcodes must leave the table before their codes are reused,
-        # and new products must exist before their barcodes point at them.
-        session.flush()
-        for product, draft in to_link:
-            for b in draft.barcodes:
-                session.add(Barcode(product_id=product.id, code=b.code, raw=b.raw, units=b.units))
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
-    return ImportReport("catalog", created, updated, len(products) - created - updated)
+    new = [(draft, None) for draft in products if draft.sku not in existing]
+    changed = [
+        (draft, existing[draft.sku].id)
+        for draft in products
+        if draft.sku in existing
+        and not _unchanged(existing[draft.sku], current.get(existing[draft.sku].id, []), draft)
+    ]
+    write_in_batches(session, [*new, *changed], _write_batch, source=source, noun="product")
+    return ImportReport("catalog", len(new), len(changed), len(products) - len(new) - len(changed))
+
+
+def _write_batch(db: Session, batch: list[tuple[ProductDraft, uuid.UUID | None]]) -> None:
+    """Write products with their barcodes (in the caller's transaction).
+
+    A barcode moving from a product further down the file is taken from it
+    here; that product gets the rest of its barcodes in its own batch.
+    """
+    now = utc_now()
+    replaced = [product_id for _, product_id in batch if product_id is not None]
+    codes = [barcode.code for draft, _ in batch for barcode in draft.barcodes]
+    for id_chunk in chunked(replaced):
+        db.execute(delete(Barcode).where(col(Barcode.product_id).in_(id_chunk)))
+    for code_chunk in chunked(codes):
+        db.execute(delete(Barcode).where(col(Barcode.code).in_(code_chunk)))
+    ids = [product_id or new_id() for _, product_id in batch]
+    rows = [
+        {
+            "id": product_id,
+            "sku": draft.sku,
+            "name": draft.name,
+            "weight_g": draft.weight_g,
+            "image": draft.image,
+            "updated_at": now,
+        }
+        for (draft, _), product_id in zip(batch, ids, strict=True)
+    ]
+    fresh = [row for row, (_, stored) in zip(rows, batch, strict=True) if stored is None]
+    if fresh:
+        db.execute(insert(Product), [{**row, "created_at": now} for row in fresh])
+    stale = [row for row, (_, stored) in zip(rows, batch, strict=True) if stored is not None]
+    if stale:
+        db.execute(update(Product), stale)
+    barcodes = [
+        {
+            "id": new_id(),
+            "product_id": product_id,
+            "code": b.code,
+            "raw": b.raw,
+            "units": b.units,
+            "created_at": now,
+        }
+        for (draft, _), product_id in zip(batch, ids, strict=True)
+        for b in draft.barcodes
+    ]
+    if barcodes:
+        db.execute(insert(Barcode), barcodes)
 
 
 def _existing(session: Session, skus: Sequence[str]) -> dict[str, Product]:

@@ -11,9 +11,13 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from station.errors import UserError
+from station.label_rules import text_problem
+
+if TYPE_CHECKING:
+    from station.couriers.plan import CourierBook
 
 Unit = Literal["line", "item"]
 Form = Literal["csv", "json"]
@@ -72,10 +76,12 @@ class ImportReport:
     created: int
     updated: int
     unchanged: int = 0
+    # Rows left as they were because a station started on them during the import.
+    skipped: tuple[str, ...] = ()
 
     @property
     def total(self) -> int:
-        return self.created + self.updated + self.unchanged
+        return self.created + self.updated + self.unchanged + len(self.skipped)
 
     def summary(self) -> str:
         noun = _NOUNS.get(self.kind, "row")
@@ -83,7 +89,14 @@ class ImportReport:
         if self.unchanged:
             details += f", {self.unchanged} unchanged"
         plural = "" if self.total == 1 else "s"
-        return f"{self.kind}: {self.total} {noun}{plural} imported ({details})"
+        summary = f"{self.kind}: {self.total} {noun}{plural} imported ({details})"
+        if self.skipped:
+            shown = ", ".join(self.skipped[:10]) + (", …" if len(self.skipped) > 10 else "")
+            summary += (
+                f"; {len(self.skipped)} not changed because a station started packing them "
+                f"while the import ran: {shown}"
+            )
+        return summary
 
 
 @dataclass(frozen=True)
@@ -93,6 +106,8 @@ class Context:
     source: str
     form: Form
     base_dir: Path
+    commands: frozenset[str] = frozenset()  # the station's command barcodes
+    couriers: CourierBook | None = None  # to check the fields a named courier requires
 
 
 @dataclass(frozen=True)
@@ -142,8 +157,20 @@ class Checker:
         if self.problems:
             raise ImportRejected(source, self.problems)
 
-    def text(self, row: Row, key: str, *, required: bool = True) -> str | None:
-        """A stripped text value; None (and a problem if required) when blank."""
+    def text(
+        self,
+        row: Row,
+        key: str,
+        *,
+        required: bool = True,
+        limit: int | None = None,
+        scanned: bool = False,
+    ) -> str | None:
+        """A stripped text value; None (and a problem if required) when blank.
+
+        With `limit`, a longer text or one with a character that cannot be
+        printed (or, if `scanned`, scanned) is a problem naming the position.
+        """
         value = row.values.get(key)
         if isinstance(value, bool) or not isinstance(value, str | int | type(None)):
             self.add(row, key, f"must be text, not {json_type(value)}")
@@ -153,30 +180,70 @@ class Checker:
             if required:
                 self.add(row, key, "required but " + ("missing" if value is None else "empty"))
             return None
+        if limit is not None:
+            problem = text_problem(text, limit, scanned=scanned)
+            if problem is not None:
+                self.add(row, key, problem)
+                return None
         return text
 
-    def whole(self, row: Row, key: str, *, minimum: int) -> int | None:
-        """A whole number of at least `minimum`, as a JSON number or CSV text."""
+    def whole(self, row: Row, key: str, *, minimum: int, maximum: int) -> int | None:
+        """A whole number from `minimum` to `maximum`, as a JSON number or CSV text."""
         value = row.values.get(key)
         number = _as_whole(value)
         if number is None:
             if value is None or (isinstance(value, str) and not value.strip()):
                 self.add(row, key, f"required but {'missing' if value is None else 'empty'}")
+            elif isinstance(value, HugeNumber) or _is_long_whole(value):
+                self.add(
+                    row,
+                    key,
+                    f"a {_digits(value):,}-digit number is too large; {_range(minimum, maximum)}",
+                )
             else:
-                shown = value.strip() if isinstance(value, str) else value
-                self.add(row, key, f"{shown!r} is not a whole number")
+                self.add(row, key, f"{_shown(value)!r} is not a whole number")
             return None
         if number < minimum:
-            self.add(row, key, f"{number} is too small; use a whole number of {minimum} or more")
+            self.add(row, key, f"{number} is too small; {_range(minimum, maximum)}")
+            return None
+        if number > maximum:
+            self.add(row, key, f"{number:,} is too large; {_range(minimum, maximum)}")
             return None
         return number
+
+
+class HugeNumber(str):
+    """A JSON number with more digits than any limit: kept as its text, never converted."""
+
+
+_LONGEST_WHOLE = 30  # digits; more is no weight or quantity (and int() of 4,300+ digits fails)
+
+
+def _range(minimum: int, maximum: int) -> str:
+    return f"use a whole number from {minimum:,} to {maximum:,}"
+
+
+def _shown(value: Any) -> Any:
+    shown = value.strip() if isinstance(value, str) else value
+    return shown[:40] + "…" if isinstance(shown, str) and len(shown) > 40 else shown
+
+
+def _is_long_whole(value: Any) -> bool:
+    return isinstance(value, str) and bool(_WHOLE.fullmatch(value.strip()))
+
+
+def _digits(value: Any) -> int:
+    return sum(char.isdigit() for char in str(value))
 
 
 def _as_whole(value: Any) -> int | None:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    if isinstance(value, str) and _WHOLE.fullmatch(value.strip()):
-        return int(value.strip())
+    if isinstance(value, HugeNumber):
+        return None
+    text = value.strip() if isinstance(value, str) else ""
+    if _WHOLE.fullmatch(text) and len(text.lstrip("+-")) <= _LONGEST_WHOLE:
+        return int(text)
     return None
 
 

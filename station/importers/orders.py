@@ -14,8 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import insert, update
 from sqlmodel import Session, col, delete, select
 
+from station.couriers.rules import find_profile
+from station.importers.batches import write_in_batches
 from station.importers.common import (
     Checker,
     Columns,
@@ -25,6 +28,7 @@ from station.importers.common import (
 )
 from station.importers.label_documents import read_label_document
 from station.importers.lookups import ScanNames, chunked, scan_keys
+from station.label_rules import LABEL_TEXT_LIMITS, MAX_QTY, MAX_SKU, text_problem
 from station.models import (
     Order,
     OrderEvent,
@@ -33,6 +37,7 @@ from station.models import (
     Parcel,
     Product,
     ScanEvent,
+    new_id,
     utc_now,
 )
 from station.ports import SuppliedLabel
@@ -63,6 +68,8 @@ ORDER_KEYS = Columns(
 SHIP_TO_KEYS = Columns(required=SHIP_TO[:-1], optional=("phone",))
 LINE_KEYS = Columns(required=("sku", "qty"))
 
+# A country is checked as a code below, which says more than "too long".
+_IMPORT_LIMITS = {**LABEL_TEXT_LIMITS, "ship_to_country": 60}
 _COUNTRY = re.compile(r"[A-Za-z]{2}")
 
 
@@ -101,9 +108,10 @@ def import_rows(session: Session, rows: Sequence[Row], context: Context) -> Impo
     orders = [draft for draft in drafts if draft is not None]
     _check_numbers(orders, checker)
     existing = _existing(session, [order.number for order in orders])
-    _check_store(session, orders, existing, checker)
+    _check_store(session, orders, existing, checker, context)
+    _check_courier_fields(orders, checker, context)
     checker.reject_if_any(context.source)
-    return _write(session, orders, existing)
+    return _write(session, orders, existing, context.source)
 
 
 def _groups_from_csv(rows: Sequence[Row], checker: Checker) -> list[Group]:
@@ -172,8 +180,15 @@ def _order(group: Group, checker: Checker, base_dir: Path) -> OrderDraft | None:
     nothing is written while any problem stands.
     """
     head = group.head
-    number = checker.text(head, "number")
-    fields = {key: checker.text(head, key, required=key not in OPTIONAL) for key in FIELDS}
+    number = checker.text(head, "number", limit=LABEL_TEXT_LIMITS["number"], scanned=True)
+    if number is not None and (problem := text_problem(number, len(number), scanned=False)):
+        checker.add(head, "number", problem)  # it is printed on the label too
+    fields = {
+        key: checker.text(
+            head, key, required=key not in OPTIONAL, limit=_IMPORT_LIMITS.get(key, 200)
+        )
+        for key in FIELDS
+    }
     country = fields["ship_to_country"]
     if country is not None:
         if _COUNTRY.fullmatch(country):
@@ -204,8 +219,8 @@ def _lines(group: Group, checker: Checker) -> tuple[LineDraft, ...]:
     drafts: list[LineDraft] = []
     seen: dict[str, Row] = {}
     for row in group.lines:
-        sku = checker.text(row, "sku")
-        qty = checker.whole(row, "qty", minimum=1)
+        sku = checker.text(row, "sku", limit=MAX_SKU)
+        qty = checker.whole(row, "qty", minimum=1, maximum=MAX_QTY)
         if sku is not None and sku in seen:
             where = "" if seen[sku].ref == row.ref else f" (also on {seen[sku].ref})"
             checker.add(
@@ -234,8 +249,30 @@ def _check_numbers(orders: Sequence[OrderDraft], checker: Checker) -> None:
         first.setdefault(order.number, order.row)
 
 
+def _check_courier_fields(orders: Sequence[OrderDraft], checker: Checker, context: Context) -> None:
+    """The recipient fields the order's named courier requires (the rest come at the seal)."""
+    if context.couriers is None:
+        return
+    for order in orders:
+        profile = find_profile(context.couriers.profiles, order.fields.get("courier") or "")
+        if profile is None:
+            continue  # the rules choose at the bench, which checks again when it opens
+        for name in profile.required_fields:
+            key = name.replace(".", "_")
+            if name.startswith("ship_to.") and not order.fields.get(key):
+                checker.add(
+                    order.row,
+                    key,
+                    f"{profile.name} requires it on its label; add it, or choose another courier",
+                )
+
+
 def _check_store(
-    session: Session, orders: Sequence[OrderDraft], existing: dict[str, Order], checker: Checker
+    session: Session,
+    orders: Sequence[OrderDraft],
+    existing: dict[str, Order],
+    checker: Checker,
+    context: Context,
 ) -> None:
     known = _known_skus(session, {line.sku for order in orders for line in order.lines})
     started = _started(session, [order.id for order in existing.values()])
@@ -256,6 +293,13 @@ def _check_store(
                 "number",
                 f"order {order.number} has already started packing "
                 "at a station; it was not changed",
+            )
+        for key in sorted(scan_keys(order.number) & context.commands):
+            checker.add(
+                order.row,
+                "number",
+                f"order number {order.number!r} is the station's command barcode {key!r}; "
+                "scanning it would run the command",
             )
         for key in sorted(scan_keys(order.number) & (badges.keys() | barcodes.keys())):
             what = (
@@ -308,40 +352,73 @@ def _unchanged(session: Session, stored: Order, draft: OrderDraft) -> bool:
     return same_fields and same_label and _stored_lines(session, stored) == wanted
 
 
-def _store_label(session: Session, order: Order, label: SuppliedLabel | None) -> None:
-    session.exec(delete(OrderLabelDocument).where(col(OrderLabelDocument.order_id) == order.id))
-    if label is not None:
-        session.add(OrderLabelDocument(order_id=order.id, format=label.format, data=label.data))
-
-
 def _write(
-    session: Session, orders: Sequence[OrderDraft], existing: dict[str, Order]
+    session: Session, orders: Sequence[OrderDraft], existing: dict[str, Order], source: str
 ) -> ImportReport:
-    created = updated = 0
-    to_fill: list[tuple[Order, OrderDraft]] = []
-    try:
-        for draft in orders:
-            order = existing.get(draft.number)
-            if order is None:
-                order = Order.model_validate({"number": draft.number, **draft.fields})
-                created += 1
-            elif _unchanged(session, order, draft):
-                continue
-            else:
-                session.exec(delete(OrderLine).where(col(OrderLine.order_id) == order.id))
-                order.sqlmodel_update({**draft.fields, "updated_at": utc_now()})
-                updated += 1
-            session.add(order)
-            to_fill.append((order, draft))
-        session.flush()  # orders must exist before their lines point at them
-        for order, draft in to_fill:
-            _store_label(session, order, draft.label)
-            for line_no, line in enumerate(draft.lines, start=1):
-                session.add(
-                    OrderLine(order_id=order.id, line_no=line_no, sku=line.sku, qty=line.qty)
-                )
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
-    return ImportReport("orders", created, updated, len(orders) - created - updated)
+    new = [(draft, None) for draft in orders if draft.number not in existing]
+    changed = [
+        (draft, existing[draft.number].id)
+        for draft in orders
+        if draft.number in existing and not _unchanged(session, existing[draft.number], draft)
+    ]
+    skipped: list[str] = []
+
+    def write(db: Session, batch: list[tuple[OrderDraft, uuid.UUID | None]]) -> None:
+        skipped.extend(_write_batch(db, batch))
+
+    write_in_batches(session, [*new, *changed], write, source=source, noun="order")
+    updated = len(changed) - len(skipped)
+    return ImportReport(
+        "orders",
+        len(new),
+        updated,
+        len(orders) - len(new) - len(changed),
+        skipped=tuple(skipped),
+    )
+
+
+def _write_batch(db: Session, batch: list[tuple[OrderDraft, uuid.UUID | None]]) -> list[str]:
+    """Write one batch (in the caller's transaction); returns orders left as they were.
+
+    An order a station started packing after the checks is left alone: this
+    runs under SQLite's write lock, so no scan can start it in between.
+    """
+    now = utc_now()
+    started = _started(db, [order_id for _, order_id in batch if order_id is not None])
+    skipped = [draft.number for draft, order_id in batch if order_id in started]
+    batch = [(draft, order_id) for draft, order_id in batch if order_id not in started]
+    replaced = [order_id for _, order_id in batch if order_id is not None]
+    for chunk in chunked(replaced):
+        db.execute(delete(OrderLine).where(col(OrderLine.order_id).in_(chunk)))
+        db.execute(delete(OrderLabelDocument).where(col(OrderLabelDocument.order_id).in_(chunk)))
+    ids = [order_id or new_id() for _, order_id in batch]
+    rows = [
+        {"id": order_id, "number": draft.number, **draft.fields, "updated_at": now}
+        for (draft, _), order_id in zip(batch, ids, strict=True)
+    ]
+    fresh = [row for row, (_, stored) in zip(rows, batch, strict=True) if stored is None]
+    if fresh:
+        db.execute(insert(Order), [{**row, "created_at": now} for row in fresh])
+    stale = [row for row, (_, stored) in zip(rows, batch, strict=True) if stored is not None]
+    if stale:
+        db.execute(update(Order), stale)
+    lines = [
+        {"id": new_id(), "order_id": order_id, "line_no": number, "sku": line.sku, "qty": line.qty}
+        for (draft, _), order_id in zip(batch, ids, strict=True)
+        for number, line in enumerate(draft.lines, start=1)
+    ]
+    if lines:
+        db.execute(insert(OrderLine), lines)
+    labels = [
+        {
+            "id": new_id(),
+            "order_id": order_id,
+            "format": draft.label.format,
+            "data": draft.label.data,
+        }
+        for (draft, _), order_id in zip(batch, ids, strict=True)
+        if draft.label is not None
+    ]
+    if labels:
+        db.execute(insert(OrderLabelDocument), [{**label, "created_at": now} for label in labels])
+    return skipped

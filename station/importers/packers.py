@@ -13,8 +13,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from sqlalchemy import insert, update
 from sqlmodel import Session, col, select
 
+from station.importers.batches import write_in_batches
 from station.importers.common import (
     Checker,
     Columns,
@@ -23,7 +25,8 @@ from station.importers.common import (
     Row,
 )
 from station.importers.lookups import ScanNames, chunked, scan_keys
-from station.models import Packer, utc_now
+from station.label_rules import MAX_BADGE, MAX_PACKER_NAME
+from station.models import Packer, new_id, utc_now
 
 COLUMNS = Columns(required=("badge", "name", "role"), optional=("pin",))
 ROLES = ("packer", "supervisor")
@@ -76,18 +79,18 @@ def import_rows(session: Session, rows: Sequence[Row], context: Context) -> Impo
     drafts = [_packer(row, checker, context) for row in rows]
     packers = [draft for draft in drafts if draft is not None]
     _check_duplicates(packers, checker)
-    _check_store(session, packers, checker)
+    _check_store(session, packers, checker, context.commands)
     checker.reject_if_any(context.source)
-    return _write(session, packers)
+    return _write(session, packers, context.source)
 
 
 def _packer(row: Row, checker: Checker, context: Context) -> PackerDraft | None:
     """The row as a packer; None without a badge (a partial draft is never written)."""
     if context.form == "json":
         COLUMNS.check_keys(row, checker)
-    badge = checker.text(row, "badge")
-    name = checker.text(row, "name")
-    role = checker.text(row, "role")
+    badge = checker.text(row, "badge", limit=MAX_BADGE, scanned=True)
+    name = checker.text(row, "name", limit=MAX_PACKER_NAME)
+    role = checker.text(row, "role", limit=20)
     if role is not None and role.lower() not in ROLES:
         checker.add(row, "role", f"{role!r} is not a role; use packer or supervisor")
     pin = checker.text(row, "pin", required=False)
@@ -111,10 +114,19 @@ def _check_duplicates(packers: Sequence[PackerDraft], checker: Checker) -> None:
         first.setdefault(packer.badge, packer.row)
 
 
-def _check_store(session: Session, packers: Sequence[PackerDraft], checker: Checker) -> None:
+def _check_store(
+    session: Session, packers: Sequence[PackerDraft], checker: Checker, commands: frozenset[str]
+) -> None:
     names = ScanNames(session, {key for packer in packers for key in scan_keys(packer.badge)})
     orders, barcodes = names.order_numbers(), names.barcodes()
     for packer in packers:
+        for command in sorted(scan_keys(packer.badge) & commands):
+            checker.add(
+                packer.row,
+                "badge",
+                f"badge {packer.badge!r} is the station's command barcode {command!r}; "
+                "scanning it would run the command, never log in",
+            )
         for key in sorted(scan_keys(packer.badge) & (orders.keys() | barcodes.keys())):
             what = (
                 f"order number {key!r}"
@@ -128,32 +140,42 @@ def _check_store(session: Session, packers: Sequence[PackerDraft], checker: Chec
             )
 
 
-def _write(session: Session, packers: Sequence[PackerDraft]) -> ImportReport:
+def _write(session: Session, packers: Sequence[PackerDraft], source: str) -> ImportReport:
     existing = _existing(session, [packer.badge for packer in packers])
-    created = updated = 0
-    try:
-        for draft in packers:
-            packer = existing.get(draft.badge)
-            # No PIN in the file keeps the stored one, so a roster can be
-            # re-imported without anyone handing their PIN out again.
-            new_pin = draft.pin is not None and not _pin_matches(packer, draft.pin)
-            if packer is None:
-                packer = Packer(badge=draft.badge, name=draft.name)
-                created += 1
-            elif (packer.name, packer.role) == (draft.name, draft.role) and not new_pin:
-                continue
-            else:
-                packer.updated_at = utc_now()
-                updated += 1
-            packer.name, packer.role = draft.name, draft.role
-            if draft.pin is not None and new_pin:
-                packer.pin_hash = hash_pin(draft.pin)
-            session.add(packer)
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
+    rows: list[tuple[dict[str, object], bool]] = []  # (values, new)
+    for draft in packers:
+        packer = existing.get(draft.badge)
+        # No PIN in the file keeps the stored one, so a roster can be
+        # re-imported without anyone handing their PIN out again.
+        new_pin = draft.pin is not None and not _pin_matches(packer, draft.pin)
+        unchanged = packer is not None and (packer.name, packer.role) == (draft.name, draft.role)
+        if unchanged and not new_pin:
+            continue
+        values: dict[str, object] = {
+            "id": packer.id if packer else new_id(),
+            "badge": draft.badge,
+            "name": draft.name,
+            "role": draft.role,
+        }
+        if draft.pin is not None and new_pin:
+            # Hashed here, before any transaction: scrypt takes tens of ms a PIN.
+            values["pin_hash"] = hash_pin(draft.pin)
+        rows.append((values, packer is None))
+    write_in_batches(session, rows, _write_batch, source=source, noun="packer")
+    created = sum(1 for _, new in rows if new)
+    updated = len(rows) - created
     return ImportReport("packers", created, updated, len(packers) - created - updated)
+
+
+def _write_batch(db: Session, batch: list[tuple[dict[str, object], bool]]) -> None:
+    now = utc_now()
+    fresh = [{**values, "created_at": now, "updated_at": now} for values, new in batch if new]
+    if fresh:
+        db.execute(insert(Packer), fresh)
+    for values, new in batch:
+        if not new:
+            # One statement per packer: rows with and without a new PIN differ in columns.
+            db.execute(update(Packer), [{**values, "updated_at": now}])
 
 
 def _existing(session: Session, badges: Sequence[str]) -> dict[str, Packer]:

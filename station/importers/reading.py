@@ -11,6 +11,7 @@ from typing import Any
 from station.importers.common import (
     Checker,
     Columns,
+    HugeNumber,
     ImportRejected,
     Problem,
     Row,
@@ -101,11 +102,27 @@ def json_rows(text: str, checker: Checker) -> list[Row]:
     if not text.strip():
         return []  # an empty export is "no rows", not a syntax error
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_int=_whole_number)
     except json.JSONDecodeError as exc:
         checker.problems.append(Problem(exc.lineno, str(exc.colno), f"not valid JSON: {exc.msg}"))
         return []
+    except RecursionError:
+        checker.problems.append(
+            Problem(
+                None,
+                None,
+                "is nested too deeply to read; an import file is a list of objects "
+                "whose values are text, numbers or (for order lines) one more level",
+            )
+        )
+        return []
     return record_rows(data, checker)
+
+
+def _whole_number(text: str) -> int | HugeNumber:
+    # int() of thousands of digits is slow and, past 4,300, an error: such a number
+    # is no weight or quantity, and the check names it as too large.
+    return int(text) if len(text) <= 30 else HugeNumber(text)
 
 
 def record_rows(data: Any, checker: Checker) -> list[Row]:

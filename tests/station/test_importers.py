@@ -234,13 +234,14 @@ def test_catalog_reports_every_bad_value_with_line_and_column(db: Session, tmp_p
         "catalog.csv line 2, column weight_g: 'heavy' is not a whole number",
         "catalog.csv line 3, column sku: required but empty",
         "catalog.csv line 4, column name: required but empty",
-        "catalog.csv line 4, column weight_g: -5 is too small; use a whole number of 0 or more",
+        "catalog.csv line 4, column weight_g: -5 is too small; use a whole number from 0 to "
+        "1,000,000",
         "catalog.csv line 5, column barcode: bad case multiplier in 'B1*0'; write CODE*N with N "
-        "the units in the case, e.g. 05012345678900*6",
+        "the units in the case, from 1 to 10,000, e.g. 05012345678900*6",
         "catalog.csv line 5, column barcode: bad case multiplier in 'B2*six'; write CODE*N with N "
-        "the units in the case, e.g. 05012345678900*6",
+        "the units in the case, from 1 to 10,000, e.g. 05012345678900*6",
         "catalog.csv line 5, column barcode: bad case multiplier in '*6'; write CODE*N with N "
-        "the units in the case, e.g. 05012345678900*6",
+        "the units in the case, from 1 to 10,000, e.g. 05012345678900*6",
         f"catalog.csv line 6, column image: image file {str(missing_image)!r} not found; "
         "fix the path or leave it empty",
     ]
@@ -288,7 +289,9 @@ def test_problem_lines_count_physical_lines_across_quoted_line_breaks(
         CATALOG_HEADER + '\nMUG,"Mug\nwith a long\nname",M1,1,\n\nCUP,Cup,M2,x,\n',
     )
     assert rejected(db, "catalog", path) == [
-        "catalog.csv line 7, column weight_g: 'x' is not a whole number"
+        "catalog.csv line 3, column name: has a control character U+000A (LINE FEED) at "
+        "position 4, which no label can print; remove it",
+        "catalog.csv line 7, column weight_g: 'x' is not a whole number",
     ]
 
 
@@ -551,7 +554,7 @@ def test_orders_csv_problems_name_line_and_column(db: Session, tmp_path: Path) -
         "or fix the SKU",
         "orders.csv line 4, column ship_to_city: 'Hamburg' differs from 'Berlin' on line 2 of the "
         "same order 1042; all rows of one order must have the same order fields",
-        "orders.csv line 4, column qty: 0 is too small; use a whole number of 1 or more",
+        "orders.csv line 4, column qty: 0 is too small; use a whole number from 1 to 100,000",
         "orders.csv line 6, column sku: SKU 'TAPE' is twice in this order (also on line 5); "
         "put the total quantity on one line",
         "orders.csv line 7, column order_number: required but empty",

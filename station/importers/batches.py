@@ -1,0 +1,112 @@
+"""Writing a checked import in short transactions, so the bench never waits on it.
+
+An import runs beside a packing station, often in another process, on the
+same SQLite file, which has one writer at a time. One transaction for a
+whole file held the station's scans for seconds and made some fail. So the
+rows are written a few at a time: each batch is one short transaction (about
+BATCH_S of writing, then its commit), and between batches the import steps aside for PAUSE_S, longer
+than SQLite makes a waiting writer sleep between its tries, so a waiting scan
+gets in between two batches.
+
+The file is checked in full before the first batch, so a file with a problem
+still changes nothing. What a batch writes is whole (an order with its lines,
+a product with its barcodes). If writing stops part way (a full disk, a
+kill), the batches written stay, and importing the same file again completes
+it: what is already there is recognised as unchanged.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TypeVar
+
+from sqlalchemy import Connection
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlmodel import Session
+
+from station.errors import UserError, storage_problem
+
+T = TypeVar("T")
+
+BATCH_S = 0.020  # how long a batch writes, its commit not counted
+PAUSE_S = 0.030  # above SQLite's longest early retry sleep (25 ms)
+FIRST_BATCH = 8
+MAX_BATCH = 2000
+
+
+class ImportInterrupted(UserError):
+    """Writing stopped part way; what was written stays, and a rerun completes it."""
+
+
+def write_in_batches(
+    session: Session,
+    items: Sequence[T],
+    write: Callable[[Session, list[T]], None],
+    *,
+    source: str,
+    noun: str,
+) -> None:
+    """Call `write` on slices of `items`, each in its own short transaction."""
+    session.commit()  # end the checks' read transaction before the first write
+    done, size = 0, FIRST_BATCH
+    while done < len(items):
+        batch = list(items[done : done + size])
+        try:
+            _begin_write(session)
+            started = time.monotonic()
+            write(session, batch)
+            took = time.monotonic() - started
+            session.commit()
+        except (DBAPIError, OSError) as exc:
+            session.rollback()
+            raise _interrupted(exc, session, source, noun, done, len(items)) from exc
+        done += len(batch)
+        _checkpoint(session)
+        # Aim the next batch's writing at BATCH_S. The commit's flush to disk is
+        # left out: it costs the same for any batch, so it says nothing of the size.
+        size = max(1, min(MAX_BATCH, size * 2, int(len(batch) * BATCH_S / max(took, 1e-4))))
+        if done < len(items):
+            time.sleep(PAUSE_S)
+
+
+def _begin_write(session: Session) -> None:
+    """Take SQLite's write lock first, so the batch's checks and writes see one state."""
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        # pysqlite opens its transaction only at the first INSERT/UPDATE/DELETE.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _checkpoint(session: Session) -> None:
+    """Copy the batch from the WAL into the store here, so a scan's commit never has to.
+
+    SQLite makes the commit that finds the WAL over 1,000 pages copy it back;
+    without this, that would be a scan after a few large batches. PASSIVE
+    waits for no one and blocks no writer.
+    """
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+    session.commit()
+
+
+def _interrupted(
+    exc: BaseException, session: Session, source: str, noun: str, done: int, total: int
+) -> ImportInterrupted:
+    bind = session.get_bind()
+    url = bind.engine.url if isinstance(bind, Connection) else bind.url
+    database = url.database if bind.dialect.name == "sqlite" else None
+    problem = storage_problem(exc, Path(database)) if database else None
+    if problem is not None:
+        cause = f"{problem.cause}. {problem.advice}"
+    elif isinstance(exc, IntegrityError):
+        cause = "another import or station changed the same rows meanwhile"
+    else:
+        cause = str(getattr(exc, "orig", exc))
+    return ImportInterrupted(
+        f"{source} was only partly imported: {done:,} of {total:,} {noun}s were written, "
+        f"then writing stopped ({cause}). The {noun}s written are complete and in use. "
+        "Import the same file again to write the rest."
+    )
