@@ -42,6 +42,7 @@ ORDER, LINE, LABEL = (
     _table(models.OrderLabelDocument),
 )
 KINDS = ("catalog", "packers", "orders")
+ORDER_SLICE = 500
 
 
 @dataclass
@@ -64,14 +65,33 @@ def pull(central: Engine, store: Store, positions: Mapping[str, int]) -> PullRes
     """Bring the station's reference data up to the central database; raises CentralUnreachable."""
     changes, horizon = _read(central, positions)
     result = PullResult(positions={kind: horizon for kind in KINDS})
-    with store.write_lock, store.engine.begin() as local:
-        for change in changes:
-            applied, conflicts = _APPLY[change.kind](local, change)
-            result.pulled += applied
-            result.conflicts += conflicts
+    for part in (piece for change in changes for piece in _slices(change)):
+        # Short write transactions: a scan (or the station, from another process)
+        # waits for one slice at most, never for a whole first pull.
+        with store.write_lock, store.engine.begin() as local:
+            applied, conflicts = _APPLY[part.kind](local, part)
+        result.pulled += applied
+        result.conflicts += conflicts
     for conflict in result.conflicts:
         log.warning("pull conflict: %s", conflict)
     return result
+
+
+def _slices(change: Changes) -> list[Changes]:
+    """Orders in slices of ORDER_SLICE; the catalog whole (a barcode may move between
+    two of its products, which must change in one transaction), packers whole."""
+    if change.kind != "orders" or len(change.parents) <= ORDER_SLICE:
+        return [change]
+    grouped = {name: _by_parent(rows, "order_id") for name, rows in change.children.items()}
+    parts = []
+    for start in range(0, len(change.parents), ORDER_SLICE):
+        parents = change.parents[start : start + ORDER_SLICE]
+        children = {
+            name: [row for parent in parents for row in by_order.get(parent["id"], [])]
+            for name, by_order in grouped.items()
+        }
+        parts.append(Changes(change.kind, parents, children))
+    return parts
 
 
 def _read(central: Engine, positions: Mapping[str, int]) -> tuple[list[Changes], int]:

@@ -6,13 +6,15 @@ import json
 from pathlib import Path
 
 import psycopg
-from sqlmodel import select
+import pytest
+from sqlmodel import Session, select
 
 from station.central.admin import head_revision
 from station.central.connect import central_engine
 from station.central.imports import import_central
 from station.models import Order, OrderLine, Packer, Product
 from station.store import Store
+from station.sync import pull
 from station.sync.exchange import sync_once
 from tests.central.conftest import Central
 from tests.helpers import cli
@@ -163,3 +165,27 @@ def test_status_lists_stations_and_double_packed_orders(central: Central, tmp_pa
     lines = result.stdout.splitlines()
     assert lines[1].split()[:2] == ["bench-1", "never"]
     assert lines[-1] == "conflicts: 0 double-packed order(s)"
+
+
+def test_orders_are_pulled_in_slices_each_whole(
+    central: Central, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pull, "ORDER_SLICE", 2)
+    central_import(central, "catalog", tmp_path / "c.csv", CATALOG)
+    central_import(central, "orders", tmp_path / "o.json", orders("SO-1", "SO-2", "SO-3"))
+    url = central.add_station("bench-1")
+    assert sync_here(tmp_path / "d", url)["pulled"] == 5
+    store = Store.open(tmp_path / "d")
+    try:
+        with store.session() as db:
+            lines = {
+                order.number: [(line.sku, line.qty) for line in order_lines(db, order)]
+                for order in db.exec(select(Order))
+            }
+    finally:
+        store.close()
+    assert lines == {number: [("MUG-350", 1)] for number in ("SO-1", "SO-2", "SO-3")}
+
+
+def order_lines(db: Session, order: Order) -> list[OrderLine]:
+    return list(db.exec(select(OrderLine).where(OrderLine.order_id == order.id)))
