@@ -349,7 +349,8 @@ def _advance(connection: Connection, station: str, stream: str, position: int, a
         statement.on_conflict_do_update(
             index_elements=["station", "stream"],
             set_={
-                "position": statement.excluded.position,
+                # Two syncs of one station at once: the position never goes back.
+                "position": func.greatest(cursor.c.position, statement.excluded.position),
                 "delivered": cursor.c.delivered + statement.excluded.delivered,
                 "updated_at": func.now(),
             },
