@@ -15,6 +15,7 @@ from dataclasses import replace
 from sqlmodel import Session
 
 from station import queries
+from station.label_rules import cannot_pack, order_label_problem
 from station.models import Order, OrderEvent, Packer
 from station.parcel_steps import ParcelSteps
 from station.verdicts import Awaiting, VerdictKind
@@ -324,6 +325,10 @@ class _Decider(ParcelSteps):
         awaiting = Awaiting.SEAL if order_complete(list(lines)) else Awaiting.NOTHING
         todo = sum(line.expected - line.scanned for line in lines)
         plan = plan_for(self.bench, order, lines)
+        unlabelable = order_label_problem(order, plan.profile)
+        if unlabelable:
+            refused = self.step(V.LABEL_BLOCKED, cannot_pack(order, unlabelable))
+            return replace(refused, subject=order)
         return replace(
             self.step(
                 V.ORDER_OPENED,
