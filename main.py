@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import camera_cli
 import central_cli
 from devices import registry
 from station import paths
@@ -65,6 +66,14 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "check", parents=[common], help="check the station's database fully (it may be in use)"
     )
+    address = commands.add_parser(
+        "address", parents=[common], help="correct an order's address (a supervisor, recorded)"
+    )
+    address.add_argument("order", help="the order number")
+    for word in ("name", "street", "city", "postcode", "country", "phone"):
+        address.add_argument(f"--{word}", help=f"the recipient's new {word}")
+    address.add_argument("--supervisor", required=True, help="the supervisor's badge")
+    address.add_argument("--pin", help="the supervisor's PIN, if they have one")
     tester = commands.add_parser(
         "print-test", parents=[common], help="print a test label to a printer URL"
     )
@@ -81,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     adder.add_argument("first", type=int)
     adder.add_argument("last", type=int)
     central_cli.add_commands(commands, common)
+    camera_cli.add_commands(commands)
     return parser
 
 
@@ -92,6 +102,8 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901
     config: Path = getattr(args, "config", None) or paths.default_config_path(demo, data_dir)
     try:
         _setup_logging(data_dir)
+        if args.command == "decode":  # reads no config: a bad one must not stop it
+            return camera_cli.decode(args.images)
         settings = load_settings(config)
         if args.command == "devices":
             return _list_devices()
@@ -112,6 +124,8 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901
                 _seed_demo(store, data_dir, settings, config)
             if args.command == "import":
                 return _import(data_dir, args.kind, args.file, settings, config, store)
+            if args.command == "address":
+                return _correct_address(store, settings, args)
             if args.command == "replay":
                 return _replay(store, settings, data_dir, config, args.file, args.station)
             return _gui(store, settings, data_dir, config, args.report_ready)
@@ -144,6 +158,28 @@ def _storage_failure(exc: Exception, data_dir: Path) -> str | None:
     if storage_problem(exc, path) is None:
         return None
     return str(storage_error(exc, path, "could not be used"))
+
+
+def _correct_address(store: Store, settings: Settings, args: argparse.Namespace) -> int:
+    from station.address import ADDRESS_FIELDS, correct_address
+
+    changes = {
+        field: getattr(args, word)
+        for field, word in ADDRESS_FIELDS.items()
+        if getattr(args, word) is not None
+    }
+    with store.write_lock, store.session() as db:
+        change = correct_address(
+            db, args.order, changes, args.supervisor, station=settings.station, pin=args.pin
+        )
+    for field, value in change.new.items():
+        print(f"Order {change.order}: {ADDRESS_FIELDS[field]} {change.old[field]!r} -> {value!r}")
+    if change.sealed:
+        print(
+            "Its labels were printed with the old address: reprint them at the bench "
+            "(Reprint label…); a reprint carries the new address."
+        )
+    return 0
 
 
 def _check(data_dir: Path) -> int:

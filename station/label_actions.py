@@ -12,6 +12,7 @@ from dataclasses import replace
 from sqlmodel import Session
 
 from station import queries
+from station.address import with_current_address
 from station.couriers.plan import CourierPlan, styled
 from station.couriers.ranges import allocate_tracking
 from station.couriers.rules import find_profile
@@ -54,7 +55,9 @@ class LabelActions:
                     if tracking
                     else "This station has printed no label yet: nothing to reprint."
                 )
-            job = self._label_job(db, parcel, "reprint", original.content_json)
+            # A corrected address (station.address) goes on the reprint.
+            content = with_current_address(db, original.content_json)
+            job = self._label_job(db, parcel, "reprint", content)
             self._record(db, parcel, packer, "label_reprinted", reason, f"reprint of {original.id}")
             db.commit()
         label = LabelContent.from_json(job.content_json)

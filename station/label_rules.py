@@ -12,8 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from station.characters import first_unprintable, first_unscannable
+from station.models import Order
+
+if TYPE_CHECKING:
+    from station.couriers.profiles import CourierProfile
 
 # Longest text of each field that the label layouts fit (names and streets wrap
 # onto several lines; a tracking number must fit its barcode across the label).
@@ -74,3 +79,44 @@ def order_field_problems(fields: Mapping[str, str | None]) -> list[FieldProblem]
         if problem is not None:
             problems.append(FieldProblem(name, problem))
     return problems
+
+
+def order_label_problem(order: Order, profile: CourierProfile | None) -> str:
+    """Why `order`'s label could never be made as it stands ("" when it can).
+
+    Checked when the order opens, before any unit is counted: text too long or
+    not printable, and recipient fields the courier requires that are missing.
+    (A missing weight or an empty number range are fixed at the bench.)
+    """
+    fields = {name: getattr(order, name, None) for name in LABEL_TEXT_LIMITS}
+    problems = [
+        f"the {_FIELD_WORDS.get(problem.field, problem.field)} {problem.message}"
+        for problem in order_field_problems(fields)
+    ]
+    if profile is not None:
+        for name in profile.required_fields:
+            key = name.replace(".", "_")
+            if name.startswith("ship_to.") and not (getattr(order, key, None) or "").strip():
+                problems.append(f"{profile.name} requires the {_FIELD_WORDS.get(key, key)}")
+    return "; ".join(problems)
+
+
+_FIELD_WORDS = {
+    "number": "order number",
+    "tracking": "tracking number",
+    "ship_to_name": "recipient's name",
+    "ship_to_street": "recipient's street",
+    "ship_to_city": "recipient's city",
+    "ship_to_postcode": "recipient's postcode",
+    "ship_to_country": "recipient's country",
+    "ship_to_phone": "recipient's phone number",
+}
+
+
+def cannot_pack(order: Order, problem: str) -> str:
+    """The verdict's words when an order is refused at the bench because of its label."""
+    return (
+        f"Order {order.number} cannot be packed: its label could not be made ({problem}). "
+        "Nothing was counted. Put it aside for a supervisor, who corrects the address "
+        f"(main.py address {order.number} --FIELD VALUE --supervisor BADGE), then scan it again."
+    )

@@ -62,19 +62,30 @@ def test_an_order_naming_a_known_courier_gets_its_numbers_label_and_sort_code(
     assert label.size == "100x150"
 
 
-def test_a_field_the_courier_requires_holds_the_label_but_keeps_the_units(bench: Bench) -> None:
+def test_an_order_missing_what_its_courier_requires_cannot_be_opened_until_corrected(
+    bench: Bench,
+) -> None:
+    from station.address import correct_address
+
     set_order(bench, "SO-2", ship_to_phone=None)  # Berlin same day requires a phone number
     session = bench.session()
-    for scan in ("BADGE-P1", "SO-2", TAPE_EAN):
-        session.handle_scan(scan)
-    held = session.handle_scan("10036000291459")  # the case of six mugs completes the order
-    assert held.kind is V.LABEL_BLOCKED and held.tone.value == "error"
-    assert "recipient's phone number" in held.message
-    assert labels(bench) == []
-    view = session.view()
-    assert view.awaiting is Awaiting.SEAL
-    assert view.order is not None and view.order.scanned == view.order.expected
-    assert session.park().kind is V.ORDER_PARKED
+    session.handle_scan("BADGE-P1")
+    refused = session.handle_scan("SO-2")
+    assert refused.kind is V.LABEL_BLOCKED and refused.tone.value == "error"
+    assert "Order SO-2 cannot be packed" in refused.message
+    assert "Stadtkurier Berlin requires the recipient's phone number" in refused.message
+    assert session.view().order is None  # not opened: nothing can be counted
+    assert session.handle_scan(TAPE_EAN).kind is V.NO_ORDER_OPEN
+    with bench.store.session() as db:
+        change = correct_address(
+            db, "SO-2", {"ship_to_phone": "+49 30 555"}, "BADGE-S1", station="bench-1"
+        )
+    assert change.old == {"ship_to_phone": None} and not change.sealed
+    assert session.handle_scan("SO-2").kind is V.ORDER_OPENED
+    session.handle_scan(TAPE_EAN)
+    assert session.handle_scan("10036000291459").kind is V.ORDER_COMPLETE
+    (label,) = labels(bench)
+    assert label.ship_to.phone == "+49 30 555"
 
 
 def test_a_station_out_of_numbers_says_so_and_prints_once_a_range_is_added(
