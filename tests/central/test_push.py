@@ -11,12 +11,13 @@ from sqlmodel import select
 from station.central.connect import CentralUnreachable, central_engine
 from station.models import ScanEvent
 from station.queries import next_seq
+from station.settings import Settings
 from station.sync import push
 from station.sync.exchange import sync_once
 from tests.central.bench_events import local_ids, packed_bench
 from tests.central.conftest import Central
 from tests.central.proxy import AckCutter
-from tests.helpers.factory import Bench
+from tests.helpers.factory import MUG_CASE, TAPE_EAN, Bench, standard_bench
 
 STATION = "bench-1"
 
@@ -168,3 +169,33 @@ def scans_after(central: Central, seq: int) -> list[str]:
     with psycopg.connect(central.admin_url) as db:
         rows = db.execute("SELECT data->>'raw' FROM scanevent WHERE seq > %s", (seq,)).fetchall()
     return [row[0] for row in rows]
+
+
+def test_a_parcel_changed_after_it_was_pushed_is_sent_again(
+    central: Central, tmp_path: Path
+) -> None:
+    url = central.add_station(STATION)
+    bench = standard_bench(tmp_path, Settings(station=STATION))
+    session = bench.session(STATION)
+    try:
+        for scan in ("BADGE-P1", "SO-2", MUG_CASE):
+            session.handle_scan(scan)
+        session.handle_scan(Settings().commands.new_box)  # box 1 closed: "1 box" so far
+        push.push(central_engine(url), bench.store, STATION)
+        assert [count for _, count in central_parcels(central)] == [1]
+        verdict = session.handle_scan(TAPE_EAN)  # sealed into 2 boxes
+        assert verdict is not None
+        session.wait_for_label(verdict)
+    finally:
+        session.close()
+    push.push(central_engine(url), bench.store, STATION)
+    assert central_parcels(central) == [(1, 2), (2, 2)]
+
+
+def central_parcels(central: Central) -> list[tuple[int, int]]:
+    """(box number, box count) of every parcel, as the central database has them."""
+    with psycopg.connect(central.admin_url) as db:
+        rows = db.execute(
+            "SELECT (data->>'parcel_no')::int, (data->>'parcel_count')::int FROM parcel ORDER BY 1"
+        ).fetchall()
+    return [(number, count) for number, count in rows]
