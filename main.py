@@ -345,19 +345,17 @@ def _import(
 def _replay(
     store: Store, settings: Settings, data_dir: Path, config: Path, file: str, station: str | None
 ) -> int:
-    from station.replay import replay
+    from station.replay import replay, utf8_lines
 
     with _session(store, settings, data_dir, config, station) as session:
         try:
             if file == "-":
-                replay(session, sys.stdin, sys.stdout)
+                replay(session, utf8_lines(sys.stdin.buffer, "standard input"), sys.stdout)
                 return 0
-            with open(file, encoding="utf-8-sig") as lines:
-                replay(session, lines, sys.stdout)
+            with open(file, "rb") as lines:
+                replay(session, utf8_lines(lines, f"replay file {file}"), sys.stdout)
         except FileNotFoundError:
             raise UserError(f"Replay file {file} does not exist.") from None
-        except UnicodeDecodeError as exc:
-            raise UserError(f"Replay file {file} is not UTF-8 text ({exc.reason}).") from None
     return 0
 
 

@@ -8,13 +8,32 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import TextIO
 
+from station.errors import UserError
 from station.session import PackSession
 from station.verdicts import Verdict
 
 WEIGHT_LINE = re.compile(r"@weight\s+(\d{1,7})\s*g?", re.IGNORECASE)
+
+
+def utf8_lines(data: Iterable[bytes], source: str) -> Iterator[str]:
+    """The lines of `data` as text; a line that is not UTF-8 stops the replay there.
+
+    Raises:
+        UserError: naming the line and byte; the lines before it were replayed.
+    """
+    for number, raw in enumerate(data, start=1):
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise UserError(
+                f"Line {number} of {source} is not UTF-8 text (byte 0x{raw[exc.start]:02X} at "
+                f"position {exc.start + 1}): the lines before it were replayed, none after it. "
+                "Save the scans as UTF-8 and replay the rest."
+            ) from None
+        yield line.removeprefix("\ufeff") if number == 1 else line
 
 
 def replay(session: PackSession, lines: Iterable[str], out: TextIO) -> int:
