@@ -18,6 +18,7 @@ from station.session import PackSession
 from station.settings import Settings
 from ui.controller import StationController
 from ui.crash import install_excepthook
+from ui.integrity_watch import IntegrityWatch
 from ui.main_window import MainWindow
 from ui.printer_watch import watch_printers
 from ui.scale_bridge import connect_scale
@@ -80,6 +81,10 @@ def run_gui(
     # A station left open for weeks still backs up daily, on a thread of its own.
     backups = BackupScheduler(session.store.path).start()
     app.aboutToQuit.connect(backups.stop)
+    if not session.store.checked_whole:  # a large store: the rest of its check, off the start
+        watch = IntegrityWatch(lambda text: window.banner.show_error(text, "DATABASE DAMAGED"))
+        watch.setParent(window)
+        watch.start(session.store.path)
     if title_suffix:
         window.setWindowTitle(f"{window.windowTitle()} {title_suffix}")
     if report_ready:
