@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import camera_cli
 import central_cli
 from devices import registry
 from station import paths
@@ -89,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     adder.add_argument("first", type=int)
     adder.add_argument("last", type=int)
     central_cli.add_commands(commands, common)
+    camera_cli.add_commands(commands)
     return parser
 
 
@@ -100,6 +102,8 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901
     config: Path = getattr(args, "config", None) or paths.default_config_path(demo, data_dir)
     try:
         _setup_logging(data_dir)
+        if args.command == "decode":  # reads no config: a bad one must not stop it
+            return camera_cli.decode(args.images)
         settings = load_settings(config)
         if args.command == "devices":
             return _list_devices()

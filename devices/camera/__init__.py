@@ -1,0 +1,1 @@
+"""Cameras at the bench: frames from a camera, a video file or a simulator, read for barcodes."""

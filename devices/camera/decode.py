@@ -1,0 +1,221 @@
+"""Barcodes in camera frames and still images, with where they are.
+
+Two libraries can read them: zbar (pyzbar) and zxing-cpp. bench/camera_decode.py
+measures both on distorted pictures of the project's own labels and products;
+zxing-cpp read more, gave no false reads on blank or noisy frames, reads Data
+Matrix (zbar cannot) and was faster on a 720p frame, so it is the camera's
+decoder. zbar stays available for the measurement and as a fallback where the
+zxing-cpp wheel cannot be loaded.
+
+Both are limited to the symbologies the station uses: fewer symbologies mean
+fewer chances of a false read in a busy picture, and less time per frame.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from devices.barcode_decode import DecoderUnavailableError, GrayImage
+from station.errors import UserError
+
+# What the station reads: Code 128 and GS1-128 (tracking, badges, orders, commands),
+# EAN-13, UPC-A, EAN-8 and UPC-E (products), ITF-14 (cases), QR and Data Matrix
+# (tracking barcodes of some couriers, GS1 Data Matrix on products).
+SYMBOLOGIES_IN_USE = (
+    "Code 128",
+    "EAN-13",
+    "UPC-A",
+    "EAN-8",
+    "UPC-E",
+    "ITF",
+    "QR Code",
+    "Data Matrix",
+)
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".bmp")
+
+# ITU-R BT.601 luma weights, in OpenCV's BGR channel order.
+_BGR_LUMA = np.array([0.114, 0.587, 0.299], dtype=np.float32)
+
+
+class ImageUnreadableError(UserError):
+    """A still image that cannot be opened as a picture."""
+
+
+@dataclass(frozen=True)
+class Found:
+    """A barcode in a picture: its text, symbology and corners (pixels, clockwise)."""
+
+    text: str
+    format: str  # one of SYMBOLOGIES_IN_USE
+    position: tuple[tuple[int, int], ...]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "format": self.format,
+            "position": [list(p) for p in self.position],
+        }
+
+
+FrameDecoder = Callable[[GrayImage], list[Found]]
+
+
+def grayscale(frame: npt.NDArray[Any]) -> GrayImage:
+    """A grayscale copy of a grayscale, BGR or BGRA frame, as both libraries take it."""
+    if frame.ndim == 3:
+        frame = frame[:, :, :3] @ _BGR_LUMA
+    return np.ascontiguousarray(frame, dtype=np.uint8)
+
+
+def decode_frame(frame: npt.NDArray[Any]) -> list[Found]:
+    """Every barcode of the symbologies in use in a frame, with the camera's decoder."""
+    return camera_decoder()(grayscale(frame))
+
+
+@functools.cache
+def camera_decoder() -> FrameDecoder:
+    """The chosen decoder (zxing-cpp), else zbar; loaded on first use."""
+    try:
+        return zxing_decoder()
+    except DecoderUnavailableError:
+        return zbar_decoder()
+
+
+def zxing_decoder() -> FrameDecoder:
+    try:
+        import zxingcpp
+    except ImportError as exc:
+        raise DecoderUnavailableError(
+            "The zxing-cpp Python package cannot be loaded: reinstall PackStation's "
+            "dependencies (uv sync)."
+        ) from exc
+    formats = zxingcpp.BarcodeFormat
+    wanted = zxingcpp.BarcodeFormats(
+        (
+            formats.Code128,
+            formats.EAN13,
+            formats.UPCA,
+            formats.EAN8,
+            formats.UPCE,
+            formats.ITF,
+            formats.QRCode,
+            formats.DataMatrix,
+        )
+    )
+
+    def with_zxing(gray: GrayImage) -> list[Found]:
+        found = []
+        for code in zxingcpp.read_barcodes(gray, formats=wanted):
+            corners = code.position
+            points = (
+                corners.top_left,
+                corners.top_right,
+                corners.bottom_right,
+                corners.bottom_left,
+            )
+            found.append(Found(code.text, str(code.format), tuple((p.x, p.y) for p in points)))
+        return found
+
+    return with_zxing
+
+
+# zbar's names for the symbologies in use (zbar reads no Data Matrix).
+_ZBAR_FORMATS = {
+    "CODE128": "Code 128",
+    "EAN13": "EAN-13",
+    "UPCA": "UPC-A",
+    "EAN8": "EAN-8",
+    "UPCE": "UPC-E",
+    "I25": "ITF",
+    "QRCODE": "QR Code",
+}
+
+
+def zbar_decoder() -> FrameDecoder:
+    try:
+        from pyzbar import pyzbar
+    # pyzbar raises ImportError without libzbar; ctypes may raise OSError when
+    # the library is there but one of its own dependencies is not.
+    except (ImportError, OSError) as exc:
+        raise DecoderUnavailableError(
+            "No barcode reader library could be loaded. Install libzbar0 (the zbar "
+            "library) or the zxing-cpp Python package, then restart PackStation."
+        ) from exc
+    symbols = [pyzbar.ZBarSymbol[name] for name in _ZBAR_FORMATS]
+
+    def with_zbar(gray: GrayImage) -> list[Found]:
+        return [
+            Found(
+                code.data.decode("utf-8", "replace"),
+                _ZBAR_FORMATS.get(code.type, code.type),
+                tuple((point.x, point.y) for point in code.polygon),
+            )
+            for code in pyzbar.decode(gray, symbols=symbols)
+        ]
+
+    return with_zbar
+
+
+@dataclass(frozen=True)
+class StillResult:
+    """What `main.py decode` prints for one image."""
+
+    file: str
+    barcodes: tuple[Found, ...] = ()
+    ms: float = 0.0
+    error: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        line: dict[str, Any] = {
+            "file": self.file,
+            "barcodes": [found.as_json() for found in self.barcodes],
+            "ms": round(self.ms, 1),
+        }
+        if self.error is not None:
+            line["error"] = self.error
+        return line
+
+
+def read_still(path: Path) -> GrayImage:
+    """A still image (PNG, JPEG, WebP, BMP) as grayscale pixels.
+
+    Raises:
+        ImageUnreadableError: the file is missing, unreadable or not such a picture.
+    """
+    from PIL import Image, UnidentifiedImageError
+
+    if path.suffix.lower() not in IMAGE_SUFFIXES:
+        raise ImageUnreadableError(
+            f"{path}: not a PNG, JPEG, WebP or BMP picture (by its name); "
+            "convert it to one of those"
+        )
+    try:
+        with Image.open(path) as picture:
+            picture.load()
+            return np.asarray(picture.convert("L"), dtype=np.uint8)
+    except FileNotFoundError as exc:
+        raise ImageUnreadableError(f"{path}: no such file; check the path") from exc
+    except (UnidentifiedImageError, OSError, ValueError) as exc:
+        raise ImageUnreadableError(
+            f"{path}: cannot be read as a picture ({exc}); check that it is a whole "
+            "PNG, JPEG, WebP or BMP file"
+        ) from exc
+
+
+def decode_still(path: Path, decoder: FrameDecoder | None = None) -> StillResult:
+    """The barcodes of one still image; an unreadable file gives a result with its error."""
+    try:
+        gray = read_still(path)
+    except ImageUnreadableError as exc:
+        return StillResult(str(path), error=str(exc))
+    started = time.perf_counter()
+    found = (decoder or camera_decoder())(gray)
+    return StillResult(str(path), tuple(found), (time.perf_counter() - started) * 1000)

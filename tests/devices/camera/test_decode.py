@@ -1,0 +1,117 @@
+"""The camera's decoder on pictures of the project's own labels and products."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from devices.camera.decode import decode_frame, decode_still, zbar_decoder, zxing_decoder
+from tests.helpers.camera_images import (
+    barcode_samples,
+    blank_samples,
+    label_picture,
+    on_bench,
+    same_barcode,
+)
+
+# The distortions every barcode of the set must survive with the chosen decoder.
+MUST_READ = ("clean", "perspective", "noise", "low_light", "glare", "jpeg")
+
+
+@pytest.fixture(scope="module")
+def samples(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, np.ndarray, str]]:
+    folder = tmp_path_factory.mktemp("camera-images")
+    return [
+        (sample.name, sample.image, sample.expected)
+        for sample in barcode_samples(folder)
+        if sample.expected is not None
+    ]
+
+
+def test_reads_labels_and_products_through_common_distortions(
+    samples: list[tuple[str, np.ndarray, str]],
+) -> None:
+    missed = [
+        name
+        for name, image, expected in samples
+        if name.rsplit("-", 1)[-1] in MUST_READ
+        and not name.startswith("small-")
+        and not any(same_barcode(expected, found.text) for found in decode_frame(image))
+    ]
+
+    assert missed == []
+
+
+def test_reads_most_of_the_hard_set(samples: list[tuple[str, np.ndarray, str]]) -> None:
+    read = sum(
+        any(same_barcode(expected, found.text) for found in decode_frame(image))
+        for _, image, expected in samples
+    )
+
+    assert read / len(samples) >= 0.75
+
+
+@pytest.mark.parametrize("decoder", [zxing_decoder, zbar_decoder], ids=["zxing-cpp", "zbar"])
+def test_no_barcode_is_read_where_there_is_none(decoder: object) -> None:
+    decode = decoder()  # type: ignore[operator]
+
+    false_reads = {sample.name: decode(sample.image) for sample in blank_samples()}
+
+    assert {name: found for name, found in false_reads.items() if found} == {}
+
+
+def test_never_reads_a_different_barcode(samples: list[tuple[str, np.ndarray, str]]) -> None:
+    wrong = [
+        (name, found.text)
+        for name, image, expected in samples
+        for found in decode_frame(image)
+        if not same_barcode(expected, found.text)
+    ]
+
+    assert wrong == []
+
+
+def test_a_barcode_is_located_where_it_is_in_the_frame(tmp_path: Path) -> None:
+    picture = label_picture("code128", "JJD000390007880676", tmp_path)
+    frame = np.full((720, 1280), 120, dtype=np.uint8)
+    frame[100 : 100 + picture.shape[0], 300 : 300 + picture.shape[1]] = picture
+
+    (found,) = decode_frame(frame)
+
+    xs = [x for x, _ in found.position]
+    ys = [y for _, y in found.position]
+    assert found.format == "Code 128"
+    assert min(xs) >= 300 and max(xs) <= 300 + picture.shape[1]
+    assert min(ys) >= 100 and max(ys) <= 100 + picture.shape[0]
+
+
+def test_a_bgr_colour_frame_reads_like_grayscale(tmp_path: Path) -> None:
+    picture = label_picture("qr", "3SABCD1234567", tmp_path)
+    colour = cv2.cvtColor(on_bench(picture, np.random.default_rng(1)), cv2.COLOR_GRAY2BGR)
+
+    assert [found.text for found in decode_frame(colour)] == ["3SABCD1234567"]
+
+
+@pytest.mark.parametrize("suffix", [".png", ".jpg", ".webp", ".bmp"])
+def test_still_images_of_each_format_are_read(tmp_path: Path, suffix: str) -> None:
+    picture = label_picture("datamatrix", "01234567890123", tmp_path)
+    path = tmp_path / f"photo{suffix}"
+    cv2.imwrite(str(path), picture)
+
+    result = decode_still(path)
+
+    assert result.error is None
+    assert [found.text for found in result.barcodes] == ["01234567890123"]
+
+
+def test_a_damaged_image_file_is_an_error_not_a_crash(tmp_path: Path) -> None:
+    path = tmp_path / "cut.png"
+    path.write_bytes(b"\x89PNG\r\n\x1a\nnot really")
+
+    result = decode_still(path)
+
+    assert result.barcodes == ()
+    assert result.error is not None and "cut.png" in result.error
