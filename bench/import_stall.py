@@ -90,6 +90,7 @@ def stalls_during(
         cwd=ROOT,
     )
     times_ms: list[float] = []
+    worst: list[tuple[float, float, str]] = []  # (ms, seconds into the import, verdict)
     refused: list[str] = []
     index = 0
     while child.poll() is None:
@@ -97,10 +98,14 @@ def stalls_during(
         index += 1
         start = time.perf_counter()
         try:
-            session.handle_scan(scan)
+            verdict = session.handle_scan(scan).kind.value
         except UserError as exc:
             refused.append(str(exc))
+            verdict = "refused"
         times_ms.append((time.perf_counter() - start) * 1000)
+        worst = sorted([*worst, (times_ms[-1], start - started, verdict)], reverse=True)[:3]
+        if verdict in ("wrong_item", "over_scan", "unknown_barcode", "needs_acknowledgement"):
+            session.acknowledge()  # the scan list restarted mid-order: carry on packing
         time.sleep(SCAN_GAP_S)
     out, err = child.communicate()
     took = time.perf_counter() - started
@@ -113,6 +118,8 @@ def stalls_during(
             f"p99 {percentile(times_ms, 99):.1f} ms, worst {max(times_ms):.1f} ms, "
             f"refused {len(refused)}"
         )
+    for ms, at, verdict in worst:
+        print(f"  slow scan: {ms:.0f} ms at {at:.1f} s into the import ({verdict})")
     for message in refused[:3]:
         print(f"  refused: {message}")
 

@@ -59,6 +59,7 @@ def write_in_batches(
             write(session, batch)
             took = time.monotonic() - started
             session.commit()
+            held = time.monotonic() - started
         except (DBAPIError, OSError) as exc:
             session.rollback()
             raise _interrupted(exc, session, source, noun, done, len(items)) from exc
@@ -68,7 +69,9 @@ def write_in_batches(
         # left out: it costs the same for any batch, so it says nothing of the size.
         size = max(1, min(MAX_BATCH, size * 2, int(len(batch) * BATCH_S / max(took, 1e-4))))
         if done < len(items):
-            time.sleep(PAUSE_S)
+            # At least as long as the lock was held: a scan that waited long
+            # polls seldom (SQLite's sleeps grow to 100 ms) and must still find a gap.
+            time.sleep(max(PAUSE_S, held))
 
 
 def _begin_write(session: Session) -> None:
