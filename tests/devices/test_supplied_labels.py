@@ -125,7 +125,8 @@ def test_a_pdf_label_reaches_a_zpl_printer_as_a_graphic_that_still_scans(
     assert image.size == size  # a 4x6 in page fills a 4x6 in label at the printer's dpi
     assert scan(image) == [TRACKING]
     assert result.location == f"zpl+tcp://127.0.0.1:{simulator.port} job {JOB[:8]}"
-    assert simulator.status_requests == 1  # asked before it printed
+    # Asked before it printed, and once after: its answer proves it read the label.
+    assert simulator.status_requests == 2
 
 
 def test_every_page_of_a_pdf_is_its_own_label(simulator: ZplSimulator) -> None:
