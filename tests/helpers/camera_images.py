@@ -144,6 +144,16 @@ def rotate(image: Gray, rng: np.random.Generator) -> Gray:
     return cv2.warpAffine(image, matrix, (width, height), borderValue=(110,))
 
 
+def sideways(image: Gray, rng: np.random.Generator) -> Gray:
+    """A quarter turn, squeezed back into the 1280x720 frame with the bench round it."""
+    turned = np.ascontiguousarray(np.rot90(image, -1))
+    fit = min(1.0, FRAME_SIZE[1] / turned.shape[0])
+    small = cv2.resize(turned, None, fx=fit, fy=fit, interpolation=cv2.INTER_AREA)
+    frame = bench_background(rng)
+    frame[: small.shape[0], : small.shape[1]] = small
+    return frame
+
+
 def noise(image: Gray, rng: np.random.Generator) -> Gray:
     noisy = image.astype(np.float32) + rng.normal(0, 18, size=image.shape)
     return np.clip(noisy, 0, 255).astype(np.uint8)
@@ -185,6 +195,7 @@ DISTORTIONS: dict[str, Distortion] = {
     "motion_blur": motion_blur,
     "perspective": perspective,
     "rotated": rotate,
+    "sideways": sideways,
     "noise": noise,
     "low_light": low_light,
     "glare": glare,
