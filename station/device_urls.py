@@ -20,6 +20,7 @@ class Role(StrEnum):
     LABEL_PRINTER = "label_printer"
     DOCUMENT_PRINTER = "document_printer"
     SCALE = "scale"
+    CAMERA = "cameras"
 
 
 # Which schemes fit which role, and an example shown when a URL is wrong.
@@ -40,15 +41,20 @@ SCHEMES: dict[Role, tuple[str, ...]] = {
     ),
     Role.DOCUMENT_PRINTER: ("pdf+file", "system", "sim"),
     Role.SCALE: ("scale+serial", "sim"),
+    Role.CAMERA: ("camera", "rtsp", "file", "sim"),
 }
 EXAMPLES: dict[Role, str] = {
     Role.SCANNER: "serial:///dev/ttyACM0?baud=9600 (serial://COM3 on Windows)",
     Role.LABEL_PRINTER: "zpl+tcp://192.0.2.10:9100",
     Role.DOCUMENT_PRINTER: "system://Office_Laser",
     Role.SCALE: "scale+serial:///dev/ttyUSB0?protocol=mt-sics&baud=9600",
+    Role.CAMERA: "camera://0?uses=scan,record,photo&width=1280&height=720&fps=15",
 }
 SCALE_PROTOCOLS = ("mt-sics", "nci", "cas")
 SERIAL_TERMINATORS = ("cr", "lf", "crlf", "tab", "auto")
+CAMERA_USES = ("scan", "record", "photo")
+# The options a camera URL takes; an rtsp:// URL passes any others on to the camera.
+CAMERA_OPTIONS = ("uses", "width", "height", "fps", "loop", "name")
 
 
 class DeviceUrlError(UserError):
@@ -106,6 +112,8 @@ def parse_device_url(text: str, role: Role) -> DeviceUrl:
 
 
 def _target(scheme: str, netloc: str, path: str) -> str:
+    if scheme == "rtsp":
+        return netloc + path  # what the camera is asked for, user and password included
     if scheme in ("zpl+tcp", "escpos+tcp", "zpl+usb", "escpos+usb", "system", "sim"):
         return netloc or path.lstrip("/")
     # Serial ports and folders: serial:///dev/ttyACM0, serial://COM3, file:///C:/labels.
@@ -130,6 +138,38 @@ def _check(url: DeviceUrl) -> None:
             raise url.error(f"terminator must be one of {', '.join(SERIAL_TERMINATORS)}")
     if url.scheme == "scale+serial" and url.params.get("protocol") not in SCALE_PROTOCOLS:
         raise url.error(f"protocol must be one of {', '.join(SCALE_PROTOCOLS)}")
+    if url.role is Role.CAMERA:
+        _check_camera(url)
+
+
+def camera_uses(url: DeviceUrl) -> frozenset[str]:
+    """What a camera URL is for: scan, record, photo (all three unless `uses` says)."""
+    text = url.params.get("uses")
+    if text is None:
+        return frozenset(CAMERA_USES)
+    return frozenset(word.strip().lower() for word in text.split(",") if word.strip())
+
+
+def _check_camera(url: DeviceUrl) -> None:
+    uses = camera_uses(url)
+    unknown = sorted(uses - set(CAMERA_USES))
+    if unknown or not uses:
+        raise url.error(f"uses must be some of {','.join(CAMERA_USES)}, got {url.params['uses']!r}")
+    for name, low, high in (("width", 16, 7680), ("height", 16, 4320), ("fps", 1, 120)):
+        if name in url.params and not low <= url.int_param(name, low) <= high:
+            raise url.error(f"{name} must be between {low} and {high}")
+    if url.params.get("loop", "0") not in ("0", "1"):
+        raise url.error("loop must be 0 or 1")
+    if url.scheme == "camera" and not (url.target.isdigit() or url.target.startswith("/dev/")):
+        raise url.error("a local camera is its index (camera://0) or device (camera:///dev/video0)")
+    if url.scheme == "sim" and url.target != "camera":
+        raise url.error("the simulated camera is sim://camera")
+    if url.scheme != "rtsp":
+        unknown_options = sorted(set(url.params) - set(CAMERA_OPTIONS))
+        if unknown_options:
+            raise url.error(
+                f"unknown option {unknown_options[0]!r}; a camera takes {', '.join(CAMERA_OPTIONS)}"
+            )
 
 
 def _is_vid_pid(target: str) -> bool:

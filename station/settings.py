@@ -103,6 +103,7 @@ class Devices:
     label_printer: DeviceUrl | None = None  # default: PDF files in <data dir>/labels
     document_printer: DeviceUrl | None = None
     scale: DeviceUrl | None = None
+    cameras: tuple[DeviceUrl, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -317,6 +318,9 @@ def _devices(table: dict[str, Any], source: str) -> Devices:
     scanners = table.get(Role.SCANNER.value, [])
     if not isinstance(scanners, list) or not all(isinstance(url, str) for url in scanners):
         raise SettingsError(f"{source}: setting devices.scanners must be a list of URLs.")
+    cameras = table.get(Role.CAMERA.value, [])
+    if not isinstance(cameras, list) or not all(isinstance(url, str) for url in cameras):
+        raise SettingsError(f"{source}: setting devices.cameras must be a list of URLs.")
     single = {}
     for role in (Role.LABEL_PRINTER, Role.DOCUMENT_PRINTER, Role.SCALE):
         value = table.get(role.value)
@@ -325,7 +329,9 @@ def _devices(table: dict[str, Any], source: str) -> Devices:
                 _checked(value, str, f"devices.{role}", source), role
             )
     return Devices(
-        scanners=tuple(parse_device_url(url, Role.SCANNER) for url in scanners), **single
+        scanners=tuple(parse_device_url(url, Role.SCANNER) for url in scanners),
+        cameras=tuple(parse_device_url(url, Role.CAMERA) for url in cameras),
+        **single,
     )
 
 

@@ -31,6 +31,8 @@ def devices_values(devices: Devices) -> dict[str, str | list[str]]:
     values: dict[str, str | list[str]] = {}
     if devices.scanners:
         values[Role.SCANNER.value] = [url.text.strip() for url in devices.scanners]
+    if devices.cameras:
+        values[Role.CAMERA.value] = [url.text.strip() for url in devices.cameras]
     for role, url in (
         (Role.LABEL_PRINTER, devices.label_printer),
         (Role.DOCUMENT_PRINTER, devices.document_printer),
@@ -68,7 +70,8 @@ def with_devices(text: str, devices: Devices, source: str = "config") -> str:
         key = role.value
         new = wanted.get(key)
         if new is None:
-            if key in table:
+            # The devices dialog does not show cameras yet: a save there must keep them.
+            if key in table and role is not Role.CAMERA:
                 del table[key]
         elif _plain(table.get(key)) != new:
             table[key] = new

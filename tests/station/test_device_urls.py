@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 
-from station.device_urls import DeviceUrlError, Role, parse_device_url
+from station.device_urls import DeviceUrlError, Role, camera_uses, parse_device_url
 from station.settings import EXAMPLE, SettingsError, settings_from_dict
 
 
@@ -64,3 +65,77 @@ def test_the_config_example_lists_working_devices() -> None:
 def test_a_bad_device_in_the_config_names_the_file_and_the_url() -> None:
     with pytest.raises(SettingsError, match=re.escape("station.toml: Device URL 'zpl://x'")):
         settings_from_dict({"devices": {"label_printer": "zpl://x"}}, source="station.toml")
+
+
+# --- cameras -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "scheme", "target"),
+    [
+        ("camera://0", "camera", "0"),
+        ("camera:///dev/video2?width=1280&height=720&fps=15", "camera", "/dev/video2"),
+        (
+            "rtsp://user:secret@192.0.2.20:554/stream1?uses=record",
+            "rtsp",
+            "user:secret@192.0.2.20:554/stream1",
+        ),
+        ("file:///srv/bench/demo.mp4?loop=1&uses=scan", "file", "/srv/bench/demo.mp4"),
+        ("sim://camera", "sim", "camera"),
+    ],
+)
+def test_camera_urls_are_parsed(text: str, scheme: str, target: str) -> None:
+    url = parse_device_url(text, Role.CAMERA)
+
+    assert (url.scheme, url.target) == (scheme, target)
+
+
+def test_a_camera_is_used_for_everything_unless_told() -> None:
+    assert camera_uses(parse_device_url("camera://0", Role.CAMERA)) == {"scan", "record", "photo"}
+    assert camera_uses(parse_device_url("camera://0?uses=scan,photo", Role.CAMERA)) == {
+        "scan",
+        "photo",
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("camera://0?uses=scan,film", "uses must be some of scan,record,photo"),
+        ("camera://0?fps=0", "fps must be between 1 and 120"),
+        ("camera://0?width=wide", "width='wide' must be a whole number"),
+        ("camera://front", "a local camera is its index"),
+        ("file:///a.mp4?loop=yes", "loop must be 0 or 1"),
+        ("file:///a.mp4?zoom=2", "unknown option 'zoom'"),
+        ("sim://scanner", "the simulated camera is sim://camera"),
+        ("http://192.0.2.20/video", "unknown scheme 'http'"),
+    ],
+)
+def test_a_bad_camera_url_says_what_is_wrong(text: str, problem: str) -> None:
+    with pytest.raises(DeviceUrlError) as caught:
+        parse_device_url(text, Role.CAMERA)
+
+    assert problem in str(caught.value)
+    assert "camera://0?uses=scan,record,photo" in str(caught.value)  # the valid example
+
+
+def test_cameras_are_read_from_the_config_and_kept_when_the_devices_are_saved() -> None:
+    from station.settings_writer import with_devices
+
+    text = '[devices]\ncameras = ["camera://0?uses=scan", "sim://camera"]\n'
+    settings = settings_from_dict(
+        {"devices": {"cameras": ["camera://0?uses=scan", "sim://camera"]}}
+    )
+
+    assert [url.text for url in settings.devices.cameras] == [
+        "camera://0?uses=scan",
+        "sim://camera",
+    ]
+    # The devices dialog knows no cameras yet: its save must not drop them.
+    saved = with_devices(text, replace(settings.devices, cameras=()))
+    assert 'cameras = ["camera://0?uses=scan", "sim://camera"]' in saved
+
+
+def test_a_bad_camera_in_the_config_is_named() -> None:
+    with pytest.raises(SettingsError, match="camera://9x"):
+        settings_from_dict({"devices": {"cameras": ["camera://9x"]}})
