@@ -33,7 +33,14 @@ from station.barcodes import parse_scan
 from station.print_queue import LabelOutcome
 from station.resume import ScreenAtStop
 from station.settings import Commands, Settings
-from station.verdicts import COUNTED_VERDICTS, StationView, Tone, Verdict, VerdictKind
+from station.verdicts import (
+    COUNTED_VERDICTS,
+    Awaiting,
+    StationView,
+    Tone,
+    Verdict,
+    VerdictKind,
+)
 from ui import style
 from ui.action_bar import ActionBar
 from ui.banner import VerdictBanner
@@ -53,6 +60,7 @@ from ui.wedge import Clock, WedgeFilter, monotonic_ms
 
 PROMPT_BADGE = "Scan your badge"
 PROMPT_ORDER = "Scan an order"
+PROMPT_LABEL = "Scan the label on the box"  # scan-back required before the next order
 LABEL_PRINTER_KEY = "label_printer"  # its entry in the status bar
 
 
@@ -408,4 +416,6 @@ class MainWindow(QMainWindow):
 
 
 def _prompt_of(view: StationView) -> str:
-    return PROMPT_BADGE if view.packer_name is None else PROMPT_ORDER
+    if view.packer_name is None:
+        return PROMPT_BADGE
+    return PROMPT_LABEL if view.awaiting is Awaiting.LABEL_SCAN else PROMPT_ORDER

@@ -9,11 +9,12 @@ from PySide6.QtCore import QRect
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
+from station.settings import Labels, Settings
 from station.verdicts import VerdictKind
 from tests.helpers.factory import CABLE_EAN, MUG_UPC, STRANGER_EAN, TAPE_EAN, Bench, add_order
 from tests.ui.conftest import VERDICT_TIMEOUT_MS, PackScreen
 from ui import style
-from ui.main_window import MainWindow
+from ui.main_window import PROMPT_LABEL, MainWindow
 
 SIZES = [(1366, 768), (1920, 1080)]
 # What the title bar and a desktop panel leave of a 768-line screen.
@@ -156,3 +157,16 @@ def test_type_is_readable_from_a_distance(window: MainWindow, width: int, height
     assert window.order_table.verticalHeader().defaultSectionSize() >= metrics.thumbnail_px
     assert window.banner._detail.font().pixelSize() >= 24
     assert window.action_bar.logout_button.height() >= 46, "a button for a gloved finger"
+
+
+@pytest.mark.parametrize(
+    "settings", [Settings(station="bench-1", labels=Labels(scan_back="required"))]
+)
+def test_while_labels_wait_to_be_scanned_back_the_screen_asks_for_them(
+    screen: PackScreen, window: MainWindow
+) -> None:
+    screen.scan_all("BADGE-P1", "SO-3")
+    assert screen.scan(TAPE_EAN).kind is VerdictKind.ORDER_COMPLETE
+    assert window.prompt.isVisible()
+    assert window.prompt.text() == PROMPT_LABEL, "not 'Scan an order': the next order waits"
+    assert window.banner.action() == "Scan the label on each box"
