@@ -266,3 +266,25 @@ def same_barcode(expected: str, read: str) -> bool:
     if expected.isdigit() and read.isdigit() and max(len(expected), len(read)) <= 14:
         return expected.zfill(14) == read.zfill(14)
     return expected == read
+
+
+def write_video(path: Path, frames: list[Gray], fps: int) -> Path:
+    """An MJPG AVI of grayscale frames (OpenCV writes it with no codec to install)."""
+    height, width = frames[0].shape
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), fps, (width, height))
+    assert writer.isOpened(), "OpenCV cannot write MJPG here"
+    for frame in frames:
+        writer.write(cv2.cvtColor(frame, cv2.COLOR_GRAY2BGR))
+    writer.release()
+    return path
+
+
+def held_up(picture: Gray, size: tuple[int, int] = (640, 480)) -> Gray:
+    """A 640x480 frame with the picture held in its middle."""
+    width, height = size
+    frame = np.full((height, width), 120, dtype=np.uint8)
+    scale = min(1.0, 0.8 * width / picture.shape[1], 0.8 * height / picture.shape[0])
+    small = cv2.resize(picture, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    top, left = (height - small.shape[0]) // 2, (width - small.shape[1]) // 2
+    frame[top : top + small.shape[0], left : left + small.shape[1]] = small
+    return frame
