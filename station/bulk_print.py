@@ -154,19 +154,23 @@ class BulkSummary:
 class _Tally:
     delivered: int = 0
     rejected: int = 0
+    asked: int = 0
     first_error: str | None = None
     stopped_by: str | None = None
     not_printed: list[uuid.UUID] = field(default_factory=list)
 
     @property
     def done(self) -> int:
-        return self.delivered + self.rejected
+        return self.delivered + self.rejected + self.asked
 
     def add(self, job: BulkJob, outcome: LabelOutcome) -> None:
         if outcome.error is not None and self.first_error is None:
             self.first_error = outcome.error
         if outcome.location is not None:
             self.delivered += 1
+        elif outcome.in_doubt:  # the packer is asked about it: stop, but never cancel it
+            self.asked += 1
+            self.stopped_by = outcome.error
         elif outcome.set_aside:
             self.rejected += 1
             self.not_printed.append(job.parcel_id)

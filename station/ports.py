@@ -29,6 +29,14 @@ class PermanentPrintError(PrintError):
     """
 
 
+class MayHavePrinted(PrintError):
+    """The printer has every byte of the job and was heard from, but never confirmed it.
+
+    Sending it again could print it twice and not sending it could lose it:
+    the job is "in doubt" and the packer is asked whether it printed.
+    """
+
+
 class SuppliedFormat(StrEnum):
     """The formats a courier's own ready-made label document may come in."""
 

@@ -28,6 +28,7 @@ from station.ports import (
     ChecksPrinted,
     DocumentPrinter,
     LabelPrinter,
+    MayHavePrinted,
     PermanentPrintError,
     PrintError,
     PrintResult,
@@ -455,6 +456,11 @@ def _send(
 ) -> tuple[JobStatus, LabelOutcome, str, str]:
     try:
         result = send()
+    except MayHavePrinted as exc:  # neither resent nor forgotten: the packer is asked
+        log.warning("print job %s may have printed: %s", job_id, exc)
+        question = question_for("label", tracking)
+        outcome = LabelOutcome(job_id, tracking, None, f"{exc} {question}", in_doubt=True)
+        return JobStatus.IN_DOUBT, outcome, "", str(exc)
     except PermanentPrintError as exc:
         log.error("print job %s cannot print: %s", job_id, exc)
         outcome = LabelOutcome(job_id, tracking, None, str(exc), set_aside=True)

@@ -190,6 +190,9 @@ class PackSession(LabelActions):
         outcome = self._prints.wait(job_id, timeout)
         if outcome is None:
             return replace(verdict, message=f"{verdict.message} The label is still queued.")
+        if outcome.in_doubt:  # the packer is asked: never "not printed", never "printed"
+            doubt = f"LABEL MAY HAVE PRINTED: {outcome.error}"
+            return replace(verdict, message=f"{verdict.message} {doubt}")
         if outcome.error:
             what_next = (
                 "It cannot print as it is: fix the order, then reprint the label."

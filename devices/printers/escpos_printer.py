@@ -20,10 +20,11 @@ from escpos.exceptions import Error as EscposError
 
 from devices.printers.escpos_label import COLUMNS, PRINTABLE_DOTS, print_escpos_label
 from devices.printers.escpos_status import query_escpos_status, reason
-from devices.printers.status import PrinterState, PrinterStatus
+from devices.printers.status import PrinterState, PrinterStatus, unconfirmed
 from devices.printers.transports import NotTaken, TransportError, finish_stream
 from station.labels import LabelContent
 from station.ports import (
+    MayHavePrinted,
     PermanentPrintError,
     PrintError,
     PrintResult,
@@ -119,6 +120,8 @@ class EscposLabelPrinter:
                 print_on(printer)
                 _until_taken(printer, self.take_timeout)
             except NotTaken as exc:
+                if exc.may_have_taken:
+                    raise MayHavePrinted(unconfirmed(where, exc.seconds)) from exc
                 raise PrintError(
                     f"Label printer at {where} did not take the label within {exc.seconds:g} s: "
                     "check it is on and not paused, the label prints by itself."

@@ -136,3 +136,11 @@ class PrinterStatus:
         if self.state is PrinterState.UNKNOWN:
             return DeviceState.UNKNOWN  # said nothing: never claimed to be ready
         return DeviceState.READY
+
+
+def unconfirmed(where: str, seconds: float) -> str:
+    """What the packer reads about a label the printer has but did not confirm."""
+    return (
+        f"Label printer at {where} has the label but did not confirm it within {seconds:g} s "
+        "(it answered late and kept the connection open): it may have printed."
+    )

@@ -45,11 +45,16 @@ class TransportError(Exception):
 
 
 class NotTaken(TransportError):
-    """The printer did not take the bytes within `seconds`: it is off, stuck or not reading."""
+    """The printer did not take the bytes within `seconds`: it is off, stuck or not reading.
 
-    def __init__(self, seconds: float) -> None:
+    `may_have_taken`: every byte reached the printer and it spoke on the connection
+    (a late answer), so it is reading and may print them; it just never confirmed.
+    """
+
+    def __init__(self, seconds: float, *, may_have_taken: bool = False) -> None:
         super().__init__(f"not taken within {seconds:g} s")
         self.seconds = seconds
+        self.may_have_taken = may_have_taken
 
 
 class Transport(Protocol):
@@ -178,6 +183,7 @@ def finish_stream(sock: socket.socket, data: bytes, timeout: float) -> None:
     whose python-escpos Network printer holds a plain socket.
     """
     deadline = time.monotonic() + timeout
+    heard = False
     try:
         sock.settimeout(timeout)
         sock.sendall(data)
@@ -186,9 +192,12 @@ def finish_stream(sock: socket.socket, data: bytes, timeout: float) -> None:
             sock.settimeout(max(deadline - time.monotonic(), 0.001))
             if not sock.recv(4096):  # an answer to an earlier question is read and dropped
                 break
+            heard = True
         _wait_until_acknowledged(sock, deadline)
     except TimeoutError as exc:
-        raise NotTaken(timeout) from exc
+        # A printer that answers late and never closes has read our bytes, or
+        # will: calling that "not taken" would print the job again at each retry.
+        raise NotTaken(timeout, may_have_taken=heard and _all_acknowledged(sock)) from exc
     except OSError as exc:
         raise TransportError(f"sending failed: {_reason(exc)}") from exc
 
@@ -210,6 +219,13 @@ def _wait_until_acknowledged(sock: socket.socket, deadline: float) -> None:
         if time.monotonic() >= deadline:
             raise TimeoutError
         time.sleep(_ACK_POLL_S)  # the kernel has no event for "all acknowledged"
+
+
+def _all_acknowledged(sock: socket.socket) -> bool:
+    try:
+        return not sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) and not _unacknowledged(sock)
+    except OSError:
+        return False
 
 
 def _unacknowledged(sock: socket.socket) -> int:

@@ -34,12 +34,19 @@ from devices.printers.host_status import (
     parse_host_status,
     parse_odometer,
 )
-from devices.printers.status import PrinterState, PrinterStatus
+from devices.printers.status import PrinterState, PrinterStatus, unconfirmed
 from devices.printers.transports import FileTransport, NotTaken, Transport, TransportError
 from devices.printers.zpl import DESIGN_DPI, HEIGHT, SUPPORTED_DPI, WIDTH, render_zpl
 from devices.printing.render_process import render_elsewhere
 from station.labels import LabelContent
-from station.ports import PrintError, PrintResult, Recheck, SuppliedFormat, SuppliedLabel
+from station.ports import (
+    MayHavePrinted,
+    PrintError,
+    PrintResult,
+    Recheck,
+    SuppliedFormat,
+    SuppliedLabel,
+)
 
 log = logging.getLogger(__name__)
 MAX_STATUS_TIMEOUT_S = 2.0
@@ -226,6 +233,8 @@ class ZplPrinter:
                 return
             answer = self.transport.query(data + REQUEST, self.take_timeout, answer_complete)
         except NotTaken as exc:
+            if exc.may_have_taken:
+                raise MayHavePrinted(unconfirmed(where, exc.seconds)) from exc
             raise PrintError(self._not_taken(exc.seconds)) from exc
         except TransportError as exc:
             raise PrintError(
