@@ -10,22 +10,17 @@ the session's events, never by sleeps.
 from __future__ import annotations
 
 import socket
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from devices.printers.zpl_simulator import (
-    SimulatedFault,
-    SimulatedState,
-    ZplSimulator,
-    host_status_answer,
-)
+from devices.printers.zpl_simulator import SimulatedFault, SimulatedState, ZplSimulator
 from station import print_jobs
 from station.session import PackSession
 from station.verdicts import Verdict, VerdictKind
 from tests.helpers.factory import Bench, standard_bench
+from tests.helpers.late_printer import LateAnswerPrinter
 from tests.helpers.printing import (
     STATION,
     add_orders,
@@ -164,50 +159,6 @@ def test_a_printer_that_keeps_the_connection_open_prints_once(bench: Bench) -> N
         assert verdict.message.endswith("Label printed.")
         assert verdict.job_id is not None
         assert attempts(bench.store, verdict.job_id) == ["sending", "delivered"]
-
-
-class LateAnswerPrinter:
-    """A printer on 127.0.0.1 that reads everything, answers ~HS only once a label has
-    come (too late for the question before it) and never closes its side."""
-
-    def __init__(self) -> None:
-        self._server = socket.create_server(("127.0.0.1", 0))
-        self.port: int = self._server.getsockname()[1]
-        self.labels = 0
-        self._connections: list[socket.socket] = []
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def close(self) -> None:
-        self._server.close()
-        for conn in self._connections:
-            conn.close()
-
-    def _accept(self) -> None:
-        while True:
-            try:
-                conn, _ = self._server.accept()
-            except OSError:
-                return
-            self._connections.append(conn)
-            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
-
-    def _serve(self, conn: socket.socket) -> None:
-        received, questions = b"", 0
-        while True:
-            try:
-                data = conn.recv(65536)
-            except OSError:
-                return
-            if not data:
-                return  # the station ended its stream: this printer keeps its side open
-            received += data
-            questions += data.count(b"~HS")
-            labels = received.count(b"^XZ")
-            if labels > self.labels:
-                self.labels = labels
-                for _ in range(questions):
-                    conn.sendall(host_status_answer(SimulatedState.READY))
-                questions = 0
 
 
 def test_a_printer_that_answers_late_and_keeps_the_connection_open_is_asked_about(

@@ -22,7 +22,7 @@ from devices.printers.transports import TcpTransport
 from devices.printers.zpl_printer import ZplPrinter
 from devices.printers.zpl_simulator import SimulatedState, ZplSimulator
 from devices.printing.file_printer import FileLabelPrinter
-from station import queries
+from station import print_jobs, queries
 from station.bulk_print import BULK_EVENT, BulkPrinter, BulkRun, Wave
 from station.errors import UserError
 from station.labels import LabelContent
@@ -30,6 +30,7 @@ from station.models import OrderEvent, Packer, Parcel, PrintAttempt, PrintJob
 from station.ports import LabelPrinter
 from station.print_queue import PrintQueue, SeqCounter
 from station.store import Store
+from tests.helpers.late_printer import LateAnswerPrinter
 from tests.helpers.pdf import page_images
 from tests.helpers.sealed import Sealed, seal_orders
 from tests.helpers.zpl_sim import fields
@@ -344,3 +345,51 @@ def test_after_a_bulk_run_the_last_label_is_still_the_benchs_own(
         order = queries.last_sealed_order(db, STATION)
     assert last is not None and last.parcel_id == sealed.parcel_ids[2]
     assert order is not None and order.number == sealed.orders[2]
+
+
+def test_a_label_the_printer_may_have_printed_stops_the_run_and_is_asked_not_cancelled(
+    store: Store,
+) -> None:
+    sealed = seal_orders(store, STATION, 3)
+    late = LateAnswerPrinter()
+    try:
+        transport = TcpTransport("127.0.0.1", late.port, timeout=1.0)
+        printer = ZplPrinter(transport, status_timeout=1.0, take_timeout=1.0)
+        bulk = bulk_printer(store, printer)
+        run = bulk.store_run(sealed.parcel_ids, sealed.packer_id, REASON)
+        summary = bulk.deliver(run)
+        assert late.labels == 1
+        assert restart_resends(store, printer) == 0, "neither resent nor cancelled"
+    finally:
+        late.close()
+    assert summary.delivered == 0 and summary.cancelled == 2
+    assert summary.stopped_by is not None and "may have printed" in summary.stopped_by
+    assert statuses(store, run) == [["sending", "in_doubt"], ["cancelled"], ["cancelled"]]
+    with store.session() as db:
+        assert [job.id for job in print_jobs.jobs_in_doubt(db, STATION)] == [run.jobs[0].job_id]
+
+
+def test_a_printer_that_disappears_mid_run_stops_it_and_nothing_is_recorded_printed(
+    store: Store,
+) -> None:
+    sealed = seal_orders(store, STATION, 4)
+    simulator = ZplSimulator().start()
+    printer = ZplPrinter(TcpTransport("127.0.0.1", simulator.port, timeout=1.0), dpi=203)
+
+    def progress(done: int, total: int, error: str | None) -> None:
+        if done == 1:
+            simulator.stop()
+
+    bulk = bulk_printer(store, printer)
+    run = bulk.store_run(sealed.parcel_ids, sealed.packer_id, REASON)
+    summary = bulk.deliver(run, progress)
+
+    assert (summary.delivered, summary.cancelled) == (1, 3)
+    assert summary.stopped_by is not None and "cannot be reached" in summary.stopped_by
+    assert statuses(store, run) == [
+        ["sending", "delivered"],
+        ["sending", "failed", "cancelled"],
+        ["cancelled"],
+        ["cancelled"],
+    ]
+    assert len(simulator.jobs) == 1

@@ -1,0 +1,52 @@
+"""A ZPL printer on 127.0.0.1 that has every label but never confirms one in time."""
+
+from __future__ import annotations
+
+import socket
+import threading
+
+from devices.printers.zpl_simulator import SimulatedState, host_status_answer
+
+
+class LateAnswerPrinter:
+    """A printer on 127.0.0.1 that reads everything, answers ~HS only once a label has
+    come (too late for the question before it) and never closes its side."""
+
+    def __init__(self) -> None:
+        self._server = socket.create_server(("127.0.0.1", 0))
+        self.port: int = self._server.getsockname()[1]
+        self.labels = 0
+        self._connections: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def close(self) -> None:
+        self._server.close()
+        for conn in self._connections:
+            conn.close()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self._server.accept()
+            except OSError:
+                return
+            self._connections.append(conn)
+            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+
+    def _serve(self, conn: socket.socket) -> None:
+        received, questions = b"", 0
+        while True:
+            try:
+                data = conn.recv(65536)
+            except OSError:
+                return
+            if not data:
+                return  # the station ended its stream: this printer keeps its side open
+            received += data
+            questions += data.count(b"~HS")
+            labels = received.count(b"^XZ")
+            if labels > self.labels:
+                self.labels = labels
+                for _ in range(questions):
+                    conn.sendall(host_status_answer(SimulatedState.READY))
+                questions = 0
