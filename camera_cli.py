@@ -1,4 +1,4 @@
-"""Camera commands of the command line: `decode` (still images)."""
+"""Camera commands of the command line: `decode` (still images) and `evidence`."""
 
 from __future__ import annotations
 
@@ -6,15 +6,28 @@ import argparse
 import json
 from pathlib import Path
 
+from station.errors import UserError
+
 EXIT_SOME_FAILED = 2
+EXIT_EVIDENCE_BROKEN = 1
 
 
-def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_commands(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    common: argparse.ArgumentParser,
+) -> None:
     decoder = commands.add_parser(
         "decode",
         help="read the barcodes of still images (PNG, JPEG, WebP, BMP) as the camera would",
     )
     decoder.add_argument("images", nargs="+", type=Path, metavar="IMAGE")
+    evidence = commands.add_parser(
+        "evidence",
+        parents=[common],
+        help="an order's videos and photos with their hashes (JSON); "
+        "`evidence verify [ORDER]` checks the files against their hashes",
+    )
+    evidence.add_argument("words", nargs="+", metavar="ORDER | verify [ORDER]")
 
 
 def decode(images: list[Path]) -> int:
@@ -28,3 +41,31 @@ def decode(images: list[Path]) -> int:
         failed = failed or result.error is not None
         print(json.dumps(result.as_json(), ensure_ascii=False), flush=True)
     return EXIT_SOME_FAILED if failed else 0
+
+
+def evidence(words: list[str], data_dir: Path) -> int:
+    """`evidence ORDER` prints its files as JSON; `evidence verify [ORDER]` re-hashes them."""
+    from station import evidence as store_evidence
+    from station.store import DB_NAME, Store
+
+    if not (data_dir / DB_NAME).is_file():
+        raise UserError(f"No station database in {data_dir}: give the station's --data-dir.")
+    verifying = words[0] == "verify"
+    if len(words) > (2 if verifying else 1):
+        raise UserError("Usage: main.py evidence ORDER, or main.py evidence verify [ORDER].")
+    order = words[1] if verifying and len(words) == 2 else None if verifying else words[0]
+    store = Store.open(data_dir)
+    try:
+        if not verifying:
+            assert order is not None
+            files = store_evidence.files_of(store, order)
+            print(json.dumps(store_evidence.as_json(order, files), ensure_ascii=False, indent=2))
+            return 0
+        checked = store_evidence.files_of(store, order)
+        problems = store_evidence.verify(store, data_dir, order)
+    finally:
+        store.close()
+    for problem in problems:
+        print(f"NOT OK: {problem}")
+    print(f"{len(checked) - len(problems)} of {len(checked)} evidence files match their hashes.")
+    return EXIT_EVIDENCE_BROKEN if problems else 0

@@ -90,7 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     adder.add_argument("first", type=int)
     adder.add_argument("last", type=int)
     central_cli.add_commands(commands, common)
-    camera_cli.add_commands(commands)
+    camera_cli.add_commands(commands, common)
     return parser
 
 
@@ -109,6 +109,8 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901
             return _list_devices()
         if args.command == "check":
             return _check(data_dir)
+        if args.command == "evidence":
+            return camera_cli.evidence(args.words, data_dir)
         if args.command == "print-test":
             return _print_test(args.url, data_dir)
         if args.command == "ranges":

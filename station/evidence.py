@@ -1,0 +1,132 @@
+"""Evidence of packing: every closed video segment and photo of an order, with its hash.
+
+A row is written once, when its file is closed and hashed, and never changed: the
+table refuses UPDATE and DELETE (migration 0009), so a hash cannot be quietly
+replaced to match an edited file. `verify` hashes the files again and names every
+file that is missing or no longer what was recorded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Field, SQLModel, col, select
+
+from station.models import new_id, utc_now
+from station.store import Store
+
+EVIDENCE_DIR = "evidence"
+
+
+class EvidenceFile(SQLModel, table=True):
+    """A closed video segment or photo of an order, as it was when closed."""
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    order_number: str = Field(index=True)
+    station: str
+    kind: str  # "video" or "photo"
+    path: str  # relative to the data dir, with / separators
+    sha256: str
+    size: int
+    started_at: datetime  # the first frame (a photo: when taken)
+    ended_at: datetime  # the last frame (a photo: when taken)
+    created_at: datetime = Field(default_factory=utc_now)
+
+
+def evidence_dir(data_dir: Path) -> Path:
+    return data_dir / EVIDENCE_DIR
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class ClosedFile:
+    """A file the recorder has closed, for `record`."""
+
+    order_number: str
+    station: str
+    kind: str
+    path: Path
+    started_at: datetime
+    ended_at: datetime
+
+
+def record(store: Store, data_dir: Path, closed: ClosedFile) -> EvidenceFile:
+    """Hash a closed file and store its row (one durable commit)."""
+    row = EvidenceFile(
+        order_number=closed.order_number,
+        station=closed.station,
+        kind=closed.kind,
+        path=closed.path.relative_to(data_dir).as_posix(),
+        sha256=sha256_of(closed.path),
+        size=closed.path.stat().st_size,
+        started_at=closed.started_at,
+        ended_at=closed.ended_at,
+    )
+    with store.write_lock, store.session() as db:
+        db.add(row)
+        db.commit()
+    return row
+
+
+def files_of(store: Store, order_number: str | None = None) -> list[EvidenceFile]:
+    """The evidence of one order (or of every order), oldest first."""
+    with store.session() as db:
+        query = select(EvidenceFile)
+        if order_number is not None:
+            query = query.where(EvidenceFile.order_number == order_number)
+        return list(db.exec(query.order_by(col(EvidenceFile.started_at), col(EvidenceFile.path))))
+
+
+def as_json(order_number: str, files: list[EvidenceFile]) -> dict[str, Any]:
+    """What `main.py evidence ORDER` prints."""
+    return {
+        "order": order_number,
+        "files": [
+            {
+                "kind": row.kind,
+                "path": row.path,
+                "sha256": row.sha256,
+                "bytes": row.size,
+                "station": row.station,
+                "from": row.started_at.isoformat(),
+                "to": row.ended_at.isoformat(),
+            }
+            for row in files
+        ],
+    }
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    order_number: str
+    what: str  # "missing" or "edited"
+
+    def __str__(self) -> str:
+        if self.what == "missing":
+            return f"{self.path} (order {self.order_number}) is missing"
+        return f"{self.path} (order {self.order_number}) was changed since it was recorded"
+
+
+def verify(store: Store, data_dir: Path, order_number: str | None = None) -> list[Problem]:
+    """Every recorded file that is missing or whose bytes changed (or was swapped)."""
+    problems = []
+    for row in files_of(store, order_number):
+        path = data_dir / row.path
+        if not path.is_file():
+            problems.append(Problem(row.path, row.order_number, "missing"))
+        elif path.stat().st_size != row.size or sha256_of(path) != row.sha256:
+            problems.append(Problem(row.path, row.order_number, "edited"))
+    return problems

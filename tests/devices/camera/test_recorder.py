@@ -1,0 +1,141 @@
+"""An order's video: closed segments, hashed and stored, checked again later."""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+from sqlalchemy import text
+
+from devices.camera.camera import Camera
+from devices.camera.recorder import Recorder
+from devices.camera.sources import VideoFileSource
+from station import evidence
+from station.evidence import ClosedFile
+from station.store import Store
+from tests.helpers import cli
+from tests.helpers.camera_images import held_up, product_picture, write_video
+from tests.helpers.camera_listener import HeardFromCamera
+
+SEGMENT_S = 0.5
+
+
+@pytest.fixture
+def recorded(tmp_path: Path) -> tuple[Store, Path, list[evidence.EvidenceFile]]:
+    """A data dir whose store holds order SO-1's video, recorded from a looping file camera."""
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    store = Store.open(data_dir)
+    picture = held_up(product_picture("4006381333931", tmp_path), (320, 240))
+    video = write_video(tmp_path / "bench.avi", [picture] * 10, 30)
+    rows: list[evidence.EvidenceFile] = []
+    closed = threading.Condition()
+
+    def on_closed(file: ClosedFile) -> None:
+        row = evidence.record(store, data_dir, file)
+        with closed:
+            rows.append(row)
+            closed.notify_all()
+
+    camera = Camera(
+        VideoFileSource(video, loop=True), camera_id="camera-1", listener=HeardFromCamera()
+    )
+    recorder = Recorder(
+        camera.frames(),
+        evidence.evidence_dir(data_dir),
+        on_closed,
+        station="bench-1",
+        segment_s=SEGMENT_S,
+        size=(320, 240),
+        fps=30,
+    )
+    with recorder, camera:
+        recorder.order_opened("SO-1", "P001")
+        recorder.scanned("4006381333931", "counted")
+        with closed:
+            assert closed.wait_for(lambda: len(rows) >= 3, timeout=30)
+        recorder.order_closed()
+        count = len(rows)
+        with closed:  # the open segment is closed and handed on too
+            assert closed.wait_for(lambda: len(rows) > count, timeout=30)
+    return store, data_dir, rows
+
+
+def test_an_order_is_recorded_in_short_segments_that_each_play(
+    recorded: tuple[Store, Path, list[evidence.EvidenceFile]],
+) -> None:
+    _, data_dir, rows = recorded
+
+    assert {row.order_number for row in rows} == {"SO-1"}
+    assert {row.station for row in rows} == {"bench-1"}
+    for row in rows:
+        path = data_dir / row.path
+        assert path.parent == data_dir / "evidence" / "SO-1"
+        assert row.sha256 == evidence.sha256_of(path)
+        with av.open(str(path)) as container:
+            frames = list(container.decode(video=0))
+        assert frames, f"{row.path} has no frame"
+        seconds = float(frames[-1].pts * frames[-1].time_base) if frames[-1].pts else 0.0
+        assert seconds < SEGMENT_S + 0.1  # a crash loses no more than one segment
+        # The overlay band across the top is dark, the bench under it is not.
+        image = frames[0].to_ndarray(format="gray")
+        assert image[:60].mean() < image[120:].mean() - 20
+
+
+def test_evidence_rows_cannot_be_changed_or_taken_back(
+    recorded: tuple[Store, Path, list[evidence.EvidenceFile]],
+) -> None:
+    store, _, rows = recorded
+
+    for statement in ("UPDATE evidencefile SET sha256 = 'x'", "DELETE FROM evidencefile"):
+        with store.engine.connect() as connection, pytest.raises(Exception, match="append-only"):
+            connection.execute(text(statement))
+
+    assert len(evidence.files_of(store, "SO-1")) == len(rows)
+
+
+def test_evidence_command_lists_and_verify_names_edited_and_missing_files(
+    recorded: tuple[Store, Path, list[evidence.EvidenceFile]],
+) -> None:
+    store, data_dir, rows = recorded
+    store.close()
+
+    listed = cli.run("evidence", "SO-1", "--data-dir", str(data_dir))
+    clean = cli.run("evidence", "verify", "--data-dir", str(data_dir))
+    edited, missing = data_dir / rows[0].path, data_dir / rows[1].path
+    edited.write_bytes(edited.read_bytes()[:-1] + b"\0")
+    missing.unlink()
+    broken = cli.run("evidence", "verify", "SO-1", "--data-dir", str(data_dir))
+
+    report = json.loads(listed.stdout)
+    assert listed.returncode == 0
+    assert [(f["path"], f["sha256"]) for f in report["files"]] == [
+        (row.path, row.sha256) for row in rows
+    ]
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    assert broken.returncode == 1
+    assert f"NOT OK: {rows[0].path} (order SO-1) was changed" in broken.stdout
+    assert f"NOT OK: {rows[1].path} (order SO-1) is missing" in broken.stdout
+
+
+def test_evidence_of_a_folder_without_a_station_says_so(tmp_path: Path) -> None:
+    result = cli.run("evidence", "SO-1", "--data-dir", str(tmp_path))
+
+    assert result.returncode == 2
+    assert "No station database" in result.stderr
+    assert not (tmp_path / "packstation.db").exists()  # no empty station was made
+
+
+def test_overlay_band_is_burned_in() -> None:
+    from devices.camera.recorder import Overlay, burn_overlay
+
+    image = np.full((240, 320, 3), 200, dtype=np.uint8)
+
+    out = burn_overlay(image, Overlay("bench-1", "P001", "SO-1", "4006381333931", "counted"))
+
+    assert out[:60].mean() < 150  # dark band with white words
+    assert (out[100:] == 200).all()
