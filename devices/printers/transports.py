@@ -36,6 +36,10 @@ if sys.platform == "linux":
 
 Complete = Callable[[bytes], bool]
 CONNECT_TIMEOUT_S = 2.0
+# A printer's answer is a few hundred bytes: a device that keeps talking past this
+# is not answering, and reading on would cost memory and (each `complete` check
+# reads the whole answer) time far past the query's bound.
+MAX_ANSWER_BYTES = 65536
 _ACK_POLL_S = 0.002
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -138,6 +142,8 @@ class TcpTransport:
                 if not chunk:  # a printer never ends a connection before it answered
                     raise ConnectionAbortedError("the printer closed the connection")
                 answer += chunk
+                if len(answer) >= MAX_ANSWER_BYTES:
+                    break
         except TimeoutError:
             pass  # an answer that never came is not a broken connection
         except OSError as exc:

@@ -14,6 +14,7 @@ import pytest
 
 from devices.printers.host_status import REQUEST, answer_complete
 from devices.printers.transports import (
+    MAX_ANSWER_BYTES,
     FileTransport,
     NotTaken,
     SerialTransport,
@@ -46,6 +47,34 @@ def test_tcp_query_stops_as_soon_as_the_answer_is_complete(simulator: ZplSimulat
     transport.close()
     assert answer == host_status_answer(SimulatedState.READY)
     assert time.monotonic() - started < 30.0  # far below the timeout: it did not wait for it
+
+
+def test_a_printer_that_talks_garbage_forever_gets_a_bounded_read() -> None:
+    """The answer stops at a printer's size: the station's memory and its status
+    question's bound do not depend on how long the device keeps talking."""
+    server = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def babble() -> None:
+        conn, _ = server.accept()
+        with conn:
+            while not stop.is_set():
+                try:
+                    conn.sendall(b"\x02garbage,not,a,status\x03\r\n" * 1000)
+                except OSError:
+                    return
+
+    talker = threading.Thread(target=babble, daemon=True)
+    talker.start()
+    transport = TcpTransport("127.0.0.1", server.getsockname()[1])
+    try:
+        answer = transport.query(REQUEST, timeout=5.0, complete=lambda data: False)
+    finally:
+        stop.set()
+        transport.close()
+        server.close()
+        talker.join(timeout=10)
+    assert answer is not None and MAX_ANSWER_BYTES <= len(answer) < MAX_ANSWER_BYTES + 4096
 
 
 def test_tcp_query_without_an_answer_is_none(simulator: ZplSimulator) -> None:
