@@ -25,6 +25,7 @@ from station.integrity import write_refused
 from station.label_actions import LabelActions
 from station.labels import LabelContent
 from station.models import Order, OrderEvent, Packer, PrintJob, ScanEvent, new_id, utc_now
+from station.pack_events import StepListener
 from station.parcels import Sealed, close_box, seal_order
 from station.ports import DocumentPrinter, LabelPrinter
 from station.print_queue import LabelOutcome, LabelQuestion, Listener, PrintQueue, SeqCounter
@@ -84,6 +85,8 @@ class PackSession(LabelActions):
         self._last_label: str | None = None
         self._prints.subscribe(self._on_print_attempt)
         self._prints.resume_stored()
+        # Followers of the packing (the camera's recorder): told after each durable commit.
+        self._step_listeners: list[StepListener] = []
 
     # -- inputs ---------------------------------------------------------------
 
@@ -157,6 +160,10 @@ class PackSession(LabelActions):
         if job is None or job.kind == "slip":
             return None
         return LabelContent.from_json(job.content_json)
+
+    def on_step(self, listener: StepListener) -> None:
+        """Call `listener(before, after, raw, verdict)` after each input is stored."""
+        self._step_listeners.append(listener)
 
     def on_label(self, listener: Listener) -> None:
         """Be told (on the print thread) of every label delivered or refused."""
@@ -276,12 +283,14 @@ class PackSession(LabelActions):
                 if refused is None:
                     raise
                 raise refused from exc
-            self._state = after
+            before, self._state = self._state, after
             self._last_verdict = LastVerdict(
                 step.kind, request.parsed.raw, step.message, step.order_number
             )
             for job in jobs:
                 self._prints.submit_stored(job)
+            for listener in self._step_listeners:
+                listener(before, after, request.parsed.raw, step.kind.value)
         return to_verdict(request, step, sealed)
 
     def _commit(
