@@ -16,6 +16,7 @@ from station.errors import UserError
 from station.ports import LabelPrinter
 from station.session import PackSession
 from station.settings import Settings
+from ui.camera_wiring import connect_cameras
 from ui.controller import StationController
 from ui.crash import install_excepthook
 from ui.integrity_watch import IntegrityWatch
@@ -117,6 +118,7 @@ def connect_devices(
     window.device_status.devices_requested.connect(open_dialog)
     stops = connect_serial_scanners(window, settings)
     stops += connect_scale(window, settings)
+    stops += connect_cameras(window, settings)
     stops += watch_printers(window.device_status, settings.devices, label_printer)
     return stops
 

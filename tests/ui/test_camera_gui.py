@@ -1,0 +1,76 @@
+"""A camera playing a video of the bench packs an order on the pack screen, and films it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+from pytestqt.qtbot import QtBot
+from sqlmodel import select
+
+from station import evidence
+from station.device_urls import Role, parse_device_url
+from station.models import ScanEvent
+from station.settings import Devices, Labels, Settings
+from station.verdicts import VerdictKind
+from tests.helpers.camera_images import held_up, product_picture, write_video
+from tests.helpers.factory import TAPE_EAN, Bench
+from tests.helpers.sounds import RecordingSoundPlayer
+from tests.ui.conftest import VERDICT_TIMEOUT_MS
+from ui.app import build_main_window
+from ui.camera_wiring import connect_cameras
+from ui.main_window import MainWindow
+
+FPS = 30
+
+
+@pytest.fixture
+def settings() -> Settings:
+    # No label scan-back: the order leaves the bench, and its video ends, when sealed.
+    return Settings(station="bench-1", labels=Labels(scan_back="off"))
+
+
+@pytest.fixture
+def bench_video(tmp_path: Path) -> Path:
+    """A packer holds up their badge, the order's sheet and the one item, in turn."""
+    empty = np.full((480, 640), 120, dtype=np.uint8)
+    frames = [empty] * 10
+    for code in ("BADGE-P1", "SO-3", TAPE_EAN):
+        frames += [held_up(product_picture(code, tmp_path))] * 20 + [empty] * 30
+    return write_video(tmp_path / "bench.avi", frames, FPS)
+
+
+@pytest.fixture
+def camera_window(qtbot: QtBot, bench: Bench, bench_video: Path) -> Iterator[MainWindow]:
+    url = parse_device_url(f"file://{bench_video}?fps={FPS}&width=640&height=480", Role.CAMERA)
+    settings = replace(bench.settings, devices=Devices(cameras=(url,)))
+    session = bench.session()
+    window = build_main_window(session, settings, RecordingSoundPlayer())
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitSignal(window.view_shown, timeout=VERDICT_TIMEOUT_MS):
+        window.start()
+    stops = connect_cameras(window, settings)
+    yield window
+    for stop in stops:
+        stop()
+    session.close()
+
+
+def test_an_order_is_packed_by_camera_and_its_video_is_stored(
+    qtbot: QtBot, camera_window: MainWindow, bench: Bench
+) -> None:
+    verdicts: list[VerdictKind] = []
+    camera_window.verdict_shown.connect(lambda verdict: verdicts.append(verdict.kind))
+
+    qtbot.waitUntil(lambda: len(verdicts) >= 3, timeout=30_000)
+    qtbot.waitUntil(lambda: bool(evidence.files_of(bench.store, "SO-3")), timeout=30_000)
+
+    assert verdicts[:3] == [VerdictKind.LOGIN, VerdictKind.ORDER_OPENED, VerdictKind.ORDER_COMPLETE]
+    with bench.store.session() as db:
+        sources = set(db.exec(select(ScanEvent.source)).all())
+    assert sources == {"camera"}
+    assert evidence.verify(bench.store, bench.data_dir, "SO-3") == []
