@@ -46,6 +46,9 @@ class Commands:
     short_no_stock: str = "CMD-SHORT-NO-STOCK"
     short_damaged: str = "CMD-SHORT-DAMAGED"
     short_not_found: str = "CMD-SHORT-NOT-FOUND"
+    # The answers to "Did label N print?" after a crash mid-send (station.print_queue).
+    label_printed: str = "CMD-LABEL-PRINTED"
+    label_reprint: str = "CMD-LABEL-REPRINT"
     # In a dialog: confirm it, close it, or choose reason N (this prefix and 1 to 9).
     ok: str = "CMD-OK"
     close: str = "CMD-CLOSE"
@@ -164,6 +167,8 @@ reprint = "CMD-REPRINT"
 void = "CMD-VOID"
 slip = "CMD-SLIP"
 bulk = "CMD-BULK"
+label_printed = "CMD-LABEL-PRINTED"
+label_reprint = "CMD-LABEL-REPRINT"
 exception_missing = "CMD-EXC-MISSING"
 exception_damaged = "CMD-EXC-DAMAGED"
 exception_wrong_item = "CMD-EXC-WRONG-ITEM"

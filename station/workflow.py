@@ -187,9 +187,13 @@ class _Decider(ParcelSteps):
 
     def errand(self) -> Step:
         """A label errand by scan: stored here, done by the window (see ERRAND)."""
+        c = self.commands
+        if self.text in (c.label_printed, c.label_reprint):
+            # Asked at a start, perhaps before anyone logs in: no packer needed.
+            answer = "printed" if self.text == c.label_printed else "not printed: it prints again"
+            return self.step(V.ERRAND, f"The label that may have printed: {answer}.")
         if self.state.packer is None:
             return self.step(V.NOT_LOGGED_IN, "Nobody is logged in: scan your badge first.")
-        c = self.commands
         if self.text != c.bulk:
             message = {
                 c.reprint: "Reprint: the last label prints again.",

@@ -50,8 +50,16 @@ def short_commands(commands: Commands) -> dict[str, str]:
 
 
 def errand_commands(commands: Commands) -> tuple[str, ...]:
-    """The label errands a scan asks the window for: reprint, void, slip, bulk print."""
-    return (commands.reprint, commands.void, commands.slip, commands.bulk)
+    """The label errands a scan asks the window for: reprint, void, slip, bulk print,
+    and the answers to "did label N print?"."""
+    return (
+        commands.reprint,
+        commands.void,
+        commands.slip,
+        commands.bulk,
+        commands.label_printed,
+        commands.label_reprint,
+    )
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Print the labels of many of today's parcels again: choose, say why, watch it go, cancel.
 
-The dialog runs on its own background Worker, not the station's: a run of a
+The dialog runs on background Workers of its own, not the station's: a run of a
 thousand labels takes seconds, and on the shared worker every scan at the
 bench would wait behind it. The run itself is station.bulk_print; this only
 shows its progress, and Cancel asks it to stop after the label in hand.
@@ -50,8 +50,9 @@ from ui.dialogs import (
     TOUCH_PX,
     ReasonList,
     command_codes,
+    glove_button,
+    run_in_background,
 )
-from ui.worker import Worker
 
 log = logging.getLogger(__name__)
 COLUMNS = ("Order", "Parcel", "Tracking", "Courier", "Sealed at")
@@ -79,7 +80,7 @@ class BulkPrintDialog(QDialog):
         self.setWindowTitle("Print labels in bulk")
         self.setFont(style.font(style.HEADER_PX))
         self.setStyleSheet(GLOVE_STYLE)
-        self.setMinimumSize(1000, 700)
+        self.setMinimumSize(1000, 660)  # a 768-line screen, less a title bar and a panel
         self.commands = commands or Commands()
         self._command_codes = command_codes(self.commands)
         self._order = order  # its parcels are chosen once the list is there
@@ -88,12 +89,12 @@ class BulkPrintDialog(QDialog):
         self._parcels: list[SealedParcel] = []
         self._cancel: threading.Event | None = None
         self._close_when_stopped = False
-        self._worker = Worker(self)
         self._build()
         self._progressed.connect(self._on_run_progressed)
-        self.finished.connect(self._on_dialog_finished)
         self._set_status("Loading today's parcels…")
-        self._worker.run(
+        run_in_background(
+            self,
+            "bulk-print",
             lambda: bulk.sealed(wave or Wave.today(bulk.station)),
             self._on_list_loaded,
             self._on_job_failed,
@@ -110,6 +111,7 @@ class BulkPrintDialog(QDialog):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
+        header.setMinimumSectionSize(2 * TOUCH_PX)  # the order number beside its big check box
         self.table.itemChanged.connect(self._on_table_item_changed)
         rows.addWidget(self.table)
         self.select_all_button = self._button("Select all", self._on_select_all_clicked)
@@ -127,7 +129,7 @@ class BulkPrintDialog(QDialog):
             )
         )
         rows.addWidget(QLabel("Why print them again? (press its number or scan it)"))
-        self.reasons = ReasonList([*LABEL_REASONS, OTHER])
+        self.reasons = ReasonList([*LABEL_REASONS, OTHER], columns=2)
         self.reasons.chosen.connect(self._on_reasons_chosen)
         rows.addWidget(self.reasons)
         self.reason = QLineEdit()
@@ -139,6 +141,7 @@ class BulkPrintDialog(QDialog):
         self.progress.hide()  # until a run starts
         rows.addWidget(self.progress)
         self.status = QLabel()
+        self.status.setFont(style.font(style.HEADER_PX))
         self.status.setWordWrap(True)
         rows.addWidget(self.status)
         self.print_button = self._button("Print", self._on_print_clicked)
@@ -149,7 +152,7 @@ class BulkPrintDialog(QDialog):
 
     def _button(self, text: str, slot: Callable[[], object]) -> QPushButton:
         button = QPushButton(text)
-        button.setMinimumHeight(style.BUTTON_MIN_HEIGHT)
+        glove_button(button)
         # Enter in a field must not press a button: a scanned order number ends
         # with Enter, and it must choose that order, not select all or print.
         button.setAutoDefault(False)
@@ -272,7 +275,9 @@ class BulkPrintDialog(QDialog):
         self.progress.show()
         self._set_status(f"Printing {len(chosen)} labels…")
         self._update_buttons()
-        self._worker.run(
+        run_in_background(
+            self,
+            "bulk-print",
             lambda: self._bulk.print_parcels(chosen, who, reason, self._progressed.emit, cancel),
             self._on_run_done,
             self._on_job_failed,
@@ -347,9 +352,6 @@ class BulkPrintDialog(QDialog):
             self._on_cancel_clicked()
             return
         super().reject()
-
-    def _on_dialog_finished(self, _result: int) -> None:
-        self._worker.shutdown()
 
     def _update_buttons(self) -> None:
         idle = not self.running

@@ -43,7 +43,6 @@ from ui.device_checks import (
     wait_for_scan,
 )
 from ui.device_fields import ERROR_STYLE, OK_STYLE, CheckLine, ScannerRow, UrlField
-from ui.dialogs import GLOVE_STYLE
 from ui.sign_in import SupervisorSignIn, ask_supervisor
 
 RESTART_NOTE = "Restart PackStation (close it and start it again) to use these devices."
@@ -71,7 +70,6 @@ class DevicesDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Devices")
         self.setModal(True)
-        self.setStyleSheet(GLOVE_STYLE)
         self.setMinimumWidth(760)
         self.config_path = config_path
         self.delete_when_idle = False

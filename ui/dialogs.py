@@ -11,15 +11,18 @@ presses a button here.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import fields
+from typing import TypeVar
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QButtonGroup,
     QDialog,
     QDialogButtonBox,
+    QGridLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -36,6 +39,7 @@ from station.workflow_types import (
     short_commands,
 )
 from ui import style
+from ui.worker import Worker
 
 REASON_LABELS: dict[ExceptionReason, str] = {
     ExceptionReason.ITEM_MISSING: "Item missing",
@@ -55,7 +59,31 @@ QRadioButton::indicator, QCheckBox::indicator, QTableView::indicator {{
 QRadioButton, QCheckBox {{ spacing: 16px; }}
 QLineEdit {{ min-height: {TOUCH_PX}px; }}
 """
+T = TypeVar("T")
 NUMBER_KEYS = {getattr(Qt.Key, f"Key_{n}"): n for n in range(1, 10)}
+
+
+def run_in_background(
+    parent: QObject,
+    name: str,
+    job: Callable[[], T],
+    on_done: Callable[[T], None],
+    on_failed: Callable[[BaseException], None],
+) -> None:
+    """One job of a dialog on a Worker of its own, answered on the UI thread.
+
+    The thread ends with its job: a dialog left open when the window goes (and
+    deleted with it, never finished) does not keep the program from exiting.
+    """
+    worker = Worker(parent, name=name)
+    worker.run(job, on_done, on_failed)
+    worker.shutdown(wait=False)
+
+
+def glove_button(button: QAbstractButton) -> None:
+    """A button a gloved finger hits: large type, tall and wide."""
+    button.setFont(style.font(style.BUTTON_PX, bold=True))
+    button.setMinimumSize(160, style.BUTTON_MIN_HEIGHT)
 
 
 def command_codes(commands: Commands) -> frozenset[str]:
@@ -69,18 +97,21 @@ class ReasonList(QWidget):
 
     chosen = Signal(int)  # the reason's number, 1 to 9
 
-    def __init__(self, reasons: Sequence[str], parent: QWidget | None = None) -> None:
+    def __init__(
+        self, reasons: Sequence[str], parent: QWidget | None = None, *, columns: int = 1
+    ) -> None:
         super().__init__(parent)
         self._group = QButtonGroup(self)
         self.buttons: list[QRadioButton] = []
-        column = QVBoxLayout(self)
-        column.setContentsMargins(0, 0, 0, 0)
-        for number, text in enumerate(reasons, start=1):
-            radio = QRadioButton(f"{number}   {text}")
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        rows = -(-len(reasons) // columns)  # numbered down each column, as read
+        for index, text in enumerate(reasons):
+            radio = QRadioButton(f"{index + 1}   {text}")
             radio.setMinimumHeight(TOUCH_PX)
-            self._group.addButton(radio, number)
+            self._group.addButton(radio, index + 1)
             self.buttons.append(radio)
-            column.addWidget(radio)
+            grid.addWidget(radio, index % rows, index // rows)
         self._group.idToggled.connect(self._on_group_id_toggled)
 
     def choose(self, number: int) -> bool:
@@ -145,7 +176,7 @@ class ScanDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         for button in self.buttons.buttons():
-            button.setMinimumHeight(style.BUTTON_MIN_HEIGHT)
+            glove_button(button)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         self.rows.addWidget(self.buttons)

@@ -381,6 +381,17 @@ class MainWindow(QMainWindow):
             self._on_action_bar_void_requested()
         elif errand == commands.bulk:
             self._open_bulk_print(verdict.order)
+        elif errand in (commands.label_printed, commands.label_reprint):
+            self._answer_label_question(errand == commands.label_printed)
+
+    def _answer_label_question(self, printed: bool) -> None:
+        # The question on screen is answered as if its button were touched; with
+        # none shown yet, the oldest one waiting is.
+        question = self.label_questions.dialog
+        if question is None:
+            self.controller.answer_label(printed)
+        else:
+            (question.printed if printed else question.reprint).click()
 
     def _on_action_bar_void_requested(self) -> None:
         dialog = VoidDialog(self, self._commands)

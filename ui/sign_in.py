@@ -28,8 +28,7 @@ from station.settings import Commands
 from station.settings_access import SignIn, sign_in_by_badge, sign_in_by_pin
 from station.store import Store
 from ui import style
-from ui.dialogs import GLOVE_STYLE, command_codes
-from ui.worker import Worker
+from ui.dialogs import GLOVE_STYLE, command_codes, glove_button, run_in_background
 
 log = logging.getLogger(__name__)
 ERROR_STYLE = "color: #c62828;"
@@ -60,8 +59,6 @@ class SupervisorSignIn(QDialog):
         self._settings = settings
         self._commands = commands or Commands()
         self._command_codes = command_codes(self._commands)
-        self._worker = Worker(self, name="sign-in")
-        self.finished.connect(self._on_dialog_finished)
         rows = QVBoxLayout(self)
         question = QLabel(
             f"{settings} changes this station's settings: a supervisor scans their badge, "
@@ -82,7 +79,7 @@ class SupervisorSignIn(QDialog):
         self.sign_in_button = self._button("Sign in", self._on_sign_in_clicked)
         self.buttons.addButton(self.sign_in_button, QDialogButtonBox.ButtonRole.ActionRole)
         for button in self.buttons.buttons():
-            button.setMinimumHeight(style.BUTTON_MIN_HEIGHT)
+            glove_button(button)
             if isinstance(button, QPushButton):
                 button.setAutoDefault(False)  # Enter signs in (the PIN field), never cancels
         self.buttons.rejected.connect(self.reject)
@@ -122,7 +119,7 @@ class SupervisorSignIn(QDialog):
 
     def _ask(self, check: Callable[[], SignIn]) -> None:
         self._say("Checking…", "")
-        self._worker.run(check, self._on_worker_answered, self._on_worker_failed)
+        run_in_background(self, "sign-in", check, self._on_worker_answered, self._on_worker_failed)
 
     # -- answers ----------------------------------------------------------------
 
@@ -142,9 +139,6 @@ class SupervisorSignIn(QDialog):
     def _say(self, text: str, colour: str) -> None:
         self.message.setText(text)
         self.message.setStyleSheet(colour)
-
-    def _on_dialog_finished(self, _result: int) -> None:
-        self._worker.shutdown()
 
 
 def ask_supervisor(

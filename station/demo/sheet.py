@@ -43,6 +43,8 @@ COMMAND_CAPTIONS = {
     "void": "Void a label (then scan it)",
     "slip": "Packing slip of the last order",
     "bulk": "Bulk print this order's labels",
+    "label_printed": "Did the label print? Printed",
+    "label_reprint": "Did the label print? Reprint",
     "exception_missing": "Exception: item missing",
     "exception_damaged": "Exception: damaged",
     "exception_wrong_item": "Exception: wrong item in tote",

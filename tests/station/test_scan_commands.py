@@ -89,6 +89,15 @@ def test_an_errand_needs_a_packer(bench: Bench) -> None:
     assert bench.session().handle_scan(C.reprint).kind is V.NOT_LOGGED_IN
 
 
+@pytest.mark.parametrize("command", [C.label_printed, C.label_reprint])
+def test_did_the_label_print_is_answered_by_scan_even_before_a_login(
+    bench: Bench, command: str
+) -> None:
+    verdict = bench.session().handle_scan(command)
+    assert verdict.kind is V.ERRAND
+    assert stored_verdicts(bench) == [(command, "errand")]
+
+
 def test_bulk_print_by_scan_names_the_last_sealed_order(bench: Bench) -> None:
     session = bench.session()
     session.handle_scan("BADGE-P1")

@@ -27,6 +27,7 @@ from shiboken6 import Shiboken
 from sqlmodel import select
 
 from station.models import OrderEvent, ScanEvent
+from station.print_queue import LabelQuestion, doubt_of
 from station.settings import Commands, Settings
 from station.verdicts import Verdict, VerdictKind
 from tests.helpers.factory import CABLE_EAN, MUG_UPC, Bench
@@ -52,6 +53,7 @@ class Bench2:
     window: MainWindow
     qtbot: QtBot
     tracking: str  # SO-1's label, from the station's own range
+    job_id: str  # its print job
 
     def active(self, dialog: QWidget | None) -> QWidget:
         assert dialog is not None
@@ -70,7 +72,8 @@ def bench2(screen: PackScreen, window: MainWindow, qtbot: QtBot) -> Bench2:
     sealed = screen.scan_all("BADGE-P1", "SO-1", MUG_UPC, MUG_UPC, CABLE_EAN)[-1]
     assert sealed.kind is V.ORDER_COMPLETE and sealed.tracking
     assert screen.scan("SO-2").kind is V.ORDER_OPENED
-    return Bench2(screen, window, qtbot, sealed.tracking)
+    assert sealed.job_id is not None
+    return Bench2(screen, window, qtbot, sealed.tracking, sealed.job_id)
 
 
 @pytest.fixture
@@ -95,7 +98,8 @@ def stored(bench: Bench, raw: str) -> list[str]:
 
 def open_preview(b: Bench2) -> QWidget:
     picture = b.window.label_preview.picture
-    b.qtbot.waitUntil(lambda: picture.image is not None, timeout=VERDICT_TIMEOUT_MS)
+    # Drawing a label is slow on a loaded machine: give it time, it is not what is tested.
+    b.qtbot.waitUntil(lambda: picture.image is not None, timeout=3 * VERDICT_TIMEOUT_MS)
     b.qtbot.mouseClick(b.window.label_preview.picture, Qt.MouseButton.LeftButton)
     return b.active(b.window.label_preview.dialog)
 
@@ -125,6 +129,11 @@ def open_crash_box(b: Bench2) -> QWidget:
     return b.active(show_crash_box(b.window, "a test's traceback"))
 
 
+def open_label_question(b: Bench2) -> QWidget:
+    b.window.labels.report(doubt_of(LabelQuestion(b.job_id, b.tracking, "label")))
+    return b.active(b.window.label_questions.dialog)
+
+
 def ready_to_ok(dialog: QWidget, b: Bench2) -> None:
     """Fill what OK needs, so that a scanner's Enter pressing it would show."""
     if isinstance(dialog, VoidDialog):
@@ -144,6 +153,7 @@ OPENERS: dict[str, Callable[[Bench2], QWidget]] = {
     "supervisor sign-in": open_sign_in,
     "devices": open_devices,
     "crash box": open_crash_box,
+    "did the label print?": open_label_question,
 }
 # A dialog that asks for a label, an order or a badge takes any scan that is no
 # command (and answers it there): a command is what the bench gets from there.
@@ -313,3 +323,22 @@ def test_close_barcode_closes_a_dialog_and_nothing_is_done(bench2: Bench2, bench
 def test_scan_dialog_verdicts(bench2: Bench2) -> None:
     verdict: Verdict = bench2.screen.scan(C.ok)
     assert verdict.kind is V.NOTHING_TO_CHOOSE, "with no dialog open, OK chooses nothing"
+
+
+@pytest.mark.parametrize("printed", [True, False])
+def test_did_the_label_print_is_answered_by_a_command_barcode(
+    bench2: Bench2, bench: Bench, printed: bool
+) -> None:
+    open_label_question(bench2)
+    question = bench2.window.label_questions.dialog
+    assert question is not None
+    answers: list[bool] = []
+    question.answered.connect(lambda _job, answer: answers.append(answer))
+    barcode = C.label_printed if printed else C.label_reprint
+
+    verdict = bench2.screen.scan(barcode)
+
+    assert verdict.kind is V.ERRAND
+    assert answers == [printed], "the question on screen got the scanned answer"
+    bench2.qtbot.waitUntil(lambda: bench2.window.label_questions.dialog is None)
+    assert stored(bench, barcode) == ["errand"]
