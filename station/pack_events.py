@@ -2,7 +2,7 @@
 
 The session tells an `OrderFollower` of every decided input (PackSession.on_step); the
 follower turns that into the few events a follower needs: an order came onto the bench,
-an input got its verdict, the order left the bench. An order is on the bench from the
+an input got its verdict, a parcel was sealed, the order left the bench. An order is on the bench from the
 scan that opens it until it is sealed and its labels are scanned back, or it is parked.
 """
 
@@ -13,8 +13,9 @@ from typing import Protocol
 
 from station.workflow_types import WorkflowState
 
-# What PackSession.on_step calls: the state before and after an input, its text, its verdict.
-StepListener = Callable[[WorkflowState, WorkflowState, str, str], None]
+# What PackSession.on_step calls: the state before and after an input, its text, its
+# verdict, and whether it sealed a parcel (its label is made).
+StepListener = Callable[[WorkflowState, WorkflowState, str, str, bool], None]
 
 
 class PackListener(Protocol):
@@ -23,6 +24,8 @@ class PackListener(Protocol):
     def order_opened(self, order: str, packer: str) -> None: ...
 
     def scanned(self, text: str, verdict: str) -> None: ...
+
+    def parcel_sealed(self) -> None: ...
 
     def order_closed(self) -> None: ...
 
@@ -35,7 +38,7 @@ class OrderFollower:
         self._order: str | None = None
 
     def after_step(
-        self, before: WorkflowState, after: WorkflowState, raw: str, verdict: str
+        self, before: WorkflowState, after: WorkflowState, raw: str, verdict: str, sealed: bool
     ) -> None:
         del before  # the state after the input says all; kept for other followers
         if after.order is not None:
@@ -47,10 +50,14 @@ class OrderFollower:
         if on_bench == self._order:
             if on_bench is not None:
                 self._listener.scanned(raw, verdict)
+                if sealed:
+                    self._listener.parcel_sealed()
             return
         if self._order is not None:
             if on_bench is None:
                 self._listener.scanned(raw, verdict)  # the input that ended it, on its video
+                if sealed:
+                    self._listener.parcel_sealed()
             self._listener.order_closed()
         if on_bench is not None:
             self._listener.order_opened(on_bench, after.packer.badge if after.packer else "")

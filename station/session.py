@@ -162,7 +162,7 @@ class PackSession(LabelActions):
         return LabelContent.from_json(job.content_json)
 
     def on_step(self, listener: StepListener) -> None:
-        """Call `listener(before, after, raw, verdict)` after each input is stored."""
+        """Call `listener(before, after, raw, verdict, sealed)` after each input is stored."""
         self._step_listeners.append(listener)
 
     def on_label(self, listener: Listener) -> None:
@@ -290,7 +290,7 @@ class PackSession(LabelActions):
             for job in jobs:
                 self._prints.submit_stored(job)
             for listener in self._step_listeners:
-                listener(before, after, request.parsed.raw, step.kind.value)
+                listener(before, after, request.parsed.raw, step.kind.value, step.seal)
         return to_verdict(request, step, sealed)
 
     def _commit(

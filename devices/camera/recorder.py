@@ -12,7 +12,8 @@ royalty-free, opens in every current browser and in VLC/mpv, and on one core enc
 a 720p frame in about 8 ms in real-time mode (bench/camera_record.py).
 
 The overlay burned into every frame: station, packer, order, local time, and the last
-scan with its verdict.
+scan with its verdict. A sealed parcel gets a photo (JPEG, the next frame, same overlay),
+handed on like a segment.
 """
 
 from __future__ import annotations
@@ -122,6 +123,7 @@ class Recorder:
         self._fps = fps
         self._lock = threading.Lock()
         self._overlay: Overlay | None = None
+        self._photos: list[Overlay] = []  # photos asked for, by the overlay they carry
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._segment: _Segment | None = None
@@ -138,6 +140,12 @@ class Recorder:
         with self._lock:
             if self._overlay is not None:
                 self._overlay = replace(self._overlay, last_scan=text, verdict=verdict)
+
+    def parcel_sealed(self) -> None:
+        """Take a photo (JPEG) of the next frame, with the overlay as it is now."""
+        with self._lock:
+            if self._overlay is not None:
+                self._photos.append(self._overlay)
 
     def order_closed(self) -> None:
         with self._lock:
@@ -171,6 +179,10 @@ class Recorder:
             frame = self._frames.take(timeout=0.2)
             with self._lock:
                 overlay = self._overlay
+                photos, self._photos = (self._photos, []) if frame else ([], self._photos)
+            for asked in photos:
+                assert frame is not None
+                self._photo(frame, asked)
             if overlay is None or (self._segment and overlay.order != self._segment_order):
                 self._close_segment()
             if overlay is None or frame is None:
@@ -196,6 +208,18 @@ class Recorder:
             segment = self._segment = _Segment(folder / name, self._size, self._fps)
             self._segment_order = overlay.order
         segment.add(burn_overlay(_fit(frame.image, self._size), overlay), frame.time)
+
+    def _photo(self, frame: Frame, overlay: Overlay) -> None:
+        folder = self._folder / _safe(overlay.order)
+        folder.mkdir(parents=True, exist_ok=True)
+        taken = datetime.now(UTC)
+        path = folder / f"{_safe(self._station)}-{taken.strftime('%Y%m%dT%H%M%S%f')}-photo.jpg"
+        picture = burn_overlay(_fit(frame.image, self._size), overlay)
+        if not cv2.imwrite(str(path), picture, [cv2.IMWRITE_JPEG_QUALITY, 90]):
+            # A full disk loses the photo, never the packing.
+            logger.error("the photo %s could not be written", path)
+            return
+        self._on_closed(ClosedFile(overlay.order, self._station, "photo", path, taken, taken))
 
     def _close_segment(self) -> None:
         segment, self._segment = self._segment, None

@@ -21,6 +21,9 @@ class Heard:
     def scanned(self, text: str, verdict: str) -> None:
         self.events.append(("scanned", text, verdict))
 
+    def parcel_sealed(self) -> None:
+        self.events.append(("sealed",))
+
     def order_closed(self) -> None:
         self.events.append(("closed",))
 
@@ -47,6 +50,7 @@ def test_an_order_is_followed_from_its_scan_until_it_is_sealed(bench: Bench) -> 
         ("opened", "SO-3", "BADGE-P1"),
         ("scanned", "SO-3", "order_opened"),
         ("scanned", TAPE_EAN, "order_complete"),
+        ("sealed",),
         ("closed",),
         ("opened", "SO-1", "BADGE-P1"),
         ("scanned", "SO-1", "order_opened"),
@@ -84,3 +88,4 @@ def test_with_labels_to_scan_back_the_order_is_followed_until_they_are(tmp_path:
 
     assert heard.events[-1] == ("closed",)
     assert heard.events[-2][1] == "1Z999AA10123456784"
+    assert heard.events.count(("sealed",)) == 1

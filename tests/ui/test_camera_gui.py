@@ -1,4 +1,5 @@
-"""A camera playing a video of the bench packs an order on the pack screen, and films it."""
+"""A camera playing a video of the bench packs an order on the pack screen, films it and
+photographs the sealed parcel."""
 
 from __future__ import annotations
 
@@ -67,7 +68,8 @@ def test_an_order_is_packed_by_camera_and_its_video_is_stored(
     camera_window.verdict_shown.connect(lambda verdict: verdicts.append(verdict.kind))
 
     qtbot.waitUntil(lambda: len(verdicts) >= 3, timeout=30_000)
-    qtbot.waitUntil(lambda: bool(evidence.files_of(bench.store, "SO-3")), timeout=30_000)
+    kinds = lambda: {row.kind for row in evidence.files_of(bench.store, "SO-3")}  # noqa: E731
+    qtbot.waitUntil(lambda: kinds() == {"video", "photo"}, timeout=30_000)
 
     assert verdicts[:3] == [VerdictKind.LOGIN, VerdictKind.ORDER_OPENED, VerdictKind.ORDER_COMPLETE]
     with bench.store.session() as db:
