@@ -59,7 +59,9 @@ def evidence(words: list[str], data_dir: Path) -> int:
         if not verifying:
             assert order is not None
             files = store_evidence.files_of(store, order)
-            print(json.dumps(store_evidence.as_json(order, files), ensure_ascii=False, indent=2))
+            trail = store_evidence.scan_trail(store, order, files)
+            report = store_evidence.as_json(order, files, trail)
+            print(json.dumps(report, ensure_ascii=False, indent=2))
             return 0
         checked = store_evidence.files_of(store, order)
         problems = store_evidence.verify(store, data_dir, order)

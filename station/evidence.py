@@ -11,16 +11,19 @@ from __future__ import annotations
 import hashlib
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlmodel import Field, SQLModel, col, select
 
-from station.models import new_id, utc_now
+from station.models import Order, ScanEvent, new_id, utc_now
 from station.store import Store
 
 EVIDENCE_DIR = "evidence"
+# The scan that opens an order is stored just before its video starts: scans this close
+# before the first segment point at its start.
+_LEAD_IN = timedelta(seconds=2)
 
 
 class EvidenceFile(SQLModel, table=True):
@@ -89,10 +92,63 @@ def files_of(store: Store, order_number: str | None = None) -> list[EvidenceFile
         return list(db.exec(query.order_by(col(EvidenceFile.started_at), col(EvidenceFile.path))))
 
 
-def as_json(order_number: str, files: list[EvidenceFile]) -> dict[str, Any]:
+@dataclass(frozen=True)
+class TrailScan:
+    """A scan of the order, and where it is in the order's video (None: not filmed)."""
+
+    time: datetime
+    raw: str
+    verdict: str
+    source: str
+    segment: str | None  # the segment's path
+    segment_offset_s: float | None  # seconds into that segment
+    video_offset_s: float | None  # seconds into the order's segments played one after another
+
+
+def scan_trail(store: Store, order_number: str, files: list[EvidenceFile]) -> list[TrailScan]:
+    """The order's scans in order, each with its offset in the order's video."""
+    videos = sorted((row for row in files if row.kind == "video"), key=lambda row: row.started_at)
+    with store.session() as db:
+        order = db.exec(select(Order).where(Order.number == order_number)).first()
+        if order is None:
+            return []
+        scans = db.exec(
+            select(ScanEvent).where(ScanEvent.order_id == order.id).order_by(col(ScanEvent.seq))
+        ).all()
+    return [_placed(scan, videos) for scan in scans]
+
+
+def _placed(scan: ScanEvent, videos: list[EvidenceFile]) -> TrailScan:
+    played = 0.0
+    for index, row in enumerate(videos):
+        starts = row.started_at - (_LEAD_IN if index == 0 else timedelta(0))
+        if starts <= scan.created_at <= row.ended_at:
+            into = max(0.0, (scan.created_at - row.started_at).total_seconds())
+            return TrailScan(
+                scan.created_at, scan.raw, scan.verdict, scan.source, row.path, into, played + into
+            )
+        played += (row.ended_at - row.started_at).total_seconds()
+    return TrailScan(scan.created_at, scan.raw, scan.verdict, scan.source, None, None, None)
+
+
+def as_json(
+    order_number: str, files: list[EvidenceFile], trail: list[TrailScan] | None = None
+) -> dict[str, Any]:
     """What `main.py evidence ORDER` prints."""
     return {
         "order": order_number,
+        "scans": [
+            {
+                "time": scan.time.isoformat(),
+                "scan": scan.raw,
+                "verdict": scan.verdict,
+                "source": scan.source,
+                "segment": scan.segment,
+                "segment_offset_s": _rounded(scan.segment_offset_s),
+                "video_offset_s": _rounded(scan.video_offset_s),
+            }
+            for scan in trail or []
+        ],
         "files": [
             {
                 "kind": row.kind,
@@ -106,6 +162,10 @@ def as_json(order_number: str, files: list[EvidenceFile]) -> dict[str, Any]:
             for row in files
         ],
     }
+
+
+def _rounded(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds, 3)
 
 
 @dataclass(frozen=True)

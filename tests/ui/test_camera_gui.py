@@ -76,3 +76,12 @@ def test_an_order_is_packed_by_camera_and_its_video_is_stored(
         sources = set(db.exec(select(ScanEvent.source)).all())
     assert sources == {"camera"}
     assert evidence.verify(bench.store, bench.data_dir, "SO-3") == []
+    trail = evidence.scan_trail(bench.store, "SO-3", evidence.files_of(bench.store, "SO-3"))
+    assert [(scan.raw, scan.verdict) for scan in trail] == [
+        ("SO-3", "order_opened"),
+        (TAPE_EAN, "order_complete"),
+    ]
+    # Each scan points into the video, the later one further in.
+    offsets = [scan.video_offset_s for scan in trail]
+    assert None not in offsets
+    assert offsets[0] is not None and offsets[1] is not None and offsets[0] < offsets[1]
