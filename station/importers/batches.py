@@ -50,6 +50,8 @@ def write_in_batches(
 ) -> None:
     """Call `write` on slices of `items`, each in its own short transaction."""
     session.commit()  # end the checks' read transaction before the first write
+    # What the bench wrote while the file was checked is copied back here, not by a scan.
+    _checkpoint(session)
     done, size = 0, FIRST_BATCH
     while done < len(items):
         batch = list(items[done : done + size])
@@ -64,7 +66,11 @@ def write_in_batches(
             session.rollback()
             raise _interrupted(exc, session, source, noun, done, len(items)) from exc
         done += len(batch)
-        _checkpoint(session)
+        try:
+            _checkpoint(session)
+        except (DBAPIError, OSError) as exc:
+            session.rollback()
+            raise _interrupted(exc, session, source, noun, done, len(items)) from exc
         # Aim the next batch's writing at BATCH_S. The commit's flush to disk is
         # left out: it costs the same for any batch, so it says nothing of the size.
         size = max(1, min(MAX_BATCH, size * 2, int(len(batch) * BATCH_S / max(took, 1e-4))))

@@ -377,6 +377,11 @@ def _write(
     )
 
 
+# The session holds every row the checks read; matching each delete against them
+# all (SQLAlchemy's default) made a large import quadratic. The rows are not used after.
+_NO_SYNC = {"synchronize_session": False}
+
+
 def _write_batch(db: Session, batch: list[tuple[OrderDraft, uuid.UUID | None]]) -> list[str]:
     """Write one batch (in the caller's transaction); returns orders left as they were.
 
@@ -389,8 +394,13 @@ def _write_batch(db: Session, batch: list[tuple[OrderDraft, uuid.UUID | None]]) 
     batch = [(draft, order_id) for draft, order_id in batch if order_id not in started]
     replaced = [order_id for _, order_id in batch if order_id is not None]
     for chunk in chunked(replaced):
-        db.execute(delete(OrderLine).where(col(OrderLine.order_id).in_(chunk)))
-        db.execute(delete(OrderLabelDocument).where(col(OrderLabelDocument.order_id).in_(chunk)))
+        db.execute(
+            delete(OrderLine).where(col(OrderLine.order_id).in_(chunk)), execution_options=_NO_SYNC
+        )
+        db.execute(
+            delete(OrderLabelDocument).where(col(OrderLabelDocument.order_id).in_(chunk)),
+            execution_options=_NO_SYNC,
+        )
     ids = [order_id or new_id() for _, order_id in batch]
     rows = [
         {"id": order_id, "number": draft.number, **draft.fields, "updated_at": now}
@@ -401,7 +411,7 @@ def _write_batch(db: Session, batch: list[tuple[OrderDraft, uuid.UUID | None]]) 
         db.execute(insert(Order), [{**row, "created_at": now} for row in fresh])
     stale = [row for row, (_, stored) in zip(rows, batch, strict=True) if stored is not None]
     if stale:
-        db.execute(update(Order), stale)
+        db.execute(update(Order), stale, execution_options=_NO_SYNC)
     lines = [
         {"id": new_id(), "order_id": order_id, "line_no": number, "sku": line.sku, "qty": line.qty}
         for (draft, _), order_id in zip(batch, ids, strict=True)

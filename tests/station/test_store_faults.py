@@ -133,3 +133,39 @@ def test_the_full_check_passes_a_whole_store_and_lists_damage(tmp_path: Path) ->
     problems = full_check(tmp_path / DB_NAME)
     assert any("points at a missing row of orders" in p for p in problems)
     assert "1 order lines with a quantity below 1" in problems
+
+
+def test_an_import_that_fills_the_disk_says_how_far_it_got_and_a_rerun_completes_it(
+    small_disk: Path, tmp_path: Path
+) -> None:
+    from sqlmodel import func, select
+
+    from station.importers import import_file
+    from station.importers.batches import ImportInterrupted
+    from station.models import Product
+
+    store = Store.open(small_disk / "station")
+    leave_free(small_disk, 1_500_000)
+    rows = [f"SKU-{n},Product {n} {'x' * 150},CODE-{n},100" for n in range(12_000)]
+    catalog = tmp_path / "catalog.csv"
+    catalog.write_text("sku,name,barcode,weight_g\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    with store.session() as db, pytest.raises(ImportInterrupted) as caught:
+        import_file(db, "catalog", catalog)
+    message = str(caught.value)
+    assert "catalog.csv was only partly imported:" in message
+    assert "of 12,000 products were written" in message and "is full" in message
+    assert "Import the same file again to write the rest" in message
+    (small_disk / "filler").unlink()
+    with store.session() as db:
+        written = db.exec(select(func.count()).select_from(Product)).one()
+        assert 0 < written < 12_000
+        report = import_file(db, "catalog", catalog)
+        assert db.exec(select(func.count()).select_from(Product)).one() == 12_000
+    assert (report.created, report.unchanged) == (12_000 - written, written)
+    store.close()
+
+
+def leave_free(disk: Path, room: int) -> None:
+    """Fill the disk but for `room` bytes."""
+    free = os.statvfs(disk).f_bavail * os.statvfs(disk).f_frsize
+    (disk / "filler").write_bytes(b"\0" * max(0, free - room))
