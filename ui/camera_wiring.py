@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from station.device_urls import camera_uses
+from station.device_urls import DeviceUrl, camera_uses
 from station.errors import UserError
 from station.settings import Settings
 from ui.main_window import MainWindow
@@ -52,11 +52,11 @@ def connect_cameras(window: MainWindow, settings: Settings) -> list[Callable[[],
             continue
         stops.append(running.close)
         if "record" in camera_uses(url):
-            stops.insert(0, _record(window, running.camera, url.int_param("fps", 15)))
+            stops.insert(0, _record(window, running.camera, url))
     return stops
 
 
-def _record(window: MainWindow, camera: Camera, fps: int) -> Callable[[], None]:
+def _record(window: MainWindow, camera: Camera, url: DeviceUrl) -> Callable[[], None]:
     from sqlalchemy.exc import DatabaseError
 
     from devices.camera.recorder import Recorder
@@ -79,7 +79,8 @@ def _record(window: MainWindow, camera: Camera, fps: int) -> Callable[[], None]:
         evidence.evidence_dir(data_dir),
         on_closed,
         station=session.station,
-        fps=fps,
+        size=(url.int_param("width", 1280), url.int_param("height", 720)),
+        fps=url.int_param("fps", 15),
     )
     recorder.start()
     session.on_step(OrderFollower(recorder).after_step)
