@@ -81,3 +81,43 @@ def test_a_first_start_killed_at_any_statement_leaves_a_store_that_opens(tmp_pat
         store.close()
         assert (data_dir / DB_NAME).stat().st_size > 0
     assert killed == len(chosen)  # every run really was killed where it was meant to be
+
+
+UPGRADE_FROM_0001 = """
+import sys
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import create_engine
+
+from station.store import DB_NAME, MIGRATIONS
+
+engine = create_engine(f"sqlite:///{Path(sys.argv[1]) / DB_NAME}")
+config = Config()
+config.set_main_option("script_location", str(MIGRATIONS))
+with engine.begin() as connection:
+    config.attributes["connection"] = connection
+    command.upgrade(config, "0001")
+engine.dispose()
+"""
+
+
+def test_an_upgrade_killed_at_any_statement_leaves_a_store_that_opens(tmp_path: Path) -> None:
+    def old_store(name: str) -> Path:
+        data_dir = tmp_path / name
+        data_dir.mkdir()
+        made = subprocess.run(
+            [sys.executable, "-c", UPGRADE_FROM_0001, str(data_dir)], cwd=ROOT, timeout=120
+        )
+        assert made.returncode == 0
+        return data_dir
+
+    whole = first_start(old_store("whole"), kill_at=0)
+    assert whole.returncode == 0, whole.stderr
+    statements = int(whole.stdout.split()[-1])
+    for kill_at in sorted(random.Random(3).sample(range(1, statements + 1), min(12, statements))):
+        data_dir = old_store(f"kill-{kill_at}")
+        run = first_start(data_dir, kill_at)
+        assert run.returncode == -signal.SIGKILL
+        Store.open(data_dir).close()  # the upgrade runs again, whole
