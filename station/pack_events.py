@@ -2,8 +2,9 @@
 
 The session tells an `OrderFollower` of every decided input (PackSession.on_step); the
 follower turns that into the few events a follower needs: an order came onto the bench,
-an input got its verdict, a parcel was sealed, the order left the bench. An order is on the bench from the
-scan that opens it until it is sealed and its labels are scanned back, or it is parked.
+an input got its verdict, a parcel was sealed, the order left the bench. An order is on
+the bench from the scan that opens it until it is sealed and its labels are scanned back
+(or the next order opens, or the packer logs out), or it is parked.
 """
 
 from __future__ import annotations
@@ -43,8 +44,8 @@ class OrderFollower:
         del before  # the state after the input says all; kept for other followers
         if after.order is not None:
             on_bench: str | None = after.order.number
-        elif after.pending_labels:
-            on_bench = self._order  # sealed, its labels not yet scanned back
+        elif after.pending_labels and after.packer is not None:
+            on_bench = self._order  # sealed, its labels not yet scanned back (until logout)
         else:
             on_bench = None
         if on_bench == self._order:

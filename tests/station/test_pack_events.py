@@ -89,3 +89,14 @@ def test_with_labels_to_scan_back_the_order_is_followed_until_they_are(tmp_path:
     assert heard.events[-1] == ("closed",)
     assert heard.events[-2][1] == "1Z999AA10123456784"
     assert heard.events.count(("sealed",)) == 1
+
+
+def test_labels_left_to_scan_back_are_not_followed_past_a_logout(bench: Bench) -> None:
+    heard, session = follow(bench)
+
+    for scan in ("BADGE-P1", "SO-3", TAPE_EAN):
+        verdict = session.handle_scan(scan)  # type: ignore[attr-defined]
+    session.wait_for_label(verdict)  # type: ignore[attr-defined]
+    session.logout()  # type: ignore[attr-defined]
+
+    assert heard.events[-1] == ("closed",)

@@ -216,3 +216,20 @@ def test_the_newest_frame_is_taken_and_older_ones_dropped() -> None:
     assert newest is not None and newest.number == 3
     assert slot.dropped == 2
     assert slot.take(timeout=0) is None
+
+
+def test_the_cameras_main_py_devices_lists_are_urls_the_config_takes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from devices import discovery
+
+    monkeypatch.setattr(discovery.sys, "platform", "linux")
+    monkeypatch.setattr(discovery.glob, "glob", lambda pattern: ["/dev/video0", "/dev/video2"])
+
+    urls = [found.url for found in discovery.cameras()]
+
+    assert urls == ["camera:///dev/video0", "camera:///dev/video2"]
+    assert [parse_device_url(url, Role.CAMERA).target for url in urls] == [
+        "/dev/video0",
+        "/dev/video2",
+    ]
