@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import queue
+import signal
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -139,3 +143,42 @@ def test_overlay_band_is_burned_in() -> None:
 
     assert out[:60].mean() < 150  # dark band with white words
     assert (out[100:] == 200).all()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
+def test_a_kill_loses_only_the_segment_being_written(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    Store.open(data_dir).close()
+    picture = held_up(product_picture("4006381333931", tmp_path), (320, 240))
+    video = write_video(tmp_path / "bench.avi", [picture] * 10, 30)
+    child = subprocess.Popen(
+        [sys.executable, "-m", "tests.helpers.recording_child", str(data_dir), str(video)],
+        cwd=cli.ROOT,
+        env=cli.env(),
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(
+        target=lambda: [lines.put(line) for line in child.stdout or []], daemon=True
+    ).start()
+    try:
+        assert lines.get(timeout=30) == "recording\n"
+        for _ in range(3):
+            lines.get(timeout=30)  # a segment closed and its hash stored
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait(10)
+    store = Store.open(data_dir)
+
+    rows = evidence.files_of(store, "SO-1")
+    written = sorted(
+        p.relative_to(data_dir).as_posix() for p in (data_dir / "evidence").rglob("*.webm")
+    )
+    unrecorded = set(written) - {row.path for row in rows}
+    assert len(rows) >= 3
+    assert evidence.verify(store, data_dir, "SO-1") == []  # every closed segment intact
+    assert len(unrecorded) <= 1  # at most the one being written (0.5 s here, 2 s by default)
+    store.close()
