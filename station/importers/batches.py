@@ -4,7 +4,7 @@ An import runs beside a packing station, often in another process, on the
 same SQLite file, which has one writer at a time. One transaction for a
 whole file held the station's scans for seconds and made some fail. So the
 rows are written a few at a time: each batch is one short transaction (about
-BATCH_S of writing, then its commit), and between batches the import steps aside for PAUSE_S, longer
+BATCH_S with its commit), and between batches the import steps aside for PAUSE_S, longer
 than SQLite makes a waiting writer sleep between its tries, so a waiting scan
 gets in between two batches.
 
@@ -30,10 +30,11 @@ from station.errors import UserError, storage_problem
 
 T = TypeVar("T")
 
-BATCH_S = 0.020  # how long a batch writes, its commit not counted
+BATCH_S = 0.020  # how long a batch holds the write lock, its commit included
 PAUSE_S = 0.030  # above SQLite's longest early retry sleep (25 ms)
 FIRST_BATCH = 8
-MAX_BATCH = 2000
+MIN_BATCH = 8
+MAX_BATCH = 1000
 
 
 class ImportInterrupted(UserError):
@@ -71,9 +72,11 @@ def write_in_batches(
         except (DBAPIError, OSError) as exc:
             session.rollback()
             raise _interrupted(exc, session, source, noun, done, len(items)) from exc
-        # Aim the next batch's writing at BATCH_S. The commit's flush to disk is
-        # left out: it costs the same for any batch, so it says nothing of the size.
-        size = max(1, min(MAX_BATCH, size * 2, int(len(batch) * BATCH_S / max(took, 1e-4))))
+        # Aim the next batch at BATCH_S under the lock, its commit included (the
+        # rows reach the WAL file at the commit). A slow disk's flush alone may
+        # take that long: batches then stay at MIN_BATCH rather than crawl.
+        aim = int(len(batch) * BATCH_S / max(held, took, 1e-4))
+        size = max(MIN_BATCH, min(MAX_BATCH, size * 2, aim))
         if done < len(items):
             # At least as long as the lock was held: a scan that waited long
             # polls seldom (SQLite's sleeps grow to 100 ms) and must still find a gap.
