@@ -265,12 +265,16 @@ def _list_devices() -> int:
 def _print_test(url_text: str, data_dir: Path) -> int:
     from station.device_urls import Role, parse_device_url
     from station.labels import sample_label
-    from station.ports import PrintError
+    from station.ports import MayHavePrinted, PrintError
 
     url = parse_device_url(url_text, Role.LABEL_PRINTER)
     printer, stop = registry.label_printer(url, paths.labels_dir(data_dir))
     try:
         result = printer.print_label("print-test", sample_label())
+    except MayHavePrinted as exc:  # neither "printed" nor "NOT printed": look first
+        raise UserError(
+            f"Test label: {exc} Look at the printer before running print-test again."
+        ) from exc
     except PrintError as exc:
         # Nothing keeps this label once the command ends: it must not promise
         # what the station's print queue does ("the label prints by itself").

@@ -9,6 +9,7 @@ import pytest
 from devices.printers.zpl_simulator import SimulatedState, ZplSimulator
 from tests.helpers.cli import run, verdicts
 from tests.helpers.factory import TAPE_EAN, standard_bench
+from tests.helpers.late_printer import LateAnswerPrinter
 
 pytestmark = pytest.mark.slow
 
@@ -56,6 +57,20 @@ def test_print_test_on_a_printer_out_of_paper_says_what_to_do(tmp_path: Path) ->
     assert result.returncode == 2
     assert "out of paper" in result.stderr.lower()
     assert "Traceback" not in result.stderr
+
+
+def test_print_test_on_a_printer_that_never_confirms_says_look_not_not_printed(
+    tmp_path: Path,
+) -> None:
+    late = LateAnswerPrinter()
+    try:
+        result = run("--data-dir", str(tmp_path), "print-test", f"zpl+tcp://127.0.0.1:{late.port}")
+        assert late.labels == 1
+    finally:
+        late.close()
+    assert result.returncode == 2
+    assert "it may have printed. Look at the printer" in result.stderr
+    assert "NOT printed" not in result.stderr and "Traceback" not in result.stderr
 
 
 def test_print_test_with_a_bad_url_shows_a_valid_example(tmp_path: Path) -> None:
