@@ -136,23 +136,26 @@ def zxing_decoder(turned: bool = True) -> FrameDecoder:
             "dependencies (uv sync)."
         ) from exc
     formats = zxingcpp.BarcodeFormat
-    wanted = zxingcpp.BarcodeFormats(
-        (
-            formats.Code128,
-            formats.EAN13,
-            formats.UPCA,
-            formats.EAN8,
-            formats.UPCE,
-            formats.ITF,
-            formats.QRCode,
-            formats.DataMatrix,
-        )
+    # Their BarcodeFormats is made at each call: one kept alive until exit is reported by
+    # nanobind as a leak when the interpreter shuts down.
+    wanted = (
+        formats.Code128,
+        formats.EAN13,
+        formats.UPCA,
+        formats.EAN8,
+        formats.UPCE,
+        formats.ITF,
+        formats.QRCode,
+        formats.DataMatrix,
     )
 
     def with_zxing(gray: GrayImage) -> list[Found]:
         found = []
         for code in zxingcpp.read_barcodes(
-            gray, formats=wanted, try_rotate=turned, try_invert=False
+            gray,
+            formats=zxingcpp.BarcodeFormats(wanted),
+            try_rotate=turned,
+            try_invert=False,
         ):
             corners = code.position
             points = (
