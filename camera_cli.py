@@ -10,6 +10,10 @@ from station.errors import UserError
 
 EXIT_SOME_FAILED = 2
 EXIT_EVIDENCE_BROKEN = 1
+USAGE = (
+    "Usage: main.py evidence ORDER, main.py evidence verify [ORDER], "
+    "or main.py evidence export ORDER DIR."
+)
 
 
 def add_commands(
@@ -24,10 +28,11 @@ def add_commands(
     evidence = commands.add_parser(
         "evidence",
         parents=[common],
-        help="an order's videos and photos with their hashes (JSON); "
-        "`evidence verify [ORDER]` checks the files against their hashes",
+        help="an order's videos and photos with their hashes and scans (JSON); "
+        "`evidence verify [ORDER]` checks the files against their hashes; "
+        "`evidence export ORDER DIR` writes a bundle anyone can check",
     )
-    evidence.add_argument("words", nargs="+", metavar="ORDER | verify [ORDER]")
+    evidence.add_argument("words", nargs="+", metavar="ORDER | verify [ORDER] | export ORDER DIR")
 
 
 def decode(images: list[Path]) -> int:
@@ -50,9 +55,13 @@ def evidence(words: list[str], data_dir: Path) -> int:
 
     if not (data_dir / DB_NAME).is_file():
         raise UserError(f"No station database in {data_dir}: give the station's --data-dir.")
+    if words[0] == "export":
+        if len(words) != 3:
+            raise UserError(USAGE)
+        return _export(words[1], Path(words[2]), data_dir)
     verifying = words[0] == "verify"
     if len(words) > (2 if verifying else 1):
-        raise UserError("Usage: main.py evidence ORDER, or main.py evidence verify [ORDER].")
+        raise UserError(USAGE)
     order = words[1] if verifying and len(words) == 2 else None if verifying else words[0]
     store = Store.open(data_dir)
     try:
@@ -71,3 +80,19 @@ def evidence(words: list[str], data_dir: Path) -> int:
         print(f"NOT OK: {problem}")
     print(f"{len(checked) - len(problems)} of {len(checked)} evidence files match their hashes.")
     return EXIT_EVIDENCE_BROKEN if problems else 0
+
+
+def _export(order: str, target: Path, data_dir: Path) -> int:
+    from devices.camera.bundle import EvidenceBrokenError, export
+    from station.store import Store
+
+    store = Store.open(data_dir)
+    try:
+        folder = export(store, data_dir, order, target)
+    except EvidenceBrokenError as exc:
+        print(f"NOT OK: {exc}")
+        return EXIT_EVIDENCE_BROKEN
+    finally:
+        store.close()
+    print(f"Evidence of order {order} written to {folder}")
+    return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import queue
+import shutil
 import signal
 import subprocess
 import sys
@@ -182,3 +183,54 @@ def test_a_kill_loses_only_the_segment_being_written(tmp_path: Path) -> None:
     assert evidence.verify(store, data_dir, "SO-1") == []  # every closed segment intact
     assert len(unrecorded) <= 1  # at most the one being written (0.5 s here, 2 s by default)
     store.close()
+
+
+@pytest.mark.skipif(shutil.which("sha256sum") is None, reason="needs GNU coreutils' sha256sum")
+def test_export_writes_a_bundle_checkable_with_sha256sum(
+    recorded: tuple[Store, Path, list[evidence.EvidenceFile]], tmp_path: Path
+) -> None:
+    store, data_dir, rows = recorded
+    store.close()
+    target = tmp_path / "export"
+    target.mkdir()
+
+    result = cli.run("evidence", "export", "SO-1", str(target), "--data-dir", str(data_dir))
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    bundle = target / "SO-1-evidence"
+    assert {p.name for p in bundle.iterdir()} == {
+        "video.webm",
+        "segments",
+        "photos",
+        "manifest.json",
+        "SHA256SUMS",
+        "README.txt",
+    }
+    checked = subprocess.run(
+        ["sha256sum", "-c", "SHA256SUMS"], cwd=bundle, capture_output=True, text=True
+    )
+    assert checked.returncode == 0, checked.stdout
+    assert checked.stdout.count(": OK") == len(rows)
+    with av.open(str(bundle / "video.webm")) as container:
+        joined = len(list(container.decode(video=0)))
+    frames = 0
+    for row in rows:
+        with av.open(str(data_dir / row.path)) as container:
+            frames += len(list(container.decode(video=0)))
+    assert joined == frames  # every recorded frame, once, in one clip
+    manifest = json.loads((bundle / "manifest.json").read_text())
+    assert manifest["video"]["sha256"] == evidence.sha256_of(bundle / "video.webm")
+
+
+def test_export_refuses_evidence_that_was_changed(
+    recorded: tuple[Store, Path, list[evidence.EvidenceFile]], tmp_path: Path
+) -> None:
+    store, data_dir, rows = recorded
+    store.close()
+    (data_dir / rows[0].path).write_bytes(b"not the video")
+
+    result = cli.run("evidence", "export", "SO-1", str(tmp_path), "--data-dir", str(data_dir))
+
+    assert result.returncode == 1
+    assert rows[0].path in result.stdout
+    assert not (tmp_path / "SO-1-evidence").exists()

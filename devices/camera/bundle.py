@@ -1,0 +1,88 @@
+"""An order's evidence as a folder anyone can check: the clip joined, the photos, the
+segments as recorded, a manifest with the scan trail and the hashes, SHA256SUMS and a
+README saying how to check them with standard tools."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+from station import evidence
+from station.errors import UserError
+from station.store import Store
+
+README = """Evidence of order {order}, exported by PackStation.
+
+video.webm      the order's video: the segments below played one after another (VP9, WebM;
+                opens in any current browser and in VLC)
+segments/       the video as the station recorded it, in segments of about 2 seconds
+photos/         the photos of the sealed parcels (JPEG)
+manifest.json   the scans with their verdicts and their offset in video.webm (video_offset_s),
+                and every recorded file with its SHA-256 as stored when it was closed
+
+To check that no file was changed since it was recorded, in this folder:
+
+    sha256sum -c SHA256SUMS                          (Linux)
+    shasum -a 256 -c SHA256SUMS                      (macOS)
+    Get-FileHash -Algorithm SHA256 segments\\*        (Windows PowerShell; compare by eye)
+
+Each line of SHA256SUMS is a hash taken by the station when the file was closed, not when it
+was exported. video.webm is made from the segments at export; its hash is in the manifest.
+"""
+
+
+class EvidenceBrokenError(UserError):
+    """The evidence to export does not match its stored hashes."""
+
+
+def export(store: Store, data_dir: Path, order: str, target: Path) -> Path:
+    """Write the order's bundle to `target`/<order>-evidence; returns that folder.
+
+    Raises:
+        UserError: no evidence for the order, or the folder exists already.
+        EvidenceBrokenError: a file is missing or changed (named); nothing is written.
+    """
+    files = evidence.files_of(store, order)
+    if not files:
+        raise UserError(f"Order {order} has no recorded evidence (video or photos).")
+    problems = evidence.verify(store, data_dir, order)
+    if problems:
+        raise EvidenceBrokenError(
+            "Not exported: " + "; ".join(str(problem) for problem in problems) + "."
+        )
+    folder = target / f"{_safe(order)}-evidence"
+    if folder.exists():
+        raise UserError(f"{folder} exists already: choose another folder or move it away.")
+    (folder / "segments").mkdir(parents=True)
+    (folder / "photos").mkdir()
+    sums = []
+    copied: list[tuple[evidence.EvidenceFile, str]] = []
+    for row in files:
+        name = f"{'segments' if row.kind == 'video' else 'photos'}/{Path(row.path).name}"
+        shutil.copy2(data_dir / row.path, folder / name)
+        sums.append(f"{row.sha256}  {name}")
+        copied.append((row, name))
+    segments = [folder / name for row, name in copied if row.kind == "video"]
+    manifest: dict[str, Any] = evidence.as_json(
+        order, files, evidence.scan_trail(store, order, files)
+    )
+    for entry, (_, name) in zip(manifest["files"], copied, strict=True):
+        entry["exported_as"] = name
+    if segments:
+        from devices.camera.clips import join_segments
+
+        join_segments(segments, folder / "video.webm")
+        manifest["video"] = {
+            "file": "video.webm",
+            "sha256": evidence.sha256_of(folder / "video.webm"),
+        }
+    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+    (folder / "SHA256SUMS").write_text("\n".join(sums) + "\n")
+    (folder / "README.txt").write_text(README.format(order=order))
+    return folder
+
+
+def _safe(text: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in text) or "_"
