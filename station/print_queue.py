@@ -14,6 +14,7 @@ never waits for a printer. Each attempt is honest (see station.print_jobs):
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import uuid
@@ -441,14 +442,29 @@ def attempt_label(
     Raises OutcomeNotRecorded when the printer answered but the store could
     not record it; any other exception means nothing was sent.
     """
-    checkpoint = _checkpoint(printer)
-    record_attempt(store, station, seq, job_id, JobStatus.SENDING, checkpoint=checkpoint)
-    status, outcome, location, detail = _send(job_id, tracking, send)
-    try:
-        record_attempt(store, station, seq, job_id, status, location=location, detail=detail)
-    except Exception as exc:
-        raise OutcomeNotRecorded(outcome, exc) from exc
+    with _one_in_flight(printer):
+        checkpoint = _checkpoint(printer)
+        record_attempt(store, station, seq, job_id, JobStatus.SENDING, checkpoint=checkpoint)
+        status, outcome, location, detail = _send(job_id, tracking, send)
+        try:
+            record_attempt(store, station, seq, job_id, status, location=location, detail=detail)
+        except Exception as exc:
+            raise OutcomeNotRecorded(outcome, exc) from exc
     return outcome
+
+
+# One label per printer between its checkpoint and its recorded outcome: the
+# odometer read before a label proves it printed only if nothing else of ours
+# went out meanwhile (the print queue and a bulk run share the label printer).
+_IN_FLIGHT: dict[int, threading.Lock] = {}
+_IN_FLIGHT_GUARD = threading.Lock()
+
+
+def _one_in_flight(printer: object) -> threading.Lock | contextlib.nullcontext[None]:
+    if printer is None:
+        return contextlib.nullcontext()
+    with _IN_FLIGHT_GUARD:
+        return _IN_FLIGHT.setdefault(id(printer), threading.Lock())
 
 
 def _send(

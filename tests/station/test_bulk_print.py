@@ -393,3 +393,35 @@ def test_a_printer_that_disappears_mid_run_stops_it_and_nothing_is_recorded_prin
         ["cancelled"],
     ]
     assert len(simulator.jobs) == 1
+
+
+def test_a_bulk_run_and_the_print_queue_never_have_two_labels_in_flight_at_once(
+    store: Store, simulator: ZplSimulator
+) -> None:
+    """The odometer read before a label is its proof after a crash only if no other label
+    of this station goes out between that reading and the label's outcome."""
+    sealed = seal_orders(store, STATION, 8)
+    printer = zpl_printer(simulator)
+    seq = seq_of(store)
+    bulk = BulkPrinter(store, printer, STATION, seq)
+    by_bulk = bulk.store_run(sealed.parcel_ids[:4], sealed.packer_id, REASON)
+    by_queue = bulk.store_run(sealed.parcel_ids[4:], sealed.packer_id, REASON)
+    queue = PrintQueue(store, printer, STATION, seq)
+    try:
+        with store.session() as db:
+            for job in by_queue.jobs:
+                stored = db.get(PrintJob, job.job_id)
+                assert stored is not None
+                queue.submit_stored(stored)
+        summary = bulk.deliver(by_bulk)
+        assert queue.idle(30.0)
+    finally:
+        queue.close()
+    assert summary.delivered == 4 and len(simulator.jobs) == 8
+    with store.session() as db:
+        rows = db.exec(select(PrintAttempt).order_by(col(PrintAttempt.seq))).all()
+    ours = {job.job_id for job in [*by_bulk.jobs, *by_queue.jobs]}
+    sent = [(row.job_id, row.status) for row in rows if row.job_id in ours]
+    assert len(sent) == 16
+    for (job, status), (next_job, next_status) in zip(sent[::2], sent[1::2], strict=True):
+        assert (status, next_status, next_job) == ("sending", "delivered", job)
