@@ -22,7 +22,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from fractions import Fraction
 from pathlib import Path
 from types import TracebackType
@@ -229,7 +229,8 @@ class Recorder:
         if segment.first is None:
             segment.path.unlink(missing_ok=True)  # no frame came: nothing to keep
             return
-        ended = datetime.now(UTC)
+        # By the frames' own clock, so the time ranges add up to the clip's length.
+        ended = segment.started_at + timedelta(seconds=segment.last - segment.first + 1 / self._fps)
         self._on_closed(
             ClosedFile(
                 self._segment_order, self._station, "video", segment.path, segment.started_at, ended
