@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
+from dataclasses import replace
+
 import numpy as np
 import numpy.typing as npt
 import pytest
@@ -11,7 +14,8 @@ from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from devices.barcode_decode import decode_image
-from station.models import Order, OrderLine
+from station.labels import LabelContent
+from station.models import PrintJob
 from station.session import PackSession
 from station.verdicts import VerdictKind
 from tests.helpers.factory import CABLE_EAN, MUG_UPC, TAPE_EAN, Bench
@@ -89,30 +93,30 @@ def test_several_boxes_show_the_last_label_and_how_many_printed(
 def test_a_label_the_renderer_refuses_is_explained_instead_of_drawn(
     screen: PackScreen, preview: LabelPreview, qtbot: QtBot, bench: Bench
 ) -> None:
-    with bench.store.session() as db:
-        order = Order(
-            number="SO-LONG",
-            courier="DHL Express",
-            service="Express Worldwide",
-            tracking="1Z999AA10123456790",
-            ship_to_name="Very Long Name " * 300,
-            ship_to_street="Hauptstraße 5",
-            ship_to_city="Berlin",
-            ship_to_postcode="10115",
-            ship_to_country="DE",
-            ship_to_phone="+49 30 1234567",
-        )
-        db.add(order)
-        db.flush()
-        db.add(OrderLine(order_id=order.id, line_no=1, sku="TAPE-48", qty=1))
-        db.commit()
-    screen.scan_all("BADGE-P1", "SO-LONG")
+    # Imports and the order's opening refuse a name too long for a label, so only a
+    # label stored by an older version can carry one: a reprint shows it in the preview.
+    screen.scan_all("BADGE-P1", "SO-3")
     with qtbot.waitSignal(preview.label_shown, timeout=VERDICT_TIMEOUT_MS):
-        screen.scan(TAPE_EAN)
+        done = screen.scan(TAPE_EAN)
+    with bench.store.session() as db:
+        stored = db.get(PrintJob, uuid.UUID(done.job_id))
+        assert stored is not None
+        label = LabelContent.from_json(stored.content_json)
+        too_long = replace(label, ship_to=replace(label.ship_to, name="Very Long Name " * 300))
+        old = PrintJob(
+            station=stored.station,
+            seq=stored.seq + 1000,
+            parcel_id=stored.parcel_id,
+            content_json=too_long.to_json(),
+        )
+        db.add(old)
+        db.commit()
+    with qtbot.waitSignal(preview.label_shown, timeout=VERDICT_TIMEOUT_MS):
+        preview.show_job(str(old.id))
     assert preview.picture.image is None
     assert preview.picture.text.startswith(CANNOT_SHOW)
     assert "too long to fit on the label" in preview.picture.text
-    assert preview.tracking.text() == "1Z999AA10123456790", "what the label says is still shown"
+    assert preview.tracking.text() == SO3_TRACKING, "what the label says is still shown"
 
 
 def test_a_newer_label_supersedes_one_still_being_drawn(
