@@ -154,6 +154,10 @@ class TcpTransport:
                 self._sock.settimeout(self.timeout)
         return answer or None
 
+    def has_everything_sent(self) -> bool:
+        """True when every byte sent on the open connection reached the printer (acknowledged)."""
+        return self._sock is not None and _all_acknowledged(self._sock)
+
     def close(self) -> None:
         """Let go of the connection.
 

@@ -35,7 +35,13 @@ from devices.printers.host_status import (
     parse_odometer,
 )
 from devices.printers.status import PrinterState, PrinterStatus, unconfirmed
-from devices.printers.transports import FileTransport, NotTaken, Transport, TransportError
+from devices.printers.transports import (
+    FileTransport,
+    NotTaken,
+    TcpTransport,
+    Transport,
+    TransportError,
+)
 from devices.printers.zpl import DESIGN_DPI, HEIGHT, SUPPORTED_DPI, WIDTH, render_zpl
 from devices.printing.render_process import render_elsewhere
 from station.labels import LabelContent
@@ -241,6 +247,10 @@ class ZplPrinter:
                 f"Label printer at {where} stopped taking the label ({exc}): {_CHECK}"
             ) from exc
         if answer is None or not answer_complete(answer):
+            # It answered before the label on this connection, so it reads it: a
+            # label it has whole is in its buffer and may print, sent again or not.
+            if isinstance(self.transport, TcpTransport) and self.transport.has_everything_sent():
+                raise MayHavePrinted(unconfirmed(where, self.take_timeout))
             raise PrintError(self._not_taken(self.take_timeout))
 
     def _not_taken(self, seconds: float) -> str:

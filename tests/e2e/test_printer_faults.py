@@ -180,3 +180,18 @@ def test_a_printer_that_answers_late_and_keeps_the_connection_open_is_asked_abou
         asked = [str(job.id) for job in print_jobs.jobs_in_doubt(db, STATION)]
         waiting = print_jobs.jobs_to_send(db, STATION)
     assert asked == [verdict.job_id] and waiting == []
+
+
+def test_a_printer_that_answers_before_the_label_but_not_after_it_is_asked_about(
+    bench: Bench,
+) -> None:
+    """It answered on this connection, so it reads it: the label is in its buffer."""
+    printer = LateAnswerPrinter(first_only=True)
+    try:
+        verdict = pack_one(bench, printer.port)
+    finally:
+        printer.close()
+    assert verdict.job_id is not None
+    assert "LABEL MAY HAVE PRINTED" in verdict.message
+    assert attempts(bench.store, verdict.job_id) == ["sending", "in_doubt"]
+    assert printer.labels == 1

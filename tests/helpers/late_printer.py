@@ -10,9 +10,14 @@ from devices.printers.zpl_simulator import SimulatedState, host_status_answer
 
 class LateAnswerPrinter:
     """A printer on 127.0.0.1 that reads everything, answers ~HS only once a label has
-    come (too late for the question before it) and never closes its side."""
+    come (too late for the question before it) and never closes its side.
 
-    def __init__(self) -> None:
+    `first_only`: it answers the first ~HS of each connection at once instead, and
+    never another (the question after the label goes unanswered).
+    """
+
+    def __init__(self, *, first_only: bool = False) -> None:
+        self.first_only = first_only
         self._server = socket.create_server(("127.0.0.1", 0))
         self.port: int = self._server.getsockname()[1]
         self.labels = 0
@@ -34,7 +39,7 @@ class LateAnswerPrinter:
             threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
 
     def _serve(self, conn: socket.socket) -> None:
-        received, questions = b"", 0
+        received, questions, answered, seen = b"", 0, False, 0
         while True:
             try:
                 data = conn.recv(65536)
@@ -45,8 +50,13 @@ class LateAnswerPrinter:
             received += data
             questions += data.count(b"~HS")
             labels = received.count(b"^XZ")
-            if labels > self.labels:
-                self.labels = labels
+            new, seen = labels - seen, labels
+            self.labels += new
+            if self.first_only:
+                if questions and not answered:
+                    answered = True
+                    conn.sendall(host_status_answer(SimulatedState.READY))
+            elif new:
                 for _ in range(questions):
                     conn.sendall(host_status_answer(SimulatedState.READY))
                 questions = 0
