@@ -88,7 +88,7 @@ def doubt_of(question: LabelQuestion) -> LabelOutcome:
     what = "packing slip" if question.kind == "slip" else "label"
     why = (
         f"The {what} may have printed: the station stopped while it was being sent, "
-        "and the printer cannot say."
+        "or the printer took it without confirming it."
     )
     return LabelOutcome(
         question.job_id,

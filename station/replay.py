@@ -65,8 +65,8 @@ def _report_doubts(session: PackSession, out: TextIO) -> int:
             "tracking": question.tracking,
             "job": question.job_id,
             "message": f"{question.text} It may have printed: the station stopped while it "
-            "was being sent and the printer cannot say. It is not sent again until someone "
-            "answers at the station.",
+            "was being sent, or the printer took it without confirming it. It is not sent "
+            "again until someone answers at the station.",
         }
         out.write(json.dumps(answer, ensure_ascii=False) + "\n")
     out.flush()

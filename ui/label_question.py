@@ -24,8 +24,8 @@ from ui import style
 from ui.label_monitor import LabelMonitor
 
 EXPLANATION = (
-    "The station stopped while it was sending this label, and the printer cannot say "
-    "whether it printed. Look at the printer and its last labels."
+    "This label may have printed: the station stopped while sending it, or the printer "
+    "took it without confirming it. Look at the printer and its last labels."
 )
 Answer = Callable[[bool, str], None]  # printed, job id
 Load = Callable[[Callable[[list[LabelQuestion]], None]], None]
