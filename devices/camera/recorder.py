@@ -5,11 +5,11 @@ loses only the segment being written (at most 2 s by default); every closed one 
 by itself. When a segment is closed it is handed to `on_closed` (which hashes it and
 stores the hash: station.evidence.record) on the recorder's own thread.
 
-The codec is VP9 (libvpx, in PyAV's wheel). PyAV's wheel also carries libx264, but
-x264 is GPL: linked into the station's process it would put the station under the
-GPL when shipped, and H.264 encoders need a patent licence; VP9 is BSD-licensed and
-royalty-free, opens in every current browser and in VLC/mpv, and on one core encodes
-a 720p frame in about 8 ms in real-time mode (bench/camera_record.py).
+The codec is VP9 (libvpx, BSD): royalty-free where H.264 encoders need a patent
+licence, it opens in every current browser and in VLC/mpv, and on one core encodes a
+720p frame in about 8 ms in real-time mode. PyAV's PyPI wheel links libx264/libx265
+(GPLv2+) into its libavcodec whatever codec is used; because the recorder needs only
+libvpx, PackStation can be shipped with a PyAV built on an FFmpeg without them (LGPL).
 
 The overlay burned into every frame: station, packer, order, local time, and the last
 scan with its verdict. A sealed parcel gets a photo (JPEG, the next frame, same overlay),
