@@ -10,8 +10,8 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from station import queries
+from station.line_counts import order_complete
 from station.verdicts import Awaiting
-from station.verify import order_complete
 from station.workflow_types import Bench, WorkflowState, plan_for
 
 

@@ -12,10 +12,10 @@ from dataclasses import replace
 from station import queries
 from station.couriers.plan import CourierPlan, label_problem
 from station.couriers.ranges import RangeStatus, range_status
+from station.line_counts import LineCount, order_complete
 from station.models import Order, OrderEvent, Packer
 from station.parcels import label_for
 from station.verdicts import Awaiting, VerdictKind
-from station.verify import LineCount, order_complete
 from station.weighing import WeightCheck, check_weight, expected_parcel_weight
 from station.workflow_types import DeciderBase, Step, order_event, plan_for
 

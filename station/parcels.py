@@ -16,10 +16,10 @@ from station import queries
 from station.couriers.plan import CourierPlan, styled
 from station.couriers.ranges import allocate_tracking
 from station.labels import Address, LabelContent
+from station.line_counts import LineCount
 from station.models import Order, Packer, Parcel, ParcelItem, PrintJob
 from station.settings import Sender
 from station.slips import slip_for
-from station.verify import LineCount
 
 BoxItems = Sequence[tuple[LineCount, int]]  # each line with the units in this box
 Sealed = list[tuple[PrintJob, LabelContent]]

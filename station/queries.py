@@ -16,6 +16,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
+from station.line_counts import LineCount
 from station.models import (
     Barcode,
     Order,
@@ -32,7 +33,6 @@ from station.models import (
 )
 from station.ports import SuppliedFormat, SuppliedLabel
 from station.verdicts import Awaiting, VerdictKind
-from station.verify import LineCount
 
 _ORDER_STATE_VERDICTS = [
     VerdictKind.ORDER_OPENED,

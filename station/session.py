@@ -24,6 +24,7 @@ from station.couriers.plan import CourierBook
 from station.integrity import write_refused
 from station.label_actions import LabelActions
 from station.labels import LabelContent
+from station.line_counts import order_complete
 from station.models import Order, OrderEvent, Packer, PrintJob, ScanEvent, new_id, utc_now
 from station.pack_events import StepListener
 from station.parcels import Sealed, close_box, seal_order
@@ -44,7 +45,6 @@ from station.verdicts import (
     StationView,
     Verdict,
 )
-from station.verify import order_complete
 from station.workflow import (
     Bench,
     ExceptionReason,

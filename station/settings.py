@@ -127,7 +127,7 @@ class Settings:
     central: Central = field(default_factory=Central)
 
 
-# Keyboard layouts a wedge burst is checked against (devices/wedge_layout.py knows each).
+# Keyboard layouts a wedge burst is checked against (devices/scanners/wedge_layout.py knows each).
 WEDGE_KEYBOARD_LAYOUTS = ("us", "uk", "de", "fr", "es", "it")
 
 # TOML table and key -> Settings attribute, with the type it must have.

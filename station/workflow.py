@@ -16,10 +16,10 @@ from sqlmodel import Session
 
 from station import queries
 from station.label_rules import cannot_pack, order_label_problem
+from station.line_counts import LineCount, order_complete, verify_units
 from station.models import Order, OrderEvent, Packer
 from station.parcel_steps import ParcelSteps
 from station.verdicts import Awaiting, VerdictKind
-from station.verify import LineCount, order_complete, verify_units
 from station.workflow_types import (
     Bench,
     ExceptionReason,

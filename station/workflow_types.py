@@ -14,10 +14,10 @@ from sqlmodel import Session
 
 from station.barcodes import ParsedScan
 from station.couriers.plan import CourierBook, CourierPlan, plan_courier
+from station.line_counts import LineCount
 from station.models import Order, OrderEvent, Packer
 from station.settings import Commands, Settings
 from station.verdicts import Awaiting, VerdictKind
-from station.verify import LineCount
 from station.weighing import expected_parcel_weight
 
 V = VerdictKind

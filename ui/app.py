@@ -23,7 +23,7 @@ from ui.integrity_watch import IntegrityWatch
 from ui.main_window import MainWindow
 from ui.printer_watch import watch_printers
 from ui.scale_bridge import connect_scale
-from ui.scanner_bridge import ScannerBridge
+from ui.serial_scanner_bridge import ScannerBridge
 from ui.sounds import SoundPlayer, make_sound_player
 from ui.status_bar import DeviceHealth, Level, ScannerHealthTap
 from ui.wedge import Clock, monotonic_ms

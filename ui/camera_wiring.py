@@ -15,7 +15,7 @@ from station.device_urls import DeviceUrl, camera_uses
 from station.errors import UserError
 from station.settings import Settings
 from ui.main_window import MainWindow
-from ui.scanner_bridge import ScannerBridge
+from ui.serial_scanner_bridge import ScannerBridge
 from ui.status_bar import DeviceHealth, Level, ScannerHealthTap
 
 if TYPE_CHECKING:

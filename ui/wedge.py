@@ -33,7 +33,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 from shiboken6 import Shiboken
 
-from devices.wedge import WedgeBurstDetector
+from devices.scanners.wedge import WedgeBurstDetector
 from station.characters import is_scan_char
 from station.settings import Settings
 

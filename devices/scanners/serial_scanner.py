@@ -26,7 +26,7 @@ import serial
 from devices import pty_claim
 from devices.scanners.events import ScannerListener, ScanRead
 from devices.scanners.framing import DuplicateFilter, Line, LineFramer, Terminator
-from devices.scanners.ports import ListPortsFinder, PortFinder, UsbIdentity
+from devices.scanners.usb_identity import ListPortsFinder, PortFinder, UsbIdentity
 from devices.state import FAULTED, DeviceState
 
 logger = logging.getLogger(__name__)

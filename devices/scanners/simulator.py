@@ -23,7 +23,7 @@ from pathlib import Path
 from types import TracebackType
 
 from devices import pty_claim
-from devices.scanners.ports import UsbIdentity
+from devices.scanners.usb_identity import UsbIdentity
 
 # pid.codes' test VID:PID, reserved for exactly this: it never names a real product.
 SIMULATED_IDENTITY = UsbIdentity(vid=0x1209, pid=0x0001, serial_number="PS-SIM-0001")

@@ -11,7 +11,7 @@ from station.couriers.plan import CourierBook
 from station.couriers.range_admin import add_station_range
 from station.labels import LabelContent
 from station.models import Order, PrintJob
-from station.verdicts import Awaiting, VerdictKind
+from station.verdicts import VerdictKind
 from tests.helpers.factory import MUG_UPC, TAPE_EAN, Bench, add_order, standard_bench
 
 V = VerdictKind

@@ -23,7 +23,7 @@ from tests.helpers.sounds import RecordingSoundPlayer
 from tests.ui.conftest import VERDICT_TIMEOUT_MS
 from ui.app import build_main_window, connect_serial_scanners
 from ui.main_window import MainWindow
-from ui.scanner_bridge import ScannerBridge
+from ui.serial_scanner_bridge import ScannerBridge
 from ui.status_bar import ScannerHealthTap
 
 if TYPE_CHECKING:

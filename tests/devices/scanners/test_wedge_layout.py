@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from devices.wedge import TerminatorResult, WedgeBurstDetector
-from devices.wedge_layout import (
+from devices.scanners.wedge import TerminatorResult, WedgeBurstDetector
+from devices.scanners.wedge_layout import (
     LAYOUTS,
     NO_KEY,
     US_KEYS,

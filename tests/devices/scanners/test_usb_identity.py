@@ -6,7 +6,7 @@ from pathlib import Path
 
 from serial.tools.list_ports_common import ListPortInfo
 
-from devices.scanners.ports import ListPortsFinder, UsbIdentity
+from devices.scanners.usb_identity import ListPortsFinder, UsbIdentity
 
 SCANNER = UsbIdentity(0x05E0, 0x1200, "S12345")
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from devices.wedge import TerminatorResult, WedgeBurstDetector
+from devices.scanners.wedge import TerminatorResult, WedgeBurstDetector
 
 INTERVAL = 50
 MIN_LENGTH = 4

@@ -7,7 +7,7 @@ that fast; a terminator after at least `min_length` of them makes a scan.
 Whatever turns out to be slower is handed back as typed text, in order, so the
 caller can deliver it to a text field as if it had never been held.
 A burst that cannot be a barcode on the station's keyboard layout (a scanner
-set to another layout, see devices/wedge_layout.py) is refused, not a scan.
+set to another layout, see devices/scanners/wedge_layout.py) is refused, not a scan.
 
 No Qt here: the GUI feeds keys with timestamps (ui/wedge.py) and tests feed
 them by hand.
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from devices.wedge_layout import LAYOUTS, UnreadableBurst, check_burst
+from devices.scanners.wedge_layout import LAYOUTS, UnreadableBurst, check_burst
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ class WedgeBurstDetector:
     `max_key_interval_ms` of the previous one, ended by a terminator that also
     comes within that interval. Times are in milliseconds from any monotonic
     clock. `keyboard_layout` is the computer's (a name from
-    devices.wedge_layout.LAYOUTS); bursts are checked against it.
+    devices.scanners.wedge_layout.LAYOUTS); bursts are checked against it.
     """
 
     def __init__(
