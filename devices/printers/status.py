@@ -141,6 +141,6 @@ class PrinterStatus:
 def unconfirmed(where: str, seconds: float) -> str:
     """What the packer reads about a label the printer has but did not confirm."""
     return (
-        f"Label printer at {where} has the label but did not confirm it within {seconds:g} s "
-        "(it kept talking and the connection open): it may have printed."
+        f"Label printer at {where} has the label but did not confirm it within {seconds:g} s: "
+        "it may have printed."
     )

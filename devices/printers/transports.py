@@ -140,12 +140,16 @@ class TcpTransport:
                 sock.settimeout(remaining)
                 chunk = sock.recv(4096)
                 if not chunk:  # a printer never ends a connection before it answered
-                    raise ConnectionAbortedError("the printer closed the connection")
+                    raise _Ended
                 answer += chunk
                 if len(answer) >= MAX_ANSWER_BYTES:
                     break
         except TimeoutError:
             pass  # an answer that never came is not a broken connection
+        except _Ended:
+            # Kept open: whether the printer read what we sent first (see
+            # has_everything_sent) is for the caller to ask.
+            raise TransportError("query failed: the printer closed the connection") from None
         except OSError as exc:
             self._drop()
             raise TransportError(f"query failed: {_reason(exc)}") from exc
@@ -154,9 +158,21 @@ class TcpTransport:
                 self._sock.settimeout(self.timeout)
         return answer or None
 
-    def has_everything_sent(self) -> bool:
-        """True when every byte sent on the open connection reached the printer (acknowledged)."""
-        return self._sock is not None and _all_acknowledged(self._sock)
+    def has_everything_sent(self, within: float = 0.0) -> bool:
+        """True when every byte sent on the open connection reached the printer.
+
+        Watches the connection for `within` s first: a printer that ended its
+        side and then drops the connection (a reset) did not take our bytes.
+        """
+        sock = self._sock
+        if sock is None:
+            return False
+        deadline = time.monotonic() + within
+        while _no_error(sock):  # reading the error clears it: it is read once a turn
+            if time.monotonic() >= deadline:
+                return _unacknowledged(sock) == 0
+            time.sleep(_ACK_POLL_S)  # the kernel has no event for "acknowledged" or "reset"
+        return False
 
     def close(self) -> None:
         """Let go of the connection.
@@ -229,6 +245,17 @@ def _wait_until_acknowledged(sock: socket.socket, deadline: float) -> None:
         if time.monotonic() >= deadline:
             raise TimeoutError
         time.sleep(_ACK_POLL_S)  # the kernel has no event for "all acknowledged"
+
+
+class _Ended(Exception):
+    """The printer ended its side of the connection before it answered."""
+
+
+def _no_error(sock: socket.socket) -> bool:
+    try:
+        return not sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+    except OSError:
+        return False
 
 
 def _all_acknowledged(sock: socket.socket) -> bool:

@@ -243,15 +243,23 @@ class ZplPrinter:
                 raise MayHavePrinted(unconfirmed(where, exc.seconds)) from exc
             raise PrintError(self._not_taken(exc.seconds)) from exc
         except TransportError as exc:
+            # Ended its side after answering before the label: if it does not drop
+            # the connection, it has read the label, or will (it may print).
+            if self._has_everything(within=self.take_timeout):
+                raise MayHavePrinted(unconfirmed(where, self.take_timeout)) from exc
             raise PrintError(
                 f"Label printer at {where} stopped taking the label ({exc}): {_CHECK}"
             ) from exc
         if answer is None or not answer_complete(answer):
             # It answered before the label on this connection, so it reads it: a
             # label it has whole is in its buffer and may print, sent again or not.
-            if isinstance(self.transport, TcpTransport) and self.transport.has_everything_sent():
+            if self._has_everything(within=0.0):
                 raise MayHavePrinted(unconfirmed(where, self.take_timeout))
             raise PrintError(self._not_taken(self.take_timeout))
+
+    def _has_everything(self, within: float) -> bool:
+        transport = self.transport
+        return isinstance(transport, TcpTransport) and transport.has_everything_sent(within)
 
     def _not_taken(self, seconds: float) -> str:
         return (

@@ -182,11 +182,14 @@ def test_a_printer_that_answers_late_and_keeps_the_connection_open_is_asked_abou
     assert asked == [verdict.job_id] and waiting == []
 
 
+@pytest.mark.parametrize("half_closes", [False, True], ids=["silent after", "half-closes"])
 def test_a_printer_that_answers_before_the_label_but_not_after_it_is_asked_about(
-    bench: Bench,
+    bench: Bench, half_closes: bool
 ) -> None:
-    """It answered on this connection, so it reads it: the label is in its buffer."""
-    printer = LateAnswerPrinter(first_only=True)
+    """It answered on this connection, so it reads it: the label is in its buffer. (One
+    that ended its side after answering was "stopped taking the label", printed again
+    at every retry.)"""
+    printer = LateAnswerPrinter(first_only=True, half_closes=half_closes)
     try:
         verdict = pack_one(bench, printer.port)
     finally:

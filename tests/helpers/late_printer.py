@@ -13,11 +13,13 @@ class LateAnswerPrinter:
     come (too late for the question before it) and never closes its side.
 
     `first_only`: it answers the first ~HS of each connection at once instead, and
-    never another (the question after the label goes unanswered).
+    never another (the question after the label goes unanswered); `half_closes`:
+    besides, it ends its side of the connection after that answer and reads on.
     """
 
-    def __init__(self, *, first_only: bool = False) -> None:
-        self.first_only = first_only
+    def __init__(self, *, first_only: bool = False, half_closes: bool = False) -> None:
+        self.first_only = first_only or half_closes
+        self.half_closes = half_closes
         self._server = socket.create_server(("127.0.0.1", 0))
         self.port: int = self._server.getsockname()[1]
         self.labels = 0
@@ -56,6 +58,8 @@ class LateAnswerPrinter:
                 if questions and not answered:
                     answered = True
                     conn.sendall(host_status_answer(SimulatedState.READY))
+                    if self.half_closes:
+                        conn.shutdown(socket.SHUT_WR)
             elif new:
                 for _ in range(questions):
                     conn.sendall(host_status_answer(SimulatedState.READY))
