@@ -4,7 +4,10 @@ At start, what costs the same for a day-old and a year-old store is always
 checked: the file's header, that the schema can be read, and the first and
 last row of every table. SQLite's integrity_check reads every page and index
 entry, so the start gives it a fixed budget: a small store is checked whole,
-a larger one is checked on a thread after the start (`check_in_background`).
+a larger one is checked on a thread after the start (`check_in_background`),
+at most once a day: on a year's store that read takes the best part of a
+minute of disk, which a station restarted several times a shift should not pay
+at every start.
 `main.py check` adds the foreign keys and the station's own rules.
 
 Nothing here moves or deletes a file: a damaged store is reported with the
@@ -16,6 +19,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
+import time
 from collections.abc import Callable
 from contextlib import closing
 from datetime import datetime
@@ -30,6 +34,7 @@ log = logging.getLogger(__name__)
 _MAGIC = b"SQLite format 3\x00"
 _INTEGRITY = "PRAGMA integrity_check"
 _SHOWN = 10  # problems listed in a message; the rest are counted
+WHOLE_CHECK_EVERY_S = 24 * 3600
 
 # Our own rules: rows that point at nothing, or values no import or scan can write.
 _INVARIANTS = {
@@ -113,6 +118,28 @@ def page_check(path: Path, budget_s: float | None = None) -> list[str] | None:
     return _listed(rows)
 
 
+def whole_check_mark(path: Path) -> Path:
+    """The file whose time says when the store last passed a whole page check."""
+    return path.with_name(f"{path.name}.checked")
+
+
+def mark_checked_whole(path: Path) -> None:
+    """Note that every page of the store was read and found whole just now."""
+    try:
+        whole_check_mark(path).touch()
+    except OSError as exc:  # a read-only folder: the check simply runs again next time
+        log.warning("cannot note the whole check of %s: %s", path, exc)
+
+
+def whole_check_due(path: Path) -> bool:
+    """True unless the store passed a whole page check within the last day."""
+    try:
+        checked = whole_check_mark(path).stat().st_mtime
+    except OSError:
+        return True
+    return time.time() - checked > WHOLE_CHECK_EVERY_S
+
+
 def check_in_background(path: Path, on_damage: Callable[[str], None]) -> threading.Thread:
     """Run the whole page_check on a thread; `on_damage` gets the message if it fails."""
 
@@ -121,6 +148,8 @@ def check_in_background(path: Path, on_damage: Callable[[str], None]) -> threadi
         if problems:
             log.error("store %s is damaged: %s", path, problems)
             on_damage(str(damaged(path, "is damaged", "; ".join(problems))))
+        elif problems is not None:
+            mark_checked_whole(path)
 
     thread = threading.Thread(target=run, name="integrity-check", daemon=True)
     thread.start()

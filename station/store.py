@@ -23,7 +23,14 @@ from station import models  # noqa: F401  (registers the tables)
 from station.backups import BACKUP_DIR, back_up
 from station.couriers import models as courier_models  # noqa: F401
 from station.errors import StoreError
-from station.integrity import check_header, check_schema, damaged, page_check, storage_error
+from station.integrity import (
+    check_header,
+    check_schema,
+    damaged,
+    mark_checked_whole,
+    page_check,
+    storage_error,
+)
 
 DB_NAME = "packstation.db"
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -91,6 +98,8 @@ class Store:
             store.close()
             raise damaged(path, "cannot be used", "; ".join(problems))
         store.checked_whole = problems is not None
+        if store.checked_whole:
+            mark_checked_whole(path)
         return store
 
     def upgrade(self) -> None:

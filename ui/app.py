@@ -13,6 +13,7 @@ from devices import registry
 from station import paths
 from station.backups import BackupScheduler
 from station.errors import UserError
+from station.integrity import whole_check_due
 from station.ports import LabelPrinter
 from station.session import PackSession
 from station.settings import Settings
@@ -82,7 +83,8 @@ def run_gui(
     # A station left open for weeks still backs up daily, on a thread of its own.
     backups = BackupScheduler(session.store.path).start()
     app.aboutToQuit.connect(backups.stop)
-    if not session.store.checked_whole:  # a large store: the rest of its check, off the start
+    # A large store: the rest of its check, off the start, once a day.
+    if not session.store.checked_whole and whole_check_due(session.store.path):
         watch = IntegrityWatch(lambda text: window.banner.show_error(text, "DATABASE DAMAGED"))
         watch.setParent(window)
         watch.start(session.store.path)
