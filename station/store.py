@@ -30,11 +30,13 @@ from station.integrity import (
     mark_checked_whole,
     page_check,
     storage_error,
+    whole_check_due,
 )
 
 DB_NAME = "packstation.db"
 MIGRATIONS = Path(__file__).with_name("migrations")
 START_CHECK_S = 0.2  # the page check at start reads this long at most
+LARGE_STORE_BYTES = 64 * 1024 * 1024  # more than the start's page check reads in its budget
 log = logging.getLogger(__name__)
 
 
@@ -89,8 +91,13 @@ class Store:
         try:
             store.upgrade()
             # Whole only if a small store is read within the budget; a large one is
-            # checked later (integrity.check_in_background), so the start stays quick.
-            problems = page_check(path, budget_s=START_CHECK_S)
+            # checked later (integrity.check_in_background), so the start stays quick,
+            # and not even partly when it passed a whole check within the day.
+            problems = (
+                page_check(path, budget_s=START_CHECK_S)
+                if path.stat().st_size < LARGE_STORE_BYTES or whole_check_due(path)
+                else None
+            )
         except BaseException:
             store.close()
             raise

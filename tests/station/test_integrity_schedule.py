@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import time
 from pathlib import Path
 
 from station.integrity import check_in_background, whole_check_due, whole_check_mark
-from station.store import DB_NAME, Store
+from station.store import DB_NAME, LARGE_STORE_BYTES, Store
 
 DAY_S = 24 * 3600
 
@@ -43,3 +44,17 @@ def test_the_check_after_the_start_notes_a_whole_store_and_not_a_damaged_one(
     check_in_background(db, found.append).join()
     assert len(found) == 1 and "is damaged" in found[0]
     assert whole_check_due(db), "damage is looked for again at the next start"
+
+
+def test_a_large_store_checked_whole_today_starts_without_reading_its_pages(
+    tmp_path: Path,
+) -> None:
+    Store.open(tmp_path).close()
+    db = tmp_path / DB_NAME
+    with sqlite3.connect(db) as grow:  # past the size the start's budget reads whole
+        grow.execute("CREATE TABLE ballast (data BLOB)")
+        grow.execute("INSERT INTO ballast VALUES (zeroblob(?))", (LARGE_STORE_BYTES,))
+    whole_check_mark(db).touch()
+    store = Store.open(tmp_path)
+    store.close()
+    assert not store.checked_whole, "checked whole today: the start does not read it again"
