@@ -11,10 +11,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import camera_cli
-import central_cli
 from devices import registry
+from devices.camera import commands as camera_commands
 from station import paths
+from station.central import commands as central_commands
 from station.errors import UserError
 from station.lock import DataDirLock
 from station.session import PackSession
@@ -89,8 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
     adder.add_argument("courier", help="courier profile id, e.g. hansepost")
     adder.add_argument("first", type=int)
     adder.add_argument("last", type=int)
-    central_cli.add_commands(commands, common)
-    camera_cli.add_commands(commands, common)
+    central_commands.add_commands(commands, common)
+    camera_commands.add_commands(commands, common)
     return parser
 
 
@@ -103,20 +103,20 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901
     try:
         _setup_logging(data_dir)
         if args.command == "decode":  # reads no config: a bad one must not stop it
-            return camera_cli.decode(args.images)
+            return camera_commands.decode(args.images)
         settings = load_settings(config)
         if args.command == "devices":
             return _list_devices()
         if args.command == "check":
             return _check(data_dir)
         if args.command == "evidence":
-            return camera_cli.evidence(args.words, data_dir)
+            return camera_commands.evidence(args.words, data_dir)
         if args.command == "print-test":
             return _print_test(args.url, data_dir)
         if args.command == "ranges":
             return _ranges(data_dir, config, settings, args)
         if args.command in ("central", "sync"):
-            return central_cli.run(args, data_dir, settings, config)
+            return central_commands.run(args, data_dir, settings, config)
         if args.command == "import" and not demo:
             # An import only upserts reference data in one transaction: it may
             # run while the station packs, so it takes no station lock.

@@ -25,11 +25,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from devices.pdf import render_process
+from devices.pdf.file_printer import FileLabelPrinter
 from devices.printers.transports import TcpTransport
 from devices.printers.zpl_printer import ZplPrinter
 from devices.printers.zpl_simulator import ZplSimulator
-from devices.printing import render_process
-from devices.printing.file_printer import FileLabelPrinter
 from station import queries
 from station.bulk_print import BulkPrinter, RendersAhead
 from station.labels import LabelContent

@@ -29,7 +29,7 @@ import psycopg
 from sqlalchemy import func, insert, select
 
 from bench._data import percentile, seed
-from devices.printing.file_printer import FileLabelPrinter
+from devices.pdf.file_printer import FileLabelPrinter
 from station.central.admin import add_station, init_schema
 from station.central.connect import central_engine
 from station.models import ScanEvent

@@ -23,7 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench._data import PRODUCTS, ean13, percentile, seed
-from devices.printing.file_printer import FileLabelPrinter
+from devices.pdf.file_printer import FileLabelPrinter
 from station.errors import UserError
 from station.session import PackSession
 from station.settings import Settings

@@ -16,7 +16,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench._data import LINES_PER_ORDER, QTY, percentile, seed
-from devices.printing.file_printer import FileLabelPrinter
+from devices.pdf.file_printer import FileLabelPrinter
 from station.session import PackSession
 from station.settings import Settings
 from station.store import Store

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from devices.printing.file_printer import FileLabelPrinter
+from devices.pdf.file_printer import FileLabelPrinter
 from station.device_urls import DeviceUrl
 from station.ports import LabelPrinter
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import unquote
 
-from devices.printing.document_printer import FileDocumentPrinter
-from devices.printing.paper import Paper
+from devices.pdf.document_printer import FileDocumentPrinter
+from devices.pdf.paper import Paper
 from station.device_urls import DeviceUrl, DeviceUrlError
 from station.ports import DocumentPrinter
 

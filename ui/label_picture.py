@@ -1,6 +1,6 @@
 """A label drawn as it prints, for the preview: no Qt here, so it can run in the render process.
 
-The preview runs `label_picture` through devices.printing.render_process: the
+The preview runs `label_picture` through devices.pdf.render_process: the
 PDF renderer holds the interpreter lock for tens of milliseconds, which on a
 thread of the station's process would delay the verdicts of the next scans.
 """
@@ -24,9 +24,9 @@ def label_picture(label: LabelContent) -> bytes:
         PermanentPrintError: the renderer refuses the label (the message says why).
     """
     # Imported here: reportlab and PDFium load where a label is drawn, not at start.
-    from devices.printing.label_layout import page_size
-    from devices.printing.pdf_label import render_label_pdf
-    from devices.printing.supplied import Box, label_images
+    from devices.pdf.label_layout import page_size
+    from devices.pdf.pdf_label import render_label_pdf
+    from devices.pdf.supplied import Box, label_images
 
     pdf = render_label_pdf(label)
     # A roll as wide as the page: the page is drawn at its own size, neither shrunk nor cut.

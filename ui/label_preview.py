@@ -138,7 +138,7 @@ class LabelPreview(QFrame):
         if ticket != self._ticket:
             return None  # a newer label came while this one waited: not worth drawing
         # Imported here: the render process machinery is not needed at start.
-        from devices.printing.render_process import render_elsewhere
+        from devices.pdf.render_process import render_elsewhere
 
         try:
             # QImage (unlike QPixmap) may be made outside the UI thread.

@@ -30,9 +30,9 @@ from PySide6.QtGui import QImage, QPageSize, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 
+from devices.pdf.document_printer import slip_pdf
+from devices.pdf.paper import Paper
 from devices.printers.status import PrinterState, PrinterStatus
-from devices.printing.document_printer import slip_pdf
-from devices.printing.paper import Paper
 from station.ports import PrintError, PrintResult
 from station.slips import SlipContent
 

@@ -97,7 +97,7 @@ class EscposLabelPrinter:
                 "order system send the courier's label as PDF or PNG."
             )
         # Imported here: PDFium and Pillow load only when a supplied label comes.
-        from devices.printing import supplied
+        from devices.pdf import supplied
 
         width = self.print_width_dots or PRINTABLE_DOTS[self.paper_mm]
         # Converted before the printer is opened: a bad document needs no printer.

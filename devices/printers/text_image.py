@@ -2,7 +2,7 @@
 
 A paragraph is wrapped between words to a width, in at most a given number of lines,
 in one installed font that has all of it, or else each character in the best font that
-has it (devices.printing.font_files finds them, for the PDF label too): a line that
+has it (devices.pdf.font_files finds them, for the PDF label too): a line that
 mixes Thai and Chinese takes each from a font of its script. Bold faces come first
 because label text reads best bold on a thermal head (and a Zebra's own font 0 is bold
 too). Pillow lays out each run, with HarfBuzz shaping where Pillow has it, so Thai
@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageDraw, ImageFont
 
+from devices.pdf.font_files import FontFile, FontFiles, install_hint, system_fonts
 from devices.printers.text import REPLACEMENT
-from devices.printing.font_files import FontFile, FontFiles, install_hint, system_fonts
 
 MIN_EM = 8  # pixels: smaller text is a smudge on a 203 dpi head
 _SHRINK = 0.9

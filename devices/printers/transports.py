@@ -28,7 +28,7 @@ import serial
 
 # The atomic write (temp file, fsync, rename, fsync folder) shared with the folder printer:
 # one implementation of "a reader never sees half a job" for both printers.
-from devices.printing.file_printer import write_atomically
+from devices.pdf.file_printer import write_atomically
 
 if sys.platform == "linux":
     import fcntl

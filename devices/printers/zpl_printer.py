@@ -25,6 +25,7 @@ import logging
 import threading
 import time
 
+from devices.pdf.render_process import render_elsewhere
 from devices.printers.host_status import (
     ODOMETER_REQUEST,
     REQUEST,
@@ -43,7 +44,6 @@ from devices.printers.transports import (
     TransportError,
 )
 from devices.printers.zpl import DESIGN_DPI, HEIGHT, SUPPORTED_DPI, WIDTH, render_zpl
-from devices.printing.render_process import render_elsewhere
 from station.labels import LabelContent
 from station.ports import (
     MayHavePrinted,
@@ -122,11 +122,11 @@ class ZplPrinter:
         """Print a courier's own label: ZPL as it is, a PDF or PNG as a ^GF graphic.
 
         Every page of a PDF is one label. Raises PermanentPrintError for a
-        document that cannot be read (see devices.printing.supplied), and
+        document that cannot be read (see devices.pdf.supplied), and
         PrintError as print_label does.
         """
         # Imported here: PDFium and Pillow load only when a supplied label comes.
-        from devices.printing import supplied
+        from devices.pdf import supplied
 
         # The document is checked and converted before the printer is asked anything.
         if label.format is SuppliedFormat.ZPL:

@@ -12,7 +12,7 @@ from PIL import Image
 
 from devices import barcode_decode
 from devices.barcode_decode import DecoderUnavailableError, decode_image
-from devices.printing.pdf_label import render_label_pdf
+from devices.pdf.pdf_label import render_label_pdf
 from station.labels import Address, LabelContent
 from tests.helpers.pdf import page_images
 

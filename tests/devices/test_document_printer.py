@@ -10,8 +10,8 @@ import pytest
 from PIL import Image
 
 from devices.barcode_decode import decode_image
-from devices.printing.document_printer import FileDocumentPrinter
-from devices.printing.paper import Paper
+from devices.pdf.document_printer import FileDocumentPrinter
+from devices.pdf.paper import Paper
 from station.labels import Address
 from station.ports import DocumentPrinter, PrintError
 from station.slips import SlipContent, SlipLine
@@ -128,7 +128,7 @@ def test_disk_full_keeps_the_previous_slip_and_leaves_no_debris(
     def disk_full(fd: int) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr("devices.printing.file_printer.os.fsync", disk_full)
+    monkeypatch.setattr("devices.pdf.file_printer.os.fsync", disk_full)
     with pytest.raises(PrintError, match=os.strerror(errno.ENOSPC)):
         printer.print_slip(JOB, make_slip(packed=1))
 

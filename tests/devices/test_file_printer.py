@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from devices.barcode_decode import decode_image
-from devices.printing.file_printer import FileLabelPrinter
+from devices.pdf.file_printer import FileLabelPrinter
 from station.labels import Address, LabelContent
 from station.ports import LabelPrinter, PrintError
 from tests.helpers.pdf import page_images
@@ -119,7 +119,7 @@ def test_disk_full_keeps_the_previous_label_and_leaves_no_debris(
     def disk_full(fd: int) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr("devices.printing.file_printer.os.fsync", disk_full)
+    monkeypatch.setattr("devices.pdf.file_printer.os.fsync", disk_full)
     with pytest.raises(PrintError, match=os.strerror(errno.ENOSPC)):
         printer.print_label(JOB, make_label(tracking="1Z999AA10123456791"))
 

@@ -10,7 +10,7 @@ import pytest
 from PIL import ImageFont
 from reportlab.pdfbase.ttfonts import TTFontFile
 
-from devices.printing.font_files import (
+from devices.pdf.font_files import (
     MISS_MEMORY_S,
     Fontconfig,
     FontFile,
@@ -18,7 +18,7 @@ from devices.printing.font_files import (
     PreferredFiles,
     system_source,
 )
-from devices.printing.fonts import DEJAVU_DIR
+from devices.pdf.fonts import DEJAVU_DIR
 from tests.helpers.pdf_inspect import fontconfig_font
 
 DEJAVU = DEJAVU_DIR / "DejaVuSans.ttf"

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
+from devices.pdf.pdf_label import render_label_pdf
 from devices.printers.zpl import render_zpl
-from devices.printing.pdf_label import render_label_pdf
 from station.label_rules import LABEL_TEXT_LIMITS
 from station.labels import Address, LabelContent
 

@@ -11,8 +11,8 @@ import pytest
 from PIL import Image
 
 from devices.barcode_decode import decode_image
-from devices.printing.packing_slip import NO_BARCODE, render_slip_pdf
-from devices.printing.paper import Paper
+from devices.pdf.packing_slip import NO_BARCODE, render_slip_pdf
+from devices.pdf.paper import Paper
 from station.labels import Address
 from station.slips import SlipContent, SlipLine
 from tests.helpers.pdf import page_images, pdf_text, words

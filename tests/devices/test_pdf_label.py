@@ -11,10 +11,10 @@ from PIL import Image
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from devices.barcode_decode import decode_image
-from devices.printing import pdf_label
-from devices.printing.fonts import label_fonts
-from devices.printing.pdf_label import render_label_pdf
-from devices.printing.text_fit import wrap
+from devices.pdf import pdf_label
+from devices.pdf.fonts import label_fonts
+from devices.pdf.pdf_label import render_label_pdf
+from devices.pdf.text_fit import wrap
 from station.labels import Address, LabelContent
 from tests.helpers.pdf import page_images, pdf_text, words
 

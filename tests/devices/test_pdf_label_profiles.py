@@ -8,7 +8,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from devices.barcode_decode import Symbol, decode_image, read_symbols
-from devices.printing.pdf_label import render_label_pdf
+from devices.pdf.pdf_label import render_label_pdf
 from station.labels import Address, LabelContent
 from station.ports import PermanentPrintError
 from tests.helpers.pdf import page_images, pdf_text, words

@@ -11,12 +11,12 @@ from PIL import Image
 from reportlab.pdfgen.canvas import Canvas
 
 from devices.barcode_decode import read_symbols
-from devices.printing import pdf_label
-from devices.printing.font_files import FontFiles, PreferredFiles
-from devices.printing.fonts import FallbackFonts, GlyphMissingError, label_fonts
-from devices.printing.pdf_label import render_label_pdf
-from devices.printing.text_draw import draw_text
-from devices.printing.text_fit import clusters, wrap
+from devices.pdf import pdf_label
+from devices.pdf.font_files import FontFiles, PreferredFiles
+from devices.pdf.fonts import FallbackFonts, GlyphMissingError, label_fonts
+from devices.pdf.pdf_label import render_label_pdf
+from devices.pdf.text_draw import draw_text
+from devices.pdf.text_fit import clusters, wrap
 from station.labels import Address, LabelContent
 from tests.helpers.pdf import page_images, pdf_text, words
 from tests.helpers.pdf_inspect import embedded_fonts, fontconfig_font

@@ -21,12 +21,12 @@ from reportlab.lib.units import inch
 from reportlab.pdfgen.canvas import Canvas
 
 from devices.barcode_decode import decode_image
+from devices.pdf.file_printer import FileLabelPrinter
+from devices.pdf.supplied import Box, label_images, zpl_graphic_label
 from devices.printers.escpos_printer import EscposLabelPrinter
 from devices.printers.transports import TcpTransport
 from devices.printers.zpl_printer import ZplPrinter
 from devices.printers.zpl_simulator import SimulatedState, ZplSimulator
-from devices.printing.file_printer import FileLabelPrinter
-from devices.printing.supplied import Box, label_images, zpl_graphic_label
 from station.ports import (
     PermanentPrintError,
     PrintError,

@@ -20,7 +20,7 @@ import numpy.typing as npt
 from reportlab.graphics import renderPDF
 from reportlab.pdfgen.canvas import Canvas
 
-from devices.printing.pdf_label import render_label_pdf
+from devices.pdf.pdf_label import render_label_pdf
 from station.demo.symbols import code128, retail
 from station.labels import sample_label
 

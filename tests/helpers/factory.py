@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from devices.printing.document_printer import FileDocumentPrinter
-from devices.printing.file_printer import FileLabelPrinter
+from devices.pdf.document_printer import FileDocumentPrinter
+from devices.pdf.file_printer import FileLabelPrinter
 from station.barcodes import normalise_code
 from station.couriers.plan import CourierBook
 from station.couriers.range_admin import ensure_demo_ranges

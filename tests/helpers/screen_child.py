@@ -22,7 +22,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QSocketNotifier
 from PySide6.QtWidgets import QApplication
 
-from devices.printing.file_printer import FileLabelPrinter
+from devices.pdf.file_printer import FileLabelPrinter
 from station.session import PackSession
 from station.settings import load_settings
 from station.store import Store

@@ -18,10 +18,10 @@ import pytest
 from sqlmodel import col, select
 
 from devices.barcode_decode import decode_image
+from devices.pdf.file_printer import FileLabelPrinter
 from devices.printers.transports import TcpTransport
 from devices.printers.zpl_printer import ZplPrinter
 from devices.printers.zpl_simulator import SimulatedState, ZplSimulator
-from devices.printing.file_printer import FileLabelPrinter
 from station import print_jobs, queries
 from station.bulk_print import BULK_EVENT, BulkPrinter, BulkRun, Wave
 from station.errors import UserError

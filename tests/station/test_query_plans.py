@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 from sqlalchemy import delete, event
 
-from devices.printing.file_printer import FileLabelPrinter
+from devices.pdf.file_printer import FileLabelPrinter
 from station import stats_queries
 from station.bulk_print import BulkPrinter, Wave
 from station.device_urls import Role, parse_device_url

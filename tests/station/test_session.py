@@ -297,7 +297,7 @@ class _RefusingPrinter:
     """A printer whose label data can never fit: a permanent refusal."""
 
     def __init__(self, folder: Path) -> None:
-        from devices.printing.file_printer import FileLabelPrinter
+        from devices.pdf.file_printer import FileLabelPrinter
 
         self._files = FileLabelPrinter(folder)
 

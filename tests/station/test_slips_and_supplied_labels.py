@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from reportlab.pdfgen.canvas import Canvas
 
-from devices.printing.document_printer import FileDocumentPrinter
-from devices.printing.file_printer import FileLabelPrinter
+from devices.pdf.document_printer import FileDocumentPrinter
+from devices.pdf.file_printer import FileLabelPrinter
 from station.errors import UserError
 from station.importers import ImportRejected, import_file
 from station.session import PackSession

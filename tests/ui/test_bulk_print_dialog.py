@@ -13,10 +13,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton
 from pytestqt.qtbot import QtBot
 
+from devices.pdf.file_printer import FileLabelPrinter
 from devices.printers.transports import TcpTransport
 from devices.printers.zpl_printer import ZplPrinter
 from devices.printers.zpl_simulator import SimulatedState, ZplSimulator
-from devices.printing.file_printer import FileLabelPrinter
 from station import queries
 from station.bulk_print import BulkPrinter
 from station.labels import LabelContent

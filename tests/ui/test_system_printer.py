@@ -16,9 +16,9 @@ from PIL import Image
 from PySide6.QtPrintSupport import QPrinter
 
 from devices.barcode_decode import decode_image
+from devices.pdf.document_printer import FileDocumentPrinter
+from devices.pdf.paper import Paper
 from devices.printers.status import PrinterState, PrinterStatus
-from devices.printing.document_printer import FileDocumentPrinter
-from devices.printing.paper import Paper
 from devices.state import DeviceState
 from station.device_urls import DeviceUrlError, Role, parse_device_url
 from station.labels import Address

@@ -20,10 +20,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageDraw, ImageFont
 
+from devices.pdf.font_files import FontFiles, PreferredFiles, system_fonts
+from devices.pdf.fonts import DEJAVU_DIR
 from devices.printers import text_image
 from devices.printers.zpl import LabelDoesNotFit, TextHasNoFont, render_zpl
-from devices.printing.font_files import FontFiles, PreferredFiles, system_fonts
-from devices.printing.fonts import DEJAVU_DIR
 from station.labels import Address
 from station.ports import PermanentPrintError
 from tests.helpers.gfa import Graphic, graphics, label_size

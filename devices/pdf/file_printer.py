@@ -12,7 +12,7 @@ import re
 import tempfile
 from pathlib import Path
 
-from devices.printing.render_process import render_elsewhere
+from devices.pdf.render_process import render_elsewhere
 from station.labels import LabelContent
 from station.ports import (
     PermanentPrintError,
@@ -82,7 +82,7 @@ class FileLabelPrinter:
                 "or have the order system send the courier's label as PDF or PNG."
             )
         # Imported here: PDFium and Pillow load only when a supplied label comes.
-        from devices.printing import supplied
+        from devices.pdf import supplied
 
         if label.format is SuppliedFormat.PDF:
             supplied.check_pdf(label.data)  # a file that is no PDF must not look printed
@@ -114,7 +114,7 @@ def save_in_folder(folder: Path, name: str, data: bytes, what: str, then: str) -
 
 def _render_pdf(label: LabelContent) -> bytes:
     # Imported here: reportlab loads in the render process, not at station start.
-    from devices.printing.pdf_label import render_label_pdf
+    from devices.pdf.pdf_label import render_label_pdf
 
     return render_label_pdf(label)
 

@@ -16,10 +16,10 @@ from reportlab.graphics.barcode.code128 import Code128
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from devices.printing.fonts import label_fonts
-from devices.printing.paper import Paper
-from devices.printing.text_draw import draw_text
-from devices.printing.text_fit import LEADING, Line, Para, fit_block, wrap
+from devices.pdf.fonts import label_fonts
+from devices.pdf.paper import Paper
+from devices.pdf.text_draw import draw_text
+from devices.pdf.text_fit import LEADING, Line, Para, fit_block, wrap
 from station.labels import Address
 from station.slips import SlipContent, SlipLine
 

@@ -13,8 +13,8 @@ import unicodedata
 
 from reportlab.pdfgen.canvas import Canvas
 
+from devices.pdf.fonts import Run, run_width, runs, shape, text_width
 from devices.printers.text import printable
-from devices.printing.fonts import Run, run_width, runs, shape, text_width
 
 _INVISIBLE = frozenset(("Cf",))  # zero-width joiners, soft hyphens, BOMs: no glyph to draw
 

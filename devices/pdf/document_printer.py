@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from devices.printing.file_printer import safe_order_part, save_in_folder
-from devices.printing.paper import Paper
-from devices.printing.render_process import render_elsewhere
+from devices.pdf.file_printer import safe_order_part, save_in_folder
+from devices.pdf.paper import Paper
+from devices.pdf.render_process import render_elsewhere
 from station.ports import PrintResult, Recheck
 from station.slips import SlipContent
 
@@ -27,7 +27,7 @@ def slip_pdf(slip: SlipContent, paper: Paper = Paper.A4) -> bytes:
 
 def _render(job: tuple[SlipContent, Paper]) -> bytes:
     # Imported here: reportlab loads in the render process, not at station start.
-    from devices.printing.packing_slip import render_slip_pdf
+    from devices.pdf.packing_slip import render_slip_pdf
 
     return render_slip_pdf(*job)
 

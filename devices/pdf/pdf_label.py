@@ -16,9 +16,9 @@ from PIL import Image
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
-from devices.printing.fonts import label_fonts, text_width
-from devices.printing.label_layout import Box, Layout, layout_for
-from devices.printing.label_symbols import (
+from devices.pdf.fonts import label_fonts, text_width
+from devices.pdf.label_layout import Box, Layout, layout_for
+from devices.pdf.label_symbols import (
     LINEAR_SYMBOLOGIES,
     LinearSymbol,
     MatrixSymbol,
@@ -27,8 +27,8 @@ from devices.printing.label_symbols import (
     matrix_symbol,
     snap,
 )
-from devices.printing.text_draw import clean_text, draw_centred_text, draw_text
-from devices.printing.text_fit import LEADING, MIN_POINTS, Line, Para, TextDoesNotFit, fit_or_fail
+from devices.pdf.text_draw import clean_text, draw_centred_text, draw_text
+from devices.pdf.text_fit import LEADING, MIN_POINTS, Line, Para, TextDoesNotFit, fit_or_fail
 from station.labels import Address, LabelContent
 
 log = logging.getLogger(__name__)

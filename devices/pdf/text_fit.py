@@ -1,7 +1,7 @@
 """Fit paragraphs into a box by wrapping and shrinking, never by cutting.
 
 Widths are measured as the text is drawn: in the fallback fonts a line needs
-(Thai, Chinese) and with shaping (see devices.printing.fonts).
+(Thai, Chinese) and with shaping (see devices.pdf.fonts).
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from devices.printing.fonts import is_mark, text_width
+from devices.pdf.fonts import is_mark, text_width
 from station.ports import PermanentPrintError
 
 LEADING = 1.18

@@ -2,7 +2,7 @@
 
 Text is set in DejaVu Sans (accented Latin, Vietnamese, Greek, Cyrillic). A
 character it lacks is set in a fallback font found on this computer (by
-devices.printing.font_files, as for the ZPL label's pictures), so one line can be
+devices.pdf.font_files, as for the ZPL label's pictures), so one line can be
 several runs, each in the font that has its characters: "99/1 ถนนสุขุม" is
 "99/1 " in DejaVu Sans and the Thai in a Thai font.
 
@@ -27,7 +27,7 @@ from pathlib import Path
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import ShapedStr, TTFont, shapeStr
 
-from devices.printing.font_files import FontFile, FontFiles, install_hint, system_fonts
+from devices.pdf.font_files import FontFile, FontFiles, install_hint, system_fonts
 from station.ports import PermanentPrintError
 
 log = logging.getLogger(__name__)

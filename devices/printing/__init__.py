@@ -1,1 +1,0 @@
-"""Label printing: page languages (PDF, later ZPL) kept apart from transports (file, network)."""
