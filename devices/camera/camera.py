@@ -15,10 +15,10 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from types import TracebackType
 from typing import Protocol
 
 from devices.camera.sources import Frame, FrameSource, SourceOpenError
+from devices.device_thread import DeviceThread
 from devices.state import FAULTED, DeviceState
 
 logger = logging.getLogger(__name__)
@@ -55,7 +55,7 @@ class LatestFrame:
             return frame
 
 
-class Camera:
+class Camera(DeviceThread):
     """Reads frames from a source on its own thread and gives the newest to every sink.
 
     Call `start()` once and `close()` when done (or use it as a context manager).
@@ -91,17 +91,12 @@ class Camera:
         self._sinks_lock = threading.Lock()
         self._state = DeviceState.UNKNOWN
         self._reported: tuple[DeviceState, str] | None = None
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        super().__init__(f"camera-{camera_id}")
         self._number = 0
 
     @property
     def state(self) -> DeviceState:
         return self._state
-
-    @property
-    def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
 
     def frames(self) -> LatestFrame:
         """A new slot that will always hold this camera's newest frame."""
@@ -109,36 +104,6 @@ class Camera:
         with self._sinks_lock:
             self._sinks.append(slot)
         return slot
-
-    def start(self) -> None:
-        if self._thread is not None:
-            raise RuntimeError(f"camera {self.camera_id} was already started")
-        self._thread = threading.Thread(
-            target=self._run, name=f"camera-{self.camera_id}", daemon=True
-        )
-        self._thread.start()
-
-    def close(self, timeout: float = 5.0) -> None:
-        """Stop the thread and close the source; safe to call more than once."""
-        self._stop.set()
-        thread = self._thread
-        if thread is None or thread is threading.current_thread():
-            return
-        thread.join(timeout)
-        if thread.is_alive():
-            logger.error("camera %s: thread still running after %s s", self.camera_id, timeout)
-
-    def __enter__(self) -> Camera:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
     # --- the camera thread ---------------------------------------------------------------
 

@@ -25,7 +25,6 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from fractions import Fraction
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 import cv2
@@ -33,6 +32,7 @@ import numpy as np
 
 from devices.camera.camera import LatestFrame
 from devices.camera.sources import BgrImage, Frame
+from devices.device_thread import DeviceThread
 from station.evidence import ClosedFile
 
 logger = logging.getLogger(__name__)
@@ -96,7 +96,7 @@ class _Segment:
         self._container.close()
 
 
-class Recorder:
+class Recorder(DeviceThread):
     """Records a camera's frames while an order is open, in closed segments.
 
     `order_opened` starts a recording, `scanned` updates the overlay, `order_closed`
@@ -124,8 +124,7 @@ class Recorder:
         self._lock = threading.Lock()
         self._overlay: Overlay | None = None
         self._photos: list[Overlay] = []  # photos asked for, by the overlay they carry
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        super().__init__("camera-recorder")
         self._segment: _Segment | None = None
         self._segment_order = ""
         self._count = 0
@@ -152,27 +151,6 @@ class Recorder:
             self._overlay = None
 
     # --- the recording thread --------------------------------------------------------
-
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name="camera-recorder", daemon=True)
-        self._thread.start()
-
-    def close(self, timeout: float = 5.0) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-
-    def __enter__(self) -> Recorder:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def _run(self) -> None:
         while not self._stop.is_set():

@@ -13,14 +13,13 @@ skipped, never queued, so a verdict is never late by a backlog.
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from types import TracebackType
 
 from devices.camera.camera import LatestFrame
 from devices.camera.decode import Found, FrameDecoder, FrameReader
 from devices.camera.sources import Frame
+from devices.device_thread import DeviceThread
 from devices.scanners.events import ScannerListener, ScanRead
 
 logger = logging.getLogger(__name__)
@@ -78,7 +77,7 @@ class ViewTracker:
         return window is not None and now - entry.counted_at >= window
 
 
-class CameraScanner:
+class CameraScanner(DeviceThread):
     """Reads barcodes in a camera's newest frames and reports each count to a listener.
 
     The listener is the serial scanners' (on_scan with a CameraScan), called on this
@@ -109,39 +108,12 @@ class CameraScanner:
         self._tracker = tracker or ViewTracker()
         self._decode = decoder or FrameReader()
         self._decoded = decoded
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        super().__init__(f"camera-reader-{camera_id}")
         self.frames_read = 0
 
     @property
     def frames_skipped(self) -> int:
         return self._frames.dropped
-
-    def start(self) -> None:
-        if self._thread is not None:
-            raise RuntimeError(f"camera reader {self.camera_id} was already started")
-        self._thread = threading.Thread(
-            target=self._run, name=f"camera-reader-{self.camera_id}", daemon=True
-        )
-        self._thread.start()
-
-    def close(self, timeout: float = 5.0) -> None:
-        self._stop.set()
-        thread = self._thread
-        if thread is not None and thread is not threading.current_thread():
-            thread.join(timeout)
-
-    def __enter__(self) -> CameraScanner:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def _run(self) -> None:
         while not self._stop.is_set():

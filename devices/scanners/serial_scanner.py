@@ -15,15 +15,14 @@ from __future__ import annotations
 
 import errno
 import logging
-import threading
 import time
 from collections.abc import Callable
-from types import TracebackType
 from typing import Any
 
 import serial
 
 from devices import pty_claim
+from devices.device_thread import DeviceThread
 from devices.scanners.events import ScannerListener, ScanRead
 from devices.scanners.framing import DuplicateFilter, Line, LineFramer, Terminator
 from devices.scanners.usb_identity import ListPortsFinder, PortFinder, UsbIdentity
@@ -43,7 +42,7 @@ _HINTS = {
 }
 
 
-class SerialScanner:
+class SerialScanner(DeviceThread):
     """Reads barcodes from one serial port and reports them to a listener.
 
     Every listener call comes from this scanner's own thread. Call `start()`
@@ -97,8 +96,7 @@ class SerialScanner:
         self._identity: UsbIdentity | None = None
         self._state = DeviceState.UNKNOWN
         self._reported: tuple[DeviceState, str] | None = None
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        super().__init__(f"scanner-{scanner_id}")
 
     @property
     def port(self) -> str:
@@ -109,45 +107,6 @@ class SerialScanner:
     def state(self) -> DeviceState:
         """The state last reported; the listener hears of each change of state or detail."""
         return self._state
-
-    @property
-    def running(self) -> bool:
-        """Whether the device thread is alive."""
-        return self._thread is not None and self._thread.is_alive()
-
-    def start(self) -> None:
-        """Start the device thread; it connects, and keeps reconnecting, by itself."""
-        if self._thread is not None:
-            raise RuntimeError(f"scanner {self.scanner_id} was already started")
-        self._thread = threading.Thread(
-            target=self._run, name=f"scanner-{self.scanner_id}", daemon=True
-        )
-        self._thread.start()
-
-    def close(self, timeout: float = 5.0) -> None:
-        """Stop the device thread and close the port; waits up to `timeout` seconds.
-
-        Safe to call more than once, and from a listener callback (then it does not wait).
-        """
-        self._stop.set()
-        thread = self._thread
-        if thread is None or thread is threading.current_thread():
-            return
-        thread.join(timeout)
-        if thread.is_alive():
-            logger.error("scanner %s: thread still running after %s s", self.scanner_id, timeout)
-
-    def __enter__(self) -> SerialScanner:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
     # --- the device thread -------------------------------------------------------------
 
