@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 from pathlib import Path
 
 import pytest
@@ -90,3 +91,18 @@ def test_demo_start_seeds_a_fresh_data_dir_and_shows_the_window(tmp_path: Path) 
     )
     assert '"login"' in replayed.stdout.splitlines()[0]
     assert '"order_opened"' in replayed.stdout
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_or_a_service_stop_closes_the_window_quietly(
+    tmp_path: Path, stop: signal.Signals
+) -> None:
+    process = start("--demo", "--data-dir", str(tmp_path / "demo"), "--report-ready")
+    assert process.stdout is not None and process.stderr is not None
+    try:
+        assert process.stdout.readline().strip() == "READY"
+        process.send_signal(stop)
+        assert process.wait(timeout=30) == 0
+    finally:
+        process.kill()
+    assert "Traceback" not in process.stderr.read()
