@@ -1,0 +1,19 @@
+"""claims: reserved for issue 11 (order claims at the bench)
+
+Revision ID: 0010
+Revises: 0009
+Create Date: 2026-12-03 11:30:00
+"""
+
+revision = "0010"
+down_revision = "0009"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
