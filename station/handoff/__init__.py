@@ -1,0 +1,1 @@
+"""The handoff to the courier: loads scanned at the dock, closed with a signed manifest."""
