@@ -56,6 +56,20 @@ class VerdictKind(StrEnum):
     ERRAND = "errand"
     # A dialog's barcode (OK, Close, a reason) scanned with no dialog open.
     NOTHING_TO_CHOOSE = "nothing_to_choose"
+    # Loading at the dock (station.handoff): a load for one courier, its parcels, its close.
+    COURIER_REQUIRED = "courier_required"
+    UNKNOWN_COURIER = "unknown_courier"
+    LOAD_OPENED = "load_opened"
+    LOADED = "loaded"
+    WRONG_COURIER = "wrong_courier"
+    ALREADY_LOADED = "already_loaded"
+    NOT_READY = "not_ready"
+    NO_LOAD_OPEN = "no_load_open"
+    DRIVER_RECORDED = "driver_recorded"
+    DRIVER_REQUIRED = "driver_required"
+    PARCEL_LEFT = "parcel_left"
+    # The answer to a close; a parcel scanned onto a closed load also gets it, with a stop.
+    LOAD_CLOSED = "load_closed"
 
 
 class Tone(StrEnum):
@@ -84,6 +98,12 @@ ERROR_VERDICTS = frozenset(
         VerdictKind.WEIGHT_MISMATCH,
         VerdictKind.BOX_EMPTY,
         VerdictKind.WRONG_LABEL,
+        VerdictKind.UNKNOWN_COURIER,
+        VerdictKind.WRONG_COURIER,
+        VerdictKind.ALREADY_LOADED,
+        VerdictKind.NOT_READY,
+        VerdictKind.NO_LOAD_OPEN,
+        VerdictKind.DRIVER_REQUIRED,
     }
 )
 COUNTED_VERDICTS = frozenset(
@@ -96,13 +116,14 @@ def tone_of(kind: VerdictKind) -> Tone:
         return Tone.ERROR
     if kind in (VerdictKind.ORDER_COMPLETE, VerdictKind.OVERRIDE):
         return Tone.COMPLETE
-    if kind in (VerdictKind.WEIGHT_OK,):
+    if kind in (VerdictKind.WEIGHT_OK, VerdictKind.LOAD_CLOSED):
         return Tone.COMPLETE
     if kind in (
         VerdictKind.OK,
         VerdictKind.LINE_COMPLETE,
         VerdictKind.BOX_CLOSED,
         VerdictKind.LABEL_VERIFIED,
+        VerdictKind.LOADED,
     ):
         return Tone.SUCCESS
     return Tone.INFO
