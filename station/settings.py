@@ -49,6 +49,9 @@ class Commands:
     # The answers to "Did label N print?" after a crash mid-send (station.print_queue).
     label_printed: str = "CMD-LABEL-PRINTED"
     label_reprint: str = "CMD-LABEL-REPRINT"
+    # Loading at the dock: start a load (then scan the courier's id), close it.
+    load: str = "CMD-LOAD"
+    close_load: str = "CMD-CLOSE-LOAD"
     # In a dialog: confirm it, close it, or choose reason N (this prefix and 1 to 9).
     ok: str = "CMD-OK"
     close: str = "CMD-CLOSE"
@@ -112,6 +115,7 @@ class Devices:
 @dataclass(frozen=True)
 class Settings:
     station: str = field(default_factory=socket.gethostname)
+    role: str = "bench"  # "bench" or "dock" (opens in loading mode, station.handoff)
     confirm_before_label: bool = False
     manual_entry_supervisors_only: bool = False
     wedge_max_key_interval_ms: int = 50
@@ -127,12 +131,15 @@ class Settings:
     central: Central = field(default_factory=Central)
 
 
+# A bench packs; a dock opens in loading mode (it can still pack).
+STATION_ROLES = ("bench", "dock")
 # Keyboard layouts a wedge burst is checked against (devices/scanners/wedge_layout.py knows each).
 WEDGE_KEYBOARD_LAYOUTS = ("us", "uk", "de", "fr", "es", "it")
 
 # TOML table and key -> Settings attribute, with the type it must have.
 _STATION_KEYS: dict[tuple[str, str], tuple[str, type]] = {
     ("station", "name"): ("station", str),
+    ("station", "role"): ("role", str),
     ("station", "confirm_before_label"): ("confirm_before_label", bool),
     ("station", "manual_entry_supervisors_only"): ("manual_entry_supervisors_only", bool),
     ("scanner", "wedge_max_key_interval_ms"): ("wedge_max_key_interval_ms", int),
@@ -144,6 +151,7 @@ _STATION_KEYS: dict[tuple[str, str], tuple[str, type]] = {
 EXAMPLE = """\
 [station]
 name = "bench-01"
+role = "bench"
 confirm_before_label = false
 manual_entry_supervisors_only = false
 
@@ -169,6 +177,8 @@ slip = "CMD-SLIP"
 bulk = "CMD-BULK"
 label_printed = "CMD-LABEL-PRINTED"
 label_reprint = "CMD-LABEL-REPRINT"
+load = "CMD-LOAD"
+close_load = "CMD-CLOSE-LOAD"
 exception_missing = "CMD-EXC-MISSING"
 exception_damaged = "CMD-EXC-DAMAGED"
 exception_wrong_item = "CMD-EXC-WRONG-ITEM"
@@ -343,6 +353,11 @@ def _devices(table: dict[str, Any], source: str) -> Devices:
 def _validate(settings: Settings, source: str) -> None:
     if not settings.station.strip():
         raise SettingsError(f"{source}: setting station.name must not be empty.")
+    if settings.role not in STATION_ROLES:
+        raise SettingsError(
+            f"{source}: setting station.role must be one of "
+            f"{', '.join(repr(role) for role in STATION_ROLES)}, got {settings.role!r}."
+        )
     if not 5 <= settings.wedge_max_key_interval_ms <= 500:
         raise SettingsError(
             f"{source}: setting scanner.wedge_max_key_interval_ms must be between 5 and 500 (ms)."
