@@ -56,6 +56,11 @@ class VerdictKind(StrEnum):
     ERRAND = "errand"
     # A dialog's barcode (OK, Close, a reason) scanned with no dialog open.
     NOTHING_TO_CHOOSE = "nothing_to_choose"
+    # Central claims (station/claims.py): another station holds the order (at the
+    # open, or later when the central claim was refused: the order leaves the
+    # bench), and, offline with offline_open = "claimed_only", an order not held here.
+    ORDER_CLAIMED_ELSEWHERE = "order_claimed_elsewhere"
+    ORDER_NEEDS_CLAIM = "order_needs_claim"
     # Loading at the dock (station.handoff): a load for one courier, its parcels, its close.
     COURIER_REQUIRED = "courier_required"
     UNKNOWN_COURIER = "unknown_courier"
@@ -92,6 +97,8 @@ ERROR_VERDICTS = frozenset(
         VerdictKind.ANOTHER_ORDER_OPEN,
         VerdictKind.ORDER_ALREADY_PACKED,
         VerdictKind.ORDER_IN_EXCEPTION,
+        VerdictKind.ORDER_CLAIMED_ELSEWHERE,
+        VerdictKind.ORDER_NEEDS_CLAIM,
         VerdictKind.SUPERVISOR_REQUIRED,
         VerdictKind.ORDER_INCOMPLETE,
         VerdictKind.LABEL_BLOCKED,
