@@ -75,6 +75,8 @@ class VerdictKind(StrEnum):
     PARCEL_LEFT = "parcel_left"
     # The answer to a close; a parcel scanned onto a closed load also gets it, with a stop.
     LOAD_CLOSED = "load_closed"
+    # An order a supervisor cancelled from the exception queue: never packed again.
+    ORDER_CANCELLED = "order_cancelled"
 
 
 class Tone(StrEnum):
@@ -99,6 +101,7 @@ ERROR_VERDICTS = frozenset(
         VerdictKind.ORDER_IN_EXCEPTION,
         VerdictKind.ORDER_CLAIMED_ELSEWHERE,
         VerdictKind.ORDER_NEEDS_CLAIM,
+        VerdictKind.ORDER_CANCELLED,
         VerdictKind.SUPERVISOR_REQUIRED,
         VerdictKind.ORDER_INCOMPLETE,
         VerdictKind.LABEL_BLOCKED,

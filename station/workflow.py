@@ -14,7 +14,8 @@ from dataclasses import replace
 
 from sqlmodel import Session
 
-from station import queries
+from station import claims, queries
+from station.exception_queue import cancellation
 from station.label_rules import cannot_pack, order_label_problem
 from station.line_counts import LineCount, order_complete, verify_units
 from station.models import Order, OrderEvent, Packer
@@ -65,6 +66,9 @@ class _Decider(ParcelSteps):
                 V.DUPLICATE_READ,
                 f"{self.text!r} was read twice by the scanner at once: counted once.",
             )
+        lost = self.claim_lost()
+        if lost is not None:
+            return lost
         is_supervisor = state.packer is not None and state.packer.role == "supervisor"
         if (
             self.request.manual
@@ -305,6 +309,17 @@ class _Decider(ParcelSteps):
                 self.step(V.ORDER_ALREADY_PACKED, f"Order {order.number} is already packed."),
                 subject=order,
             )
+        cancelled = cancellation(self.db, order.id)
+        if cancelled is not None:
+            why = f": {cancelled.reason}" if cancelled.reason else ""
+            return replace(
+                self.step(
+                    V.ORDER_CANCELLED,
+                    f"Order {order.number} was CANCELLED{why}. Do not pack it: "
+                    "hand the tote to a supervisor.",
+                ),
+                subject=order,
+            )
         events: tuple[OrderEvent, ...] = ()
         note = ""
         if queries.in_exception(self.db, order.id):
@@ -325,6 +340,17 @@ class _Decider(ParcelSteps):
                 ),
             )
             note = " Exception released."
+        central = self.bench.central
+        refusal = central and claims.open_refusal(
+            self.db,
+            self.bench.station,
+            order.id,
+            order.number,
+            central.online(),
+            self.settings.central.offline_open,
+        )
+        if refusal:
+            return replace(self.step(refusal.kind, refusal.message), subject=order)
         lines = tuple(queries.line_counts(self.db, order.id))
         awaiting = Awaiting.SEAL if order_complete(list(lines)) else Awaiting.NOTHING
         todo = sum(line.expected - line.scanned for line in lines)
@@ -347,6 +373,27 @@ class _Decider(ParcelSteps):
             ),
             order_events=events,
         )
+
+    def claim_lost(self) -> Step | None:
+        """The open order is held by another station now (its central claim was refused,
+        or a sync showed it): it leaves this bench, loudly; its scans stay recorded."""
+        order = self.state.order
+        if self.bench.central is None or order is None:
+            return None
+        holder = claims.held_elsewhere(self.db, self.bench.station, order.id)
+        if holder is None:
+            return None
+        event = order_event(
+            order, "claimed_elsewhere", note=f"claimed by {holder.station}", fence=holder.fence
+        )
+        left = self.cleared(
+            V.ORDER_CLAIMED_ELSEWHERE,
+            f"ORDER {order.number} IS BEING PACKED AT {holder.station}: it leaves this bench. "
+            "Take its items out of the box and put the tote aside for a supervisor; "
+            "its scans here stay recorded. Acknowledge to carry on.",
+        )
+        after = replace(left.after, awaiting=Awaiting.ACKNOWLEDGEMENT)
+        return replace(left, after=after, subject=order, order_events=(event,))
 
     def item(self) -> Step:
         state = self.state
