@@ -136,6 +136,8 @@ class OrderEvent(SQLModel, table=True):
     kind: str
     reason: str = ""
     note: str = ""
+    # The central claim's fencing number (claim_taken, claimed_elsewhere: see station/claims.py).
+    fence: int | None = None
     created_at: datetime = Field(default_factory=utc_now)
 
 

@@ -97,3 +97,15 @@ class DocumentPrinter(Protocol):
     def print_slip(self, job_id: str, slip: SlipContent) -> PrintResult:
         """Deliver one packing slip. Idempotent per job_id, as for labels."""
         ...
+
+
+class CentralLink(Protocol):
+    """The central database's link as the bench's claims see it (station/central/claims.py).
+
+    The engine asks it while deciding an order's opening, so it must answer
+    from memory, at once: a verdict never waits for the network.
+    """
+
+    def online(self) -> bool:
+        """Whether the central database answered the last call (True before the first)."""
+        ...

@@ -340,17 +340,9 @@ class _Decider(ParcelSteps):
                 ),
             )
             note = " Exception released."
-        central = self.bench.central
-        refusal = central and claims.open_refusal(
-            self.db,
-            self.bench.station,
-            order.id,
-            order.number,
-            central.online(),
-            self.settings.central.offline_open,
-        )
-        if refusal:
-            return replace(self.step(refusal.kind, refusal.message), subject=order)
+        refusal = self.claim_refusal(order)
+        if refusal is not None:
+            return refusal
         lines = tuple(queries.line_counts(self.db, order.id))
         awaiting = Awaiting.SEAL if order_complete(list(lines)) else Awaiting.NOTHING
         todo = sum(line.expected - line.scanned for line in lines)
@@ -373,6 +365,23 @@ class _Decider(ParcelSteps):
             ),
             order_events=events,
         )
+
+    def claim_refusal(self, order: Order) -> Step | None:
+        """Decided at once from the claims mirror and the link (never the network)."""
+        central = self.bench.central
+        if central is None:
+            return None
+        refusal = claims.open_refusal(
+            self.db,
+            self.bench.station,
+            order.id,
+            order.number,
+            central.online(),
+            self.settings.central.offline_open,
+        )
+        if refusal is None:
+            return None
+        return replace(self.step(refusal.kind, refusal.message), subject=order)
 
     def claim_lost(self) -> Step | None:
         """The open order is held by another station now (its central claim was refused,

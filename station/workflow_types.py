@@ -16,6 +16,7 @@ from station.barcodes import ParsedScan
 from station.couriers.plan import CourierBook, CourierPlan, plan_courier
 from station.line_counts import LineCount
 from station.models import Order, OrderEvent, Packer
+from station.ports import CentralLink
 from station.settings import Commands, Settings
 from station.verdicts import Awaiting, VerdictKind
 from station.weighing import expected_parcel_weight
@@ -127,6 +128,8 @@ class Bench:
     station: str
     settings: Settings
     couriers: CourierBook
+    # Set when the station has a central database: order claims apply (station/claims.py).
+    central: CentralLink | None = None
 
 
 def plan_for(bench: Bench, order: Order, lines: tuple[LineCount, ...]) -> CourierPlan:
