@@ -1,0 +1,370 @@
+"""From a figure to the orders behind it, and from an order to its whole trail.
+
+Every number on the dashboard and in a report is counted from packed orders,
+scans or order events (station.supervisor.figures); `orders_behind` lists the
+same facts the number counted, so clicking it shows exactly the orders it is
+made of. `order_trail` is everything the station recorded about one order.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
+from typing import Any, Literal
+
+from sqlalchemy import select
+
+from station.supervisor.figures import (
+    _EVENT_FIGURE,
+    _KIND_OF_VERDICT,
+    EVERYONE,
+    Filter,
+    _Badges,
+    _only,
+    _uuid,
+    _window,
+    packed_orders,
+)
+from station.supervisor.formulas import MISTAKE_KINDS
+from station.supervisor.period import Period
+from station.supervisor.tables import Database, tables_for
+from station.verdicts import COUNTED_VERDICTS
+
+DrillBy = Literal["packer", "station", "day", "hour"]
+# Figures counted from packed orders (their seal), and which of those orders count.
+_FROM_PACKED = {"orders", "accuracy_pct", "orders_per_hour", "units_per_hour", "orders_by_hour"}
+
+
+@dataclass(frozen=True)
+class OrderRef:
+    """One order behind a figure, with the fact that counted it."""
+
+    number: str  # "" for a scan made with no order open
+    station: str
+    packer: str  # badge ("" when nobody was logged in)
+    at: datetime  # local: the seal, scan or event that counted
+    what: str  # e.g. "sealed", "wrong_item", "exception_flagged: damaged"
+
+
+@dataclass(frozen=True)
+class TrailScan:
+    at: datetime
+    station: str
+    seq: int
+    packer: str
+    raw: str
+    verdict: str
+    units: int
+    weight_g: int | None
+    message: str
+
+
+@dataclass(frozen=True)
+class TrailLabel:
+    at: datetime
+    kind: str  # label, reprint, replacement, supplied
+    status: str  # the newest attempt's status
+
+
+@dataclass(frozen=True)
+class TrailParcel:
+    at: datetime
+    station: str
+    packer: str
+    parcel_no: int
+    parcel_count: int
+    tracking: str
+    courier: str
+    service: str
+    weight_g: int | None
+    short: bool
+    labels: tuple[TrailLabel, ...]
+
+
+@dataclass(frozen=True)
+class TrailEvent:
+    at: datetime
+    station: str
+    packer: str
+    supervisor: str
+    kind: str
+    reason: str
+    note: str
+
+
+@dataclass(frozen=True)
+class Trail:
+    """Everything recorded about one order, oldest first, times local to `tz`."""
+
+    number: str
+    order_id: uuid.UUID
+    scans: tuple[TrailScan, ...]
+    parcels: tuple[TrailParcel, ...]
+    events: tuple[TrailEvent, ...]
+
+
+def orders_behind(
+    db: Database,
+    period: Period,
+    figure: str,
+    by: DrillBy | None = None,
+    key: str | None = None,
+    only: Filter = EVERYONE,
+) -> list[OrderRef]:
+    """The facts a figure counted (one per order, scan or event), oldest first.
+
+    `figure` is a FIGURES name, or "mistakes.<kind>" for one kind of mistake;
+    `by` and `key` pick one row or bar ("packer"/"BADGE-P1", "day"/"2026-12-01",
+    "hour"/"14"); without them, the whole period.
+
+    Raises:
+        ValueError: for a figure this does not know.
+    """
+    if figure in _FROM_PACKED or figure == "orders_with_mistakes":
+        facts = _packed_facts(db, period, only, wrong_only=figure == "orders_with_mistakes")
+    elif figure == "units" or figure == "mistakes" or figure.startswith("mistakes."):
+        facts = _scan_facts(db, period, figure, only)
+    elif figure in _EVENT_FIGURE.values():
+        facts = _event_facts(db, period, figure, only)
+    else:
+        raise ValueError(f"no figure named {figure!r}")
+    refs = _refs(db, facts)
+    if by is not None and key is not None:
+        refs = [ref for ref in refs if _key_of(ref, by) == key]
+    return sorted(refs, key=lambda ref: (ref.at, ref.number))
+
+
+def order_trail(db: Database, number: str, tz: tzinfo = UTC) -> Trail | None:
+    """Every scan, parcel with its labels, and order event of one order; None if unknown."""
+    tables = tables_for(db)
+    order = tables.order
+    found = db.execute(select(order["id"]).where(order["number"] == number)).first()
+    if found is None:
+        return None
+    order_id = _uuid(found[0])
+    badges = _Badges(db, tables)
+    scan, parcel, event, job = tables.scan, tables.parcel, tables.event, tables.job
+
+    def at(value: datetime) -> datetime:
+        aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+        return aware.astimezone(tz)
+
+    scans = tuple(
+        TrailScan(
+            at(row.created_at),
+            row.station,
+            int(row.seq),
+            badges.badge(_maybe_uuid(row.packer_id)),
+            row.raw,
+            row.verdict,
+            int(row.units_counted or 0),
+            row.weight_g,
+            row.message,
+        )
+        for row in db.execute(
+            select(*_named(scan, _TRAIL_SCAN))
+            .where(scan["order_id"] == order_id)
+            .order_by(scan["created_at"], scan["seq"])
+        )
+    )
+    parcels = []
+    for row in db.execute(
+        select(*_named(parcel, _TRAIL_PARCEL))
+        .where(parcel["order_id"] == order_id)
+        .order_by(parcel["parcel_no"], parcel["created_at"])
+    ):
+        labels = tuple(
+            TrailLabel(at(label.created_at), label.kind, label.status)
+            for label in db.execute(
+                select(*_named(job, ("created_at", "kind", "status", "seq")))
+                .where(job["parcel_id"] == row.id)
+                .order_by(job["seq"])
+            )
+        )
+        parcels.append(
+            TrailParcel(
+                at(row.created_at),
+                row.station,
+                badges.badge(_maybe_uuid(row.packer_id)),
+                int(row.parcel_no),
+                int(row.parcel_count),
+                row.tracking,
+                row.courier,
+                row.service,
+                row.weight_g,
+                bool(row.short),
+                labels,
+            )
+        )
+    events = tuple(
+        TrailEvent(
+            at(row.created_at),
+            row.station,
+            badges.badge(_maybe_uuid(row.packer_id)),
+            badges.badge(_maybe_uuid(row.supervisor_id)),
+            row.kind,
+            row.reason,
+            row.note,
+        )
+        for row in db.execute(
+            select(*_named(event, _TRAIL_EVENT))
+            .where(event["order_id"] == order_id)
+            .order_by(event["created_at"], event["seq"])
+        )
+    )
+    return Trail(number, order_id, scans, tuple(parcels), events)
+
+
+_TRAIL_SCAN = (
+    "created_at",
+    "station",
+    "seq",
+    "packer_id",
+    "raw",
+    "verdict",
+    "units_counted",
+    "weight_g",
+    "message",
+)
+_TRAIL_PARCEL = (
+    "id",
+    "created_at",
+    "station",
+    "packer_id",
+    "parcel_no",
+    "parcel_count",
+    "tracking",
+    "courier",
+    "service",
+    "weight_g",
+    "short",
+)
+_TRAIL_EVENT = (
+    "created_at",
+    "station",
+    "seq",
+    "packer_id",
+    "supervisor_id",
+    "kind",
+    "reason",
+    "note",
+)
+
+
+def _named(columns: Any, names: tuple[str, ...]) -> list[Any]:
+    return [columns[name].label(name) for name in names]
+
+
+def _maybe_uuid(value: Any) -> uuid.UUID | None:
+    return None if value is None else _uuid(value)
+
+
+@dataclass(frozen=True)
+class _Fact:
+    order_id: uuid.UUID | None
+    station: str
+    packer_id: uuid.UUID | None
+    at: datetime
+    what: str
+
+
+def _refs(db: Database, facts: list[_Fact]) -> list[OrderRef]:
+    """The facts with their orders' numbers and packers' badges."""
+    tables = tables_for(db)
+    badges = _Badges(db, tables)
+    ids = sorted({fact.order_id for fact in facts if fact.order_id is not None})
+    numbers: dict[uuid.UUID, str] = {}
+    order = tables.order
+    for start in range(0, len(ids), 500):  # below any database's limit on parameters
+        chunk = ids[start : start + 500]
+        for order_id, number in db.execute(
+            select(order["id"], order["number"]).where(order["id"].in_(chunk))
+        ):
+            numbers[_uuid(order_id)] = str(number)
+    return [
+        OrderRef(
+            numbers.get(fact.order_id, "") if fact.order_id else "",
+            fact.station,
+            badges.badge(fact.packer_id),
+            fact.at,
+            fact.what,
+        )
+        for fact in facts
+    ]
+
+
+def _packed_facts(db: Database, period: Period, only: Filter, wrong_only: bool) -> list[_Fact]:
+    return [
+        _Fact(order.order_id, order.station, order.packer_id, order.sealed_at, "sealed")
+        for order in packed_orders(db, period, only)
+        if not wrong_only or order.mistakes > 0
+    ]
+
+
+def _scan_facts(db: Database, period: Period, figure: str, only: Filter) -> list[_Fact]:
+    tables = tables_for(db)
+    scan = tables.scan
+    if figure == "units":
+        verdicts = sorted(v.value for v in COUNTED_VERDICTS)
+    elif figure == "mistakes":
+        verdicts = sorted(_KIND_OF_VERDICT)
+    else:
+        kind = figure.removeprefix("mistakes.")
+        if kind not in MISTAKE_KINDS:
+            raise ValueError(f"no kind of mistake named {kind!r}")
+        verdicts = [MISTAKE_KINDS[kind].value]
+    query = (
+        select(scan["order_id"], scan["station"], scan["packer_id"], scan["created_at"])
+        .add_columns(scan["verdict"])
+        .where(*_window(scan, period), scan["verdict"].in_(verdicts))
+        .where(*_only(db, tables, scan, only))
+    )
+    facts = [
+        _Fact(
+            _maybe_uuid(order_id),
+            str(station),
+            _maybe_uuid(packer_id),
+            period.local(created),
+            _KIND_OF_VERDICT.get(str(verdict), str(verdict)),
+        )
+        for order_id, station, packer_id, created, verdict in db.execute(query)
+    ]
+    if figure != "units":
+        return facts
+    first: dict[object, _Fact] = {}  # one entry per order, at its first counted scan
+    for fact in sorted(facts, key=lambda fact: fact.at):
+        first.setdefault(fact.order_id or (fact.station, fact.at), fact)
+    return list(first.values())
+
+
+def _event_facts(db: Database, period: Period, figure: str, only: Filter) -> list[_Fact]:
+    tables = tables_for(db)
+    event = tables.event
+    kinds = sorted(kind for kind, name in _EVENT_FIGURE.items() if name == figure)
+    query = (
+        select(event["order_id"], event["station"], event["packer_id"], event["created_at"])
+        .add_columns(event["kind"], event["reason"])
+        .where(*_window(event, period), event["kind"].in_(kinds))
+        .where(*_only(db, tables, event, only))
+    )
+    return [
+        _Fact(
+            _maybe_uuid(order_id),
+            str(station),
+            _maybe_uuid(packer_id),
+            period.local(created),
+            f"{kind}: {reason}" if reason else str(kind),
+        )
+        for order_id, station, packer_id, created, kind, reason in db.execute(query)
+    ]
+
+
+def _key_of(ref: OrderRef, by: DrillBy) -> str:
+    if by == "packer":
+        return ref.packer
+    if by == "station":
+        return ref.station
+    if by == "day":
+        return ref.at.date().isoformat()
+    return str(ref.at.hour)
