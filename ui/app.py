@@ -21,6 +21,7 @@ from station.ports import LabelPrinter
 from station.session import PackSession
 from station.settings import Settings
 from ui.camera_wiring import connect_cameras
+from ui.central_link import connect_central_link
 from ui.controller import StationController
 from ui.crash import install_excepthook
 from ui.integrity_watch import IntegrityWatch
@@ -81,6 +82,13 @@ def run_gui(
     window = build_main_window(session, settings)
     stop_devices = connect_devices(
         window, settings, label_printer=label_printer, config_path=config_path
+    )
+    # The central link: a sync process beside the window (nothing without [central] url).
+    stop_devices += connect_central_link(
+        window.device_status,
+        settings,
+        session.store.path.parent,
+        config_path or paths.default_config_path(),
     )
     app.aboutToQuit.connect(lambda: [stop() for stop in stop_devices])
     # A station left open for weeks still backs up daily, on a thread of its own.

@@ -25,6 +25,7 @@ from devices.state import DeviceState
 if TYPE_CHECKING:  # printers and scanners load only on stations that have them
     from devices.printers.status import PrinterStatus
     from devices.scanners import ScannerListener, ScanRead
+    from station.sync.link import LinkStatus
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +104,37 @@ def printer_health(
     else:
         level = Level.NONE
     return DeviceHealth(key, title, word, level, f"{title}: {word}.\n{advice or status.message}")
+
+
+CENTRAL = "central"
+
+
+def central_health(status: LinkStatus | None) -> DeviceHealth:
+    """The link to the central database: offline is a warning (the bench packs on), never
+    an error; only a setting or login to fix is a fault. None: the first exchange is on."""
+    title = "Central"
+    if status is None:
+        return DeviceHealth(CENTRAL, title, "connecting", Level.NONE, "Central: connecting.")
+    if status.problem:
+        return DeviceHealth(
+            CENTRAL, title, status.words(), Level.FAULT, f"Central: {status.problem}"
+        )
+    if status.online:
+        hint = "Every event is delivered." if not status.waiting else "Sending what is waiting."
+        conflicts = (
+            f"\n{status.conflicts} conflict(s): see main.py central status."
+            if status.conflicts
+            else ""
+        )
+        return DeviceHealth(CENTRAL, title, status.words(), Level.OK, f"{hint}{conflicts}")
+    return DeviceHealth(
+        CENTRAL,
+        title,
+        status.words(),
+        Level.WARNING,
+        "The central database cannot be reached. Packing and labels go on; what is waiting "
+        "is kept here and sent when it is back (tried every sync interval).",
+    )
 
 
 def no_status(key: str, title: str, why: str) -> DeviceHealth:

@@ -16,10 +16,16 @@ def add_commands(
     commands: argparse._SubParsersAction[argparse.ArgumentParser],
     common: argparse.ArgumentParser,
 ) -> None:
-    commands.add_parser(
+    sync = commands.add_parser(
         "sync",
         parents=[common],
         help="one exchange with the central database ([central] url), then exit",
+    )
+    sync.add_argument(
+        "--watch",
+        action="store_true",
+        help="keep syncing every [central] sync_interval_s, one JSON status line per change, "
+        "until standard input ends (the station window runs this)",
     )
     central = commands.add_parser("central", help="set up and watch the central PostgreSQL")
     actions = central.add_subparsers(dest="central_command", required=True)
@@ -52,7 +58,7 @@ def run(args: argparse.Namespace, data_dir: Path, settings: Settings, config: Pa
 
     try:
         if args.command == "sync":
-            return _sync(data_dir, settings, config)
+            return _sync(data_dir, settings, config, watching=args.watch)
         return _central(args)
     except CentralUnreachable as exc:
         print(f"packstation: {exc} Nothing was changed there; try again later.", file=sys.stderr)
@@ -85,7 +91,7 @@ def _central(args: argparse.Namespace) -> int:
     return 0
 
 
-def _sync(data_dir: Path, settings: Settings, config: Path) -> int:
+def _sync(data_dir: Path, settings: Settings, config: Path, *, watching: bool) -> int:
     from station.store import Store
     from station.sync.exchange import sync_once
 
@@ -93,6 +99,13 @@ def _sync(data_dir: Path, settings: Settings, config: Path) -> int:
         raise UserError(
             f"No central database is set: add [central] url = "
             f'"postgresql://USER@HOST:5432/DATABASE" to {config} (see README, Central database).'
+        )
+    if watching:
+        from station.sync.watch import watch
+
+        interval = settings.central.sync_interval_s
+        return watch(
+            settings.central.url, data_dir, settings.station, interval, sys.stdin, sys.stdout
         )
     # Like an import, a sync only adds reference data and reads events: it may
     # run beside the station, so it takes no station lock.

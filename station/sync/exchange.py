@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import threading
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,6 +22,7 @@ from sqlalchemy import Engine, func, text
 from sqlalchemy.dialects.postgresql import insert
 
 from station.central import schema
+from station.central.claims import mirror_claims
 from station.central.connect import CentralUnreachable, central_engine, connected
 from station.store import Store
 from station.sync import pull, push
@@ -73,8 +75,13 @@ class SyncSummary:
         )
 
 
-def sync_once(url: str, store: Store, station: str) -> SyncSummary:
+def sync_once(
+    url: str, store: Store, station: str, *, stop: threading.Event | None = None
+) -> SyncSummary:
     """Push every waiting event, pull reference changes; never raises CentralUnreachable.
+
+    Once `stop` is set (the station is closing) the push ends after its batch in
+    flight and nothing is pulled.
 
     Raises:
         CentralError: a URL, login or schema problem that waiting will not fix.
@@ -89,11 +96,16 @@ def sync_once(url: str, store: Store, station: str) -> SyncSummary:
 
     try:
         state.pushed = push.positions(engine, station)
-        result = push.push(engine, store, station, on_batch=remember)
+        result = push.push(engine, store, station, on_batch=remember, stop=stop)
         pushed = result.pushed
+        if stop is not None and stop.is_set():
+            state.save(folder)
+            return SyncSummary(pushed, 0, 0, push.pending(store, state.pushed, station))
         pulled = pull.pull(engine, store, state.pulled)
         state.pulled = pulled.positions
         double_packed = _touch_and_count_doubles(engine, station)
+        # Claims (H2, station/central/claims.py): who packs what, for opening orders offline.
+        mirror_claims(engine, store)
     except CentralUnreachable:
         state.save(folder)
         return SyncSummary(pushed, 0, 0, push.pending(store, state.pushed, station), False)

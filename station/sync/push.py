@@ -18,6 +18,7 @@ again with their current values.
 from __future__ import annotations
 
 import json
+import threading
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -84,17 +85,21 @@ def push(
     *,
     batch: int = BATCH,
     on_batch: BatchDone | None = None,
+    stop: threading.Event | None = None,
 ) -> PushResult:
     """Send every event of `station` the central database lacks; raises CentralUnreachable.
 
     `on_batch(stream, last_seq)` is called after each batch is committed centrally.
+    Once `stop` is set, no further batch is sent (what was sent is committed).
     """
     positions = _positions(central, station)
     _check_same_history(store, station, positions)
     result = PushResult()
     for stream in STREAMS:
         position = positions.get(stream.name, 0)
-        while rows := _unsent(store, stream, station, position, batch):
+        while not (stop is not None and stop.is_set()) and (
+            rows := _unsent(store, stream, station, position, batch)
+        ):
             last = int(rows[-1]["seq"])
             try:
                 result.pushed += _deliver(central, store, stream, station, rows)

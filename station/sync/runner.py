@@ -1,9 +1,11 @@
 """Sync in the background: one exchange every `sync_interval_s`, on a thread of its own.
 
-No Qt here: the window will bridge `on_status` into a signal for the status
-bar. A scan never waits for this thread: the push only reads the store, and
-the pull writes reference rows in one short transaction under the store's
-write lock, like an import. Going offline is a status, never an error.
+No Qt here. At a bench the runner lives in a process of its own
+(`main.py sync --watch`, station/sync/watch.py), which prints each
+`LinkStatus` as a JSON line for the window's status bar (ui/central_link.py):
+a thread in the window's process measurably slowed its scans (GIL, see README).
+The push only reads the store; the pull writes reference rows in short
+transactions, like an import. Going offline is a status, never an error.
 """
 
 from __future__ import annotations
@@ -11,34 +13,16 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from station.central.connect import CentralError
 from station.store import Store
 from station.sync.exchange import sync_once
+from station.sync.link import LinkStatus
+
+__all__ = ["LinkStatus", "SyncRunner"]
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class LinkStatus:
-    """What the status bar says about the central link."""
-
-    online: bool
-    waiting: int  # events not delivered yet, as far as the station knows
-    conflicts: int = 0
-    offline_since: datetime | None = None
-    problem: str = ""  # a setting or login to fix (the link stays down until it is)
-
-    def text(self) -> str:
-        if self.problem:
-            return f"Central: not connected ({self.problem})"
-        if self.online:
-            waiting = f", {self.waiting} waiting" if self.waiting else ""
-            return f"Central: online{waiting}"
-        since = self.offline_since.strftime("%H:%M") if self.offline_since else "?"
-        return f"Central: offline since {since} UTC, {self.waiting} waiting"
 
 
 StatusListener = Callable[[LinkStatus], None]
@@ -85,7 +69,7 @@ class SyncRunner:
 
     def _exchange(self) -> LinkStatus:
         try:
-            summary = sync_once(self._url, self._store, self._station)
+            summary = sync_once(self._url, self._store, self._station, stop=self._stopping)
         except CentralError as exc:
             log.warning("central sync stopped: %s", exc)
             return LinkStatus(online=False, waiting=0, problem=str(exc))
