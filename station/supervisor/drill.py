@@ -9,11 +9,12 @@ made of. `order_trail` is everything the station recorded about one order.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from typing import Any, Literal
 
-from sqlalchemy import select
+from sqlalchemy import and_, case, select
 
 from station.supervisor.figures import (
     _EVENT_FIGURE,
@@ -25,14 +26,18 @@ from station.supervisor.figures import (
     _uuid,
     _window,
     packed_orders,
+    scan_back_owner,
 )
 from station.supervisor.formulas import MISTAKE_KINDS
 from station.supervisor.period import Period
 from station.supervisor.tables import Database, tables_for
-from station.verdicts import COUNTED_VERDICTS
+from station.verdicts import COUNTED_VERDICTS, VerdictKind
 
 DrillBy = Literal["packer", "station", "day", "hour"]
 # Figures counted from packed orders (their seal), and which of those orders count.
+_SCANNED_BACK = (VerdictKind.WRONG_LABEL.value, VerdictKind.LABEL_VERIFIED.value)
+# How many of a station's inputs after an order are searched for its labels scanned back.
+_SCAN_BACK_LOOKAHEAD = 50
 _FROM_PACKED = {"orders", "accuracy_pct", "orders_per_hour", "units_per_hour", "orders_by_hour"}
 
 
@@ -150,6 +155,11 @@ def order_trail(db: Database, number: str, tz: tzinfo = UTC) -> Trail | None:
         aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
         return aware.astimezone(tz)
 
+    own = db.execute(
+        select(*_named(scan, _TRAIL_SCAN))
+        .where(scan["order_id"] == order_id)
+        .order_by(scan["created_at"], scan["seq"])
+    ).all()
     scans = tuple(
         TrailScan(
             at(row.created_at),
@@ -162,11 +172,7 @@ def order_trail(db: Database, number: str, tz: tzinfo = UTC) -> Trail | None:
             row.weight_g,
             row.message,
         )
-        for row in db.execute(
-            select(*_named(scan, _TRAIL_SCAN))
-            .where(scan["order_id"] == order_id)
-            .order_by(scan["created_at"], scan["seq"])
-        )
+        for row in sorted([*own, *_scanned_back(db, own)], key=_when)
     )
     parcels = []
     for row in db.execute(
@@ -252,6 +258,32 @@ _TRAIL_EVENT = (
 )
 
 
+def _scanned_back(db: Database, own: Sequence[Any]) -> list[Any]:
+    """The labels scanned back on the order's boxes: stored with no order, right after it."""
+    scan = tables_for(db).scan
+    found: list[Any] = []
+    last_seq: dict[str, int] = {}
+    for row in own:
+        last_seq[row.station] = max(last_seq.get(row.station, 0), int(row.seq))
+    for station, seq in last_seq.items():
+        following = db.execute(
+            select(*_named(scan, _TRAIL_SCAN), scan["order_id"].label("order_id"))
+            .where(scan["station"] == station, scan["seq"] > seq)
+            .order_by(scan["seq"])
+            .limit(_SCAN_BACK_LOOKAHEAD)
+        ).all()
+        for row in following:
+            if row.order_id is not None:
+                break  # the station's next order: nothing after it is this one's
+            if row.verdict in _SCANNED_BACK:
+                found.append(row)
+    return found
+
+
+def _when(row: Any) -> tuple[datetime, int]:
+    return row.created_at, int(row.seq)
+
+
 def _named(columns: Any, names: tuple[str, ...]) -> list[Any]:
     return [columns[name].label(name) for name in names]
 
@@ -314,8 +346,16 @@ def _scan_facts(db: Database, period: Period, figure: str, only: Filter) -> list
         if kind not in MISTAKE_KINDS:
             raise ValueError(f"no kind of mistake named {kind!r}")
         verdicts = [MISTAKE_KINDS[kind].value]
+    # A label scanned back has no order of its own: the order it was scanned back on.
+    order_id = case(
+        (
+            and_(scan["order_id"].is_(None), scan["verdict"].in_(_SCANNED_BACK)),
+            scan_back_owner(tables, scan),
+        ),
+        else_=scan["order_id"],
+    )
     query = (
-        select(scan["order_id"], scan["station"], scan["packer_id"], scan["created_at"])
+        select(order_id, scan["station"], scan["packer_id"], scan["created_at"])
         .add_columns(scan["verdict"])
         .where(*_window(scan, period), scan["verdict"].in_(verdicts))
         .where(*_only(db, tables, scan, only))

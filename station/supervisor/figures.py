@@ -21,7 +21,7 @@ import uuid
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from sqlalchemy import case, func, literal, select
@@ -35,7 +35,7 @@ from station.supervisor.formulas import (
     SHORT_SHIPPED,
 )
 from station.supervisor.period import Period
-from station.supervisor.tables import Database, Tables, tables_for
+from station.supervisor.tables import Columns, Database, Tables, tables_for
 from station.verdicts import COUNTED_VERDICTS
 
 By = Literal["packer", "station", "day"]
@@ -313,7 +313,9 @@ def packed_orders(db: Database, period: Period, only: Filter = EVERYONE) -> list
         .group_by(parcel["created_at"])
     )
     found: dict[uuid.UUID, PackedOrder] = {}
-    for order_id, station, packer_id, sealed, first, units, mistakes in db.execute(query):
+    rows = db.execute(query).all()
+    late = _scan_back_mistakes(db, tables, period) if rows else Counter()
+    for order_id, station, packer_id, sealed, first, units, mistakes in rows:
         sealed_at = period.local(sealed)
         order = PackedOrder(
             _uuid(order_id),
@@ -322,7 +324,7 @@ def packed_orders(db: Database, period: Period, only: Filter = EVERYONE) -> list
             sealed_at,
             period.local(first) if first is not None else sealed_at,
             int(units),
-            int(mistakes),
+            int(mistakes) + late[_uuid(order_id)],
         )
         known = found.get(order.order_id)
         if known is None or known.sealed_at < order.sealed_at:  # sealed again: the last one
@@ -331,6 +333,44 @@ def packed_orders(db: Database, period: Period, only: Filter = EVERYONE) -> list
 
 
 # -- the queries ---------------------------------------------------------------
+
+# A label scanned back comes after the seal, when the station holds no open
+# order, so its scan is stored without one: it belongs to the order of the
+# station's last scan that had one. Scans back may go on past the period's end.
+SCAN_BACK_GRACE = timedelta(days=1)
+
+
+def scan_back_owner(tables: Tables, scan: Columns) -> Any:
+    """The order a scan with no order of its own followed (its station's previous order)."""
+    earlier = tables.scan_alias("earlier")
+    return (
+        select(earlier["order_id"])
+        .where(
+            earlier["station"] == scan["station"],
+            earlier["seq"] < scan["seq"],
+            earlier["order_id"].is_not(None),
+        )
+        .order_by(earlier["seq"].desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def _scan_back_mistakes(db: Database, tables: Tables, period: Period) -> Counter[uuid.UUID]:
+    """Wrong labels scanned back on each order's boxes."""
+    scan = tables.scan
+    since, until = period.utc_bounds()
+    owner = scan_back_owner(tables, scan)
+    query = (
+        select(owner, func.count())
+        .where(scan["created_at"] >= since, scan["created_at"] < until + SCAN_BACK_GRACE)
+        .where(scan["verdict"] == MISTAKE_KINDS["wrong_label"].value, scan["order_id"].is_(None))
+        .group_by(owner)
+    )
+    return Counter(
+        {_uuid(order_id): int(count) for order_id, count in db.execute(query) if order_id}
+    )
+
 
 _WANTED_VERDICTS = sorted({v.value for v in COUNTED_VERDICTS} | set(_KIND_OF_VERDICT))
 _WANTED_EVENTS = sorted(_EVENT_FIGURE)

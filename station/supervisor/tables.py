@@ -9,6 +9,7 @@ either.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,6 +51,8 @@ class Tables:
     packer: Columns
     order: Columns
     central: bool
+    # The scan table again under another name, for a query that reads it twice.
+    scan_alias: Callable[[str], Columns]
 
 
 _SCAN = ("id", "station", "seq", "created_at", "order_id", "verdict")
@@ -86,6 +89,10 @@ def tables_for(db: Database) -> Tables:
 
 def _local(model: Any) -> Columns:
     table: Table = model.__table__
+    return _all_columns(table)
+
+
+def _all_columns(table: Any) -> Columns:
     return Columns(table, {column.name: column for column in table.columns})
 
 
@@ -97,10 +104,11 @@ _LOCAL = Tables(
     packer=_local(Packer),
     order=_local(OrderModel),
     central=False,
+    scan_alias=lambda name: _all_columns(ScanEvent.__table__.alias(name)),  # type: ignore[attr-defined]
 )
 
 
-def _from_json(table: Table, plain: tuple[str, ...], more: dict[str, Any]) -> Columns:
+def _from_json(table: Any, plain: tuple[str, ...], more: dict[str, Any]) -> Columns:
     """Columns the central table has, and the others read from its JSON `data`."""
     columns: dict[str, ColumnElement[Any]] = {name: table.c[name] for name in plain}
     for name, kind in more.items():
@@ -122,4 +130,5 @@ def _central() -> Tables:
         packer=packer,
         order=order,
         central=True,
+        scan_alias=lambda name: _from_json(schema.scanevent.alias(name), _SCAN, _SCAN_MORE),
     )
