@@ -89,6 +89,13 @@ def build_parser() -> argparse.ArgumentParser:
     adder.add_argument("courier", help="courier profile id, e.g. hansepost")
     adder.add_argument("first", type=int)
     adder.add_argument("last", type=int)
+    dashboard = commands.add_parser(
+        "dashboard",
+        parents=[common],
+        help="the supervisors' dashboard on its own (an office PC): figures, charts, exceptions",
+    )
+    dashboard.add_argument("--supervisor", required=True, help="the supervisor's badge")
+    dashboard.add_argument("--pin", help="the supervisor's PIN, if they have one")
     central_commands.add_commands(commands, common)
     camera_commands.add_commands(commands, common)
     return parser
@@ -115,6 +122,10 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901
             return _print_test(args.url, data_dir)
         if args.command == "ranges":
             return _ranges(data_dir, config, settings, args)
+        if args.command == "dashboard":  # takes the data dir's lock only if it is free
+            from ui.dashboard.opening import run_standalone
+
+            return run_standalone(data_dir, settings, args.supervisor, args.pin)
         if args.command in ("central", "sync"):
             return central_commands.run(args, data_dir, settings, config)
         if args.command == "import" and not demo:

@@ -84,6 +84,7 @@ class MainWindow(QMainWindow):
         self.view: StationView | None = None
         self.dialog: QDialog | None = None
         self.crash_box: QMessageBox | None = None
+        self.dashboard: QMainWindow | None = None  # a supervisor's, opened with F9
         self.setWindowTitle(f"PackStation — {settings.station}")
         self._thumbnails = ThumbnailCache(parent=self)
         self.labels = LabelMonitor(self)
@@ -127,6 +128,7 @@ class MainWindow(QMainWindow):
         self.device_status = DeviceStatusBar()  # filled by ui.app with the configured devices
         self.setStatusBar(self.device_status)
         self.escape_shortcut = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        self.dashboard_shortcut = QShortcut(QKeySequence(Qt.Key.Key_F9), self)
         self._apply_metrics(style.metrics_for(self.height()))
 
     def _connect(self) -> None:
@@ -158,6 +160,7 @@ class MainWindow(QMainWindow):
         a.slip_requested.connect(self.controller.print_slip)
         a.bulk_requested.connect(self._on_action_bar_bulk_requested)
         self.escape_shortcut.activated.connect(self._on_escape_shortcut_activated)
+        self.dashboard_shortcut.activated.connect(self._on_dashboard_shortcut_activated)
 
     def start(self) -> None:
         """Load the station's state and show what the screen showed when it stopped."""
@@ -307,6 +310,18 @@ class MainWindow(QMainWindow):
 
     def _on_escape_shortcut_activated(self) -> None:
         self.controller.acknowledge()
+
+    def _on_dashboard_shortcut_activated(self) -> None:
+        # Imported when asked for: the dashboard is a supervisor's, not every start's.
+        from ui.dashboard.opening import open_from_bench
+
+        self.dashboard = open_from_bench(
+            self,
+            self.controller.session,
+            self.view,
+            self._on_controller_user_error_raised,
+            self.dashboard,
+        )
 
     def _on_action_bar_acknowledge_requested(self) -> None:
         self.controller.acknowledge()

@@ -1,0 +1,157 @@
+"""Where the dashboard reads: its own read-only connection to the station's store.
+
+The bench's worker commits every scan; a dashboard query over a week of
+events may take a while, so it never runs there (a scan would wait behind it).
+The dashboard has a worker of its own and its own SQLite connections, opened
+with `query_only`: they can never write nor take the write lock, and in WAL
+mode they read beside the bench's writer without blocking it or being
+blocked. Only the exception queue's decisions write, through the station's
+`Store` and its write lock (station.exception_queue), one short insert each.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import tzinfo
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, event
+from sqlalchemy.pool import NullPool
+from sqlmodel import Session, create_engine
+
+from station.exception_queue import WaitingOrder, waiting_orders
+from station.supervisor.drill import DrillBy, OrderRef, Trail, order_trail, orders_behind
+from station.supervisor.figures import (
+    DayAccuracy,
+    FigureRow,
+    HourRow,
+    ParetoRow,
+    accuracy_per_day,
+    exception_reasons,
+    figures,
+    mistake_pareto,
+    orders_per_hour_of_day,
+)
+from station.supervisor.period import Period
+
+log = logging.getLogger(__name__)
+
+
+def _read_only(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA query_only=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+class ReadOnlyStore:
+    """Read-only sessions on a station's database file (see the module's note)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        # No pool: the dashboard's one worker thread opens what it reads, and
+        # nothing stays open once the window closes.
+        self.engine: Engine = create_engine(
+            f"sqlite:///{path}", connect_args={"check_same_thread": False}, poolclass=NullPool
+        )
+        event.listen(self.engine, "connect", _read_only)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with Session(self.engine) as db:
+            yield db
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+@dataclass(frozen=True)
+class Drill:
+    """One figure of one row or bar: what a click asks for (see orders_behind)."""
+
+    period: Period
+    figure: str  # a FIGURES name, or "mistakes.<kind>"
+    title: str  # what the orders list says it shows
+    by: DrillBy | None = None
+    key: str | None = None
+    what: str | None = None  # only the facts recorded as this (an exception's reason)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything the dashboard shows for one period, read in one go."""
+
+    period: Period
+    by_packer: list[FigureRow]
+    by_station: list[FigureRow]
+    hours: list[HourRow]
+    days: list[DayAccuracy]
+    mistakes: list[ParetoRow]
+    reasons: list[ParetoRow]
+    waiting: list[WaitingOrder]
+    audit: str | None  # the audit trail's state in words; None where it is not built
+
+
+class DashboardReader:
+    """The dashboard's queries; each is called on the dashboard's worker, never the UI's."""
+
+    def __init__(self, store: ReadOnlyStore, tz: tzinfo) -> None:
+        self._store = store
+        self.tz = tz
+        self._audit = _audit_state_function()
+
+    def snapshot(self, period: Period) -> Snapshot:
+        with self._store.session() as db:
+            return Snapshot(
+                period=period,
+                by_packer=figures(db, period, "packer"),
+                by_station=figures(db, period, "station"),
+                hours=orders_per_hour_of_day(db, period),
+                days=accuracy_per_day(db, period),
+                mistakes=mistake_pareto(db, period),
+                reasons=exception_reasons(db, period),
+                waiting=waiting_orders(db),
+                audit=self._audit_words(),
+            )
+
+    def orders(self, drill: Drill) -> list[OrderRef]:
+        """The orders (scans, events) behind one figure, exactly those it counted."""
+        with self._store.session() as db:
+            refs = orders_behind(db, drill.period, drill.figure, drill.by, drill.key)
+        if drill.what is not None:
+            refs = [ref for ref in refs if ref.what == drill.what]
+        return refs
+
+    def waiting(self) -> list[WaitingOrder]:
+        with self._store.session() as db:
+            return waiting_orders(db)
+
+    def trail(self, number: str) -> Trail | None:
+        with self._store.session() as db:
+            return order_trail(db, number, self.tz)
+
+    def _audit_words(self) -> str | None:
+        if self._audit is None:
+            return None
+        try:
+            state = self._audit(self._store)
+        except Exception as exc:  # the figures still show; the state says it could not be read
+            log.warning("audit state not read", exc_info=exc)
+            return f"Audit state could not be read: {exc}"
+        describe = getattr(state, "describe", None)
+        return str(describe()) if callable(describe) else str(state)
+
+
+def _audit_state_function() -> Callable[[ReadOnlyStore], object] | None:
+    """station.audit's `audit_state(store)` once it is built (issue 13), else None."""
+    try:
+        module = importlib.import_module("station.audit")
+    except ImportError:
+        return None
+    found = getattr(module, "audit_state", None)
+    return found if callable(found) else None

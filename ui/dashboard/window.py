@@ -1,0 +1,319 @@
+"""The supervisor's dashboard: figures per packer and station, charts, drill-down, queue.
+
+Every read runs on the dashboard's own worker over its own read-only
+connection (ui.dashboard.source), never on the bench's, so a scan never waits
+behind a dashboard query; the answers come back on the UI thread. The figures
+are read again every `refresh_ms` while the window is open (a refresh is
+skipped while the previous one is still running).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QDateEdit,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from station.exception_queue import ExceptionDesk
+from station.supervisor.drill import OrderRef, Trail
+from station.supervisor.formulas import FIGURES, MISTAKE_WORDS
+from station.supervisor.period import Period
+from ui.dashboard.charts import AccuracyChart, HourChart, ParetoChart
+from ui.dashboard.drill_panel import DrillPanel, EvidenceLink
+from ui.dashboard.figure_table import FigureTable
+from ui.dashboard.source import DashboardReader, Drill, Snapshot
+from ui.dashboard.totals import KpiStrip
+from ui.exception_queue import ExceptionQueue
+from ui.worker import Worker
+
+REFRESH_MS = 30_000
+_AUDIT_MISSING = "Audit trail: not available in this version."
+
+
+class DashboardWindow(QMainWindow):
+    refreshed = Signal(object)  # Snapshot, once on screen
+    orders_shown = Signal(object)  # list[OrderRef] behind the figure clicked
+    trail_shown = Signal(object)  # Trail | None of the order clicked
+
+    def __init__(
+        self,
+        reader: DashboardReader,
+        station: str,
+        *,
+        desk: ExceptionDesk | None = None,
+        supervisor_badge: str = "",
+        read_only: str = "",
+        refresh_ms: int = REFRESH_MS,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        evidence_link: EvidenceLink | None = None,
+    ) -> None:
+        super().__init__()
+        self.reader = reader
+        self.supervisor = supervisor_badge
+        self._now = now
+        self.worker = Worker(self, name="dashboard-worker")
+        self.period = Period.today(reader.tz, now())
+        self.snapshot: Snapshot | None = None
+        self._refreshing = False
+        self.setWindowTitle(f"PackStation — supervisor dashboard — {station}")
+        self._build(desk, supervisor_badge, read_only, evidence_link)
+        self.timer = QTimer(self)
+        self.timer.setInterval(refresh_ms)
+        self.timer.timeout.connect(self.refresh)
+
+    # -- building -----------------------------------------------------------------
+
+    def _build(
+        self,
+        desk: ExceptionDesk | None,
+        badge: str,
+        read_only: str,
+        evidence_link: EvidenceLink | None,
+    ) -> None:
+        self.kpis = KpiStrip()
+        self.by_packer = FigureTable("packer")
+        self.by_station = FigureTable("station")
+        self.hour_chart = HourChart()
+        self.accuracy_chart = AccuracyChart()
+        self.mistake_chart = ParetoChart("Mistakes caught, by kind (Pareto)", MISTAKE_WORDS)
+        self.reason_chart = ParetoChart("Exceptions, by reason (Pareto)")
+        self.drill_panel = DrillPanel(evidence_link)
+        self.queue = ExceptionQueue(
+            self.reader.waiting, desk, badge, self.worker, self.reader.tz, read_only=read_only
+        )
+        self.queue.decided.connect(self._on_queue_decided)
+        figures = QWidget()
+        column = QVBoxLayout(figures)
+        column.addWidget(self.kpis)
+        column.addWidget(_heading("Per packer"))
+        column.addWidget(self.by_packer)
+        column.addWidget(_heading("Per station"))
+        column.addWidget(self.by_station)
+        charts = QGridLayout()
+        charts.addWidget(self.hour_chart, 0, 0)
+        charts.addWidget(self.accuracy_chart, 0, 1)
+        charts.addWidget(self.mistake_chart, 1, 0)
+        charts.addWidget(self.reason_chart, 1, 1)
+        column.addLayout(charts)
+        column.addWidget(_heading("How each figure is computed"))
+        column.addWidget(_formulas())
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(figures)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(scroll)
+        split.addWidget(self.drill_panel)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(split, "Figures")
+        self.tabs.addTab(self.queue, "Exception queue")
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.addLayout(self._top_bar())
+        layout.addWidget(self.tabs, 1)
+        self.setCentralWidget(body)
+        self.by_packer.cell_drilled.connect(self._on_table_cell_drilled)
+        self.by_station.cell_drilled.connect(self._on_table_cell_drilled)
+        self.kpis.figure_drilled.connect(self._on_kpis_figure_drilled)
+        self.hour_chart.bar_clicked.connect(self._on_hour_chart_bar_clicked)
+        self.accuracy_chart.bar_clicked.connect(self._on_accuracy_chart_bar_clicked)
+        self.mistake_chart.bar_clicked.connect(self._on_mistake_chart_bar_clicked)
+        self.reason_chart.bar_clicked.connect(self._on_reason_chart_bar_clicked)
+        self.drill_panel.orders.order_chosen.connect(self.open_trail)
+
+    def _top_bar(self) -> QHBoxLayout:
+        self.today_button = QPushButton("Today")
+        self.week_button = QPushButton("This week")
+        self.range_button = QPushButton("Range")
+        group = QButtonGroup(self)
+        for button in (self.today_button, self.week_button, self.range_button):
+            button.setCheckable(True)
+            group.addButton(button)
+        self.today_button.setChecked(True)
+        today = self.period.start
+        self.from_date = QDateEdit(QDate(today.year, today.month, today.day))
+        self.to_date = QDateEdit(QDate(today.year, today.month, today.day))
+        for edit in (self.from_date, self.to_date):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+        self.refresh_button = QPushButton("Refresh now")
+        self.status = QLabel("Reading…")
+        self.audit = QLabel("")
+        self.audit.setWordWrap(True)
+        bar = QHBoxLayout()
+        for widget in (self.today_button, self.week_button, QLabel("  From"), self.from_date):
+            bar.addWidget(widget)
+        for widget in (QLabel("to"), self.to_date, self.range_button, self.refresh_button):
+            bar.addWidget(widget)
+        bar.addSpacing(16)
+        bar.addWidget(self.status)
+        bar.addStretch(1)
+        bar.addWidget(self.audit)
+        self.today_button.clicked.connect(self._on_today_button_clicked)
+        self.week_button.clicked.connect(self._on_week_button_clicked)
+        self.range_button.clicked.connect(self._on_range_button_clicked)
+        self.refresh_button.clicked.connect(self.refresh)
+        return bar
+
+    # -- reading ------------------------------------------------------------------
+
+    def start(self) -> None:
+        """First read, then every refresh interval while the window is open."""
+        self.refresh()
+        self.timer.start()
+
+    def show_period(self, period: Period) -> None:
+        self.period = period
+        self.refresh()
+
+    def refresh(self) -> None:
+        if self._refreshing:
+            return
+        self._refreshing = True
+        self.status.setText("Reading…")
+        reader, period = self.reader, self.period
+        self.worker.run(lambda: reader.snapshot(period), self._on_worker_snapshot, self._failed)
+
+    def drill(self, drill: Drill) -> None:
+        """List the orders behind one figure (on the worker)."""
+        reader = self.reader
+        self.drill_panel.title.setText(f"{drill.title} — reading…")
+        self.worker.run(
+            lambda: reader.orders(drill),
+            lambda refs: self._on_worker_orders(drill, refs),
+            self._failed,
+        )
+
+    def open_trail(self, number: str) -> None:
+        reader = self.reader
+        self.worker.run(
+            lambda: reader.trail(number),
+            lambda trail: self._on_worker_trail(number, trail),
+            self._failed,
+        )
+
+    def _on_worker_snapshot(self, snapshot: Snapshot) -> None:
+        self._refreshing = False
+        if snapshot.period != self.period:  # the period changed meanwhile: read it now
+            self.refresh()
+            return
+        self.snapshot = snapshot
+        self.kpis.show_rows(snapshot.by_station)
+        self.by_packer.show_rows(snapshot.by_packer)
+        self.by_station.show_rows(snapshot.by_station)
+        self.hour_chart.show_hours(snapshot.hours)
+        self.accuracy_chart.show_days(snapshot.days)
+        self.mistake_chart.show_rows(snapshot.mistakes)
+        self.reason_chart.show_rows(snapshot.reasons)
+        self.queue.show_waiting(snapshot.waiting, self._now())
+        self.tabs.setTabText(1, f"Exception queue ({len(snapshot.waiting)})")
+        self.audit.setText(snapshot.audit or _AUDIT_MISSING)
+        stamp = self._now().astimezone(self.reader.tz).strftime("%H:%M:%S")
+        every = self.timer.interval() // 1000
+        self.status.setText(f"{_describe(snapshot.period)} · updated {stamp}, every {every} s")
+        self.refreshed.emit(snapshot)
+
+    def _on_worker_orders(self, drill: Drill, refs: list[OrderRef]) -> None:
+        self.drill_panel.show_orders(drill.title, refs)
+        self.orders_shown.emit(refs)
+
+    def _on_worker_trail(self, number: str, trail: Trail | None) -> None:
+        self.drill_panel.show_trail(number, trail)
+        self.trail_shown.emit(trail)
+
+    def _failed(self, exc: BaseException) -> None:
+        self._refreshing = False
+        # A store being restored or a damaged file: said here, the bench goes on.
+        self.status.setText(f"Could not read the figures: {exc}")
+
+    # -- clicks -------------------------------------------------------------------
+
+    def _on_table_cell_drilled(self, figure: str, by: str, key: str, words: str) -> None:
+        self.drill(Drill(self.period, figure, words, by, key))  # type: ignore[arg-type]
+
+    def _on_kpis_figure_drilled(self, figure: str, words: str) -> None:
+        self.drill(Drill(self.period, figure, f"{words}: everyone"))
+
+    def _on_hour_chart_bar_clicked(self, index: int) -> None:
+        hour = self.hour_chart.hours[index]
+        title = f"Orders packed between {hour:02d}:00 and {hour:02d}:59"
+        self.drill(Drill(self.period, "orders_by_hour", title, "hour", str(hour)))
+
+    def _on_accuracy_chart_bar_clicked(self, index: int) -> None:
+        day = self.accuracy_chart.days[index]
+        title = f"Orders packed on {day} with a mistake caught"
+        self.drill(Drill(self.period, "orders_with_mistakes", title, "day", day))
+
+    def _on_mistake_chart_bar_clicked(self, index: int) -> None:
+        kind = self.mistake_chart.kinds[index]
+        title = f"Scans that caught a {MISTAKE_WORDS.get(kind, kind)}"
+        self.drill(Drill(self.period, f"mistakes.{kind}", title))
+
+    def _on_reason_chart_bar_clicked(self, index: int) -> None:
+        reason = self.reason_chart.kinds[index]
+        title = f"Exceptions flagged as {reason.replace('_', ' ')}"
+        what = f"exception_flagged: {reason}"
+        self.drill(Drill(self.period, "exceptions_opened", title, what=what))
+
+    def _on_today_button_clicked(self) -> None:
+        self.show_period(Period.today(self.reader.tz, self._now()))
+
+    def _on_week_button_clicked(self) -> None:
+        self.show_period(Period.this_week(self.reader.tz, self._now()))
+
+    def _on_range_button_clicked(self) -> None:
+        start, end = _day(self.from_date.date()), _day(self.to_date.date())
+        if end < start:
+            self.status.setText("The range ends before it starts: pick the earlier date first.")
+            return
+        self.show_period(Period(start, end, self.reader.tz))
+
+    def _on_queue_decided(self, _decision: object) -> None:
+        self.refresh()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.timer.stop()
+        # Not waited for: a query under way must not hold up the bench's screen.
+        # A decision already queued still runs (it is a supervisor's act).
+        self.worker.shutdown(wait=False)
+        super().closeEvent(event)
+
+
+def _heading(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setStyleSheet("font-size: 15px; font-weight: bold; margin-top: 6px;")
+    return label
+
+
+def _formulas() -> QLabel:
+    lines = "".join(f"<li><b>{f.label}</b>: {f.formula}</li>" for f in FIGURES)
+    label = QLabel(f"<ul style='margin: 0'>{lines}</ul>")
+    label.setWordWrap(True)
+    label.setStyleSheet("color: #444;")
+    return label
+
+
+def _day(value: QDate) -> date:
+    return date(value.year(), value.month(), value.day())
+
+
+def _describe(period: Period) -> str:
+    if period.start == period.end:
+        return f"{period.start:%a %Y-%m-%d}"
+    return f"{period.start:%Y-%m-%d} to {period.end:%Y-%m-%d} ({period.days} days)"
