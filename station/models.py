@@ -123,6 +123,8 @@ class OrderEvent(SQLModel, table=True):
     __table_args__ = (
         Index("ix_orderevent_station_seq", "station", "seq"),
         Index("ix_orderevent_order_kind", "order_id", "kind", "seq"),
+        # Supervisor figures: events of a period by kind, counted per station and packer.
+        Index("ix_orderevent_created_kind", "created_at", "kind", "station", "packer_id"),
     )
 
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)

@@ -295,22 +295,28 @@ def packed_orders(db: Database, period: Period, only: Filter = EVERYONE) -> list
     tables = tables_for(db)
     parcel, scan = tables.parcel, tables.scan
     mistake = case((scan["verdict"].in_(list(_KIND_OF_VERDICT)), 1), else_=0)
-    query = (
-        select(
-            parcel["order_id"],
-            parcel["station"],
-            parcel["packer_id"],
-            parcel["created_at"],
-            func.min(scan["created_at"]),
-            func.coalesce(func.sum(scan["units_counted"]), 0),
-            func.coalesce(func.sum(mistake), 0),
+
+    def of_the_order(value: Any) -> Any:
+        # Per parcel, not a join and GROUP BY: each is one walk of the scan index by order.
+        return (
+            select(value)
+            .where(scan["order_id"] == parcel["order_id"])
+            .correlate(parcel.table)
+            .scalar_subquery()
         )
-        .select_from(parcel.table)
-        .outerjoin(scan.table, scan["order_id"] == parcel["order_id"])
-        .where(*_window(parcel, period), parcel["parcel_no"] == parcel["parcel_count"])
-        .where(*_only(db, tables, parcel, only))
-        .group_by(parcel["id"], *[parcel[name] for name in ("order_id", "station", "packer_id")])
-        .group_by(parcel["created_at"])
+
+    query = select(
+        parcel["order_id"],
+        parcel["station"],
+        parcel["packer_id"],
+        parcel["created_at"],
+        of_the_order(func.min(scan["created_at"])),
+        of_the_order(func.coalesce(func.sum(scan["units_counted"]), 0)),
+        of_the_order(func.coalesce(func.sum(mistake), 0)),
+    ).where(
+        *_window(parcel, period),
+        parcel["parcel_no"] == parcel["parcel_count"],
+        *_only(db, tables, parcel, only),
     )
     found: dict[uuid.UUID, PackedOrder] = {}
     rows = db.execute(query).all()

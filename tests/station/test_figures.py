@@ -13,6 +13,7 @@ from sqlmodel import Session
 from station.device_urls import Role, parse_device_url
 from station.session import ExceptionReason, PackSession
 from station.settings import Devices, Labels, Settings
+from station.store import DB_NAME
 from station.supervisor.drill import order_trail, orders_behind
 from station.supervisor.figures import (
     Filter,
@@ -28,10 +29,12 @@ from tests.helpers.factory import (
     CABLE_EAN,
     MUG_UPC,
     STRANGER_EAN,
+    TAPE_EAN,
     Bench,
     add_order,
     standard_bench,
 )
+from tests.station.test_query_plans import full_scans, recorded_reads
 
 V = VerdictKind
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -63,7 +66,10 @@ def pack_known_day(data_dir: Path) -> Bench:
     Ben: SO-12 a wrong item; SO-13 clean (its label voided); SO-14 shipped short.
     """
     settings = Settings(
-        station="bench-1", devices=Devices(scale=SCALE), labels=Labels(scan_back="required")
+        station="bench-1",
+        devices=Devices(scale=SCALE),
+        labels=Labels(scan_back="required"),
+        supervisor_pin=False,  # the badge alone approves the short shipment
     )
     bench = standard_bench(data_dir, settings)
     for n in range(10, 17):
@@ -219,7 +225,7 @@ def test_the_charts_accuracy_per_day_and_paretos(db: Session) -> None:
         ("2026-03-30", 3, pytest.approx(200 / 3)),
     ]
     pareto = mistake_pareto(db, WEEKEND)
-    assert [(row.kind, row.count) for row in pareto][0] == ("wrong_item", 2)
+    assert (pareto[0].kind, pareto[0].count) == ("wrong_item", 2)
     assert sorted(row.kind for row in pareto[1:]) == [
         "over_scan",
         "unknown_barcode",
@@ -285,3 +291,22 @@ def test_an_order_s_trail_has_every_scan_parcel_label_and_event(db: Session) -> 
     assert [event.kind for event in short.events] == ["short_requested", "short_override"]
     assert short.events[-1].supervisor == "BADGE-S1"
     assert order_trail(db, "SO-404") is None
+
+
+def test_no_figure_reads_a_big_table_whole(tmp_path: Path) -> None:
+    bench = standard_bench(tmp_path)
+    session = bench.session()
+    for scan in ("BADGE-P1", "SO-3", TAPE_EAN, "SO-1", STRANGER_EAN):
+        session.handle_scan(scan)
+    session.close()
+    today = Period.today(UTC)
+    with recorded_reads(bench.store) as reads, bench.store.session() as db:
+        for by in ("packer", "station", "day"):
+            assert figures(db, today, by, Filter(packer="BADGE-P1", station="bench-1"))  # type: ignore[arg-type]
+        assert orders_per_hour_of_day(db, today) and accuracy_per_day(db, today)
+        assert mistake_pareto(db, today) and exception_reasons(db, today) == []
+        for figure in ("orders", "units", "mistakes", "exceptions_resolved"):
+            orders_behind(db, today, figure)
+        assert order_trail(db, "SO-3") is not None
+    assert full_scans(tmp_path / DB_NAME, reads) == {}
+    bench.store.close()

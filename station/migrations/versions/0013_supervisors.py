@@ -1,9 +1,15 @@
-"""supervisors: reserved for issue 13 (PIN lockouts, exception resolution)
+"""supervisors: the index the supervisor figures read order events by
+
+Exceptions, short shipments, voids and reprints of a period are counted per
+station and packer from this index alone (station.supervisor.figures), never
+by reading every order event ever stored.
 
 Revision ID: 0013
 Revises: 0012
 Create Date: 2026-12-03 11:30:00
 """
+
+from alembic import op
 
 revision = "0013"
 down_revision = "0012"
@@ -12,8 +18,13 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass
+    op.create_index(
+        "ix_orderevent_created_kind",
+        "orderevent",
+        ["created_at", "kind", "station", "packer_id"],
+        unique=False,
+    )
 
 
 def downgrade() -> None:
-    pass
+    op.drop_index("ix_orderevent_created_kind", table_name="orderevent")
