@@ -1,0 +1,201 @@
+"""`main.py handoff …`: the loads of this station, one load, its export, parcels never collected."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from station.errors import UserError
+from station.handoff import loads
+from station.handoff.readiness import short_id
+from station.handoff.tables import HandoffClose, HandoffLoad, HandoffScan
+from station.models import Order, Parcel, utc_now
+from station.store import DB_NAME, Store
+
+
+def add_commands(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    common: argparse.ArgumentParser,
+) -> None:
+    handoff = commands.add_parser(
+        "handoff", parents=[common], help="loads handed to couriers, their manifests"
+    )
+    words = handoff.add_subparsers(dest="handoff_command", required=True)
+    lister = words.add_parser("list", parents=[common], help="the loads, newest first")
+    lister.add_argument("--date", help="only loads opened on this day (YYYY-MM-DD, UTC)")
+    lister.add_argument("--courier", help="only this courier's loads (id or name)")
+    show = words.add_parser("show", parents=[common], help="one load as JSON")
+    show.add_argument("load", help="the load id (L-… or its full UUID)")
+    export = words.add_parser(
+        "export", parents=[common], help="copy a closed load's manifest files to DIR"
+    )
+    export.add_argument("load", help="the load id (L-… or its full UUID)")
+    export.add_argument("dir", type=Path)
+    pending = words.add_parser(
+        "pending", parents=[common], help="parcels sealed but on no closed load, oldest first"
+    )
+    pending.add_argument(
+        "--older-than", type=str, default="0", help="only parcels sealed this many hours ago"
+    )
+
+
+def run(args: argparse.Namespace, data_dir: Path) -> int:
+    if not (data_dir / DB_NAME).is_file():
+        raise UserError(f"There is no station database in {data_dir}: give --data-dir.")
+    store = Store.open(data_dir)
+    try:
+        with store.session() as db:
+            if args.handoff_command == "list":
+                return _list(db, args.date, args.courier)
+            if args.handoff_command == "show":
+                shown = load_json(db, _load(db, args.load))
+                print(json.dumps(shown, indent=2, ensure_ascii=False))
+                return 0
+            if args.handoff_command == "export":
+                return _export(db, _load(db, args.load), data_dir, args.dir)
+            return _pending(db, _hours(args.older_than))
+    finally:
+        store.close()
+
+
+def _load(db: Session, key: str) -> HandoffLoad:
+    load = loads.find_load(db, key)
+    if load is None:
+        raise UserError(
+            f"There is no load {key!r} at this station: `main.py handoff list` shows the loads."
+        )
+    return load
+
+
+def _day(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise UserError(f"--date {text!r} is not a day: write it as YYYY-MM-DD.") from None
+
+
+def _hours(text: str) -> float:
+    try:
+        hours = float(text)
+    except ValueError:
+        hours = -1.0
+    if not 0 <= hours <= 24 * 366:
+        raise UserError(f"--older-than {text!r} must be a number of hours (0 to 8784).")
+    return hours
+
+
+def _list(db: Session, day_text: str | None, courier: str | None) -> int:
+    day = _day(day_text)
+    rows = list(db.exec(select(HandoffLoad).order_by(col(HandoffLoad.opened_at).desc())))
+    if day is not None:
+        rows = [load for load in rows if load.opened_at.date() == day]
+    if courier is not None:
+        wanted = courier.strip().casefold()
+        rows = [load for load in rows if wanted in (load.courier_id, load.courier.casefold())]
+    if not rows:
+        print("No loads.")
+        return 0
+    for load in rows:
+        closing = loads.closing_of(db, load.id)
+        state = (
+            f"closed {closing.closed_at:%H:%M}, {closing.parcel_count} parcel(s), "
+            f"driver {closing.driver_name}"
+            if closing
+            else f"OPEN, {loads.loaded_count(db, load.id)} parcel(s) so far"
+        )
+        print(f"{short_id(load.id)}  {load.opened_at:%Y-%m-%d %H:%M}  {load.courier:16}  {state}")
+    return 0
+
+
+def load_json(db: Session, load: HandoffLoad) -> dict[str, Any]:
+    closing = loads.closing_of(db, load.id)
+    left = db.exec(
+        select(HandoffScan)
+        .where(HandoffScan.load_id == load.id, HandoffScan.left_reason != "")
+        .order_by(col(HandoffScan.seq))
+    )
+    return {
+        "load": short_id(load.id),
+        "id": str(load.id),
+        "station": load.station,
+        "courier": load.courier,
+        "courier_id": load.courier_id,
+        "opened_at": load.opened_at.isoformat(),
+        "closed_at": closing.closed_at.isoformat() if closing else None,
+        "driver": closing.driver_name if closing else None,
+        "vehicle": closing.vehicle if closing else None,
+        "signature": _signature(closing),
+        "photo": closing.photo_path if closing else None,
+        "manifest": closing.manifest_path if closing else None,
+        "manifest_sha256": closing.manifest_sha256 if closing else None,
+        "total_weight_g": closing.total_weight_g if closing else None,
+        "parcels": [_parcel_json(db, parcel) for parcel in loads.loaded_parcels(db, load.id)],
+        "left": [{"tracking": row.tracking, "reason": row.left_reason} for row in left],
+    }
+
+
+def _signature(closing: HandoffClose | None) -> str | None:
+    if closing is None:
+        return None
+    return "drawn" if closing.signature_png else closing.signature_note
+
+
+def _parcel_json(db: Session, parcel: Parcel) -> dict[str, Any]:
+    order = db.get(Order, parcel.order_id)
+    return {
+        "tracking": parcel.tracking,
+        "order": order.number if order else None,
+        "courier": parcel.courier,
+        "service": parcel.service,
+        "weight_g": parcel.weight_g,
+        "sealed_at": parcel.created_at.isoformat(),
+    }
+
+
+def _export(db: Session, load: HandoffLoad, data_dir: Path, folder: Path) -> int:
+    closing = loads.closing_of(db, load.id)
+    if closing is None:
+        raise UserError(
+            f"Load {short_id(load.id)} is still open: close it at the dock, then export it."
+        )
+    pdf = data_dir / closing.manifest_path
+    files = [pdf, pdf.with_suffix(".csv"), pdf.with_suffix(".json")]
+    missing = [str(path) for path in files if not path.is_file()]
+    if missing:
+        raise UserError(f"The manifest files {', '.join(missing)} are missing from {data_dir}.")
+    if folder.exists() and not folder.is_dir():
+        raise UserError(f"{folder} is a file: give a folder to export into.")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for path in files:
+            shutil.copyfile(path, folder / path.name)
+        if closing.signature_png:
+            (folder / f"{pdf.stem}-signature.png").write_bytes(closing.signature_png)
+    except OSError as exc:
+        raise UserError(f"Cannot write into {folder}: {exc.strerror}.") from exc
+    print(f"Load {short_id(load.id)}: manifest exported to {folder}.")
+    return 0
+
+
+def _pending(db: Session, hours: float) -> int:
+    parcels = loads.never_collected(db, timedelta(hours=hours), utc_now())
+    if not parcels:
+        print("Every sealed parcel is on a closed load.")
+        return 0
+    now = utc_now()
+    for parcel in parcels:
+        order = db.get(Order, parcel.order_id)
+        age = (now - parcel.created_at).total_seconds() / 3600
+        print(
+            f"{parcel.tracking:24}  {order.number if order else '?':14}  {parcel.courier:16}  "
+            f"sealed {parcel.created_at:%Y-%m-%d %H:%M} UTC ({age:.0f} h ago)"
+        )
+    return 0

@@ -1,0 +1,429 @@
+"""Loading at the dock: every scan in, one committed verdict out (station/session.py's shape).
+
+A load is opened for one courier (`CMD-LOAD`, then the courier's id), each
+parcel's label is scanned as it goes into that courier's cage, and the load is
+closed with the driver's name and signature (station.handoff.closing). Each
+input is decided against the current state, written in one durable
+transaction with its verdict and what the dock now waits for, and only then
+applied in memory and answered; a restart reads the open load back.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy.exc import DatabaseError, IntegrityError
+from sqlmodel import Session, select
+
+from station.couriers.plan import CourierBook
+from station.couriers.rules import find_profile
+from station.errors import UserError
+from station.handoff import loads
+from station.handoff.readiness import (
+    courier_key,
+    not_ready_reason,
+    parcel_and_order,
+    short_id,
+    tracking_of,
+    voided_into,
+)
+from station.handoff.tables import HandoffLoad, HandoffScan
+from station.integrity import write_refused
+from station.models import Parcel, utc_now
+from station.print_queue import SeqCounter
+from station.settings import Settings
+from station.store import Store
+from station.verdicts import Verdict, VerdictKind
+
+V = VerdictKind
+
+
+class DockAwaiting(StrEnum):
+    NOTHING = "nothing"
+    ACKNOWLEDGEMENT = "acknowledgement"
+    COURIER = "courier"  # CMD-LOAD was scanned: the courier's id comes next
+
+
+@dataclass(frozen=True)
+class LoadAnswer:
+    """A verdict at the dock and where the load stands after it."""
+
+    verdict: Verdict
+    awaiting: DockAwaiting
+    load: str | None = None  # the short load id
+    courier: str | None = None
+    count: int = 0  # parcels on the load so far
+    manifest: str | None = None  # a close: the manifest PDF's path
+    parcels: int | None = None  # a close: how many parcels the manifest lists
+
+    @property
+    def kind(self) -> VerdictKind:
+        return self.verdict.kind
+
+    def as_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "scan": self.verdict.scan,
+            "verdict": self.verdict.kind.value,
+            "order": self.verdict.order,
+            "tracking": self.verdict.tracking,
+            "load": self.load,
+            "courier": self.courier,
+            "count": self.count,
+            "message": self.verdict.message,
+        }
+        if self.manifest is not None:
+            out["manifest"] = self.manifest
+            out["parcels"] = self.parcels
+        return out
+
+
+@dataclass(frozen=True)
+class _Step:
+    kind: VerdictKind
+    message: str
+    awaiting: DockAwaiting = DockAwaiting.NOTHING
+    opens: HandoffLoad | None = None
+    parcel: Parcel | None = None
+    order: str | None = None
+    driver: str = ""
+    left_reason: str = ""
+
+
+@dataclass
+class DockState:
+    """What the dock's memory holds between inputs; rebuilt from the store at a start."""
+
+    load: HandoffLoad | None = None  # the open load
+    count: int = 0
+    driver: str = ""  # a name given by `@driver` before the close
+    awaiting: DockAwaiting = DockAwaiting.NOTHING
+    closed: HandoffLoad | None = None  # the load just closed, until another opens
+
+
+class LoadingSession:
+    """One station's loading at the dock; inputs are handled one at a time."""
+
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings,
+        couriers: CourierBook,
+        seq: SeqCounter,
+        station: str | None = None,
+    ) -> None:
+        self.settings = settings
+        self.station = station or settings.station
+        self.couriers = couriers
+        self._store = store
+        self._lock = threading.RLock()
+        self._seq = seq
+        with store.session() as db:
+            highest = loads.highest_seq(db, self.station)
+            self.state = _resumed(db, self.station)
+        # The station's one sequence is counted from the bench's tables at start:
+        # never hand out a number a handoff row already has.
+        while seq() < highest:
+            pass
+
+    @property
+    def store(self) -> Store:
+        return self._store
+
+    @property
+    def lock(self) -> threading.RLock:
+        return self._lock
+
+    def take_seq(self) -> int:
+        return self._seq()
+
+    # -- inputs ---------------------------------------------------------------
+
+    def handle_scan(self, raw: str, *, source: str = "scanner") -> LoadAnswer:
+        """Decide, store and answer one scan at the dock (not `CMD-CLOSE-LOAD`: see closing)."""
+        text = raw.strip()
+        with self._lock:
+            return self._run(raw, source, lambda db: self._decide(db, text))
+
+    def record_driver(self, name: str, *, source: str = "replay") -> LoadAnswer:
+        """The driver who takes the open load (a replayed handoff's `@driver NAME`)."""
+        name = " ".join(name.split())
+        with self._lock:
+            return self._run(f"@driver {name}", source, lambda _db: self._driver(name))
+
+    def leave(self, tracking: str, reason: str, *, source: str = "button") -> LoadAnswer:
+        """A parcel of the not-loaded list stays at the dock, for `reason` (recorded)."""
+        reason = " ".join(reason.split())
+        with self._lock:
+            return self._run(tracking, source, lambda db: self._left(db, tracking, reason))
+
+    def view(self) -> LoadAnswer | None:
+        """Where the dock stands now, for a screen that (re)opens."""
+        load = self.state.load or self.state.closed
+        if load is None:
+            return None
+        kind = V.LOAD_OPENED if self.state.load else V.LOAD_CLOSED
+        verdict = Verdict(kind, "", f"{load.courier}: {self.state.count} parcel(s) loaded.")
+        return self._answer(verdict)
+
+    # -- deciding -------------------------------------------------------------
+
+    def _decide(self, db: Session, text: str) -> _Step:
+        commands, state = self.settings.commands, self.state
+        if state.awaiting is DockAwaiting.ACKNOWLEDGEMENT:
+            if text == commands.ack:
+                return _Step(V.ACKNOWLEDGED, "Acknowledged: scan the next parcel.")
+            return _Step(
+                V.NEEDS_ACKNOWLEDGEMENT,
+                f"Not loaded: acknowledge the stop first (scan {commands.ack}).",
+                DockAwaiting.ACKNOWLEDGEMENT,
+            )
+        if text == commands.load:
+            return self._start()
+        if state.awaiting is DockAwaiting.COURIER:
+            if text == commands.cancel:
+                return _Step(V.ACKNOWLEDGED, "No load started.")
+            return self._open(db, text)
+        if state.load is None:
+            if state.closed is not None:
+                return _Step(
+                    V.LOAD_CLOSED,
+                    f"STOP: {loads.describe(state.closed)} is closed and never changes: "
+                    f"{text!r} was not added. Scan {commands.load} to start a new load.",
+                    DockAwaiting.ACKNOWLEDGEMENT,
+                )
+            return _Step(V.NO_LOAD_OPEN, f"No load is open: scan {commands.load} first.")
+        return self._parcel(db, state.load, tracking_of(text))
+
+    def _start(self) -> _Step:
+        load = self.state.load
+        if load is not None:
+            return _Step(
+                V.LOAD_OPENED,
+                f"{loads.describe(load).capitalize()} is still open ({self.state.count} "
+                f"parcel(s)): scan its parcels, or close it ({self.settings.commands.close_load}) "
+                "before starting another.",
+            )
+        return _Step(
+            V.COURIER_REQUIRED,
+            "Scan or choose the courier whose parcels go on this load.",
+            DockAwaiting.COURIER,
+        )
+
+    def _open(self, db: Session, text: str) -> _Step:
+        opened = self._courier_load(db, text)
+        if opened is None:
+            known = ", ".join(sorted(self.couriers.profiles))
+            return _Step(
+                V.UNKNOWN_COURIER,
+                f"{text!r} is no courier this station knows (profiles: {known}; or a courier "
+                "named on a sealed parcel). Scan the courier's id.",
+                DockAwaiting.COURIER,
+            )
+        return _Step(
+            V.LOAD_OPENED,
+            f"Load {short_id(opened.id)} for {opened.courier} opened: scan each parcel's label "
+            "as it goes in.",
+            opens=opened,
+        )
+
+    def _courier_load(self, db: Session, text: str) -> HandoffLoad | None:
+        profiles = self.couriers.profiles
+        profile = find_profile(profiles, text)
+        if profile is not None:
+            courier_id, name = profile.id, profile.name
+        else:
+            wanted = text.strip().casefold()
+            name_found = next(
+                (
+                    name
+                    for name in db.exec(select(Parcel.courier).distinct())
+                    if name.casefold() == wanted
+                ),
+                None,
+            )
+            if not wanted or name_found is None:
+                return None
+            courier_id, name = wanted, name_found
+        return HandoffLoad(station=self.station, seq=0, courier_id=courier_id, courier=name)
+
+    def _parcel(self, db: Session, load: HandoffLoad, tracking: str) -> _Step:
+        stop = DockAwaiting.ACKNOWLEDGEMENT
+        found = parcel_and_order(db, tracking)
+        if found is None:
+            replaced = voided_into(db, tracking)
+            if replaced is not None:
+                why = f"label {tracking} was voided (its parcel now has label {replaced})"
+            else:
+                why = f"{tracking!r} is the label of no sealed parcel"
+            return _Step(V.NOT_READY, f"NOT READY: {why}. Not loaded.", stop)
+        parcel, order = found
+        number = order.number if order else None
+        if courier_key(self.couriers.profiles, parcel.courier) != load.courier_id:
+            return _Step(
+                V.WRONG_COURIER,
+                f"WRONG COURIER: parcel {tracking} goes with {parcel.courier}, this load is "
+                f"{load.courier}. Put it in the {parcel.courier} cage. Not loaded.",
+                stop,
+                parcel=parcel,
+                order=number,
+            )
+        on = loads.load_of_parcel(db, parcel.id)
+        if on is not None and on.id == load.id:
+            return _Step(
+                V.ALREADY_LOADED,
+                f"Parcel {tracking} is already on this load: counted once.",
+                parcel=parcel,
+                order=number,
+            )
+        if on is not None:
+            closed = "closed" if loads.closing_of(db, on.id) else "still open"
+            return _Step(
+                V.ALREADY_LOADED,
+                f"ALREADY LOADED: parcel {tracking} is on {loads.describe(on)}, {closed}. "
+                "Not added here.",
+                stop,
+                parcel=parcel,
+                order=number,
+            )
+        why = not_ready_reason(db, parcel, order, self.settings.labels.scan_back == "required")
+        if why:
+            return _Step(V.NOT_READY, f"NOT READY: {why} Not loaded.", stop, order=number)
+        count = self.state.count + 1
+        return _Step(
+            V.LOADED,
+            f"Parcel {tracking} loaded: {count} on this {load.courier} load.",
+            parcel=parcel,
+            order=number,
+        )
+
+    def _driver(self, name: str) -> _Step:
+        if self.state.load is None:
+            return _Step(V.NO_LOAD_OPEN, "No load is open: the driver is named when closing one.")
+        if not name:
+            return _Step(V.DRIVER_REQUIRED, "Say the driver's name: @driver NAME.")
+        return _Step(V.DRIVER_RECORDED, f"Driver {name} takes this load.", driver=name)
+
+    def _left(self, db: Session, tracking: str, reason: str) -> _Step:
+        load = self.state.load
+        if load is None:
+            raise UserError("No load is open: nothing to leave a parcel from.")
+        if not reason:
+            raise UserError(f"Say why parcel {tracking} stays at the dock: the reason is kept.")
+        found = parcel_and_order(db, tracking_of(tracking))
+        if found is None:
+            raise UserError(f"{tracking!r} is the label of no sealed parcel.")
+        parcel, order = found
+        return _Step(
+            V.PARCEL_LEFT,
+            f"Parcel {parcel.tracking} stays at the dock: {reason}.",
+            parcel=parcel,
+            order=order.number if order else None,
+            left_reason=reason,
+        )
+
+    # -- committing -----------------------------------------------------------
+
+    def _run(self, raw: str, source: str, decide: Callable[[Session], _Step]) -> LoadAnswer:
+        try:
+            try:
+                step = self._decided_and_stored(raw, source, decide)
+            except IntegrityError:
+                # Another process loaded this parcel between the read and the write
+                # (the unique index refused ours): decided again, it is already loaded.
+                step = self._decided_and_stored(raw, source, decide)
+        except DatabaseError as exc:
+            refused = write_refused(f"The scan {raw!r}", exc, self._store.path)
+            if refused is None:
+                raise
+            raise refused from exc
+        self._apply(step)
+        tracking = step.parcel.tracking if step.parcel else None
+        return self._answer(Verdict(step.kind, raw, step.message, step.order, tracking=tracking))
+
+    def _decided_and_stored(
+        self, raw: str, source: str, decide: Callable[[Session], _Step]
+    ) -> _Step:
+        with self._store.write_lock, self._store.session() as db:
+            return self._commit(db, raw, source, decide(db))
+
+    def _commit(self, db: Session, raw: str, source: str, step: _Step) -> _Step:
+        load = self.state.load
+        if step.opens is not None:
+            load = step.opens
+            load.seq = self.take_seq()
+            db.add(load)
+            step = replace(step, opens=load)
+        elif step.kind is V.LOAD_CLOSED and self.state.closed is not None:
+            load = self.state.closed
+        db.add(
+            HandoffScan(
+                station=self.station,
+                seq=self.take_seq(),
+                load_id=load.id if load else None,
+                raw=raw,
+                source=source,
+                verdict=step.kind.value,
+                message=step.message,
+                parcel_id=step.parcel.id if step.parcel else None,
+                tracking=step.parcel.tracking if step.parcel else None,
+                awaiting=step.awaiting.value,
+                left_reason=step.left_reason,
+                driver=step.driver,
+                created_at=utc_now(),
+            )
+        )
+        db.commit()
+        return step
+
+    def _apply(self, step: _Step) -> None:
+        state = self.state
+        state.awaiting = step.awaiting
+        if step.opens is not None:
+            state.load, state.count, state.driver, state.closed = step.opens, 0, "", None
+        if step.kind is V.LOADED:
+            state.count += 1
+        if step.driver:
+            state.driver = step.driver
+
+    def _answer(self, verdict: Verdict, **close: Any) -> LoadAnswer:
+        load = self.state.load or self.state.closed
+        return LoadAnswer(
+            verdict,
+            self.state.awaiting,
+            load=short_id(load.id) if load else None,
+            courier=load.courier if load else None,
+            count=self.state.count,
+            **close,
+        )
+
+    def closed_now(self, load: HandoffLoad) -> None:
+        """The close is stored: the dock now stops scans onto that load."""
+        self.state = DockState(closed=load, count=self.state.count)
+
+
+def _resumed(db: Session, station: str) -> DockState:
+    """The dock as its last committed input left it (an open load survives a kill)."""
+    last = loads.last_scan(db, station)
+    load = loads.open_load(db, station)
+    awaiting = DockAwaiting(last.awaiting) if last else DockAwaiting.NOTHING
+    if load is None:
+        closed = None
+        if last is not None and last.load_id is not None:
+            closed = db.get(HandoffLoad, last.load_id)
+        count = loads.loaded_count(db, closed.id) if closed else 0
+        return DockState(closed=closed, count=count, awaiting=awaiting)
+    drivers = db.exec(
+        select(HandoffScan.driver)
+        .where(HandoffScan.load_id == load.id, HandoffScan.driver != "")
+        .order_by(HandoffScan.seq.desc())  # type: ignore[attr-defined]
+    ).first()
+    return DockState(
+        load=load,
+        count=loads.loaded_count(db, load.id),
+        driver=drivers or "",
+        awaiting=awaiting,
+    )

@@ -1,0 +1,153 @@
+"""Reads of the handoff tables: the open load, what is on a load, what is still at the dock."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from station import queries
+from station.couriers.profiles import CourierProfile
+from station.handoff.readiness import courier_key, short_id
+from station.handoff.tables import LOADED, HandoffClose, HandoffLoad, HandoffScan
+from station.models import Parcel
+
+
+def open_load(db: Session, station: str) -> HandoffLoad | None:
+    """The station's newest load while it has no close."""
+    load = queries.first(
+        db,
+        select(HandoffLoad)
+        .where(HandoffLoad.station == station)
+        .order_by(col(HandoffLoad.seq).desc()),
+    )
+    if load is None or closing_of(db, load.id) is not None:
+        return None
+    return load
+
+
+def closing_of(db: Session, load_id: uuid.UUID) -> HandoffClose | None:
+    return queries.first(db, select(HandoffClose).where(HandoffClose.load_id == load_id))
+
+
+def last_scan(db: Session, station: str) -> HandoffScan | None:
+    return queries.first(
+        db,
+        select(HandoffScan)
+        .where(HandoffScan.station == station)
+        .order_by(col(HandoffScan.seq).desc()),
+    )
+
+
+def highest_seq(db: Session, station: str) -> int:
+    highest = 0
+    for table in (HandoffLoad, HandoffScan, HandoffClose):
+        value = db.exec(select(func.max(table.seq)).where(table.station == station)).one()
+        highest = max(highest, int(value or 0))
+    return highest
+
+
+def loaded_count(db: Session, load_id: uuid.UUID) -> int:
+    return int(
+        db.exec(
+            select(func.count())
+            .select_from(HandoffScan)
+            .where(HandoffScan.load_id == load_id, HandoffScan.verdict == LOADED)
+        ).one()
+    )
+
+
+def load_of_parcel(db: Session, parcel_id: uuid.UUID) -> HandoffLoad | None:
+    """The load a parcel was scanned onto (at most one: a unique index says so)."""
+    scan = queries.first(
+        db,
+        select(HandoffScan).where(
+            HandoffScan.parcel_id == parcel_id, HandoffScan.verdict == LOADED
+        ),
+    )
+    return db.get(HandoffLoad, scan.load_id) if scan and scan.load_id else None
+
+
+def loaded_parcels(db: Session, load_id: uuid.UUID) -> list[Parcel]:
+    """The parcels on a load, in the order they were scanned."""
+    return list(
+        db.exec(
+            select(Parcel)
+            .join(HandoffScan, col(HandoffScan.parcel_id) == col(Parcel.id))
+            .where(HandoffScan.load_id == load_id, HandoffScan.verdict == LOADED)
+            .order_by(col(HandoffScan.seq))
+        )
+    )
+
+
+def day_start(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def not_loaded(
+    db: Session, load: HandoffLoad, profiles: Mapping[str, CourierProfile]
+) -> list[Parcel]:
+    """The courier's parcels sealed on the load's day that are on no load, oldest first."""
+    start = day_start(load.opened_at)
+    names = [
+        name
+        for name in db.exec(
+            select(Parcel.courier).where(col(Parcel.created_at) >= start).distinct()
+        )
+        if courier_key(profiles, name) == load.courier_id
+    ]
+    if not names:
+        return []
+    on_a_load = select(HandoffScan.parcel_id).where(
+        HandoffScan.verdict == LOADED, col(HandoffScan.parcel_id).is_not(None)
+    )
+    return list(
+        db.exec(
+            select(Parcel)
+            .where(
+                col(Parcel.created_at) >= start,
+                col(Parcel.courier).in_(names),
+                col(Parcel.id).not_in(on_a_load),
+            )
+            .order_by(col(Parcel.created_at), col(Parcel.seq))
+        )
+    )
+
+
+def never_collected(db: Session, older_than: timedelta, now: datetime) -> list[Parcel]:
+    """Parcels sealed before `now - older_than` that are on no closed load, oldest first."""
+    on_a_closed_load = (
+        select(HandoffScan.parcel_id)
+        .join(HandoffClose, col(HandoffClose.load_id) == col(HandoffScan.load_id))
+        .where(HandoffScan.verdict == LOADED, col(HandoffScan.parcel_id).is_not(None))
+    )
+    return list(
+        db.exec(
+            select(Parcel)
+            .where(
+                col(Parcel.created_at) <= now - older_than,
+                col(Parcel.id).not_in(on_a_closed_load),
+            )
+            .order_by(col(Parcel.created_at), col(Parcel.seq))
+        )
+    )
+
+
+def find_load(db: Session, key: str) -> HandoffLoad | None:
+    """A load by its short id (L-…) or its full UUID."""
+    wanted = key.strip()
+    try:
+        return db.get(HandoffLoad, uuid.UUID(wanted))
+    except ValueError:
+        pass
+    for load in db.exec(select(HandoffLoad)):
+        if short_id(load.id).casefold() == wanted.casefold():
+            return load
+    return None
+
+
+def describe(load: HandoffLoad) -> str:
+    return f"load {short_id(load.id)} ({load.courier}, opened {load.opened_at:%Y-%m-%d %H:%M} UTC)"

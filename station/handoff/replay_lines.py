@@ -1,0 +1,81 @@
+"""Loading at the dock, headless: the lines of a replay that belong to the dock.
+
+`CMD-LOAD` switches a replay to the dock (a dock station's replay starts
+there): the next line is the courier's id, label scans answer the loading
+verdicts, `@driver NAME` names the driver and `CMD-CLOSE-LOAD` closes the load.
+A replayed close has no drawn signature and its manifest says so; a parcel
+of the courier not scanned onto the load is left with a recorded reason.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from station.couriers.plan import CourierBook
+from station.handoff.closing import Handover, ManifestPrinter, close_load
+from station.handoff.engine import DockAwaiting, LoadingSession
+from station.handoff.manifest_data import PdfRenderer
+from station.session import PackSession
+
+DRIVER_LINE = re.compile(r"@driver(?:\s+(.*))?", re.IGNORECASE)
+REPLAYED_LEFT = "not scanned onto the load (replayed close)"
+
+
+class DockReplay:
+    """Answers the replay lines meant for the dock, once the replay is there."""
+
+    def __init__(
+        self,
+        loading: LoadingSession,
+        data_dir: Path,
+        render_pdf: PdfRenderer,
+        printer: ManifestPrinter | None = None,
+    ) -> None:
+        self._loading = loading
+        self._data_dir = data_dir
+        self._render_pdf = render_pdf
+        self._printer = printer
+        state = loading.state
+        self._active = (
+            loading.settings.role == "dock"
+            or state.load is not None
+            or state.awaiting is not DockAwaiting.NOTHING
+        )
+
+    def takes(self, line: str) -> bool:
+        """Whether `line` goes to the dock (from the first `CMD-LOAD` on)."""
+        if line.strip() == self._loading.settings.commands.load:
+            self._active = True
+        return self._active
+
+    def answer(self, line: str) -> dict[str, Any]:
+        text = line.strip()
+        driver = DRIVER_LINE.fullmatch(text)
+        if driver is not None:
+            return self._loading.record_driver(driver.group(1) or "").as_json()
+        if text == self._loading.settings.commands.close_load:
+            answer = close_load(
+                self._loading,
+                Handover(driver=""),
+                self._data_dir,
+                self._render_pdf,
+                default_reason=REPLAYED_LEFT,
+                printer=self._printer,
+                source="replay",
+            )
+            return answer.as_json()
+        return self._loading.handle_scan(line, source="replay").as_json()
+
+
+def dock_replay(
+    pack: PackSession,
+    couriers: CourierBook,
+    data_dir: Path,
+    render_pdf: PdfRenderer,
+    printer: ManifestPrinter | None = None,
+) -> DockReplay:
+    """The dock of a replay, numbering its events in the pack session's one sequence."""
+    loading = LoadingSession(pack.store, pack.settings, couriers, pack.sequence, pack.station)
+    return DockReplay(loading, data_dir, render_pdf, printer)
