@@ -1,7 +1,8 @@
 """Headless pack sessions: one scan per line in, one JSON verdict per line out.
 
 A line `@weight 1234` is not a scan: it puts a parcel of 1,234 g on the scale,
-as a stable reading from a configured scale would.
+as a stable reading from a configured scale would. From a line `CMD-LOAD` on,
+the lines go to the dock (station.handoff.replay_lines).
 """
 
 from __future__ import annotations
@@ -9,11 +10,14 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from station.errors import UserError
 from station.session import PackSession
 from station.verdicts import Verdict
+
+if TYPE_CHECKING:
+    from station.handoff.replay_lines import DockReplay
 
 WEIGHT_LINE = re.compile(r"@weight\s+(\d{1,7})\s*g?", re.IGNORECASE)
 
@@ -36,14 +40,16 @@ def utf8_lines(data: Iterable[bytes], source: str) -> Iterator[str]:
         yield line.removeprefix("\ufeff") if number == 1 else line
 
 
-def replay(session: PackSession, lines: Iterable[str], out: TextIO) -> int:
+def replay(
+    session: PackSession, lines: Iterable[str], out: TextIO, dock: DockReplay | None = None
+) -> int:
     """Feed every non-blank line to the session; return how many answers were written."""
     count = 0
     for line in lines:
         scan = line.rstrip("\r\n")
         if not scan.strip():
             continue
-        answer = _answer(session, scan)
+        answer = dock.answer(scan) if dock and dock.takes(scan) else _answer(session, scan)
         out.write(json.dumps(answer, ensure_ascii=False) + "\n")
         # Flushed per line so a reader (or a crash test) sees every stored verdict.
         out.flush()
