@@ -16,6 +16,7 @@ from devices.camera import commands as camera_commands
 from station import paths
 from station.central import commands as central_commands
 from station.errors import UserError
+from station.handoff import commands as handoff_commands
 from station.lock import DataDirLock
 from station.session import PackSession
 from station.settings import Settings, load_settings
@@ -98,6 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     dashboard.add_argument("--pin", help="the supervisor's PIN, if they have one")
     central_commands.add_commands(commands, common)
     camera_commands.add_commands(commands, common)
+    handoff_commands.add_commands(commands, common)
     return parser
 
 
@@ -126,6 +128,8 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901
             from ui.dashboard.opening import run_standalone
 
             return run_standalone(data_dir, settings, args.supervisor, args.pin)
+        if args.command == "handoff":  # reads only: it may run while the station works
+            return handoff_commands.run(args, data_dir)
         if args.command in ("central", "sync"):
             return central_commands.run(args, data_dir, settings, config)
         if args.command == "import" and not demo:
@@ -366,15 +370,21 @@ def _import(
 def _replay(
     store: Store, settings: Settings, data_dir: Path, config: Path, file: str, station: str | None
 ) -> int:
+    from devices.pdf.manifest import manifest_printer, render_manifest_pdf
+    from station.couriers.plan import CourierBook
+    from station.handoff.replay_lines import dock_replay
     from station.replay import replay, utf8_lines
 
     with _session(store, settings, data_dir, config, station) as session:
+        printer = manifest_printer(settings.devices.document_printer)
+        couriers = CourierBook.load(config.parent)
+        dock = dock_replay(session, couriers, data_dir, render_manifest_pdf, printer)
         try:
             if file == "-":
-                replay(session, utf8_lines(sys.stdin.buffer, "standard input"), sys.stdout)
+                replay(session, utf8_lines(sys.stdin.buffer, "standard input"), sys.stdout, dock)
                 return 0
             with open(file, "rb") as lines:
-                replay(session, utf8_lines(lines, f"replay file {file}"), sys.stdout)
+                replay(session, utf8_lines(lines, f"replay file {file}"), sys.stdout, dock)
         except FileNotFoundError:
             raise UserError(f"Replay file {file} does not exist.") from None
     return 0
