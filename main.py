@@ -14,6 +14,7 @@ from pathlib import Path
 from devices import registry
 from devices.camera import commands as camera_commands
 from station import paths
+from station.audit import commands as audit_commands
 from station.central import commands as central_commands
 from station.errors import UserError
 from station.handoff import commands as handoff_commands
@@ -75,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
         address.add_argument(f"--{word}", help=f"the recipient's new {word}")
     address.add_argument("--supervisor", required=True, help="the supervisor's badge")
     address.add_argument("--pin", help="the supervisor's PIN, if they have one")
+    audit_commands.add_parser(commands, common)
     tester = commands.add_parser(
         "print-test", parents=[common], help="print a test label to a printer URL"
     )
@@ -122,6 +124,8 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901
             return camera_commands.evidence(args.words, data_dir)
         if args.command == "print-test":
             return _print_test(args.url, data_dir)
+        if args.command == "audit":
+            return audit_commands.run(args, data_dir, settings)
         if args.command == "ranges":
             return _ranges(data_dir, config, settings, args)
         if args.command == "dashboard":  # takes the data dir's lock only if it is free

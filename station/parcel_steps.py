@@ -13,8 +13,15 @@ from station import queries
 from station.couriers.plan import CourierPlan, label_problem
 from station.couriers.ranges import RangeStatus, range_status
 from station.line_counts import LineCount, order_complete
-from station.models import Order, OrderEvent, Packer
+from station.models import Order, OrderEvent
 from station.parcels import label_for
+from station.supervisor_auth import (
+    SUPERVISOR_ROLES,
+    Action,
+    Supervisor,
+    SupervisorAuth,
+    check,
+)
 from station.verdicts import Awaiting, VerdictKind
 from station.weighing import WeightCheck, check_weight, expected_parcel_weight
 from station.workflow_types import DeciderBase, Step, order_event, plan_for
@@ -28,8 +35,28 @@ class ParcelSteps(DeciderBase):
     flag_exception: Callable[[], Step]
     logout: Callable[[], Step]
     _numbers: RangeStatus | None = None  # numbers_left, once read
+    auth_events: tuple[SupervisorAuth, ...] = ()  # supervisor badge attempts, to store
 
-    def seal(self, kind: VerdictKind, supervisor: Packer | None) -> Step:
+    def supervisor_gate(self, badge: str, action: Action) -> Supervisor | Step:
+        """The supervisor `badge` (with the input's PIN) is, or the step refusing it."""
+        answer, attempt = check(
+            self.db,
+            self.bench.station,
+            badge,
+            self.request.pin,
+            action,
+            pin_required=self.settings.supervisor_pin,
+            how="",  # the session fills in how the input came
+        )
+        if attempt is not None:
+            self.auth_events = (*self.auth_events, attempt)
+        if isinstance(answer, Supervisor):
+            return answer
+        return replace(
+            self.step(V.SUPERVISOR_REQUIRED, answer.message), needs_pin=answer.needs_pin
+        )
+
+    def seal(self, kind: VerdictKind, supervisor: Supervisor | None) -> Step:
         """Seal the open order's parcel: weigh it first when the station has a scale."""
         order = self.state.order
         assert order is not None
@@ -201,8 +228,11 @@ class ParcelSteps(DeciderBase):
             return self.label_verified()
         if self.text == self.commands.logout:
             return self.logout()
-        supervisor = queries.packer_by_badge(self.db, self.text)
-        if supervisor is not None and supervisor.role == "supervisor":
+        badge = queries.packer_by_badge(self.db, self.text)
+        if badge is not None and badge.role in SUPERVISOR_ROLES:
+            supervisor = self.supervisor_gate(self.text, Action.SKIP_SCAN_BACK)
+            if isinstance(supervisor, Step):
+                return supervisor
             return self.step(
                 V.OVERRIDE,
                 f"Label check skipped by {supervisor.name}.",
@@ -260,9 +290,9 @@ class ParcelSteps(DeciderBase):
         }.get(self.text)
         if handler is not None:
             return handler()
-        supervisor = queries.packer_by_badge(self.db, self.text)
-        if supervisor is not None and supervisor.role == "supervisor":
-            return self.weight_override(supervisor)
+        badge = queries.packer_by_badge(self.db, self.text)
+        if badge is not None and badge.role in SUPERVISOR_ROLES:
+            return self.weight_override()
         return self.step(
             V.WEIGH_PARCEL,
             "Not counted: the parcel waits for the scale. Put it on the scale "
@@ -288,11 +318,14 @@ class ParcelSteps(DeciderBase):
             weight_g=grams,
         )
 
-    def weight_override(self, supervisor: Packer) -> Step:
+    def weight_override(self) -> Step:
         grams, order = self.state.weight_g, self.state.order
         assert order is not None
         if grams is None or self.weight_check(grams).ok:
             return self.step(V.WEIGH_PARCEL, "Put the parcel on the scale first.")
+        supervisor = self.supervisor_gate(self.text, Action.ACCEPT_WEIGHT)
+        if isinstance(supervisor, Step):
+            return supervisor
         event = order_event(
             order,
             "weight_override",

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from station.handoff.replay_lines import DockReplay
 
 WEIGHT_LINE = re.compile(r"@weight\s+(\d{1,7})\s*g?", re.IGNORECASE)
+PIN_LINE = re.compile(r"@pin\s+(\S+)", re.IGNORECASE)
 
 
 def utf8_lines(data: Iterable[bytes], source: str) -> Iterator[str]:
@@ -45,11 +46,19 @@ def replay(
 ) -> int:
     """Feed every non-blank line to the session; return how many answers were written."""
     count = 0
+    previous: str | None = None  # the last scan, which a line "@pin 1234" gives again
     for line in lines:
         scan = line.rstrip("\r\n")
         if not scan.strip():
             continue
-        answer = dock.answer(scan) if dock and dock.takes(scan) else _answer(session, scan)
+        pin = PIN_LINE.fullmatch(scan.strip())
+        if pin is not None:
+            answer = _with_pin(session, previous, pin.group(1))
+        elif dock and dock.takes(scan):
+            answer = dock.answer(scan)
+        else:
+            answer = _answer(session, scan)
+            previous = None if WEIGHT_LINE.fullmatch(scan.strip()) else scan
         out.write(json.dumps(answer, ensure_ascii=False) + "\n")
         # Flushed per line so a reader (or a crash test) sees every stored verdict.
         out.flush()
@@ -91,6 +100,18 @@ def _answer(session: PackSession, line: str) -> dict[str, object]:
             "message": "No parcel waits for the scale: the weight was ignored.",
         }
     return _done(session, verdict)
+
+
+def _with_pin(session: PackSession, previous: str | None, pin: str) -> dict[str, object]:
+    """The scan before, given again with a supervisor's PIN; the PIN is never echoed."""
+    if previous is None:
+        return {
+            "scan": None,
+            "verdict": None,
+            "message": "A line @pin gives a supervisor's PIN for the badge (or order) "
+            "scanned on the line before it, and there is none: nothing done.",
+        }
+    return _done(session, session.handle_scan(previous, source="replay", pin=pin))
 
 
 def _done(session: PackSession, verdict: Verdict) -> dict[str, object]:

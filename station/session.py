@@ -91,14 +91,22 @@ class PackSession(LabelActions):
     # -- inputs ---------------------------------------------------------------
 
     def handle_scan(
-        self, raw: str, *, source: str = "scanner", manual: bool = False, duplicate: bool = False
+        self,
+        raw: str,
+        *,
+        source: str = "scanner",
+        manual: bool = False,
+        duplicate: bool = False,
+        pin: str | None = None,
     ) -> Verdict:
         """Decide, store and answer one scanned (or typed) value.
 
         `duplicate` marks a double read the scanner's device layer detected: it is
-        stored as such and never counted.
+        stored as such and never counted. `pin`: a supervisor's PIN for this input
+        (after a verdict that `needs_pin`); checked, never stored.
         """
-        return self._run(Request(parse_scan(raw), manual=manual, duplicate=duplicate), source)
+        request = Request(parse_scan(raw), manual=manual, duplicate=duplicate, pin=pin)
+        return self._run(request, source)
 
     def handle_weight(self, grams: int, *, source: str = "scale") -> Verdict | None:
         """A stable weight from the scale; None when no parcel waits for one (it is ignored)."""
@@ -250,7 +258,6 @@ class PackSession(LabelActions):
             order=order,
             awaiting=state.awaiting,
             last_label=self._last_label,
-            packer_badge=packer.badge if packer else None,
         )
 
     def resume_verdict(self) -> Verdict | None:
@@ -336,6 +343,9 @@ class PackSession(LabelActions):
         )
         for event in step.order_events:
             db.add(self._stamped(event, packer.id if packer else None))
+        for attempt in step.auth_events:
+            attempt.how = source
+            db.add(attempt)
         sealed: Sealed = []
         jobs: list[PrintJob] = []
         if step.seal and order is not None and step.plan is not None:
@@ -396,6 +406,7 @@ def to_verdict(request: Request, step: Step, sealed: Sealed) -> Verdict:
         parcels=tuple((label.tracking, str(job.id), None) for job, label in sealed)
         if len(sealed) > 1
         else (),
+        needs_pin=step.needs_pin,
     )
 
 

@@ -118,6 +118,8 @@ class Settings:
     role: str = "bench"  # "bench" or "dock" (opens in loading mode, station.handoff)
     confirm_before_label: bool = False
     manual_entry_supervisors_only: bool = False
+    # A supervisor action asks for the supervisor's PIN after the badge ([security]).
+    supervisor_pin: bool = True
     wedge_max_key_interval_ms: int = 50
     wedge_min_length: int = 4
     # The keyboard layout this computer types with; wedge scanners must be set to it too.
@@ -146,6 +148,7 @@ _STATION_KEYS: dict[tuple[str, str], tuple[str, type]] = {
     ("scanner", "wedge_min_length"): ("wedge_min_length", int),
     ("scanner", "wedge_keyboard_layout"): ("wedge_keyboard_layout", str),
     ("sound", "enabled"): ("sounds", bool),
+    ("security", "supervisor_pin"): ("supervisor_pin", bool),
 }
 
 EXAMPLE = """\
@@ -162,6 +165,9 @@ wedge_keyboard_layout = "us"
 
 [sound]
 enabled = true
+
+[security]
+supervisor_pin = true
 
 [commands]
 logout = "CMD-LOGOUT"
@@ -237,6 +243,7 @@ def settings_from_dict(data: dict[str, Any], source: str = "config") -> Settings
         "weighing",
         "labels",
         "central",
+        "security",
     }
     for table in data:
         if table not in known_tables:

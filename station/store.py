@@ -20,6 +20,7 @@ from sqlalchemy.exc import DatabaseError
 from sqlmodel import Session, create_engine
 
 from station import models  # noqa: F401  (registers the tables)
+from station.audit.chain import AuditedSession
 from station.backups import BACKUP_DIR, back_up
 from station.couriers import models as courier_models  # noqa: F401
 from station.errors import StoreError
@@ -164,7 +165,7 @@ class Store:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        with Session(self.engine, expire_on_commit=False) as session:
+        with AuditedSession(self.engine, expire_on_commit=False) as session:
             yield session
 
     def close(self) -> None:

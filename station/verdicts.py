@@ -165,6 +165,9 @@ class Verdict:
     job_id: str | None = None
     # Every parcel of a sealed order (several boxes): (tracking, job id, label location).
     parcels: tuple[tuple[str, str, str | None], ...] = ()
+    # A supervisor's badge that needs its PIN: the screen asks for it, then gives the
+    # same input again with it (PackSession.handle_scan(scan, pin=...)).
+    needs_pin: bool = False
 
     @property
     def tone(self) -> Tone:
@@ -189,6 +192,8 @@ class Verdict:
             out["parcels"] = [
                 {"tracking": tracking, "label": label} for tracking, _job, label in self.parcels
             ]
+        if self.needs_pin:
+            out["needs_pin"] = True  # replay: a line "@pin 1234" gives it
         return out
 
 
@@ -234,4 +239,3 @@ class StationView:
     order: OrderView | None
     awaiting: Awaiting
     last_label: str | None = None
-    packer_badge: str | None = None  # who a supervisor's screen (the dashboard) acts for

@@ -20,6 +20,7 @@ from station.label_rules import cannot_pack, order_label_problem
 from station.line_counts import LineCount, order_complete, verify_units
 from station.models import Order, OrderEvent, Packer
 from station.parcel_steps import ParcelSteps
+from station.supervisor_auth import SUPERVISOR_ROLES, Action
 from station.verdicts import Awaiting, VerdictKind
 from station.workflow_types import (
     Bench,
@@ -55,7 +56,9 @@ def _too_many(name: str, line: LineCount, units: int) -> str:
 
 def decide(db: Session, state: WorkflowState, request: Request, bench: Bench) -> Step:
     decider = _Decider(db, state, request, bench)
-    return decider.decide()
+    step = decider.decide()
+    # A supervisor badge's attempts are stored with the input, whatever it decided.
+    return replace(step, auth_events=decider.auth_events) if decider.auth_events else step
 
 
 class _Decider(ParcelSteps):
@@ -69,7 +72,7 @@ class _Decider(ParcelSteps):
         lost = self.claim_lost()
         if lost is not None:
             return lost
-        is_supervisor = state.packer is not None and state.packer.role == "supervisor"
+        is_supervisor = state.packer is not None and state.packer.role in SUPERVISOR_ROLES
         if (
             self.request.manual
             and self.settings.manual_entry_supervisors_only
@@ -139,14 +142,14 @@ class _Decider(ParcelSteps):
                 awaiting=self.resumed(),
                 short_reason="",
             )
-        supervisor = queries.packer_by_badge(self.db, self.text)
-        if supervisor is None or supervisor.role != "supervisor":
-            who = f"{supervisor.name} is not a supervisor. " if supervisor else ""
+        if queries.packer_by_badge(self.db, self.text) is None:
             return self.step(
                 V.SUPERVISOR_REQUIRED,
-                f"{who}Ship short needs a supervisor badge: "
-                "scan it, or scan ACKNOWLEDGE to cancel.",
+                "Ship short needs a supervisor badge: scan it, or scan ACKNOWLEDGE to cancel.",
             )
+        supervisor = self.supervisor_gate(self.text, Action.SHIP_SHORT)
+        if isinstance(supervisor, Step):
+            return supervisor
         problem = self.label_problem()
         if problem:
             return self.step(V.LABEL_BLOCKED, f"Cannot ship yet: {problem}")
@@ -324,7 +327,7 @@ class _Decider(ParcelSteps):
         note = ""
         if queries.in_exception(self.db, order.id):
             packer = self.state.packer
-            if packer is None or packer.role != "supervisor":
+            if packer is None or packer.role not in SUPERVISOR_ROLES:
                 return replace(
                     self.step(
                         V.ORDER_IN_EXCEPTION,
@@ -332,11 +335,14 @@ class _Decider(ParcelSteps):
                     ),
                     subject=order,
                 )
+            released = self.supervisor_gate(packer.badge, Action.RELEASE_EXCEPTION)
+            if isinstance(released, Step):
+                return replace(released, subject=order)
             events = (
                 order_event(
                     order,
                     "exception_released",
-                    supervisor_id=packer.id,
+                    supervisor_id=released.id,
                 ),
             )
             note = " Exception released."

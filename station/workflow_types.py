@@ -18,6 +18,7 @@ from station.line_counts import LineCount
 from station.models import Order, OrderEvent, Packer
 from station.ports import CentralLink
 from station.settings import Commands, Settings
+from station.supervisor_auth import SupervisorAuth
 from station.verdicts import Awaiting, VerdictKind
 from station.weighing import expected_parcel_weight
 
@@ -97,6 +98,9 @@ class Step:
     counts: bool = False  # the input's units count for its line
     box_items: tuple[tuple[LineCount, int], ...] = ()  # the units in the box being closed
     box_only: bool = False  # a box of a multi-box order closes; labels print at the seal
+    # Supervisor badge attempts (station.supervisor_auth), stored with the input.
+    auth_events: tuple[SupervisorAuth, ...] = ()
+    needs_pin: bool = False  # give the same input again with the supervisor's PIN
 
     @property
     def order_number(self) -> str | None:
@@ -114,6 +118,7 @@ class Request:
     exception: tuple[ExceptionReason, str] | None = None
     short_reason: str | None = None
     weight_g: int | None = None  # a stable weight from the scale, not a scan
+    pin: str | None = None  # a supervisor's PIN for this input (checked, never stored)
 
 
 def order_event(order: Order, kind: str, **fields: object) -> OrderEvent:

@@ -1,0 +1,8 @@
+"""The audit trail: a hash chain over every event a station stores.
+
+- registry.py: which tables are chained (one line to add a table);
+- chain.py: the links, written by every store session in the commit they record;
+- verify.py: `main.py audit verify`, what was edited, deleted or inserted;
+- anchors.py: chain heads in the log (and the central database) against truncation;
+- state.py: `audit_state(store)` for the supervisors' dashboard.
+"""

@@ -1,0 +1,91 @@
+"""Anchors: a station's chain head written where the store cannot take it back.
+
+A chain proves edits and deletions inside it, but cutting off its newest
+links (with their rows) leaves a shorter chain that still verifies. An anchor
+writes the head (station, link number, hash) to the station's log, to the
+central database when one is configured (station.audit.central) and to the
+store; the verifier then requires every anchored link to be on the chain.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from sqlmodel import col, select
+
+from station.audit.records import AuditAnchor, AuditLink
+from station.audit.verify import Anchor
+from station.models import utc_now
+from station.store import Store
+
+log = logging.getLogger("packstation.audit")
+_LOG_LINE = re.compile(
+    r"^(?P<at>\S+ \S+) .*audit anchor: station=(?P<station>\S+) seq=(?P<seq>\d+) "
+    r"hash=(?P<hash>[0-9a-f]{64})"
+)
+
+
+def write_anchors(store: Store) -> list[Anchor]:
+    """Anchor each station's head that moved since its last anchor; the new anchors."""
+    new: list[Anchor] = []
+    latest = {anchor.station: anchor for anchor in store_anchors(store)}
+    for station, seq, digest in _current_heads(store):
+        known = latest.get(station)
+        if known is not None and known.seq == seq:
+            continue
+        now = utc_now()
+        log.info("audit anchor: station=%s seq=%d hash=%s", station, seq, digest)
+        new.append(Anchor(station, seq, digest, now.isoformat(), "store"))
+    if new:
+        with store.write_lock, store.session() as db:
+            for anchor in new:
+                db.add(AuditAnchor(station=anchor.station, seq=anchor.seq, hash=anchor.hash))
+            db.commit()
+    return new
+
+
+def _current_heads(store: Store) -> list[tuple[str, int, str]]:
+    with store.session() as db:
+        stations = db.exec(select(AuditLink.station).distinct()).all()
+        found = []
+        for station in stations:
+            head = db.exec(
+                select(AuditLink.seq, AuditLink.hash)
+                .where(AuditLink.station == station)
+                .order_by(col(AuditLink.seq).desc())
+                .limit(1)
+            ).first()
+            if head is not None:
+                found.append((station, head[0], head[1]))
+    return found
+
+
+def store_anchors(store: Store) -> list[Anchor]:
+    """The newest anchor of each station kept in the store."""
+    with store.session() as db:
+        rows = db.exec(select(AuditAnchor).order_by(col(AuditAnchor.id))).all()
+    newest = {row.station: row for row in rows}
+    return [
+        Anchor(row.station, row.seq, row.hash, row.anchored_at.isoformat(), "store")
+        for row in newest.values()
+    ]
+
+
+def log_anchors(log_dir: Path) -> list[Anchor]:
+    """Every anchor written to the station's logs (rotated ones included)."""
+    return list(_parse(sorted(log_dir.glob("packstation.log*"))))
+
+
+def _parse(files: Iterable[Path]) -> Iterable[Anchor]:
+    for path in files:
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        for line in text.splitlines():
+            found = _LOG_LINE.match(line)
+            if found:
+                yield Anchor(found["station"], int(found["seq"]), found["hash"], found["at"], "log")

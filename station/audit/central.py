@@ -1,0 +1,48 @@
+"""Anchors in the central database (migration c0005): written by a station, read by verify."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import BigInteger, Column, DateTime, Engine, MetaData, Table, Text, select
+from sqlalchemy.dialects.postgresql import insert
+
+from station.audit.verify import Anchor
+from station.central.connect import connected
+
+_metadata = MetaData()
+audit_anchor = Table(
+    "audit_anchor",
+    _metadata,
+    Column("station", Text, primary_key=True),
+    Column("seq", BigInteger, primary_key=True),
+    Column("hash", Text, nullable=False),
+    Column("anchored_at", DateTime(timezone=True), nullable=False),
+)
+
+
+def send_anchors(central: Engine, anchors: Sequence[Anchor]) -> None:
+    """Store the anchors centrally (again is harmless); raises CentralUnreachable."""
+    if not anchors:
+        return
+    rows = [
+        {"station": anchor.station, "seq": anchor.seq, "hash": anchor.hash} for anchor in anchors
+    ]
+    with connected(central) as connection:
+        connection.execute(
+            insert(audit_anchor).values(rows).on_conflict_do_nothing(),
+        )
+
+
+def central_anchors(central: Engine, station: str) -> list[Anchor]:
+    """The station's newest central anchor (a list: none before the first)."""
+    with connected(central) as connection:
+        row = connection.execute(
+            select(audit_anchor)
+            .where(audit_anchor.c.station == station)
+            .order_by(audit_anchor.c.seq.desc())
+            .limit(1)
+        ).first()
+    if row is None:
+        return []
+    return [Anchor(row.station, int(row.seq), row.hash, row.anchored_at.isoformat(), "central")]

@@ -1,0 +1,102 @@
+"""`main.py audit verify|anchor`: check the station's audit chain, or anchor its head."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from station import paths
+from station.audit.anchors import log_anchors, store_anchors, write_anchors
+from station.audit.verify import Anchor, verify_chain
+from station.errors import UserError
+from station.settings import Settings
+from station.store import DB_NAME, Store
+
+EXIT_BROKEN = 1
+
+
+def add_parser(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    common: argparse.ArgumentParser,
+) -> None:
+    audit = commands.add_parser(
+        "audit", parents=[common], help="check the hash chain over this station's events"
+    )
+    actions = audit.add_subparsers(dest="audit_command", required=True)
+    verify = actions.add_parser(
+        "verify",
+        parents=[common],
+        help="exit 0 if every stored event is as recorded, 1 naming the first that is not",
+    )
+    verify.add_argument("--json", action="store_true", help="the report as JSON")
+    actions.add_parser(
+        "anchor",
+        parents=[common],
+        help="write each station's chain head to the log (and the central database)",
+    )
+
+
+def run(args: argparse.Namespace, data_dir: Path, settings: Settings) -> int:
+    if not (data_dir / DB_NAME).exists():
+        raise UserError(f"No station database in {data_dir}: give the station's --data-dir.")
+    store = Store.open(data_dir)
+    try:
+        if args.audit_command == "anchor":
+            return _anchor(store, settings)
+        return _verify(store, data_dir, settings, as_json=args.json)
+    finally:
+        store.close()
+
+
+def _anchor(store: Store, settings: Settings) -> int:
+    anchors = write_anchors(store)
+    where = "the log"
+    if settings.central.url is not None:
+        from station.audit.central import send_anchors
+        from station.central.connect import CentralUnreachable, central_engine
+
+        engine = central_engine(settings.central.url)
+        try:
+            send_anchors(engine, anchors or store_anchors(store))
+            where += " and the central database"
+        except CentralUnreachable as exc:
+            print(f"packstation: {exc} Anchored in the log only.", file=sys.stderr)
+        finally:
+            engine.dispose()
+    for anchor in anchors or store_anchors(store):
+        print(f"Anchored station {anchor.station} at link {anchor.seq} ({where}).")
+    return 0
+
+
+def _verify(store: Store, data_dir: Path, settings: Settings, *, as_json: bool) -> int:
+    anchors = store_anchors(store) + log_anchors(paths.logs_dir(data_dir))
+    note = ""
+    if settings.central.url is not None:
+        central, note = _central_anchors(settings, {anchor.station for anchor in anchors})
+        anchors += central
+    with store.engine.connect() as connection:
+        report = verify_chain(connection, anchors)
+    if as_json:
+        print(json.dumps({**report.as_json(), "note": note}, ensure_ascii=False))
+    else:
+        print(report.as_text() + (f"\n{note}" if note else ""))
+    return 0 if report.ok else EXIT_BROKEN
+
+
+def _central_anchors(settings: Settings, stations: set[str]) -> tuple[list[Anchor], str]:
+    from station.audit.central import central_anchors
+    from station.central.connect import CentralUnreachable, central_engine
+
+    assert settings.central.url is not None
+    engine = central_engine(settings.central.url)
+    try:
+        found: list[Anchor] = []
+        for station in sorted(stations | {settings.station}):
+            found += central_anchors(engine, station)
+        return found, ""
+    except CentralUnreachable as exc:
+        return [], f"Central anchors not checked: {exc}"
+    finally:
+        engine.dispose()

@@ -1,0 +1,53 @@
+"""The audit chain's own tables: one link per chained row version, and anchors."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Index
+from sqlmodel import Field, SQLModel
+
+from station.models import utc_now
+
+
+class AuditLink(SQLModel, table=True):
+    """One version of one chained row, linked to the station's link before it.
+
+    `content` is the SHA-256 of the row's canonical JSON (station.audit.chain),
+    over the columns of `schema_id`; `hash` covers the link's every field and
+    `prev`, the hash of link `seq - 1` of the same station ("" for the first).
+    """
+
+    __tablename__ = "auditlink"
+    __table_args__ = (Index("ix_auditlink_row", "table_name", "row_id", "seq"),)
+
+    station: str = Field(primary_key=True)
+    seq: int = Field(primary_key=True)
+    table_name: str
+    row_id: str  # the row's id as 32 hex digits, as SQLite stores it
+    schema_id: int
+    content: str
+    prev: str
+    hash: str
+
+
+class AuditSchema(SQLModel, table=True):
+    """The columns a table had when rows were chained (a later column is not in old links)."""
+
+    __tablename__ = "auditschema"
+
+    id: int | None = Field(default=None, primary_key=True)
+    table_name: str
+    columns: str  # JSON list of the hashed column names, in order
+
+
+class AuditAnchor(SQLModel, table=True):
+    """A chain head as it was written to the log (and the central database)."""
+
+    __tablename__ = "auditanchor"
+
+    id: int | None = Field(default=None, primary_key=True)
+    station: str
+    seq: int
+    hash: str
+    anchored_at: datetime = Field(default_factory=utc_now)

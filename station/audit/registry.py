@@ -1,0 +1,47 @@
+"""Which tables of a station's store are on its audit chain (station.audit.chain).
+
+Every event a station stores is chained: adding a table to the chain is ONE
+line in `AUDITED` below, with nothing else to change. Rows are chained when
+they are inserted or changed through a store session (ORM objects, or Core
+`insert`/`update` statements that carry each row's `id`), in the same
+transaction as the rows themselves. `main.py audit verify` then finds any row
+of these tables edited, deleted or inserted behind PackStation's back.
+
+A table listed here must have a UUID `id` primary key. Its station is its
+`station` column, or `station_sql`, an SQL expression on the row (for a table
+that belongs to another table's row, like a parcel's items).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Audited:
+    """A chained table: its name, how its station is found, and columns left out."""
+
+    table: str
+    station_sql: str = "station"
+    # Derived, local bookkeeping kept out of the record (as sync keeps it out of
+    # the central copy); the verifier checks it against the rows it comes from.
+    unhashed: frozenset[str] = frozenset()
+
+
+AUDITED: tuple[Audited, ...] = (
+    Audited("scanevent"),
+    Audited("orderevent"),
+    Audited("parcel"),
+    Audited(
+        "parcelitem",
+        station_sql="(SELECT parcel.station FROM parcel WHERE parcel.id = parcelitem.parcel_id)",
+    ),
+    Audited("printjob", unhashed=frozenset({"status"})),
+    Audited("printattempt"),
+    Audited("settingsevent"),
+    Audited("evidencefile"),
+    Audited("supervisorauth"),
+    # Other helpers' tables join here, one line each, e.g. Audited("handoffload").
+)
+
+BY_TABLE: dict[str, Audited] = {entry.table: entry for entry in AUDITED}

@@ -1,0 +1,294 @@
+"""Checking the audit chain: the links follow each other, and the rows match their links.
+
+Four things are checked, all by reading the store (never changing it):
+- per station, the links number 1, 2, 3… with no gap, each one's `prev` is the
+  hash of the one before and its own hash recomputes (a link edited, deleted
+  or inserted out of place shows here);
+- every row of a chained table matches the content of its newest link (a row
+  edited through sqlite3), has a link (a row inserted behind PackStation's
+  back), and every link's row still exists (a row deleted);
+- a print job's status is its newest attempt's (kept by a trigger, not hashed);
+- every anchor (station.audit.anchors) is on the chain: a chain that ends
+  before an anchor was truncated, one that differs at it was rewritten.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+
+from sqlalchemy import Connection
+
+from station.audit.chain import content_digest, link_hash, select_rows
+from station.audit.registry import AUDITED, Audited
+
+UNLINKED = -1  # a row without a link sorts after every link of its station
+
+
+@dataclass(frozen=True)
+class Anchor:
+    station: str
+    seq: int
+    hash: str
+    at: str  # when it was written, as text
+    source: str  # "store", "log" or "central"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong, at link `seq` of `station` (UNLINKED for a row without a link)."""
+
+    station: str
+    seq: int
+    kind: str  # link_missing, link_edited, link_out_of_place, row_edited, row_deleted,
+    # row_inserted, status_edited, truncated, rewritten
+    message: str
+    table: str = ""
+    row_id: str = ""
+
+    def order(self) -> tuple[str, int]:
+        return (self.station, self.seq if self.seq != UNLINKED else 1 << 62)
+
+
+@dataclass
+class AuditReport:
+    links: int = 0
+    heads: dict[str, int] = field(default_factory=dict)  # station -> newest link
+    anchors: list[Anchor] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def first(self) -> Problem | None:
+        return min(self.problems, key=Problem.order) if self.problems else None
+
+    def newest_anchor(self) -> Anchor | None:
+        return max(self.anchors, key=lambda anchor: anchor.seq) if self.anchors else None
+
+    def as_json(self) -> dict[str, object]:
+        first = self.first()
+        newest = self.newest_anchor()
+        return {
+            "ok": self.ok,
+            "links": self.links,
+            "heads": self.heads,
+            "first_problem": asdict(first) if first else None,
+            "problems": [asdict(problem) for problem in sorted(self.problems, key=Problem.order)],
+            "anchors_checked": len(self.anchors),
+            "newest_anchor": asdict(newest) if newest else None,
+        }
+
+    def as_text(self) -> str:
+        newest = self.newest_anchor()
+        anchored = (
+            f"; newest anchor: {newest.station} link {newest.seq} at {newest.at} ({newest.source})"
+            if newest
+            else "; no anchor yet"
+        )
+        if self.ok:
+            stations = ", ".join(f"{name} ({head} links)" for name, head in self.heads.items())
+            return (
+                f"Audit chain intact: {self.links} links, stations {stations or 'none'}{anchored}."
+            )
+        first = self.first()
+        assert first is not None
+        lines = [f"AUDIT CHAIN BROKEN: {first.message}"]
+        others = sorted(self.problems, key=Problem.order)[1:]
+        lines += [f"  also: {problem.message}" for problem in others[:9]]
+        if len(others) > 9:
+            lines.append(f"  and {len(others) - 9} more problems.")
+        lines.append(f"{self.links} links checked{anchored}.")
+        return "\n".join(lines)
+
+
+def verify_chain(connection: Connection, anchors: Sequence[Anchor] = ()) -> AuditReport:
+    """Walk every station's chain and every chained table; check the anchors."""
+    report = AuditReport(anchors=list(anchors))
+    hashes = _walk_links(connection, report)
+    schemas = {
+        int(row[0]): tuple(json.loads(row[1]))
+        for row in connection.exec_driver_sql("SELECT id, columns FROM auditschema")
+    }
+    present = {
+        str(row[0])
+        for row in connection.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='table'")
+    }
+    for entry in AUDITED:
+        if entry.table in present:
+            _check_rows(connection, entry, schemas, report)
+    if "printjob" in present:
+        _check_print_status(connection, report)
+    for anchor in anchors:
+        _check_anchor(anchor, report, hashes)
+    return report
+
+
+def _walk_links(connection: Connection, report: AuditReport) -> dict[tuple[str, int], str]:
+    """The chain checks; returns every link's stored hash for the anchors."""
+    hashes: dict[tuple[str, int], str] = {}
+    station: str | None = None
+    expected, prev_hash = 1, ""
+    rows = connection.exec_driver_sql(
+        "SELECT station, seq, table_name, row_id, schema_id, content, prev, hash "
+        "FROM auditlink ORDER BY station, seq"
+    )
+    for name, seq, table, row_id, schema_id, content, prev, stored in rows:
+        if name != station:
+            station, expected, prev_hash = name, 1, ""
+        report.links += 1
+        report.heads[name] = seq
+        hashes[(name, seq)] = stored
+        where = f"link {seq} of station {name!r} ({table} {row_id})"
+        if seq != expected:
+            missing = f"{expected}" if seq == expected + 1 else f"{expected} to {seq - 1}"
+            report.problems.append(
+                Problem(
+                    name,
+                    expected,
+                    "link_missing",
+                    f"link(s) {missing} of station {name!r} are missing: deleted from the chain.",
+                    table,
+                    row_id,
+                )
+            )
+        elif prev != prev_hash:
+            report.problems.append(
+                Problem(
+                    name,
+                    seq,
+                    "link_out_of_place",
+                    f"{where} does not follow link {seq - 1}: inserted or changed out of place.",
+                    table,
+                    row_id,
+                )
+            )
+        if link_hash(prev, name, seq, table, row_id, schema_id, content) != stored:
+            report.problems.append(
+                Problem(name, seq, "link_edited", f"{where} was edited.", table, row_id)
+            )
+        expected, prev_hash = seq + 1, stored
+    return hashes
+
+
+def _newest_links(connection: Connection, table: str) -> Iterator[tuple[str, str, int, int, str]]:
+    # SQLite returns the other columns of the row that has the max().
+    yield from connection.exec_driver_sql(
+        "SELECT row_id, station, max(seq), schema_id, content FROM auditlink "
+        "WHERE table_name = ? GROUP BY row_id ORDER BY row_id",
+        (table,),
+    )
+
+
+def _check_rows(
+    connection: Connection,
+    entry: Audited,
+    schemas: dict[int, tuple[str, ...]],
+    report: AuditReport,
+) -> None:
+    """Merge the table's rows and its newest links, both in id order."""
+    rows = connection.exec_driver_sql(select_rows(entry, None, "ORDER BY id"))
+    links = _newest_links(connection, entry.table)
+    link = next(links, None)
+    for row in rows:
+        values = dict(row._mapping)
+        row_id = str(values["id"])
+        while link is not None and link[0] < row_id:
+            _deleted(entry, link, report)
+            link = next(links, None)
+        station = str(values.get("audit_station") or "")
+        if link is None or link[0] != row_id:
+            seq = values.get("seq", "?")
+            report.problems.append(
+                Problem(
+                    station,
+                    UNLINKED,
+                    "row_inserted",
+                    f"{entry.table} {row_id} (station {station!r}, seq {seq}) is on no "
+                    "link: inserted behind PackStation's back.",
+                    entry.table,
+                    row_id,
+                )
+            )
+            continue
+        _, link_station, seq, schema_id, content = link
+        columns = schemas.get(schema_id, ())
+        if content_digest(values, columns) != content:
+            report.problems.append(
+                Problem(
+                    link_station,
+                    seq,
+                    "row_edited",
+                    f"{entry.table} {row_id} differs from link {seq} of station "
+                    f"{link_station!r}: edited after it was recorded.",
+                    entry.table,
+                    row_id,
+                )
+            )
+        link = next(links, None)
+    while link is not None:
+        _deleted(entry, link, report)
+        link = next(links, None)
+
+
+def _deleted(entry: Audited, link: tuple[str, str, int, int, str], report: AuditReport) -> None:
+    row_id, station, seq, _, _ = link
+    report.problems.append(
+        Problem(
+            station,
+            seq,
+            "row_deleted",
+            f"{entry.table} {row_id}, recorded by link {seq} of station {station!r}, is "
+            "missing: deleted.",
+            entry.table,
+            row_id,
+        )
+    )
+
+
+def _check_print_status(connection: Connection, report: AuditReport) -> None:
+    rows = connection.exec_driver_sql(
+        "SELECT j.id, j.station, j.seq, j.status FROM printjob j WHERE j.status != COALESCE("
+        "(SELECT a.status FROM printattempt a WHERE a.job_id = j.id ORDER BY a.seq DESC LIMIT 1),"
+        " 'pending')"
+    )
+    for job_id, station, seq, status in rows:
+        report.problems.append(
+            Problem(
+                station,
+                UNLINKED,
+                "status_edited",
+                f"printjob {job_id} (seq {seq}) says {status!r}, which is not what its "
+                "newest attempt says: edited.",
+                "printjob",
+                str(job_id),
+            )
+        )
+
+
+def _check_anchor(anchor: Anchor, report: AuditReport, hashes: dict[tuple[str, int], str]) -> None:
+    stored = hashes.get((anchor.station, anchor.seq))
+    head = report.heads.get(anchor.station, 0)
+    if stored is None and head < anchor.seq:
+        report.problems.append(
+            Problem(
+                anchor.station,
+                head + 1,
+                "truncated",
+                f"the chain of station {anchor.station!r} ends at link {head}, but the "
+                f"anchor of {anchor.at} ({anchor.source}) recorded link {anchor.seq}: the "
+                "tail was cut off.",
+            )
+        )
+    elif stored != anchor.hash:
+        report.problems.append(
+            Problem(
+                anchor.station,
+                anchor.seq,
+                "rewritten",
+                f"link {anchor.seq} of station {anchor.station!r} is not the one anchored "
+                f"at {anchor.at} ({anchor.source}): the chain was rewritten.",
+            )
+        )
