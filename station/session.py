@@ -20,6 +20,7 @@ from sqlmodel import Session
 
 from station import history, queries
 from station.barcodes import parse_scan
+from station.claims import held_elsewhere
 from station.couriers.plan import CourierBook
 from station.integrity import write_refused
 from station.label_actions import LabelActions
@@ -28,7 +29,7 @@ from station.line_counts import order_complete
 from station.models import Order, OrderEvent, Packer, PrintJob, ScanEvent, new_id, utc_now
 from station.pack_events import StepListener
 from station.parcels import Sealed, close_box, seal_order
-from station.ports import DocumentPrinter, LabelPrinter
+from station.ports import CentralLink, DocumentPrinter, LabelPrinter
 from station.print_queue import LabelOutcome, LabelQuestion, Listener, PrintQueue, SeqCounter
 from station.settings import Settings
 from station.station_state import (
@@ -168,6 +169,29 @@ class PackSession(LabelActions):
         if job is None or job.kind == "slip":
             return None
         return LabelContent.from_json(job.content_json)
+
+    def use_central(self, link: CentralLink, listener: StepListener) -> None:
+        """Order claims apply from now on (station/claims.py): opening an order asks `link`
+        whether the central database is online, and `listener` hears of every input (it
+        takes and releases the claims). Called once, before the first input."""
+        self._bench = replace(self._bench, central=link)
+        self.on_step(listener)
+
+    @property
+    def open_order_id(self) -> uuid.UUID | None:
+        order = self._state.order
+        return order.id if order else None
+
+    def recheck_claim(self) -> Verdict | None:
+        """Take the open order off the bench if another station holds it now (the claim
+        worker heard so); None when it stays. Call it from the thread that feeds inputs."""
+        order = self._state.order
+        if order is None or self._bench.central is None:
+            return None
+        with self._store.session() as db:
+            if held_elsewhere(db, self.station, order.id) is None:
+                return None
+        return self._run(Request(parse_scan(f"claim of {order.number}")), "central")
 
     def on_step(self, listener: StepListener) -> None:
         """Call `listener(before, after, raw, verdict, sealed)` after each input is stored."""

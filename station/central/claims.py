@@ -1,20 +1,45 @@
 """Order claims: a station's lease on an order, with a fencing number (see migration c0002).
 
-Not wired to the bench yet: `claim_order` is what opening an order online
-will call, `release_order` what packing or parking it will call.
+`claim_order` / `release_order` are the central calls. `ClaimWorker` makes
+them for a bench, on a thread of its own, so that no verdict waits for the
+network: the session decides an order's opening from the local mirror
+(station/claims.py) and the worker's view of the link, and after each
+committed input the worker is told which order came onto or left the bench.
+It then takes the claim at once, renews it while the order stays open,
+releases it when the order leaves (packed, parked, in exception), and
+records every answer in the mirror. A claim refused because another station
+holds the order is reported (`on_lost`): the session then takes the order
+off the bench (PackSession.recheck_claim).
 """
 
 from __future__ import annotations
 
+import logging
+import queue
+import threading
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, text
 
-from station.central.connect import connected
+from station import claims
+from station.central.connect import CentralError, CentralUnreachable, central_engine, connected
+from station.models import OrderEvent
+from station.store import Store
+from station.verdicts import VerdictKind
+from station.workflow_types import WorkflowState
+
+if TYPE_CHECKING:
+    from station.session import PackSession
+
+log = logging.getLogger(__name__)
 
 LEASE_S = 120  # renewed while the order is open; a crashed station's claim lapses after it
+RETRY_S = 5.0  # how soon an unreachable central database is tried again
 
 
 @dataclass(frozen=True)
@@ -25,6 +50,7 @@ class Claim:
     station: str
     fence: int
     expires_at: datetime
+    lease_left_s: float = 0.0  # expires_at less the server's now: no station clock involved
 
     def held_by(self, station: str) -> bool:
         return self.station == station
@@ -38,11 +64,15 @@ def claim_order(engine: Engine, order_id: uuid.UUID, lease_s: int = LEASE_S) -> 
         CentralError: this login is not a station's.
     """
     with connected(engine) as connection:
-        station, fence, expires_at = connection.execute(
-            text("SELECT * FROM central_claim_order(:order, :lease)"),
+        station, fence, expires_at, left = connection.execute(
+            text(
+                "SELECT c.station, c.fence, c.expires_at, "
+                "extract(epoch FROM c.expires_at - now())::float8 "
+                "FROM central_claim_order(:order, :lease) c"
+            ),
             {"order": order_id, "lease": lease_s},
         ).one()
-    return Claim(order_id, station, int(fence), expires_at)
+    return Claim(order_id, station, int(fence), expires_at, float(left))
 
 
 def release_order(engine: Engine, claim: Claim) -> bool:
@@ -53,3 +83,226 @@ def release_order(engine: Engine, claim: Claim) -> bool:
             {"order": claim.order_id, "fence": claim.fence},
         ).scalar_one()
     return bool(released)
+
+
+_LIVE = text(
+    "SELECT order_id, station, fence, extract(epoch FROM expires_at - now())::float8 "
+    "FROM order_claim WHERE released_at IS NULL AND expires_at > now()"
+)
+
+
+def mirror_claims(engine: Engine, store: Store) -> int:
+    """Copy the central database's live claims into the station's mirror; how many there are.
+
+    Called at each sync, so that a bench that loses the link still knows which
+    orders other stations were packing.
+    """
+    with connected(engine) as connection:
+        live = [
+            (order, holder, int(fence), float(left))
+            for order, holder, fence, left in connection.execute(_LIVE)
+        ]
+        newest = connection.execute(text("SELECT coalesce(max(fence), 0) FROM order_claim"))
+        newest_fence = int(newest.scalar_one())
+    with store.write_lock, store.session() as db:
+        claims.mirror_live_claims(db, live, newest_fence)
+        db.commit()
+    return len(live)
+
+
+@dataclass(frozen=True)
+class _Task:
+    kind: str  # "take" or "release"
+    order_id: uuid.UUID
+
+
+class ClaimWorker:
+    """Takes, renews and releases one bench's claims; answers `online()` from memory."""
+
+    def __init__(
+        self,
+        url: str,
+        store: Store,
+        station: str,
+        next_seq: Callable[[], int],
+        *,
+        lease_s: int = LEASE_S,
+        retry_s: float = RETRY_S,
+    ) -> None:
+        self._engine = central_engine(url)  # its pool keeps the connection between calls
+        self._store, self._station, self._next_seq = store, station, next_seq
+        self._lease_s, self._retry_s = lease_s, retry_s
+        self._on_lost: Callable[[], None] | None = None
+        self._tasks: queue.Queue[_Task | None] = queue.Queue()
+        self._online = True  # until a call says otherwise; the first call comes at once
+        self._holding: Claim | None = None  # the open order's claim, once granted
+        self._wanted: uuid.UUID | None = None  # the open order, granted or not yet
+        self._unreleased: dict[uuid.UUID, Claim] = {}  # releases the server has not heard yet
+        self._markers: list[threading.Event] = []  # settle() waiting for the tasks before it
+        self._stopping = threading.Event()
+        self._problem = ""  # the last login or schema problem, logged once
+        self._thread = threading.Thread(target=self._loop, name="central-claims", daemon=True)
+
+    # -- what the bench calls -------------------------------------------------
+
+    def online(self) -> bool:
+        return self._online
+
+    def start(self, open_order: uuid.UUID | None = None) -> None:
+        """Start the thread; `open_order` is the order open at the bench (after a restart)."""
+        if open_order is not None:
+            self.take(open_order)
+        self._thread.start()
+
+    def on_lost(self, listener: Callable[[], None]) -> None:
+        """Call `listener` (on this worker's thread) when the open order's claim is refused."""
+        self._on_lost = listener
+
+    def take(self, order_id: uuid.UUID) -> None:
+        self._tasks.put(_Task("take", order_id))
+
+    def release(self, order_id: uuid.UUID) -> None:
+        self._tasks.put(_Task("release", order_id))
+
+    def follow(
+        self, before: WorkflowState, after: WorkflowState, _raw: str, verdict: str, _sealed: bool
+    ) -> None:
+        """PackSession.on_step listener: claim the order that came on, release the one that left.
+
+        An order that left because another station holds it is not ours to release.
+        """
+        left, came = before.order, after.order
+        if (left.id if left else None) == (came.id if came else None):
+            return
+        if left is not None and verdict != VerdictKind.ORDER_CLAIMED_ELSEWHERE:
+            self.release(left.id)
+        if came is not None:
+            self.take(came.id)
+
+    def settle(self, timeout: float = 10.0) -> bool:
+        """Wait until every task given so far was tried; True if it was in time (tests)."""
+        done = threading.Event()
+        self._markers.append(done)
+        self._tasks.put(None)  # the loop sets `done` when it gets here
+        return done.wait(timeout)
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stopping.set()
+        self._tasks.put(None)
+        if self._thread.is_alive():
+            self._thread.join(timeout)
+        self._engine.dispose()
+
+    # -- the thread -----------------------------------------------------------
+
+    def _loop(self) -> None:
+        self._call(self._release_waiting)  # at once: is the central database there?
+        while not self._stopping.is_set():
+            wait = self._lease_s / 3 if self._online else self._retry_s
+            try:
+                task = self._tasks.get(timeout=wait)
+            except queue.Empty:
+                task = None
+                self._renew()
+            try:
+                if task is not None:
+                    self._do(task)
+                elif self._markers:
+                    self._markers.pop(0).set()
+            except Exception:
+                # A bug must not end the thread: the bench packs on, the log tells.
+                log.exception("central claim task failed")
+
+    def _do(self, task: _Task) -> None:
+        if task.kind == "take":
+            self._wanted = task.order_id
+            self._call(lambda: self._take(task.order_id))
+        else:
+            if self._wanted == task.order_id:
+                self._wanted = None
+            held = self._holding
+            self._holding = None if held and held.order_id == task.order_id else held
+            if held is not None and held.order_id == task.order_id:
+                self._unreleased[task.order_id] = held
+                self._forget(held)
+            self._call(self._release_waiting)
+
+    def _renew(self) -> None:
+        """Renew the open order's claim (or take it, if the link was down), retry releases."""
+        if self._wanted is not None:
+            wanted = self._wanted
+            self._call(lambda: self._take(wanted))
+        if self._unreleased or self._wanted is None:
+            self._call(self._release_waiting)
+
+    def _call(self, action: Callable[[], None]) -> None:
+        try:
+            action()
+        except CentralUnreachable:
+            if self._online:
+                log.info("central claims: the central database cannot be reached")
+            self._online = False
+            return
+        except CentralError as exc:
+            if str(exc) != self._problem:  # told once, not at every retry
+                log.warning("central claims stopped: %s", exc)
+            self._online, self._problem = False, str(exc)
+            return
+        self._online, self._problem = True, ""
+
+    def _take(self, order_id: uuid.UUID) -> None:
+        claim = claim_order(self._engine, order_id, self._lease_s)
+        mine = claim.held_by(self._station)
+        with self._store.write_lock, self._store.session() as db:
+            claims.remember(db, order_id, claim.station, claim.fence, claim.lease_left_s)
+            known = self._holding
+            if mine and (known is None or known.fence != claim.fence):
+                # The fence goes out with the station's events, so each one can be
+                # checked against the holder of the order at the time.
+                db.add(
+                    OrderEvent(
+                        station=self._station,
+                        seq=self._next_seq(),
+                        order_id=order_id,
+                        kind="claim_taken",
+                        note=f"lease {self._lease_s} s",
+                        fence=claim.fence,
+                    )
+                )
+            db.commit()
+        if mine:
+            self._holding = claim
+            return
+        self._holding, self._wanted = None, None
+        log.warning("order %s is claimed by %s: it leaves this bench", order_id, claim.station)
+        if self._on_lost is not None:
+            self._on_lost()
+
+    def _forget(self, claim: Claim) -> None:
+        with self._store.write_lock, self._store.session() as db:
+            claims.forget(db, claim.order_id, fence=claim.fence)
+            db.commit()
+
+    def _release_waiting(self) -> None:
+        if not self._unreleased:
+            # Nothing to release: a cheap call tells whether the link is back.
+            with connected(self._engine) as connection:
+                connection.execute(text("SELECT 1"))
+            return
+        for order_id, claim in list(self._unreleased.items()):
+            release_order(self._engine, claim)  # False: it lapsed or moved on; either way done
+            del self._unreleased[order_id]
+
+
+@contextmanager
+def bench_claims(
+    session: PackSession, url: str, *, retry_s: float = RETRY_S
+) -> Iterator[ClaimWorker]:
+    """Claims for a bench's session while the block runs: the worker started, then stopped."""
+    worker = ClaimWorker(url, session.store, session.station, session.sequence, retry_s=retry_s)
+    session.use_central(worker, worker.follow)
+    worker.start(session.open_order_id)
+    try:
+        yield worker
+    finally:
+        worker.stop()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from station.central.connect import central_engine
-from station.central.status import central_status
+from station.central.connect import central_engine, connected
+from station.central.status import central_status, double_packed_orders
 from station.settings import Settings
 from station.store import Store
 from station.sync.exchange import sync_once
@@ -48,11 +48,17 @@ def test_an_order_packed_at_two_stations_is_a_double_packed_conflict(
     assert sync_once(one, first, "bench-1").conflicts == 1
     status = central_status(central_engine(central.admin_url))
     [conflict] = status.double_packed
-    assert conflict.order == "SO-1"
-    assert conflict.parcels == (("bench-1", first_parcel), ("bench-2", second_parcel))
+    assert conflict.order == "SO-1" and conflict.stations == ("bench-1", "bench-2")
+    assert [(p.station, p.tracking, p.fence) for p in conflict.parcels] == [
+        ("bench-1", first_parcel, None),
+        ("bench-2", second_parcel, None),
+    ]
     assert (
-        f"  double_packed SO-1: bench-1 parcel {first_parcel}, bench-2 parcel {second_parcel}"
-        in status.lines()
+        f"  double_packed SO-1: bench-1 parcel {first_parcel} (no claim: packed offline), "
+        f"bench-2 parcel {second_parcel} (no claim: packed offline)" in status.lines()
     )
+    # A supervisor's screen, with a station's login, reads the same.
+    with connected(central_engine(one)) as connection:
+        assert double_packed_orders(connection) == status.double_packed
     for store in (first, second):
         store.close()
