@@ -302,7 +302,7 @@ def test_no_figure_reads_a_big_table_whole(tmp_path: Path) -> None:
     today = Period.today(UTC)
     with recorded_reads(bench.store) as reads, bench.store.session() as db:
         for by in ("packer", "station", "day"):
-            assert figures(db, today, by, Filter(packer="BADGE-P1", station="bench-1"))  # type: ignore[arg-type]
+            assert figures(db, today, by, Filter(packer="BADGE-P1", station="bench-1"))
         assert orders_per_hour_of_day(db, today) and accuracy_per_day(db, today)
         assert mistake_pareto(db, today) and exception_reasons(db, today) == []
         for figure in ("orders", "units", "mistakes", "exceptions_resolved"):

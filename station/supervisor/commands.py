@@ -1,0 +1,130 @@
+"""`main.py report accuracy|speed|exceptions`: the dashboard's figures for a period, on file.
+
+Reads only: it may run while the station packs. The PDF is laid out by
+devices/pdf/report_pdf.py, which main.py hands in (station/ knows no devices).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from station.errors import UserError
+from station.settings import Settings
+from station.store import DB_NAME, Store
+from station.supervisor.figures import BY_CHOICES
+from station.supervisor.period import Period, parse_day, station_zone
+from station.supervisor.report import REPORT_KINDS, Report, as_csv, as_json, build_report
+from station.supervisor.tables import Database
+
+PdfRenderer = Callable[[Report], bytes]
+FORMATS = ("csv", "json", "pdf")
+MAX_DAYS = 400  # a year and a bit: beyond it a report is a mistake in a date
+
+
+def add_commands(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    common: argparse.ArgumentParser,
+) -> None:
+    report = commands.add_parser(
+        "report",
+        parents=[common],
+        help="accuracy, speed or exceptions per packer, station or day, as CSV, JSON or PDF",
+    )
+    report.add_argument("kind", choices=REPORT_KINDS)
+    report.add_argument("--from", dest="since", required=True, metavar="DATE", help="YYYY-MM-DD")
+    report.add_argument(
+        "--to", dest="until", required=True, metavar="DATE", help="YYYY-MM-DD, included"
+    )
+    report.add_argument("--by", choices=BY_CHOICES, default="packer")
+    report.add_argument("--format", choices=FORMATS, default="json")
+    report.add_argument(
+        "--output", type=Path, metavar="FILE", help="where to write it (CSV and JSON: or stdout)"
+    )
+    report.add_argument(
+        "--time-zone",
+        metavar="ZONE",
+        help="the stations' time zone for days and hours, e.g. Europe/Berlin "
+        "(default: this computer's)",
+    )
+    report.add_argument(
+        "--central",
+        action="store_true",
+        help="every station's figures, from the central database ([central] url)",
+    )
+
+
+def run(
+    args: argparse.Namespace, data_dir: Path, settings: Settings, render_pdf: PdfRenderer
+) -> int:
+    """Write the report; a bad date, zone or output is a UserError (exit 2), nothing written."""
+    period = _period(args.since, args.until, args.time_zone)
+    if args.format == "pdf" and args.output is None:
+        raise UserError("A PDF report needs --output FILE (e.g. --output report.pdf).")
+    if args.central:
+        report = _central_report(args, period, settings)
+    else:
+        report = _station_report(args, period, data_dir, settings)
+    if args.format == "pdf":
+        data = render_pdf(report)
+    else:
+        data = (as_csv(report) if args.format == "csv" else as_json(report)).encode("utf-8")
+    if args.output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return 0
+    try:
+        args.output.write_bytes(data)
+    except OSError as exc:
+        raise UserError(
+            f"Cannot write the report to {args.output}: {exc.strerror or exc}. "
+            "Give an --output in a folder that exists and can be written."
+        ) from None
+    print(f"{report.title} written to {args.output}", file=sys.stderr)
+    return 0
+
+
+def _period(since: str, until: str, zone: str | None) -> Period:
+    start, end = parse_day(since, "--from"), parse_day(until, "--to")
+    period = Period(start, end, station_zone(zone))
+    if period.days > MAX_DAYS:
+        raise UserError(
+            f"--from {start} to --to {end} is {period.days} days: a report covers at most "
+            f"{MAX_DAYS}. Check the dates, or make one report per year."
+        )
+    return period
+
+
+def _station_report(
+    args: argparse.Namespace, period: Period, data_dir: Path, settings: Settings
+) -> Report:
+    if not (data_dir / DB_NAME).is_file():
+        raise UserError(f"There is no station database in {data_dir}: give --data-dir.")
+    store = Store.open(data_dir)
+    try:
+        with store.session() as db:
+            return _build(db, args, period, f"station {settings.station}")
+    finally:
+        store.close()
+
+
+def _central_report(args: argparse.Namespace, period: Period, settings: Settings) -> Report:
+    from station.central.connect import central_engine, connected, shown
+
+    if not settings.central.url:
+        raise UserError(
+            "No central database is configured: set [central] url in the config, "
+            "or leave out --central for this station's figures."
+        )
+    engine = central_engine(settings.central.url)
+    try:
+        with connected(engine) as connection:
+            return _build(connection, args, period, f"central database {shown(engine.url)}")
+    finally:
+        engine.dispose()
+
+
+def _build(db: Database, args: argparse.Namespace, period: Period, source: str) -> Report:
+    return build_report(db, args.kind, period, args.by, source)
