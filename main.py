@@ -22,6 +22,7 @@ from station.lock import DataDirLock
 from station.session import PackSession
 from station.settings import Settings, load_settings
 from station.store import Store
+from station.supervisor import commands as report_commands
 
 log = logging.getLogger("packstation")
 EXIT_USER_ERROR = 2
@@ -101,6 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     dashboard.add_argument("--pin", help="the supervisor's PIN, if they have one")
     central_commands.add_commands(commands, common)
     camera_commands.add_commands(commands, common)
+    report_commands.add_commands(commands, common)
     handoff_commands.add_commands(commands, common)
     return parser
 
@@ -134,6 +136,10 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901
             return run_standalone(data_dir, settings, args.supervisor, args.pin)
         if args.command == "handoff":  # reads only: it may run while the station works
             return handoff_commands.run(args, data_dir)
+        if args.command == "report":  # reads only: it may run while the station works
+            from devices.pdf.report_pdf import report_pdf
+
+            return report_commands.run(args, data_dir, settings, report_pdf)
         if args.command in ("central", "sync"):
             return central_commands.run(args, data_dir, settings, config)
         if args.command == "import" and not demo:
