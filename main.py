@@ -8,7 +8,7 @@ import logging.handlers
 import re
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 
 from devices import registry
@@ -261,10 +261,20 @@ def _session(
         store, settings, printer, station=station, couriers=couriers, documents=documents
     )
     try:
-        yield session
+        with _claims(session, settings):
+            yield session
     finally:
         session.close()
         stop_printer()
+
+
+def _claims(session: PackSession, settings: Settings) -> AbstractContextManager[object]:
+    """Order claims at the bench when the station has a central database (issue 11)."""
+    if settings.central.url is None:
+        return nullcontext()
+    from station.central.claims import bench_claims
+
+    return bench_claims(session, settings.central.url)
 
 
 def _list_devices() -> int:

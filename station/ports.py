@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from collections.abc import Callable
 from typing import Protocol, runtime_checkable
 
 from station.labels import LabelContent
@@ -108,4 +109,9 @@ class CentralLink(Protocol):
 
     def online(self) -> bool:
         """Whether the central database answered the last call (True before the first)."""
+        ...
+
+    def on_lost(self, listener: Callable[[], None]) -> None:
+        """Call `listener` (from any thread) when another station turns out to hold the
+        order open here; the window then asks the session to take it off the bench."""
         ...

@@ -178,6 +178,11 @@ class PackSession(LabelActions):
         self.on_step(listener)
 
     @property
+    def central_link(self) -> CentralLink | None:
+        """The central link the claims use; None for a station without a central database."""
+        return self._bench.central
+
+    @property
     def open_order_id(self) -> uuid.UUID | None:
         order = self._state.order
         return order.id if order else None

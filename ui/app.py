@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
 from devices import registry
@@ -80,6 +80,7 @@ def run_gui(
         app = QApplication(sys.argv[:1])
     app.setApplicationName("PackStation")
     window = build_main_window(session, settings)
+    connect_claims(window)
     stop_devices = connect_devices(
         window, settings, label_printer=label_printer, config_path=config_path
     )
@@ -140,6 +141,28 @@ def connect_devices(
     stops += connect_cameras(window, settings)
     stops += watch_printers(window.device_status, settings.devices, label_printer)
     return stops
+
+
+class _ClaimRelay(QObject):
+    """The claim worker's "another station holds the open order", onto the UI thread."""
+
+    lost = Signal()
+
+    def emit_lost(self) -> None:  # called on the claim worker's thread
+        try:
+            self.lost.emit()
+        except RuntimeError:  # the window is gone: nothing to take off
+            pass
+
+
+def connect_claims(window: MainWindow) -> None:
+    """A refused claim takes the open order off the bench at once, not at the next scan."""
+    link = window.controller.session.central_link
+    if link is None:
+        return
+    relay = _ClaimRelay(window)
+    relay.lost.connect(window.controller.recheck_claim)
+    link.on_lost(relay.emit_lost)
 
 
 def connect_serial_scanners(window: MainWindow, settings: Settings) -> list[Callable[[], None]]:

@@ -129,6 +129,17 @@ class StationController(QObject):
 
         self._worker.run(job, self._on_worker_weighed, self._on_worker_failed)
 
+    def recheck_claim(self) -> None:
+        """Another station holds the open order (the claim worker heard): take it off the
+        bench; its loud verdict comes back as a scan's does."""
+        session = self._session
+
+        def job() -> _Answer | None:
+            verdict = session.recheck_claim()
+            return None if verdict is None else (verdict, session.view())
+
+        self._worker.run(job, self._on_worker_weighed, self._on_worker_failed)
+
     def refresh(self) -> None:
         """Load the station's current state (at start, and after an error)."""
         self._worker.run(self._session.view, self._on_worker_view_loaded, self._on_worker_failed)
