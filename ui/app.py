@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import signal
 import sys
@@ -149,10 +150,8 @@ class _ClaimRelay(QObject):
     lost = Signal()
 
     def emit_lost(self) -> None:  # called on the claim worker's thread
-        try:
+        with contextlib.suppress(RuntimeError):  # the window is gone: nothing to take off
             self.lost.emit()
-        except RuntimeError:  # the window is gone: nothing to take off
-            pass
 
 
 def connect_claims(window: MainWindow) -> None:
