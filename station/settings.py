@@ -94,6 +94,16 @@ class Labels:
     packing_slip: str = "on_demand"  # "auto": one per order when sealed; "on_demand"
 
 
+@dataclass(frozen=True)
+class CameraSettings:
+    """The cameras' live view and their evidence on disk (README "Camera")."""
+
+    live_view: bool = True  # F8 hides and shows it at the bench
+    photo_at_scan_back: bool = False  # a photo at each label scanned back, besides the seal's
+    retention_days: int = 30  # evidence older than this is deleted unless pinned; 0: kept
+    min_free_mb: int = 2048  # below this free space the oldest unpinned evidence goes first
+
+
 _CHOICES = {
     ("weighing", "on_mismatch"): ("block", "warn"),
     ("labels", "scan_back"): ("off", "optional", "required"),
@@ -131,6 +141,7 @@ class Settings:
     weighing: Weighing = field(default_factory=Weighing)
     labels: Labels = field(default_factory=Labels)
     central: Central = field(default_factory=Central)
+    camera: CameraSettings = field(default_factory=CameraSettings)
 
 
 # A bench packs; a dock opens in loading mode (it can still pack).
@@ -212,6 +223,12 @@ on_mismatch = "block"
 scan_back = "optional"
 packing_slip = "on_demand"
 
+[camera]
+live_view = true
+photo_at_scan_back = false
+retention_days = 30
+min_free_mb = 2048
+
 [devices]
 scanners = ["serial:///dev/ttyACM0?baud=9600"]
 label_printer = "zpl+tcp://192.0.2.10:9100"
@@ -243,6 +260,7 @@ def settings_from_dict(data: dict[str, Any], source: str = "config") -> Settings
         "weighing",
         "labels",
         "central",
+        "camera",
         "security",
     }
     for table in data:
@@ -265,6 +283,7 @@ def settings_from_dict(data: dict[str, Any], source: str = "config") -> Settings
         weighing=_typed_section(Weighing, data.get("weighing", {}), "weighing", source),
         labels=_typed_section(Labels, data.get("labels", {}), "labels", source),
         central=read_central(data.get("central", {}), source),
+        camera=_typed_section(CameraSettings, data.get("camera", {}), "camera", source),
     )
     _validate(settings, source)
     return settings

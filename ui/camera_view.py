@@ -1,14 +1,18 @@
 """A camera's live picture, with the barcodes it reads outlined in the verdict colours.
 
-Not on the pack screen yet (a standalone widget). The picture comes from the camera's
-own `LatestFrame` slot, taken on a timer without waiting: the UI thread never waits for
-a camera, and when it is busy it shows the newest frame and skips the rest.
+The picture comes from the camera's own `LatestFrame` slot, taken on a timer without
+waiting: the UI thread never waits for a camera, and when it is busy it shows the
+newest frame and skips the rest. Capture, decoding and recording run on the camera's
+threads; here a frame is only shrunk to the widget (OpenCV, ~1 ms for 720p) before it
+becomes a QImage, so a big frame costs the UI thread little.
 """
 
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 
+import cv2
 import numpy as np
 from PySide6.QtCore import QPointF, Qt, QTimer
 from PySide6.QtGui import QColor, QImage, QPainter, QPen, QPixmap, QPolygonF
@@ -22,6 +26,8 @@ from ui.style import ROLE_COLOURS, Role
 REFRESH_MS = 40  # 25 pictures a second at most: above the 15 the issue asks for
 # Outlines fade after this long without a read, so a code gone from view is not outlined.
 OUTLINE_MS = 500
+_KEPT_VERDICTS = 64  # the colours of the codes read lately; older ones are forgotten
+NO_PICTURE_STYLE = "background: #263238; color: #eceff1;"
 
 
 class CameraView(QLabel):
@@ -32,11 +38,13 @@ class CameraView(QLabel):
         self._frames = frames
         self._lock = threading.Lock()
         self._found: tuple[float, list[Found]] = (0.0, [])
-        self._roles: dict[str, Role] = {}
+        self._roles: OrderedDict[str, Role] = OrderedDict()
         self.shown_frame = 0  # the number of the frame on screen (0: none yet)
+        self.frames_shown = 0  # how many frames were put on screen, for a rate
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         self.setMinimumSize(160, 90)
+        self.setWordWrap(True)
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._on_timer_timeout)
         self._timer.start(REFRESH_MS)
@@ -49,6 +57,23 @@ class CameraView(QLabel):
     def verdict_for(self, text: str, role: Role) -> None:
         """Colour the outline of `text` as its verdict was (UI thread)."""
         self._roles[text] = role
+        self._roles.move_to_end(text)
+        while len(self._roles) > _KEPT_VERDICTS:
+            self._roles.popitem(last=False)
+
+    def show_no_picture(self, words: str) -> None:
+        """No frames: say why, in place of a frozen last picture."""
+        self.clear()
+        self.setStyleSheet(NO_PICTURE_STYLE)
+        self.setText(words)
+        self.shown_frame = 0
+
+    def set_paused(self, paused: bool) -> None:
+        """A hidden view takes no frames (the camera's other users go on)."""
+        if paused:
+            self._timer.stop()
+        else:
+            self._timer.start(REFRESH_MS)
 
     def _on_timer_timeout(self) -> None:
         frame = self._frames.take(timeout=0)
@@ -60,27 +85,36 @@ class CameraView(QLabel):
             read_at, found = self._found
         if frame.time - read_at > OUTLINE_MS / 1000:
             found = []
-        image = _qimage(frame.image)
+        if self.shown_frame == 0:
+            self.setStyleSheet("")
+        image, scale = _fitted_qimage(frame.image, self.width(), self.height())
         painter = QPainter(image)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         for code in found:
             role = self._roles.get(code.text, Role.INFO)
-            pen = QPen(QColor(ROLE_COLOURS[role][0]), max(3, image.width() // 200))
+            pen = QPen(QColor(ROLE_COLOURS[role][0]), max(3, image.width() // 120))
             painter.setPen(pen)
-            painter.drawPolygon(QPolygonF([QPointF(x, y) for x, y in code.position]))
-        painter.end()
-        pixmap = QPixmap.fromImage(image)
-        self.setPixmap(
-            pixmap.scaled(
-                self.size(),
-                Qt.AspectRatioMode.KeepAspectRatio,
-                Qt.TransformationMode.SmoothTransformation,
+            painter.drawPolygon(
+                QPolygonF([QPointF(x * scale, y * scale) for x, y in code.position])
             )
-        )
+        painter.end()
+        self.setPixmap(QPixmap.fromImage(image))
         self.shown_frame = frame.number
+        self.frames_shown += 1
 
 
-def _qimage(bgr: BgrImage) -> QImage:
-    rgb = np.ascontiguousarray(bgr[:, :, ::-1])
-    height, width = rgb.shape[:2]
+def _fitted_qimage(bgr: BgrImage, width: int, height: int) -> tuple[QImage, float]:
+    """The picture shrunk (never enlarged) to fit width x height, and the scale used."""
+    rows, columns = bgr.shape[:2]
+    scale = min(1.0, width / columns, height / rows)
+    if scale < 1.0:
+        size = (max(1, round(columns * scale)), max(1, round(rows * scale)))
+        bgr = np.asarray(cv2.resize(bgr, size, interpolation=cv2.INTER_AREA), dtype=np.uint8)
+    if bgr.ndim == 2:
+        rgb = np.ascontiguousarray(np.repeat(bgr[:, :, None], 3, axis=2))
+    else:
+        rgb = np.ascontiguousarray(bgr[:, :, ::-1])
+    rows, columns = rgb.shape[:2]
     # copy(): the QImage must own its pixels once the array is gone.
-    return QImage(rgb.data, width, height, 3 * width, QImage.Format.Format_RGB888).copy()
+    image = QImage(rgb.data, columns, rows, 3 * columns, QImage.Format.Format_RGB888).copy()
+    return image, scale

@@ -1,7 +1,9 @@
-"""Cameras at the pack screen: their scans go where serial scans go, their health to the
-status bar, and a recording camera films each order into the evidence store.
+"""Cameras at the pack screen: their scans go where serial scans go, their state to the
+status bar in a camera's words, the first one's picture to the live view, and a
+recording camera films each order into the evidence store.
 
-No live view yet: capture, reading and recording all run on the cameras' own threads.
+Capture, reading and recording all run on the cameras' own threads; the live view only
+takes the newest frame on a UI timer.
 """
 
 from __future__ import annotations
@@ -11,23 +13,100 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtGui import QKeySequence, QShortcut
+
+from devices.camera.camera import LatestFrame
+from devices.state import DeviceState
 from station.device_urls import DeviceUrl, camera_uses
 from station.errors import UserError
 from station.settings import Settings
+from station.verdicts import Verdict, VerdictKind
+from ui.banner import role_of
+from ui.camera_panel import HIDE_KEY, CameraPanel
 from ui.main_window import MainWindow
 from ui.serial_scanner_bridge import ScannerBridge
-from ui.status_bar import DeviceHealth, Level, ScannerHealthTap
+from ui.status_bar import DeviceHealth, DeviceStatusBar, Level
 
 if TYPE_CHECKING:
     from devices.camera.camera import Camera
+    from devices.scanners import ScannerListener, ScanRead
 
 log = logging.getLogger(__name__)
 
 CAMERA_SOURCE = "camera"
 
 
+def camera_key(camera_id: str) -> str:
+    return f"camera:{camera_id}"
+
+
+_CAMERA_WORDS: dict[DeviceState, tuple[str, Level, str]] = {
+    DeviceState.UNKNOWN: ("starting", Level.NONE, "It has not started yet."),
+    DeviceState.CONNECTING: ("opening", Level.NONE, "Opening the camera."),
+    DeviceState.READY: ("live", Level.OK, "Sending pictures."),
+    DeviceState.ERROR: (
+        "cannot open",
+        Level.FAULT,
+        "It is there but cannot be used (in use by another program, no permission, "
+        "a setting it does not have); it retries by itself.",
+    ),
+    DeviceState.CLOSED: ("closed", Level.NONE, "Stopped; restart PackStation to use it."),
+}
+
+
+class CameraHealthTap:
+    """Passes a camera's scans on, and shows its state in the status bar in its own words.
+
+    A camera that stops sending frames is "no picture, reopening"; one that cannot be
+    opened is "unplugged". Runs on the camera's threads and never raises.
+    """
+
+    def __init__(self, inner: ScannerListener, status_bar: DeviceStatusBar) -> None:
+        self._inner = inner
+        self._status_bar = status_bar
+        self._live: set[str] = set()  # cameras that sent pictures since they were opened
+
+    def on_scan(self, event: ScanRead) -> None:
+        self._inner.on_scan(event)
+
+    def on_rejected(self, scanner_id: str, reason: str, raw: bytes) -> None:
+        self._inner.on_rejected(scanner_id, reason, raw)
+
+    def on_state(self, scanner_id: str, state: DeviceState, detail: str) -> None:
+        self._status_bar.report(self.health(scanner_id, state, detail))
+
+    def health(self, camera_id: str, state: DeviceState, detail: str) -> DeviceHealth:
+        if state is DeviceState.DISCONNECTED:
+            if camera_id in self._live:  # it was sending pictures: they stopped
+                self._live.discard(camera_id)
+                word, level, hint = (
+                    "no picture, reopening",
+                    Level.FAULT,
+                    "Its pictures stopped; it is opened again by itself. Check its cable "
+                    "or network if this stays.",
+                )
+            else:
+                word, level, hint = (
+                    "unplugged",
+                    Level.FAULT,
+                    "Check that it is plugged in (an IP camera: on the network); it is "
+                    "opened again by itself.",
+                )
+        else:
+            if state is DeviceState.READY:
+                self._live.add(camera_id)
+            word, level, hint = _CAMERA_WORDS[state]
+        title = f"Camera {camera_id}"
+        return DeviceHealth(
+            camera_key(camera_id), title, word, level, f"{title}: {word}.\n{detail}\n{hint}"
+        )
+
+
 def connect_cameras(window: MainWindow, settings: Settings) -> list[Callable[[], None]]:
-    """Start the configured cameras; returns how to stop them."""
+    """Start the configured cameras; returns how to stop them.
+
+    The first camera's picture is the live view (the others scan and record unseen).
+    """
     if not settings.devices.cameras:
         return []
     from devices.camera.from_url import start_camera
@@ -38,25 +117,58 @@ def connect_cameras(window: MainWindow, settings: Settings) -> list[Callable[[],
             text, source=CAMERA_SOURCE, duplicate=duplicate
         )
     )
-    listener = ScannerHealthTap(bridge, window.device_status)
+    listener = CameraHealthTap(bridge, window.device_status)
     stops: list[Callable[[], None]] = []
     for number, url in enumerate(settings.devices.cameras, start=1):
         camera_id = url.params.get("name", f"camera-{number}")
+        panel = None
+        if number == 1:
+            panel = _live_view(window, settings, camera_id)
         try:
-            running = start_camera(url, listener, camera_id)
+            running = start_camera(
+                url,
+                listener,
+                camera_id,
+                decoded=panel.view.decoded if panel else None,
+                also_to=[panel.frames] if panel else [],
+            )
         except (UserError, OSError, ValueError) as exc:  # the station packs on without it
             log.warning("camera %s not started: %s", camera_id, exc)
             window.device_status.report(
-                DeviceHealth(camera_id, f"Camera {camera_id}", "error", Level.FAULT, str(exc))
+                DeviceHealth(
+                    camera_key(camera_id), f"Camera {camera_id}", "error", Level.FAULT, str(exc)
+                )
             )
             continue
         stops.append(running.close)
-        if "record" in camera_uses(url):
-            stops.insert(0, _record(window, running.camera, url))
+        if "record" in camera_uses(url) or "photo" in camera_uses(url):
+            stops.insert(0, _record(window, settings, running.camera, url))
     return stops
 
 
-def _record(window: MainWindow, camera: Camera, url: DeviceUrl) -> Callable[[], None]:
+def _live_view(window: MainWindow, settings: Settings, camera_id: str) -> CameraPanel:
+    panel = CameraPanel(camera_id, LatestFrame())
+    window.add_side_panel(panel, panel.set_metrics)
+    panel.set_shown(settings.camera.live_view)
+
+    def on_health(health: DeviceHealth) -> None:
+        if health.key == camera_key(camera_id):
+            panel.show_health(health)
+
+    def on_verdict(verdict: Verdict) -> None:
+        if window.view is not None and verdict.kind is not VerdictKind.DUPLICATE_READ:
+            panel.view.verdict_for(verdict.scan, role_of(verdict, window.view))
+
+    window.device_status.health_changed.connect(on_health)
+    window.verdict_shown.connect(on_verdict)
+    toggle = QShortcut(QKeySequence(HIDE_KEY), window)
+    toggle.activated.connect(lambda: panel.set_shown(not panel.isVisible()))
+    return panel
+
+
+def _record(
+    window: MainWindow, settings: Settings, camera: Camera, url: DeviceUrl
+) -> Callable[[], None]:
     from sqlalchemy.exc import DatabaseError
 
     from devices.camera.recorder import Recorder
@@ -74,6 +186,7 @@ def _record(window: MainWindow, camera: Camera, url: DeviceUrl) -> Callable[[], 
             # The video is evidence, not the packing: a full disk must not stop the bench.
             log.exception("evidence segment %s was not recorded", closed.path)
 
+    uses = camera_uses(url)
     recorder = Recorder(
         camera.frames(),
         evidence.evidence_dir(data_dir),
@@ -81,6 +194,9 @@ def _record(window: MainWindow, camera: Camera, url: DeviceUrl) -> Callable[[], 
         station=session.station,
         size=(url.int_param("width", 1280), url.int_param("height", 720)),
         fps=url.int_param("fps", 15),
+        video="record" in uses,
+        photos="photo" in uses,
+        photo_at_scan_back=settings.camera.photo_at_scan_back,
     )
     recorder.start()
     session.on_step(OrderFollower(recorder).after_step)

@@ -14,6 +14,8 @@ label). Sizes follow the window's height (ui.style.metrics_for), so that a
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
@@ -113,6 +115,8 @@ class MainWindow(QMainWindow):
         middle = QHBoxLayout()
         middle.addWidget(self._centre, 1)
         middle.addWidget(self.label_preview)
+        self._middle = middle
+        self._side_panels: list[tuple[QWidget, Callable[[style.Metrics], None]]] = []
         self.input_bar = InputBar()
         self.action_bar = ActionBar()
         body = QWidget()
@@ -169,6 +173,14 @@ class MainWindow(QMainWindow):
 
     # -- sizes ------------------------------------------------------------------
 
+    def add_side_panel(self, panel: QWidget, set_metrics: Callable[[style.Metrics], None]) -> None:
+        """A column between the order table and the last label (a camera's live view),
+        sized with the rest of the screen by `set_metrics`."""
+        self._middle.insertWidget(1, panel)
+        self._side_panels.append((panel, set_metrics))
+        if self._metrics is not None:
+            set_metrics(self._metrics)
+
     def resizeEvent(self, event: QResizeEvent) -> None:
         self._apply_metrics(style.metrics_for(self.height()))
         super().resizeEvent(event)
@@ -182,6 +194,8 @@ class MainWindow(QMainWindow):
         self.order_table.set_metrics(metrics)
         self.label_preview.set_metrics(metrics)
         self.prompt.setFont(style.font(metrics.prompt_px, bold=True))
+        for _panel, set_metrics in self._side_panels:
+            set_metrics(metrics)
         # The input and action bars are sized here, with the rest of the screen.
         for label in self.input_bar.findChildren(QLabel):
             label.setFont(style.font(metrics.header_px))

@@ -100,7 +100,10 @@ class Camera(DeviceThread):
 
     def frames(self) -> LatestFrame:
         """A new slot that will always hold this camera's newest frame."""
-        slot = LatestFrame()
+        return self.attach(LatestFrame())
+
+    def attach(self, slot: LatestFrame) -> LatestFrame:
+        """Give `slot` this camera's frames from now on (made by its user beforehand)."""
         with self._sinks_lock:
             self._sinks.append(slot)
         return slot

@@ -7,9 +7,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
-from devices.camera.camera import Camera
+from devices.camera.camera import Camera, LatestFrame
+from devices.camera.decode import Found
 from devices.camera.scanning import CameraScanner
-from devices.camera.sources import FrameSource, OpenCvSource, SimulatedSource, VideoFileSource
+from devices.camera.sources import (
+    Frame,
+    FrameSource,
+    OpenCvSource,
+    SimulatedSource,
+    VideoFileSource,
+)
 from devices.scanners.events import ScannerListener
 from station.device_urls import CAMERA_OPTIONS, DeviceUrl, camera_uses
 
@@ -66,11 +73,27 @@ def start_cameras(urls: Sequence[DeviceUrl], listener: ScannerListener) -> list[
     return closers
 
 
-def start_camera(url: DeviceUrl, listener: ScannerListener, camera_id: str) -> RunningCamera:
+def start_camera(
+    url: DeviceUrl,
+    listener: ScannerListener,
+    camera_id: str,
+    *,
+    decoded: Callable[[Frame, list[Found]], None] | None = None,
+    also_to: Sequence[LatestFrame] = (),
+) -> RunningCamera:
+    """Start one camera (and its barcode reader if it is used to scan).
+
+    `decoded` hears what every frame read held (a live view's outlines); `also_to` are
+    slots that get its frames from the first one on (a live view, a recorder).
+    """
     camera = Camera(frame_source(url), camera_id=camera_id, listener=listener)
+    for slot in also_to:
+        camera.attach(slot)
     scanner = None
     if "scan" in camera_uses(url):
-        scanner = CameraScanner(camera.frames(), camera_id=camera_id, listener=listener)
+        scanner = CameraScanner(
+            camera.frames(), camera_id=camera_id, listener=listener, decoded=decoded
+        )
         scanner.start()
     camera.start()
     return RunningCamera(camera, scanner)

@@ -34,6 +34,7 @@ from devices.camera.camera import LatestFrame
 from devices.camera.sources import BgrImage, Frame
 from devices.device_thread import DeviceThread
 from station.evidence import ClosedFile
+from station.verdicts import VerdictKind
 
 logger = logging.getLogger(__name__)
 
@@ -113,7 +114,15 @@ class Recorder(DeviceThread):
         segment_s: float = 2.0,
         size: tuple[int, int] = (1280, 720),
         fps: int = 15,
+        video: bool = True,
+        photos: bool = True,
+        photo_at_scan_back: bool = False,
     ) -> None:
+        """Args:
+        video: film each order (a camera's `record` use).
+        photos: photograph each sealed parcel (its `photo` use).
+        photo_at_scan_back: and each label scanned back on its parcel.
+        """
         self._frames = frames
         self._folder = folder
         self._on_closed = on_closed
@@ -121,6 +130,9 @@ class Recorder(DeviceThread):
         self._segment_s = segment_s
         self._size = size
         self._fps = fps
+        self._video = video
+        self._photos_on = photos
+        self._photo_at_scan_back = photos and photo_at_scan_back
         self._lock = threading.Lock()
         self._overlay: Overlay | None = None
         self._photos: list[Overlay] = []  # photos asked for, by the overlay they carry
@@ -139,11 +151,13 @@ class Recorder(DeviceThread):
         with self._lock:
             if self._overlay is not None:
                 self._overlay = replace(self._overlay, last_scan=text, verdict=verdict)
+                if self._photo_at_scan_back and verdict == VerdictKind.LABEL_VERIFIED:
+                    self._photos.append(self._overlay)
 
     def parcel_sealed(self) -> None:
         """Take a photo (JPEG) of the next frame, with the overlay as it is now."""
         with self._lock:
-            if self._overlay is not None:
+            if self._overlay is not None and self._photos_on:
                 self._photos.append(self._overlay)
 
     def order_closed(self) -> None:
@@ -163,7 +177,7 @@ class Recorder(DeviceThread):
                 self._photo(frame, asked)
             if overlay is None or (self._segment and overlay.order != self._segment_order):
                 self._close_segment()
-            if overlay is None or frame is None:
+            if overlay is None or frame is None or not self._video:
                 continue
             self._write(frame, overlay)
         self._close_segment()

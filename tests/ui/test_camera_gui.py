@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from sqlmodel import select
 
@@ -22,8 +23,10 @@ from tests.helpers.factory import TAPE_EAN, Bench
 from tests.helpers.sounds import RecordingSoundPlayer
 from tests.ui.conftest import VERDICT_TIMEOUT_MS
 from ui.app import build_main_window
-from ui.camera_wiring import connect_cameras
+from ui.camera_panel import CameraPanel
+from ui.camera_wiring import camera_key, connect_cameras
 from ui.main_window import MainWindow
+from ui.status_bar import DeviceHealth, Level
 
 FPS = 30
 
@@ -85,3 +88,32 @@ def test_an_order_is_packed_by_camera_and_its_video_is_stored(
     offsets = [scan.video_offset_s for scan in trail]
     assert None not in offsets
     assert offsets[0] is not None and offsets[1] is not None and offsets[0] < offsets[1]
+
+
+def test_the_live_view_shows_the_camera_and_its_state_and_f8_hides_it(
+    qtbot: QtBot, camera_window: MainWindow
+) -> None:
+    panel = camera_window.findChild(CameraPanel)
+    assert panel is not None and panel.isVisible()
+    status = camera_window.device_status
+
+    qtbot.waitUntil(lambda: panel.view.frames_shown >= 5, timeout=30_000)
+    assert not panel.view.pixmap().isNull()
+    assert panel.caption.text() == "Camera camera-1: live"
+    # The video ends: the camera sends no more pictures, and says so in words.
+    qtbot.waitUntil(
+        lambda: (
+            (status.health(camera_key("camera-1")) or DeviceHealth("", "", "", Level.NONE, "")).word
+            == "no picture, reopening"
+        ),
+        timeout=30_000,
+    )
+    assert "No picture" in panel.view.text()
+
+    camera_window.activateWindow()
+    qtbot.waitUntil(camera_window.isActiveWindow)
+    field = camera_window.input_bar.field
+    qtbot.keyClick(field, Qt.Key.Key_F8)
+    assert not panel.isVisible()
+    qtbot.keyClick(field, Qt.Key.Key_F8)
+    assert panel.isVisible()
