@@ -149,6 +149,7 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901
         with _locked_store(data_dir) as store:
             if demo:
                 _seed_demo(store, data_dir, settings, config)
+                settings = _with_demo_camera(settings, data_dir)
             if args.command == "import":
                 return _import(data_dir, args.kind, args.file, settings, config, store)
             if args.command == "address":
@@ -335,6 +336,17 @@ def _seed_demo(store: Store, data_dir: Path, settings: Settings, config: Path) -
     with store.session() as db:
         ensure_demo_ranges(db, settings.station, CourierBook.load(config.parent))
         db.commit()
+
+
+def _with_demo_camera(settings: Settings, data_dir: Path) -> Settings:
+    # The demo films and photographs without a camera (a generated video, looped).
+    from devices.camera.demo_video import with_demo_camera
+
+    try:
+        return with_demo_camera(settings, data_dir)
+    except OSError as exc:
+        log.warning("the demo camera is not there: %s", exc)
+        return settings
 
 
 def _ranges(data_dir: Path, config: Path, settings: Settings, args: argparse.Namespace) -> int:
