@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.exc import DatabaseError, IntegrityError
 from sqlmodel import Session, select
 
@@ -33,13 +34,14 @@ from station.handoff.readiness import (
 )
 from station.handoff.tables import HandoffLoad, HandoffScan
 from station.integrity import write_refused
-from station.models import Parcel, utc_now
+from station.models import Parcel, new_id, utc_now
 from station.print_queue import SeqCounter
 from station.settings import Settings
 from station.store import Store
 from station.verdicts import Verdict, VerdictKind
 
 V = VerdictKind
+_SCAN_INSERT = insert(HandoffScan.__table__)  # type: ignore[attr-defined]
 
 
 class DockAwaiting(StrEnum):
@@ -359,22 +361,27 @@ class LoadingSession:
             step = replace(step, opens=load)
         elif step.kind is V.LOAD_CLOSED and self.state.closed is not None:
             load = self.state.closed
-        db.add(
-            HandoffScan(
-                station=self.station,
-                seq=self.take_seq(),
-                load_id=load.id if load else None,
-                raw=raw,
-                source=source,
-                verdict=step.kind.value,
-                message=step.message,
-                parcel_id=step.parcel.id if step.parcel else None,
-                tracking=step.parcel.tracking if step.parcel else None,
-                awaiting=step.awaiting.value,
-                left_reason=step.left_reason,
-                driver=step.driver,
-                created_at=utc_now(),
-            )
+        # A Core insert, as at the bench (station.session): no validated model object per scan.
+        db.execute(
+            _SCAN_INSERT,
+            [
+                {
+                    "id": new_id(),
+                    "station": self.station,
+                    "seq": self.take_seq(),
+                    "load_id": load.id if load else None,
+                    "raw": raw,
+                    "source": source,
+                    "verdict": step.kind.value,
+                    "message": step.message,
+                    "parcel_id": step.parcel.id if step.parcel else None,
+                    "tracking": step.parcel.tracking if step.parcel else None,
+                    "awaiting": step.awaiting.value,
+                    "left_reason": step.left_reason,
+                    "driver": step.driver,
+                    "created_at": utc_now(),
+                }
+            ],
         )
         db.commit()
         return step

@@ -10,6 +10,7 @@ same hash.
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import io
 import json
@@ -78,8 +79,9 @@ class ManifestData:
         data["total_weight_g"] = self.total_weight_g
         return data
 
-    @property
+    @functools.cached_property
     def sha256(self) -> str:
+        # Taken once: every page of the PDF prints it.
         return hashlib.sha256(canonical(self.as_dict())).hexdigest()
 
 
