@@ -172,9 +172,7 @@ def _on_execute(state: ORMExecuteState) -> None:
     if table not in BY_TABLE:
         return
     params = state.parameters
-    rows: list[Mapping[str, Any]] = (
-        [params] if isinstance(params, Mapping) else list(params or [])
-    )
+    rows: list[Mapping[str, Any]] = [params] if isinstance(params, Mapping) else list(params or [])
     if not rows or any("id" not in row for row in rows):
         raise AuditError(
             f"{table} is on the audit chain: write its rows with their id in the parameters "
