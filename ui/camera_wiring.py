@@ -118,6 +118,7 @@ def connect_cameras(window: MainWindow, settings: Settings) -> list[Callable[[],
         )
     )
     listener = CameraHealthTap(bridge, window.device_status)
+    _evidence_button(window)
     stops: list[Callable[[], None]] = []
     for number, url in enumerate(settings.devices.cameras, start=1):
         camera_id = url.params.get("name", f"camera-{number}")
@@ -144,6 +145,25 @@ def connect_cameras(window: MainWindow, settings: Settings) -> list[Callable[[],
         if "record" in camera_uses(url) or "photo" in camera_uses(url):
             stops.insert(0, _record(window, settings, running.camera, url))
     return stops
+
+
+def _evidence_button(window: MainWindow) -> None:
+    """Evidence… beside Devices…: the viewer of the orders' videos and photos."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QPushButton
+
+    button = QPushButton("Evidence…")
+    button.setObjectName("evidenceButton")
+    button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # scans go on to the input field
+
+    def open_viewer() -> None:
+        from ui.evidence_viewer import open_evidence_viewer
+
+        store = window.controller.session.store
+        open_evidence_viewer(window, store, store.path.parent)
+
+    button.clicked.connect(open_viewer)
+    window.device_status.addPermanentWidget(button)
 
 
 def _live_view(window: MainWindow, settings: Settings, camera_id: str) -> CameraPanel:
