@@ -22,6 +22,8 @@ from sqlalchemy import (
     Text,
     Uuid,
     cast,
+    func,
+    select,
 )
 from sqlalchemy.orm import Session
 
@@ -76,7 +78,6 @@ _PARCEL_MORE = {
 _EVENT = ("id", "station", "seq", "created_at", "order_id", "kind")
 _EVENT_MORE = {"packer_id": Uuid, "supervisor_id": Uuid, "reason": Text, "note": Text}
 _JOB = ("id", "station", "seq", "created_at", "parcel_id", "kind")
-_JOB_MORE = {"status": Text}
 
 
 def tables_for(db: Database) -> Tables:
@@ -117,6 +118,18 @@ def _from_json(table: Any, plain: tuple[str, ...], more: dict[str, Any]) -> Colu
     return Columns(table, columns)
 
 
+def _with_status(job: Columns, attempt: Table) -> Columns:
+    """A job's status as the station keeps it: its newest attempt's ("pending" before one)."""
+    newest = (
+        select(attempt.c.status)
+        .where(attempt.c.job_id == job["id"])
+        .order_by(attempt.c.seq.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    return Columns(job.table, {**job.c, "status": func.coalesce(newest, "pending")})
+
+
 def _central() -> Tables:
     from station.central import schema  # only a central reader needs it
 
@@ -126,7 +139,7 @@ def _central() -> Tables:
         scan=_from_json(schema.scanevent, _SCAN, _SCAN_MORE),
         parcel=_from_json(schema.parcel, _PARCEL, _PARCEL_MORE),
         event=_from_json(schema.orderevent, _EVENT, _EVENT_MORE),
-        job=_from_json(schema.printjob, _JOB, _JOB_MORE),
+        job=_with_status(_from_json(schema.printjob, _JOB, {}), schema.printattempt),
         packer=packer,
         order=order,
         central=True,

@@ -1,0 +1,65 @@
+"""The central database answers the supervisor's figures with the same queries as a station.
+
+The known day of test_figures is packed at two stations, pushed to a real
+PostgreSQL as the sync does, and every figure, chart, drill-down and trail
+read there must equal the station's own.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from station.central.connect import central_engine
+from station.models import Order, Packer
+from station.supervisor.drill import order_trail, orders_behind
+from station.supervisor.figures import (
+    BY_CHOICES,
+    accuracy_per_day,
+    exception_reasons,
+    figures,
+    mistake_pareto,
+    orders_per_hour_of_day,
+)
+from station.sync import push
+from tests.central import conftest as central_db
+from tests.central.conftest import Central
+from tests.helpers.factory import Bench
+from tests.station.test_figures import BERLIN, WEEKEND, pack_known_day
+
+STATIONS = ("bench-1", "bench-2")
+# The throwaway PostgreSQL's fixtures (tests/central/conftest.py), for this test beside the figures.
+cluster, database, central = central_db.cluster, central_db.database, central_db.central
+
+
+def to_central(bench: Bench, central: Central) -> Engine:
+    """Each station's events pushed; the packers and orders as a central import has them."""
+    for station in STATIONS:
+        assert push.push(central_engine(central.add_station(station)), bench.store, station).pushed
+    admin = central_engine(central.admin_url)
+    with bench.store.engine.connect() as local, admin.begin() as connection:
+        for model in (Packer, Order):
+            table = model.__table__  # type: ignore[union-attr]
+            rows = [dict(row._mapping) for row in local.execute(table.select())]
+            connection.execute(table.insert(), rows)
+    return admin
+
+
+def test_central_figures_equal_the_station_s(central: Central, tmp_path: Path) -> None:
+    bench = pack_known_day(tmp_path)
+    admin = to_central(bench, central)
+    with admin.connect() as remote, bench.store.session() as local:
+        for by in BY_CHOICES:
+            expected = [row.as_json() for row in figures(local, WEEKEND, by)]
+            assert expected and [row.as_json() for row in figures(remote, WEEKEND, by)] == expected
+        for chart in (orders_per_hour_of_day, accuracy_per_day, mistake_pareto, exception_reasons):
+            assert chart(remote, WEEKEND) == chart(local, WEEKEND)
+        for figure in ("orders_with_mistakes", "mistakes.wrong_label", "labels_voided", "units"):
+            expected_refs = orders_behind(local, WEEKEND, figure)
+            assert expected_refs and orders_behind(remote, WEEKEND, figure) == expected_refs
+        for number in ("SO-1", "SO-13", "SO-14"):
+            trail = order_trail(remote, number, BERLIN)
+            assert trail is not None and trail == order_trail(local, number, BERLIN)
+    admin.dispose()
+    bench.store.close()
