@@ -58,7 +58,8 @@ FIGURES: tuple[Figure, ...] = (
         "orders_with_mistakes",
         "Orders with a mistake",
         "Orders packed in the period on which the station caught at least one mistake "
-        "(any scan of the order with a mistake verdict).",
+        "(any scan of the order with a mistake verdict, a wrong label scanned back on one "
+        "of its boxes included).",
     ),
     Figure(
         "accuracy_pct",
