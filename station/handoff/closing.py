@@ -33,6 +33,7 @@ from station.handoff.manifest_data import (
 from station.handoff.readiness import short_id
 from station.handoff.tables import HandoffClose, HandoffLoad, HandoffScan
 from station.models import Order, Parcel, utc_now
+from station.ports import PrintError
 from station.verdicts import Verdict, VerdictKind
 
 V = VerdictKind
@@ -266,5 +267,5 @@ def _printed(printer: ManifestPrinter | None, pdf: Path) -> str:
         return ""
     try:
         return f" Printed on {printer(pdf)}."
-    except UserError as exc:
+    except (UserError, PrintError) as exc:
         return f" MANIFEST NOT PRINTED: {exc} Print {pdf} by hand."

@@ -189,6 +189,12 @@ class LoadingSession:
             if text == commands.cancel:
                 return _Step(V.ACKNOWLEDGED, "No load started.")
             return self._open(db, text)
+        if text == commands.close_load and state.load is not None:
+            # The close needs the driver: the screen's close dialog, or a replay's @driver.
+            return _Step(
+                V.DRIVER_REQUIRED,
+                "The driver's name and signature close the load: press Close load.",
+            )
         if state.load is None:
             if state.closed is not None:
                 return _Step(

@@ -1,0 +1,105 @@
+"""Loading mode in the real window: CMD-LOAD switches to it, verdicts big and loud, the close."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
+from pytestqt.qtbot import QtBot
+
+from station.settings import Settings
+from station.verdicts import Tone
+from tests.helpers.factory import Bench
+from tests.helpers.sealed import seal_orders
+from tests.helpers.sounds import RecordingSoundPlayer
+from ui.app import build_main_window
+from ui.loading.close_dialog import CloseLoadDialog
+from ui.loading.mode import LoadingMode, attach_loading_mode
+from ui.main_window import MainWindow
+from ui.style import Role
+
+TIMEOUT_MS = 10_000
+DHL = ["JJDSO0000000101", "JJDSO0000000401"]
+POSTNL = "JJDSO0000000201"
+
+
+@pytest.fixture
+def mode(window: MainWindow, bench: Bench, sounds: RecordingSoundPlayer) -> LoadingMode:
+    seal_orders(bench.store, "bench-1", 4)  # DHL Express, PostNL, UPS, DHL Express
+    return attach_loading_mode(window, window.controller, bench.settings, sounds)
+
+
+def scan(qtbot: QtBot, mode: LoadingMode, window: MainWindow, text: str) -> None:
+    with qtbot.waitSignal(mode.dock.answered, timeout=TIMEOUT_MS):
+        window.controller.scan(text)
+
+
+def test_cmd_load_at_a_bench_switches_to_loading_and_stops_the_wrong_courier(
+    qtbot: QtBot, window: MainWindow, mode: LoadingMode, sounds: RecordingSoundPlayer
+) -> None:
+    assert not mode.active
+    scan(qtbot, mode, window, "CMD-LOAD")
+    assert mode.active and mode.stack.currentWidget() is mode.screen
+    scan(qtbot, mode, window, "DHL Express")
+    scan(qtbot, mode, window, DHL[0])
+    screen = mode.screen
+    assert screen.count.text() == "1" and "DHL Express" in screen.courier.text()
+    assert screen.banner.role is Role.GOOD and sounds.played[-1] is Tone.SUCCESS
+
+    scan(qtbot, mode, window, POSTNL)
+
+    assert screen.banner.role is Role.STOP and sounds.played[-1] is Tone.ERROR
+    assert "PostNL" in screen.banner.detail() and screen.count.text() == "1"
+    with qtbot.waitSignal(mode.dock.answered, timeout=TIMEOUT_MS):
+        screen.ack_button.click()
+    screen.back_button.click()
+    assert not mode.active  # packing again; the load stays open
+
+
+def test_the_driver_signs_in_the_real_window_and_the_manifest_has_the_drawing(
+    qtbot: QtBot, window: MainWindow, mode: LoadingMode, bench: Bench
+) -> None:
+    for text in ("CMD-LOAD", "DHL Express", DHL[0]):
+        scan(qtbot, mode, window, text)
+    window.controller.scan("CMD-CLOSE-LOAD")
+    dialog = mode.dialog
+    assert isinstance(dialog, CloseLoadDialog)
+    qtbot.waitUntil(lambda: dialog.left.rowCount() == 1, timeout=TIMEOUT_MS)
+    assert not dialog.close_button.isEnabled()
+    # The parcel left on the list goes on after all; the driver gives a name and signs.
+    with qtbot.waitSignal(mode.dock.answered, timeout=TIMEOUT_MS):
+        dialog.left.cellWidget(0, 3).findChild(type(dialog.close_button)).click()
+    assert dialog.left.rowCount() == 0 and "2 parcel(s)" in dialog.heading.text()
+    dialog.driver.setText("Dana Driver")  # typed (keys this fast are a scanner to the wedge)
+    pad = dialog.pad
+    QTest.mousePress(pad, Qt.MouseButton.LeftButton, pos=QPoint(20, 100))
+    for x in range(30, 300, 15):
+        QTest.mouseMove(pad, QPoint(x, 60 + (x % 60)))
+    QTest.mouseRelease(pad, Qt.MouseButton.LeftButton, pos=QPoint(300, 80))
+    assert pad.stroke_count == 1 and dialog.missing() == []
+    assert dialog.close_button.isEnabled()
+
+    with qtbot.waitSignal(mode.dock.closed, timeout=TIMEOUT_MS) as closed:
+        dialog.close_button.click()
+
+    manifest = Path(closed.args[0].manifest)
+    body = json.loads(manifest.with_suffix(".json").read_text(encoding="utf-8"))
+    assert body["signature"] == "drawn" and body["driver"] == "Dana Driver"
+    assert [parcel["tracking"] for parcel in body["parcels"]] == DHL
+    assert mode.dialog is None and "closed" in mode.screen.courier.text()
+
+
+def test_a_dock_station_opens_in_loading_mode(
+    qtbot: QtBot, bench: Bench, sounds: RecordingSoundPlayer
+) -> None:
+    settings = Settings(station="dock-1", role="dock")
+    session = bench.session("dock-1")
+    window = build_main_window(session, settings, sounds)
+    qtbot.addWidget(window)
+    mode = attach_loading_mode(window, window.controller, settings, sounds)
+    assert mode.active
+    window.close()
+    session.close()

@@ -1,0 +1,220 @@
+"""Closing a load: the parcels not loaded (load each, or say why it stays), the driver signs.
+
+The close button is enabled only once every parcel of the list is loaded or
+has a reason, the driver's name is given and the pad is signed. The close
+itself (manifest written, close stored) runs on the dock's worker; the dialog
+closes when it is stored, and shows the reason when it is refused.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from station.handoff.closing import Handover, LeftBehind
+from station.handoff.engine import LoadAnswer
+from station.verdicts import VerdictKind
+from ui import style
+from ui.loading.controller import LoadingController
+from ui.signature_pad import SignaturePad
+
+LEAVE_REASONS = (
+    "",
+    "Not ready yet (repacking, label)",
+    "Damaged: held back",
+    "Not found at the dock",
+    "Held by a supervisor",
+    "Goes with a later collection",
+)
+TRACKING, ORDER, SEALED, DECISION = range(4)
+
+
+class CloseLoadDialog(QDialog):
+    """The close of the open load: what stays and why, the driver and their signature."""
+
+    def __init__(
+        self, controller: LoadingController, answer: LoadAnswer, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("closeLoadDialog")
+        self.setWindowTitle(f"Close load {answer.load} — {answer.courier}")
+        self.controller = controller
+        self.closed_answer: LoadAnswer | None = None
+        self._count = answer.count
+        self._reasons: dict[str, QComboBox] = {}
+        self.heading = QLabel()
+        self.heading.setFont(style.font(20, bold=True))
+        self.left = QTableWidget(0, 4)
+        self.left.setHorizontalHeaderLabels(["Tracking", "Order", "Sealed", "Load it, or why not"])
+        self.left.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.left.verticalHeader().setVisible(False)
+        self.left_title = QLabel()
+        self.driver = QLineEdit()
+        self.driver.setPlaceholderText("Driver's full name")
+        self.vehicle = QLineEdit()
+        self.vehicle.setPlaceholderText("Registration plate or van number")
+        self.pad = SignaturePad()
+        self.clear_button = QPushButton("Clear signature")
+        self.problem = QLabel()
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet("color: #b00020;")
+        self.close_button = QPushButton("Close load and print manifest")
+        self.close_button.setDefault(True)
+        self.cancel_button = QPushButton("Back to loading")
+        self._build()
+        self._connect()
+        self._show_heading()
+        self._update()
+        controller.list_left_behind()
+
+    def _build(self) -> None:
+        form = QFormLayout()
+        form.addRow("Driver", self.driver)
+        form.addRow("Vehicle", self.vehicle)
+        signature = QVBoxLayout()
+        signature.addWidget(QLabel("The driver checks the count and signs:"))
+        signature.addWidget(self.pad, 1)
+        clear_row = QHBoxLayout()
+        clear_row.addStretch(1)
+        clear_row.addWidget(self.clear_button)
+        signature.addLayout(clear_row)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.problem, 1)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.close_button)
+        for button in (self.cancel_button, self.close_button):
+            button.setMinimumHeight(44)
+        column = QVBoxLayout(self)
+        column.addWidget(self.heading)
+        column.addWidget(self.left_title)
+        column.addWidget(self.left, 1)
+        column.addLayout(form)
+        column.addLayout(signature, 1)
+        column.addLayout(buttons)
+        self.resize(900, 760)
+
+    def _connect(self) -> None:
+        self.controller.left_behind_listed.connect(self._on_controller_left_behind_listed)
+        self.controller.answered.connect(self._on_controller_answered)
+        self.controller.closed.connect(self._on_controller_closed)
+        self.controller.user_error_raised.connect(self._on_controller_user_error_raised)
+        self.pad.changed.connect(self._update)
+        self.driver.textChanged.connect(self._update)
+        self.clear_button.clicked.connect(self.pad.clear)
+        self.close_button.clicked.connect(self._on_close_button_clicked)
+        self.cancel_button.clicked.connect(self.reject)
+
+    def _show_heading(self) -> None:
+        self.heading.setText(f"{self._count} parcel(s) loaded — the driver checks the count")
+
+    # -- the list of parcels not loaded ------------------------------------------
+
+    def _on_controller_left_behind_listed(self, parcels: list[LeftBehind]) -> None:
+        self.left.setRowCount(0)
+        self._reasons.clear()
+        for parcel in parcels:
+            row = self.left.rowCount()
+            self.left.insertRow(row)
+            for column, text in ((TRACKING, parcel.tracking), (ORDER, parcel.order)):
+                self.left.setItem(row, column, _cell(text))
+            self.left.setItem(row, SEALED, _cell(parcel.sealed_at[11:16] + " UTC"))
+            self.left.setCellWidget(row, DECISION, self._decision(parcel.tracking))
+        self.left_title.setText(
+            f"{len(parcels)} parcel(s) of this courier sealed today are NOT on the load: "
+            "load each one, or say why it stays."
+            if parcels
+            else "Every parcel of this courier sealed today is on the load."
+        )
+        self.left.setVisible(bool(parcels))
+        self._update()
+
+    def _decision(self, tracking: str) -> QWidget:
+        cell = QWidget()
+        row = QHBoxLayout(cell)
+        row.setContentsMargins(2, 0, 2, 0)
+        load = QPushButton("Load it")
+        load.clicked.connect(lambda: self.controller.load_parcel(tracking))
+        reason = QComboBox()
+        reason.setEditable(True)
+        reason.addItems(LEAVE_REASONS)
+        edit = reason.lineEdit()
+        if edit is not None:
+            edit.setPlaceholderText("or why it stays")
+        reason.currentTextChanged.connect(self._update)
+        self._reasons[tracking] = reason
+        row.addWidget(load)
+        row.addWidget(reason, 1)
+        return cell
+
+    def _on_controller_answered(self, answer: LoadAnswer) -> None:
+        # A parcel loaded from the list leaves it; any other answer is the screen's.
+        if answer.kind is not VerdictKind.LOADED or answer.verdict.tracking is None:
+            return
+        self._count = answer.count
+        self._show_heading()
+        for row in range(self.left.rowCount()):
+            item = self.left.item(row, TRACKING)
+            if item is not None and item.text() == answer.verdict.tracking:
+                self.left.removeRow(row)
+                self._reasons.pop(answer.verdict.tracking, None)
+                break
+        self._update()
+
+    # -- closing ------------------------------------------------------------------
+
+    def missing(self) -> list[str]:
+        """What still stops the close, in words (empty: it may close)."""
+        missing = []
+        undecided = [t for t, box in self._reasons.items() if not box.currentText().strip()]
+        if undecided:
+            missing.append(f"{len(undecided)} parcel(s) neither loaded nor given a reason")
+        if not self.driver.text().strip():
+            missing.append("the driver's name")
+        if self.pad.is_empty:
+            missing.append("the driver's signature")
+        return missing
+
+    def _update(self) -> None:
+        missing = self.missing()
+        self.close_button.setEnabled(not missing)
+        self.problem.setText(f"Still needed: {'; '.join(missing)}." if missing else "")
+
+    def _on_close_button_clicked(self) -> None:
+        if self.missing():
+            return
+        self.close_button.setEnabled(False)
+        reasons = {tracking: box.currentText().strip() for tracking, box in self._reasons.items()}
+        handover = Handover(
+            driver=self.driver.text().strip(),
+            vehicle=self.vehicle.text().strip(),
+            signature_png=self.pad.png(),
+        )
+        self.controller.close(handover, reasons)
+
+    def _on_controller_closed(self, answer: LoadAnswer) -> None:
+        self.closed_answer = answer
+        self.accept()
+
+    def _on_controller_user_error_raised(self, message: str) -> None:
+        self.problem.setText(message)
+        self.controller.list_left_behind()  # the list may have changed meanwhile
+        self._update()
+
+
+def _cell(text: str) -> QTableWidgetItem:
+    item = QTableWidgetItem(text)
+    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+    return item

@@ -1,0 +1,109 @@
+"""The bridge from the loading screen to the loading engine, as ui.controller is for packing.
+
+Every call into `LoadingSession` (which commits before it answers) runs on one
+background `Worker`, in the order the inputs came; answers come back on the UI
+thread as signals. The close renders and writes the manifest there too.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import TypeVar
+
+from PySide6.QtCore import QObject, Signal
+
+from station.errors import UserError
+from station.handoff.closing import (
+    Handover,
+    LeftBehind,
+    ManifestPrinter,
+    close_load,
+    not_loaded,
+)
+from station.handoff.engine import LoadAnswer, LoadingSession
+from station.handoff.manifest_data import PdfRenderer
+from ui.worker import Worker
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class LoadingController(QObject):
+    """Queue dock inputs for the engine and announce what it answered."""
+
+    answered = Signal(object)  # LoadAnswer
+    closed = Signal(object)  # LoadAnswer of a close (its manifest written)
+    left_behind_listed = Signal(object)  # list[LeftBehind] of the open load
+    view_loaded = Signal(object)  # LoadAnswer | None: where the dock stands
+    user_error_raised = Signal(str)
+    crashed = Signal(str)
+
+    def __init__(
+        self,
+        loading: LoadingSession,
+        data_dir: Path,
+        render_pdf: PdfRenderer,
+        printer: ManifestPrinter | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.loading = loading
+        self._data_dir = data_dir
+        self._render_pdf = render_pdf
+        self._printer = printer
+        self._worker = Worker(self, name="dock-worker")
+
+    @property
+    def pending(self) -> int:
+        return self._worker.pending
+
+    def scan(self, raw: str, *, source: str = "scanner") -> None:
+        loading = self.loading
+        self._run(lambda: loading.handle_scan(raw, source=source), self.answered.emit)
+
+    def load_view(self) -> None:
+        self._run(self.loading.view, self.view_loaded.emit)
+
+    def list_left_behind(self) -> None:
+        loading = self.loading
+        self._run(lambda: not_loaded(loading), self.left_behind_listed.emit)
+
+    def load_parcel(self, tracking: str) -> None:
+        """A parcel of the not-loaded list put on the load after all (from the close screen)."""
+        self.scan(tracking, source="button")
+
+    def close(self, handover: Handover, reasons: Mapping[str, str]) -> None:
+        loading, folder, render, printer = (
+            self.loading,
+            self._data_dir,
+            self._render_pdf,
+            self._printer,
+        )
+
+        def job() -> LoadAnswer:
+            return close_load(
+                loading, handover, folder, render, reasons=dict(reasons), printer=printer
+            )
+
+        self._run(job, self.closed.emit)
+
+    def shutdown(self) -> None:
+        self._worker.shutdown()
+
+    def _run(self, job: Callable[[], T], done: Callable[[T], None]) -> None:
+        self._worker.run(job, done, self._on_worker_failed)
+
+    def _on_worker_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, UserError):
+            log.warning("dock input refused: %s", exc)
+            self.user_error_raised.emit(str(exc))
+        else:
+            log.error("bug in the loading engine", exc_info=exc)
+            details = "".join(traceback.format_exception(exc))
+            self.crashed.emit(f"{type(exc).__name__}: {exc}\n\n{details}")
+
+
+__all__ = ["Handover", "LeftBehind", "LoadingController"]

@@ -1,0 +1,190 @@
+"""Loading mode in the station's window: the dock's screen beside the pack screen.
+
+`[station] role = "dock"` starts in it; `CMD-LOAD` scanned at a bench switches
+to it, and "Back to packing" switches back (an open load stays open and
+resumes). While it is shown every scan (wedge, typed, serial) goes to the
+dock's engine; `CMD-CLOSE-LOAD` opens the close dialog.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QInputDialog, QMainWindow, QStackedWidget, QWidget
+
+from station.couriers.plan import CourierBook
+from station.handoff.closing import ManifestPrinter
+from station.handoff.engine import LoadAnswer, LoadingSession
+from station.handoff.manifest_data import ManifestData
+from station.settings import Settings
+from station.verdicts import Tone
+from ui.controller import StationController
+from ui.loading.close_dialog import CloseLoadDialog
+from ui.loading.controller import LoadingController
+from ui.loading.screen import LoadingScreen
+from ui.sounds import SoundPlayer
+
+
+class LoadingMode(QObject):
+    """Switches the window between packing and loading and routes the scans."""
+
+    def __init__(
+        self,
+        window: QMainWindow,
+        station: StationController,
+        dock: LoadingController,
+        settings: Settings,
+        sound_player: SoundPlayer,
+    ) -> None:
+        super().__init__(window)
+        self.window = window
+        self.dock = dock
+        self.settings = settings
+        self.sound_player = sound_player
+        self.dialog: CloseLoadDialog | None = None
+        self.last: LoadAnswer | None = None
+        self.screen = LoadingScreen(settings.station, settings.commands.ack)
+        packing = window.takeCentralWidget()
+        assert packing is not None, "the pack screen is built before loading mode"
+        self.stack = QStackedWidget()
+        self.stack.addWidget(packing)
+        self.stack.addWidget(self.screen)
+        window.setCentralWidget(self.stack)
+        self._packing: QWidget = packing
+        station.scan_router = self._route
+        dock.answered.connect(self._on_dock_answered)
+        dock.closed.connect(self._on_dock_closed)
+        dock.view_loaded.connect(self._on_dock_view_loaded)
+        dock.user_error_raised.connect(self._on_dock_user_error_raised)
+        self.screen.start_requested.connect(self._on_screen_start_requested)
+        self.screen.close_requested.connect(self.open_close_dialog)
+        self.screen.back_requested.connect(self.leave)
+        self.screen.acknowledge_requested.connect(self._on_screen_acknowledge_requested)
+        self.screen.typed.connect(lambda text: self.dock.scan(text, source="keyboard"))
+        window.installEventFilter(self)
+        dock.load_view()
+        if settings.role == "dock":
+            self.enter()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.window and event.type() is QEvent.Type.Close:
+            # The window closes: the dock's queued inputs (each a commit) finish first.
+            self.dock.shutdown()
+        return False
+
+    @property
+    def active(self) -> bool:
+        return self.stack.currentWidget() is self.screen
+
+    def enter(self) -> None:
+        self.stack.setCurrentWidget(self.screen)
+        self.screen.entry.setFocus()
+
+    def leave(self) -> None:
+        self.stack.setCurrentWidget(self._packing)
+
+    def _route(self, raw: str, source: str) -> bool:
+        """Take a scan for the dock (True) or leave it to the bench (False)."""
+        text = raw.strip()
+        commands = self.settings.commands
+        if not self.active and text != commands.load:
+            return False
+        self.enter()
+        if text == commands.close_load:
+            self.open_close_dialog()
+        else:
+            self.dock.scan(raw, source=source)
+        return True
+
+    def open_close_dialog(self) -> None:
+        last = self.last
+        if self.dialog is not None or last is None or last.load is None:
+            return
+        self.dialog = CloseLoadDialog(self.dock, last, self.window)
+        self.dialog.finished.connect(self._on_dialog_finished)
+        self.dialog.open()
+
+    def _on_dialog_finished(self, _result: int) -> None:
+        self.dialog = None
+
+    def _on_screen_start_requested(self) -> None:
+        couriers = sorted(profile.name for profile in self.dock.loading.couriers.profiles.values())
+        name, chosen = QInputDialog.getItem(
+            self.window, "Start a load", "Courier:", couriers, 0, True
+        )
+        if chosen and name.strip():
+            self.dock.scan(self.settings.commands.load, source="button")
+            self.dock.scan(name.strip(), source="button")
+
+    def _on_screen_acknowledge_requested(self) -> None:
+        self.dock.scan(self.settings.commands.ack, source="button")
+
+    def _on_dock_answered(self, answer: LoadAnswer) -> None:
+        self.last = answer if answer.load is not None else self.last
+        self.screen.show_answer(answer)
+        self.sound_player.play(self.screen.banner.tone or answer.verdict.tone)
+
+    def _on_dock_closed(self, answer: LoadAnswer) -> None:
+        self.last = answer
+        self.screen.show_answer(answer)
+        self.sound_player.play(Tone.COMPLETE)
+
+    def _on_dock_view_loaded(self, answer: LoadAnswer | None) -> None:
+        self.last = answer
+        if answer is not None:
+            self.screen.show_answer(answer)
+
+    def _on_dock_user_error_raised(self, message: str) -> None:
+        if self.dialog is None:
+            self.screen.banner.show_error(message)
+            self.sound_player.play(Tone.ERROR)
+
+
+def attach_loading_mode(
+    window: QMainWindow,
+    station: StationController,
+    settings: Settings,
+    sound_player: SoundPlayer,
+    config_dir: Path | None = None,
+) -> LoadingMode:
+    """The dock's engine on the station's store and sequence, its screen in `window`."""
+    session = station.session
+    loading = LoadingSession(
+        session.store,
+        settings,
+        CourierBook.load(config_dir),
+        session.sequence,
+        session.station,
+    )
+    dock = LoadingController(loading, session.store.path.parent, _render, _printer(settings))
+    dock.setParent(window)
+    return LoadingMode(window, station, dock, settings, sound_player)
+
+
+def _render(data: ManifestData, signature_png: bytes | None, photo: Path | None) -> bytes:
+    # Imported at the first close: reportlab is not loaded at every start.
+    from devices.pdf.manifest import render_manifest_pdf
+
+    return render_manifest_pdf(data, signature_png, photo)
+
+
+def _printer(settings: Settings) -> ManifestPrinter | None:
+    url = settings.devices.document_printer
+    if url is None:
+        return None  # the manifest stays in <data dir>/manifests
+    if url.scheme != "system":
+        from devices.pdf.manifest import manifest_printer
+
+        return manifest_printer(url)
+    from urllib.parse import unquote
+
+    from ui.system_printer import native_printer, print_pdf
+
+    name = unquote(url.target)
+
+    def send(pdf: Path) -> str:
+        print_pdf(pdf.read_bytes(), native_printer(name), f"Manifest {pdf.stem}")
+        return f"system://{name}"
+
+    return send

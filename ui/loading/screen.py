@@ -1,0 +1,146 @@
+"""The dock's screen: which courier is loading, how many parcels are on, the last verdict, big.
+
+It reuses the pack screen's banner (colour, icon and words together) and its
+sounds; the close of a load happens in its own dialog (ui.loading.close_dialog).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from station.handoff.engine import DockAwaiting, LoadAnswer
+from station.verdicts import Awaiting, StationView, VerdictKind
+from ui import style
+from ui.banner import ICONS, VerdictBanner
+
+IDLE_HEADLINE = "LOADING"
+IDLE_DETAIL = "Scan CMD-LOAD, then the courier's id, or press Start load."
+RECENT = 12  # answers kept in the list under the banner
+
+
+class LoadingScreen(QWidget):
+    """Courier, count, banner, the last answers, and the dock's buttons."""
+
+    start_requested = Signal()
+    close_requested = Signal()
+    back_requested = Signal()  # back to packing
+    acknowledge_requested = Signal()
+    typed = Signal(str)
+
+    def __init__(self, station: str, ack_barcode: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("loadingScreen")
+        self._station = station
+        self.courier = QLabel("No load open")
+        self.courier.setObjectName("loadingCourier")
+        self.load_id = QLabel("")
+        self.count = QLabel("0")
+        self.count.setObjectName("loadingCount")
+        self.count.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.banner = VerdictBanner(ack_barcode)
+        self.banner.show_idle(IDLE_HEADLINE, IDLE_DETAIL)
+        self.recent = QListWidget()
+        self.recent.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.entry = QLineEdit()
+        self.entry.setPlaceholderText("Type a tracking number and press Enter")
+        self.start_button = QPushButton("Start load…")
+        self.close_button = QPushButton("Close load…")
+        self.ack_button = QPushButton("Acknowledge (Esc)")
+        self.back_button = QPushButton("Back to packing")
+        self._build()
+        self.start_button.clicked.connect(self.start_requested)
+        self.close_button.clicked.connect(self.close_requested)
+        self.back_button.clicked.connect(self.back_requested)
+        self.ack_button.clicked.connect(self.acknowledge_requested)
+        self.entry.returnPressed.connect(self._on_entry_return_pressed)
+        self.show_load(None)
+
+    def _build(self) -> None:
+        title = QFrame()
+        title.setObjectName("loadingTitle")
+        top = QHBoxLayout(title)
+        names = QVBoxLayout()
+        names.addWidget(self.courier)
+        names.addWidget(self.load_id)
+        top.addLayout(names, 1)
+        counted = QVBoxLayout()
+        counted.addWidget(self.count)
+        caption = QLabel("parcels on this load")
+        caption.setAlignment(Qt.AlignmentFlag.AlignRight)
+        counted.addWidget(caption)
+        top.addLayout(counted)
+        buttons = QHBoxLayout()
+        for button in (self.start_button, self.close_button, self.ack_button):
+            button.setMinimumHeight(48)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        self.back_button.setMinimumHeight(48)
+        buttons.addWidget(self.back_button)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(8, 6, 8, 4)
+        column.setSpacing(8)
+        column.addWidget(title)
+        column.addWidget(self.banner)
+        column.addWidget(QLabel("Last scans"))
+        column.addWidget(self.recent, 1)
+        column.addWidget(self.entry)
+        column.addLayout(buttons)
+        self.courier.setFont(style.font(28, bold=True))
+        self.count.setFont(style.font(64, bold=True))
+        self.load_id.setFont(style.font(14))
+        self.recent.setFont(style.font(15))
+        self.entry.setFont(style.font(16))
+        self.recent.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        title.setStyleSheet(
+            "#loadingTitle { background: #f3f5f8; border: 1px solid #d5d9e0; border-radius: 8px; }"
+        )
+
+    # -- showing ------------------------------------------------------------------
+
+    def show_load(self, answer: LoadAnswer | None) -> None:
+        """The courier, load id and count after an answer (None: no load yet)."""
+        open_load = answer is not None and answer.load is not None
+        if answer is None or answer.load is None:
+            self.courier.setText("No load open")
+            self.load_id.setText(f"Station {self._station}")
+            self.count.setText("0")
+        else:
+            closed = answer.kind is VerdictKind.LOAD_CLOSED
+            self.courier.setText(f"{answer.courier}{' — closed' if closed else ''}")
+            self.load_id.setText(f"Load {answer.load} · station {self._station}")
+            self.count.setText(str(answer.count))
+            open_load = not closed
+        self.close_button.setEnabled(open_load)
+
+    def show_answer(self, answer: LoadAnswer) -> None:
+        awaiting = (
+            Awaiting.ACKNOWLEDGEMENT
+            if answer.awaiting is DockAwaiting.ACKNOWLEDGEMENT
+            else Awaiting.NOTHING
+        )
+        view = StationView(self._station, None, None, None, awaiting)
+        self.banner.show_verdict(answer.verdict, view)
+        self.ack_button.setEnabled(answer.awaiting is DockAwaiting.ACKNOWLEDGEMENT)
+        self.show_load(answer)
+        if answer.verdict.scan:
+            icon = ICONS[answer.verdict.tone]
+            self.recent.insertItem(0, f"{icon}  {answer.verdict.scan}  —  {answer.verdict.message}")
+            while self.recent.count() > RECENT:
+                self.recent.takeItem(self.recent.count() - 1)
+
+    def _on_entry_return_pressed(self) -> None:
+        text = self.entry.text().strip()
+        self.entry.clear()
+        if text:
+            self.typed.emit(text)
