@@ -26,6 +26,7 @@ from ui.central_link import connect_central_link
 from ui.controller import StationController
 from ui.crash import install_excepthook
 from ui.integrity_watch import IntegrityWatch
+from ui.loading.mode import attach_loading_mode
 from ui.main_window import MainWindow
 from ui.printer_watch import watch_printers
 from ui.scale_bridge import connect_scale
@@ -81,6 +82,8 @@ def run_gui(
         app = QApplication(sys.argv[:1])
     app.setApplicationName("PackStation")
     window = build_main_window(session, settings)
+    config_dir = config_path.parent if config_path else None
+    attach_loading_mode(window, window.controller, settings, window.sound_player, config_dir)
     connect_claims(window)
     stop_devices = connect_devices(
         window, settings, label_printer=label_printer, config_path=config_path

@@ -45,6 +45,8 @@ class StationController(QObject):
         self._worker = Worker(self)
         self._worker.busy_changed.connect(self.busy_changed)
         self._relay = _LabelRelay(self.label_reported)
+        # Loading mode (ui.loading.mode) takes the scans meant for the dock: True when taken.
+        self.scan_router: Callable[[str, str], bool] | None = None
         relay = self._relay
         self._worker.run(lambda: session.on_label(relay), _ignore, self._on_worker_failed)
 
@@ -59,6 +61,8 @@ class StationController(QObject):
         self, raw: str, *, source: str = "scanner", manual: bool = False, duplicate: bool = False
     ) -> None:
         """A scanned (or typed, `manual`) barcode; `duplicate` for a scanner's double read."""
+        if self.scan_router is not None and not duplicate and self.scan_router(raw, source):
+            return
         session = self._session
         self._submit(
             lambda: session.handle_scan(raw, source=source, manual=manual, duplicate=duplicate)
