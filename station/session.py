@@ -10,6 +10,7 @@ last verdict was, at a cost that does not grow with the station's history.
 
 from __future__ import annotations
 
+import logging
 import threading
 import uuid
 from dataclasses import replace
@@ -19,6 +20,7 @@ from sqlalchemy.exc import DatabaseError
 from sqlmodel import Session
 
 from station import history, queries
+from station.audit.anchors import write_anchors
 from station.barcodes import parse_scan
 from station.claims import held_elsewhere
 from station.couriers.plan import CourierBook
@@ -59,6 +61,7 @@ from station.workflow import (
 __all__ = ["ExceptionReason", "PackSession"]
 
 _SCAN_INSERT = insert(ScanEvent.__table__)  # type: ignore[attr-defined]
+log = logging.getLogger(__name__)
 
 
 class PackSession(LabelActions):
@@ -257,8 +260,16 @@ class PackSession(LabelActions):
         return self._prints.idle(timeout)
 
     def close(self) -> None:
-        """Stop the print thread; undelivered labels stay stored for the next start."""
+        """Stop the print thread; undelivered labels stay stored for the next start.
+
+        The audit chain's head is anchored in the log (station.audit.anchors), so a
+        store cut back to an older state no longer verifies.
+        """
         self._prints.close()
+        try:
+            write_anchors(self._store)
+        except DatabaseError as exc:  # a full or read-only disk: the next close anchors
+            log.warning("audit anchor not written: %s", exc)
 
     def _on_print_attempt(self, outcome: LabelOutcome) -> None:
         if outcome.location is not None:
