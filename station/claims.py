@@ -43,6 +43,7 @@ class OrderClaim(SQLModel, table=True):
     fence: int
     # By this station's clock: when it was told, plus the lease the server had left.
     lease_until: datetime
+    packed: bool = False  # the holder packed it: held for good, whatever the lease
     updated_at: datetime = Field(default_factory=utc_now)
 
 
@@ -61,9 +62,17 @@ def known_claim(db: Session, order_id: uuid.UUID) -> OrderClaim | None:
 def held_elsewhere(db: Session, station: str, order_id: uuid.UUID) -> OrderClaim | None:
     """Another station's live claim on the order, as far as this station knows."""
     claim = known_claim(db, order_id)
-    if claim is None or claim.station == station or claim.lease_until <= utc_now():
+    if claim is None or claim.station == station:
+        return None
+    if not claim.packed and claim.lease_until <= utc_now():
         return None
     return claim
+
+
+def where(claim: OrderClaim) -> str:
+    """Where the order is, in the words of a stop."""
+    doing = "WAS PACKED" if claim.packed else "IS BEING PACKED"
+    return f"{doing} AT {claim.station}"
 
 
 def open_refusal(
@@ -74,8 +83,7 @@ def open_refusal(
     if other is not None:
         return Refusal(
             VerdictKind.ORDER_CLAIMED_ELSEWHERE,
-            f"ORDER {number} IS BEING PACKED AT {other.station}: not opened here. "
-            "Put the tote aside for a supervisor.",
+            f"ORDER {number} {where(other)}: not opened here. Put the tote aside for a supervisor.",
         )
     if online or offline_open != CLAIMED_ONLY:
         return None
@@ -91,7 +99,13 @@ def open_refusal(
 
 
 def remember(
-    db: Session, order_id: uuid.UUID, station: str, fence: int, lease_left_s: float
+    db: Session,
+    order_id: uuid.UUID,
+    station: str,
+    fence: int,
+    lease_left_s: float,
+    *,
+    packed: bool = False,
 ) -> None:
     """Record a claim the central database told of, unless a newer one is known."""
     now = utc_now()
@@ -100,6 +114,7 @@ def remember(
         "station": station,
         "fence": fence,
         "lease_until": now + timedelta(seconds=max(lease_left_s, 0.0)),
+        "packed": packed,
         "updated_at": now,
     }
     table = OrderClaim.__table__  # type: ignore[attr-defined]

@@ -403,7 +403,7 @@ class _Decider(ParcelSteps):
         )
         left = self.cleared(
             V.ORDER_CLAIMED_ELSEWHERE,
-            f"ORDER {order.number} IS BEING PACKED AT {holder.station}: it leaves this bench. "
+            f"ORDER {order.number} {claims.where(holder)}: it leaves this bench. "
             "Take its items out of the box and put the tote aside for a supervisor; "
             "its scans here stay recorded. Acknowledge to carry on.",
         )

@@ -51,6 +51,7 @@ class Claim:
     fence: int
     expires_at: datetime
     lease_left_s: float = 0.0  # expires_at less the server's now: no station clock involved
+    packed: bool = False  # the holder packed the order: it keeps it for good
 
     def held_by(self, station: str) -> bool:
         return self.station == station
@@ -64,22 +65,25 @@ def claim_order(engine: Engine, order_id: uuid.UUID, lease_s: int = LEASE_S) -> 
         CentralError: this login is not a station's.
     """
     with connected(engine) as connection:
-        station, fence, expires_at, left = connection.execute(
+        station, fence, expires_at, left, packed = connection.execute(
             text(
                 "SELECT c.station, c.fence, c.expires_at, "
-                "extract(epoch FROM c.expires_at - now())::float8 "
+                "extract(epoch FROM c.expires_at - now())::float8, "
+                "(SELECT o.packed_at IS NOT NULL FROM order_claim o WHERE o.order_id = :order) "
                 "FROM central_claim_order(:order, :lease) c"
             ),
             {"order": order_id, "lease": lease_s},
         ).one()
-    return Claim(order_id, station, int(fence), expires_at, float(left))
+    return Claim(order_id, station, int(fence), expires_at, float(left), bool(packed))
 
 
-def release_order(engine: Engine, claim: Claim) -> bool:
-    """Let the order go; False when this station no longer held it under that fence."""
+def release_order(engine: Engine, claim: Claim, *, packed: bool = False) -> bool:
+    """Let the order go (`packed`: held by this station for good); False when this
+    station no longer held it under that fence."""
+    function = "central_finish_order" if packed else "central_release_order"
     with connected(engine) as connection:
         released = connection.execute(
-            text("SELECT central_release_order(:order, :fence)"),
+            text(f"SELECT {function}(:order, :fence)"),
             {"order": claim.order_id, "fence": claim.fence},
         ).scalar_one()
     return bool(released)
@@ -112,7 +116,7 @@ def mirror_claims(engine: Engine, store: Store) -> int:
 
 @dataclass(frozen=True)
 class _Task:
-    kind: str  # "take" or "release"
+    kind: str  # "take", "release" or "finish" (released as packed)
     order_id: uuid.UUID
 
 
@@ -137,7 +141,8 @@ class ClaimWorker:
         self._online = True  # until a call says otherwise; the first call comes at once
         self._holding: Claim | None = None  # the open order's claim, once granted
         self._wanted: uuid.UUID | None = None  # the open order, granted or not yet
-        self._unreleased: dict[uuid.UUID, Claim] = {}  # releases the server has not heard yet
+        # Releases the server has not heard yet, and whether the order was packed.
+        self._unreleased: dict[uuid.UUID, tuple[Claim, bool]] = {}
         self._markers: list[threading.Event] = []  # settle() waiting for the tasks before it
         self._stopping = threading.Event()
         self._problem = ""  # the last login or schema problem, logged once
@@ -161,21 +166,21 @@ class ClaimWorker:
     def take(self, order_id: uuid.UUID) -> None:
         self._tasks.put(_Task("take", order_id))
 
-    def release(self, order_id: uuid.UUID) -> None:
-        self._tasks.put(_Task("release", order_id))
+    def release(self, order_id: uuid.UUID, *, packed: bool = False) -> None:
+        self._tasks.put(_Task("finish" if packed else "release", order_id))
 
     def follow(
-        self, before: WorkflowState, after: WorkflowState, _raw: str, verdict: str, _sealed: bool
+        self, before: WorkflowState, after: WorkflowState, _raw: str, verdict: str, sealed: bool
     ) -> None:
-        """PackSession.on_step listener: claim the order that came on, release the one that left.
-
-        An order that left because another station holds it is not ours to release.
+        """PackSession.on_step listener: claim the order that came on, release the one that left
+        (as packed when it was sealed). One that left because another station holds it is not
+        ours to release.
         """
         left, came = before.order, after.order
         if (left.id if left else None) == (came.id if came else None):
             return
         if left is not None and verdict != VerdictKind.ORDER_CLAIMED_ELSEWHERE:
-            self.release(left.id)
+            self.release(left.id, packed=sealed)
         if came is not None:
             self.take(came.id)
 
@@ -223,7 +228,7 @@ class ClaimWorker:
             held = self._holding
             self._holding = None if held and held.order_id == task.order_id else held
             if held is not None and held.order_id == task.order_id:
-                self._unreleased[task.order_id] = held
+                self._unreleased[task.order_id] = (held, task.kind == "finish")
                 self._forget(held)
             self._call(self._release_waiting)
 
@@ -254,7 +259,9 @@ class ClaimWorker:
         claim = claim_order(self._engine, order_id, self._lease_s)
         mine = claim.held_by(self._station)
         with self._store.write_lock, self._store.session() as db:
-            claims.remember(db, order_id, claim.station, claim.fence, claim.lease_left_s)
+            claims.remember(
+                db, order_id, claim.station, claim.fence, claim.lease_left_s, packed=claim.packed
+            )
             known = self._holding
             if mine and (known is None or known.fence != claim.fence):
                 # The fence goes out with the station's events, so each one can be
@@ -289,8 +296,9 @@ class ClaimWorker:
             with connected(self._engine) as connection:
                 connection.execute(text("SELECT 1"))
             return
-        for order_id, claim in list(self._unreleased.items()):
-            release_order(self._engine, claim)  # False: it lapsed or moved on; either way done
+        for order_id, (claim, packed) in list(self._unreleased.items()):
+            # False: it lapsed or moved on; either way there is nothing left to release.
+            release_order(self._engine, claim, packed=packed)
             del self._unreleased[order_id]
 
 

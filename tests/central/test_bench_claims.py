@@ -125,6 +125,16 @@ def test_one_order_opened_on_two_stations_at_once_is_packed_by_exactly_one(
         status = central_status(central_engine(central.admin_url))
         assert [s.open_claims for s in status.stations] == [0, 0]
 
+        # After a sync the loser's mirror no longer shows a live claim on SO-1; opening it
+        # again is refused by the central database all the same: it was packed.
+        assert sync_once(urls[loser], loser_store, loser).reached
+        assert loser_session.handle_scan("SO-1").kind is V.ORDER_OPENED
+        assert loser_worker.settle()
+        packed = loser_session.recheck_claim()
+        assert packed is not None and packed.kind is V.ORDER_CLAIMED_ELSEWHERE
+        assert f"SO-1 WAS PACKED AT {holder}" in packed.message
+        assert parcels(loser_store) == 0
+
 
 def test_offline_the_bench_opens_only_what_its_setting_and_its_mirror_allow(
     central: Central, tmp_path: Path

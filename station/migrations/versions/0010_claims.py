@@ -28,6 +28,7 @@ def upgrade() -> None:
         sa.Column("station", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("fence", sa.Integer(), nullable=False),
         sa.Column("lease_until", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column("packed", sa.Boolean(), nullable=False),
         sa.Column("updated_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("order_id"),
     )

@@ -1,5 +1,10 @@
 """conflicts: an order packed at two stations (during a partition) is a double_packed conflict
 
+Packed orders first: a claim finished by packing (`central_finish_order`)
+keeps its holder for good, so another station that opens the order later,
+online, is refused with the name of the station that packed it, instead of
+packing it a second time.
+
 `order_conflict` keeps one row per order and kind, from the moment the
 central database first holds parcels of the order from two stations; which
 stations and parcels are read from the parcels themselves, so nothing is
@@ -28,6 +33,49 @@ branch_labels = None
 depends_on = None
 
 _SCHEMA = """
+ALTER TABLE order_claim ADD COLUMN packed_at timestamptz;
+
+-- As in c0002, except that a packed order is never taken over.
+CREATE OR REPLACE FUNCTION central_claim_order(p_order uuid, p_lease_s integer)
+    RETURNS TABLE (station text, fence bigint, expires_at timestamptz)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+#variable_conflict use_column
+DECLARE
+    me text := central_current_station();
+BEGIN
+    IF me IS NULL THEN
+        RAISE EXCEPTION 'this login is not a station''s' USING ERRCODE = '42501';
+    END IF;
+    IF p_lease_s IS NULL OR p_lease_s < 0 OR p_lease_s > 600 THEN
+        RAISE EXCEPTION 'a lease is 0 to 600 seconds, not %', p_lease_s
+            USING ERRCODE = '22023';
+    END IF;
+    INSERT INTO order_claim AS c (order_id, station, fence, claimed_at, expires_at)
+    VALUES (p_order, me, nextval('order_claim_fence'), now(),
+            now() + make_interval(secs => p_lease_s))
+    ON CONFLICT (order_id) DO UPDATE SET
+        station = me,
+        fence = CASE WHEN c.station = me AND c.released_at IS NULL AND c.expires_at >= now()
+                     THEN c.fence ELSE nextval('order_claim_fence') END,
+        claimed_at = CASE WHEN c.station = me AND c.released_at IS NULL
+                          AND c.expires_at >= now() THEN c.claimed_at ELSE now() END,
+        expires_at = now() + make_interval(secs => p_lease_s),
+        released_at = NULL
+    WHERE c.packed_at IS NULL
+      AND (c.station = me OR c.released_at IS NOT NULL OR c.expires_at < now());
+    RETURN QUERY SELECT c.station, c.fence, c.expires_at
+        FROM order_claim c WHERE c.order_id = p_order;
+END $$;
+
+-- The holder packed the order: released, and held by it for good.
+CREATE FUNCTION central_finish_order(p_order uuid, p_fence bigint) RETURNS boolean
+    LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+    UPDATE order_claim SET released_at = now(), packed_at = now()
+    WHERE order_id = p_order AND station = central_current_station() AND fence = p_fence
+      AND packed_at IS NULL
+    RETURNING true
+$$;
+
 CREATE TABLE order_conflict (
     id bigserial PRIMARY KEY,
     kind text NOT NULL,
@@ -70,9 +118,14 @@ def upgrade() -> None:
     group = quote(group_role(database))
     op.execute(_SCHEMA)
     op.execute(f"GRANT SELECT ON order_conflict, quarantine TO {group}")
-    for function in ("central_record_conflicts()", "central_parcel_conflict()"):
+    for function in (
+        "central_record_conflicts()",
+        "central_parcel_conflict()",
+        "central_finish_order(uuid, bigint)",
+    ):
         op.execute(f"REVOKE ALL ON FUNCTION {function} FROM PUBLIC")
-    op.execute(f"GRANT EXECUTE ON FUNCTION central_record_conflicts() TO {group}")
+    for function in ("central_record_conflicts()", "central_finish_order(uuid, bigint)"):
+        op.execute(f"GRANT EXECUTE ON FUNCTION {function} TO {group}")
 
 
 def downgrade() -> None:
