@@ -1,9 +1,10 @@
 """Evidence of packing: every closed video segment and photo of an order, with its hash.
 
 A row is written once, when its file is closed and hashed, and never changed: the
-table refuses UPDATE and DELETE (migration 0009), so a hash cannot be quietly
-replaced to match an edited file. `verify` hashes the files again and names every
-file that is missing or no longer what was recorded.
+table refuses UPDATE and DELETE (migration 0008), so a hash cannot be quietly replaced
+to match an edited file. A file deleted on purpose (retention, a full disk:
+station/evidence_storage.py) gets a row of its own (migration 0012). `verify` hashes
+the files again and names every file that is missing or no longer what was recorded.
 """
 
 from __future__ import annotations
@@ -38,6 +39,17 @@ class EvidenceFile(SQLModel, table=True):
     size: int
     started_at: datetime  # the first frame (a photo: when taken)
     ended_at: datetime  # the last frame (a photo: when taken)
+    created_at: datetime = Field(default_factory=utc_now)
+
+
+class EvidenceDeletion(SQLModel, table=True):
+    """A recorded file deleted on purpose (retention, a full disk): its row stays, and
+    this row says when and why its file went. Append-only, like EvidenceFile."""
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    evidence_id: uuid.UUID = Field(index=True, unique=True)
+    station: str
+    reason: str  # "retention" or "disk_space"
     created_at: datetime = Field(default_factory=utc_now)
 
 
@@ -84,9 +96,10 @@ def record(store: Store, data_dir: Path, closed: ClosedFile) -> EvidenceFile:
 
 
 def files_of(store: Store, order_number: str | None = None) -> list[EvidenceFile]:
-    """The evidence of one order (or of every order), oldest first."""
+    """The evidence of one order (or of every order) still kept, oldest first."""
     with store.session() as db:
-        query = select(EvidenceFile)
+        deleted = select(EvidenceDeletion.evidence_id)
+        query = select(EvidenceFile).where(col(EvidenceFile.id).not_in(deleted))
         if order_number is not None:
             query = query.where(EvidenceFile.order_number == order_number)
         return list(db.exec(query.order_by(col(EvidenceFile.started_at), col(EvidenceFile.path))))

@@ -23,6 +23,7 @@ from station.settings import Settings
 from station.verdicts import Verdict, VerdictKind
 from ui.banner import role_of
 from ui.camera_panel import HIDE_KEY, CameraPanel
+from ui.camera_storage import EvidenceKeeper
 from ui.main_window import MainWindow
 from ui.serial_scanner_bridge import ScannerBridge
 from ui.status_bar import DeviceHealth, DeviceStatusBar, Level
@@ -220,4 +221,13 @@ def _record(
     )
     recorder.start()
     session.on_step(OrderFollower(recorder).after_step)
-    return recorder.close
+    keeper = EvidenceKeeper(
+        store, session.station, settings.camera, window.device_status, recorder.writing
+    )
+    keeper.start()
+
+    def stop() -> None:
+        keeper.stop()
+        recorder.close()
+
+    return stop

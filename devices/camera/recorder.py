@@ -18,6 +18,7 @@ handed on like a segment.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from collections.abc import Callable
@@ -27,6 +28,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+import av
 import cv2
 import numpy as np
 
@@ -166,21 +168,47 @@ class Recorder(DeviceThread):
 
     # --- the recording thread --------------------------------------------------------
 
+    def writing(self, path: Path) -> bool:
+        """Whether `path` is the segment being written now (not closed, not hashed yet)."""
+        segment = self._segment
+        return segment is not None and segment.path == path
+
     def _run(self) -> None:
         while not self._stop.is_set():
-            frame = self._frames.take(timeout=0.2)
-            with self._lock:
-                overlay = self._overlay
-                photos, self._photos = (self._photos, []) if frame else ([], self._photos)
-            for asked in photos:
-                assert frame is not None
-                self._photo(frame, asked)
-            if overlay is None or (self._segment and overlay.order != self._segment_order):
-                self._close_segment()
-            if overlay is None or frame is None or not self._video:
-                continue
-            self._write(frame, overlay)
-        self._close_segment()
+            try:
+                self._step()
+            except (OSError, av.FFmpegError) as exc:
+                # A full or failing disk loses video, never the packing: drop the
+                # segment, say so, and try again with the next frames.
+                logger.error("recording failed, the segment is dropped: %s", exc)
+                self._drop_segment()
+                self._stop.wait(1.0)
+        try:
+            self._close_segment()
+        except (OSError, av.FFmpegError) as exc:
+            logger.error("the last segment could not be closed: %s", exc)
+
+    def _drop_segment(self) -> None:
+        segment, self._segment = self._segment, None
+        if segment is not None:
+            # The file is what it is: the next start hashes and records it if it is there.
+            with contextlib.suppress(OSError, av.FFmpegError):
+                segment.close()
+
+    def _step(self) -> None:
+        """Take the newest frame: photos asked for, then the video."""
+        frame = self._frames.take(timeout=0.2)
+        with self._lock:
+            overlay = self._overlay
+            photos, self._photos = (self._photos, []) if frame else ([], self._photos)
+        for asked in photos:
+            assert frame is not None
+            self._photo(frame, asked)
+        if overlay is None or (self._segment and overlay.order != self._segment_order):
+            self._close_segment()
+        if overlay is None or frame is None or not self._video:
+            return
+        self._write(frame, overlay)
 
     def _write(self, frame: Frame, overlay: Overlay) -> None:
         segment = self._segment

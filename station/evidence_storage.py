@@ -1,0 +1,202 @@
+"""Keeping evidence within the disk: retention, pins, a free-space guard, and files a
+crash left unhashed.
+
+- Retention: a file whose recording ended more than `retention_days` ago is deleted,
+  unless its order is pinned.
+- Pinned: an order flagged in exception or shipped short (a request, an override, a
+  short parcel). Its evidence is what a dispute needs; nothing here deletes it.
+- Free-space guard: below `min_free_mb` free, the oldest unpinned files go first until
+  there is room again; the caller warns the station. Packing never waits for it.
+- A deletion is a row of its own (EvidenceDeletion), written before the file goes: the
+  evidence rows stay append-only, and a crash between the two leaves a file that the
+  next sweep deletes again.
+- A segment or photo that was being closed when the station was killed has no row: the
+  next start hashes it and records it (`record_unhashed`).
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlmodel import col, select
+
+from station import evidence
+from station.evidence import EvidenceDeletion, EvidenceFile
+from station.models import Order, OrderEvent, Parcel, utc_now
+from station.store import Store
+
+log = logging.getLogger(__name__)
+
+# The order events that pin an order's evidence.
+PINNING_EVENTS = ("exception_flagged", "short_requested", "short_override")
+EVIDENCE_SUFFIXES = (".webm", ".jpg")
+RETENTION = "retention"
+DISK_SPACE = "disk_space"
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """What one pass did, and whether the disk is still short of room."""
+
+    deleted: int
+    freed_bytes: int
+    recorded: int  # files a crash had left unhashed, now recorded
+    free_mb: int
+    short_of_space: bool
+
+    def warning(self, min_free_mb: int) -> str | None:
+        """What the station shows when space is short; None when it is not."""
+        if not self.short_of_space:
+            return None
+        return (
+            f"Disk almost full: {self.free_mb} MB free (the station keeps {min_free_mb} MB). "
+            "The oldest videos were deleted; what is left is pinned (orders in exception or "
+            "shipped short). Packing goes on; free some space or ask IT."
+        )
+
+
+def pinned_orders(store: Store) -> set[str]:
+    """Orders whose evidence is never deleted: in exception, or shipped short."""
+    with store.session() as db:
+        flagged = db.exec(
+            select(Order.number)
+            .join(OrderEvent, col(OrderEvent.order_id) == col(Order.id))
+            .where(col(OrderEvent.kind).in_(PINNING_EVENTS))
+        ).all()
+        short = db.exec(
+            select(Order.number)
+            .join(Parcel, col(Parcel.order_id) == col(Order.id))
+            .where(col(Parcel.short).is_(True))
+        ).all()
+    return set(flagged) | set(short)
+
+
+def sweep(
+    store: Store,
+    data_dir: Path,
+    station: str,
+    *,
+    retention_days: int,
+    min_free_mb: int,
+    now: datetime | None = None,
+    free_bytes: Callable[[Path], int] | None = None,
+) -> Sweep:
+    """Delete what retention and the free-space guard ask for (never a pinned order's)."""
+    folder = evidence.evidence_dir(data_dir)
+    free_of = free_bytes or _free_bytes
+    now = now or utc_now()
+    pinned = pinned_orders(store)
+    kept = [row for row in evidence.files_of(store) if row.order_number not in pinned]
+    kept.sort(key=lambda row: (row.started_at, row.path))
+    expired = []
+    if retention_days > 0:
+        limit = now - timedelta(days=retention_days)
+        expired = [row for row in kept if _aware(row.ended_at) < limit]
+    deleted = _delete(store, data_dir, station, expired, RETENTION)
+    freed = sum(row.size for row in expired)
+    gone = {row.id for row in expired}
+    oldest = [row for row in kept if row.id not in gone]
+    need = min_free_mb * 1024 * 1024
+    free = free_of(folder if folder.exists() else data_dir)
+    while free < need and oldest:
+        # A handful at a time: the disk is re-measured after each.
+        batch, oldest = oldest[:8], oldest[8:]
+        deleted += _delete(store, data_dir, station, batch, DISK_SPACE)
+        freed += sum(row.size for row in batch)
+        free = free_of(folder if folder.exists() else data_dir)
+    _delete_leftovers(store, data_dir)
+    return Sweep(deleted, freed, 0, free // (1024 * 1024), free < need)
+
+
+def _delete(
+    store: Store, data_dir: Path, station: str, rows: list[EvidenceFile], reason: str
+) -> int:
+    if not rows:
+        return 0
+    # The rows first, in one commit: a crash before the files go leaves them to the next sweep.
+    with store.write_lock, store.session() as db:
+        for row in rows:
+            db.add(EvidenceDeletion(evidence_id=row.id, station=station, reason=reason))
+        db.commit()
+    for row in rows:
+        _unlink(data_dir / row.path)
+    log.info("evidence: %d files deleted (%s)", len(rows), reason)
+    return len(rows)
+
+
+def _delete_leftovers(store: Store, data_dir: Path) -> None:
+    """Files whose deletion was recorded but that are still there (a crash in between)."""
+    with store.session() as db:
+        paths = db.exec(
+            select(EvidenceFile.path).join(
+                EvidenceDeletion, col(EvidenceDeletion.evidence_id) == col(EvidenceFile.id)
+            )
+        ).all()
+    for path in paths:
+        _unlink(data_dir / path)
+
+
+def _unlink(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+        if path.parent.is_dir() and not any(path.parent.iterdir()):
+            path.parent.rmdir()  # the order's folder, once empty
+    except OSError as exc:
+        log.warning("evidence file %s not deleted: %s", path, exc)
+
+
+def _free_bytes(path: Path) -> int:
+    return shutil.disk_usage(path).free
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def record_unhashed(
+    store: Store,
+    data_dir: Path,
+    station: str,
+    duration_of: Callable[[Path], float],
+    *,
+    skip: Callable[[Path], bool] = lambda _path: False,
+) -> int:
+    """Hash and record every evidence file that has no row (a crash came before its row).
+
+    Its order is its folder's name, its start the time in its name (else its file's
+    time); `duration_of` says how long a video is (0 when it cannot tell). `skip` names
+    files still being written (the recorder's open segment).
+    """
+    folder = evidence.evidence_dir(data_dir)
+    if not folder.is_dir():
+        return 0
+    with store.session() as db:
+        known = set(db.exec(select(EvidenceFile.path)).all())
+    count = 0
+    for path in sorted(folder.glob("*/*")):
+        relative = path.relative_to(data_dir).as_posix()
+        if relative in known or path.suffix not in EVIDENCE_SUFFIXES or skip(path):
+            continue
+        started = _stamp_of(path)
+        kind = "video" if path.suffix == ".webm" else "photo"
+        ended = started + timedelta(seconds=duration_of(path) if kind == "video" else 0)
+        closed = evidence.ClosedFile(path.parent.name, station, kind, path, started, ended)
+        evidence.record(store, data_dir, closed)
+        log.warning("evidence: %s had no hash (the station stopped); recorded now", relative)
+        count += 1
+    return count
+
+
+def _stamp_of(path: Path) -> datetime:
+    # Names are <station>-<YYYYmmddTHHMMSSffffff>-...: the stamp is the part that parses.
+    for part in path.stem.split("-"):
+        try:
+            return datetime.strptime(part, "%Y%m%dT%H%M%S%f").replace(tzinfo=UTC)
+        except ValueError:
+            continue
+    return datetime.fromtimestamp(path.stat().st_mtime, UTC)

@@ -1,0 +1,116 @@
+"""The evidence on disk, kept in bounds while the station runs (station/evidence_storage.py).
+
+At the start, files a crash left unhashed are recorded; then every few minutes
+retention and the free-space guard run, on a worker of their own: packing never waits
+for them. A disk still short of room shows in the status bar until there is room again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer
+
+from station import evidence_storage
+from station.settings import CameraSettings
+from station.store import Store
+from ui.status_bar import DeviceHealth, DeviceStatusBar, Level
+from ui.worker import Worker
+
+log = logging.getLogger(__name__)
+
+EVIDENCE_KEY = "evidence"
+SWEEP_EVERY_MS = 5 * 60 * 1000
+
+
+class EvidenceKeeper(QObject):
+    """Runs the evidence sweeps on its worker; shows a full disk in the status bar."""
+
+    def __init__(
+        self,
+        store: Store,
+        station: str,
+        settings: CameraSettings,
+        status_bar: DeviceStatusBar,
+        writing: Callable[[Path], bool],
+    ) -> None:
+        super().__init__(status_bar)
+        self._store = store
+        self._data_dir = store.path.parent
+        self._station = station
+        self._settings = settings
+        self._status_bar = status_bar
+        self._writing = writing
+        self._worker = Worker(self, name="evidence-keeper")
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self.sweep_now)
+        self.last: evidence_storage.Sweep | None = None
+
+    def start(self) -> None:
+        from devices.camera.clips import duration_of
+
+        store, data_dir, station, writing = (
+            self._store,
+            self._data_dir,
+            self._station,
+            self._writing,
+        )
+        self._worker.run(
+            lambda: evidence_storage.record_unhashed(
+                store, data_dir, station, duration_of, skip=writing
+            ),
+            lambda count: log.info("evidence: %d unhashed files recorded at the start", count),
+            self._on_failed,
+        )
+        self.sweep_now()
+        self._timer.start(SWEEP_EVERY_MS)
+
+    def stop(self) -> None:
+        self._timer.stop()
+        self._worker.shutdown(drop_queued=True, wait=False)
+
+    def sweep_now(self) -> None:
+        store, data_dir, station, settings = (
+            self._store,
+            self._data_dir,
+            self._station,
+            self._settings,
+        )
+        self._worker.run(
+            lambda: evidence_storage.sweep(
+                store,
+                data_dir,
+                station,
+                retention_days=settings.retention_days,
+                min_free_mb=settings.min_free_mb,
+            ),
+            self._on_swept,
+            self._on_failed,
+        )
+
+    def _on_swept(self, result: evidence_storage.Sweep) -> None:
+        self.last = result
+        warning = result.warning(self._settings.min_free_mb)
+        if warning is None:
+            health = DeviceHealth(
+                EVIDENCE_KEY,
+                "Video disk",
+                "ok",
+                Level.OK,
+                f"Video disk: {result.free_mb} MB free.",
+            )
+        else:
+            log.warning("evidence: %s", warning)
+            health = DeviceHealth(EVIDENCE_KEY, "Video disk", "almost full", Level.WARNING, warning)
+        self._status_bar.report(health)
+
+    def _on_failed(self, exc: BaseException) -> None:
+        # The sweep is housekeeping: a failure is logged and shown, never a stop.
+        log.error("evidence sweep failed", exc_info=exc)
+        self._status_bar.report(
+            DeviceHealth(
+                EVIDENCE_KEY, "Video disk", "not checked", Level.WARNING, f"Video disk: {exc}"
+            )
+        )
