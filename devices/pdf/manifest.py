@@ -27,7 +27,7 @@ from station.handoff.manifest_data import ManifestData, ManifestParcel
 
 MARGIN = 42.0
 # Bars in whole hundredths of an inch land on whole dots at 200, 300 and 600 dpi.
-LOAD_MODULE, PARCEL_MODULE = 1.44, 0.72
+LOAD_MODULE = PARCEL_MODULE = 0.72  # 2 dots at 200 dpi: narrow enough beside the title
 QUIET_MODULES = 10
 HEADER_HEIGHT = 92.0
 SUMMARY_HEIGHT = 64.0
@@ -101,7 +101,7 @@ def _first_no(pages: _Pages, index: int) -> int:
 def _header(
     canvas: Canvas, data: ManifestData, top: float, width: float, regular: str, bold: str
 ) -> float:
-    draw_text(canvas, MARGIN, top - 18, f"Courier manifest — {data.courier}", bold, 17)
+    draw_text(canvas, MARGIN, top - 18, f"Manifest — {data.courier}"[:44], bold, 17)
     services = ", ".join(data.services) or "—"
     lines = (
         f"Service: {services}",

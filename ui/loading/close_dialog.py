@@ -59,7 +59,10 @@ class CloseLoadDialog(QDialog):
         self.heading.setFont(style.font(20, bold=True))
         self.left = QTableWidget(0, 4)
         self.left.setHorizontalHeaderLabels(["Tracking", "Order", "Sealed", "Load it, or why not"])
-        self.left.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header = self.left.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(DECISION, QHeaderView.ResizeMode.Stretch)
+        self.left.verticalHeader().setDefaultSectionSize(40)
         self.left.verticalHeader().setVisible(False)
         self.left_title = QLabel()
         self.driver = QLineEdit()
@@ -104,7 +107,9 @@ class CloseLoadDialog(QDialog):
         column.addLayout(form)
         column.addLayout(signature, 1)
         column.addLayout(buttons)
-        self.resize(900, 760)
+        self.setFont(style.font(15))
+        self.heading.setFont(style.font(20, bold=True))
+        self.resize(1000, 820)
 
     def _connect(self) -> None:
         self.controller.left_behind_listed.connect(self._on_controller_left_behind_listed)

@@ -82,10 +82,11 @@ class LoadingScreen(QWidget):
         top.addLayout(counted)
         buttons = QHBoxLayout()
         for button in (self.start_button, self.close_button, self.ack_button):
-            button.setMinimumHeight(48)
             buttons.addWidget(button)
         buttons.addStretch(1)
-        self.back_button.setMinimumHeight(48)
+        for button in (self.start_button, self.close_button, self.ack_button, self.back_button):
+            button.setMinimumHeight(52)
+            button.setFont(style.font(17, bold=True))
         buttons.addWidget(self.back_button)
         column = QVBoxLayout(self)
         column.setContentsMargins(8, 6, 8, 4)
