@@ -116,8 +116,9 @@ def mirror_claims(engine: Engine, store: Store) -> int:
 
 @dataclass(frozen=True)
 class _Task:
-    kind: str  # "take", "release" or "finish" (released as packed)
-    order_id: uuid.UUID
+    # "take", "release", "finish" (released as packed); "settle" and "stop" mark the queue.
+    kind: str
+    order_id: uuid.UUID | None = None
 
 
 class ClaimWorker:
@@ -137,14 +138,13 @@ class ClaimWorker:
         self._store, self._station, self._next_seq = store, station, next_seq
         self._lease_s, self._retry_s = lease_s, retry_s
         self._on_lost: Callable[[], None] | None = None
-        self._tasks: queue.Queue[_Task | None] = queue.Queue()
+        self._tasks: queue.Queue[_Task] = queue.Queue()
         self._online = True  # until a call says otherwise; the first call comes at once
         self._holding: Claim | None = None  # the open order's claim, once granted
         self._wanted: uuid.UUID | None = None  # the open order, granted or not yet
         # Releases the server has not heard yet, and whether the order was packed.
         self._unreleased: dict[uuid.UUID, tuple[Claim, bool]] = {}
         self._markers: list[threading.Event] = []  # settle() waiting for the tasks before it
-        self._stopping = threading.Event()
         self._problem = ""  # the last login or schema problem, logged once
         self._thread = threading.Thread(target=self._loop, name="central-claims", daemon=True)
 
@@ -188,12 +188,12 @@ class ClaimWorker:
         """Wait until every task given so far was tried; True if it was in time (tests)."""
         done = threading.Event()
         self._markers.append(done)
-        self._tasks.put(None)  # the loop sets `done` when it gets here
+        self._tasks.put(_Task("settle"))  # the loop sets `done` when it gets here
         return done.wait(timeout)
 
     def stop(self, timeout: float = 10.0) -> None:
-        self._stopping.set()
-        self._tasks.put(None)
+        """Stop after the tasks given so far (a release queued at the last input is sent)."""
+        self._tasks.put(_Task("stop"))
         if self._thread.is_alive():
             self._thread.join(timeout)
         self._engine.dispose()
@@ -201,27 +201,35 @@ class ClaimWorker:
     # -- the thread -----------------------------------------------------------
 
     def _loop(self) -> None:
-        self._call(self._release_waiting)  # at once: is the central database there?
-        while not self._stopping.is_set():
+        # At once: is the central database there?
+        self._guarded(lambda: self._call(self._release_waiting))
+        while True:
             wait = self._lease_s / 3 if self._online else self._retry_s
             try:
                 task = self._tasks.get(timeout=wait)
             except queue.Empty:
-                task = None
-                self._renew()
-            try:
-                if task is not None:
-                    self._do(task)
-                elif self._markers:
-                    self._markers.pop(0).set()
-            except Exception:
-                # A bug must not end the thread: the bench packs on, the log tells.
-                log.exception("central claim task failed")
+                self._guarded(self._renew)
+                continue
+            if task.kind == "stop":
+                return
+            if task.kind == "settle":
+                self._markers.pop(0).set()
+                continue
+            self._guarded(lambda: self._do(task))  # noqa: B023 (called at once)
+
+    def _guarded(self, action: Callable[[], None]) -> None:
+        try:
+            action()
+        except Exception:
+            # A bug must not end the thread: the bench packs on, the log tells.
+            log.exception("central claim task failed")
 
     def _do(self, task: _Task) -> None:
+        order = task.order_id
+        assert order is not None
         if task.kind == "take":
-            self._wanted = task.order_id
-            self._call(lambda: self._take(task.order_id))
+            self._wanted = order
+            self._call(lambda: self._take(order))
         else:
             if self._wanted == task.order_id:
                 self._wanted = None
@@ -241,6 +249,7 @@ class ClaimWorker:
             self._call(self._release_waiting)
 
     def _call(self, action: Callable[[], None]) -> None:
+        """One central call; what it says of the link is what `online()` answers next."""
         try:
             action()
         except CentralUnreachable:
