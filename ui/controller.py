@@ -58,14 +58,24 @@ class StationController(QObject):
     # -- inputs -------------------------------------------------------------
 
     def scan(
-        self, raw: str, *, source: str = "scanner", manual: bool = False, duplicate: bool = False
+        self,
+        raw: str,
+        *,
+        source: str = "scanner",
+        manual: bool = False,
+        duplicate: bool = False,
+        pin: str | None = None,
     ) -> None:
-        """A scanned (or typed, `manual`) barcode; `duplicate` for a scanner's double read."""
-        if self.scan_router is not None and not duplicate and self.scan_router(raw, source):
+        """A scanned (or typed, `manual`) barcode; `duplicate` for a scanner's double read;
+        `pin`: a supervisor's PIN for it (the PIN pad's answer to a `needs_pin` verdict)."""
+        routed = pin is None and not duplicate and self.scan_router is not None
+        if routed and self.scan_router is not None and self.scan_router(raw, source):
             return
         session = self._session
         self._submit(
-            lambda: session.handle_scan(raw, source=source, manual=manual, duplicate=duplicate)
+            lambda: session.handle_scan(
+                raw, source=source, manual=manual, duplicate=duplicate, pin=pin
+            )
         )
 
     @property

@@ -55,6 +55,7 @@ from ui.label_monitor import LabelMonitor, LabelState
 from ui.label_preview import LabelPreview
 from ui.label_question import LabelQuestions
 from ui.order_table import OrderTable
+from ui.pin_pad import PinPad
 from ui.sounds import SoundPlayer
 from ui.status_bar import DeviceHealth, DeviceStatusBar, Level
 from ui.thumbnails import ThumbnailCache
@@ -220,6 +221,8 @@ class MainWindow(QMainWindow):
         self.sound_player.play(self.banner.tone or verdict.tone)
         if verdict.kind is VerdictKind.ERRAND:
             self._on_errand_asked(verdict)
+        if verdict.needs_pin:
+            self._ask_pin(verdict)
         self.verdict_shown.emit(verdict)
 
     def _on_controller_resumed(self, screen: ScreenAtStop, view: StationView) -> None:
@@ -421,6 +424,15 @@ class MainWindow(QMainWindow):
             self.controller.answer_label(printed)
         else:
             (question.printed if printed else question.reprint).click()
+
+    def _ask_pin(self, verdict: Verdict) -> None:
+        """A supervisor's badge needs its PIN: the same badge (or order) goes again with it."""
+        dialog = PinPad(verdict.message, self)
+        scan = verdict.scan
+        dialog.pin_entered.connect(
+            lambda pin: self.controller.scan(scan, source="keyboard", pin=pin)
+        )
+        self._open_dialog(dialog)
 
     def _on_action_bar_void_requested(self) -> None:
         dialog = VoidDialog(self, self._commands)
