@@ -114,11 +114,22 @@ def mirror_claims(engine: Engine, store: Store) -> int:
     return len(live)
 
 
+# One order's claim by number: holder, fence, lease left, packed, and whether it holds.
+_ONE = text(
+    "SELECT o.id, c.station, c.fence, extract(epoch FROM c.expires_at - now())::float8, "
+    "c.packed_at IS NOT NULL, "
+    "coalesce(c.packed_at IS NOT NULL OR (c.released_at IS NULL AND c.expires_at > now()), "
+    "false) FROM orders o LEFT JOIN order_claim c ON c.order_id = o.id WHERE o.number = :number"
+)
+
+
 @dataclass(frozen=True)
 class _Task:
-    # "take", "release", "finish" (released as packed); "settle" and "stop" mark the queue.
+    # "take", "release", "finish" (released as packed), "look" (an order refused from the
+    # mirror, by `number`); "settle" and "stop" mark the queue.
     kind: str
     order_id: uuid.UUID | None = None
+    number: str = ""
 
 
 class ClaimWorker:
@@ -170,13 +181,18 @@ class ClaimWorker:
         self._tasks.put(_Task("finish" if packed else "release", order_id))
 
     def follow(
-        self, before: WorkflowState, after: WorkflowState, _raw: str, verdict: str, sealed: bool
+        self, before: WorkflowState, after: WorkflowState, raw: str, verdict: str, sealed: bool
     ) -> None:
         """PackSession.on_step listener: claim the order that came on, release the one that left
         (as packed when it was sealed). One that left because another station holds it is not
         ours to release.
         """
         left, came = before.order, after.order
+        if verdict == VerdictKind.ORDER_CLAIMED_ELSEWHERE and left is None and came is None:
+            # Refused from the mirror: ask the central database, so that a claim let go
+            # since the last sync does not keep the order from the next scan.
+            self._tasks.put(_Task("look", number=raw.strip()))
+            return
         if (left.id if left else None) == (came.id if came else None):
             return
         if left is not None and verdict != VerdictKind.ORDER_CLAIMED_ELSEWHERE:
@@ -225,6 +241,9 @@ class ClaimWorker:
             log.exception("central claim task failed")
 
     def _do(self, task: _Task) -> None:
+        if task.kind == "look":
+            self._call(lambda: self._look(task.number))
+            return
         order = task.order_id
         assert order is not None
         if task.kind == "take":
@@ -293,6 +312,20 @@ class ClaimWorker:
         log.warning("order %s is claimed by %s: it leaves this bench", order_id, claim.station)
         if self._on_lost is not None:
             self._on_lost()
+
+    def _look(self, number: str) -> None:
+        """Bring the mirror's claim on one order up to the central database's."""
+        with connected(self._engine) as connection:
+            row = connection.execute(_ONE, {"number": number}).first()
+        if row is None:
+            return
+        order, holder, fence, left, packed, live = row
+        with self._store.write_lock, self._store.session() as db:
+            if live:
+                claims.remember(db, order, holder, int(fence), float(left), packed=bool(packed))
+            else:
+                claims.forget(db, order, fence=None if fence is None else int(fence))
+            db.commit()
 
     def _forget(self, claim: Claim) -> None:
         with self._store.write_lock, self._store.session() as db:

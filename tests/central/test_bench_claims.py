@@ -12,7 +12,7 @@ import psycopg
 from sqlalchemy.engine import make_url
 from sqlmodel import select
 
-from station.central.claims import ClaimWorker, bench_claims, claim_order
+from station.central.claims import ClaimWorker, bench_claims, claim_order, release_order
 from station.central.connect import central_engine
 from station.central.status import central_status
 from station.models import OrderEvent, Parcel, ScanEvent
@@ -179,7 +179,7 @@ def test_orders_opened_offline_are_claimed_when_the_link_is_back_or_leave_the_be
         lost = threading.Event()
         worker.on_lost(lost.set)
         # While bench-2 is cut off, bench-1 takes SO-2; bench-2 cannot know and opens it.
-        claim_order(central_engine(one), order_id(central, "SO-2"))
+        held = claim_order(central_engine(one), order_id(central, "SO-2"))
         assert session.handle_scan("SO-2").kind is V.ORDER_OPENED
         assert session.handle_scan(MUG_UPC).kind is V.OK
 
@@ -194,6 +194,14 @@ def test_orders_opened_offline_are_claimed_when_the_link_is_back_or_leave_the_be
             assert worker.settle() and worker.online()
             [taken] = order_events(store, "claim_taken")
             assert taken.order_id == order_id(central, "SO-1") and taken.fence is not None
+            # bench-1 lets SO-2 go; bench-2's mirror still says bench-1 has it. The refusal
+            # makes bench-2 ask the central database, so the next scan opens it.
+            assert session.park().kind is V.ORDER_PARKED
+            release_order(central_engine(one), held)
+            assert session.handle_scan("SO-2").kind is V.ORDER_CLAIMED_ELSEWHERE
+            assert worker.settle()
+            assert session.handle_scan("SO-2").kind is V.ORDER_OPENED
+            assert worker.settle()
             # Parked, and the station closes at once: the release still goes out.
             assert session.park().kind is V.ORDER_PARKED
             worker.stop()
@@ -202,7 +210,7 @@ def test_orders_opened_offline_are_claimed_when_the_link_is_back_or_leave_the_be
             "SELECT o.number, c.station, c.released_at IS NOT NULL FROM order_claim c "
             "JOIN orders o ON o.id = c.order_id ORDER BY o.number"
         ).fetchall()
-    assert rows == [("SO-1", "bench-2", True), ("SO-2", "bench-1", False)]
+    assert rows == [("SO-1", "bench-2", True), ("SO-2", "bench-2", True)]
     # The scan made before the order left stays recorded at bench-2.
     with store.session() as db:
         assert db.exec(select(ScanEvent).where(ScanEvent.verdict == "ok")).all()
