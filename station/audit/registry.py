@@ -41,6 +41,9 @@ AUDITED: tuple[Audited, ...] = (
     Audited("settingsevent"),
     Audited("evidencefile"),
     Audited("supervisorauth"),
+    Audited("handoff_load"),
+    Audited("handoff_scan"),
+    Audited("handoff_close"),
     # Other helpers' tables join here, one line each, e.g. Audited("handoffload").
 )
 

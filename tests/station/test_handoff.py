@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from sqlalchemy.exc import DatabaseError
 
 from devices.pdf.manifest import render_manifest_pdf
 from station import queries
+from station.audit.state import full_report
 from station.couriers.plan import CourierBook
 from station.errors import UserError
 from station.handoff.closing import Handover, close_load, not_loaded
@@ -204,3 +206,17 @@ def test_a_close_lists_what_was_not_loaded_and_never_changes(store: Store, tmp_p
         VerdictKind.LOADED,
         VerdictKind.ALREADY_LOADED,
     ]
+
+
+def test_a_close_edited_behind_the_station_breaks_the_audit_chain(
+    store: Store, tmp_path: Path
+) -> None:
+    loading = dock(store)
+    scans(loading, "CMD-LOAD", "DHL Express", DHL[0])
+    close(loading, tmp_path)
+    assert full_report(store).ok
+    with sqlite3.connect(store.path) as db:  # someone with the file, not PackStation
+        db.execute("DROP TRIGGER handoff_close_no_update")
+        db.execute("UPDATE handoff_close SET driver_name = 'Nobody', parcel_count = 0")
+    problem = full_report(store).first()
+    assert problem is not None and "handoff_close" in problem.message
