@@ -108,7 +108,7 @@ class CentralLink(Protocol):
     """
 
     def online(self) -> bool:
-        """Whether the central database answered the last call (True before the first)."""
+        """Whether the central database answered the last call (False before the first)."""
         ...
 
     def on_lost(self, listener: Callable[[], None]) -> None:

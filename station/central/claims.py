@@ -150,7 +150,9 @@ class ClaimWorker:
         self._lease_s, self._retry_s = lease_s, retry_s
         self._on_lost: Callable[[], None] | None = None
         self._tasks: queue.Queue[_Task] = queue.Queue()
-        self._online = True  # until a call says otherwise; the first call comes at once
+        # Offline until the central database answers (the first call goes out at once):
+        # a bench never counts on a link nobody has seen yet.
+        self._online = False
         self._holding: Claim | None = None  # the open order's claim, once granted
         self._wanted: uuid.UUID | None = None  # the open order, granted or not yet
         # Releases the server has not heard yet, and whether the order was packed.
