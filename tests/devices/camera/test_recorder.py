@@ -234,3 +234,33 @@ def test_export_refuses_evidence_that_was_changed(
     assert result.returncode == 1
     assert rows[0].path in result.stdout
     assert not (tmp_path / "SO-1-evidence").exists()
+
+
+def test_a_photo_camera_photographs_each_label_scanned_back_when_asked(tmp_path: Path) -> None:
+    """uses=photo only (no video), with [camera] photo_at_scan_back: a JPEG per label
+    scanned back on its parcel, none for other scans."""
+    picture = held_up(product_picture("4006381333931", tmp_path), (320, 240))
+    video = write_video(tmp_path / "bench.avi", [picture] * 10, 30)
+    closed: queue.Queue[ClosedFile] = queue.Queue()
+    camera = Camera(
+        VideoFileSource(video, loop=True), camera_id="camera-1", listener=HeardFromCamera()
+    )
+    recorder = Recorder(
+        camera.frames(),
+        tmp_path / "evidence",
+        closed.put,
+        station="bench-1",
+        size=(320, 240),
+        video=False,
+        photo_at_scan_back=True,
+    )
+    with recorder, camera:
+        recorder.order_opened("SO-1", "P001")
+        recorder.scanned("4006381333931", "order_complete")
+        recorder.scanned("1Z999AA10123456784", "label_verified")
+        photo = closed.get(timeout=20)
+        recorder.order_closed()
+
+    assert (photo.kind, photo.order_number) == ("photo", "SO-1")
+    assert photo.path.suffix == ".jpg" and photo.path.stat().st_size > 0
+    assert closed.empty()  # one photo: the label's; no video
