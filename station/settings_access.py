@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
-from sqlmodel import Field, SQLModel, col, select
+from sqlmodel import Field, Session, SQLModel, col, select
 
 from station import queries
 from station.importers.packers import verify_pin
 from station.models import Packer, new_id, utc_now
 from station.store import Store
+from station.supervisor_auth import LOCKOUT, MAX_WRONG_PINS
 
 SETTINGS_ROLES = frozenset({"supervisor", "admin"})
 OPENED = "settings_opened"
@@ -64,7 +65,22 @@ def sign_in_by_badge(store: Store, station: str, badge: str, settings: str) -> S
 
 
 def sign_in_by_pin(store: Store, station: str, pin: str, settings: str) -> SignIn:
-    """A typed PIN: the supervisor (or admin) whose PIN it is opens the settings."""
+    """A typed PIN: the supervisor (or admin) whose PIN it is opens the settings.
+
+    A PIN alone names no badge to lock, so the station locks PIN sign-ins after
+    MAX_WRONG_PINS wrong ones in a row, for LOCKOUT (a badge still signs in).
+    """
+    now = utc_now()
+    with store.session() as db:
+        locked = _pin_sign_in_locked_until(db, station, now)
+    if locked is not None:
+        answer = SignIn(
+            False,
+            f"{MAX_WRONG_PINS} wrong PINs: signing in by PIN is locked here until "
+            f"{locked.astimezone():%H:%M}. A supervisor scans their badge instead.",
+        )
+        _record(store, station, None, answer, settings, "pin")
+        return answer
     with store.session() as db:
         chosen = db.exec(
             select(Packer).where(
@@ -79,6 +95,20 @@ def sign_in_by_pin(store: Store, station: str, pin: str, settings: str) -> SignI
         answer = SignIn(True, f"Signed in: {packer.name}.", packer.name)
     _record(store, station, packer, answer, settings, "pin")
     return answer
+
+
+def _pin_sign_in_locked_until(db: Session, station: str, now: datetime) -> datetime | None:
+    recent = db.exec(
+        select(SettingsEvent)
+        .where(SettingsEvent.station == station, SettingsEvent.how == "pin")
+        .order_by(col(SettingsEvent.created_at).desc())
+        .limit(MAX_WRONG_PINS)
+    ).all()
+    if len(recent) < MAX_WRONG_PINS or any(row.kind != REFUSED for row in recent):
+        return None
+    newest = recent[0].created_at
+    until = (newest if newest.tzinfo else newest.replace(tzinfo=UTC)) + LOCKOUT
+    return until if until > now else None
 
 
 def _record(

@@ -52,3 +52,13 @@ def test_a_packer_pin_is_no_supervisor_pin(bench: Bench) -> None:
     assert not sign_in_by_pin(bench.store, "bench-1", "1357", "Devices…").allowed  # Ana, a packer
     assert sign_in_by_pin(bench.store, "bench-1", "2468", "Devices…").name == "Sam"
     assert sign_in_by_pin(bench.store, "bench-1", "9999", "Devices…").name == "Ada"
+
+
+def test_five_wrong_pins_lock_pin_sign_ins_but_a_badge_still_opens(bench: Bench) -> None:
+    for _ in range(5):
+        assert not sign_in_by_pin(bench.store, "bench-1", "0000", "Devices…").allowed
+
+    locked = sign_in_by_pin(bench.store, "bench-1", "2468", "Devices…")
+
+    assert not locked.allowed and "locked" in locked.message
+    assert sign_in_by_badge(bench.store, "bench-1", "BADGE-S1", "Devices…").allowed
