@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,7 +17,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
 from sqlalchemy import Engine, event
-from sqlalchemy.exc import DatabaseError
+from sqlalchemy.exc import DatabaseError, DBAPIError
 from sqlmodel import Session, create_engine
 
 from station import models  # noqa: F401  (registers the tables)
@@ -38,6 +39,8 @@ DB_NAME = "packstation.db"
 MIGRATIONS = Path(__file__).with_name("migrations")
 START_CHECK_S = 0.2  # the page check at start reads this long at most
 LARGE_STORE_BYTES = 64 * 1024 * 1024  # more than the start's page check reads in its budget
+BUSY_TIMEOUT_MS = 5000  # how long a statement waits for a lock before "database is locked"
+WRITE_POLL_S = 0.001  # how often a writer of this process asks again for SQLite's write lock
 log = logging.getLogger(__name__)
 
 
@@ -52,11 +55,86 @@ def _set_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     # Checkpoints (station.backups) let the next commit start the WAL over; it is
     # then cut back to this size, so it never keeps a burst's size for good.
     cursor.execute("PRAGMA journal_size_limit=4194304")
     cursor.close()
+
+
+class WriteLock:
+    """This process's one writer at a time; whoever holds it writes without sleeping long.
+
+    Writers in this process queue on the lock, so a scan never sleeps behind
+    the print thread (nor fails to upgrade a read). The holder's transaction
+    then starts with SQLite's write lock (`take_sqlite_write_lock`), asked for
+    every WRITE_POLL_S: SQLite's own busy handler sleeps ever longer between
+    its tries (1, 2, 5 ... 25, 50, 100 ms), so a scan that met an import's
+    20 ms batch slept past the gap after it and waited out several batches.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self._lock = threading.Lock()
+        self._holder: int | None = None
+        self._writing: object | None = None  # the DB-API connection holding SQLite's lock
+        event.listen(engine, "begin", self._on_begin)
+        event.listen(engine, "commit", self._on_end)
+        event.listen(engine, "rollback", self._on_end)
+
+    def __enter__(self) -> WriteLock:
+        self._lock.acquire()
+        self._holder = threading.get_ident()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._holder = None
+        self._writing = None
+        self._lock.release()
+
+    def _should_take(self, dbapi_connection: object) -> bool:
+        # Only the holder's thread, and one connection of it: a second session
+        # opened inside (to read) begins as before rather than wait on the first.
+        if self._holder != threading.get_ident():
+            return False
+        return self._writing is None or self._writing is dbapi_connection
+
+    def _on_begin(self, connection: Any) -> None:
+        dbapi_connection = connection.connection.dbapi_connection
+        if self._should_take(dbapi_connection):
+            try:
+                take_sqlite_write_lock(dbapi_connection)
+            except sqlite3.Error as exc:
+                # Raised here as SQLAlchemy raises a statement's error, so callers
+                # report it as they report a failed write (disk, lock, damage).
+                raise DBAPIError.instance("BEGIN IMMEDIATE", None, exc, sqlite3.Error) from exc
+            self._writing = dbapi_connection
+
+    def _on_end(self, connection: Any) -> None:
+        if self._writing is connection.connection.dbapi_connection:
+            self._writing = None
+
+
+def take_sqlite_write_lock(dbapi_connection: Any, wait_s: float = BUSY_TIMEOUT_MS / 1000) -> None:
+    """BEGIN IMMEDIATE, asked again every WRITE_POLL_S until `wait_s` has passed.
+
+    Raises:
+        sqlite3.OperationalError: "database is locked" when another writer kept
+            the lock all that time (as SQLite's busy timeout would).
+    """
+    deadline = time.monotonic() + wait_s
+    dbapi_connection.execute("PRAGMA busy_timeout=0")
+    try:
+        while True:
+            try:
+                dbapi_connection.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() >= deadline:
+                    raise
+            time.sleep(WRITE_POLL_S)
+    finally:
+        # Reads and the commit wait as before in the rare case they must.
+        dbapi_connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
 
 
 class Store:
@@ -68,10 +146,8 @@ class Store:
             f"sqlite:///{path}", connect_args={"check_same_thread": False}
         )
         event.listen(self.engine, "connect", _set_pragmas)
-        # SQLite has one writer at a time and makes a waiting writer sleep and
-        # poll; writers in this process queue on this lock instead, so a scan
-        # never sleeps behind the print thread (nor fails to upgrade a read).
-        self.write_lock = threading.Lock()
+        # SQLite has one writer at a time: see WriteLock.
+        self.write_lock = WriteLock(self.engine)
         self.checked_whole = False  # the page check ran to its end at start
 
     @classmethod

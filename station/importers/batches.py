@@ -20,7 +20,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -86,7 +86,11 @@ def write_in_batches(
 def _begin_write(session: Session) -> None:
     """Take SQLite's write lock first, so the batch's checks and writes see one state."""
     connection = session.connection()
-    if connection.dialect.name == "sqlite":
+    if connection.dialect.name != "sqlite":
+        return
+    # Begun already when the caller holds the store's write lock (station.store.WriteLock).
+    driver: Any = connection.connection.driver_connection
+    if not driver.in_transaction:
         # pysqlite opens its transaction only at the first INSERT/UPDATE/DELETE.
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
