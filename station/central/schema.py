@@ -31,6 +31,20 @@ orderevent = _event("orderevent", Column("order_id", Uuid), Column("kind", Text)
 parcel = _event("parcel", Column("order_id", Uuid), Column("tracking", Text))
 printjob = _event("printjob", Column("parcel_id", Uuid), Column("kind", Text))
 printattempt = _event("printattempt", Column("job_id", Uuid), Column("status", Text))
+# The handoff to the courier (station.handoff, migration c0006).
+handoff_load = _event("handoff_load", Column("courier_id", Text))
+handoff_scan = _event(
+    "handoff_scan", Column("load_id", Uuid), Column("parcel_id", Uuid), Column("verdict", Text)
+)
+handoff_close = _event("handoff_close", Column("load_id", Uuid))
+handoff_conflict = Table(
+    "handoff_conflict",
+    metadata,
+    Column("id", BigInteger, primary_key=True),
+    Column("kind", Text, nullable=False),
+    Column("parcel_id", Uuid, nullable=False),
+    Column("detected_at", DateTime(timezone=True), nullable=False),
+)
 parcelitem = Table(
     "parcelitem",
     metadata,

@@ -94,9 +94,9 @@ def _hours(text: str) -> float:
 
 def _list(db: Session, day_text: str | None, courier: str | None) -> int:
     day = _day(day_text)
-    rows = list(db.exec(select(HandoffLoad).order_by(col(HandoffLoad.opened_at).desc())))
+    rows = list(db.exec(select(HandoffLoad).order_by(col(HandoffLoad.created_at).desc())))
     if day is not None:
-        rows = [load for load in rows if load.opened_at.date() == day]
+        rows = [load for load in rows if load.created_at.date() == day]
     if courier is not None:
         wanted = courier.strip().casefold()
         rows = [load for load in rows if wanted in (load.courier_id, load.courier.casefold())]
@@ -111,7 +111,7 @@ def _list(db: Session, day_text: str | None, courier: str | None) -> int:
             if closing
             else f"OPEN, {loads.loaded_count(db, load.id)} parcel(s) so far"
         )
-        print(f"{short_id(load.id)}  {load.opened_at:%Y-%m-%d %H:%M}  {load.courier:16}  {state}")
+        print(f"{short_id(load.id)}  {load.created_at:%Y-%m-%d %H:%M}  {load.courier:16}  {state}")
     return 0
 
 
@@ -128,7 +128,7 @@ def load_json(db: Session, load: HandoffLoad) -> dict[str, Any]:
         "station": load.station,
         "courier": load.courier,
         "courier_id": load.courier_id,
-        "opened_at": load.opened_at.isoformat(),
+        "opened_at": load.created_at.isoformat(),
         "closed_at": closing.closed_at.isoformat() if closing else None,
         "driver": closing.driver_name if closing else None,
         "vehicle": closing.vehicle if closing else None,

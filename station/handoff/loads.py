@@ -91,7 +91,7 @@ def not_loaded(
     db: Session, load: HandoffLoad, profiles: Mapping[str, CourierProfile]
 ) -> list[Parcel]:
     """The courier's parcels sealed on the load's day that are on no load, oldest first."""
-    start = day_start(load.opened_at)
+    start = day_start(load.created_at)
     names = [
         name
         for name in db.exec(
@@ -150,4 +150,4 @@ def find_load(db: Session, key: str) -> HandoffLoad | None:
 
 
 def describe(load: HandoffLoad) -> str:
-    return f"load {short_id(load.id)} ({load.courier}, opened {load.opened_at:%Y-%m-%d %H:%M} UTC)"
+    return f"load {short_id(load.id)} ({load.courier}, opened {load.created_at:%Y-%m-%d %H:%M} UTC)"

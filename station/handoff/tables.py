@@ -33,7 +33,7 @@ class HandoffLoad(SQLModel, table=True):
     courier_id: str  # the courier profile's id, or the courier's name in lower case
     courier: str  # as the parcels and the manifest name it
     packer_id: uuid.UUID | None = None
-    opened_at: datetime = Field(default_factory=utc_now)
+    created_at: datetime = Field(default_factory=utc_now)  # when the load was opened
 
 
 class HandoffScan(SQLModel, table=True):

@@ -33,6 +33,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from station import models
 from station.central import schema
 from station.central.connect import CentralError, connected
+from station.handoff.tables import HandoffClose, HandoffLoad, HandoffScan
 from station.store import Store
 
 BATCH = 1000
@@ -62,11 +63,20 @@ STREAMS = (
     Stream("parcel", _local(models.Parcel), schema.parcel, ("order_id", "tracking")),
     Stream("printjob", _local(models.PrintJob), schema.printjob, ("parcel_id", "kind")),
     Stream("printattempt", _local(models.PrintAttempt), schema.printattempt, ("job_id", "status")),
+    Stream("handoff_load", _local(HandoffLoad), schema.handoff_load, ("courier_id",)),
+    Stream(
+        "handoff_scan",
+        _local(HandoffScan),
+        schema.handoff_scan,
+        ("load_id", "parcel_id", "verdict"),
+    ),
+    Stream("handoff_close", _local(HandoffClose), schema.handoff_close, ("load_id",)),
 )
 _PARCEL_ITEMS = _local(models.ParcelItem)
 _PARCELS = _local(models.Parcel)
 # Local bookkeeping that changes after the row is written, kept out of the record.
-_LOCAL_ONLY = {"printjob": {"status"}}
+# (The driver's drawn signature stays in the station's store and its manifest files.)
+_LOCAL_ONLY = {"printjob": {"status"}, "handoff_close": {"signature_png"}}
 
 
 @dataclass

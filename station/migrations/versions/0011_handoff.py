@@ -30,7 +30,7 @@ def upgrade() -> None:
         sa.Column("courier_id", _text(), nullable=False),
         sa.Column("courier", _text(), nullable=False),
         sa.Column("packer_id", sa.Uuid(), nullable=True),
-        sa.Column("opened_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_handoff_load_station_seq", "handoff_load", ["station", "seq"])
