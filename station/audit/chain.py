@@ -25,6 +25,7 @@ from sqlmodel import Session
 from station.audit.registry import BY_TABLE, Audited
 
 _TOUCHED = "audit_touched"
+_CHUNK = 500
 Schema = tuple[int, tuple[str, ...]]
 _SCHEMAS: weakref.WeakKeyDictionary[Engine, dict[str, Schema]] = weakref.WeakKeyDictionary()
 
@@ -111,13 +112,16 @@ def append_links(
         entry = BY_TABLE[table]
         schema_id, columns = schema_of(connection, entry, cache)
         keys = list(ids)
-        marks = ", ".join("?" * len(keys))
-        found = {
-            row[columns.index("id") + 1]: row
-            for row in connection.exec_driver_sql(
-                select_rows(entry, columns, f"WHERE id IN ({marks})"), tuple(keys)
+        found = {}
+        id_at = columns.index("id") + 1
+        # Chunks: a bulk print of a thousand labels stays under SQLite's variable limit.
+        for start in range(0, len(keys), _CHUNK):
+            chunk = keys[start : start + _CHUNK]
+            marks = ", ".join("?" * len(chunk))
+            query = select_rows(entry, columns, f"WHERE id IN ({marks})")
+            found.update(
+                {row[id_at]: row for row in connection.exec_driver_sql(query, tuple(chunk))}
             )
-        }
         for key in keys:
             row = found.get(key)
             if row is None:
