@@ -87,12 +87,12 @@ class CentralStatus:
             )
         if not self.stations:
             out.append("(no stations yet: main.py central add-station NAME --url URL)")
+        out.append(f"quarantined: {len(self.quarantined)} refused batch(es)")
+        out.extend(f"  {batch.words()}" for batch in self.quarantined)
         out.append(f"conflicts: {len(self.double_packed)} double-packed order(s)")
         for conflict in self.double_packed:
             where = ", ".join(parcel.words() for parcel in conflict.parcels)
             out.append(f"  double_packed {conflict.order}: {where}")
-        out.append(f"quarantined: {len(self.quarantined)} refused batch(es)")
-        out.extend(f"  {batch.words()}" for batch in self.quarantined)
         return out
 
 
