@@ -16,7 +16,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import Field, SQLModel, col, select
+from sqlalchemy import Index, func
+from sqlmodel import Field, Session, SQLModel, col, select
 
 from station.models import Order, ScanEvent, new_id, utc_now
 from station.store import Store
@@ -30,9 +31,13 @@ _LEAD_IN = timedelta(seconds=2)
 class EvidenceFile(SQLModel, table=True):
     """A closed video segment or photo of an order, as it was when closed."""
 
+    __table_args__ = (Index("ix_evidencefile_station_seq", "station", "seq"),)
+
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
     order_number: str = Field(index=True)
     station: str
+    # Its place among this station's evidence rows, for the central push (station.sync).
+    seq: int = 0
     kind: str  # "video" or "photo"
     path: str  # relative to the data dir, with / separators
     sha256: str
@@ -46,9 +51,12 @@ class EvidenceDeletion(SQLModel, table=True):
     """A recorded file deleted on purpose (retention, a full disk): its row stays, and
     this row says when and why its file went. Append-only, like EvidenceFile."""
 
+    __table_args__ = (Index("ix_evidencedeletion_station_seq", "station", "seq"),)
+
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
     evidence_id: uuid.UUID = Field(index=True, unique=True)
     station: str
+    seq: int = 0  # as EvidenceFile's, in its own numbering
     reason: str  # "retention" or "disk_space"
     created_at: datetime = Field(default_factory=utc_now)
 
@@ -90,9 +98,17 @@ def record(store: Store, data_dir: Path, closed: ClosedFile) -> EvidenceFile:
         ended_at=closed.ended_at,
     )
     with store.write_lock, store.session() as db:
+        row.seq = next_seq(db, EvidenceFile, closed.station)
         db.add(row)
         db.commit()
     return row
+
+
+def next_seq(db: Session, table: type[EvidenceFile] | type[EvidenceDeletion], station: str) -> int:
+    """One past the station's last row of `table`; taken under the store's write lock, so
+    the numbers follow the commits (the push sends a table's rows in this order)."""
+    last = db.exec(select(func.max(col(table.seq))).where(col(table.station) == station)).one()
+    return int(last or 0) + 1
 
 
 def files_of(store: Store, order_number: str | None = None) -> list[EvidenceFile]:

@@ -120,8 +120,13 @@ def _delete(
         return 0
     # The rows first, in one commit: a crash before the files go leaves them to the next sweep.
     with store.write_lock, store.session() as db:
-        for row in rows:
-            db.add(EvidenceDeletion(evidence_id=row.id, station=station, reason=reason))
+        first = evidence.next_seq(db, EvidenceDeletion, station)
+        for number, row in enumerate(rows):
+            db.add(
+                EvidenceDeletion(
+                    evidence_id=row.id, station=station, seq=first + number, reason=reason
+                )
+            )
         db.commit()
     for row in rows:
         _unlink(data_dir / row.path)

@@ -31,6 +31,9 @@ orderevent = _event("orderevent", Column("order_id", Uuid), Column("kind", Text)
 parcel = _event("parcel", Column("order_id", Uuid), Column("tracking", Text))
 printjob = _event("printjob", Column("parcel_id", Uuid), Column("kind", Text))
 printattempt = _event("printattempt", Column("job_id", Uuid), Column("status", Text))
+# Evidence of packing (station.evidence, migration c0007): hashes and deletions, no files.
+evidencefile = _event("evidencefile", Column("order_number", Text), Column("kind", Text))
+evidencedeletion = _event("evidencedeletion", Column("evidence_id", Uuid), Column("reason", Text))
 # The handoff to the courier (station.handoff, migration c0006).
 handoff_load = _event("handoff_load", Column("courier_id", Text))
 handoff_scan = _event(

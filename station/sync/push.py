@@ -33,6 +33,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from station import models
 from station.central import schema
 from station.central.connect import CentralError, connected
+from station.evidence import EvidenceDeletion, EvidenceFile
 from station.handoff.tables import HandoffClose, HandoffLoad, HandoffScan
 from station.store import Store
 
@@ -63,6 +64,13 @@ STREAMS = (
     Stream("parcel", _local(models.Parcel), schema.parcel, ("order_id", "tracking")),
     Stream("printjob", _local(models.PrintJob), schema.printjob, ("parcel_id", "kind")),
     Stream("printattempt", _local(models.PrintAttempt), schema.printattempt, ("job_id", "status")),
+    Stream("evidencefile", _local(EvidenceFile), schema.evidencefile, ("order_number", "kind")),
+    Stream(
+        "evidencedeletion",
+        _local(EvidenceDeletion),
+        schema.evidencedeletion,
+        ("evidence_id", "reason"),
+    ),
     Stream("handoff_load", _local(HandoffLoad), schema.handoff_load, ("courier_id",)),
     Stream(
         "handoff_scan",

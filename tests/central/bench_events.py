@@ -1,11 +1,14 @@
-"""A station store with real events: scans, an order packed and sealed, its label printed."""
+"""A station store with real events: scans, an order packed and sealed, its label printed,
+its evidence recorded (and some deleted)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import select
 
+from station import evidence, evidence_storage
 from station.settings import Settings
 from station.sync.push import STREAMS
 from station.workflow_types import ExceptionReason
@@ -30,7 +33,20 @@ def packed_bench(data_dir: Path, station: str, *, extra_scans: int = 0) -> Bench
             session.handle_scan("BADGE-P2")
     finally:
         session.close()
+    _film(bench, station)
     return bench
+
+
+def _film(bench: Bench, station: str) -> None:
+    """SO-1's evidence: two video segments, the older one deleted by retention."""
+    folder = evidence.evidence_dir(bench.data_dir) / "SO-1"
+    folder.mkdir(parents=True, exist_ok=True)
+    for number, ended in enumerate((datetime(2026, 1, 1, tzinfo=UTC), datetime.now(UTC))):
+        path = folder / f"{station}-{number}.webm"
+        path.write_bytes(bytes([number]) * 64)
+        closed = evidence.ClosedFile("SO-1", station, "video", path, ended, ended)
+        evidence.record(bench.store, bench.data_dir, closed)
+    evidence_storage.sweep(bench.store, bench.data_dir, station, retention_days=30, min_free_mb=0)
 
 
 def local_ids(bench: Bench, station: str) -> dict[str, set[str]]:
