@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import create_engine
 from sqlmodel import select
 
-from station.audit.anchors import write_anchors
+from station.audit.anchors import store_anchors, write_anchors
 from station.audit.verify import AuditReport, verify_chain
 from station.importers.packers import hash_pin
 from station.models import Packer
@@ -203,7 +203,8 @@ def test_a_cut_off_tail_is_found_against_the_anchor(packed: Path, tmp_path: Path
     data_dir = tmp_path / "station"
     shutil.copytree(packed, data_dir, ignore=shutil.ignore_patterns("*-wal", "*-shm"))
     store = Store.open(data_dir)
-    (anchor,) = write_anchors(store)
+    write_anchors(store)  # nothing new: closing the session anchored the head already
+    (anchor,) = store_anchors(store)
     store.close()
     path = data_dir / DB_NAME
     # The newest event (the settings sign-in) and its link go, cleanly: the rest verifies.
