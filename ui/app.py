@@ -165,6 +165,7 @@ def connect_claims(window: MainWindow) -> None:
     relay = _ClaimRelay(window)
     relay.lost.connect(window.controller.recheck_claim)
     link.on_lost(relay.emit_lost)
+    window.controller.recheck_claim()  # a refusal heard before the window was listening
 
 
 def connect_serial_scanners(window: MainWindow, settings: Settings) -> list[Callable[[], None]]:

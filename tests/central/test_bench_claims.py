@@ -250,3 +250,23 @@ def _pipe(source: socket.socket, sink: socket.socket) -> None:
             sink.sendall(data)
     except OSError:
         pass
+
+
+def test_a_bench_restarted_after_its_lease_lapsed_finds_who_took_its_open_order(
+    central: Central, tmp_path: Path
+) -> None:
+    warehouse(central, tmp_path)
+    one, two = central.add_station("bench-1"), central.add_station("bench-2")
+    with station(tmp_path, "bench-1", one) as (session, worker, _store):
+        assert session.handle_scan("SO-1").kind is V.ORDER_OPENED
+        assert worker.settle()
+        worker.stop()  # the station dies with SO-1 open: nothing is released
+        with psycopg.connect(central.admin_url) as db:  # ...and its lease runs out
+            db.execute("UPDATE order_claim SET expires_at = now() - interval '1 second'")
+        assert claim_order(central_engine(two), order_id(central, "SO-1")).held_by("bench-2")
+
+        with bench_claims(session, one) as restarted:  # the station starts again
+            assert restarted.settle()  # the order open at its start is claimed at once
+            stop = session.recheck_claim()
+        assert stop is not None and stop.kind is V.ORDER_CLAIMED_ELSEWHERE
+        assert "SO-1 IS BEING PACKED AT bench-2" in stop.message
