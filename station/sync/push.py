@@ -20,7 +20,8 @@ from __future__ import annotations
 import json
 import threading
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -36,6 +37,7 @@ from station.central.connect import CentralError, connected
 from station.evidence import EvidenceDeletion, EvidenceFile
 from station.handoff.tables import HandoffClose, HandoffLoad, HandoffScan
 from station.store import Store
+from station.sync import outbox_sql
 
 BATCH = 1000
 Row = dict[str, Any]  # one station row by column name
@@ -115,18 +117,59 @@ def push(
     result = PushResult()
     for stream in STREAMS:
         position = positions.get(stream.name, 0)
-        while not (stop is not None and stop.is_set()) and (
-            rows := _unsent(store, stream, station, position, batch)
-        ):
-            last = int(rows[-1]["seq"])
+        for part in _batches(store, stream, station, position, batch):
+            if stop is not None and stop.is_set():
+                break
             try:
-                result.pushed += _deliver(central, store, stream, station, rows)
+                if part.copy_rows:
+                    result.pushed += _deliver_copy(central, store, stream, station, part.copy_rows)
+                else:
+                    result.pushed += _deliver(central, store, stream, station, part.rows)
             except _REFUSED:
+                rows = part.rows or _unsent(store, stream, station, part.after, part.size)
                 _deliver_one_by_one(central, store, stream, station, rows, result)
-            position = last
             if on_batch is not None:
-                on_batch(stream.name, last)
+                on_batch(stream.name, part.last)
     return result
+
+
+@dataclass(frozen=True)
+class _Batch:
+    """Events of one stream after position `after`: COPY-ready, or (parcels) whole rows."""
+
+    after: int
+    rows: list[Row]
+    copy_rows: list[tuple[Any, ...]]
+
+    @property
+    def size(self) -> int:
+        return len(self.copy_rows) or len(self.rows)
+
+    @property
+    def last(self) -> int:
+        return int(self.copy_rows[-1][outbox_sql.SEQ] if self.copy_rows else self.rows[-1]["seq"])
+
+
+def _batches(
+    store: Store, stream: Stream, station: str, position: int, batch: int
+) -> Iterator[_Batch]:
+    """The unsent events in batches; the next one is read on a thread while the caller
+    sends this one, so the station's work overlaps the server's."""
+    with ThreadPoolExecutor(1, thread_name_prefix="push-read") as reader:
+        upcoming = reader.submit(_read_batch, store, stream, station, position, batch)
+        while (ready := upcoming.result()).size:
+            upcoming = reader.submit(_read_batch, store, stream, station, ready.last, batch)
+            yield ready
+
+
+def _read_batch(store: Store, stream: Stream, station: str, position: int, batch: int) -> _Batch:
+    if stream.name == "parcel":  # upserted (a parcel changes after it is sent), from its rows
+        return _Batch(position, _unsent(store, stream, station, position, batch), [])
+    hidden = _LOCAL_ONLY.get(stream.name, set())
+    copy_rows = outbox_sql.unsent(
+        store, stream.local, stream.keys, hidden, station, position, batch
+    )
+    return _Batch(position, [], copy_rows)
 
 
 def _deliver_one_by_one(
@@ -231,28 +274,52 @@ def _unsent(store: Store, stream: Stream, station: str, position: int, batch: in
 def _deliver(
     central: Engine, store: Store, stream: Stream, station: str, rows: Sequence[Row]
 ) -> int:
+    """Rows read through the station's models: parcels, and a refused batch row by row."""
     with connected(central) as connection:
         if stream.name == "parcel":
             added = _upsert_parcels(connection, [_record(stream, row) for row in rows])
-        else:
-            records = [_record(stream, row, json_text=True) for row in rows]
-            added = _copy_in(connection, stream.central, records)
-        if stream.name == "parcel":
             _insert_items(connection, store, station, [row["id"] for row in rows])
+        else:
+            columns = outbox_sql.copy_columns(stream.keys)
+            records = [_record(stream, row, json_text=True) for row in rows]
+            values = [[record[column] for column in columns] for record in records]
+            added = _copy_in(connection, stream.central, columns, values)
         if stream.name == "printjob":
             _refresh_parcels(connection, store, [row["parcel_id"] for row in rows])
         _advance(connection, station, stream.name, int(rows[-1]["seq"]), added)
     return added
 
 
-def _copy_in(connection: Connection, table: Table, records: Sequence[dict[str, Any]]) -> int:
-    """Insert the records that are new by id; how many were new.
+def _deliver_copy(
+    central: Engine,
+    store: Store,
+    stream: Stream,
+    station: str,
+    copy_rows: Sequence[Sequence[Any]],
+) -> int:
+    columns = outbox_sql.copy_columns(stream.keys)
+    with connected(central) as connection:
+        added = _copy_in(connection, stream.central, columns, copy_rows)
+        if stream.name == "printjob":
+            where = columns.index("parcel_id")
+            parcels = [uuid.UUID(row[where]) for row in copy_rows if row[where] is not None]
+            _refresh_parcels(connection, store, parcels)
+        _advance(connection, station, stream.name, int(copy_rows[-1][outbox_sql.SEQ]), added)
+    return added
+
+
+def _copy_in(
+    connection: Connection,
+    table: Table,
+    columns: Sequence[str],
+    values: Sequence[Sequence[Any]],
+) -> int:
+    """Insert the rows that are new by id; how many were new.
 
     COPY into a temporary table, then one INSERT ... SELECT ... ON CONFLICT
-    (id) DO NOTHING: near the speed of a plain COPY, and idempotent. RETURNING
-    names only the rows this statement inserted, never one already there.
+    (id) DO NOTHING: near the speed of a plain COPY, and idempotent. Its row
+    count is the rows this statement inserted, never one already there.
     """
-    columns = list(records[0])
     names = ", ".join(columns)
     driver = connection.connection.driver_connection
     assert isinstance(driver, psycopg.Connection)
@@ -262,13 +329,13 @@ def _copy_in(connection: Connection, table: Table, records: Sequence[dict[str, A
             f"(LIKE {table.name} INCLUDING DEFAULTS) ON COMMIT DROP"
         )
         with cursor.copy(f"COPY incoming_{table.name} ({names}) FROM STDIN") as copy:
-            for record in records:
-                copy.write_row([record[column] for column in columns])
+            for row in values:
+                copy.write_row(row)
         cursor.execute(
             f"INSERT INTO {table.name} ({names}) SELECT {names} FROM incoming_{table.name} "
-            "ON CONFLICT (id) DO NOTHING RETURNING id"
+            "ON CONFLICT (id) DO NOTHING"
         )
-        return len(cursor.fetchall())
+        return cursor.rowcount
 
 
 def _record(stream: Stream, row: Row, *, json_text: bool = False) -> dict[str, Any]:

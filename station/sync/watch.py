@@ -10,6 +10,7 @@ A file lock keeps it to one per data dir.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from pathlib import Path
 from typing import TextIO
@@ -25,6 +26,18 @@ log = logging.getLogger(__name__)
 
 LOCK_NAME = "sync.lock"
 STOP_WAIT_S = 10.0  # a batch in flight is at most a few seconds, even on a slow link
+
+
+NICENESS = 10  # below the window: on a busy CPU a scan's verdict comes first
+
+
+def _yield_to_the_bench() -> None:
+    """Run at a lower CPU priority than the window (Unix; Windows keeps the default)."""
+    if hasattr(os, "nice"):
+        try:
+            os.nice(NICENESS)
+        except OSError as exc:
+            log.info("sync keeps its CPU priority: %s", exc)
 
 
 class SyncAlreadyRunning(UserError):
@@ -49,6 +62,7 @@ def watch(
             f"Another sync already runs for {data_dir} (a station window starts one); "
             "it keeps this station in step, nothing more is needed."
         ) from None
+    _yield_to_the_bench()
     printing = threading.Lock()
 
     def report(status: LinkStatus) -> None:

@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
 import threading
 from pathlib import Path
 
 import psycopg
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
 from station.central.connect import central_engine
+from station.couriers.plan import CourierBook
+from station.couriers.range_admin import ensure_demo_ranges
 from station.models import ScanEvent
 from station.store import Store
 from station.sync import push
+from station.sync.exchange import sync_once
+from station.sync.link import SYNC_NOW, LinkStatus
 from tests.central.conftest import Central
+from tests.central.test_import_and_pull import CATALOG, PACKERS, central_import, orders
+from tests.helpers import cli
+from tests.helpers.factory import MUG_UPC
 
 EVENTS = 600
 
@@ -84,3 +93,116 @@ def test_two_syncs_of_one_station_racing_deliver_each_event_once(
             "SELECT position FROM sync_cursor WHERE stream = 'scanevent'"
         ).fetchone()
     assert position == (EVENTS,)
+
+
+def start_station(
+    central: Central, tmp_path: Path, name: str
+) -> tuple[Path, str, subprocess.Popen[str]]:
+    """A station with its sync process (as its window runs it), orders pulled; its data dir,
+    central URL and sync process."""
+    url = central.add_station(name)
+    config = tmp_path / f"{name}.toml"
+    config.write_text(
+        f'[station]\nname = "{name}"\n[central]\nurl = "{url}"\nsync_interval_s = 1\n'
+    )
+    data_dir = tmp_path / name
+    store = Store.open(data_dir)
+    with store.session() as db:  # its tracking numbers, as IT gives every station
+        ensure_demo_ranges(db, name, CourierBook.load())
+        db.commit()
+    store.close()
+    watcher = cli.start("sync", "--watch", "--data-dir", str(data_dir), "--config", str(config))
+    assert watcher.stdout is not None
+    first = LinkStatus.from_json(watcher.stdout.readline())  # the orders are pulled by now
+    assert first.online, first
+    return data_dir, url, watcher
+
+
+def station_events(data_dir: Path, station: str) -> dict[str, set[str]]:
+    store = Store.open(data_dir)
+    try:
+        with store.engine.connect() as db:
+            return {
+                stream.name: {
+                    str(row)
+                    for row in db.execute(
+                        select(stream.local.c.id).where(stream.local.c.station == station)
+                    ).scalars()
+                }
+                for stream in push.STREAMS
+            }
+    finally:
+        store.close()
+
+
+def central_events(central: Central, station: str) -> dict[str, list[str]]:
+    with psycopg.connect(central.admin_url) as db:
+        return {
+            stream.name: sorted(
+                row[0]
+                for row in db.execute(
+                    f"SELECT id::text FROM {stream.name} WHERE station = %s", (station,)
+                )
+            )
+            for stream in push.STREAMS
+        }
+
+
+def test_stations_packing_and_syncing_at_once_lose_and_double_nothing(
+    central: Central, tmp_path: Path
+) -> None:
+    names = ["bench-a", "bench-b", "bench-c"]
+    central_import(central, "catalog", tmp_path / "c.csv", CATALOG)
+    central_import(central, "packers", tmp_path / "p.csv", PACKERS)
+    numbers = [f"SO-{n}" for n in range(1, 2 * len(names) + 1)]
+    central_import(central, "orders", tmp_path / "o.json", orders(*numbers))
+    stations = {name: start_station(central, tmp_path, name) for name in names}
+    packers = {}
+    try:
+        for index, (name, (data_dir, _url, _watcher)) in enumerate(stations.items()):
+            mine = numbers[2 * index : 2 * index + 2]
+            scans = ["BADGE-P1", *(line for number in mine for line in (number, MUG_UPC))]
+            packers[name] = (
+                cli.start(
+                    "replay",
+                    "-",
+                    "--data-dir",
+                    str(data_dir),
+                    "--config",
+                    str(tmp_path / f"{name}.toml"),
+                ),
+                scans,
+            )
+        for name, (packer, scans) in packers.items():
+            assert packer.stdin is not None
+            packer.stdin.write("\n".join(scans) + "\n")
+            packer.stdin.close()
+            watcher = stations[name][2]
+            assert watcher.stdin is not None
+            watcher.stdin.write(SYNC_NOW + "\n")  # a sync while it packs
+            watcher.stdin.flush()
+        for packer, _scans in packers.values():
+            assert packer.stdout is not None and packer.stderr is not None
+            out, err = packer.stdout.read(), packer.stderr.read()
+            assert packer.wait(timeout=120) == 0, err
+            verdicts = [json.loads(line)["verdict"] for line in out.splitlines()]
+            assert verdicts.count("order_complete") == 2, out
+    finally:
+        for _data_dir, _url, watcher in stations.values():
+            watcher.communicate(timeout=60)  # its stdin closes: it ends
+    for name, (data_dir, url, _watcher) in stations.items():
+        store = Store.open(data_dir)
+        try:
+            assert sync_once(url, store, name).pending == 0
+        finally:
+            store.close()
+        local = station_events(data_dir, name)
+        assert len(local["scanevent"]) == len(packers[name][1])  # none lost at the station
+        assert central_events(central, name) == {k: sorted(v) for k, v in local.items()}
+    with psycopg.connect(central.admin_url) as db:
+        delivered = dict(
+            db.execute("SELECT station, sum(delivered) FROM sync_cursor GROUP BY 1").fetchall()
+        )
+    for name, (data_dir, _url, _watcher) in stations.items():
+        local_count = sum(len(ids) for ids in station_events(data_dir, name).values())
+        assert delivered[name] == local_count  # counted once each, however many syncs ran

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
 import pytest
+from sqlalchemy import select as sa_select
 from sqlmodel import select
 
 from station.central.connect import CentralUnreachable, central_engine
@@ -51,7 +53,8 @@ def test_a_push_delivers_every_event_with_its_whole_row(central: Central, tmp_pa
     url = central.add_station(STATION)
     bench = packed_bench(tmp_path, STATION)
     local = local_ids(bench, STATION)
-    assert all(local.values()), "every kind of event is there to push"
+    made = ("scanevent", "orderevent", "parcel", "printjob", "printattempt")
+    assert all(local[kind] for kind in made), "every kind of event a bench makes is there"
     result = push.push(central_engine(url), bench.store, STATION)
     assert result.pushed == sum(len(ids) for ids in local.values())
     assert_exactly_once(central, local)
@@ -199,3 +202,42 @@ def central_parcels(central: Central) -> list[tuple[int, int]]:
             "SELECT (data->>'parcel_no')::int, (data->>'parcel_count')::int FROM parcel ORDER BY 1"
         ).fetchall()
     return [(number, count) for number, count in rows]
+
+
+def test_the_bulk_path_stores_each_event_exactly_as_the_station_row_says(
+    central: Central, tmp_path: Path
+) -> None:
+    """The catch-up's JSON, made by SQLite, equals the one made from the station's models."""
+    url = central.add_station(STATION)
+    bench = packed_bench(tmp_path, STATION)
+    with bench.store.session() as db:  # a whole second, a true flag, odd text
+        db.add(
+            ScanEvent(
+                station=STATION,
+                seq=next_seq(db, STATION),
+                raw='Zoë "5" \\ \t',
+                code="x",
+                verdict="x",
+                manual=True,
+                created_at=datetime(2026, 12, 3, 10, 42, tzinfo=UTC),
+            )
+        )
+        db.commit()
+    with psycopg.connect(central.admin_url, autocommit=True) as db:
+        # A server whose zone is not UTC: a time sent without its zone would move.
+        db.execute(f"ALTER DATABASE \"{central.database}\" SET timezone = 'America/New_York'")
+    push.push(central_engine(url), bench.store, STATION)
+    for stream in push.STREAMS:
+        with bench.store.engine.connect() as local:
+            rows = [dict(row) for row in local.execute(sa_select(stream.local)).mappings()]
+        expected = {
+            str(row["id"]): (push._record(stream, row)["data"], row["created_at"]) for row in rows
+        }
+        with psycopg.connect(central.admin_url) as db:
+            stored = {
+                row_id: (data, created_at)
+                for row_id, data, created_at in db.execute(
+                    f"SELECT id::text, data, created_at FROM {stream.name}"
+                )
+            }
+        assert stored == expected, stream.name
