@@ -189,7 +189,9 @@ class LoadingSession:
             if text == commands.cancel:
                 return _Step(V.ACKNOWLEDGED, "No load started.")
             return self._open(db, text)
-        if text == commands.close_load and state.load is not None:
+        if text == commands.close_load:
+            if state.load is None:
+                return _Step(V.NO_LOAD_OPEN, "No load is open: there is nothing to close.")
             # The close needs the driver: the screen's close dialog, or a replay's @driver.
             return _Step(
                 V.DRIVER_REQUIRED,

@@ -102,12 +102,16 @@ def test_a_load_counts_its_parcels_and_stops_the_wrong_courier(store: Store) -> 
 
 def test_an_unknown_courier_opens_no_load(store: Store) -> None:
     loading = dock(store)
+    no_load = [VerdictKind.NO_LOAD_OPEN, VerdictKind.NO_LOAD_OPEN]
+    assert scans(loading, DHL[0], "CMD-CLOSE-LOAD") == no_load
     assert scans(loading, "CMD-LOAD", "Pony Express", "UPS") == [
         VerdictKind.COURIER_REQUIRED,
         VerdictKind.UNKNOWN_COURIER,
         VerdictKind.LOAD_OPENED,
     ]
     assert loading.handle_scan("CMD-LOAD").kind is VerdictKind.LOAD_OPENED  # still that one
+    # Closing needs the driver (the close dialog, or @driver in a replay).
+    assert loading.handle_scan("CMD-CLOSE-LOAD").kind is VerdictKind.DRIVER_REQUIRED
 
 
 def test_parcels_not_ready_are_refused_saying_why(store: Store) -> None:
