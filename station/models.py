@@ -89,8 +89,15 @@ class ScanEvent(SQLModel, table=True):
     # plan test); an index nothing reads would only slow down every scan.
     __table_args__ = (
         Index("ix_scanevent_station_seq", "station", "seq"),
-        Index("ix_scanevent_order_line", "order_id", "line_id"),
-        Index("ix_scanevent_created_packer", "created_at", "packer_id", "verdict"),
+        # Covering: a supervisor's sums per order read the index alone (station.supervisor).
+        Index(
+            "ix_scanevent_order_line",
+            *("order_id", "line_id", "verdict", "units_counted", "created_at"),
+        ),
+        Index(
+            "ix_scanevent_created_packer",
+            *("created_at", "packer_id", "verdict", "station", "units_counted"),
+        ),
     )
 
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
@@ -147,7 +154,10 @@ class Parcel(SQLModel, table=True):
     __table_args__ = (
         Index("ix_parcel_station_seq", "station", "seq"),
         Index("ix_parcel_order_no", "order_id", "parcel_no"),
-        Index("ix_parcel_created_packer", "created_at", "packer_id"),
+        Index(
+            "ix_parcel_created_packer",
+            *("created_at", "packer_id", "station", "order_id", "parcel_no", "parcel_count"),
+        ),
     )
 
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)

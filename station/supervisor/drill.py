@@ -16,21 +16,12 @@ from typing import Any, Literal
 
 from sqlalchemy import and_, case, select
 
-from station.supervisor.figures import (
-    _EVENT_FIGURE,
-    _KIND_OF_VERDICT,
-    EVERYONE,
-    Filter,
-    _Badges,
-    _only,
-    _uuid,
-    _window,
-    packed_orders,
-    scan_back_owner,
-)
+from station.supervisor.figures import packed_orders
 from station.supervisor.formulas import MISTAKE_KINDS
 from station.supervisor.period import Period
-from station.supervisor.tables import Database, tables_for
+from station.supervisor.queries import Badges, only_where, scan_back_owner, window
+from station.supervisor.rows import EVENT_FIGURE, EVERYONE, KIND_OF_VERDICT, Filter
+from station.supervisor.tables import Database, Key, id_params, key, maybe_key, raw, tables_for
 from station.verdicts import COUNTED_VERDICTS, VerdictKind
 
 DrillBy = Literal["packer", "station", "day", "hour"]
@@ -130,7 +121,7 @@ def orders_behind(
         facts = _packed_facts(db, period, only, wrong_only=figure == "orders_with_mistakes")
     elif figure == "units" or figure == "mistakes" or figure.startswith("mistakes."):
         facts = _scan_facts(db, period, figure, only)
-    elif figure in _EVENT_FIGURE.values():
+    elif figure in EVENT_FIGURE.values():
         facts = _event_facts(db, period, figure, only)
     else:
         raise ValueError(f"no figure named {figure!r}")
@@ -147,8 +138,8 @@ def order_trail(db: Database, number: str, tz: tzinfo = UTC) -> Trail | None:
     found = db.execute(select(order["id"]).where(order["number"] == number)).first()
     if found is None:
         return None
-    order_id = _uuid(found[0])
-    badges = _Badges(db, tables)
+    order_id = found[0] if isinstance(found[0], uuid.UUID) else uuid.UUID(str(found[0]))
+    badges = Badges(db, tables)
     scan, parcel, event, job = tables.scan, tables.parcel, tables.event, tables.job
 
     def at(value: datetime) -> datetime:
@@ -165,7 +156,7 @@ def order_trail(db: Database, number: str, tz: tzinfo = UTC) -> Trail | None:
             at(row.created_at),
             row.station,
             int(row.seq),
-            badges.badge(_maybe_uuid(row.packer_id)),
+            badges.badge(maybe_key(row.packer_id)),
             row.raw,
             row.verdict,
             int(row.units_counted or 0),
@@ -192,7 +183,7 @@ def order_trail(db: Database, number: str, tz: tzinfo = UTC) -> Trail | None:
             TrailParcel(
                 at(row.created_at),
                 row.station,
-                badges.badge(_maybe_uuid(row.packer_id)),
+                badges.badge(maybe_key(row.packer_id)),
                 int(row.parcel_no),
                 int(row.parcel_count),
                 row.tracking,
@@ -207,8 +198,8 @@ def order_trail(db: Database, number: str, tz: tzinfo = UTC) -> Trail | None:
         TrailEvent(
             at(row.created_at),
             row.station,
-            badges.badge(_maybe_uuid(row.packer_id)),
-            badges.badge(_maybe_uuid(row.supervisor_id)),
+            badges.badge(maybe_key(row.packer_id)),
+            badges.badge(maybe_key(row.supervisor_id)),
             row.kind,
             row.reason,
             row.note,
@@ -288,15 +279,11 @@ def _named(columns: Any, names: tuple[str, ...]) -> list[Any]:
     return [columns[name].label(name) for name in names]
 
 
-def _maybe_uuid(value: Any) -> uuid.UUID | None:
-    return None if value is None else _uuid(value)
-
-
 @dataclass(frozen=True)
 class _Fact:
-    order_id: uuid.UUID | None
+    order_id: Key | None
     station: str
-    packer_id: uuid.UUID | None
+    packer_id: Key | None
     at: datetime
     what: str
 
@@ -304,16 +291,18 @@ class _Fact:
 def _refs(db: Database, facts: list[_Fact]) -> list[OrderRef]:
     """The facts with their orders' numbers and packers' badges."""
     tables = tables_for(db)
-    badges = _Badges(db, tables)
+    badges = Badges(db, tables)
     ids = sorted({fact.order_id for fact in facts if fact.order_id is not None})
-    numbers: dict[uuid.UUID, str] = {}
+    numbers: dict[Key, str] = {}
     order = tables.order
     for start in range(0, len(ids), 500):  # below any database's limit on parameters
         chunk = ids[start : start + 500]
         for order_id, number in db.execute(
-            select(order["id"], order["number"]).where(order["id"].in_(chunk))
+            select(raw(order["id"]), order["number"]).where(
+                raw(order["id"]).in_(id_params(tables, chunk))
+            )
         ):
-            numbers[_uuid(order_id)] = str(number)
+            numbers[key(order_id)] = str(number)
     return [
         OrderRef(
             numbers.get(fact.order_id, "") if fact.order_id else "",
@@ -340,7 +329,7 @@ def _scan_facts(db: Database, period: Period, figure: str, only: Filter) -> list
     if figure == "units":
         verdicts = sorted(v.value for v in COUNTED_VERDICTS)
     elif figure == "mistakes":
-        verdicts = sorted(_KIND_OF_VERDICT)
+        verdicts = sorted(KIND_OF_VERDICT)
     else:
         kind = figure.removeprefix("mistakes.")
         if kind not in MISTAKE_KINDS:
@@ -355,18 +344,18 @@ def _scan_facts(db: Database, period: Period, figure: str, only: Filter) -> list
         else_=scan["order_id"],
     )
     query = (
-        select(order_id, scan["station"], scan["packer_id"], scan["created_at"])
+        select(raw(order_id), scan["station"], raw(scan["packer_id"]), scan["created_at"])
         .add_columns(scan["verdict"])
-        .where(*_window(scan, period), scan["verdict"].in_(verdicts))
-        .where(*_only(db, tables, scan, only))
+        .where(*window(scan, period), scan["verdict"].in_(verdicts))
+        .where(*only_where(db, tables, scan, only))
     )
     facts = [
         _Fact(
-            _maybe_uuid(order_id),
+            maybe_key(order_id),
             str(station),
-            _maybe_uuid(packer_id),
+            maybe_key(packer_id),
             period.local(created),
-            _KIND_OF_VERDICT.get(str(verdict), str(verdict)),
+            KIND_OF_VERDICT.get(str(verdict), str(verdict)),
         )
         for order_id, station, packer_id, created, verdict in db.execute(query)
     ]
@@ -381,18 +370,20 @@ def _scan_facts(db: Database, period: Period, figure: str, only: Filter) -> list
 def _event_facts(db: Database, period: Period, figure: str, only: Filter) -> list[_Fact]:
     tables = tables_for(db)
     event = tables.event
-    kinds = sorted(kind for kind, name in _EVENT_FIGURE.items() if name == figure)
+    kinds = sorted(kind for kind, name in EVENT_FIGURE.items() if name == figure)
     query = (
-        select(event["order_id"], event["station"], event["packer_id"], event["created_at"])
+        select(
+            raw(event["order_id"]), event["station"], raw(event["packer_id"]), event["created_at"]
+        )
         .add_columns(event["kind"], event["reason"])
-        .where(*_window(event, period), event["kind"].in_(kinds))
-        .where(*_only(db, tables, event, only))
+        .where(*window(event, period), event["kind"].in_(kinds))
+        .where(*only_where(db, tables, event, only))
     )
     return [
         _Fact(
-            _maybe_uuid(order_id),
+            maybe_key(order_id),
             str(station),
-            _maybe_uuid(packer_id),
+            maybe_key(packer_id),
             period.local(created),
             f"{kind}: {reason}" if reason else str(kind),
         )

@@ -15,14 +15,15 @@ from typing import Any, Literal
 from station.supervisor.figures import (
     By,
     DayAccuracy,
+    Facts,
     FigureRow,
     HourRow,
     ParetoRow,
-    accuracy_per_day,
+    days_of,
     exception_reasons,
-    figures,
-    mistake_pareto,
-    orders_per_hour_of_day,
+    hours_of,
+    mistakes_of,
+    rows_of,
 )
 from station.supervisor.formulas import FIGURES, MISTAKE_KINDS
 from station.supervisor.period import Period
@@ -109,7 +110,9 @@ class Report:
 
 
 def build_report(db: Database, kind: ReportKind, period: Period, by: By, source: str) -> Report:
-    rows = figures(db, period, by)
+    """Every figure of the period, each kind of fact read once (figures.Facts)."""
+    facts = Facts(db, period)
+    rows = rows_of(facts, by)
     return Report(
         kind=kind,
         period=period,
@@ -117,9 +120,9 @@ def build_report(db: Database, kind: ReportKind, period: Period, by: By, source:
         source=source,
         rows=rows,
         total=total_of(rows),
-        hours=orders_per_hour_of_day(db, period),
-        days=accuracy_per_day(db, period),
-        mistakes=mistake_pareto(db, period),
+        hours=hours_of(facts),
+        days=days_of(facts),
+        mistakes=mistakes_of(facts),
         reasons=exception_reasons(db, period),
     )
 

@@ -1,0 +1,220 @@
+"""The supervisor figures' SQL, one statement per kind of fact, the same on either database.
+
+Every statement reads an index alone (migration 0013) over the period asked,
+through the column expressions of station.supervisor.tables, so it runs on a
+station's store and on the central database alike.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import case, func, literal, select
+
+from station.supervisor.formulas import MISTAKE_KINDS
+from station.supervisor.period import Period
+from station.supervisor.rows import EVENT_FIGURE, KIND_OF_VERDICT, Filter, PackedOrder
+from station.supervisor.tables import (
+    Columns,
+    Database,
+    Key,
+    Tables,
+    id_params,
+    key,
+    maybe_key,
+    raw,
+)
+from station.verdicts import COUNTED_VERDICTS
+
+# A label scanned back comes after the seal, when the station holds no open
+# order, so its scan is stored without one: it belongs to the order of the
+# station's last scan that had one. Scans back may go on past the period's end.
+SCAN_BACK_GRACE = timedelta(days=1)
+
+
+def scan_back_owner(tables: Tables, scan: Columns) -> Any:
+    """The order a scan with no order of its own followed (its station's previous order)."""
+    earlier = tables.scan_alias("earlier")
+    return (
+        select(earlier["order_id"])
+        .where(
+            earlier["station"] == scan["station"],
+            earlier["seq"] < scan["seq"],
+            earlier["order_id"].is_not(None),
+        )
+        .order_by(earlier["seq"].desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def scan_back_mistakes(db: Database, tables: Tables, period: Period) -> Counter[Key]:
+    """Wrong labels scanned back on each order's boxes."""
+    scan = tables.scan
+    since, until = period.utc_bounds()
+    owner = scan_back_owner(tables, scan)
+    query = (
+        select(raw(owner), func.count())
+        .where(scan["created_at"] >= since, scan["created_at"] < until + SCAN_BACK_GRACE)
+        .where(scan["verdict"] == MISTAKE_KINDS["wrong_label"].value, scan["order_id"].is_(None))
+        .group_by(owner)
+    )
+    return Counter({key(order_id): int(count) for order_id, count in db.execute(query) if order_id})
+
+
+WANTED_VERDICTS = sorted({v.value for v in COUNTED_VERDICTS} | set(KIND_OF_VERDICT))
+WANTED_EVENTS = sorted(EVENT_FIGURE)
+
+
+def scan_counts(
+    db: Database, tables: Tables, period: Period, only: Filter
+) -> Iterable[tuple[str, Key | None, str, str, int, int]]:
+    """(station, packer, verdict, local day, scans, units) for counted and mistaken scans."""
+    scan = tables.scan
+    for since, until, offset in period.pieces():
+        day = local_day_of(tables, scan["created_at"], offset)
+        query = (
+            select(
+                scan["station"],
+                raw(scan["packer_id"]),
+                scan["verdict"],
+                day,
+                func.count(),
+                func.coalesce(func.sum(scan["units_counted"]), 0),
+            )
+            .where(scan["created_at"] >= since, scan["created_at"] < until)
+            .where(scan["verdict"].in_(WANTED_VERDICTS))
+            .where(*only_where(db, tables, scan, only))
+            .group_by(scan["station"], scan["packer_id"], scan["verdict"], day)
+        )
+        for station, packer_id, verdict, local_day, count, units in db.execute(query):
+            packer = maybe_key(packer_id)
+            yield str(station), packer, str(verdict), str(local_day), int(count), int(units)
+
+
+def event_counts(
+    db: Database, tables: Tables, period: Period, only: Filter
+) -> Iterable[tuple[str, Key | None, str, str, int]]:
+    """(station, packer, kind, local day, events) for the order events that are figures."""
+    event = tables.event
+    for since, until, offset in period.pieces():
+        day = local_day_of(tables, event["created_at"], offset)
+        query = (
+            select(event["station"], raw(event["packer_id"]), event["kind"], day, func.count())
+            .where(event["created_at"] >= since, event["created_at"] < until)
+            .where(event["kind"].in_(WANTED_EVENTS))
+            .where(*only_where(db, tables, event, only))
+            .group_by(event["station"], event["packer_id"], event["kind"], day)
+        )
+        for station, packer_id, kind, local_day, count in db.execute(query):
+            yield str(station), maybe_key(packer_id), str(kind), str(local_day), int(count)
+
+
+def local_day_of(tables: Tables, column: Any, offset: Any) -> Any:
+    minutes = int(offset.total_seconds() // 60)
+    if tables.central:
+        return func.to_char(column.op("AT TIME ZONE")(literal("UTC")) + offset, "YYYY-MM-DD")
+    return func.date(column, f"{minutes:+d} minutes")
+
+
+def window(columns: Any, period: Period) -> tuple[Any, ...]:
+    since, until = period.utc_bounds()
+    return (columns["created_at"] >= since, columns["created_at"] < until)
+
+
+def only_where(db: Database, tables: Tables, columns: Any, only: Filter) -> list[Any]:
+    conditions = []
+    if only.station is not None:
+        conditions.append(columns["station"] == only.station)
+    if only.packer is not None:
+        packer_id = Badges(db, tables).packer_id(only.packer)
+        # An unknown badge packed nothing (not: the rows with no packer).
+        conditions.append(
+            raw(columns["packer_id"]) == id_params(tables, [packer_id])[0]
+            if packer_id
+            else literal(False)
+        )
+    return conditions
+
+
+class Badges:
+    """Packer ids to badges and names, read once per call."""
+
+    def __init__(self, db: Database, tables: Tables) -> None:
+        packer = tables.packer
+        rows = db.execute(select(raw(packer["id"]), packer["badge"], packer["name"])).all()
+        self._by_id = {key(pid): (str(badge), str(name)) for pid, badge, name in rows}
+
+    def badge(self, packer_id: Key | None) -> str:
+        return self._by_id.get(packer_id, ("", ""))[0] if packer_id else ""
+
+    def name(self, packer_id: Key | None) -> str:
+        return self._by_id.get(packer_id, ("", ""))[1] if packer_id else ""
+
+    def packer_id(self, badge: str) -> Key | None:
+        return next((pid for pid, (b, _) in self._by_id.items() if b == badge), None)
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+def packed_order_list(
+    db: Database, tables: Tables, period: Period, only: Filter
+) -> list[PackedOrder]:
+    """Orders sealed in the period (their last box), then their scans summed per order.
+
+    Two queries, not a join: the seals come from the parcel index by time, the
+    sums from one ordered walk of the scan index by order (both covering).
+    """
+    parcel, scan = tables.parcel, tables.scan
+    sealed = (
+        select(
+            raw(parcel["order_id"]),
+            parcel["station"],
+            raw(parcel["packer_id"]),
+            parcel["created_at"],
+        )
+        .where(*window(parcel, period), parcel["parcel_no"] == parcel["parcel_count"])
+        .where(*only_where(db, tables, parcel, only))
+    )
+    last: dict[Key, tuple[str, Key | None, datetime]] = {}
+    for order_id, station, packer_id, created in db.execute(sealed):
+        order = key(order_id)
+        known = last.get(order)
+        if known is None or known[2] < created:  # sealed again: the last seal counts
+            last[order] = (str(station), maybe_key(packer_id), created)
+    if not last:
+        return []
+    mistake = case((scan["verdict"].in_(list(KIND_OF_VERDICT)), 1), else_=0)
+    sums = (
+        select(
+            raw(scan["order_id"]),
+            func.min(scan["created_at"]),
+            func.coalesce(func.sum(scan["units_counted"]), 0),
+            func.coalesce(func.sum(mistake), 0),
+        )
+        .where(scan["order_id"].in_(sealed.with_only_columns(parcel["order_id"])))
+        .group_by(scan["order_id"])
+    )
+    scanned = {key(row[0]): row[1:] for row in db.execute(sums)}
+    late = scan_back_mistakes(db, tables, period)
+    found = []
+    for order_id, (station, packer_id, created) in last.items():
+        sealed_at = period.local(created)
+        first, units, mistakes = scanned.get(order_id, (None, 0, 0))
+        found.append(
+            PackedOrder(
+                order_id,
+                station,
+                packer_id,
+                sealed_at,
+                period.local(first) if first is not None else sealed_at,
+                int(units),
+                int(mistakes) + late[order_id],
+            )
+        )
+    return sorted(found, key=lambda order: order.sealed_at)
