@@ -1,7 +1,8 @@
 """`central status`: every station, its last exchange, what it delivered, what needs a look.
 
-`double_packed_orders` and `quarantined_batches` are also what a supervisor's
-screen calls: they need only a station's login (stations may read them).
+A supervisor's screen calls the same: `central_status(engine)`, or
+`double_packed_orders` and `quarantined_batches` on a connection; a station's
+login is enough for all three.
 """
 
 from __future__ import annotations

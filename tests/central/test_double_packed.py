@@ -78,6 +78,7 @@ def test_an_order_packed_at_two_stations_is_a_double_packed_conflict(
     # A supervisor's screen, with a station's login, reads the same.
     with connected(central_engine(two)) as connection:
         assert double_packed_orders(connection) == status.double_packed
+    assert central_status(central_engine(two)).lines() == status.lines()
     # Parcels committed at the same moment escape the trigger: status finds them anyway.
     with psycopg.connect(central.admin_url) as db:
         db.execute("DELETE FROM order_conflict")

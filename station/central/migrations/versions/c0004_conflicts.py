@@ -14,8 +14,9 @@ trigger sees the other's uncommitted row), by `central_record_conflicts()`,
 which `central status` and the supervisors' query call first.
 
 Stations read conflicts and may call the function; they cannot write the table.
-They may now read the quarantine too (they read every event already), so a
-supervisor's screen at a bench can list what was refused and why.
+They may now read the quarantine too (they read every event already) and the
+schema's version, so a supervisor's screen at a bench can show the whole
+`central status`, with what was refused and why.
 
 Revision ID: c0004
 Revises: c0003
@@ -117,7 +118,8 @@ def upgrade() -> None:
     database = op.get_bind().execute(text("SELECT current_database()")).scalar_one()
     group = quote(group_role(database))
     op.execute(_SCHEMA)
-    op.execute(f"GRANT SELECT ON order_conflict, quarantine TO {group}")
+    # The schema version too, so `central_status` runs under a station's login as well.
+    op.execute(f"GRANT SELECT ON order_conflict, quarantine, central_alembic_version TO {group}")
     for function in (
         "central_record_conflicts()",
         "central_parcel_conflict()",
