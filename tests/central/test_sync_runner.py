@@ -9,7 +9,9 @@ from station.store import Store
 from station.sync.runner import LinkStatus, SyncRunner
 from tests.central.bench_events import local_ids, packed_bench
 from tests.central.conftest import Central
+from tests.central.test_import_and_pull import station_config
 from tests.central.test_push import assert_exactly_once
+from tests.helpers import cli
 
 STATION = "bench-1"
 HOUR = 3600.0  # the interval never fires in a test: sync_now drives it
@@ -64,3 +66,21 @@ def test_a_wrong_login_is_a_status_to_fix_not_a_crash(central: Central, tmp_path
         store.close()
     assert not status.online
     assert "belongs to station 'bench-2'" in status.text()
+
+
+def test_one_sync_process_per_data_dir_and_it_ends_with_its_input(
+    central: Central, tmp_path: Path
+) -> None:
+    url = central.add_station(STATION)
+    config = station_config(tmp_path, STATION, url)
+    where = ("--data-dir", str(tmp_path / "data"), "--config", str(config))
+    watcher = cli.start("sync", "--watch", *where)
+    try:
+        assert watcher.stdout is not None
+        assert LinkStatus.from_json(watcher.stdout.readline()) == LinkStatus(True, 0)
+        second = cli.run("sync", "--watch", *where)
+        assert second.returncode == 2
+        assert "Another sync already runs" in second.stderr
+    finally:
+        _, errors = watcher.communicate(timeout=60)  # its input ends: so does it
+    assert watcher.returncode == 0, errors
