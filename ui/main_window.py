@@ -15,6 +15,7 @@ label). Sizes follow the window's height (ui.style.metrics_for), so that a
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut
@@ -61,6 +62,9 @@ from ui.status_bar import DeviceHealth, DeviceStatusBar, Level
 from ui.thumbnails import ThumbnailCache
 from ui.wedge import Clock, WedgeFilter, monotonic_ms
 
+if TYPE_CHECKING:
+    from ui.dashboard.opening import BenchDashboard
+
 PROMPT_BADGE = "Scan your badge"
 PROMPT_ORDER = "Scan an order"
 PROMPT_LABEL = "Scan the label on the box"  # scan-back required before the next order
@@ -87,7 +91,7 @@ class MainWindow(QMainWindow):
         self.view: StationView | None = None
         self.dialog: QDialog | None = None
         self.crash_box: QMessageBox | None = None
-        self.dashboard: QMainWindow | None = None  # a supervisor's, opened with F9
+        self.dashboard: BenchDashboard | None = None  # a supervisor's, opened with F9
         self.setWindowTitle(f"PackStation — {settings.station}")
         self._thumbnails = ThumbnailCache(parent=self)
         self.labels = LabelMonitor(self)
@@ -330,15 +334,12 @@ class MainWindow(QMainWindow):
 
     def _on_dashboard_shortcut_activated(self) -> None:
         # Imported when asked for: the dashboard is a supervisor's, not every start's.
-        from ui.dashboard.opening import open_from_bench
+        from ui.dashboard.opening import BenchDashboard
 
-        self.dashboard = open_from_bench(
-            self,
-            self.controller.session,
-            self.view,
-            self._on_controller_user_error_raised,
-            self.dashboard,
-        )
+        if self.dashboard is None:
+            session = self.controller.session
+            self.dashboard = BenchDashboard(self, session, self._on_controller_user_error_raised)
+        self.dashboard.open(self.view)
 
     def _on_action_bar_acknowledge_requested(self) -> None:
         self.controller.acknowledge()
@@ -461,6 +462,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.wedge.uninstall()
+        if self.dashboard is not None:
+            self.dashboard.close()
         self.controller.shutdown()
         self._thumbnails.shutdown()
         self.label_preview.shutdown()

@@ -9,11 +9,15 @@ from datetime import UTC
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
+from sqlmodel import select
 
 from station.exception_queue import ExceptionDesk
+from station.importers.packers import hash_pin
+from station.models import Packer
 from station.session import ExceptionReason, PackSession
 from station.supervisor.drill import OrderRef, Trail
 from station.supervisor.period import Period
+from station.supervisor_auth import SupervisorAuth
 from station.verdicts import VerdictKind
 from tests.helpers.factory import CABLE_EAN, MUG_CASE, MUG_UPC, TAPE_EAN, Bench
 from ui.dashboard.figure_table import COLUMNS, FigureTable
@@ -171,23 +175,59 @@ def test_it_reads_again_by_itself_off_the_ui_thread(
     assert threading.current_thread() is threading.main_thread()
 
 
-def test_f9_opens_it_for_a_supervisor_only(qtbot: QtBot, window: MainWindow) -> None:
-    def scan(text: str) -> None:
-        with qtbot.waitSignal(window.verdict_shown, timeout=TIMEOUT_MS):
-            window.controller.scan(text)
+def scan_at(qtbot: QtBot, window: MainWindow, text: str) -> None:
+    with qtbot.waitSignal(window.verdict_shown, timeout=TIMEOUT_MS):
+        window.controller.scan(text)
 
-    scan("BADGE-P1")
+
+def test_f9_opens_it_for_a_supervisor_only(qtbot: QtBot, window: MainWindow) -> None:
+    scan_at(qtbot, window, "BADGE-P1")
     with qtbot.waitSignal(window.error_shown, timeout=TIMEOUT_MS) as refused:
         qtbot.keyClick(window, Qt.Key.Key_F9)
     assert "for supervisors" in refused.args[0]
-    assert window.dashboard is None
+    assert window.dashboard is None or window.dashboard.window is None
 
-    scan("BADGE-S1")
+    scan_at(qtbot, window, "BADGE-S1")  # Sam has no PIN on file: the badge opens it
     qtbot.keyClick(window, Qt.Key.Key_F9)
-    dashboard = window.dashboard
-    assert isinstance(dashboard, DashboardWindow) and dashboard.isVisible()
+    opener = window.dashboard
+    assert opener is not None
+    qtbot.waitUntil(lambda: opener.window is not None, timeout=TIMEOUT_MS)
+    dashboard = opener.window
+    assert dashboard is not None and dashboard.isVisible()
     assert dashboard.supervisor == "BADGE-S1"
     qtbot.waitUntil(lambda: dashboard.snapshot is not None, timeout=TIMEOUT_MS)
     qtbot.keyClick(window, Qt.Key.Key_F9)  # again: the same window comes forward
-    assert window.dashboard is dashboard
-    dashboard.close()
+    assert opener.window is dashboard
+
+
+def test_f9_asks_a_supervisors_pin_and_records_each_attempt(
+    qtbot: QtBot, window: MainWindow, bench: Bench
+) -> None:
+    with bench.store.session() as db:
+        sam = db.exec(select(Packer).where(Packer.badge == "BADGE-S1")).one()
+        sam.pin_hash = hash_pin("4711")
+        db.add(sam)
+        db.commit()
+    scan_at(qtbot, window, "BADGE-S1")
+    qtbot.keyClick(window, Qt.Key.Key_F9)
+    opener = window.dashboard
+    assert opener is not None
+    qtbot.waitUntil(lambda: opener.pin_pad is not None, timeout=TIMEOUT_MS)
+    pad = opener.pin_pad
+    assert pad is not None
+    for digit in "1234":  # wrong: asked again, saying so; the dashboard stays shut
+        pad.keys[digit].click()
+    pad.ok_button.click()
+    qtbot.waitUntil(lambda: opener.pin_pad is not pad, timeout=TIMEOUT_MS)
+    assert opener.pin_pad is not None
+    assert opener.pin_pad.question.text().startswith("Wrong PIN for Sam")
+    assert opener.window is None
+    for digit in "4711":  # on the keypad, as with gloves on
+        opener.pin_pad.keys[digit].click()
+    opener.pin_pad.ok_button.click()
+    qtbot.waitUntil(lambda: opener.window is not None, timeout=TIMEOUT_MS)
+    with bench.store.session() as db:
+        outcomes = db.exec(
+            select(SupervisorAuth.outcome).where(SupervisorAuth.action == "open the dashboard")
+        ).all()
+    assert sorted(outcomes) == ["allowed", "wrong_pin"]

@@ -1,11 +1,13 @@
 """Opening the dashboard: from the bench by a supervisor (F9), or standalone on an office PC.
 
-At the bench the dashboard opens for the supervisor logged in there (their
-badge is what the bench checked; a PIN check joins here once roles and PINs
-exist); its exception queue writes with the running session's numbering.
-Standalone (`main.py dashboard --supervisor BADGE`) it reads the station's
-data dir; it decides on the queue only while it holds the data dir's lock
-(the station is closed), since a running station numbers its own events.
+At the bench F9 opens it for the supervisor logged in there, once their badge
+(and, with `[security] supervisor_pin`, their PIN on the bench's PIN pad)
+unlocks "open the dashboard" through station.supervisor_auth, which records
+every attempt and locks a badge after 5 wrong PINs. Its exception queue
+writes with the running session's numbering. Standalone (`main.py dashboard
+--supervisor BADGE [--pin PIN]`) it reads the station's data dir, and decides
+on the queue only while it holds the data dir's lock (the station is closed),
+since a running station numbers its own events.
 """
 
 from __future__ import annotations
@@ -14,22 +16,87 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QApplication, QWidget
 
 from station.errors import UserError
 from station.exception_queue import ExceptionDesk
-from station.importers.packers import verify_pin
 from station.lock import DataDirBusy, DataDirLock
-from station.queries import packer_by_badge
 from station.session import PackSession
 from station.settings import Settings
 from station.store import DB_NAME, Store
 from station.supervisor.period import station_zone
+from station.supervisor_auth import SUPERVISOR_ROLES, Action, Answer, Refusal, authorize
 from station.verdicts import StationView
 from ui.dashboard.source import DashboardReader, ReadOnlyStore
 from ui.dashboard.window import REFRESH_MS, DashboardWindow
+from ui.pin_pad import PinPad
+from ui.worker import Worker
 
-SUPERVISOR_ROLES = ("supervisor", "admin")
+
+class BenchDashboard(QObject):
+    """F9 at the bench: asks who may open it (off the UI thread), then opens it."""
+
+    def __init__(
+        self, parent: QWidget, session: PackSession, refuse: Callable[[str], None]
+    ) -> None:
+        super().__init__(parent)
+        self._parent = parent
+        self._session = session
+        self._refuse = refuse
+        # Its own: an attempt is a write, and F9 must not queue behind the scans nor
+        # a scan behind a PIN check (scrypt, tens of ms).
+        self._worker = Worker(self, name="dashboard-sign-in")
+        self.window: DashboardWindow | None = None
+        self.pin_pad: PinPad | None = None
+
+    def open(self, view: StationView | None) -> None:
+        if view is None or view.packer_role not in SUPERVISOR_ROLES or not view.packer_badge:
+            self._refuse(
+                "The dashboard is for supervisors: log in with a supervisor badge, then press F9."
+            )
+            return
+        window = self.window
+        if window is not None and window.isVisible() and window.supervisor == view.packer_badge:
+            window.raise_()
+            window.activateWindow()
+            return
+        self._ask(view.packer_badge, None)
+
+    def close(self) -> None:
+        if self.window is not None:
+            self.window.close()
+        self._worker.shutdown(wait=False)
+
+    def _ask(self, badge: str, pin: str | None) -> None:
+        session = self._session
+        required = session.settings.supervisor_pin
+
+        def job() -> Answer:
+            return authorize(
+                session.store,
+                session.station,
+                badge,
+                pin,
+                Action.OPEN_DASHBOARD,
+                pin_required=required,
+                how="keyboard",
+            )
+
+        self._worker.run(job, lambda answer: self._on_worker_answered(badge, answer))
+
+    def _on_worker_answered(self, badge: str, answer: Answer) -> None:
+        if isinstance(answer, Refusal):
+            if answer.needs_pin:
+                self.pin_pad = PinPad(answer.message, self._parent)
+                self.pin_pad.pin_entered.connect(lambda pin: self._ask(badge, pin))
+                self.pin_pad.open()
+            else:
+                self._refuse(answer.message)
+            return
+        if self.window is not None:
+            self.window.close()
+        self.window = open_at_bench(self._parent, self._session, answer.badge)
 
 
 def open_at_bench(
@@ -54,23 +121,34 @@ def run_standalone(data_dir: Path, settings: Settings, badge: str, pin: str | No
     if not path.is_file():
         raise UserError(f"There is no station database at {path}: give the station's --data-dir.")
     lock: DataDirLock | None = None
-    store: Store | None = None
     read_only = ""
     try:
         lock = DataDirLock(data_dir).acquire()
-        store = Store.open(data_dir)
     except DataDirBusy:
-        lock = None
         read_only = (
             "The station is running on this data dir: release or cancel at the bench "
             "(F9 there), or here once it is closed."
         )
+    # Opened as an import opens it beside a running station: the sign-in attempt
+    # is recorded (and a badge locks after wrong PINs) wherever it is typed.
+    store = Store.open(data_dir)
     readable = ReadOnlyStore(path)
     try:
-        _check_supervisor(readable, badge, pin)
+        answer = authorize(
+            store,
+            settings.station,
+            badge,
+            pin,
+            Action.OPEN_DASHBOARD,
+            pin_required=settings.supervisor_pin,
+            how="keyboard",
+        )
+        if isinstance(answer, Refusal):
+            hint = " Give it with --pin." if answer.needs_pin else ""
+            raise UserError(f"{answer.message}{hint}")
         app = QApplication.instance() or QApplication(sys.argv[:1])
         reader = DashboardReader(readable, station_zone())
-        desk = ExceptionDesk(store, settings.station) if store is not None else None
+        desk = ExceptionDesk(store, settings.station) if lock is not None else None
         window = DashboardWindow(
             reader, settings.station, desk=desk, supervisor_badge=badge, read_only=read_only
         )
@@ -79,40 +157,6 @@ def run_standalone(data_dir: Path, settings: Settings, badge: str, pin: str | No
         return app.exec()
     finally:
         readable.close()
-        if store is not None:
-            store.close()
+        store.close()
         if lock is not None:
             lock.release()
-
-
-def _check_supervisor(store: ReadOnlyStore, badge: str, pin: str | None) -> None:
-    with store.session() as db:
-        packer = packer_by_badge(db, badge)
-    if packer is None or packer.role not in SUPERVISOR_ROLES:
-        raise UserError(f"Badge {badge!r} is not a supervisor's: the dashboard is for supervisors.")
-    if packer.pin_hash is not None and (pin is None or not verify_pin(packer.pin_hash, pin)):
-        raise UserError(f"Supervisor {packer.name} has a PIN: give it (--pin), correctly.")
-
-
-def open_from_bench(
-    parent: QWidget,
-    session: PackSession,
-    view: StationView | None,
-    refuse: Callable[[str], None],
-    already: QMainWindow | None = None,
-) -> QMainWindow | None:
-    """F9 at the bench: the dashboard for the supervisor logged in, else `refuse(why)`."""
-    if view is None or view.packer_role not in SUPERVISOR_ROLES or not view.packer_badge:
-        refuse(
-            "The dashboard is for supervisors: log in with a supervisor badge, then press F9. "
-            "Nothing else changed."
-        )
-        return already
-    same = isinstance(already, DashboardWindow) and already.supervisor == view.packer_badge
-    if already is not None and already.isVisible() and same:
-        already.raise_()
-        already.activateWindow()
-        return already
-    if already is not None:
-        already.close()
-    return open_at_bench(parent, session, view.packer_badge)

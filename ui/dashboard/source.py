@@ -11,9 +11,9 @@ blocked. Only the exception queue's decisions write, through the station's
 
 from __future__ import annotations
 
-import importlib
 import logging
-from collections.abc import Callable, Iterator
+import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import tzinfo
@@ -24,7 +24,9 @@ from sqlalchemy import Engine, event
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session, create_engine
 
+from station.audit.state import audit_state
 from station.exception_queue import WaitingOrder, waiting_orders
+from station.paths import logs_dir
 from station.supervisor.drill import DrillBy, OrderRef, Trail, order_trail, orders_behind
 from station.supervisor.figures import (
     DayAccuracy,
@@ -40,6 +42,9 @@ from station.supervisor.figures import (
 from station.supervisor.period import Period
 
 log = logging.getLogger(__name__)
+# The audit chain is verified whole (seconds on a year's store): at the first
+# read, then at most this often, not at every refresh of the figures.
+AUDIT_EVERY_S = 300.0
 
 
 def _read_only(dbapi_connection: Any, _record: Any) -> None:
@@ -94,7 +99,8 @@ class Snapshot:
     mistakes: list[ParetoRow]
     reasons: list[ParetoRow]
     waiting: list[WaitingOrder]
-    audit: str | None  # the audit trail's state in words; None where it is not built
+    audit: str  # the audit trail's state in words
+    audit_ok: bool
 
 
 class DashboardReader:
@@ -103,9 +109,11 @@ class DashboardReader:
     def __init__(self, store: ReadOnlyStore, tz: tzinfo) -> None:
         self._store = store
         self.tz = tz
-        self._audit = _audit_state_function()
+        self._audit: tuple[str, bool] | None = None
+        self._audit_read_at = 0.0
 
     def snapshot(self, period: Period) -> Snapshot:
+        audit = self._audit_state()
         with self._store.session() as db:
             return Snapshot(
                 period=period,
@@ -116,7 +124,8 @@ class DashboardReader:
                 mistakes=mistake_pareto(db, period),
                 reasons=exception_reasons(db, period),
                 waiting=waiting_orders(db),
-                audit=self._audit_words(),
+                audit=audit[0],
+                audit_ok=audit[1],
             )
 
     def orders(self, drill: Drill) -> list[OrderRef]:
@@ -135,23 +144,18 @@ class DashboardReader:
         with self._store.session() as db:
             return order_trail(db, number, self.tz)
 
-    def _audit_words(self) -> str | None:
-        if self._audit is None:
-            return None
+    def _audit_state(self) -> tuple[str, bool]:
+        due = time.monotonic() - self._audit_read_at >= AUDIT_EVERY_S
+        if self._audit is not None and not due:
+            return self._audit
         try:
-            state = self._audit(self._store)
-        except Exception as exc:  # the figures still show; the state says it could not be read
+            # Duck-typed: the state reads through `engine` and `session` only.
+            logs = logs_dir(self._store.path.parent)
+            state = audit_state(self._store, logs)  # type: ignore[arg-type]
+        except Exception as exc:  # the figures still show; the state says it was not read
             log.warning("audit state not read", exc_info=exc)
-            return f"Audit state could not be read: {exc}"
-        describe = getattr(state, "describe", None)
-        return str(describe()) if callable(describe) else str(state)
-
-
-def _audit_state_function() -> Callable[[ReadOnlyStore], object] | None:
-    """station.audit's `audit_state(store)` once it is built (issue 13), else None."""
-    try:
-        module = importlib.import_module("station.audit")
-    except ImportError:
-        return None
-    found = getattr(module, "audit_state", None)
-    return found if callable(found) else None
+            self._audit = (f"Audit trail: could not be checked ({exc}).", False)
+        else:
+            self._audit = (f"Audit trail: {state.summary}", state.ok)
+        self._audit_read_at = time.monotonic()
+        return self._audit

@@ -42,7 +42,6 @@ from ui.exception_queue import ExceptionQueue
 from ui.worker import Worker
 
 REFRESH_MS = 30_000
-_AUDIT_MISSING = "Audit trail: not available in this version."
 
 
 class DashboardWindow(QMainWindow):
@@ -223,7 +222,9 @@ class DashboardWindow(QMainWindow):
         self.reason_chart.show_rows(snapshot.reasons)
         self.queue.show_waiting(snapshot.waiting, self._now())
         self.tabs.setTabText(1, f"Exception queue ({len(snapshot.waiting)})")
-        self.audit.setText(snapshot.audit or _AUDIT_MISSING)
+        self.audit.setText(snapshot.audit)
+        colour = "#1b7f37" if snapshot.audit_ok else "#c62828"
+        self.audit.setStyleSheet(f"color: {colour}; font-weight: bold;")
         stamp = self._now().astimezone(self.reader.tz).strftime("%H:%M:%S")
         every = self.timer.interval() // 1000
         self.status.setText(f"{_describe(snapshot.period)} · updated {stamp}, every {every} s")
