@@ -59,6 +59,7 @@ class LoadAnswer:
     load: str | None = None  # the short load id
     courier: str | None = None
     count: int = 0  # parcels on the load so far
+    load_open: bool = False  # `load` is open (else closed, or none)
     manifest: str | None = None  # a close: the manifest PDF's path
     parcels: int | None = None  # a close: how many parcels the manifest lists
 
@@ -412,6 +413,7 @@ class LoadingSession:
             load=short_id(load.id) if load else None,
             courier=load.courier if load else None,
             count=self.state.count,
+            load_open=self.state.load is not None,
             **close,
         )
 

@@ -91,15 +91,15 @@ class LoadingMode(QObject):
         if not self.active and text != commands.load:
             return False
         self.enter()
-        if text == commands.close_load:
+        if text == commands.close_load and self.last is not None and self.last.load_open:
             self.open_close_dialog()
         else:
-            self.dock.scan(raw, source=source)
+            self.dock.scan(raw, source=source)  # (a close with no load open is answered so)
         return True
 
     def open_close_dialog(self) -> None:
         last = self.last
-        if self.dialog is not None or last is None or last.load is None:
+        if self.dialog is not None or last is None or not last.load_open:
             return
         self.dialog = CloseLoadDialog(self.dock, last, self.window)
         self.dialog.finished.connect(self._on_dialog_finished)
@@ -121,7 +121,7 @@ class LoadingMode(QObject):
         self.dock.scan(self.settings.commands.ack, source="button")
 
     def _on_dock_answered(self, answer: LoadAnswer) -> None:
-        self.last = answer if answer.load is not None else self.last
+        self.last = answer
         self.screen.show_answer(answer)
         self.sound_player.play(self.screen.banner.tone or answer.verdict.tone)
 

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from station.handoff.engine import DockAwaiting, LoadAnswer
-from station.verdicts import Awaiting, StationView, VerdictKind
+from station.verdicts import Awaiting, StationView
 from ui import style
 from ui.banner import ICONS, VerdictBanner
 
@@ -111,18 +111,16 @@ class LoadingScreen(QWidget):
 
     def show_load(self, answer: LoadAnswer | None) -> None:
         """The courier, load id and count after an answer (None: no load yet)."""
-        open_load = answer is not None and answer.load is not None
         if answer is None or answer.load is None:
             self.courier.setText("No load open")
             self.load_id.setText(f"Station {self._station}")
             self.count.setText("0")
         else:
-            closed = answer.kind is VerdictKind.LOAD_CLOSED
-            self.courier.setText(f"{answer.courier}{' — closed' if closed else ''}")
+            closed = "" if answer.load_open else " — closed"
+            self.courier.setText(f"{answer.courier}{closed}")
             self.load_id.setText(f"Load {answer.load} · station {self._station}")
             self.count.setText(str(answer.count))
-            open_load = not closed
-        self.close_button.setEnabled(open_load)
+        self.close_button.setEnabled(answer is not None and answer.load_open)
 
     def show_answer(self, answer: LoadAnswer) -> None:
         awaiting = (
