@@ -8,8 +8,11 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QComboBox, QPushButton
 from pytestqt.qtbot import QtBot
 
+from station import queries
+from station.models import OrderEvent
 from station.settings import Settings
 from station.verdicts import Tone
 from tests.helpers.factory import Bench
@@ -23,12 +26,13 @@ from ui.style import Role
 
 TIMEOUT_MS = 10_000
 DHL = ["JJDSO0000000101", "JJDSO0000000401"]
+ON_HOLD = "JJDSO0000000701"  # DHL Express too
 POSTNL = "JJDSO0000000201"
 
 
 @pytest.fixture
 def mode(window: MainWindow, bench: Bench, sounds: RecordingSoundPlayer) -> LoadingMode:
-    seal_orders(bench.store, "bench-1", 4)  # DHL Express, PostNL, UPS, DHL Express
+    seal_orders(bench.store, "bench-1", 7)  # DHL Express, PostNL, UPS, DHL Express, …
     return attach_loading_mode(window, window.controller, bench.settings, sounds)
 
 
@@ -62,17 +66,28 @@ def test_cmd_load_at_a_bench_switches_to_loading_and_stops_the_wrong_courier(
 def test_the_driver_signs_in_the_real_window_and_the_manifest_has_the_drawing(
     qtbot: QtBot, window: MainWindow, mode: LoadingMode, bench: Bench
 ) -> None:
+    with bench.store.session() as db:  # the third DHL parcel's order is on hold
+        order = queries.order_by_number(db, "SO-000007")
+        assert order is not None
+        db.add(OrderEvent(station="bench-1", seq=900, order_id=order.id, kind="exception_flagged"))
+        db.commit()
     for text in ("CMD-LOAD", "DHL Express", DHL[0]):
         scan(qtbot, mode, window, text)
     window.controller.scan("CMD-CLOSE-LOAD")
     dialog = mode.dialog
     assert isinstance(dialog, CloseLoadDialog)
-    qtbot.waitUntil(lambda: dialog.left.rowCount() == 1, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: dialog.left.rowCount() == 2, timeout=TIMEOUT_MS)
     assert not dialog.close_button.isEnabled()
-    # The parcel left on the list goes on after all; the driver gives a name and signs.
+    # One parcel of the list goes on after all; the other is refused, said here, and stays.
+    for row, tracking in ((0, DHL[1]), (1, ON_HOLD)):
+        assert dialog.left.item(row, 0).text() == tracking
     with qtbot.waitSignal(mode.dock.answered, timeout=TIMEOUT_MS):
-        dialog.left.cellWidget(0, 3).findChild(type(dialog.close_button)).click()
-    assert dialog.left.rowCount() == 0 and "2 parcel(s)" in dialog.heading.text()
+        dialog.left.cellWidget(0, 3).findChild(QPushButton).click()
+    assert dialog.left.rowCount() == 1 and "2 parcel(s)" in dialog.heading.text()
+    with qtbot.waitSignals([mode.dock.answered, mode.dock.answered], timeout=TIMEOUT_MS):
+        dialog.left.cellWidget(0, 3).findChild(QPushButton).click()  # refused, then acknowledged
+    assert "in exception" in dialog.problem.text() and dialog.left.rowCount() == 1
+    dialog.left.cellWidget(0, 3).findChild(QComboBox).setCurrentText("Held by a supervisor")
     dialog.driver.setText("Dana Driver")  # typed (keys this fast are a scanner to the wedge)
     pad = dialog.pad
     QTest.mousePress(pad, Qt.MouseButton.LeftButton, pos=QPoint(20, 100))
@@ -88,7 +103,10 @@ def test_the_driver_signs_in_the_real_window_and_the_manifest_has_the_drawing(
     manifest = Path(closed.args[0].manifest)
     body = json.loads(manifest.with_suffix(".json").read_text(encoding="utf-8"))
     assert body["signature"] == "drawn" and body["driver"] == "Dana Driver"
-    assert [parcel["tracking"] for parcel in body["parcels"]] == DHL
+    assert [parcel["tracking"] for parcel in body["parcels"]] == DHL[:2]
+    assert body["left"] == [
+        {"tracking": ON_HOLD, "order": "SO-000007", "reason": "Held by a supervisor"}
+    ]
     assert mode.dialog is None and "closed" in mode.screen.courier.text()
 
 

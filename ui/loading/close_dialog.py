@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from station.handoff.closing import Handover, LeftBehind
-from station.handoff.engine import LoadAnswer
+from station.handoff.engine import DockAwaiting, LoadAnswer
 from station.verdicts import VerdictKind
 from ui import style
 from ui.loading.controller import LoadingController
@@ -52,6 +52,7 @@ class CloseLoadDialog(QDialog):
         self.setObjectName("closeLoadDialog")
         self.setWindowTitle(f"Close load {answer.load} — {answer.courier}")
         self.controller = controller
+        self._ack = controller.loading.settings.commands.ack
         self.closed_answer: LoadAnswer | None = None
         self._count = answer.count
         self._reasons: dict[str, QComboBox] = {}
@@ -165,7 +166,15 @@ class CloseLoadDialog(QDialog):
         return cell
 
     def _on_controller_answered(self, answer: LoadAnswer) -> None:
-        # A parcel loaded from the list leaves it; any other answer is the screen's.
+        # A parcel loaded from the list leaves it; any other answer is the screen's,
+        # except a refusal of a parcel of the list: said here, in the dialog.
+        if answer.verdict.scan in self._reasons and answer.kind is not VerdictKind.LOADED:
+            self._update()
+            self.problem.setText(f"Not loaded: {answer.verdict.message}")
+            if answer.awaiting is DockAwaiting.ACKNOWLEDGEMENT:
+                # Read here by the person who pressed Load it: the dock goes on.
+                self.controller.scan(self._ack, source="button")
+            return
         if answer.kind is not VerdictKind.LOADED or answer.verdict.tracking is None:
             return
         self._count = answer.count
