@@ -159,6 +159,7 @@ class ClaimWorker:
         self._unreleased: dict[uuid.UUID, tuple[Claim, bool]] = {}
         self._markers: list[threading.Event] = []  # settle() waiting for the tasks before it
         self._problem = ""  # the last login or schema problem, logged once
+        self._login_checked = False  # the login is this station's (asked once)
         self._thread = threading.Thread(target=self._loop, name="central-claims", daemon=True)
 
     # -- what the bench calls -------------------------------------------------
@@ -285,7 +286,22 @@ class ClaimWorker:
             return
         self._online, self._problem = True, ""
 
+    def _check_login(self, *, again: bool = False) -> None:
+        """The login must be this station's: with another's, every claim would look taken."""
+        if self._login_checked and not again:
+            return
+        with connected(self._engine) as connection:
+            owner = connection.execute(text("SELECT central_current_station()")).scalar()
+        if owner != self._station:
+            raise CentralError(
+                f"The central login belongs to station {owner!r}, not to this station "
+                f"{self._station!r}: no order is claimed. Use this station's own login "
+                "(main.py central add-station) in [central] url."
+            )
+        self._login_checked = True
+
     def _take(self, order_id: uuid.UUID) -> None:
+        self._check_login()
         claim = claim_order(self._engine, order_id, self._lease_s)
         mine = claim.held_by(self._station)
         with self._store.write_lock, self._store.session() as db:
@@ -317,6 +333,7 @@ class ClaimWorker:
 
     def _look(self, number: str) -> None:
         """Bring the mirror's claim on one order up to the central database's."""
+        self._check_login()
         with connected(self._engine) as connection:
             row = connection.execute(_ONE, {"number": number}).first()
         if row is None:
@@ -337,8 +354,7 @@ class ClaimWorker:
     def _release_waiting(self) -> None:
         if not self._unreleased:
             # Nothing to release: a cheap call tells whether the link is back.
-            with connected(self._engine) as connection:
-                connection.execute(text("SELECT 1"))
+            self._check_login(again=True)
             return
         for order_id, (claim, packed) in list(self._unreleased.items()):
             # False: it lapsed or moved on; either way there is nothing left to release.

@@ -160,6 +160,14 @@ def test_offline_the_bench_opens_only_what_its_setting_and_its_mirror_allow(
         assert worker.settle() and not worker.online()
         assert session.handle_scan("SO-1").kind is V.ORDER_CLAIMED_ELSEWHERE
         assert session.handle_scan("SO-2").kind is V.ORDER_OPENED  # "any": not known elsewhere
+    # With bench-1's login by mistake, bench-2 claims nothing in bench-1's name, and never
+    # takes its own order off the bench as "claimed by bench-1".
+    with station(tmp_path / "wrong", "bench-2", two, claims_url=one) as (session, worker, _):
+        assert session.handle_scan("SO-2").kind is V.ORDER_OPENED
+        assert worker.settle() and not worker.online()
+        assert session.recheck_claim() is None and session.view().order is not None
+    with psycopg.connect(central.admin_url) as db:
+        assert db.execute("SELECT count(*) FROM order_claim").fetchone() == (1,)
 
 
 def test_orders_opened_offline_are_claimed_when_the_link_is_back_or_leave_the_bench(
