@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QSlider,
     QVBoxLayout,
     QWidget,
 )
@@ -41,6 +42,9 @@ from ui.dialogs import run_in_background
 log = logging.getLogger(__name__)
 
 PHOTO_PX = 160
+LIST_PX = 20
+# A marker shows the moment leading to its scan, not only the scan.
+LEAD_IN_S = 1.5
 TITLE = "Evidence"
 HINT = "Scan or type an order number or a tracking number, then press Enter."
 
@@ -78,7 +82,10 @@ class EvidenceViewer(QDialog):
         self.player.setVideoOutput(self.video)
         self.play_button = QPushButton("Play")
         self.play_button.setEnabled(False)
+        self.position = QSlider(Qt.Orientation.Horizontal)
+        self.position.setEnabled(False)
         self.markers = QListWidget()
+        self.markers.setFont(style.font(LIST_PX))
         self.markers.setToolTip("The order's scans: choose one to see it on the video.")
         self.photos = QListWidget()
         self.photos.setViewMode(QListWidget.ViewMode.IconMode)
@@ -94,6 +101,9 @@ class EvidenceViewer(QDialog):
         self.markers.itemClicked.connect(self._on_markers_item_activated)
         self.export_button.clicked.connect(self._on_export_button_clicked)
         self.player.playbackStateChanged.connect(self._on_player_playback_state_changed)
+        self.player.durationChanged.connect(self._on_player_duration_changed)
+        self.player.positionChanged.connect(self._on_player_position_changed)
+        self.position.sliderMoved.connect(self.player.setPosition)
         self.finished.connect(self._on_finished)
         self.resize(1100, 720)
 
@@ -103,6 +113,7 @@ class EvidenceViewer(QDialog):
         top.addWidget(self.find_button)
         left = QVBoxLayout()
         left.addWidget(self.video, 1)
+        left.addWidget(self.position)
         left.addWidget(self.play_button)
         right = QVBoxLayout()
         right.addWidget(QLabel("Scans (choose one to jump to it)"))
@@ -116,7 +127,8 @@ class EvidenceViewer(QDialog):
         column = QVBoxLayout(self)
         column.addLayout(top)
         column.addLayout(middle, 1)
-        column.addWidget(QLabel("Photos"))
+        self.photos_caption = QLabel("Photos")
+        column.addWidget(self.photos_caption)
         column.addWidget(self.photos)
         column.addLayout(bottom)
 
@@ -150,9 +162,13 @@ class EvidenceViewer(QDialog):
         self.photos.clear()
         for path, image in loaded.photos:
             self.photos.addItem(QListWidgetItem(QIcon(QPixmap.fromImage(image)), path.name))
+        self.photos.setVisible(bool(loaded.photos))
+        self.photos_caption.setVisible(bool(loaded.photos))
         if loaded.clip is not None:
             self.player.setSource(QUrl.fromLocalFile(str(loaded.clip)))
+            self.player.play()  # a picture at once, rather than a black box
         self.play_button.setEnabled(loaded.clip is not None)
+        self.position.setEnabled(loaded.clip is not None)
         self.export_button.setEnabled(True)
         videos, photos = len(found.videos), len(found.photos)
         self.message.setText(
@@ -177,8 +193,8 @@ class EvidenceViewer(QDialog):
     # -- playing ----------------------------------------------------------------------
 
     def jump_to(self, seconds: float) -> None:
-        """Show the video at `seconds` into the order, playing."""
-        self.player.setPosition(round(seconds * 1000))
+        """Play the video from a little before `seconds` into the order."""
+        self.player.setPosition(round(max(0.0, seconds - LEAD_IN_S) * 1000))
         self.player.play()
 
     def _on_markers_item_activated(self, item: QListWidgetItem) -> None:
@@ -195,6 +211,13 @@ class EvidenceViewer(QDialog):
     def _on_player_playback_state_changed(self, state: QMediaPlayer.PlaybackState) -> None:
         playing = state is QMediaPlayer.PlaybackState.PlayingState
         self.play_button.setText("Pause" if playing else "Play")
+
+    def _on_player_duration_changed(self, duration: int) -> None:
+        self.position.setRange(0, duration)
+
+    def _on_player_position_changed(self, position: int) -> None:
+        if not self.position.isSliderDown():
+            self.position.setValue(position)
 
     # -- exporting ----------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from pytestqt.qtbot import QtBot
 from station import evidence
 from station.models import utc_now
 from tests.helpers.factory import TAPE_EAN, Bench
-from ui.evidence_viewer import EvidenceViewer
+from ui.evidence_viewer import LEAD_IN_S, EvidenceViewer
 
 TRACKING = "1Z999AA10123456784"  # SO-3's, imported with it (tests.helpers.factory)
 
@@ -76,16 +76,21 @@ def test_an_order_found_by_tracking_number_plays_from_a_scan_and_exports(
     markers = [viewer.markers.item(row).text() for row in range(viewer.markers.count())]
     assert [text.split()[1] for text in markers] == ["SO-3", TAPE_EAN]
     assert viewer.photos.count() == 1
-    qtbot.waitUntil(
-        lambda: viewer.player.mediaStatus() is QMediaPlayer.MediaStatus.LoadedMedia,
-        timeout=20_000,
-    )
-    assert viewer.player.duration() >= 1900  # the whole 2 s segment
+    # It plays at once, the whole 2 s segment.
+    qtbot.waitUntil(lambda: viewer.player.duration() >= 1900, timeout=20_000)
 
+    viewer.player.pause()
     last = viewer.markers.item(1)
     offset_ms = round(last.data(256) * 1000)  # Qt.ItemDataRole.UserRole
-    viewer.markers.itemClicked.emit(last)
-    qtbot.waitUntil(lambda: viewer.player.position() >= offset_ms, timeout=20_000)
+    # Played from a little before the scan, so the moment leading to it is seen.
+    target = max(0, offset_ms - round(LEAD_IN_S * 1000))
+    with qtbot.waitSignal(
+        viewer.player.positionChanged,
+        timeout=20_000,
+        check_params_cb=lambda position: abs(position - target) < 150,
+    ):
+        viewer.markers.itemClicked.emit(last)
+    assert viewer.player.playbackState() is QMediaPlayer.PlaybackState.PlayingState
 
     with qtbot.waitSignal(viewer.exported, timeout=30_000) as exported:
         viewer.export_to(tmp_path)
