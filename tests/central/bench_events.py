@@ -1,13 +1,16 @@
-"""A station store with real events: scans, an order packed and sealed, its label printed."""
+"""A station store with real events: scans, an order packed and sealed, its label printed,
+its evidence recorded (and some deleted)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlmodel import select as sm_select
 
 from devices.pdf.manifest import render_manifest_pdf
+from station import evidence, evidence_storage
 from station.couriers.plan import CourierBook
 from station.handoff.closing import Handover, close_load
 from station.handoff.engine import LoadingSession
@@ -39,7 +42,20 @@ def packed_bench(data_dir: Path, station: str, *, extra_scans: int = 0) -> Bench
     finally:
         session.close()
     load_and_close(bench, station)
+    _film(bench, station)
     return bench
+
+
+def _film(bench: Bench, station: str) -> None:
+    """SO-1's evidence: two video segments, the older one deleted by retention."""
+    folder = evidence.evidence_dir(bench.data_dir) / "SO-1"
+    folder.mkdir(parents=True, exist_ok=True)
+    for number, ended in enumerate((datetime(2026, 1, 1, tzinfo=UTC), datetime.now(UTC))):
+        path = folder / f"{station}-{number}.webm"
+        path.write_bytes(bytes([number]) * 64)
+        closed = evidence.ClosedFile("SO-1", station, "video", path, ended, ended)
+        evidence.record(bench.store, bench.data_dir, closed)
+    evidence_storage.sweep(bench.store, bench.data_dir, station, retention_days=30, min_free_mb=0)
 
 
 def load_and_close(bench: Bench, station: str) -> None:
