@@ -8,6 +8,7 @@ for them. A disk still short of room shows in the status bar until there is room
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -43,6 +44,7 @@ class EvidenceKeeper(QObject):
         self._settings = settings
         self._status_bar = status_bar
         self._writing = writing
+        self._started = time.time()
         self._worker = Worker(self, name="evidence-keeper")
         self._timer = QTimer(self)
         self._timer.timeout.connect(self.sweep_now)
@@ -57,9 +59,15 @@ class EvidenceKeeper(QObject):
             self._station,
             self._writing,
         )
+        started = self._started
+
+        def ours(path: Path) -> bool:
+            # Written since this start: the recorder hashes it as it closes it.
+            return writing(path) or path.stat().st_mtime >= started
+
         self._worker.run(
             lambda: evidence_storage.record_unhashed(
-                store, data_dir, station, duration_of, skip=writing
+                store, data_dir, station, duration_of, skip=ours
             ),
             lambda count: log.info("evidence: %d unhashed files recorded at the start", count),
             self._on_failed,
