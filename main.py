@@ -273,7 +273,7 @@ def _claims(session: PackSession, settings: Settings) -> AbstractContextManager[
     """Order claims at the bench when the station has a central database (issue 11)."""
     if settings.central.url is None:
         return nullcontext()
-    from station.central.claims import bench_claims
+    from station.central.claim_worker import bench_claims
 
     return bench_claims(session, settings.central.url)
 

@@ -101,7 +101,7 @@ class DocumentPrinter(Protocol):
 
 
 class CentralLink(Protocol):
-    """The central database's link as the bench's claims see it (station/central/claims.py).
+    """The central database's link as the bench's claims see it (station/central/claim_worker.py).
 
     The engine asks it while deciding an order's opening, so it must answer
     from memory, at once: a verdict never waits for the network.

@@ -1,45 +1,24 @@
-"""Order claims: a station's lease on an order, with a fencing number (see migration c0002).
+"""Order claims: a station's lease on an order, with a fencing number (migrations c0002, c0004).
 
-`claim_order` / `release_order` are the central calls. `ClaimWorker` makes
-them for a bench, on a thread of its own, so that no verdict waits for the
-network: the session decides an order's opening from the local mirror
-(station/claims.py) and the worker's view of the link, and after each
-committed input the worker is told which order came onto or left the bench.
-It then takes the claim at once, renews it while the order stays open,
-releases it when the order leaves (packed, parked, in exception), and
-records every answer in the mirror. A claim refused because another station
-holds the order is reported (`on_lost`): the session then takes the order
-off the bench (PackSession.recheck_claim).
+The central calls: take or renew (`claim_order`), release or finish as packed
+(`release_order`), look one order up (`claim_by_number`), and copy the live
+claims into a station's mirror (`mirror_claims`, at each sync). The bench
+makes them through its ClaimWorker (station/central/claim_worker.py).
 """
 
 from __future__ import annotations
 
-import logging
-import queue
-import threading
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, text
 
 from station import claims
-from station.central.connect import CentralError, CentralUnreachable, central_engine, connected
-from station.models import OrderEvent
+from station.central.connect import connected
 from station.store import Store
-from station.verdicts import VerdictKind
-from station.workflow_types import WorkflowState
-
-if TYPE_CHECKING:
-    from station.session import PackSession
-
-log = logging.getLogger(__name__)
 
 LEASE_S = 120  # renewed while the order is open; a crashed station's claim lapses after it
-RETRY_S = 5.0  # how soon an unreachable central database is tried again
 
 
 @dataclass(frozen=True)
@@ -124,253 +103,29 @@ _ONE = text(
 
 
 @dataclass(frozen=True)
-class _Task:
-    # "take", "release", "finish" (released as packed), "look" (an order refused from the
-    # mirror, by `number`); "settle" and "stop" mark the queue.
-    kind: str
-    order_id: uuid.UUID | None = None
-    number: str = ""
+class KnownClaim:
+    """What the central database says of one order's claim, found by the order's number."""
+
+    order_id: uuid.UUID
+    station: str | None  # None: never claimed
+    fence: int | None
+    lease_left_s: float
+    packed: bool
+    holds: bool  # packed, or a live lease: the order is someone's
 
 
-class ClaimWorker:
-    """Takes, renews and releases one bench's claims; answers `online()` from memory."""
-
-    def __init__(
-        self,
-        url: str,
-        store: Store,
-        station: str,
-        next_seq: Callable[[], int],
-        *,
-        lease_s: int = LEASE_S,
-        retry_s: float = RETRY_S,
-    ) -> None:
-        self._engine = central_engine(url)  # its pool keeps the connection between calls
-        self._store, self._station, self._next_seq = store, station, next_seq
-        self._lease_s, self._retry_s = lease_s, retry_s
-        self._on_lost: Callable[[], None] | None = None
-        self._tasks: queue.Queue[_Task] = queue.Queue()
-        # Offline until the central database answers (the first call goes out at once):
-        # a bench never counts on a link nobody has seen yet.
-        self._online = False
-        self._holding: Claim | None = None  # the open order's claim, once granted
-        self._wanted: uuid.UUID | None = None  # the open order, granted or not yet
-        # Releases the server has not heard yet, and whether the order was packed.
-        self._unreleased: dict[uuid.UUID, tuple[Claim, bool]] = {}
-        self._markers: list[threading.Event] = []  # settle() waiting for the tasks before it
-        self._problem = ""  # the last login or schema problem, logged once
-        self._login_checked = False  # the login is this station's (asked once)
-        self._thread = threading.Thread(target=self._loop, name="central-claims", daemon=True)
-
-    # -- what the bench calls -------------------------------------------------
-
-    def online(self) -> bool:
-        return self._online
-
-    def start(self, open_order: uuid.UUID | None = None) -> None:
-        """Start the thread; `open_order` is the order open at the bench (after a restart)."""
-        if open_order is not None:
-            self.take(open_order)
-        self._thread.start()
-
-    def on_lost(self, listener: Callable[[], None]) -> None:
-        """Call `listener` (on this worker's thread) when the open order's claim is refused."""
-        self._on_lost = listener
-
-    def take(self, order_id: uuid.UUID) -> None:
-        self._tasks.put(_Task("take", order_id))
-
-    def release(self, order_id: uuid.UUID, *, packed: bool = False) -> None:
-        self._tasks.put(_Task("finish" if packed else "release", order_id))
-
-    def follow(
-        self, before: WorkflowState, after: WorkflowState, raw: str, verdict: str, sealed: bool
-    ) -> None:
-        """PackSession.on_step listener: claim the order that came on, release the one that left
-        (as packed when it was sealed). One that left because another station holds it is not
-        ours to release.
-        """
-        left, came = before.order, after.order
-        if verdict == VerdictKind.ORDER_CLAIMED_ELSEWHERE and left is None and came is None:
-            # Refused from the mirror: ask the central database, so that a claim let go
-            # since the last sync does not keep the order from the next scan.
-            self._tasks.put(_Task("look", number=raw.strip()))
-            return
-        if (left.id if left else None) == (came.id if came else None):
-            return
-        if left is not None and verdict != VerdictKind.ORDER_CLAIMED_ELSEWHERE:
-            self.release(left.id, packed=sealed)
-        if came is not None:
-            self.take(came.id)
-
-    def settle(self, timeout: float = 10.0) -> bool:
-        """Wait until every task given so far was tried; True if it was in time (tests)."""
-        done = threading.Event()
-        self._markers.append(done)
-        self._tasks.put(_Task("settle"))  # the loop sets `done` when it gets here
-        return done.wait(timeout)
-
-    def stop(self, timeout: float = 10.0) -> None:
-        """Stop after the tasks given so far (a release queued at the last input is sent)."""
-        self._tasks.put(_Task("stop"))
-        if self._thread.is_alive():
-            self._thread.join(timeout)
-        self._engine.dispose()
-
-    # -- the thread -----------------------------------------------------------
-
-    def _loop(self) -> None:
-        # At once: is the central database there?
-        self._guarded(lambda: self._call(self._release_waiting))
-        while True:
-            wait = self._lease_s / 3 if self._online else self._retry_s
-            try:
-                task = self._tasks.get(timeout=wait)
-            except queue.Empty:
-                self._guarded(self._renew)
-                continue
-            if task.kind == "stop":
-                return
-            if task.kind == "settle":
-                self._markers.pop(0).set()
-                continue
-            self._guarded(lambda: self._do(task))  # noqa: B023 (called at once)
-
-    def _guarded(self, action: Callable[[], None]) -> None:
-        try:
-            action()
-        except Exception:
-            # A bug must not end the thread: the bench packs on, the log tells.
-            log.exception("central claim task failed")
-
-    def _do(self, task: _Task) -> None:
-        if task.kind == "look":
-            self._call(lambda: self._look(task.number))
-            return
-        order = task.order_id
-        assert order is not None
-        if task.kind == "take":
-            self._wanted = order
-            self._call(lambda: self._take(order))
-        else:
-            if self._wanted == task.order_id:
-                self._wanted = None
-            held = self._holding
-            self._holding = None if held and held.order_id == task.order_id else held
-            if held is not None and held.order_id == task.order_id:
-                self._unreleased[task.order_id] = (held, task.kind == "finish")
-                self._forget(held)
-            self._call(self._release_waiting)
-
-    def _renew(self) -> None:
-        """Renew the open order's claim (or take it, if the link was down), retry releases."""
-        if self._wanted is not None:
-            wanted = self._wanted
-            self._call(lambda: self._take(wanted))
-        if self._unreleased or self._wanted is None:
-            self._call(self._release_waiting)
-
-    def _call(self, action: Callable[[], None]) -> None:
-        """One central call; what it says of the link is what `online()` answers next."""
-        try:
-            action()
-        except CentralUnreachable:
-            if self._online:
-                log.info("central claims: the central database cannot be reached")
-            self._online = False
-            return
-        except CentralError as exc:
-            if str(exc) != self._problem:  # told once, not at every retry
-                log.warning("central claims stopped: %s", exc)
-            self._online, self._problem = False, str(exc)
-            return
-        self._online, self._problem = True, ""
-
-    def _check_login(self, *, again: bool = False) -> None:
-        """The login must be this station's: with another's, every claim would look taken."""
-        if self._login_checked and not again:
-            return
-        with connected(self._engine) as connection:
-            owner = connection.execute(text("SELECT central_current_station()")).scalar()
-        if owner != self._station:
-            raise CentralError(
-                f"The central login belongs to station {owner!r}, not to this station "
-                f"{self._station!r}: no order is claimed. Use this station's own login "
-                "(main.py central add-station) in [central] url."
-            )
-        self._login_checked = True
-
-    def _take(self, order_id: uuid.UUID) -> None:
-        self._check_login()
-        claim = claim_order(self._engine, order_id, self._lease_s)
-        mine = claim.held_by(self._station)
-        with self._store.write_lock, self._store.session() as db:
-            claims.remember(
-                db, order_id, claim.station, claim.fence, claim.lease_left_s, packed=claim.packed
-            )
-            known = self._holding
-            if mine and (known is None or known.fence != claim.fence):
-                # The fence goes out with the station's events, so each one can be
-                # checked against the holder of the order at the time.
-                db.add(
-                    OrderEvent(
-                        station=self._station,
-                        seq=self._next_seq(),
-                        order_id=order_id,
-                        kind="claim_taken",
-                        note=f"lease {self._lease_s} s",
-                        fence=claim.fence,
-                    )
-                )
-            db.commit()
-        if mine:
-            self._holding = claim
-            return
-        self._holding, self._wanted = None, None
-        log.warning("order %s is claimed by %s: it leaves this bench", order_id, claim.station)
-        if self._on_lost is not None:
-            self._on_lost()
-
-    def _look(self, number: str) -> None:
-        """Bring the mirror's claim on one order up to the central database's."""
-        self._check_login()
-        with connected(self._engine) as connection:
-            row = connection.execute(_ONE, {"number": number}).first()
-        if row is None:
-            return
-        order, holder, fence, left, packed, live = row
-        with self._store.write_lock, self._store.session() as db:
-            if live:
-                claims.remember(db, order, holder, int(fence), float(left), packed=bool(packed))
-            else:
-                claims.forget(db, order, fence=None if fence is None else int(fence))
-            db.commit()
-
-    def _forget(self, claim: Claim) -> None:
-        with self._store.write_lock, self._store.session() as db:
-            claims.forget(db, claim.order_id, fence=claim.fence)
-            db.commit()
-
-    def _release_waiting(self) -> None:
-        if not self._unreleased:
-            # Nothing to release: a cheap call tells whether the link is back.
-            self._check_login(again=True)
-            return
-        for order_id, (claim, packed) in list(self._unreleased.items()):
-            # False: it lapsed or moved on; either way there is nothing left to release.
-            release_order(self._engine, claim, packed=packed)
-            del self._unreleased[order_id]
-
-
-@contextmanager
-def bench_claims(
-    session: PackSession, url: str, *, retry_s: float = RETRY_S
-) -> Iterator[ClaimWorker]:
-    """Claims for a bench's session while the block runs: the worker started, then stopped."""
-    worker = ClaimWorker(url, session.store, session.station, session.sequence, retry_s=retry_s)
-    session.use_central(worker, worker.follow)
-    worker.start(session.open_order_id)
-    try:
-        yield worker
-    finally:
-        worker.stop()
+def claim_by_number(engine: Engine, number: str) -> KnownClaim | None:
+    """The claim on the order with this number; None when there is no such order."""
+    with connected(engine) as connection:
+        row = connection.execute(_ONE, {"number": number}).first()
+    if row is None:
+        return None
+    order, holder, fence, left, packed, holds = row
+    return KnownClaim(
+        order,
+        holder,
+        None if fence is None else int(fence),
+        float(left or 0.0),
+        bool(packed),
+        bool(holds),
+    )

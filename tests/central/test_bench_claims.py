@@ -12,7 +12,8 @@ import psycopg
 from sqlalchemy.engine import make_url
 from sqlmodel import select
 
-from station.central.claims import ClaimWorker, bench_claims, claim_order, release_order
+from station.central.claim_worker import ClaimWorker, bench_claims
+from station.central.claims import claim_order, release_order
 from station.central.connect import central_engine
 from station.central.status import central_status
 from station.models import OrderEvent, Parcel, ScanEvent

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from station.central.claims import bench_claims, claim_order
+from station.central.claim_worker import bench_claims
+from station.central.claims import claim_order
 from station.central.connect import central_engine
 from station.settings import Settings
 from station.store import Store

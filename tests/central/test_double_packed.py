@@ -7,7 +7,7 @@ from pathlib import Path
 
 import psycopg
 
-from station.central.claims import bench_claims
+from station.central.claim_worker import bench_claims
 from station.central.connect import central_engine, connected
 from station.central.status import central_status, double_packed_orders, quarantined_batches
 from station.models import ScanEvent
