@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 
 from station import claims
 from station.central.claims import (
@@ -224,7 +225,14 @@ class ClaimWorker:
 
     def _take(self, order_id: uuid.UUID) -> None:
         self._check_login()
-        claim = claim_order(self._engine, order_id, self._lease_s)
+        try:
+            claim = claim_order(self._engine, order_id, self._lease_s)
+        except IntegrityError:
+            # Imported at this station only: nobody else can pack it, nothing to claim.
+            log.warning("order %s is not in the central database: not claimed", order_id)
+            if self._wanted == order_id:
+                self._wanted = None
+            return
         mine = claim.held_by(self._station)
         with self._store.write_lock, self._store.session() as db:
             claims.remember(

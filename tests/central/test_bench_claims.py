@@ -9,6 +9,7 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import psycopg
+import pytest
 from sqlalchemy.engine import make_url
 from sqlmodel import select
 
@@ -27,7 +28,7 @@ from tests.central.cluster import free_port
 from tests.central.conftest import Central
 from tests.central.test_claims import order_id
 from tests.central.test_import_and_pull import CATALOG, PACKERS, central_import, orders
-from tests.helpers.factory import MUG_UPC, Bench, give_tracking_ranges
+from tests.helpers.factory import MUG_UPC, Bench, add_order, give_tracking_ranges
 
 V = VerdictKind
 
@@ -262,11 +263,18 @@ def _pipe(source: socket.socket, sink: socket.socket) -> None:
 
 
 def test_a_bench_restarted_after_its_lease_lapsed_finds_who_took_its_open_order(
-    central: Central, tmp_path: Path
+    central: Central, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     warehouse(central, tmp_path)
     one, two = central.add_station("bench-1"), central.add_station("bench-2")
-    with station(tmp_path, "bench-1", one) as (session, worker, _store):
+    with station(tmp_path, "bench-1", one) as (session, worker, store):
+        # An order imported at this bench only: nobody else can pack it, nothing to claim.
+        add_order(store, "LOCAL-1", {"MUG-350": 1})
+        assert session.handle_scan("LOCAL-1").kind is V.ORDER_OPENED
+        assert worker.settle() and worker.online()
+        assert session.park().kind is V.ORDER_PARKED
+        assert not [record for record in caplog.records if record.levelname == "ERROR"]
+
         assert session.handle_scan("SO-1").kind is V.ORDER_OPENED
         assert worker.settle()
         worker.stop()  # the station dies with SO-1 open: nothing is released
