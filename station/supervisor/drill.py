@@ -22,14 +22,21 @@ from station.supervisor.period import Period
 from station.supervisor.queries import Badges, only_where, scan_back_owner, window
 from station.supervisor.rows import EVENT_FIGURE, EVERYONE, KIND_OF_VERDICT, Filter
 from station.supervisor.tables import Database, Key, id_params, key, maybe_key, raw, tables_for
-from station.verdicts import COUNTED_VERDICTS, VerdictKind
+from station.verdicts import VerdictKind
 
 DrillBy = Literal["packer", "station", "day", "hour"]
 # Figures counted from packed orders (their seal), and which of those orders count.
 _SCANNED_BACK = (VerdictKind.WRONG_LABEL.value, VerdictKind.LABEL_VERIFIED.value)
 # How many of a station's inputs after an order are searched for its labels scanned back.
 _SCAN_BACK_LOOKAHEAD = 50
-_FROM_PACKED = {"orders", "accuracy_pct", "orders_per_hour", "units_per_hour", "orders_by_hour"}
+_FROM_PACKED = {
+    "orders",
+    "units",
+    "accuracy_pct",
+    "orders_per_hour",
+    "units_per_hour",
+    "orders_by_hour",
+}
 
 
 @dataclass(frozen=True)
@@ -119,7 +126,7 @@ def orders_behind(
     """
     if figure in _FROM_PACKED or figure == "orders_with_mistakes":
         facts = _packed_facts(db, period, only, wrong_only=figure == "orders_with_mistakes")
-    elif figure == "units" or figure == "mistakes" or figure.startswith("mistakes."):
+    elif figure == "mistakes" or figure.startswith("mistakes."):
         facts = _scan_facts(db, period, figure, only)
     elif figure in EVENT_FIGURE.values():
         facts = _event_facts(db, period, figure, only)
@@ -326,9 +333,7 @@ def _packed_facts(db: Database, period: Period, only: Filter, wrong_only: bool) 
 def _scan_facts(db: Database, period: Period, figure: str, only: Filter) -> list[_Fact]:
     tables = tables_for(db)
     scan = tables.scan
-    if figure == "units":
-        verdicts = sorted(v.value for v in COUNTED_VERDICTS)
-    elif figure == "mistakes":
+    if figure == "mistakes":
         verdicts = sorted(KIND_OF_VERDICT)
     else:
         kind = figure.removeprefix("mistakes.")
@@ -349,7 +354,7 @@ def _scan_facts(db: Database, period: Period, figure: str, only: Filter) -> list
         .where(*window(scan, period), scan["verdict"].in_(verdicts))
         .where(*only_where(db, tables, scan, only))
     )
-    facts = [
+    return [
         _Fact(
             maybe_key(order_id),
             str(station),
@@ -359,12 +364,6 @@ def _scan_facts(db: Database, period: Period, figure: str, only: Filter) -> list
         )
         for order_id, station, packer_id, created, verdict in db.execute(query)
     ]
-    if figure != "units":
-        return facts
-    first: dict[object, _Fact] = {}  # one entry per order, at its first counted scan
-    for fact in sorted(facts, key=lambda fact: fact.at):
-        first.setdefault(fact.order_id or (fact.station, fact.at), fact)
-    return list(first.values())
 
 
 def _event_facts(db: Database, period: Period, figure: str, only: Filter) -> list[_Fact]:

@@ -30,6 +30,7 @@ from station.supervisor.queries import (
     Badges,
     event_counts,
     only_where,
+    packed_groups,
     packed_order_list,
     scan_counts,
     window,
@@ -44,6 +45,7 @@ from station.supervisor.rows import (
     FigureRow,
     Filter,
     HourRow,
+    PackedGroup,
     PackedOrder,
     ParetoRow,
 )
@@ -94,7 +96,11 @@ class Facts:
         return packed_order_list(self.db, self.tables, self.period, self.only)
 
     @functools.cached_property
-    def scans(self) -> list[tuple[str, Key | None, str, str, int, int]]:
+    def groups(self) -> list[PackedGroup]:
+        return packed_groups(self.db, self.tables, self.period, self.only)
+
+    @functools.cached_property
+    def scans(self) -> list[tuple[str, Key | None, str, str, int]]:
         return list(scan_counts(self.db, self.tables, self.period, self.only))
 
     @functools.cached_property
@@ -184,18 +190,15 @@ def rows_of(facts: Facts, by: By) -> list[FigureRow]:
             )
         return rows[key]
 
-    for order in facts.packed:
-        target = row(order.station, order.packer_id, order.sealed_at.date().isoformat())
-        target.orders += 1
-        target.orders_with_mistakes += order.mistakes > 0
-        target.units_packed += order.units
-        target.packing_seconds += order.packing_seconds
-    for station, packer_id, verdict, day, count, units in facts.scans:
-        target = row(station, packer_id, day)
-        if verdict in KIND_OF_VERDICT:
-            target.mistakes[KIND_OF_VERDICT[verdict]] += count
-        else:
-            target.units += units
+    for group in facts.groups:
+        target = row(group.station, group.packer_id, group.day)
+        target.orders += group.orders
+        target.orders_with_mistakes += group.orders_with_mistakes
+        target.units += group.units
+        target.units_packed += group.units
+        target.packing_seconds += group.packing_seconds
+    for station, packer_id, verdict, day, count in facts.scans:
+        row(station, packer_id, day).mistakes[KIND_OF_VERDICT[verdict]] += count
     for station, packer_id, kind, day, count in facts.events:
         target = row(station, packer_id, day)
         name = EVENT_FIGURE[kind]
@@ -206,9 +209,9 @@ def rows_of(facts: Facts, by: By) -> list[FigureRow]:
 def hours_of(facts: Facts) -> list[HourRow]:
     orders: Counter[int] = Counter()
     units: Counter[int] = Counter()
-    for order in facts.packed:
-        orders[order.sealed_at.hour] += 1
-        units[order.sealed_at.hour] += order.units
+    for group in facts.groups:
+        orders[group.hour] += group.orders
+        units[group.hour] += group.units
     days = facts.period.days
     return [HourRow(hour, orders[hour], units[hour], days) for hour in range(24)]
 
@@ -216,10 +219,9 @@ def hours_of(facts: Facts) -> list[HourRow]:
 def days_of(facts: Facts) -> list[DayAccuracy]:
     orders: Counter[str] = Counter()
     wrong: Counter[str] = Counter()
-    for order in facts.packed:
-        day = order.sealed_at.date().isoformat()
-        orders[day] += 1
-        wrong[day] += order.mistakes > 0
+    for group in facts.groups:
+        orders[group.day] += group.orders
+        wrong[group.day] += group.orders_with_mistakes
     first = facts.period.start
     keys = [(first + timedelta(days=n)).isoformat() for n in range(facts.period.days)]
     return [DayAccuracy(day, orders[day], wrong[day]) for day in keys]
@@ -227,9 +229,8 @@ def days_of(facts: Facts) -> list[DayAccuracy]:
 
 def mistakes_of(facts: Facts) -> list[ParetoRow]:
     found: Counter[str] = Counter()
-    for _station, _packer, verdict, _day, count, _units in facts.scans:
-        if verdict in KIND_OF_VERDICT:
-            found[KIND_OF_VERDICT[verdict]] += count
+    for _station, _packer, verdict, _day, count in facts.scans:
+        found[KIND_OF_VERDICT[verdict]] += count
     return pareto(found)
 
 

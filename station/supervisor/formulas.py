@@ -51,8 +51,8 @@ FIGURES: tuple[Figure, ...] = (
     Figure(
         "units",
         "Units",
-        "Units counted by item scans in the period (a case barcode counts its units), "
-        "by the scan's packer and station.",
+        "Units in the orders packed in the period, as their item scans counted them "
+        "(a case barcode counts its units).",
     ),
     Figure(
         "orders_with_mistakes",

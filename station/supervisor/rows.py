@@ -50,7 +50,9 @@ class FigureRow:
     orders: int = 0
     orders_with_mistakes: int = 0
     units: int = 0
-    units_packed: int = 0  # units in the orders packed (units per hour)
+    # Equal to `units` since units are counted in the orders packed; kept for the
+    # dashboard's totals, which add it up (ui/dashboard/totals.py).
+    units_packed: int = 0
     packing_seconds: float = 0.0
     mistakes: dict[str, int] = field(default_factory=lambda: dict.fromkeys(MISTAKE_KINDS, 0))
     exceptions_opened: int = 0
@@ -113,6 +115,20 @@ class FigureRow:
             "labels_voided": self.labels_voided,
             "labels_reprinted": self.labels_reprinted,
         }
+
+
+@dataclass(frozen=True)
+class PackedGroup:
+    """The orders one packer sealed at one station in one local clock hour, summed up."""
+
+    station: str
+    packer_id: Key | None
+    day: str  # YYYY-MM-DD, local
+    hour: int  # 0-23, local
+    orders: int
+    orders_with_mistakes: int
+    units: int  # in those orders
+    packing_seconds: float  # sum over them of first scan to seal
 
 
 @dataclass(frozen=True)
