@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from station import evidence
 from station.errors import UserError
 from station.evidence_lookup import OrderEvidence, load_order_evidence
 from station.store import Store
@@ -54,6 +55,7 @@ class _Loaded:
     evidence: OrderEvidence
     clip: Path | None  # the order's segments joined, in the viewer's own temporary folder
     photos: list[tuple[Path, QImage]]
+    problems: list[str]  # files missing or changed since they were recorded
 
 
 class EvidenceViewer(QDialog):
@@ -171,10 +173,17 @@ class EvidenceViewer(QDialog):
         self.position.setEnabled(loaded.clip is not None)
         self.export_button.setEnabled(True)
         videos, photos = len(found.videos), len(found.photos)
-        self.message.setText(
+        summary = (
             f"Order {found.order}: {len(found.trail)} scans, {videos} video segments, "
             f"{photos} photos."
         )
+        if loaded.problems:
+            # Shown, not hidden: what is left still plays, and the export will refuse.
+            summary += " NOT AS RECORDED: " + "; ".join(loaded.problems) + "."
+            self.message.setStyleSheet(f"color: {style.TEXT_COLOURS[style.Role.STOP]};")
+        else:
+            self.message.setStyleSheet("")
+        self.message.setText(summary)
         self.shown_order.emit(found.order)
 
     def _on_failed(self, exc: BaseException) -> None:
@@ -254,18 +263,20 @@ class EvidenceViewer(QDialog):
 
 def _load(store: Store, data_dir: Path, text: str, clips: Path) -> _Loaded:
     found = load_order_evidence(store, data_dir, text)
+    problems = evidence.verify(store, data_dir, found.order)
     clip = None
-    if found.videos:
+    videos = [path for path in found.videos if path.is_file()]
+    if videos:
         from devices.camera.clips import join_segments
 
         clip = clips / f"{len(list(clips.iterdir()))}.webm"
-        join_segments(found.videos, clip)
+        join_segments(videos, clip)
     photos = []
     for path in found.photos:
         image = QImage(str(path))
         if not image.isNull():
             photos.append((path, image.scaledToWidth(PHOTO_PX)))
-    return _Loaded(found, clip, photos)
+    return _Loaded(found, clip, photos, [str(problem) for problem in problems])
 
 
 def _clock(seconds: float) -> str:

@@ -109,3 +109,18 @@ def test_a_number_with_no_order_says_so(qtbot: QtBot, bench: Bench) -> None:
     assert failed.args == ["No order or tracking number 'NO-SUCH-THING' at this station."]
     assert viewer.message.text() == failed.args[0]
     assert not viewer.export_button.isEnabled()
+
+
+@pytest.mark.qt_log_ignore("^Couldn't (load|resolve) ", "No RHI backend", "propagateSizeHints")
+def test_a_file_changed_since_it_was_recorded_is_named(qtbot: QtBot, filmed: Bench) -> None:
+    (photo,) = (evidence.evidence_dir(filmed.data_dir) / "SO-3").glob("*.jpg")
+    photo.write_bytes(photo.read_bytes() + b"edited")
+    viewer = EvidenceViewer(filmed.store, filmed.data_dir)
+    qtbot.addWidget(viewer)
+
+    with qtbot.waitSignal(viewer.shown_order, timeout=20_000):
+        viewer.look_up("SO-3")
+
+    assert "NOT AS RECORDED" in viewer.message.text()
+    assert f"{photo.name} (order SO-3) was changed" in viewer.message.text()
+    viewer.close()
