@@ -25,6 +25,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from station import claims
+from station.barcodes import parse_scan
 from station.central.claims import (
     LEASE_S,
     Claim,
@@ -117,7 +118,7 @@ class ClaimWorker:
         if verdict == VerdictKind.ORDER_CLAIMED_ELSEWHERE and left is None and came is None:
             # Refused from the mirror: ask the central database, so that a claim let go
             # since the last sync does not keep the order from the next scan.
-            self._tasks.put(_Task("look", number=raw.strip()))
+            self._tasks.put(_Task("look", number=parse_scan(raw).text))
             return
         if (left.id if left else None) == (came.id if came else None):
             return
