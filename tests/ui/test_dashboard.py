@@ -108,7 +108,7 @@ def test_the_window_shows_the_figures_of_the_packed_store(dashboard: DashboardWi
     assert ben["Wrong item /1,000 u (n)"] == "0.0 (0)"
     station = cells(dashboard.by_station, 0)
     assert (station["who"], station["Orders"], station["Accuracy"]) == ("bench-1", "2", "50.00 %")
-    assert dashboard.kpis.buttons["accuracy_pct"].text().endswith("50.00 %")
+    assert dashboard.kpis.buttons["accuracy_pct"].value.text() == "50.00 %"
     assert (dashboard.mistake_chart.kinds, dashboard.mistake_chart.values) == (["wrong_item"], [1])
     assert (dashboard.reason_chart.kinds, dashboard.reason_chart.values) == (["damaged"], [1])
     assert sum(dashboard.hour_chart.values) == 2

@@ -75,7 +75,13 @@ class DrillChart(QChartView):
         chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(axis_x)
         axis_y = QValueAxis()
-        axis_y.setRange(0, max([*values, 1.0]) * 1.2)
+        top = max([*values, 1.0])
+        if top <= 5:  # small counts: a tick per whole number
+            axis_y.setRange(0, int(top) + 1)
+            axis_y.setTickCount(int(top) + 2)
+        else:
+            axis_y.setRange(0, top * 1.15)
+            axis_y.applyNiceNumbers()  # round ticks: 0, 5, 10, not 0, 3.4, 6.8
         axis_y.setLabelFormat("%.0f")
         chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(axis_y)
@@ -117,16 +123,21 @@ class AccuracyChart(DrillChart):
         self.values = [row.accuracy_pct or 0.0 for row in rows]
         # A bar per day: a day with no packing stays empty instead of joining a line.
         bars = self._bars(chart, "accuracy", self.values, GOOD)
-        bars.setLabelColor(QColor("#222"))
+        bars.setLabelColor(QColor("white"))
         lowest = min((v for v in self.values if v > 0), default=100.0)
         axis_y = chart.axes(Qt.Orientation.Vertical)[0]
         assert isinstance(axis_y, QValueAxis)
-        axis_y.setRange(max(0.0, min(90.0, lowest - 2.0)), 100.0)
+        # From a round floor under the worst day, so 99.2 and 99.9 look different.
+        floor = 90.0 if lowest >= 92.0 else 0.0
+        axis_y.setRange(floor, 100.0)
+        axis_y.setTickCount(6)
         axis_y.setLabelFormat("%.0f")
         for series in chart.series():
             if isinstance(series, QBarSeries):
                 series.setLabelsFormat("@value%")
                 series.setLabelsPrecision(4)
+                # Inside the bar's top: a 100 % day's label is not cut off by the frame.
+                series.setLabelsPosition(QBarSeries.LabelsPosition.LabelsInsideEnd)
 
 
 class ParetoChart(DrillChart):

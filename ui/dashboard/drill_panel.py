@@ -37,8 +37,7 @@ _PARCEL_COLUMNS = (
     "Weight",
     "Short",
     "Labels",
-    "Station",
-    "Packer",
+    "Packer @ station",
 )
 
 
@@ -126,12 +125,11 @@ def trail_html(trail: Trail, video: str | None = None) -> str:
     parts.append(f"<h4>Scans ({len(trail.scans)})</h4>")
     parts.append(
         _table(
-            ("Time", "Station", "Packer", "Scan", "Verdict", "Units", "Weight", "Message"),
+            ("Time", "Packer @ station", "Scan", "Verdict", "Units", "Weight", "Message"),
             [
                 (
-                    s.at.strftime("%m-%d %H:%M:%S"),
-                    s.station,
-                    s.packer or "—",
+                    s.at.strftime("%Y-%m-%d %H:%M:%S"),
+                    f"{s.packer or '—'} @ {s.station}",
                     s.raw,
                     s.verdict.replace("_", " "),
                     str(s.units) if s.units else "",
@@ -145,20 +143,10 @@ def trail_html(trail: Trail, video: str | None = None) -> str:
     parts.append(f"<h4>Parcels ({len(trail.parcels)})</h4>")
     parts.append(
         _table(
-            (
-                "Time",
-                "Box",
-                "Tracking",
-                "Courier",
-                "Weight",
-                "Short",
-                "Labels",
-                "Station",
-                "Packer",
-            ),
+            _PARCEL_COLUMNS,
             [
                 (
-                    p.at.strftime("%m-%d %H:%M:%S"),
+                    p.at.strftime("%Y-%m-%d %H:%M:%S"),
                     f"{p.parcel_no}/{p.parcel_count}",
                     p.tracking,
                     f"{p.courier} {p.service}",
@@ -167,8 +155,7 @@ def trail_html(trail: Trail, video: str | None = None) -> str:
                     "; ".join(
                         f"{label.kind} {label.status} {label.at:%H:%M:%S}" for label in p.labels
                     ),
-                    p.station,
-                    p.packer or "—",
+                    f"{p.packer or '—'} @ {p.station}",
                 )
                 for p in trail.parcels
             ],
@@ -180,7 +167,7 @@ def trail_html(trail: Trail, video: str | None = None) -> str:
             ("Time", "Event", "Reason", "Note", "Station", "Packer", "Supervisor"),
             [
                 (
-                    e.at.strftime("%m-%d %H:%M:%S"),
+                    e.at.strftime("%Y-%m-%d %H:%M:%S"),
                     e.kind.replace("_", " "),
                     e.reason.replace("_", " "),
                     e.note,
@@ -202,4 +189,7 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     body = "".join(
         "<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in row) + "</tr>" for row in rows
     )
-    return f"<table border='1' cellspacing='0' cellpadding='3'><tr>{head}</tr>{body}</table>"
+    return (
+        "<table border='1' cellspacing='0' cellpadding='3' width='100%' style='font-size: 12px'>"
+        f"<tr>{head}</tr>{body}</table>"
+    )

@@ -140,6 +140,16 @@ class FigureTable(QTableWidget):
             self.setItem(index, 0, _item(name, left=True))
             for number, column in enumerate(COLUMNS, start=1):
                 self.setItem(index, number, _item(column.text(row)))
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        # As high as its rows (up to a dozen, then it scrolls): no empty box under a
+        # short table, and the charts stay in view.
+        rows = min(max(self.rowCount(), 1), 12)
+        height = (
+            self.horizontalHeader().height() + rows * self.verticalHeader().defaultSectionSize()
+        )
+        self.setFixedHeight(height + self.horizontalScrollBar().sizeHint().height() + 4)
 
     def drill(self, row: int, column: int) -> None:
         """As a click on that cell; the name column drills into the orders packed."""

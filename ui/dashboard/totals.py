@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from station.supervisor.figures import FigureRow
 from station.supervisor.formulas import FORMULAS, LABELS
@@ -21,10 +21,32 @@ SHOWN = (
     "short_shipments",
 )
 _STYLE = (
-    "QPushButton { text-align: left; padding: 6px 12px; border: 1px solid #c8ced6;"
-    " border-radius: 6px; background: #f7f9fb; font-size: 13px; }"
+    "QPushButton { border: 1px solid #c8ced6; border-radius: 6px; background: #f7f9fb; }"
     "QPushButton:hover { background: #e8f0fa; }"
 )
+
+
+class KpiTile(QPushButton):
+    """A figure's name over its value, big; the whole tile is the button."""
+
+    def __init__(self, label: str, formula: str) -> None:
+        super().__init__()
+        self.setToolTip(formula)
+        self.setStyleSheet(_STYLE)
+        self.label = QLabel(label)
+        self.label.setWordWrap(True)
+        self.label.setStyleSheet("color: #555; font-size: 12px; border: none;")
+        self.value = QLabel("—")
+        self.value.setStyleSheet(
+            "color: #1d2733; font-size: 24px; font-weight: bold; border: none;"
+        )
+        column = QVBoxLayout(self)
+        column.setContentsMargins(12, 6, 12, 6)
+        column.setSpacing(0)
+        for part in (self.label, self.value):
+            part.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+            column.addWidget(part)
+        self.setMinimumHeight(64)
 
 
 def total(rows: Sequence[FigureRow]) -> FigureRow:
@@ -59,13 +81,11 @@ class KpiStrip(QWidget):
 
     def __init__(self) -> None:
         super().__init__()
-        self.buttons: dict[str, QPushButton] = {}
+        self.buttons: dict[str, KpiTile] = {}
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         for figure in SHOWN:
-            button = QPushButton(f"{LABELS[figure]}\n—")
-            button.setToolTip(FORMULAS[figure])
-            button.setStyleSheet(_STYLE)
+            button = KpiTile(LABELS[figure], FORMULAS[figure])
             button.clicked.connect(lambda _checked=False, f=figure: self._on_button_clicked(f))
             layout.addWidget(button)
             self.buttons[figure] = button
@@ -73,7 +93,7 @@ class KpiStrip(QWidget):
     def show_rows(self, rows: Sequence[FigureRow]) -> None:
         whole = total(rows)
         for figure, button in self.buttons.items():
-            button.setText(f"{LABELS[figure]}\n{value_text(whole, figure)}")
+            button.value.setText(value_text(whole, figure))
 
     def _on_button_clicked(self, figure: str) -> None:
         self.figure_drilled.emit(figure, LABELS[figure])

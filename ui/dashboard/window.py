@@ -119,6 +119,7 @@ class DashboardWindow(QMainWindow):
         split.addWidget(self.drill_panel)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
+        split.setSizes([1100, 800])  # the trail's tables need the width
         self.tabs = QTabWidget()
         self.tabs.addTab(split, "Figures")
         self.tabs.addTab(self.queue, "Exception queue")
@@ -179,6 +180,8 @@ class DashboardWindow(QMainWindow):
 
     def show_period(self, period: Period) -> None:
         self.period = period
+        for edit, day in ((self.from_date, period.start), (self.to_date, period.end)):
+            edit.setDate(QDate(day.year, day.month, day.day))
         self.refresh()
 
     def refresh(self) -> None:
