@@ -186,16 +186,13 @@ def _export(db: Session, load: HandoffLoad, data_dir: Path, folder: Path) -> int
 
 
 def _pending(db: Session, hours: float) -> int:
-    parcels = loads.never_collected(db, timedelta(hours=hours), utc_now())
+    parcels = loads.uncollected(db, timedelta(hours=hours), utc_now())
     if not parcels:
         print("Every sealed parcel is on a closed load.")
         return 0
-    now = utc_now()
     for parcel in parcels:
-        order = db.get(Order, parcel.order_id)
-        age = (now - parcel.created_at).total_seconds() / 3600
         print(
-            f"{parcel.tracking:24}  {order.number if order else '?':14}  {parcel.courier:16}  "
-            f"sealed {parcel.created_at:%Y-%m-%d %H:%M} UTC ({age:.0f} h ago)"
+            f"{parcel.tracking:24}  {parcel.order:14}  {parcel.courier:16}  "
+            f"sealed {parcel.sealed_at:%Y-%m-%d %H:%M} UTC ({parcel.hours:.0f} h ago)"
         )
     return 0

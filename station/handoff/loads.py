@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func
@@ -13,7 +14,7 @@ from station import queries
 from station.couriers.profiles import CourierProfile
 from station.handoff.readiness import courier_key, short_id
 from station.handoff.tables import LOADED, HandoffClose, HandoffLoad, HandoffScan
-from station.models import Parcel
+from station.models import Order, Parcel
 
 
 def open_load(db: Session, station: str) -> HandoffLoad | None:
@@ -151,3 +152,31 @@ def find_load(db: Session, key: str) -> HandoffLoad | None:
 
 def describe(load: HandoffLoad) -> str:
     return f"load {short_id(load.id)} ({load.courier}, opened {load.created_at:%Y-%m-%d %H:%M} UTC)"
+
+
+@dataclass(frozen=True)
+class Uncollected:
+    """A parcel sealed but on no closed load, as the supervisor's list shows it."""
+
+    tracking: str
+    order: str
+    courier: str
+    sealed_at: datetime
+    hours: float  # since it was sealed
+
+
+def uncollected(db: Session, older_than: timedelta, now: datetime) -> list[Uncollected]:
+    """`never_collected`, with each parcel's order and age, oldest first."""
+    found = []
+    for parcel in never_collected(db, older_than, now):
+        order = db.get(Order, parcel.order_id)
+        found.append(
+            Uncollected(
+                parcel.tracking,
+                order.number if order else "?",
+                parcel.courier,
+                parcel.created_at,
+                (now - parcel.created_at).total_seconds() / 3600,
+            )
+        )
+    return found

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from PySide6.QtWidgets import QComboBox, QPushButton
 from pytestqt.qtbot import QtBot
 
 from station import queries
-from station.models import OrderEvent
+from station.models import OrderEvent, utc_now
 from station.settings import Settings
 from station.verdicts import Tone
 from tests.helpers.factory import Bench
@@ -32,7 +33,8 @@ POSTNL = "JJDSO0000000201"
 
 @pytest.fixture
 def mode(window: MainWindow, bench: Bench, sounds: RecordingSoundPlayer) -> LoadingMode:
-    seal_orders(bench.store, "bench-1", 7)  # DHL Express, PostNL, UPS, DHL Express, …
+    # DHL Express, PostNL, UPS, DHL Express, …; sealed a while ago, a second apart.
+    seal_orders(bench.store, "bench-1", 7, sealed_at=utc_now() - timedelta(minutes=10))
     return attach_loading_mode(window, window.controller, bench.settings, sounds)
 
 
@@ -59,6 +61,12 @@ def test_cmd_load_at_a_bench_switches_to_loading_and_stops_the_wrong_courier(
     assert "PostNL" in screen.banner.detail() and screen.count.text() == "1"
     with qtbot.waitSignal(mode.dock.answered, timeout=TIMEOUT_MS):
         screen.ack_button.click()
+    # The supervisor's list: every parcel is still on no closed load, oldest first.
+    with qtbot.waitSignal(mode.dock.uncollected_listed, timeout=TIMEOUT_MS):
+        screen.pending_button.click()
+    assert mode.pending is not None and mode.pending.table.rowCount() == 7
+    assert mode.pending.table.item(0, 0).text() == DHL[0]
+    mode.pending.accept()
     screen.back_button.click()
     assert not mode.active  # packing again; the load stays open
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import traceback
 from collections.abc import Callable, Mapping
+from datetime import timedelta
 from pathlib import Path
 from typing import TypeVar
 
@@ -24,7 +25,9 @@ from station.handoff.closing import (
     not_loaded,
 )
 from station.handoff.engine import LoadAnswer, LoadingSession
+from station.handoff.loads import Uncollected, uncollected
 from station.handoff.manifest_data import PdfRenderer
+from station.models import utc_now
 from ui.worker import Worker
 
 log = logging.getLogger(__name__)
@@ -38,6 +41,7 @@ class LoadingController(QObject):
     closed = Signal(object)  # LoadAnswer of a close (its manifest written)
     left_behind_listed = Signal(object)  # list[LeftBehind] of the open load
     view_loaded = Signal(object)  # LoadAnswer | None: where the dock stands
+    uncollected_listed = Signal(object)  # list[Uncollected]: sealed, on no closed load
     user_error_raised = Signal(str)
     crashed = Signal(str)
 
@@ -70,6 +74,16 @@ class LoadingController(QObject):
     def list_left_behind(self) -> None:
         loading = self.loading
         self._run(lambda: not_loaded(loading), self.left_behind_listed.emit)
+
+    def list_uncollected(self) -> None:
+        """Parcels sealed but on no closed load (answered by `uncollected_listed`)."""
+        store = self.loading.store
+
+        def job() -> list[Uncollected]:
+            with store.session() as db:
+                return uncollected(db, timedelta(0), utc_now())
+
+        self._run(job, self.uncollected_listed.emit)
 
     def load_parcel(self, tracking: str) -> None:
         """A parcel of the not-loaded list put on the load after all (from the close screen)."""

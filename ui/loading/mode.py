@@ -22,6 +22,7 @@ from station.verdicts import Tone
 from ui.controller import StationController
 from ui.loading.close_dialog import CloseLoadDialog
 from ui.loading.controller import LoadingController
+from ui.loading.pending_dialog import PendingDialog
 from ui.loading.screen import LoadingScreen
 from ui.sounds import SoundPlayer
 
@@ -43,6 +44,7 @@ class LoadingMode(QObject):
         self.settings = settings
         self.sound_player = sound_player
         self.dialog: CloseLoadDialog | None = None
+        self.pending: PendingDialog | None = None
         self.last: LoadAnswer | None = None
         self.screen = LoadingScreen(settings.station, settings.commands.ack)
         packing = window.takeCentralWidget()
@@ -60,6 +62,7 @@ class LoadingMode(QObject):
         self.screen.start_requested.connect(self._on_screen_start_requested)
         self.screen.close_requested.connect(self.open_close_dialog)
         self.screen.back_requested.connect(self.leave)
+        self.screen.pending_requested.connect(self.open_pending)
         self.screen.acknowledge_requested.connect(self._on_screen_acknowledge_requested)
         self.screen.typed.connect(lambda text: self.dock.scan(text, source="keyboard"))
         window.installEventFilter(self)
@@ -104,6 +107,19 @@ class LoadingMode(QObject):
         self.dialog = CloseLoadDialog(self.dock, last, self.window)
         self.dialog.finished.connect(self._on_dialog_finished)
         self.dialog.open()
+
+    def open_pending(self) -> None:
+        """The parcels never collected (sealed, on no closed load), for a supervisor."""
+        self.pending = PendingDialog(self.window)
+        self.dock.uncollected_listed.connect(self.pending.show_parcels)
+        self.pending.finished.connect(self._on_pending_finished)
+        self.pending.open()
+        self.dock.list_uncollected()
+
+    def _on_pending_finished(self, _result: int) -> None:
+        if self.pending is not None:
+            self.dock.uncollected_listed.disconnect(self.pending.show_parcels)
+        self.pending = None
 
     def _on_dialog_finished(self, _result: int) -> None:
         self.dialog = None

@@ -35,6 +35,7 @@ class LoadingScreen(QWidget):
     start_requested = Signal()
     close_requested = Signal()
     back_requested = Signal()  # back to packing
+    pending_requested = Signal()  # the parcels never collected
     acknowledge_requested = Signal()
     typed = Signal(str)
 
@@ -58,10 +59,12 @@ class LoadingScreen(QWidget):
         self.close_button = QPushButton("Close load…")
         self.ack_button = QPushButton("Acknowledge (Esc)")
         self.back_button = QPushButton("Back to packing")
+        self.pending_button = QPushButton("Not collected…")
         self._build()
         self.start_button.clicked.connect(self.start_requested)
         self.close_button.clicked.connect(self.close_requested)
         self.back_button.clicked.connect(self.back_requested)
+        self.pending_button.clicked.connect(self.pending_requested)
         self.ack_button.clicked.connect(self.acknowledge_requested)
         self.entry.returnPressed.connect(self._on_entry_return_pressed)
         self.show_load(None)
@@ -84,10 +87,17 @@ class LoadingScreen(QWidget):
         for button in (self.start_button, self.close_button, self.ack_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
-        for button in (self.start_button, self.close_button, self.ack_button, self.back_button):
+        buttons.addWidget(self.pending_button)
+        buttons.addWidget(self.back_button)
+        for button in (
+            self.start_button,
+            self.close_button,
+            self.ack_button,
+            self.pending_button,
+            self.back_button,
+        ):
             button.setMinimumHeight(52)
             button.setFont(style.font(17, bold=True))
-        buttons.addWidget(self.back_button)
         column = QVBoxLayout(self)
         column.setContentsMargins(8, 6, 8, 4)
         column.setSpacing(8)
