@@ -7,10 +7,13 @@ read there must equal the station's own.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine
 
+import main
 from station.central.connect import central_engine
 from station.models import Order, Packer
 from station.supervisor.drill import order_trail, orders_behind
@@ -46,7 +49,9 @@ def to_central(bench: Bench, central: Central) -> Engine:
     return admin
 
 
-def test_central_figures_equal_the_station_s(central: Central, tmp_path: Path) -> None:
+def test_central_figures_equal_the_station_s(
+    central: Central, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bench = pack_known_day(tmp_path)
     admin = to_central(bench, central)
     with admin.connect() as remote, bench.store.session() as local:
@@ -63,3 +68,12 @@ def test_central_figures_equal_the_station_s(central: Central, tmp_path: Path) -
             assert trail is not None and trail == order_trail(local, number, BERLIN)
     admin.dispose()
     bench.store.close()
+    config = tmp_path / "office.toml"  # an office PC: no store of its own, only the central URL
+    config.write_text(f'[central]\nurl = "{central.admin_url}"\n', encoding="utf-8")
+    args = ["report", "accuracy", "--from", "2026-03-28", "--to", "2026-03-30"]
+    args += ["--time-zone", "Europe/Berlin", "--central", "--config", str(config)]
+    assert main.main([*args, "--data-dir", str(tmp_path / "office")]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["source"].startswith("central database postgresql://")
+    assert [row["packer"] for row in report["rows"]] == ["BADGE-P1", "BADGE-P2"]
+    assert (report["total"]["orders"], report["total"]["accuracy_pct"]) == (6, 50.0)
