@@ -5,12 +5,14 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from datetime import UTC
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from sqlmodel import select
 
+import main
 from station.exception_queue import ExceptionDesk
 from station.importers.packers import hash_pin
 from station.models import Packer
@@ -231,3 +233,37 @@ def test_f9_asks_a_supervisors_pin_and_records_each_attempt(
             select(SupervisorAuth.outcome).where(SupervisorAuth.action == "open the dashboard")
         ).all()
     assert sorted(outcomes) == ["allowed", "wrong_pin"]
+
+
+def test_the_office_dashboard_refuses_a_missing_store_a_packer_and_a_wrong_pin(
+    bench: Bench, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def refused(data_dir: Path, *words: str) -> str:
+        assert main.main(["dashboard", "--data-dir", str(data_dir), *words]) == 2
+        return capsys.readouterr().err
+
+    assert "There is no station database" in refused(tmp_path / "empty", "--supervisor", "X")
+    assert "Ana is a packer" in refused(bench.data_dir, "--supervisor", "BADGE-P1")
+    with bench.store.session() as db:
+        sam = db.exec(select(Packer).where(Packer.badge == "BADGE-S1")).one()
+        sam.pin_hash = hash_pin("4711")
+        db.add(sam)
+        db.commit()
+    assert "type your PIN" in refused(bench.data_dir, "--supervisor", "BADGE-S1")
+    wrong = refused(bench.data_dir, "--supervisor", "BADGE-S1", "--pin", "1111")
+    assert "Wrong PIN for Sam" in wrong and "--pin" in wrong
+
+
+def test_a_store_with_nothing_packed_shows_dashes_not_errors(
+    qtbot: QtBot, reader: ThreadNotingReader
+) -> None:
+    window = DashboardWindow(reader, "bench-1")
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitSignal(window.refreshed, timeout=TIMEOUT_MS):
+        window.start()
+    assert window.kpis.buttons["accuracy_pct"].value.text() == "—"
+    assert window.by_packer.rowCount() == window.by_station.rowCount() == 0
+    assert window.mistake_chart.chart().title().endswith("none in this period")
+    assert window.queue.count.text() == "No order is waiting in exception."
+    assert not window.queue.release_button.isEnabled()  # no desk: nothing to decide
