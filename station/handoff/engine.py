@@ -13,7 +13,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import insert
@@ -24,6 +23,7 @@ from station.couriers.plan import CourierBook
 from station.couriers.rules import find_profile
 from station.errors import UserError
 from station.handoff import loads
+from station.handoff.dock_state import DockAwaiting, DockState, LoadAnswer, resumed
 from station.handoff.readiness import (
     courier_key,
     not_ready_reason,
@@ -40,48 +40,10 @@ from station.settings import Settings
 from station.store import Store
 from station.verdicts import Verdict, VerdictKind
 
+__all__ = ["DockAwaiting", "DockState", "LoadAnswer", "LoadingSession"]
+
 V = VerdictKind
 _SCAN_INSERT = insert(HandoffScan.__table__)  # type: ignore[attr-defined]
-
-
-class DockAwaiting(StrEnum):
-    NOTHING = "nothing"
-    ACKNOWLEDGEMENT = "acknowledgement"
-    COURIER = "courier"  # CMD-LOAD was scanned: the courier's id comes next
-
-
-@dataclass(frozen=True)
-class LoadAnswer:
-    """A verdict at the dock and where the load stands after it."""
-
-    verdict: Verdict
-    awaiting: DockAwaiting
-    load: str | None = None  # the short load id
-    courier: str | None = None
-    count: int = 0  # parcels on the load so far
-    load_open: bool = False  # `load` is open (else closed, or none)
-    manifest: str | None = None  # a close: the manifest PDF's path
-    parcels: int | None = None  # a close: how many parcels the manifest lists
-
-    @property
-    def kind(self) -> VerdictKind:
-        return self.verdict.kind
-
-    def as_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "scan": self.verdict.scan,
-            "verdict": self.verdict.kind.value,
-            "order": self.verdict.order,
-            "tracking": self.verdict.tracking,
-            "load": self.load,
-            "courier": self.courier,
-            "count": self.count,
-            "message": self.verdict.message,
-        }
-        if self.manifest is not None:
-            out["manifest"] = self.manifest
-            out["parcels"] = self.parcels
-        return out
 
 
 @dataclass(frozen=True)
@@ -94,17 +56,6 @@ class _Step:
     order: str | None = None
     driver: str = ""
     left_reason: str = ""
-
-
-@dataclass
-class DockState:
-    """What the dock's memory holds between inputs; rebuilt from the store at a start."""
-
-    load: HandoffLoad | None = None  # the open load
-    count: int = 0
-    driver: str = ""  # a name given by `@driver` before the close
-    awaiting: DockAwaiting = DockAwaiting.NOTHING
-    closed: HandoffLoad | None = None  # the load just closed, until another opens
 
 
 class LoadingSession:
@@ -126,7 +77,7 @@ class LoadingSession:
         self._seq = seq
         with store.session() as db:
             highest = loads.highest_seq(db, self.station)
-            self.state = _resumed(db, self.station)
+            self.state = resumed(db, self.station)
         # The station's one sequence is counted from the bench's tables at start:
         # never hand out a number a handoff row already has.
         while seq() < highest:
@@ -420,27 +371,3 @@ class LoadingSession:
     def closed_now(self, load: HandoffLoad) -> None:
         """The close is stored: the dock now stops scans onto that load."""
         self.state = DockState(closed=load, count=self.state.count)
-
-
-def _resumed(db: Session, station: str) -> DockState:
-    """The dock as its last committed input left it (an open load survives a kill)."""
-    last = loads.last_scan(db, station)
-    load = loads.open_load(db, station)
-    awaiting = DockAwaiting(last.awaiting) if last else DockAwaiting.NOTHING
-    if load is None:
-        closed = None
-        if last is not None and last.load_id is not None:
-            closed = db.get(HandoffLoad, last.load_id)
-        count = loads.loaded_count(db, closed.id) if closed else 0
-        return DockState(closed=closed, count=count, awaiting=awaiting)
-    drivers = db.exec(
-        select(HandoffScan.driver)
-        .where(HandoffScan.load_id == load.id, HandoffScan.driver != "")
-        .order_by(HandoffScan.seq.desc())  # type: ignore[attr-defined]
-    ).first()
-    return DockState(
-        load=load,
-        count=loads.loaded_count(db, load.id),
-        driver=drivers or "",
-        awaiting=awaiting,
-    )
