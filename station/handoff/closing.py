@@ -106,7 +106,13 @@ def close_load(
             left = _reasons(db, behind, reasons or {}, default_reason)
             data = _manifest_data(db, session, load, on_load, left, handover, driver, data_dir)
         files = manifest_files(data_dir, data)
-        write_manifest(files, data, render_pdf, handover.signature_png, handover.photo)
+        try:
+            write_manifest(files, data, render_pdf, handover.signature_png, handover.photo)
+        except OSError as exc:  # a full disk, a folder not writable: nothing is stored
+            raise UserError(
+                f"The manifest cannot be written in {files.pdf.parent} ({exc.strerror or exc}): "
+                "the load stays open. Free space or fix the folder, then close it again."
+            ) from exc
         message = (
             f"Load {data.load} closed: {data.parcel_count} parcel(s) handed to {driver} "
             f"({load.courier}). Manifest {files.pdf.name}."

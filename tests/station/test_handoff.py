@@ -224,3 +224,14 @@ def test_a_close_edited_behind_the_station_breaks_the_audit_chain(
         db.execute("UPDATE handoff_close SET driver_name = 'Nobody', parcel_count = 0")
     problem = full_report(store).first()
     assert problem is not None and "handoff_close" in problem.message
+
+
+def test_a_manifest_that_cannot_be_written_leaves_the_load_open(
+    store: Store, tmp_path: Path
+) -> None:
+    loading = dock(store)
+    scans(loading, "CMD-LOAD", "DHL Express", DHL[0])
+    (tmp_path / "data" / "manifests").write_text("a file where the folder goes")
+    with pytest.raises(UserError, match="the load stays open"):
+        close(loading, tmp_path)
+    assert loading.state.load is not None and loading.handle_scan(DHL[1]).count == 2

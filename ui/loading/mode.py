@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import QInputDialog, QMainWindow, QStackedWidget, QWidget
+from PySide6.QtWidgets import QInputDialog, QMainWindow, QMessageBox, QStackedWidget, QWidget
 
 from station.couriers.plan import CourierBook
 from station.handoff.closing import ManifestPrinter
@@ -20,6 +20,7 @@ from station.handoff.manifest_data import ManifestData
 from station.settings import Settings
 from station.verdicts import Tone
 from ui.controller import StationController
+from ui.crash import show_crash_box
 from ui.loading.close_dialog import CloseLoadDialog
 from ui.loading.controller import LoadingController
 from ui.loading.pending_dialog import PendingDialog
@@ -45,6 +46,7 @@ class LoadingMode(QObject):
         self.sound_player = sound_player
         self.dialog: CloseLoadDialog | None = None
         self.pending: PendingDialog | None = None
+        self.crash_box: QMessageBox | None = None
         self.last: LoadAnswer | None = None
         self.screen = LoadingScreen(settings.station, settings.commands.ack)
         packing = window.takeCentralWidget()
@@ -59,6 +61,7 @@ class LoadingMode(QObject):
         dock.closed.connect(self._on_dock_closed)
         dock.view_loaded.connect(self._on_dock_view_loaded)
         dock.user_error_raised.connect(self._on_dock_user_error_raised)
+        dock.crashed.connect(self._on_dock_crashed)
         self.screen.start_requested.connect(self._on_screen_start_requested)
         self.screen.close_requested.connect(self.open_close_dialog)
         self.screen.back_requested.connect(self.leave)
@@ -150,6 +153,9 @@ class LoadingMode(QObject):
         self.last = answer
         if answer is not None:
             self.screen.show_answer(answer)
+
+    def _on_dock_crashed(self, details: str) -> None:
+        self.crash_box = show_crash_box(self.window, details)
 
     def _on_dock_user_error_raised(self, message: str) -> None:
         if self.dialog is None:
