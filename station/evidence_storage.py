@@ -167,14 +167,15 @@ def record_unhashed(
     store: Store,
     data_dir: Path,
     station: str,
-    duration_of: Callable[[Path], float],
+    duration_of: Callable[[Path], float | None],
     *,
     skip: Callable[[Path], bool] = lambda _path: False,
 ) -> int:
     """Hash and record every evidence file that has no row (a crash came before its row).
 
     Its order is its folder's name, its start the time in its name (else its file's
-    time); `duration_of` says how long a video is (0 when it cannot tell). `skip` names
+    time); `duration_of` says how long a video is (None: no frame in it, and it is deleted,
+    as the recorder deletes a segment that got no frame). `skip` names
     files still being written (the recorder's open segment).
     """
     folder = evidence.evidence_dir(data_dir)
@@ -189,7 +190,13 @@ def record_unhashed(
             continue
         started = _stamp_of(path)
         kind = "video" if path.suffix == ".webm" else "photo"
-        ended = started + timedelta(seconds=duration_of(path) if kind == "video" else 0)
+        seconds = duration_of(path) if kind == "video" else 0.0
+        if seconds is None:
+            # Killed as it began: no frame to keep (the recorder deletes such a segment too).
+            log.warning("evidence: %s has no picture (the station stopped); deleted", relative)
+            path.unlink(missing_ok=True)
+            continue
+        ended = started + timedelta(seconds=seconds)
         closed = evidence.ClosedFile(path.parent.name, station, kind, path, started, ended)
         evidence.record(store, data_dir, closed)
         log.warning("evidence: %s had no hash (the station stopped); recorded now", relative)

@@ -20,7 +20,7 @@ from devices.state import DeviceState
 from station.device_urls import DeviceUrl, camera_uses
 from station.errors import UserError
 from station.settings import Settings
-from station.verdicts import Verdict, VerdictKind
+from station.verdicts import StationView, Verdict, VerdictKind
 from ui.banner import role_of
 from ui.camera_panel import HIDE_KEY, CameraPanel
 from ui.camera_storage import EvidenceKeeper
@@ -221,6 +221,13 @@ def _record(
     )
     recorder.start()
     session.on_step(OrderFollower(recorder).after_step)
+
+    def on_resumed(_screen: object, view: StationView) -> None:
+        # The station stopped with an order on the bench: film it again from now on.
+        if view.order is not None:
+            recorder.order_opened(view.order.number, view.packer_badge or view.packer_name or "")
+
+    window.controller.resumed.connect(on_resumed)
     keeper = EvidenceKeeper(
         store, session.station, settings.camera, window.device_status, recorder.writing
     )

@@ -36,16 +36,17 @@ def join_segments(segments: list[Path], out: Path) -> None:
         output.close()
 
 
-def duration_of(path: Path) -> float:
-    """How long a recorded video plays, in seconds; 0 when it cannot be read."""
+def duration_of(path: Path) -> float | None:
+    """How long a recorded video plays, in seconds; None when it holds no frame it can show
+    (a segment the station was killed while opening)."""
     import av
 
     try:
         with av.open(str(path)) as container:
-            last = 0.0
+            last = None
             for frame in container.decode(video=0):
                 if frame.pts is not None and frame.time_base is not None:
                     last = float(frame.pts * frame.time_base)
             return last
     except (OSError, av.FFmpegError):
-        return 0.0
+        return None

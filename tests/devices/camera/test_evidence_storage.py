@@ -104,13 +104,20 @@ def test_a_file_a_crash_left_unhashed_is_recorded_at_the_next_start(store: Store
     crashed.write_bytes(b"half a segment")
     writing = folder / "bench-1-20261203T110002000000-00008.webm"
     writing.write_bytes(b"being written")
+    empty = folder / "bench-1-20261203T105958000000-00006.webm"
+    empty.touch()  # killed as it was opened: no frame in it
 
     count = evidence_storage.record_unhashed(
-        store, data_dir, "bench-1", lambda _path: 1.5, skip=lambda path: path == writing
+        store,
+        data_dir,
+        "bench-1",
+        lambda path: None if path == empty else 1.5,
+        skip=lambda path: path == writing,
     )
 
     (row,) = evidence.files_of(store, "SO-NEW")
     assert count == 1
+    assert not empty.exists() and writing.exists()
     assert row.sha256 == evidence.sha256_of(crashed)
     assert row.started_at.replace(tzinfo=UTC) == datetime(2026, 12, 3, 11, 0, tzinfo=UTC)
     assert (row.ended_at - row.started_at).total_seconds() == 1.5
