@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from datetime import UTC
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from sqlmodel import select
 
 import main
+from station.evidence import EvidenceFile
 from station.exception_queue import ExceptionDesk
 from station.importers.packers import hash_pin
 from station.models import Packer
@@ -28,6 +29,7 @@ from ui.dashboard.window import DashboardWindow
 from ui.main_window import MainWindow
 
 TIMEOUT_MS = 10_000
+VIDEOS_ASKED: list[str] = []  # the orders whose evidence the dashboard was asked to open
 
 
 def pack(session: PackSession) -> None:
@@ -66,7 +68,9 @@ def dashboard(
 ) -> DashboardWindow:
     pack(session)
     desk = ExceptionDesk(bench.store, session.station, session.sequence)
-    window = DashboardWindow(reader, "bench-1", desk=desk, supervisor_badge="BADGE-S1")
+    window = DashboardWindow(
+        reader, "bench-1", desk=desk, supervisor_badge="BADGE-S1", open_video=VIDEOS_ASKED.append
+    )
     qtbot.addWidget(window)
     window.resize(1600, 950)
     window.show()
@@ -122,8 +126,27 @@ def test_the_window_shows_the_figures_of_the_packed_store(dashboard: DashboardWi
     assert dashboard.tabs.tabText(1) == "Exception queue (1)"
 
 
+def add_video(bench: Bench, number: str) -> None:
+    """A closed video segment of the order, as the camera's recorder stores one."""
+    now = datetime.now(UTC)
+    with bench.store.session() as db:
+        db.add(
+            EvidenceFile(
+                order_number=number,
+                station="bench-1",
+                kind="video",
+                path=f"evidence/{number}/0001.mp4",
+                sha256="0" * 64,
+                size=1,
+                started_at=now,
+                ended_at=now,
+            )
+        )
+        db.commit()
+
+
 def test_a_click_on_a_packers_figure_lists_exactly_its_orders_and_opens_a_trail(
-    qtbot: QtBot, dashboard: DashboardWindow
+    qtbot: QtBot, dashboard: DashboardWindow, bench: Bench
 ) -> None:
     drills: list[list[OrderRef]] = []
     dashboard.orders_shown.connect(drills.append)
@@ -142,6 +165,7 @@ def test_a_click_on_a_packers_figure_lists_exactly_its_orders_and_opens_a_trail(
     (ref,) = drills[-1]
     assert (ref.what, ref.packer, ref.station) == ("wrong_item", "BADGE-P1", "bench-1")
 
+    add_video(bench, "SO-1")
     with qtbot.waitSignal(dashboard.trail_shown, timeout=TIMEOUT_MS) as shown:
         dashboard.drill_panel.orders.choose(0)
     trail: Trail = shown.args[0]
@@ -150,6 +174,9 @@ def test_a_click_on_a_packers_figure_lists_exactly_its_orders_and_opens_a_trail(
     text = dashboard.drill_panel.trail.toPlainText()
     assert "Order SO-1" in text and "wrong item" in text and "BADGE-P1" in text
     assert trail.parcels and trail.parcels[0].tracking in text
+    assert "Video: 1 video segment(s), 0 photo(s) kept" in text
+    dashboard.drill_panel.video_button.click()  # the hook to the evidence viewer
+    assert VIDEOS_ASKED[-1] == "SO-1"
 
 
 def test_a_bar_leads_to_its_orders(qtbot: QtBot, dashboard: DashboardWindow) -> None:

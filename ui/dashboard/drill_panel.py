@@ -3,8 +3,8 @@
 A click on a figure fills the list with exactly the orders (or scans, or
 events) it counted; a click on an order shows everything recorded about it:
 every scan with its verdict, time, packer and station, its parcels with their
-labels and weights, and its order events. `evidence_link` is the hook for the
-order's video (issue 12): given an order number, the words or link to show.
+labels and weights, and its order events, and whether the camera kept video or
+photos of it; `open_video` (given where the evidence viewer can open) shows them.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLabel,
+    QPushButton,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -27,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from station.supervisor.drill import OrderRef, Trail
 
-EvidenceLink = Callable[[str], str | None]
+OpenVideo = Callable[[str], None]
 _ORDER_COLUMNS = ("Order", "What", "Station", "Packer", "When")
 _PARCEL_COLUMNS = (
     "Time",
@@ -85,9 +86,10 @@ class OrdersList(QTableWidget):
 class DrillPanel(QWidget):
     """The list (top) and the chosen order's trail (bottom)."""
 
-    def __init__(self, evidence_link: EvidenceLink | None = None) -> None:
+    def __init__(self, open_video: OpenVideo | None = None) -> None:
         super().__init__()
-        self._evidence_link = evidence_link
+        self._open_video = open_video
+        self._shown: str | None = None
         self.title = QLabel("Click a packer, a number or a bar to see the orders behind it.")
         self.title.setWordWrap(True)
         self.title.setStyleSheet("font-weight: bold; font-size: 13px;")
@@ -95,9 +97,17 @@ class DrillPanel(QWidget):
         self.trail = QTextBrowser()
         self.trail.setOpenExternalLinks(False)
         self.trail.setPlaceholderText("Click an order to see its whole trail.")
+        self.video_button = QPushButton("Open video and photos…")
+        self.video_button.setEnabled(False)
+        self.video_button.clicked.connect(self._on_video_button_clicked)
+        lower = QWidget()
+        column = QVBoxLayout(lower)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.trail, 1)
+        column.addWidget(self.video_button)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.orders)
-        split.addWidget(self.trail)
+        split.addWidget(lower)
         split.setSizes([300, 500])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -109,13 +119,19 @@ class DrillPanel(QWidget):
         self.title.setText(f"{title} — {count} record{'s' if count != 1 else ''}")
         self.orders.show_refs(refs)
         self.trail.clear()
+        self.video_button.setEnabled(False)
 
-    def show_trail(self, number: str, trail: Trail | None) -> None:
+    def show_trail(self, number: str, trail: Trail | None, video: str | None = None) -> None:
+        self._shown = number
+        self.video_button.setEnabled(video is not None and self._open_video is not None)
         if trail is None:
             self.trail.setHtml(f"<p>Order {escape(number)} is not in this store.</p>")
             return
-        video = self._evidence_link(number) if self._evidence_link else None
         self.trail.setHtml(trail_html(trail, video))
+
+    def _on_video_button_clicked(self) -> None:
+        if self._shown is not None and self._open_video is not None:
+            self._open_video(self._shown)
 
 
 def trail_html(trail: Trail, video: str | None = None) -> str:

@@ -105,8 +105,14 @@ def open_at_bench(
     """The dashboard over the bench's store, shown and reading (never on the bench's worker)."""
     reader = DashboardReader(ReadOnlyStore(session.store.path), station_zone())
     desk = ExceptionDesk(session.store, session.station, session.sequence)
+    data_dir = session.store.path.parent
     window = DashboardWindow(
-        reader, session.station, desk=desk, supervisor_badge=badge, refresh_ms=refresh_ms
+        reader,
+        session.station,
+        desk=desk,
+        supervisor_badge=badge,
+        refresh_ms=refresh_ms,
+        open_video=lambda number: _open_video(window, session.store, data_dir, number),
     )
     window.setParent(parent, window.windowFlags())  # closes with the bench
     window.resize(1600, 950)
@@ -150,7 +156,12 @@ def run_standalone(data_dir: Path, settings: Settings, badge: str, pin: str | No
         reader = DashboardReader(readable, station_zone())
         desk = ExceptionDesk(store, settings.station) if lock is not None else None
         window = DashboardWindow(
-            reader, settings.station, desk=desk, supervisor_badge=badge, read_only=read_only
+            reader,
+            settings.station,
+            desk=desk,
+            supervisor_badge=badge,
+            read_only=read_only,
+            open_video=lambda number: _open_video(window, store, data_dir, number),
         )
         window.showMaximized()
         window.start()
@@ -160,3 +171,12 @@ def run_standalone(data_dir: Path, settings: Settings, badge: str, pin: str | No
         store.close()
         if lock is not None:
             lock.release()
+
+
+def _open_video(parent: QWidget, store: Store, data_dir: Path, number: str) -> None:
+    # Imported when asked for: the player loads Qt Multimedia.
+    from ui.evidence_viewer import open_evidence_viewer
+
+    viewer = open_evidence_viewer(parent, store, data_dir)
+    viewer.search.setText(number)
+    viewer.find_button.click()

@@ -25,6 +25,7 @@ from sqlalchemy.pool import NullPool
 from sqlmodel import Session, create_engine
 
 from station.audit.state import audit_state
+from station.evidence import files_of
 from station.exception_queue import WaitingOrder, waiting_orders
 from station.paths import logs_dir
 from station.supervisor.drill import DrillBy, OrderRef, Trail, order_trail, orders_behind
@@ -140,9 +141,16 @@ class DashboardReader:
         with self._store.session() as db:
             return waiting_orders(db)
 
-    def trail(self, number: str) -> Trail | None:
+    def trail(self, number: str) -> tuple[Trail | None, str | None]:
+        """The order's trail, and its camera evidence in words (None: none recorded)."""
         with self._store.session() as db:
-            return order_trail(db, number, self.tz)
+            trail = order_trail(db, number, self.tz)
+        files = files_of(self._store, number)  # type: ignore[arg-type]  # reads `session` only
+        if not files:
+            return trail, None
+        videos = sum(file.kind == "video" for file in files)
+        photos = len(files) - videos
+        return trail, f"{videos} video segment(s), {photos} photo(s) kept"
 
     def _audit_state(self) -> tuple[str, bool]:
         due = time.monotonic() - self._audit_read_at >= AUDIT_EVERY_S

@@ -34,7 +34,7 @@ from station.supervisor.drill import OrderRef, Trail
 from station.supervisor.formulas import FIGURES, MISTAKE_WORDS
 from station.supervisor.period import Period
 from ui.dashboard.charts import AccuracyChart, HourChart, ParetoChart
-from ui.dashboard.drill_panel import DrillPanel, EvidenceLink
+from ui.dashboard.drill_panel import DrillPanel, OpenVideo
 from ui.dashboard.figure_table import FigureTable
 from ui.dashboard.source import DashboardReader, Drill, Snapshot
 from ui.dashboard.totals import KpiStrip
@@ -59,7 +59,7 @@ class DashboardWindow(QMainWindow):
         read_only: str = "",
         refresh_ms: int = REFRESH_MS,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
-        evidence_link: EvidenceLink | None = None,
+        open_video: OpenVideo | None = None,
     ) -> None:
         super().__init__()
         self.reader = reader
@@ -70,7 +70,7 @@ class DashboardWindow(QMainWindow):
         self.snapshot: Snapshot | None = None
         self._refreshing = False
         self.setWindowTitle(f"PackStation — supervisor dashboard — {station}")
-        self._build(desk, supervisor_badge, read_only, evidence_link)
+        self._build(desk, supervisor_badge, read_only, open_video)
         self.timer = QTimer(self)
         self.timer.setInterval(refresh_ms)
         self.timer.timeout.connect(self.refresh)
@@ -82,7 +82,7 @@ class DashboardWindow(QMainWindow):
         desk: ExceptionDesk | None,
         badge: str,
         read_only: str,
-        evidence_link: EvidenceLink | None,
+        open_video: OpenVideo | None,
     ) -> None:
         self.kpis = KpiStrip()
         self.by_packer = FigureTable("packer")
@@ -91,7 +91,7 @@ class DashboardWindow(QMainWindow):
         self.accuracy_chart = AccuracyChart()
         self.mistake_chart = ParetoChart("Mistakes caught, by kind (Pareto)", MISTAKE_WORDS)
         self.reason_chart = ParetoChart("Exceptions, by reason (Pareto)")
-        self.drill_panel = DrillPanel(evidence_link)
+        self.drill_panel = DrillPanel(open_video)
         self.queue = ExceptionQueue(
             self.reader.waiting, desk, badge, self.worker, self.reader.tz, read_only=read_only
         )
@@ -206,7 +206,7 @@ class DashboardWindow(QMainWindow):
         reader = self.reader
         self.worker.run(
             lambda: reader.trail(number),
-            lambda trail: self._on_worker_trail(number, trail),
+            lambda found: self._on_worker_trail(number, *found),
             self._failed,
         )
 
@@ -237,8 +237,8 @@ class DashboardWindow(QMainWindow):
         self.drill_panel.show_orders(drill.title, refs)
         self.orders_shown.emit(refs)
 
-    def _on_worker_trail(self, number: str, trail: Trail | None) -> None:
-        self.drill_panel.show_trail(number, trail)
+    def _on_worker_trail(self, number: str, trail: Trail | None, video: str | None) -> None:
+        self.drill_panel.show_trail(number, trail, video)
         self.trail_shown.emit(trail)
 
     def _failed(self, exc: BaseException) -> None:
