@@ -7,6 +7,7 @@ devices/pdf/report_pdf.py, which main.py hands in (station/ knows no devices).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -75,9 +76,13 @@ def run(
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return 0
+    # Written beside it and renamed: a report is there whole or not at all.
+    partial = args.output.with_name(f".{args.output.name}.partial")
     try:
-        args.output.write_bytes(data)
+        partial.write_bytes(data)
+        os.replace(partial, args.output)
     except OSError as exc:
+        partial.unlink(missing_ok=True)
         raise UserError(
             f"Cannot write the report to {args.output}: {exc.strerror or exc}. "
             "Give an --output in a folder that exists and can be written."
