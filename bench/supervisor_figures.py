@@ -1,0 +1,157 @@
+"""The supervisor's figures on a year of one busy bench: each dashboard query and a month's report.
+
+Run: uv run python bench/supervisor_figures.py [--runs 30]
+
+Reuses the aged store of bench/aged_store.py (built once and cached: about
+345,000 orders and 1.6 million scan events over a year), copied to a work
+folder and upgraded there (the cache stays as it is for the other benches).
+Its busiest recent days hold about 3,000 orders each: "today" is the newest
+day with packing, "this week" and "this month" end on it.
+
+Each dashboard query (what one refresh reads) runs `--runs` times per period
+from a warm store and prints p50/p99; then a one-month report is built and
+written as JSON, CSV and PDF, timed end to end.
+Targets (2-core machine): each dashboard query p99 <= 200 ms; one-month report <= 2 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sqlite3
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, date, timedelta
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench._data import percentile
+from bench.aged_store import CACHE, COPIES, PACKED, ensure_aged
+from devices.pdf.report_pdf import report_pdf
+from station.store import DB_NAME, Store
+from station.supervisor.drill import order_trail, orders_behind
+from station.supervisor.figures import (
+    accuracy_per_day,
+    exception_reasons,
+    figures,
+    mistake_pareto,
+    orders_per_hour_of_day,
+)
+from station.supervisor.period import Period
+from station.supervisor.report import as_csv, as_json, build_report
+
+TZ = UTC
+
+# One dashboard refresh: what ui/dashboard reads for the period shown.
+QUERIES: dict[str, Callable[[Any, Period], object]] = {
+    "figures by packer": lambda db, p: figures(db, p, "packer"),
+    "figures by station": lambda db, p: figures(db, p, "station"),
+    "figures by day": lambda db, p: figures(db, p, "day"),
+    "orders per hour of day": orders_per_hour_of_day,
+    "accuracy per day": accuracy_per_day,
+    "mistake pareto": mistake_pareto,
+    "exception reasons": exception_reasons,
+    "orders behind a packer's wrong items": lambda db, p: orders_behind(
+        db, p, "mistakes.wrong_item", "packer", "P-1"
+    ),
+}
+
+
+def prepare(work: Path) -> Path:
+    """A copy of the cached aged store, upgraded to this schema."""
+    cached = CACHE / f"aged-{PACKED}x{COPIES}"
+    if not (cached / DB_NAME).is_file():
+        cached = ensure_aged(False, PACKED, COPIES)  # builds it (about 7 minutes), once
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    shutil.copyfile(cached / DB_NAME, work / DB_NAME)
+    started = time.perf_counter()
+    Store.open(work).close()
+    print(f"copied and upgraded the aged store in {time.perf_counter() - started:.0f} s")
+    return work
+
+
+def newest_day(db_file: Path) -> date:
+    db = sqlite3.connect(db_file)
+    (newest,) = db.execute("SELECT max(created_at) FROM parcel").fetchone()
+    scans, orders = db.execute(
+        "SELECT (SELECT count(*) FROM scanevent), (SELECT count(*) FROM orders)"
+    ).fetchone()
+    db.close()
+    print(f"aged store: {scans:,} scan events, {orders:,} orders, newest seal {newest}")
+    return date.fromisoformat(str(newest)[:10])
+
+
+def timed(action: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    action()
+    return (time.perf_counter() - start) * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=30)
+    args = parser.parse_args()
+    work = prepare(CACHE / "supervisor-run")
+    day = newest_day(work / DB_NAME)
+    periods = {
+        "today": Period(day, day, TZ),
+        "this week": Period(day - timedelta(days=6), day, TZ),
+        "this month": Period(day - timedelta(days=29), day, TZ),
+    }
+    store = Store.open(work)
+    worst = 0.0
+    with store.session() as db:
+        month = periods["this month"]
+        rows = figures(db, month, "packer")
+        print(
+            f"month {month.start}..{month.end}: {sum(r.orders for r in rows):,} orders, "
+            f"{sum(r.units for r in rows):,} units"
+        )
+        for row in rows:
+            print(
+                f"  {row.packer:6} orders {row.orders:6,} units {row.units:7,} accuracy "
+                f"{row.accuracy_pct or 0:6.2f} % wrong items/1k units "
+                f"{row.mistakes_per_1000_units['wrong_item'] or 0:6.2f} "
+                f"orders/h {row.orders_per_hour or 0:8.1f}"
+            )
+        print(f"\n{'dashboard query':40} {'period':>10} {'p50 ms':>8} {'p99 ms':>8}")
+        for name, query in QUERIES.items():
+            for label, period in periods.items():
+                query(db, period)  # warm
+                times = [timed(lambda: query(db, period)) for _ in range(args.runs)]  # noqa: B023
+                p99 = percentile(times, 99)
+                worst = max(worst, p99)
+                print(f"{name:40} {label:>10} {percentile(times, 50):8.1f} {p99:8.1f}")
+        refs = orders_behind(db, periods["today"], "orders")
+        number = refs[len(refs) // 2].number
+        trail_times = [timed(lambda: order_trail(db, number)) for _ in range(args.runs)]
+        worst = max(worst, percentile(trail_times, 99))
+        print(
+            f"{'order trail (' + number + ')':40} {'':>10} "
+            f"{percentile(trail_times, 50):8.1f} {percentile(trail_times, 99):8.1f}"
+        )
+    print(f"\nslowest dashboard query p99: {worst:.1f} ms (target <= 200 ms)")
+    for kind in ("accuracy", "speed", "exceptions"):
+        for output in ("json", "csv", "pdf"):
+            start = time.perf_counter()
+            with store.session() as db:
+                report = build_report(db, kind, periods["this month"], "packer", "station bench")
+            if output == "json":
+                data = as_json(report).encode()
+            elif output == "csv":
+                data = as_csv(report).encode()
+            else:
+                data = report_pdf(report)
+            (work / f"report.{output}").write_bytes(data)
+            elapsed = time.perf_counter() - start
+            print(f"one-month {kind} report as {output}: {elapsed:.2f} s (target <= 2 s)")
+    store.close()
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
