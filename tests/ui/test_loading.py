@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 from station import queries
 from station.models import OrderEvent, utc_now
 from station.settings import Settings
-from station.verdicts import Tone
+from station.verdicts import Tone, VerdictKind
 from tests.helpers.factory import Bench
 from tests.helpers.sealed import seal_orders
 from tests.helpers.sounds import RecordingSoundPlayer
@@ -59,8 +59,9 @@ def test_cmd_load_at_a_bench_switches_to_loading_and_stops_the_wrong_courier(
 
     assert screen.banner.role is Role.STOP and sounds.played[-1] is Tone.ERROR
     assert "PostNL" in screen.banner.detail() and screen.count.text() == "1"
-    with qtbot.waitSignal(mode.dock.answered, timeout=TIMEOUT_MS):
-        screen.ack_button.click()
+    with qtbot.waitSignal(mode.dock.answered, timeout=TIMEOUT_MS) as acknowledged:
+        qtbot.keyClick(window, Qt.Key.Key_Escape)  # Esc acknowledges the dock's stop
+    assert acknowledged.args[0].kind is VerdictKind.ACKNOWLEDGED
     # The supervisor's list: every parcel is still on no closed load, oldest first.
     with qtbot.waitSignal(mode.dock.uncollected_listed, timeout=TIMEOUT_MS):
         screen.pending_button.click()

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import QInputDialog, QMainWindow, QMessageBox, QStackedWidget, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QInputDialog, QMessageBox, QStackedWidget, QWidget
 
 from station.couriers.plan import CourierBook
 from station.handoff.closing import ManifestPrinter
@@ -25,6 +26,7 @@ from ui.loading.close_dialog import CloseLoadDialog
 from ui.loading.controller import LoadingController
 from ui.loading.pending_dialog import PendingDialog
 from ui.loading.screen import LoadingScreen
+from ui.main_window import MainWindow
 from ui.sounds import SoundPlayer
 
 
@@ -33,7 +35,7 @@ class LoadingMode(QObject):
 
     def __init__(
         self,
-        window: QMainWindow,
+        window: MainWindow,
         station: StationController,
         dock: LoadingController,
         settings: Settings,
@@ -49,6 +51,9 @@ class LoadingMode(QObject):
         self.crash_box: QMessageBox | None = None
         self.last: LoadAnswer | None = None
         self.screen = LoadingScreen(settings.station, settings.commands.ack)
+        self.escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), window)
+        self.escape.setEnabled(False)
+        self.escape.activated.connect(self._on_screen_acknowledge_requested)
         packing = window.takeCentralWidget()
         assert packing is not None, "the pack screen is built before loading mode"
         self.stack = QStackedWidget()
@@ -86,9 +91,16 @@ class LoadingMode(QObject):
     def enter(self) -> None:
         self.stack.setCurrentWidget(self.screen)
         self.screen.entry.setFocus()
+        self._escape_to_dock(True)
 
     def leave(self) -> None:
         self.stack.setCurrentWidget(self._packing)
+        self._escape_to_dock(False)
+
+    def _escape_to_dock(self, dock: bool) -> None:
+        # One Esc at a time: the bench's acknowledges the bench, the dock's the dock.
+        self.window.escape_shortcut.setEnabled(not dock)
+        self.escape.setEnabled(dock)
 
     def _route(self, raw: str, source: str) -> bool:
         """Take a scan for the dock (True) or leave it to the bench (False)."""
@@ -164,7 +176,7 @@ class LoadingMode(QObject):
 
 
 def attach_loading_mode(
-    window: QMainWindow,
+    window: MainWindow,
     station: StationController,
     settings: Settings,
     sound_player: SoundPlayer,
