@@ -39,6 +39,7 @@ _ORDER_STATE_VERDICTS = [
     VerdictKind.ORDER_PARKED,
     VerdictKind.ORDER_COMPLETE,
     VerdictKind.EXCEPTION_FLAGGED,
+    VerdictKind.ORDER_CLAIMED_ELSEWHERE,  # the order left: another station holds it
     VerdictKind.OVERRIDE,
     VerdictKind.LABEL_BLOCKED,
     VerdictKind.WEIGHT_OK,
