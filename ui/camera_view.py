@@ -76,6 +76,8 @@ class CameraView(QLabel):
             self._timer.start(REFRESH_MS)
 
     def _on_timer_timeout(self) -> None:
+        if not self.isVisible() or self.window().isMinimized():
+            return  # nobody looks: the frames are not even converted
         frame = self._frames.take(timeout=0)
         if frame is not None:
             self.show_frame(frame)

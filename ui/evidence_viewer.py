@@ -243,13 +243,20 @@ class EvidenceViewer(QDialog):
             "evidence-export",
             lambda: export(store, data_dir, order, folder),
             self._on_exported,
-            self._on_failed,
+            self._on_export_failed,
         )
 
     def _on_export_button_clicked(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Export the evidence into")
         if folder:
             self.export_to(Path(folder))
+
+    def _on_export_failed(self, exc: BaseException) -> None:
+        if not isinstance(exc, (UserError, OSError)):
+            log.error("evidence export failed", exc_info=exc)
+        text = str(exc) if isinstance(exc, UserError) else f"Not exported: {exc}"
+        self.message.setText(text)
+        self.failed.emit(text)
 
     def _on_exported(self, folder: Path) -> None:
         self.message.setText(f"Exported to {folder} (check it with: sha256sum -c SHA256SUMS).")
