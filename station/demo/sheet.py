@@ -53,6 +53,8 @@ COMMAND_CAPTIONS = {
     "short_not_found": "Ship short: unit not found",
     "ok": "OK (in a dialog)",
     "close": "Close the dialog",
+    "load": "Start a load (then the courier)",
+    "close_load": "Close the load (driver signs)",
 }
 
 HOW_TO_PLAY = (
