@@ -106,46 +106,62 @@ def append_links(
 ) -> int:
     """Chain the current version of each touched row; returns how many links were added."""
     cache = _SCHEMAS.setdefault(connection.engine, {}) if cache is None else cache
+    # The driver's own cursor, in the same transaction: this runs in every scan's
+    # commit, and SQLAlchemy's result handling would cost more than the queries.
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        links = _links(connection, cursor, touched, cache)
+        if links:
+            cursor.executemany(_INSERT_LINK, links)
+    finally:
+        cursor.close()
+    return len(links)
+
+
+_INSERT_LINK = (
+    "INSERT INTO auditlink (station, seq, table_name, row_id, schema_id, content, prev, hash) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def _links(
+    connection: Connection,
+    cursor: Any,
+    touched: Mapping[str, Iterable[str]],
+    cache: dict[str, Schema],
+) -> list[tuple[object, ...]]:
     heads: dict[str, tuple[int, str]] = {}
     links: list[tuple[object, ...]] = []
     for table, ids in touched.items():
         entry = BY_TABLE[table]
         schema_id, columns = schema_of(connection, entry, cache)
         keys = list(ids)
-        found = {}
+        found: dict[object, Sequence[object]] = {}
         id_at = columns.index("id") + 1
         # Chunks: a bulk print of a thousand labels stays under SQLite's variable limit.
         for start in range(0, len(keys), _CHUNK):
             chunk = keys[start : start + _CHUNK]
             marks = ", ".join("?" * len(chunk))
             query = select_rows(entry, columns, f"WHERE id IN ({marks})")
-            found.update(
-                {row[id_at]: row for row in connection.exec_driver_sql(query, tuple(chunk))}
-            )
+            found.update({row[id_at]: row for row in cursor.execute(query, chunk)})
         for key in keys:
             row = found.get(key)
             if row is None:
                 continue  # inserted and deleted again in the same transaction
             station = str(row[0] or "")
             content = content_digest(dict(zip(columns, row[1:], strict=True)), columns)
-            seq, prev = heads.get(station) or _head(connection, station)
+            seq, prev = heads.get(station) or _head(cursor, station)
             seq += 1
             digest = link_hash(prev, station, seq, table, key, schema_id, content)
             heads[station] = (seq, digest)
             links.append((station, seq, table, key, schema_id, content, prev, digest))
-    if links:
-        connection.exec_driver_sql(
-            "INSERT INTO auditlink (station, seq, table_name, row_id, schema_id, content, prev, "
-            "hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            links,
-        )
-    return len(links)
+    return links
 
 
-def _head(connection: Connection, station: str) -> tuple[int, str]:
-    row = connection.exec_driver_sql(
+def _head(cursor: Any, station: str) -> tuple[int, str]:
+    row = cursor.execute(
         "SELECT seq, hash FROM auditlink WHERE station = ? ORDER BY seq DESC LIMIT 1", (station,)
-    ).first()
+    ).fetchone()
     return (int(row[0]), str(row[1])) if row else (0, "")
 
 
