@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -144,14 +145,17 @@ class ClaimWorker:
     # -- the thread -----------------------------------------------------------
 
     def _loop(self) -> None:
-        # At once: is the central database there?
-        self._guarded(lambda: self._call(self._release_waiting))
+        # Renewals go by the clock, however many tasks come in between; the first one,
+        # at once, tells whether the central database is there.
+        next_renewal = time.monotonic()
         while True:
-            wait = self._lease_s / 3 if self._online else self._retry_s
-            try:
-                task = self._tasks.get(timeout=wait)
-            except queue.Empty:
+            if time.monotonic() >= next_renewal:
                 self._guarded(self._renew)
+                every = self._lease_s / 3 if self._online else self._retry_s
+                next_renewal = time.monotonic() + every
+            try:
+                task = self._tasks.get(timeout=max(0.0, next_renewal - time.monotonic()))
+            except queue.Empty:
                 continue
             if task.kind == "stop":
                 return
@@ -300,10 +304,12 @@ class ClaimWorker:
 
 @contextmanager
 def bench_claims(
-    session: PackSession, url: str, *, retry_s: float = RETRY_S
+    session: PackSession, url: str, *, lease_s: int = LEASE_S, retry_s: float = RETRY_S
 ) -> Iterator[ClaimWorker]:
     """Claims for a bench's session while the block runs: the worker started, then stopped."""
-    worker = ClaimWorker(url, session.store, session.station, session.sequence, retry_s=retry_s)
+    worker = ClaimWorker(
+        url, session.store, session.station, session.sequence, lease_s=lease_s, retry_s=retry_s
+    )
     session.use_central(worker, worker.follow)
     worker.start(session.open_order_id)
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -14,7 +15,7 @@ from sqlalchemy.engine import make_url
 from sqlmodel import select
 
 from station.central.claim_worker import ClaimWorker, bench_claims
-from station.central.claims import claim_order, release_order
+from station.central.claims import LEASE_S, claim_order, release_order
 from station.central.connect import central_engine
 from station.central.status import central_status
 from station.models import OrderEvent, Parcel, ScanEvent
@@ -42,7 +43,13 @@ def warehouse(central: Central, tmp_path: Path) -> None:
 
 @contextmanager
 def station(
-    tmp_path: Path, name: str, url: str, *, claims_url: str | None = None, offline_open: str = "any"
+    tmp_path: Path,
+    name: str,
+    url: str,
+    *,
+    claims_url: str | None = None,
+    offline_open: str = "any",
+    lease_s: int = LEASE_S,
 ) -> Iterator[tuple[PackSession, ClaimWorker, Store]]:
     """A bench that pulled the orders, with its claim worker (on `claims_url` if given)."""
     data_dir = tmp_path / name
@@ -54,7 +61,9 @@ def station(
         settings = Settings(station=name, central=CentralSettings(url, offline_open=offline_open))
         session = Bench(store, data_dir, settings).session(name)
         stack.callback(session.close)
-        worker = stack.enter_context(bench_claims(session, claims_url or url, retry_s=0.2))
+        worker = stack.enter_context(
+            bench_claims(session, claims_url or url, lease_s=lease_s, retry_s=0.2)
+        )
         assert session.handle_scan("BADGE-P1").kind is V.LOGIN
         yield session, worker, store
 
@@ -287,3 +296,28 @@ def test_a_bench_restarted_after_its_lease_lapsed_finds_who_took_its_open_order(
             stop = session.recheck_claim()
         assert stop is not None and stop.kind is V.ORDER_CLAIMED_ELSEWHERE
         assert "SO-1 IS BEING PACKED AT bench-2" in stop.message
+
+
+def test_the_open_order_s_claim_is_renewed_while_it_stays_open(
+    central: Central, tmp_path: Path
+) -> None:
+    warehouse(central, tmp_path)
+    url = central.add_station("bench-1")
+
+    def expires() -> object:
+        with psycopg.connect(central.admin_url) as db:
+            row = db.execute("SELECT expires_at, fence FROM order_claim").fetchone()
+        assert row is not None
+        return row
+
+    # A 3 s lease is renewed every second, by the clock, even while tasks keep coming (the
+    # settle markers below); a renewal keeps the fencing number.
+    with station(tmp_path, "bench-1", url, lease_s=3) as (session, worker, _store):
+        assert session.handle_scan("SO-1").kind is V.ORDER_OPENED
+        assert worker.settle()
+        first_expiry, fence = expires()
+        deadline = time.monotonic() + 20
+        while expires()[0] == first_expiry and time.monotonic() < deadline:
+            worker.settle()
+        later_expiry, later_fence = expires()
+        assert later_expiry > first_expiry and later_fence == fence
