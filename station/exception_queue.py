@@ -141,7 +141,7 @@ class ExceptionDesk:
         Raises:
             UserError: the badge is not a supervisor's, or the order is not waiting.
         """
-        return self._decide(number, supervisor_badge, RELEASED, "", note.strip())
+        return self._decide(number, supervisor_badge, RELEASED, "", _words(note, "note"))
 
     def cancel(self, number: str, supervisor_badge: str, reason: str) -> Decision:
         """The order will not ship; its scans at any bench are refused from now on.
@@ -149,11 +149,9 @@ class ExceptionDesk:
         Raises:
             UserError: no reason, the badge is not a supervisor's, or the order is not waiting.
         """
-        words = " ".join(reason.split())
+        words = _words(reason, "reason")
         if not words:
             raise UserError("Say why the order is cancelled: the reason is kept with it.")
-        if len(words) > MAX_REASON:
-            raise UserError(f"The reason is {len(words)} characters; keep it under {MAX_REASON}.")
         return self._decide(number, supervisor_badge, CANCELLED, words, "")
 
     def _decide(self, number: str, badge: str, kind: str, reason: str, note: str) -> Decision:
@@ -184,6 +182,14 @@ class ExceptionDesk:
             )
             db.commit()
             return Decision(number, kind, supervisor.name, reason)
+
+
+def _words(text: str, what: str) -> str:
+    """One line of printable words (it is shown on the bench's banner), or a UserError."""
+    words = " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
+    if len(words) > MAX_REASON:
+        raise UserError(f"The {what} is {len(words)} characters; keep it under {MAX_REASON}.")
+    return words
 
 
 def _still_waiting(db: Session, order_id: uuid.UUID) -> bool:

@@ -148,3 +148,15 @@ def test_a_standalone_desk_numbers_its_events_after_the_stations(
     ExceptionDesk(bench.store, "bench-1").release("SO-1", "BADGE-S1")
     (released,) = events(bench, RELEASED)
     assert released.seq > last
+
+
+def test_notes_and_reasons_are_one_printable_line_of_limited_length(
+    session: PackSession, bench: Bench
+) -> None:
+    flag(session, "BADGE-P1", "SO-1", ExceptionReason.DAMAGED, "dented")
+    desk = desk_of(session)
+    with pytest.raises(UserError, match="The note is 201 characters"):
+        desk.release("SO-1", "BADGE-S1", note="n" * 201)
+    desk.cancel("SO-1", "BADGE-S1", "wrong\x00 address\n\tcustomer\x1b[31m moved")
+    (cancelled,) = events(bench, CANCELLED)
+    assert cancelled.reason == "wrong address customer [31m moved"

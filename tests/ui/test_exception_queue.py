@@ -7,10 +7,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from pytestqt.qtbot import QtBot
 
+from station.errors import UserError
 from station.exception_queue import CANCELLED, RELEASED, Decision, ExceptionDesk
+from station.lock import DataDirLock
 from station.session import ExceptionReason, PackSession
 from station.verdicts import VerdictKind
 from tests.helpers.factory import Bench
+from ui.dashboard.opening import OfficeDesk
 from ui.exception_queue import ExceptionQueue, waited
 from ui.worker import Worker
 
@@ -121,3 +124,18 @@ def test_waiting_time_in_words() -> None:
     assert waited(now - timedelta(hours=2, minutes=5), now) == "2 h 05 min"
     assert waited(now - timedelta(days=3, hours=4), now) == "3 d 4 h"
     assert waited((now - timedelta(minutes=90)).replace(tzinfo=None), now) == "1 h 30 min"
+
+
+def test_away_from_the_bench_a_decision_waits_for_the_station_to_close(
+    qtbot: QtBot, bench: Bench, session: PackSession, queue: ExceptionQueue
+) -> None:
+    office = OfficeDesk(bench.store, session.station, bench.data_dir)
+    station_running = DataDirLock(bench.data_dir).acquire()
+    try:
+        with pytest.raises(UserError, match="The station is running on this data dir"):
+            office.release("SO-3", "BADGE-S1")
+    finally:
+        station_running.release()
+    assert [w.number for w in office.waiting()] == ["SO-3", "SO-1"]
+    assert office.release("SO-3", "BADGE-S1").kind == RELEASED  # closed: it decides
+    assert [w.number for w in office.waiting()] == ["SO-1"]

@@ -6,21 +6,23 @@ unlocks "open the dashboard" through station.supervisor_auth, which records
 every attempt and locks a badge after 5 wrong PINs. Its exception queue
 writes with the running session's numbering. Standalone (`main.py dashboard
 --supervisor BADGE [--pin PIN]`) it reads the station's data dir, and decides
-on the queue only while it holds the data dir's lock (the station is closed),
-since a running station numbers its own events.
+on the queue only while the station is closed (OfficeDesk), since a running
+station numbers its own events.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QApplication, QWidget
+from shiboken6 import isValid
 
 from station.errors import UserError
-from station.exception_queue import ExceptionDesk
+from station.exception_queue import Decision, ExceptionDesk
 from station.lock import DataDirBusy, DataDirLock
 from station.session import PackSession
 from station.settings import Settings
@@ -56,7 +58,7 @@ class BenchDashboard(QObject):
                 "The dashboard is for supervisors: log in with a supervisor badge, then press F9."
             )
             return
-        window = self.window
+        window = self.window if self.window is not None and isValid(self.window) else None
         if window is not None and window.isVisible() and window.supervisor == view.packer_badge:
             window.raise_()
             window.activateWindow()
@@ -64,7 +66,7 @@ class BenchDashboard(QObject):
         self._ask(view.packer_badge, None)
 
     def close(self) -> None:
-        if self.window is not None:
+        if self.window is not None and isValid(self.window):
             self.window.close()
         self._worker.shutdown(wait=False)
 
@@ -94,7 +96,7 @@ class BenchDashboard(QObject):
             else:
                 self._refuse(answer.message)
             return
-        if self.window is not None:
+        if self.window is not None and isValid(self.window):
             self.window.close()
         self.window = open_at_bench(self._parent, self._session, answer.badge)
 
@@ -115,6 +117,7 @@ def open_at_bench(
         open_video=lambda number: _open_video(window, session.store, data_dir, number),
     )
     window.setParent(parent, window.windowFlags())  # closes with the bench
+    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # each F9 a fresh one
     window.resize(1600, 950)
     window.show()
     window.start()
@@ -126,15 +129,6 @@ def run_standalone(data_dir: Path, settings: Settings, badge: str, pin: str | No
     path = data_dir / DB_NAME
     if not path.is_file():
         raise UserError(f"There is no station database at {path}: give the station's --data-dir.")
-    lock: DataDirLock | None = None
-    read_only = ""
-    try:
-        lock = DataDirLock(data_dir).acquire()
-    except DataDirBusy:
-        read_only = (
-            "The station is running on this data dir: release or cancel at the bench "
-            "(F9 there), or here once it is closed."
-        )
     # Opened as an import opens it beside a running station: the sign-in attempt
     # is recorded (and a badge locks after wrong PINs) wherever it is typed.
     store = Store.open(data_dir)
@@ -154,13 +148,11 @@ def run_standalone(data_dir: Path, settings: Settings, badge: str, pin: str | No
             raise UserError(f"{answer.message}{hint}")
         app = QApplication.instance() or QApplication(sys.argv[:1])
         reader = DashboardReader(readable, station_zone())
-        desk = ExceptionDesk(store, settings.station) if lock is not None else None
         window = DashboardWindow(
             reader,
             settings.station,
-            desk=desk,
+            desk=OfficeDesk(store, settings.station, data_dir),
             supervisor_badge=badge,
-            read_only=read_only,
             open_video=lambda number: _open_video(window, store, data_dir, number),
         )
         window.showMaximized()
@@ -169,7 +161,41 @@ def run_standalone(data_dir: Path, settings: Settings, badge: str, pin: str | No
     finally:
         readable.close()
         store.close()
-        if lock is not None:
+
+
+class OfficeDesk(ExceptionDesk):
+    """The queue's decisions away from the bench: only while the station is closed.
+
+    A running station numbers its events in memory, so a decision written
+    beside it could take a number it is about to use. Each decision holds the
+    data dir's lock just while it is written (never while the window is open,
+    so a station can always start); with the station running it is refused.
+    """
+
+    def __init__(self, store: Store, station: str, data_dir: Path) -> None:
+        super().__init__(store, station)
+        self._data_dir = data_dir
+
+    def release(self, number: str, supervisor_badge: str, note: str = "") -> Decision:
+        with self._station_closed():
+            return super().release(number, supervisor_badge, note)
+
+    def cancel(self, number: str, supervisor_badge: str, reason: str) -> Decision:
+        with self._station_closed():
+            return super().cancel(number, supervisor_badge, reason)
+
+    @contextmanager
+    def _station_closed(self) -> Iterator[None]:
+        try:
+            lock = DataDirLock(self._data_dir).acquire()
+        except DataDirBusy:
+            raise UserError(
+                "The station is running on this data dir: release or cancel at the bench "
+                "(F9 there), or here once it is closed. Nothing changed."
+            ) from None
+        try:
+            yield
+        finally:
             lock.release()
 
 
