@@ -101,12 +101,7 @@ class WriteLock:
     def _on_begin(self, connection: Any) -> None:
         dbapi_connection = connection.connection.dbapi_connection
         if self._should_take(dbapi_connection):
-            try:
-                take_sqlite_write_lock(dbapi_connection)
-            except sqlite3.Error as exc:
-                # Raised here as SQLAlchemy raises a statement's error, so callers
-                # report it as they report a failed write (disk, lock, damage).
-                raise DBAPIError.instance("BEGIN IMMEDIATE", None, exc, sqlite3.Error) from exc
+            take_sqlite_write_lock(dbapi_connection)
             self._writing = dbapi_connection
 
     def _on_end(self, connection: Any) -> None:
@@ -114,27 +109,37 @@ class WriteLock:
             self._writing = None
 
 
-def take_sqlite_write_lock(dbapi_connection: Any, wait_s: float = BUSY_TIMEOUT_MS / 1000) -> None:
-    """BEGIN IMMEDIATE, asked again every WRITE_POLL_S until `wait_s` has passed.
+def take_sqlite_write_lock(
+    dbapi_connection: Any,
+    *,
+    poll_s: float = WRITE_POLL_S,
+    wait_s: float = BUSY_TIMEOUT_MS / 1000,
+) -> None:
+    """BEGIN IMMEDIATE, asked again every `poll_s` until `wait_s` has passed.
 
     Raises:
-        sqlite3.OperationalError: "database is locked" when another writer kept
-            the lock all that time (as SQLite's busy timeout would).
+        sqlalchemy.exc.OperationalError: "database is locked" when another
+            writer kept the lock all that time (as SQLite's busy timeout would),
+            raised as SQLAlchemy raises a failed statement, so callers report
+            it as they report any failed write (disk, lock, damage).
     """
     deadline = time.monotonic() + wait_s
-    dbapi_connection.execute("PRAGMA busy_timeout=0")
     try:
-        while True:
-            try:
-                dbapi_connection.execute("BEGIN IMMEDIATE")
-                return
-            except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) or time.monotonic() >= deadline:
-                    raise
-            time.sleep(WRITE_POLL_S)
-    finally:
-        # Reads and the commit wait as before in the rare case they must.
-        dbapi_connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        dbapi_connection.execute("PRAGMA busy_timeout=0")
+        try:
+            while True:
+                try:
+                    dbapi_connection.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.OperationalError as exc:
+                    if "locked" not in str(exc) or time.monotonic() >= deadline:
+                        raise
+                time.sleep(poll_s)
+        finally:
+            # Reads and the commit wait as before in the rare case they must.
+            dbapi_connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    except sqlite3.Error as exc:
+        raise DBAPIError.instance("BEGIN IMMEDIATE", None, exc, sqlite3.Error) from exc
 
 
 class Store:

@@ -4,9 +4,12 @@ An import runs beside a packing station, often in another process, on the
 same SQLite file, which has one writer at a time. One transaction for a
 whole file held the station's scans for seconds and made some fail. So the
 rows are written a few at a time: each batch is one short transaction (about
-BATCH_S with its commit), and between batches the import steps aside for PAUSE_S, longer
-than SQLite makes a waiting writer sleep between its tries, so a waiting scan
-gets in between two batches.
+BATCH_S with its commit), and between batches the import steps aside for
+PAUSE_S. A waiting scan asks for the lock every millisecond (station.store.
+WriteLock), so it gets in at the end of the batch it met: a scan waits at most
+one batch. The import copies the WAL back into the store itself, before each
+batch rather than just after one, when a scan that waited commits, so a scan
+neither does that copy nor flushes beside it.
 
 The file is checked in full before the first batch, so a file with a problem
 still changes nothing. What a batch writes is whole (an order with its lines,
@@ -17,6 +20,7 @@ it: what is already there is recognised as unchanged.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -27,11 +31,14 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session
 
 from station.errors import UserError, storage_problem
+from station.store import take_sqlite_write_lock
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 BATCH_S = 0.020  # how long a batch holds the write lock, its commit included
-PAUSE_S = 0.030  # above SQLite's longest early retry sleep (25 ms)
+PAUSE_S = 0.010  # between batches: ten of a waiting scan's tries (station.store.WRITE_POLL_S)
+IMPORT_POLL_S = 0.005  # how often a batch asks for the write lock while a scan holds it
 FIRST_BATCH = 8
 MIN_BATCH = 8
 MAX_BATCH = 1000
@@ -51,12 +58,13 @@ def write_in_batches(
 ) -> None:
     """Call `write` on slices of `items`, each in its own short transaction."""
     session.commit()  # end the checks' read transaction before the first write
-    # What the bench wrote while the file was checked is copied back here, not by a scan.
-    _checkpoint(session)
     done, size = 0, FIRST_BATCH
     while done < len(items):
         batch = list(items[done : done + size])
         try:
+            # What the WAL holds (the last batch, the bench's scans) is copied back
+            # here, before the batch, not while a scan that waited commits in the pause.
+            _checkpoint(session)
             _begin_write(session)
             started = time.monotonic()
             write(session, batch)
@@ -67,20 +75,19 @@ def write_in_batches(
             session.rollback()
             raise _interrupted(exc, session, source, noun, done, len(items)) from exc
         done += len(batch)
-        try:
-            _checkpoint(session)
-        except (DBAPIError, OSError) as exc:
-            session.rollback()
-            raise _interrupted(exc, session, source, noun, done, len(items)) from exc
         # Aim the next batch at BATCH_S under the lock, its commit included (the
         # rows reach the WAL file at the commit). A slow disk's flush alone may
         # take that long: batches then stay at MIN_BATCH rather than crawl.
         aim = int(len(batch) * BATCH_S / max(held, took, 1e-4))
         size = max(MIN_BATCH, min(MAX_BATCH, size * 2, aim))
         if done < len(items):
-            # At least as long as the lock was held: a scan that waited long
-            # polls seldom (SQLite's sleeps grow to 100 ms) and must still find a gap.
-            time.sleep(max(PAUSE_S, held))
+            time.sleep(PAUSE_S)  # a scan that waited gets in (it asks every millisecond)
+    try:
+        _checkpoint(session)
+    except (DBAPIError, OSError):
+        # Every row is committed; the station's own checkpoints copy the rest back.
+        session.rollback()
+        log.warning("the checkpoint after %s failed", source, exc_info=True)
 
 
 def _begin_write(session: Session) -> None:
@@ -91,8 +98,10 @@ def _begin_write(session: Session) -> None:
     # Begun already when the caller holds the store's write lock (station.store.WriteLock).
     driver: Any = connection.connection.driver_connection
     if not driver.in_transaction:
-        # pysqlite opens its transaction only at the first INSERT/UPDATE/DELETE.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Asked every few ms, not after SQLite's sleeps that grow to 100 ms: the
+        # bench's scans are short, and a scan asks more often than this, so it
+        # still gets in first when both wait.
+        take_sqlite_write_lock(driver, poll_s=IMPORT_POLL_S)
 
 
 def _checkpoint(session: Session) -> None:

@@ -15,10 +15,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import func, select
 
+from station.integrity import write_refused
 from station.models import ScanEvent
 from station.settings import Settings
+from station.store import Store, take_sqlite_write_lock
 from tests.helpers.factory import Bench, standard_bench
 
 BURST_S = 0.060  # a batch holding the write lock
@@ -90,3 +94,22 @@ def test_scans_beside_a_bursty_writer_are_each_stored_in_the_gap_after_the_burst
     # slack for a busy machine); SQLite's sleeps let several go by.
     waited = [stored - start for start, stored in zip(met, stored_by, strict=True) if stored]
     assert len(waited) == SCANS and max(waited) <= 2, (met, stored_by)
+
+
+def test_a_write_lock_held_past_the_wait_refuses_with_who_holds_it(tmp_path: Path) -> None:
+    store = Store.open(tmp_path)
+    holder = sqlite3.connect(store.path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    waiter = sqlite3.connect(store.path, isolation_level=None)
+    try:
+        with pytest.raises(DBAPIError) as refused:
+            take_sqlite_write_lock(waiter, wait_s=0.02)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+        waiter.close()
+        store.close()
+    problem = write_refused("The scan 'X'", refused.value, store.path)
+    assert problem is not None
+    assert "NOT recorded: another program held the database" in str(problem)
+    assert "if an import is running, let it finish" in str(problem)
