@@ -38,10 +38,10 @@ class KpiTile(QPushButton):
         self.label.setStyleSheet("color: #555; font-size: 12px; border: none;")
         self.value = QLabel("—")
         self.value.setStyleSheet(
-            "color: #1d2733; font-size: 24px; font-weight: bold; border: none;"
+            "color: #1d2733; font-size: 21px; font-weight: bold; border: none;"
         )
         column = QVBoxLayout(self)
-        column.setContentsMargins(12, 6, 12, 6)
+        column.setContentsMargins(8, 4, 8, 4)
         column.setSpacing(0)
         for part in (self.label, self.value):
             part.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
@@ -94,6 +94,8 @@ class KpiStrip(QWidget):
         whole = total(rows)
         for figure, button in self.buttons.items():
             button.value.setText(value_text(whole, figure))
+            # Never cut a value off: the strip scrolls with the page rather than clip.
+            button.setMinimumWidth(button.value.sizeHint().width() + 18)
 
     def _on_button_clicked(self, figure: str) -> None:
         self.figure_drilled.emit(figure, LABELS[figure])

@@ -119,7 +119,7 @@ class DashboardWindow(QMainWindow):
         split.addWidget(self.drill_panel)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
-        split.setSizes([1100, 800])  # the trail's tables need the width
+        split.setSizes([1250, 750])  # the figures first; the trail's tables still fit
         self.tabs = QTabWidget()
         self.tabs.addTab(split, "Figures")
         self.tabs.addTab(self.queue, "Exception queue")
