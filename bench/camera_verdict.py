@@ -4,7 +4,8 @@ A simulated camera (720p) holds a badge up, takes it away, holds up the logout c
 takes it away, and so on; the real pack screen (offscreen) with its live view shows the
 verdicts. Measured: from the capture of the first frame the code is in to the window's
 `verdict_shown` (reading, two frames to confirm, the durable commit, the screen update).
-Also the live view's frame rate while it runs.
+Also the live view's frame rate, and the process's CPU and memory, with the recorder
+filming all along as at a real bench (`--no-record` to leave it out).
 
 Run: QT_QPA_PLATFORM=offscreen uv run python bench/camera_verdict.py [--cycles 40]
 Target: p99 at most 150 ms.
@@ -13,6 +14,8 @@ Target: p99 at most 150 ms.
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import sys
 import tempfile
 import time
@@ -25,6 +28,7 @@ from PySide6.QtWidgets import QApplication
 
 from bench._data import percentile
 from devices.camera.camera import Camera, LatestFrame
+from devices.camera.recorder import Recorder
 from devices.camera.scanning import CameraScanner
 from devices.camera.sources import BgrImage, SimulatedSource
 from devices.scanners.events import ScanRead
@@ -75,6 +79,7 @@ class TimedSource(SimulatedSource):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--cycles", type=int, default=40, help="codes shown (default 40)")
+    parser.add_argument("--no-record", action="store_true", help="without the recorder")
     args = parser.parse_args()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     with tempfile.TemporaryDirectory() as folder:
@@ -104,9 +109,20 @@ def main() -> None:
         reader = CameraScanner(
             camera.frames(), camera_id="camera-1", listener=tap, decoded=panel.view.decoded
         )
+        recorder = None
+        if not args.no_record:  # the station as it runs: the recorder films all along
+            recorder = Recorder(
+                camera.frames(),
+                Path(folder) / "evidence",
+                lambda _closed: None,
+                station="bench",
+            )
+            recorder.order_opened("BENCH-ORDER", "BADGE-P1")
+            recorder.start()
         reader.start()
         camera.start()
         started = time.monotonic()
+        cpu_started = time.process_time()
         try:
             while len(source.appeared) <= args.cycles:
                 app.processEvents()
@@ -117,6 +133,8 @@ def main() -> None:
                 time.sleep(0.002)
         finally:
             reader.close()
+            if recorder is not None:
+                recorder.close()
             camera.close()
         elapsed = time.monotonic() - started
         window.close()
@@ -151,6 +169,15 @@ def main() -> None:
     print(
         f"live view: {panel.view.frames_shown / elapsed:.1f} frames/s shown "
         f"(camera {FPS} fps; reader skipped {reader.frames_skipped} frames)"
+    )
+    cpu = time.process_time() - cpu_started
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"whole station process (GUI, live view, reading{'' if args.no_record else ', recording'})"
+        ": "
+        f"CPU {cpu / elapsed:.2f} "
+        f"cores on average, peak resident memory {peak_mb:.0f} MB; machine load "
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
     )
 
 

@@ -63,11 +63,20 @@ class _Segment:
         self._container: Any = av.open(str(path), "w", format="webm")
         # Constant quality (crf 48 of 63): a noisy 720p camera stays far under 2 GB per
         # 8 hours (bench/camera_record.py); a bitrate cap does not hold in 2 s segments,
-        # each of which starts with a key frame.
+        # each of which starts with a key frame. No look-ahead (lag-in-frames 0, no
+        # alt-ref): libvpx otherwise holds 25 frames, ~125 MB more at 720p and frames a
+        # kill would lose.
         stream: Any = self._container.add_stream(
             "libvpx-vp9",
             rate=fps,
-            options={"deadline": "realtime", "cpu-used": "8", "crf": "48", "b": "0"},
+            options={
+                "deadline": "realtime",
+                "cpu-used": "8",
+                "crf": "48",
+                "b": "0",
+                "lag-in-frames": "0",
+                "auto-alt-ref": "0",
+            },
         )
         stream.width, stream.height = size
         stream.pix_fmt = "yuv420p"
