@@ -129,7 +129,8 @@ class LabelActions:
             if profile is None:
                 raise UserError(f"No courier profile {parcel.courier!r} to take a new number from.")
             new_tracking = allocate_tracking(db, self.station, profile)
-            old = LabelContent.from_json(original.content_json)
+            # The new label goes on the same box: with the address as corrected since.
+            old = LabelContent.from_json(with_current_address(db, original.content_json))
             plan = CourierPlan(parcel.courier, parcel.service, "", profile)
             content = styled(replace(old, tracking=new_tracking), plan).to_json()
             parcel.tracking = new_tracking

@@ -80,6 +80,22 @@ def test_a_reprint_after_a_correction_carries_the_new_address(bench: Bench) -> N
     assert streets == ["Hauptstraße 5", "Neue Straße 1"]
 
 
+def test_a_voided_label_s_replacement_carries_the_new_address(bench: Bench) -> None:
+    session = bench.session()
+    for scan in ("BADGE-P1", "SO-1", MUG_UPC, MUG_UPC, CABLE_EAN):
+        verdict = session.handle_scan(scan)
+    session.wait_for_label(verdict)
+    with bench.store.session() as db:
+        correct_address(db, "SO-1", {"ship_to_city": "Potsdam"}, "BADGE-S1", station="bench-9")
+    assert verdict.tracking is not None
+    replacement = session.void_label(verdict.tracking, "address corrected")
+    session.wait_for_label(replacement)
+    session.close()
+    label = session.label_of(str(replacement.job_id))
+    assert label is not None and label.ship_to.city == "Potsdam"
+    assert label.tracking == replacement.tracking != verdict.tracking
+
+
 @pytest.mark.slow
 def test_the_address_command_corrects_or_says_why_not(bench: Bench) -> None:
     bench.store.close()
