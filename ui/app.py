@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication
 
 from devices import registry
 from station import paths
+from station.audit.anchors import AnchorScheduler
 from station.backups import BackupScheduler
 from station.errors import UserError
 from station.integrity import whole_check_due
@@ -99,6 +100,9 @@ def run_gui(
     # A station left open for weeks still backs up daily, on a thread of its own.
     backups = BackupScheduler(session.store.path).start()
     app.aboutToQuit.connect(backups.stop)
+    # The audit chain's head, anchored every 15 minutes (log, store, central database).
+    anchors = AnchorScheduler(session.store, central_url=settings.central.url).start()
+    app.aboutToQuit.connect(anchors.stop)
     # A large store: the rest of its check, off the start, once a day.
     if not session.store.checked_whole and whole_check_due(session.store.path):
         watch = IntegrityWatch(lambda text: window.banner.show_error(text, "DATABASE DAMAGED"))

@@ -1,0 +1,36 @@
+"""The running station's anchors: written when the chain moved, kept when the central
+database cannot take them."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+
+from station.audit.anchors import AnchorScheduler, store_anchors
+from tests.helpers.factory import standard_bench
+
+
+def test_an_anchor_when_the_chain_moved_and_an_unreachable_central_is_only_logged(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    bench = standard_bench(tmp_path)
+    session = bench.session()
+    session.handle_scan("BADGE-P1")
+    scheduler = AnchorScheduler(bench.store, central_url="postgresql://bench@127.0.0.1:1/central")
+    caplog.set_level(logging.INFO)
+
+    (anchor,) = scheduler.anchor_now()
+    again = scheduler.anchor_now()
+    session.handle_scan("SO-1")
+    moved = scheduler.anchor_now()
+
+    assert (anchor.station, again) == ("bench-1", [])
+    assert [a.seq for a in moved] == [anchor.seq + 1]
+    assert store_anchors(bench.store)[0].seq == anchor.seq + 1
+    assert f"audit anchor: station=bench-1 seq={anchor.seq} hash={anchor.hash}" in caplog.text
+    assert "not sent to the central database" in caplog.text
+    scheduler.start().stop()  # stops at once, between intervals
+    session.close()
+    bench.store.close()
