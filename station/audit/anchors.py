@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 
+from sqlalchemy.exc import DatabaseError
 from sqlmodel import col, select
 
 from station.audit.records import AuditAnchor, AuditLink
@@ -89,3 +91,57 @@ def _parse(files: Iterable[Path]) -> Iterable[Anchor]:
             found = _LOG_LINE.match(line)
             if found:
                 yield Anchor(found["station"], int(found["seq"]), found["hash"], found["at"], "log")
+
+
+class AnchorScheduler:
+    """Anchor the chain heads every `every_s` while the station runs, on its own thread.
+
+    A session's close anchors too; this bounds what a crash or a cut-back file
+    can hide to the last interval. With a central URL the anchors go there as well.
+    """
+
+    def __init__(self, store: Store, *, every_s: float = 900.0, central_url: str | None = None):
+        self._store = store
+        self._every_s = every_s
+        self._central_url = central_url
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="audit-anchors", daemon=True)
+
+    def start(self) -> AnchorScheduler:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=30)
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self._every_s):
+            self.anchor_now()
+
+    def anchor_now(self) -> list[Anchor]:
+        """Anchor what moved; a store or central database that cannot take it is logged."""
+        try:
+            anchors = write_anchors(self._store)
+        except DatabaseError as exc:
+            log.warning("audit anchor not written: %s", exc)
+            return []
+        if anchors and self._central_url is not None:
+            self._send(anchors)
+        return anchors
+
+    def _send(self, anchors: list[Anchor]) -> None:
+        from station.audit.central import send_anchors
+        from station.central.connect import central_engine
+
+        assert self._central_url is not None
+        try:
+            engine = central_engine(self._central_url)
+            try:
+                send_anchors(engine, anchors)
+            finally:
+                engine.dispose()
+        # Whatever the central side says (unreachable, refused, not migrated to c0005),
+        # the anchor is in the log and the store, and the next interval tries again.
+        except Exception as exc:
+            log.warning("audit anchor not sent to the central database: %s", exc)
