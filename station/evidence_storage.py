@@ -22,7 +22,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
+from sqlalchemy import union
 from sqlmodel import col, select
 
 from station import evidence
@@ -60,20 +62,43 @@ class Sweep:
         )
 
 
+def _pinned_numbers() -> Any:
+    """The numbers of the orders whose evidence is never deleted (an SQL subquery)."""
+    flagged = (
+        select(Order.number)
+        .join(OrderEvent, col(OrderEvent.order_id) == col(Order.id))
+        .where(col(OrderEvent.kind).in_(PINNING_EVENTS))
+    )
+    short = (
+        select(Order.number)
+        .join(Parcel, col(Parcel.order_id) == col(Order.id))
+        .where(col(Parcel.short).is_(True))
+    )
+    return union(flagged, short)
+
+
 def pinned_orders(store: Store) -> set[str]:
     """Orders whose evidence is never deleted: in exception, or shipped short."""
     with store.session() as db:
-        flagged = db.exec(
-            select(Order.number)
-            .join(OrderEvent, col(OrderEvent.order_id) == col(Order.id))
-            .where(col(OrderEvent.kind).in_(PINNING_EVENTS))
-        ).all()
-        short = db.exec(
-            select(Order.number)
-            .join(Parcel, col(Parcel.order_id) == col(Order.id))
-            .where(col(Parcel.short).is_(True))
-        ).all()
-    return set(flagged) | set(short)
+        return set(db.exec(_pinned_numbers()).scalars().all())
+
+
+def _oldest_unpinned(store: Store, limit: int, ended_before: datetime | None) -> list[EvidenceFile]:
+    """Up to `limit` kept files of unpinned orders, oldest first (read by the index, not
+    all of them: a month of 2 s segments is some 400,000 rows)."""
+    query = (
+        select(EvidenceFile)
+        .where(col(EvidenceFile.id).not_in(select(EvidenceDeletion.evidence_id)))
+        .where(col(EvidenceFile.order_number).not_in(_pinned_numbers()))
+    )
+    if ended_before is not None:
+        query = query.where(col(EvidenceFile.ended_at) < ended_before)
+    with store.session() as db:
+        return list(
+            db.exec(
+                query.order_by(col(EvidenceFile.started_at), col(EvidenceFile.path)).limit(limit)
+            )
+        )
 
 
 def sweep(
@@ -85,31 +110,31 @@ def sweep(
     min_free_mb: int,
     now: datetime | None = None,
     free_bytes: Callable[[Path], int] | None = None,
+    leftovers: bool = False,
 ) -> Sweep:
-    """Delete what retention and the free-space guard ask for (never a pinned order's)."""
+    """Delete what retention and the free-space guard ask for (never a pinned order's).
+
+    With `leftovers` (once per start), files whose deletion was recorded but that a crash
+    left on disk are deleted too.
+    """
     folder = evidence.evidence_dir(data_dir)
     free_of = free_bytes or _free_bytes
     now = now or utc_now()
-    pinned = pinned_orders(store)
-    kept = [row for row in evidence.files_of(store) if row.order_number not in pinned]
-    kept.sort(key=lambda row: (row.started_at, row.path))
-    expired = []
+    deleted = freed = 0
     if retention_days > 0:
         limit = now - timedelta(days=retention_days)
-        expired = [row for row in kept if _aware(row.ended_at) < limit]
-    deleted = _delete(store, data_dir, station, expired, RETENTION)
-    freed = sum(row.size for row in expired)
-    gone = {row.id for row in expired}
-    oldest = [row for row in kept if row.id not in gone]
+        while batch := _oldest_unpinned(store, 500, limit):
+            deleted += _delete(store, data_dir, station, batch, RETENTION)
+            freed += sum(row.size for row in batch)
     need = min_free_mb * 1024 * 1024
     free = free_of(folder if folder.exists() else data_dir)
-    while free < need and oldest:
-        # A handful at a time: the disk is re-measured after each.
-        batch, oldest = oldest[:8], oldest[8:]
+    # A handful at a time, the disk measured again after each.
+    while free < need and (batch := _oldest_unpinned(store, 8, None)):
         deleted += _delete(store, data_dir, station, batch, DISK_SPACE)
         freed += sum(row.size for row in batch)
         free = free_of(folder if folder.exists() else data_dir)
-    _delete_leftovers(store, data_dir)
+    if leftovers:
+        _delete_leftovers(store, data_dir)
     return Sweep(deleted, freed, 0, free // (1024 * 1024), free < need)
 
 
@@ -157,10 +182,6 @@ def _unlink(path: Path) -> None:
 
 def _free_bytes(path: Path) -> int:
     return shutil.disk_usage(path).free
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def record_unhashed(

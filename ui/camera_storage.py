@@ -72,14 +72,14 @@ class EvidenceKeeper(QObject):
             lambda count: log.info("evidence: %d unhashed files recorded at the start", count),
             self._on_failed,
         )
-        self.sweep_now()
+        self.sweep_now(leftovers=True)  # files a crash left after their deletion row
         self._timer.start(SWEEP_EVERY_MS)
 
     def stop(self) -> None:
         self._timer.stop()
         self._worker.shutdown(drop_queued=True, wait=False)
 
-    def sweep_now(self) -> None:
+    def sweep_now(self, leftovers: bool = False) -> None:
         store, data_dir, station, settings = (
             self._store,
             self._data_dir,
@@ -93,6 +93,7 @@ class EvidenceKeeper(QObject):
                 station,
                 retention_days=settings.retention_days,
                 min_free_mb=settings.min_free_mb,
+                leftovers=leftovers,
             ),
             self._on_swept,
             self._on_failed,
