@@ -220,3 +220,35 @@ def test_a_cut_off_tail_is_found_against_the_anchor(packed: Path, tmp_path: Path
     assert without_anchor.ok
     assert "truncated" in {p.kind for p in with_anchor.problems}
     assert "tail was cut off" in with_anchor.as_text()
+
+
+def test_an_upgraded_store_chains_the_events_it_already_held(tmp_path: Path) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    from station.store import MIGRATIONS
+
+    path = tmp_path / DB_NAME
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0008")  # a store from before the chain
+    engine.dispose()
+    with sqlite3.connect(path) as db:
+        for seq in (1, 2):
+            db.execute(
+                "INSERT INTO scanevent (id, station, seq, raw, code, source, manual, verdict, "
+                "units_counted, message, awaiting, created_at) VALUES "
+                "(?, 'old-bench', ?, 'BADGE-P1', 'BADGE-P1', 'scanner', 0, 'login', 0, '', "
+                "'nothing', '2026-01-02 03:04:05.000000')",
+                (uuid.uuid4().hex, seq),
+            )
+
+    Store.open(tmp_path).close()
+    report = verify(path)
+    tamper(path, "UPDATE scanevent SET verdict = 'ok' WHERE seq = 2")
+
+    assert report.ok and report.heads == {"old-bench": 2}
+    assert not verify(path).ok
