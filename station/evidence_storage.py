@@ -24,7 +24,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import union
+from sqlalchemy import func, union
 from sqlmodel import col, select
 
 from station import evidence
@@ -203,9 +203,24 @@ def record_unhashed(
     if not folder.is_dir():
         return 0
     with store.session() as db:
-        known = set(db.exec(select(EvidenceFile.path)).all())
+        newest = db.exec(select(func.max(EvidenceFile.created_at))).one()
+        # A crash's leftovers are younger than the last row recorded before it: only the
+        # order folders changed since are looked into, not a month of them.
+        since = None if newest is None else newest - timedelta(minutes=10)
+        known = set(
+            db.exec(
+                select(EvidenceFile.path).where(
+                    col(EvidenceFile.created_at) >= since if since else True
+                )
+            ).all()
+        )
+    cutoff = 0.0 if since is None else since.replace(tzinfo=since.tzinfo or UTC).timestamp()
     count = 0
-    for path in sorted(folder.glob("*/*")):
+    recent = [order for order in folder.iterdir() if order.stat().st_mtime >= cutoff]
+    # A file closed and recorded has its row written after its last change: a file changed
+    # since `since`, if recorded, has its row among `known`.
+    candidates = (path for order in recent for path in order.glob("*"))
+    for path in sorted(path for path in candidates if path.stat().st_mtime >= cutoff):
         relative = path.relative_to(data_dir).as_posix()
         if relative in known or path.suffix not in EVIDENCE_SUFFIXES or skip(path):
             continue
