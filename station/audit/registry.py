@@ -40,6 +40,7 @@ AUDITED: tuple[Audited, ...] = (
     Audited("printattempt"),
     Audited("settingsevent"),
     Audited("evidencefile"),
+    Audited("evidencedeletion"),
     Audited("supervisorauth"),
     Audited("handoff_load"),
     Audited("handoff_scan"),
