@@ -294,3 +294,27 @@ def test_a_store_with_nothing_packed_shows_dashes_not_errors(
     assert window.mistake_chart.chart().title().endswith("none in this period")
     assert window.queue.count.text() == "No order is waiting in exception."
     assert not window.queue.release_button.isEnabled()  # no desk: nothing to decide
+
+
+def test_today_moves_on_at_midnight_while_a_range_stays(
+    qtbot: QtBot, reader: ThreadNotingReader
+) -> None:
+    clock = [datetime(2026, 12, 3, 23, 59, tzinfo=UTC)]
+    window = DashboardWindow(reader, "bench-1", now=lambda: clock[0])
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.refreshed, timeout=TIMEOUT_MS) as first:
+        window.start()
+    assert first.args[0].period.start.isoformat() == "2026-12-03"
+    clock[0] = datetime(2026, 12, 4, 0, 1, tzinfo=UTC)
+    with qtbot.waitSignal(window.refreshed, timeout=TIMEOUT_MS) as moved:
+        window.refresh()
+    assert moved.args[0].period.start.isoformat() == "2026-12-04"
+    assert window.from_date.date().toString("yyyy-MM-dd") == "2026-12-04"
+    window.from_date.setDate(window.from_date.date().addDays(-3))
+    with qtbot.waitSignal(window.refreshed, timeout=TIMEOUT_MS) as ranged:
+        window.range_button.click()
+    clock[0] = datetime(2026, 12, 5, 9, 0, tzinfo=UTC)
+    with qtbot.waitSignal(window.refreshed, timeout=TIMEOUT_MS) as kept:
+        window.refresh()
+    assert kept.args[0].period == ranged.args[0].period
+    assert (kept.args[0].period.start.isoformat(), kept.args[0].period.days) == ("2026-12-01", 4)

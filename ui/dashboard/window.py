@@ -10,7 +10,7 @@ skipped while the previous one is still running).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
@@ -67,6 +67,9 @@ class DashboardWindow(QMainWindow):
         self._now = now
         self.worker = Worker(self, name="dashboard-worker")
         self.period = Period.today(reader.tz, now())
+        # Today and This week follow the clock (a window left open past midnight
+        # moves on); a range of days stays as chosen.
+        self._rolling: Callable[[tzinfo, datetime], Period] | None = Period.today
         self.snapshot: Snapshot | None = None
         self._refreshing = False
         self.setWindowTitle(f"PackStation — supervisor dashboard — {station}")
@@ -180,14 +183,22 @@ class DashboardWindow(QMainWindow):
 
     def show_period(self, period: Period) -> None:
         self.period = period
+        self._show_dates(period)
+        self.refresh()
+
+    def _show_dates(self, period: Period) -> None:
         for edit, day in ((self.from_date, period.start), (self.to_date, period.end)):
             edit.setDate(QDate(day.year, day.month, day.day))
-        self.refresh()
 
     def refresh(self) -> None:
         if self._refreshing:
             return
         self._refreshing = True
+        if self._rolling is not None:
+            rolled = self._rolling(self.reader.tz, self._now())
+            if rolled != self.period:
+                self.period = rolled
+                self._show_dates(rolled)
         self.status.setText("Reading…")
         reader, period = self.reader, self.period
         self.worker.run(lambda: reader.snapshot(period), self._on_worker_snapshot, self._failed)
@@ -276,9 +287,11 @@ class DashboardWindow(QMainWindow):
         self.drill(Drill(self.period, "exceptions_opened", title, what=what))
 
     def _on_today_button_clicked(self) -> None:
+        self._rolling = Period.today
         self.show_period(Period.today(self.reader.tz, self._now()))
 
     def _on_week_button_clicked(self) -> None:
+        self._rolling = Period.this_week
         self.show_period(Period.this_week(self.reader.tz, self._now()))
 
     def _on_range_button_clicked(self) -> None:
@@ -286,6 +299,7 @@ class DashboardWindow(QMainWindow):
         if end < start:
             self.status.setText("The range ends before it starts: pick the earlier date first.")
             return
+        self._rolling = None
         self.show_period(Period(start, end, self.reader.tz))
 
     def _on_queue_decided(self, _decision: object) -> None:
