@@ -18,6 +18,8 @@ from station.verdicts import VerdictKind
 
 # The event the exception queue writes for an order that will not ship (station.exception_queue).
 ORDER_CANCELLED = "order_cancelled"
+EXCEPTION_FLAGGED = "exception_flagged"
+_ORDER_STATES = [ORDER_CANCELLED, EXCEPTION_FLAGGED, "exception_released"]
 
 
 def courier_key(profiles: Mapping[str, CourierProfile], name: str) -> str:
@@ -51,17 +53,19 @@ def not_ready_reason(
     """Why this sealed parcel may not leave yet ("" when it may)."""
     if order is None:
         return f"its order is no longer in the station's data: parcel {parcel.tracking} stays."
-    cancelled = queries.first(
-        db,
-        select(OrderEvent.reason).where(
-            OrderEvent.order_id == order.id, OrderEvent.kind == ORDER_CANCELLED
-        ),
-    )
+    # One read of the order's deciding events, newest first: a cancel is final, else the
+    # newest of flagged / released says whether it is in exception.
+    events = db.exec(
+        select(OrderEvent.kind, OrderEvent.reason)
+        .where(OrderEvent.order_id == order.id, col(OrderEvent.kind).in_(_ORDER_STATES))
+        .order_by(col(OrderEvent.created_at).desc(), col(OrderEvent.seq).desc())
+    ).all()
+    cancelled = next((reason for kind, reason in events if kind == ORDER_CANCELLED), None)
     if cancelled is not None:
         return f"order {order.number} was cancelled ({cancelled}): it does not ship."
-    if queries.in_exception(db, order.id):
+    if events and events[0][0] == EXCEPTION_FLAGGED:
         return f"order {order.number} is in exception: a supervisor must release it first."
-    if scan_back_required and not label_scanned_back(db, parcel.tracking):
+    if scan_back_required and not label_scanned_back(db, parcel):
         return (
             f"label {parcel.tracking} was never scanned back at the bench (required here): "
             "take it back to a bench to check the label."
@@ -69,11 +73,16 @@ def not_ready_reason(
     return ""
 
 
-def label_scanned_back(db: Session, tracking: str) -> bool:
+def label_scanned_back(db: Session, parcel: Parcel) -> bool:
+    """Its label was scanned back at its bench: read among that bench's scans since the seal
+    (the (station, seq) index), never the whole scan history."""
     found = queries.first(
         db,
         select(ScanEvent.id).where(
-            ScanEvent.code == tracking, ScanEvent.verdict == VerdictKind.LABEL_VERIFIED
+            ScanEvent.station == parcel.station,
+            ScanEvent.seq > parcel.seq,
+            ScanEvent.code == parcel.tracking,
+            ScanEvent.verdict == VerdictKind.LABEL_VERIFIED,
         ),
     )
     return found is not None
