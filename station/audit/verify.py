@@ -42,7 +42,7 @@ class Problem:
     station: str
     seq: int
     kind: str  # link_missing, link_edited, link_out_of_place, row_edited, row_deleted,
-    # row_inserted, status_edited, truncated, rewritten
+    # row_inserted, status_edited, truncated, rewritten, chain_missing, schema_edited
     message: str
     table: str = ""
     row_id: str = ""
@@ -107,15 +107,17 @@ class AuditReport:
 def verify_chain(connection: Connection, anchors: Sequence[Anchor] = ()) -> AuditReport:
     """Walk every station's chain and every chained table; check the anchors."""
     report = AuditReport(anchors=list(anchors))
-    hashes = _walk_links(connection, report)
-    schemas = {
-        int(row[0]): tuple(json.loads(row[1]))
-        for row in connection.exec_driver_sql("SELECT id, columns FROM auditschema")
-    }
     present = {
         str(row[0])
         for row in connection.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='table'")
     }
+    if not {"auditlink", "auditschema"} <= present:
+        report.problems.append(
+            Problem("", 0, "chain_missing", "the audit chain's tables are gone: dropped.")
+        )
+        return report
+    hashes = _walk_links(connection, report)
+    schemas = _schemas(connection, report)
     for entry in AUDITED:
         if entry.table in present:
             _check_rows(connection, entry, schemas, report)
@@ -124,6 +126,18 @@ def verify_chain(connection: Connection, anchors: Sequence[Anchor] = ()) -> Audi
     for anchor in anchors:
         _check_anchor(anchor, report, hashes)
     return report
+
+
+def _schemas(connection: Connection, report: AuditReport) -> dict[int, tuple[str, ...]]:
+    schemas: dict[int, tuple[str, ...]] = {}
+    for schema_id, columns in connection.exec_driver_sql("SELECT id, columns FROM auditschema"):
+        try:
+            schemas[int(schema_id)] = tuple(str(name) for name in json.loads(columns))
+        except (TypeError, ValueError):  # not a JSON list of names: every row of it mismatches
+            report.problems.append(
+                Problem("", 0, "schema_edited", f"audit schema {schema_id} was edited.")
+            )
+    return schemas
 
 
 def _walk_links(connection: Connection, report: AuditReport) -> dict[tuple[str, int], str]:

@@ -252,3 +252,18 @@ def test_an_upgraded_store_chains_the_events_it_already_held(tmp_path: Path) -> 
 
     assert report.ok and report.heads == {"old-bench": 2}
     assert not verify(path).ok
+
+
+@pytest.mark.parametrize(
+    ("sql", "kind"),
+    [
+        ("DROP TABLE auditlink", "chain_missing"),
+        ("UPDATE auditschema SET columns = 'not json' WHERE id = 1", "schema_edited"),
+    ],
+)
+def test_a_damaged_chain_is_reported_not_a_crash(copy: Path, sql: str, kind: str) -> None:
+    tamper(copy, sql)
+
+    first = verify(copy).first()
+
+    assert first is not None and first.kind == kind
