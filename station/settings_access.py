@@ -21,6 +21,7 @@ from station.supervisor_auth import LOCKOUT, MAX_WRONG_PINS
 SETTINGS_ROLES = frozenset({"supervisor", "admin"})
 OPENED = "settings_opened"
 REFUSED = "settings_refused"
+SAVED = "settings_saved"
 
 
 class SettingsEvent(SQLModel, table=True):
@@ -29,9 +30,9 @@ class SettingsEvent(SQLModel, table=True):
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
     station: str
     packer_id: uuid.UUID | None = None  # who signed in (None: nobody recognised)
-    kind: str  # settings_opened or settings_refused
+    kind: str  # settings_opened, settings_refused or settings_saved
     settings: str  # which settings, e.g. "devices"
-    how: str  # "badge" or "pin"
+    how: str  # "badge" or "pin" (a sign-in), "saved"
     note: str = ""
     created_at: datetime = Field(default_factory=utc_now)
 
@@ -43,6 +44,7 @@ class SignIn:
     allowed: bool
     message: str
     name: str | None = None
+    badge: str | None = None  # who signed in, to record what they save
 
 
 def sign_in_by_badge(store: Store, station: str, badge: str, settings: str) -> SignIn:
@@ -59,7 +61,7 @@ def sign_in_by_badge(store: Store, station: str, badge: str, settings: str) -> S
             packer.name,
         )
     else:
-        answer = SignIn(True, f"Signed in: {packer.name}.", packer.name)
+        answer = SignIn(True, f"Signed in: {packer.name}.", packer.name, packer.badge)
     _record(store, station, packer, answer, settings, "badge")
     return answer
 
@@ -92,9 +94,26 @@ def sign_in_by_pin(store: Store, station: str, pin: str, settings: str) -> SignI
     if packer is None:
         answer = SignIn(False, "Wrong PIN: type a supervisor's PIN, or scan their badge.")
     else:
-        answer = SignIn(True, f"Signed in: {packer.name}.", packer.name)
+        answer = SignIn(True, f"Signed in: {packer.name}.", packer.name, packer.badge)
     _record(store, station, packer, answer, settings, "pin")
     return answer
+
+
+def record_saved(store: Store, station: str, settings: str, who: str | None, what: str) -> None:
+    """A settings screen saved its file: which, who signed in for it, what it now says."""
+    with store.write_lock, store.session() as db:
+        packer = queries.packer_by_badge(db, who) if who else None
+        db.add(
+            SettingsEvent(
+                station=station,
+                packer_id=packer.id if packer else None,
+                kind=SAVED,
+                settings=settings,
+                how="saved",
+                note=what,
+            )
+        )
+        db.commit()
 
 
 def _pin_sign_in_locked_until(db: Session, station: str, now: datetime) -> datetime | None:

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from station.errors import UserError
 from station.settings import Commands
-from station.settings_access import SignIn, sign_in_by_badge, sign_in_by_pin
+from station.settings_access import SignIn, record_saved, sign_in_by_badge, sign_in_by_pin
 from station.store import Store
 from ui import style
 from ui.dialogs import GLOVE_STYLE, command_codes, glove_button, run_in_background
@@ -155,3 +155,26 @@ def ask_supervisor(
     dialog.signed_in.connect(lambda _name: then())
     dialog.open()
     return dialog
+
+
+def record_saved_by(
+    sign_in: SupervisorSignIn, store: Store, station: str, settings: str
+) -> Callable[[QWidget, str], None]:
+    """What a settings screen calls once it saved: stored off the UI thread, with who
+    signed in for it (`sign_in`'s allowed answer), and a failure said in the log."""
+    signed: list[str] = []
+    sign_in.answered.connect(
+        lambda answer: signed.append(answer.badge) if answer.allowed and answer.badge else None
+    )
+
+    def saved(parent: QWidget, what: str) -> None:
+        who = signed[-1] if signed else None
+        run_in_background(
+            parent,
+            "settings-saved",
+            lambda: record_saved(store, station, settings, who, what),
+            lambda _none: None,
+            lambda exc: log.error("settings saved but not recorded: %s", exc),
+        )
+
+    return saved

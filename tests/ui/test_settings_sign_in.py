@@ -125,3 +125,17 @@ def test_an_item_scanned_during_the_sign_in_goes_to_the_bench(
         scanner.scan("CMD-ACK")
     assert shown.args[0].scan == "CMD-ACK"
     assert sign_in.isVisible()
+
+
+def test_saved_devices_are_recorded_with_the_supervisor_who_signed_in(
+    qtbot: QtBot, window: MainWindow, clock: FakeClock, sign_in: SupervisorSignIn, bench: Bench
+) -> None:
+    answer_to(qtbot, sign_in, lambda: WedgeScanner(window, clock).scan("BADGE-S1"))
+    qtbot.waitUntil(lambda: open_devices() is not None)
+    devices = open_devices()
+    assert devices is not None
+
+    qtbot.mouseClick(devices.save_button, Qt.MouseButton.LeftButton)
+
+    qtbot.waitUntil(lambda: len(events(bench)) == 2, timeout=VERDICT_TIMEOUT_MS)
+    assert events(bench)[-1] == ("settings_saved", "saved", "Sam")
