@@ -43,7 +43,7 @@ from ui.device_checks import (
     wait_for_scan,
 )
 from ui.device_fields import ERROR_STYLE, OK_STYLE, CheckLine, ScannerRow, UrlField
-from ui.sign_in import SupervisorSignIn, ask_supervisor
+from ui.sign_in import SupervisorSignIn, ask_supervisor, record_saved_by
 
 RESTART_NOTE = "Restart PackStation (close it and start it again) to use these devices."
 USE_AS = {
@@ -358,6 +358,10 @@ def open_devices_dialog(
             devices, problem = running, f"{exc} The fields show the devices this station runs with."
         dialog = DevicesDialog(config_path, devices, parent, problem=problem)
         dialog.delete_when_idle = True
+        # Saved settings are an event of the station (on its audit chain), with who.
+        dialog.saved.connect(lambda saved: record(dialog, repr(saved)))
         dialog.open()  # not exec(): the pack screen keeps receiving answers meanwhile
 
-    return ask_supervisor(parent, store, station, "Devices…", open_dialog, commands)
+    sign_in = ask_supervisor(parent, store, station, "Devices…", open_dialog, commands)
+    record = record_saved_by(sign_in, store, station, "Devices…")
+    return sign_in
