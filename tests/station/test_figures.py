@@ -109,9 +109,10 @@ def pack_known_day(data_dir: Path) -> Bench:
     return bench
 
 
-# Each station's inputs one minute apart from a known local time: Ana's the day
-# before the clocks go forward in Berlin, Ben's the day after (so the days have
-# different UTC offsets, and the day between has nothing).
+# Each station's inputs 20 seconds apart (by the station's numbering) from a
+# known local time: Ana's the day before the clocks go forward in Berlin, Ben's
+# the day after (so the days have different UTC offsets, and the day between
+# has nothing), each well within one clock hour.
 STARTS = {
     "bench-1": datetime(2026, 3, 28, 8, 0, tzinfo=BERLIN),
     "bench-2": datetime(2026, 3, 30, 13, 0, tzinfo=BERLIN),
@@ -125,7 +126,8 @@ def on_known_clocks(bench: Bench) -> None:
             base = start.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
             for table in EVENT_TABLES:
                 connection.exec_driver_sql(
-                    f"UPDATE {table} SET created_at = datetime(?, '+' || seq || ' minutes') "
+                    f"UPDATE {table} "
+                    "SET created_at = datetime(?, '+' || (seq * 20) || ' seconds') "
                     "WHERE station = ?",
                     (base, station),
                 )
