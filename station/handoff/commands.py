@@ -43,6 +43,9 @@ def add_commands(
     pending.add_argument(
         "--older-than", type=str, default="0", help="only parcels sealed this many hours ago"
     )
+    pending.add_argument(
+        "--days", type=str, default="14", help="how many days back to look (default 14)"
+    )
 
 
 def run(args: argparse.Namespace, data_dir: Path) -> int:
@@ -59,7 +62,7 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
                 return 0
             if args.handoff_command == "export":
                 return _export(db, _load(db, args.load), data_dir, args.dir)
-            return _pending(db, _hours(args.older_than))
+            return _pending(db, _hours(args.older_than), _days(args.days))
     finally:
         store.close()
 
@@ -90,6 +93,12 @@ def _hours(text: str) -> float:
     if not 0 <= hours <= 24 * 366:
         raise UserError(f"--older-than {text!r} must be a number of hours (0 to 8784).")
     return hours
+
+
+def _days(text: str) -> int:
+    if not (text.strip().isdigit() and 1 <= int(text) <= 3660):
+        raise UserError(f"--days {text!r} must be a whole number of days (1 to 3660).")
+    return int(text)
 
 
 def _list(db: Session, day_text: str | None, courier: str | None) -> int:
@@ -185,10 +194,10 @@ def _export(db: Session, load: HandoffLoad, data_dir: Path, folder: Path) -> int
     return 0
 
 
-def _pending(db: Session, hours: float) -> int:
-    parcels = loads.uncollected(db, timedelta(hours=hours), utc_now())
+def _pending(db: Session, hours: float, days: int) -> int:
+    parcels = loads.uncollected(db, timedelta(hours=hours), utc_now(), timedelta(days=days))
     if not parcels:
-        print("Every sealed parcel is on a closed load.")
+        print(f"Every parcel sealed in the {days} days looked at is on a closed load.")
         return 0
     for parcel in parcels:
         print(

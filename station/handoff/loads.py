@@ -118,8 +118,16 @@ def not_loaded(
     )
 
 
-def never_collected(db: Session, older_than: timedelta, now: datetime) -> list[Parcel]:
-    """Parcels sealed before `now - older_than` that are on no closed load, oldest first."""
+# How far back "never collected" looks by default: a store from before loading began
+# would otherwise list every parcel it ever sealed.
+LOOKBACK = timedelta(days=14)
+
+
+def never_collected(
+    db: Session, older_than: timedelta, now: datetime, lookback: timedelta = LOOKBACK
+) -> list[Parcel]:
+    """Parcels sealed in the `lookback` before `now - older_than` that are on no closed load,
+    oldest first."""
     on_a_closed_load = (
         select(HandoffScan.parcel_id)
         .join(HandoffClose, col(HandoffClose.load_id) == col(HandoffScan.load_id))
@@ -130,6 +138,7 @@ def never_collected(db: Session, older_than: timedelta, now: datetime) -> list[P
             select(Parcel)
             .where(
                 col(Parcel.created_at) <= now - older_than,
+                col(Parcel.created_at) >= now - older_than - lookback,
                 col(Parcel.id).not_in(on_a_closed_load),
             )
             .order_by(col(Parcel.created_at), col(Parcel.seq))
@@ -165,10 +174,12 @@ class Uncollected:
     hours: float  # since it was sealed
 
 
-def uncollected(db: Session, older_than: timedelta, now: datetime) -> list[Uncollected]:
+def uncollected(
+    db: Session, older_than: timedelta, now: datetime, lookback: timedelta = LOOKBACK
+) -> list[Uncollected]:
     """`never_collected`, with each parcel's order and age, oldest first."""
     found = []
-    for parcel in never_collected(db, older_than, now):
+    for parcel in never_collected(db, older_than, now, lookback):
         order = db.get(Order, parcel.order_id)
         found.append(
             Uncollected(
