@@ -76,19 +76,26 @@ class SyncSummary:
 
 
 def sync_once(
-    url: str, store: Store, station: str, *, stop: threading.Event | None = None
+    url: str,
+    store: Store,
+    station: str,
+    *,
+    stop: threading.Event | None = None,
+    engine: Engine | None = None,
 ) -> SyncSummary:
     """Push every waiting event, pull reference changes; never raises CentralUnreachable.
 
     Once `stop` is set (the station is closing) the push ends after its batch in
-    flight and nothing is pulled.
+    flight and nothing is pulled. With `engine` (for `url`, the sync runner's, kept
+    between exchanges) its connections are reused instead of a login per exchange.
 
     Raises:
         CentralError: a URL, login or schema problem that waiting will not fix.
     """
     folder = store.path.parent
     state = SyncState.load(folder)
-    engine = central_engine(url)
+    own_engine = engine is None
+    engine = central_engine(url) if engine is None else engine
     pushed = 0
 
     def remember(stream: str, position: int) -> None:
@@ -110,7 +117,8 @@ def sync_once(
         state.save(folder)
         return SyncSummary(pushed, 0, 0, push.pending(store, state.pushed, station), False)
     finally:
-        engine.dispose()
+        if own_engine:
+            engine.dispose()
     state.last_sync = datetime.now(UTC).isoformat()
     state.save(folder)
     conflicts = result.quarantined + len(pulled.conflicts) + double_packed

@@ -15,7 +15,9 @@ import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from station.central.connect import CentralError
+from sqlalchemy import Engine
+
+from station.central.connect import CentralError, central_engine
 from station.store import Store
 from station.sync.exchange import sync_once
 from station.sync.link import LinkStatus
@@ -46,6 +48,7 @@ class SyncRunner:
         self._stopping = threading.Event()
         self._last: LinkStatus | None = None
         self._offline_since: datetime | None = None
+        self._engine: Engine | None = None
         self._thread = threading.Thread(target=self._loop, name="central-sync", daemon=True)
 
     def start(self) -> None:
@@ -62,14 +65,22 @@ class SyncRunner:
             self._thread.join(timeout)
 
     def _loop(self) -> None:
-        while not self._stopping.is_set():
-            self._report(self._exchange())
-            self._wake.wait(self._interval_s)
-            self._wake.clear()
+        try:
+            while not self._stopping.is_set():
+                self._report(self._exchange())
+                self._wake.wait(self._interval_s)
+                self._wake.clear()
+        finally:
+            if self._engine is not None:
+                self._engine.dispose()
 
     def _exchange(self) -> LinkStatus:
         try:
-            summary = sync_once(self._url, self._store, self._station, stop=self._stopping)
+            if self._engine is None:  # one login kept between exchanges, not one each
+                self._engine = central_engine(self._url)
+            summary = sync_once(
+                self._url, self._store, self._station, stop=self._stopping, engine=self._engine
+            )
         except CentralError as exc:
             log.warning("central sync stopped: %s", exc)
             return LinkStatus(online=False, waiting=0, problem=str(exc))

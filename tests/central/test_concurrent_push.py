@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
-import subprocess
+import queue
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
@@ -17,7 +18,8 @@ from station.models import ScanEvent
 from station.store import Store
 from station.sync import push
 from station.sync.exchange import sync_once
-from station.sync.link import SYNC_NOW, LinkStatus
+from station.sync.link import LinkStatus
+from station.sync.runner import SyncRunner
 from tests.central.conftest import Central
 from tests.central.test_import_and_pull import CATALOG, PACKERS, central_import, orders
 from tests.helpers import cli
@@ -95,27 +97,33 @@ def test_two_syncs_of_one_station_racing_deliver_each_event_once(
     assert position == (EVENTS,)
 
 
-def start_station(
-    central: Central, tmp_path: Path, name: str
-) -> tuple[Path, str, subprocess.Popen[str]]:
-    """A station with its sync process (as its window runs it), orders pulled; its data dir,
-    central URL and sync process."""
+@dataclass
+class Station:
+    """A station's data dir and config, its central URL, and its sync running on a thread."""
+
+    name: str
+    data_dir: Path
+    config: Path
+    url: str
+    store: Store
+    runner: SyncRunner
+
+
+def start_station(central: Central, tmp_path: Path, name: str) -> Station:
+    """A station syncing every second, its orders already pulled."""
     url = central.add_station(name)
     config = tmp_path / f"{name}.toml"
-    config.write_text(
-        f'[station]\nname = "{name}"\n[central]\nurl = "{url}"\nsync_interval_s = 1\n'
-    )
-    data_dir = tmp_path / name
-    store = Store.open(data_dir)
+    config.write_text(f'[station]\nname = "{name}"\n[central]\nurl = "{url}"\n')
+    store = Store.open(tmp_path / name)
     with store.session() as db:  # its tracking numbers, as IT gives every station
         ensure_demo_ranges(db, name, CourierBook.load())
         db.commit()
-    store.close()
-    watcher = cli.start("sync", "--watch", "--data-dir", str(data_dir), "--config", str(config))
-    assert watcher.stdout is not None
-    first = LinkStatus.from_json(watcher.stdout.readline())  # the orders are pulled by now
+    statuses: queue.Queue[LinkStatus] = queue.Queue()
+    runner = SyncRunner(url, store, name, 1, statuses.put)
+    runner.start()
+    first = statuses.get(timeout=60)
     assert first.online, first
-    return data_dir, url, watcher
+    return Station(name, tmp_path / name, config, url, store, runner)
 
 
 def station_events(data_dir: Path, station: str) -> dict[str, set[str]]:
@@ -151,58 +159,41 @@ def central_events(central: Central, station: str) -> dict[str, list[str]]:
 def test_stations_packing_and_syncing_at_once_lose_and_double_nothing(
     central: Central, tmp_path: Path
 ) -> None:
-    names = ["bench-a", "bench-b", "bench-c"]
+    names = ["bench-a", "bench-b"]
     central_import(central, "catalog", tmp_path / "c.csv", CATALOG)
     central_import(central, "packers", tmp_path / "p.csv", PACKERS)
     numbers = [f"SO-{n}" for n in range(1, 2 * len(names) + 1)]
     central_import(central, "orders", tmp_path / "o.json", orders(*numbers))
-    stations = {name: start_station(central, tmp_path, name) for name in names}
-    packers = {}
+    stations = [start_station(central, tmp_path, name) for name in names]
+    scans: dict[str, list[str]] = {}
     try:
-        for index, (name, (data_dir, _url, _watcher)) in enumerate(stations.items()):
+        packers = []
+        for index, station in enumerate(stations):
             mine = numbers[2 * index : 2 * index + 2]
-            scans = ["BADGE-P1", *(line for number in mine for line in (number, MUG_UPC))]
-            packers[name] = (
-                cli.start(
-                    "replay",
-                    "-",
-                    "--data-dir",
-                    str(data_dir),
-                    "--config",
-                    str(tmp_path / f"{name}.toml"),
-                ),
-                scans,
-            )
-        for name, (packer, scans) in packers.items():
-            assert packer.stdin is not None
-            packer.stdin.write("\n".join(scans) + "\n")
-            packer.stdin.close()
-            watcher = stations[name][2]
-            assert watcher.stdin is not None
-            watcher.stdin.write(SYNC_NOW + "\n")  # a sync while it packs
-            watcher.stdin.flush()
-        for packer, _scans in packers.values():
-            assert packer.stdout is not None and packer.stderr is not None
-            out, err = packer.stdout.read(), packer.stderr.read()
-            assert packer.wait(timeout=120) == 0, err
+            scans[station.name] = ["BADGE-P1", *(x for number in mine for x in (number, MUG_UPC))]
+            where = ("--data-dir", str(station.data_dir), "--config", str(station.config))
+            packers.append(cli.start("replay", "-", *where))
+        for packer, station in zip(packers, stations, strict=True):
+            out, err = packer.communicate("\n".join(scans[station.name]) + "\n", timeout=120)
+            assert packer.returncode == 0, err
             verdicts = [json.loads(line)["verdict"] for line in out.splitlines()]
             assert verdicts.count("order_complete") == 2, out
     finally:
-        for _data_dir, _url, watcher in stations.values():
-            watcher.communicate(timeout=60)  # its stdin closes: it ends
-    for name, (data_dir, url, _watcher) in stations.items():
-        store = Store.open(data_dir)
+        for station in stations:
+            station.runner.stop()
+    for station in stations:
         try:
-            assert sync_once(url, store, name).pending == 0
+            assert sync_once(station.url, station.store, station.name).pending == 0
         finally:
-            store.close()
-        local = station_events(data_dir, name)
-        assert len(local["scanevent"]) == len(packers[name][1])  # none lost at the station
-        assert central_events(central, name) == {k: sorted(v) for k, v in local.items()}
+            station.store.close()
+        local = station_events(station.data_dir, station.name)
+        assert len(local["scanevent"]) == len(scans[station.name])  # none lost at the station
+        assert central_events(central, station.name) == {k: sorted(v) for k, v in local.items()}
     with psycopg.connect(central.admin_url) as db:
         delivered = dict(
             db.execute("SELECT station, sum(delivered) FROM sync_cursor GROUP BY 1").fetchall()
         )
-    for name, (data_dir, _url, _watcher) in stations.items():
-        local_count = sum(len(ids) for ids in station_events(data_dir, name).values())
-        assert delivered[name] == local_count  # counted once each, however many syncs ran
+    for station in stations:
+        events = station_events(station.data_dir, station.name)
+        # Counted once each, however many exchanges ran while it packed.
+        assert delivered[station.name] == sum(len(ids) for ids in events.values())

@@ -19,7 +19,7 @@ from tests.central.test_import_and_pull import station_config
 from tests.helpers import cli
 
 STATION = "bench-1"
-EVENTS = 8_000  # 8 batches: the kill lands in the middle of the push
+EVENTS = 15_000  # 3 batches: the kill lands in the middle of the push
 
 
 def queue_events(data_dir: Path) -> tuple[set[str], int]:
