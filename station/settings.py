@@ -38,6 +38,8 @@ class Commands:
     void: str = "CMD-VOID"
     slip: str = "CMD-SLIP"
     bulk: str = "CMD-BULK"
+    # A supervisor's dashboard (as F9 does), for a bench with a scanner and no keyboard.
+    dashboard: str = "CMD-DASHBOARD"
     # One barcode per exception reason ("Other" needs words: the Exception… dialog).
     exception_missing: str = "CMD-EXC-MISSING"
     exception_damaged: str = "CMD-EXC-DAMAGED"
@@ -192,6 +194,7 @@ reprint = "CMD-REPRINT"
 void = "CMD-VOID"
 slip = "CMD-SLIP"
 bulk = "CMD-BULK"
+dashboard = "CMD-DASHBOARD"
 label_printed = "CMD-LABEL-PRINTED"
 label_reprint = "CMD-LABEL-REPRINT"
 load = "CMD-LOAD"

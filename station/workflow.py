@@ -206,6 +206,7 @@ class _Decider(ParcelSteps):
                 c.reprint: "Reprint: the last label prints again.",
                 c.void: "Void a label: scan the label on the box, then choose why.",
                 c.slip: "Packing slip: the last packed order's slip prints.",
+                c.dashboard: "Dashboard: it opens for a supervisor (as F9 does).",
             }[self.text]
             return self.step(V.ERRAND, message)
         order = self.state.order or queries.last_sealed_order(self.db, self.bench.station)

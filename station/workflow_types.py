@@ -52,13 +52,14 @@ def short_commands(commands: Commands) -> dict[str, str]:
 
 
 def errand_commands(commands: Commands) -> tuple[str, ...]:
-    """The label errands a scan asks the window for: reprint, void, slip, bulk print,
-    and the answers to "did label N print?"."""
+    """The errands a scan asks the window for: reprint, void, slip, bulk print, the
+    supervisor's dashboard, and the answers to "did label N print?"."""
     return (
         commands.reprint,
         commands.void,
         commands.slip,
         commands.bulk,
+        commands.dashboard,
         commands.label_printed,
         commands.label_reprint,
     )

@@ -414,6 +414,8 @@ class MainWindow(QMainWindow):
             self._on_action_bar_void_requested()
         elif errand == commands.bulk:
             self._open_bulk_print(verdict.order)
+        elif errand == commands.dashboard:
+            self._on_dashboard_shortcut_activated()
         elif errand in (commands.label_printed, commands.label_reprint):
             self._answer_label_question(errand == commands.label_printed)
 

@@ -43,6 +43,7 @@ COMMAND_CAPTIONS = {
     "void": "Void a label (then scan it)",
     "slip": "Packing slip of the last order",
     "bulk": "Bulk print this order's labels",
+    "dashboard": "Supervisor dashboard",
     "label_printed": "Did the label print? Printed",
     "label_reprint": "Did the label print? Reprint",
     "exception_missing": "Exception: item missing",

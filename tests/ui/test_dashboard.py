@@ -209,6 +209,8 @@ def scan_at(qtbot: QtBot, window: MainWindow, text: str) -> None:
         window.controller.scan(text)
 
 
+# Bringing the open dashboard forward: the offscreen platform has no window manager to ask.
+@pytest.mark.qt_log_ignore(r"^This plugin does not support (raise|propagateSizeHints)\(\)$")
 def test_f9_opens_it_for_a_supervisor_only(qtbot: QtBot, window: MainWindow) -> None:
     scan_at(qtbot, window, "BADGE-P1")
     with qtbot.waitSignal(window.error_shown, timeout=TIMEOUT_MS) as refused:
@@ -226,6 +228,8 @@ def test_f9_opens_it_for_a_supervisor_only(qtbot: QtBot, window: MainWindow) -> 
     assert dashboard.supervisor == "BADGE-S1"
     qtbot.waitUntil(lambda: dashboard.snapshot is not None, timeout=TIMEOUT_MS)
     qtbot.keyClick(window, Qt.Key.Key_F9)  # again: the same window comes forward
+    assert opener.window is dashboard
+    scan_at(qtbot, window, "CMD-DASHBOARD")  # a bench without a keyboard: the same
     assert opener.window is dashboard
 
 
