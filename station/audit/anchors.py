@@ -30,13 +30,14 @@ _LOG_LINE = re.compile(
 )
 
 
-def write_anchors(store: Store) -> list[Anchor]:
-    """Anchor each station's head that moved since its last anchor; the new anchors."""
+def write_anchors(store: Store, *, every_head: bool = False) -> list[Anchor]:
+    """Anchor each station's head that moved since its last anchor (`every_head`: each
+    one, as `main.py audit anchor` does); the anchors written."""
     new: list[Anchor] = []
     latest = {anchor.station: anchor for anchor in store_anchors(store)}
     for station, seq, digest in _current_heads(store):
         known = latest.get(station)
-        if known is not None and known.seq == seq:
+        if known is not None and known.seq == seq and not every_head:
             continue
         now = utc_now()
         log.info("audit anchor: station=%s seq=%d hash=%s", station, seq, digest)

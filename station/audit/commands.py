@@ -51,7 +51,7 @@ def run(args: argparse.Namespace, data_dir: Path, settings: Settings) -> int:
 
 
 def _anchor(store: Store, settings: Settings) -> int:
-    anchors = write_anchors(store)
+    anchors = write_anchors(store, every_head=True)
     where = "the log"
     if settings.central.url is not None:
         from station.audit.central import send_anchors
@@ -59,14 +59,16 @@ def _anchor(store: Store, settings: Settings) -> int:
 
         engine = central_engine(settings.central.url)
         try:
-            send_anchors(engine, anchors or store_anchors(store))
+            send_anchors(engine, anchors)
             where += " and the central database"
         except CentralUnreachable as exc:
             print(f"packstation: {exc} Anchored in the log only.", file=sys.stderr)
         finally:
             engine.dispose()
-    for anchor in anchors or store_anchors(store):
+    for anchor in anchors:
         print(f"Anchored station {anchor.station} at link {anchor.seq} ({where}).")
+    if not anchors:
+        print("Nothing to anchor: this store has no events yet.")
     return 0
 
 
