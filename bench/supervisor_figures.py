@@ -43,6 +43,7 @@ from station.store import DB_NAME, MIGRATIONS, Store
 from station.supervisor.drill import order_trail, orders_behind
 from station.supervisor.figures import (
     accuracy_per_day,
+    dashboard,
     exception_reasons,
     figures,
     mistake_pareto,
@@ -62,6 +63,8 @@ QUERIES: dict[str, Callable[[Any, Period], object]] = {
     "accuracy per day": accuracy_per_day,
     "mistake pareto": mistake_pareto,
     "exception reasons": exception_reasons,
+    # Everything above at once, each kind of fact read once (figures.dashboard).
+    "whole refresh through dashboard()": dashboard,
     "orders behind a packer's wrong items": lambda db, p: orders_behind(
         db, p, "mistakes.wrong_item", "packer", "P-1"
     ),
