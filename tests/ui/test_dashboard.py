@@ -322,3 +322,18 @@ def test_today_moves_on_at_midnight_while_a_range_stays(
         window.refresh()
     assert kept.args[0].period == ranged.args[0].period
     assert (kept.args[0].period.start.isoformat(), kept.args[0].period.days) == ("2026-12-01", 4)
+
+
+def test_a_store_it_cannot_read_is_said_on_screen_and_it_reads_again_later(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    broken = ReadOnlyStore(tmp_path / "not-a-station.db")  # no tables: every read fails
+    window = DashboardWindow(DashboardReader(broken, UTC), "bench-1")
+    qtbot.addWidget(window)
+    window.start()
+    qtbot.waitUntil(lambda: window.status.text().startswith("Could not read"), timeout=TIMEOUT_MS)
+    assert window.snapshot is None
+    window.refresh()  # not stuck: the next refresh runs
+    assert window.status.text() == "Reading…"
+    qtbot.waitUntil(lambda: window.status.text().startswith("Could not read"), timeout=TIMEOUT_MS)
+    broken.close()

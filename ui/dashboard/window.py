@@ -9,6 +9,7 @@ skipped while the previous one is still running).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import UTC, date, datetime, tzinfo
 
@@ -28,7 +29,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.exc import DatabaseError
 
+from station.errors import UserError
 from station.exception_queue import ExceptionDesk
 from station.supervisor.drill import OrderRef, Trail
 from station.supervisor.formulas import FIGURES, MISTAKE_WORDS
@@ -42,6 +45,7 @@ from ui.exception_queue import ExceptionQueue
 from ui.worker import Worker
 
 REFRESH_MS = 30_000
+log = logging.getLogger(__name__)
 
 
 class DashboardWindow(QMainWindow):
@@ -255,6 +259,11 @@ class DashboardWindow(QMainWindow):
     def _failed(self, exc: BaseException) -> None:
         self._refreshing = False
         # A store being restored or a damaged file: said here, the bench goes on.
+        # Anything else is a bug: in the log with its traceback, said here too.
+        expected = isinstance(exc, (UserError, DatabaseError, OSError))
+        log.log(
+            logging.WARNING if expected else logging.ERROR, "dashboard read failed", exc_info=exc
+        )
         self.status.setText(f"Could not read the figures: {exc}")
 
     # -- clicks -------------------------------------------------------------------
