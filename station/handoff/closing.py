@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from station.errors import UserError
 from station.handoff import loads
-from station.handoff.engine import DockAwaiting, LoadAnswer, LoadingSession
+from station.handoff.engine import MAX_NAME, DockAwaiting, LoadAnswer, LoadingSession
 from station.handoff.manifest_data import (
     NO_DRAWN_SIGNATURE,
     LeftParcel,
@@ -33,7 +33,7 @@ from station.handoff.manifest_data import (
 from station.handoff.readiness import short_id
 from station.handoff.tables import HandoffClose, HandoffLoad, HandoffScan
 from station.models import Order, Parcel, utc_now
-from station.ports import PrintError
+from station.ports import PermanentPrintError, PrintError
 from station.verdicts import Verdict, VerdictKind
 
 V = VerdictKind
@@ -98,8 +98,8 @@ def close_load(
         if load is None:
             return session.handle_scan(raw, source=source)  # answered "no load open" (stored)
         driver = " ".join((handover.driver or session.state.driver).split())
-        if not driver:
-            return session.record_driver("", source=source)  # answered "driver required"
+        if not driver or len(driver) > MAX_NAME:  # (the close dialog caps the vehicle too)
+            return session.record_driver(driver, source=source)  # answered "driver required"
         with session.store.session() as db:
             on_load = loads.loaded_parcels(db, load.id)
             behind = loads.not_loaded(db, load, session.couriers.profiles)
@@ -112,6 +112,11 @@ def close_load(
             raise UserError(
                 f"The manifest cannot be written in {files.pdf.parent} ({exc.strerror or exc}): "
                 "the load stays open. Free space or fix the folder, then close it again."
+            ) from exc
+        except PermanentPrintError as exc:  # e.g. a character in the name no font has
+            raise UserError(
+                f"The manifest cannot be drawn: {exc} The load stays open: correct the "
+                "driver's name or vehicle, then close it again."
             ) from exc
         message = (
             f"Load {data.load} closed: {data.parcel_count} parcel(s) handed to {driver} "

@@ -41,7 +41,8 @@ from station.settings import Settings
 from station.store import Store
 from station.verdicts import Verdict, VerdictKind
 
-__all__ = ["DockAwaiting", "DockState", "LoadAnswer", "LoadingSession"]
+__all__ = ["MAX_NAME", "DockAwaiting", "DockState", "LoadAnswer", "LoadingSession"]
+MAX_NAME = 80  # a driver's name or vehicle, as the manifest prints it
 
 V = VerdictKind
 _SCAN_INSERT = insert(HandoffScan.__table__)  # type: ignore[attr-defined]
@@ -270,6 +271,11 @@ class LoadingSession:
             return _Step(V.NO_LOAD_OPEN, "No load is open: the driver is named when closing one.")
         if not name:
             return _Step(V.DRIVER_REQUIRED, "Say the driver's name: @driver NAME.")
+        if len(name) > MAX_NAME:
+            return _Step(
+                V.DRIVER_REQUIRED,
+                f"A driver's name (and vehicle) is at most {MAX_NAME} characters: give it again.",
+            )
         return _Step(V.DRIVER_RECORDED, f"Driver {name} takes this load.", driver=name)
 
     def _left(self, db: Session, tracking: str, reason: str) -> _Step:

@@ -235,3 +235,20 @@ def test_a_manifest_that_cannot_be_written_leaves_the_load_open(
     with pytest.raises(UserError, match="the load stays open"):
         close(loading, tmp_path)
     assert loading.state.load is not None and loading.handle_scan(DHL[1]).count == 2
+
+
+def test_a_driver_name_the_manifest_cannot_print_leaves_the_load_open(
+    store: Store, tmp_path: Path
+) -> None:
+    loading = dock(store)
+    scans(loading, "CMD-LOAD", "DHL Express", DHL[0])
+    assert loading.record_driver("x" * 81).kind is VerdictKind.DRIVER_REQUIRED
+    with pytest.raises(UserError, match="cannot be drawn"):
+        close_load(
+            loading,
+            Handover("Dana \ue000"),
+            tmp_path / "data",
+            render_manifest_pdf,
+            default_reason="-",
+        )
+    assert loading.state.load is not None

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from station.handoff.closing import Handover, LeftBehind
-from station.handoff.engine import DockAwaiting, LoadAnswer
+from station.handoff.engine import MAX_NAME, DockAwaiting, LoadAnswer
 from station.verdicts import VerdictKind
 from ui import style
 from ui.loading.controller import LoadingController
@@ -68,8 +68,10 @@ class CloseLoadDialog(QDialog):
         self.left_title = QLabel()
         self.driver = QLineEdit()
         self.driver.setPlaceholderText("Driver's full name")
+        self.driver.setMaxLength(MAX_NAME)
         self.vehicle = QLineEdit()
         self.vehicle.setPlaceholderText("Registration plate or van number")
+        self.vehicle.setMaxLength(MAX_NAME)
         self.pad = SignaturePad()
         self.clear_button = QPushButton("Clear signature")
         self.problem = QLabel()
