@@ -52,9 +52,7 @@ class ParcelSteps(DeciderBase):
             self.auth_events = (*self.auth_events, attempt)
         if isinstance(answer, Supervisor):
             return answer
-        return replace(
-            self.step(V.SUPERVISOR_REQUIRED, answer.message), needs_pin=answer.needs_pin
-        )
+        return replace(self.step(V.SUPERVISOR_REQUIRED, answer.message), needs_pin=answer.needs_pin)
 
     def seal(self, kind: VerdictKind, supervisor: Supervisor | None) -> Step:
         """Seal the open order's parcel: weigh it first when the station has a scale."""
@@ -83,6 +81,14 @@ class ParcelSteps(DeciderBase):
                 awaiting=Awaiting.SEAL,
                 short_reason="",
             )
+        if self.claim_pending():
+            return self.step(
+                V.ORDER_NEEDS_CLAIM,
+                f"{message} NOT SEALED YET: the central database has not yet confirmed that "
+                f"this bench holds order {order.number}. Scan SEAL again in a moment.",
+                awaiting=Awaiting.SEAL,
+                short_reason="",
+            )
         if self.settings.devices.scale is not None:
             return replace(
                 self.step(
@@ -94,6 +100,12 @@ class ParcelSteps(DeciderBase):
                 order_events=events,
             )
         return replace(self.sealed(kind, message, self.catalog_weight()), order_events=events)
+
+    def claim_pending(self) -> bool:
+        """Online, a parcel waits for the central database to grant this bench the order
+        (station/central/claim_worker.py); offline, the offline rules apply."""
+        central, order = self.bench.central, self.state.order
+        return central is not None and order is not None and central.claim_pending(order.id)
 
     def sealed(self, kind: VerdictKind, message: str, weight_g: int | None) -> Step:
         """The box on the bench is done: the order's last (labels print) or one of several."""
@@ -193,6 +205,12 @@ class ParcelSteps(DeciderBase):
         problem = self.label_problem()
         if problem:
             return self.step(V.LABEL_BLOCKED, f"Cannot close the box: {problem}")
+        if self.claim_pending():
+            return self.step(
+                V.ORDER_NEEDS_CLAIM,
+                "Box not closed yet: the central database has not yet confirmed that this "
+                "bench holds the order. Close the box again in a moment.",
+            )
         self.state = replace(self.state, closing_box=True)
         if self.settings.devices.scale is not None:
             return self.step(

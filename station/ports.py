@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -114,4 +115,10 @@ class CentralLink(Protocol):
     def on_lost(self, listener: Callable[[], None]) -> None:
         """Call `listener` (from any thread) when another station turns out to hold the
         order open here; the window then asks the session to take it off the bench."""
+        ...
+
+    def claim_pending(self, order_id: uuid.UUID) -> bool:
+        """Whether the bench still waits for the central database to grant it the order
+        (asked, no answer yet) while the link is not known to be down: the order is not
+        sealed meanwhile. False when the link is down (the offline rules apply)."""
         ...

@@ -8,6 +8,12 @@ stays open, releases it when the order leaves (parked, in exception; finished
 as packed when sealed), and records every answer in the mirror. A claim
 refused because another station holds the order is reported (`on_lost`): the
 session then takes the order off the bench (PackSession.recheck_claim).
+
+While the link is up, an order is not sealed before its claim is granted
+(`claim_pending`): a bench that seals within the claim's round trip (a
+replay, a fast packer) would otherwise pack an order another station won.
+The seal is refused at once, never kept waiting: once the link is known to be
+down (a call failed, or one hangs past STALL_S) the offline rules apply.
 """
 
 from __future__ import annotations
@@ -34,7 +40,13 @@ from station.central.claims import (
     claim_order,
     release_order,
 )
-from station.central.connect import CentralError, CentralUnreachable, central_engine, connected
+from station.central.connect import (
+    CONNECT_TIMEOUT_S,
+    CentralError,
+    CentralUnreachable,
+    central_engine,
+    connected,
+)
 from station.models import OrderEvent
 from station.store import Store
 from station.verdicts import VerdictKind
@@ -46,6 +58,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 RETRY_S = 5.0  # how soon an unreachable central database is tried again
+STALL_S = float(CONNECT_TIMEOUT_S)  # a call unanswered this long: the link counts as down
 
 
 @dataclass(frozen=True)
@@ -69,10 +82,11 @@ class ClaimWorker:
         *,
         lease_s: int = LEASE_S,
         retry_s: float = RETRY_S,
+        stall_s: float = STALL_S,
     ) -> None:
         self._engine = central_engine(url)  # its pool keeps the connection between calls
         self._store, self._station, self._next_seq = store, station, next_seq
-        self._lease_s, self._retry_s = lease_s, retry_s
+        self._lease_s, self._retry_s, self._stall_s = lease_s, retry_s, stall_s
         self._on_lost: Callable[[], None] | None = None
         self._tasks: queue.Queue[_Task] = queue.Queue()
         # Offline until the central database answers (the first call goes out at once):
@@ -85,12 +99,38 @@ class ClaimWorker:
         self._markers: list[threading.Event] = []  # settle() waiting for the tasks before it
         self._problem = ""  # the last login or schema problem, logged once
         self._login_checked = False  # the login is this station's (asked once)
+        # What a seal asks (claim_pending), from the bench's thread: takes given and not yet
+        # tried, per order; whether any call ended yet; since when one is running.
+        self._asked: dict[uuid.UUID, int] = {}
+        self._asked_lock = threading.Lock()
+        self._heard = False
+        self._busy_since: float | None = None
+        self._not_central: set[uuid.UUID] = set()  # imported here only: nothing to claim
         self._thread = threading.Thread(target=self._loop, name="central-claims", daemon=True)
 
     # -- what the bench calls -------------------------------------------------
 
     def online(self) -> bool:
         return self._online
+
+    def claim_pending(self, order_id: uuid.UUID) -> bool:
+        """Whether a seal of the order must wait for the claim's answer (see the module)."""
+        if self._link_down():
+            return False
+        with self._asked_lock:
+            if self._asked.get(order_id):
+                return True
+        if order_id in self._not_central:
+            return False
+        held = self._holding
+        return held is None or held.order_id != order_id
+
+    def _link_down(self) -> bool:
+        """Known out of reach: the last call failed, or the one running hangs."""
+        if not self._online:
+            return self._heard  # before the first answer the link is not known down
+        since = self._busy_since
+        return since is not None and time.monotonic() - since > self._stall_s
 
     def start(self, open_order: uuid.UUID | None = None) -> None:
         """Start the thread; `open_order` is the order open at the bench (after a restart)."""
@@ -103,6 +143,8 @@ class ClaimWorker:
         self._on_lost = listener
 
     def take(self, order_id: uuid.UUID) -> None:
+        with self._asked_lock:
+            self._asked[order_id] = self._asked.get(order_id, 0) + 1
         self._tasks.put(_Task("take", order_id))
 
     def release(self, order_id: uuid.UUID, *, packed: bool = False) -> None:
@@ -122,6 +164,10 @@ class ClaimWorker:
             self._tasks.put(_Task("look", number=parse_scan(raw).text))
             return
         if (left.id if left else None) == (came.id if came else None):
+            if verdict == VerdictKind.ORDER_NEEDS_CLAIM and came is not None:
+                # A seal refused for want of the claim: ask again (a refusal heard
+                # meanwhile may have lapsed), so the next SEAL has a fresh answer.
+                self.take(came.id)
             return
         if left is not None and verdict != VerdictKind.ORDER_CLAIMED_ELSEWHERE:
             self.release(left.id, packed=sealed)
@@ -179,7 +225,13 @@ class ClaimWorker:
         assert order is not None
         if task.kind == "take":
             self._wanted = order
-            self._call(lambda: self._take(order))
+            try:
+                self._call(lambda: self._take(order))
+            finally:
+                with self._asked_lock:
+                    self._asked[order] -= 1
+                    if not self._asked[order]:
+                        del self._asked[order]
         else:
             if self._wanted == task.order_id:
                 self._wanted = None
@@ -200,19 +252,22 @@ class ClaimWorker:
 
     def _call(self, action: Callable[[], None]) -> None:
         """One central call; what it says of the link is what `online()` answers next."""
+        self._busy_since = time.monotonic()
         try:
             action()
         except CentralUnreachable:
             if self._online:
                 log.info("central claims: the central database cannot be reached")
             self._online = False
-            return
         except CentralError as exc:
             if str(exc) != self._problem:  # told once, not at every retry
                 log.warning("central claims stopped: %s", exc)
             self._online, self._problem = False, str(exc)
-            return
-        self._online, self._problem = True, ""
+        else:
+            self._online, self._problem = True, ""
+        finally:
+            # After `_online`: a seal asking in between must not see a link down.
+            self._busy_since, self._heard = None, True
 
     def _check_login(self, *, again: bool = False) -> None:
         """The login must be this station's: with another's, every claim would look taken."""
@@ -235,6 +290,7 @@ class ClaimWorker:
         except IntegrityError:
             # Imported at this station only: nobody else can pack it, nothing to claim.
             log.warning("order %s is not in the central database: not claimed", order_id)
+            self._not_central.add(order_id)
             if self._wanted == order_id:
                 self._wanted = None
             return
@@ -304,11 +360,22 @@ class ClaimWorker:
 
 @contextmanager
 def bench_claims(
-    session: PackSession, url: str, *, lease_s: int = LEASE_S, retry_s: float = RETRY_S
+    session: PackSession,
+    url: str,
+    *,
+    lease_s: int = LEASE_S,
+    retry_s: float = RETRY_S,
+    stall_s: float = STALL_S,
 ) -> Iterator[ClaimWorker]:
     """Claims for a bench's session while the block runs: the worker started, then stopped."""
     worker = ClaimWorker(
-        url, session.store, session.station, session.sequence, lease_s=lease_s, retry_s=retry_s
+        url,
+        session.store,
+        session.station,
+        session.sequence,
+        lease_s=lease_s,
+        retry_s=retry_s,
+        stall_s=stall_s,
     )
     session.use_central(worker, worker.follow)
     worker.start(session.open_order_id)

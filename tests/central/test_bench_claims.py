@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
+from datetime import datetime
 from pathlib import Path
 
 import psycopg
@@ -14,7 +15,7 @@ import pytest
 from sqlalchemy.engine import make_url
 from sqlmodel import select
 
-from station.central.claim_worker import ClaimWorker, bench_claims
+from station.central.claim_worker import STALL_S, ClaimWorker, bench_claims
 from station.central.claims import LEASE_S, claim_order, release_order
 from station.central.connect import central_engine
 from station.central.status import central_status
@@ -50,6 +51,7 @@ def station(
     claims_url: str | None = None,
     offline_open: str = "any",
     lease_s: int = LEASE_S,
+    stall_s: float = STALL_S,
 ) -> Iterator[tuple[PackSession, ClaimWorker, Store]]:
     """A bench that pulled the orders, with its claim worker (on `claims_url` if given)."""
     data_dir = tmp_path / name
@@ -62,7 +64,7 @@ def station(
         session = Bench(store, data_dir, settings).session(name)
         stack.callback(session.close)
         worker = stack.enter_context(
-            bench_claims(session, claims_url or url, lease_s=lease_s, retry_s=0.2)
+            bench_claims(session, claims_url or url, lease_s=lease_s, retry_s=0.2, stall_s=stall_s)
         )
         assert session.handle_scan("BADGE-P1").kind is V.LOGIN
         yield session, worker, store
@@ -304,11 +306,11 @@ def test_the_open_order_s_claim_is_renewed_while_it_stays_open(
     warehouse(central, tmp_path)
     url = central.add_station("bench-1")
 
-    def expires() -> object:
+    def expires() -> tuple[datetime, int]:
         with psycopg.connect(central.admin_url) as db:
             row = db.execute("SELECT expires_at, fence FROM order_claim").fetchone()
         assert row is not None
-        return row
+        return row[0], row[1]
 
     # A 3 s lease is renewed every second, by the clock, even while tasks keep coming (the
     # settle markers below); a renewal keeps the fencing number.
@@ -321,3 +323,60 @@ def test_the_open_order_s_claim_is_renewed_while_it_stays_open(
             worker.settle()
         later_expiry, later_fence = expires()
         assert later_expiry > first_expiry and later_fence == fence
+
+
+def test_an_order_is_not_sealed_before_the_central_database_grants_its_claim(
+    central: Central, tmp_path: Path
+) -> None:
+    warehouse(central, tmp_path)
+    url = central.add_station("bench-1")
+    mugs = f"{MUG_UPC}\n{MUG_UPC}"
+
+    def hold_up(number: str) -> psycopg.Connection[tuple[object, ...]]:
+        """An admin transaction writing bench-2's claim on the order, not yet committed:
+        bench-1's claim waits for it (the claim's round trip, made as long as we like)."""
+        admin = psycopg.connect(central.admin_url)
+        admin.execute(
+            "INSERT INTO order_claim (order_id, station, fence, claimed_at, expires_at) "
+            "VALUES (%s, 'bench-2', nextval('order_claim_fence'), now(), now() + '120 s')",
+            (order_id(central, number),),
+        )
+        return admin
+
+    # Never counted as a stalled link here: the test decides when the answer comes.
+    with station(tmp_path, "bench-1", url, stall_s=3600) as (session, worker, store):
+        assert worker.settle() and worker.online()
+        with hold_up("SO-1") as admin:
+            assert session.handle_scan("SO-1").kind is V.ORDER_OPENED
+            assert [session.handle_scan(code).kind for code in mugs.split()] == [
+                V.OK,
+                V.ORDER_NEEDS_CLAIM,  # the last unit counts; the parcel waits for the claim
+            ]
+            again = session.handle_scan("CMD-SEAL")
+            assert again.kind is V.ORDER_NEEDS_CLAIM and "NOT SEALED YET" in again.message
+            assert session.view().order is not None and parcels(store) == 0
+            admin.commit()  # bench-2 won
+        assert worker.settle()
+        lost = session.handle_scan("CMD-SEAL")
+        assert lost.kind is V.ORDER_CLAIMED_ELSEWHERE and "AT bench-2" in lost.message
+        assert session.acknowledge().kind is V.ACKNOWLEDGED
+
+        with hold_up("SO-2") as admin:
+            assert session.handle_scan("SO-2").kind is V.ORDER_OPENED
+            session.handle_scan(MUG_UPC)
+            assert session.handle_scan(MUG_UPC).kind is V.ORDER_NEEDS_CLAIM
+            admin.rollback()  # nobody else: bench-1's claim is granted
+        assert worker.settle()
+        assert session.handle_scan("CMD-SEAL").kind is V.ORDER_COMPLETE
+        assert parcels(store) == 1
+    # Link down: the offline rules apply, the packer is not kept waiting.
+    with station(tmp_path / "offline", "bench-1", url, claims_url=nowhere()) as (
+        session,
+        worker,
+        store,
+    ):
+        assert worker.settle() and not worker.online()
+        assert session.handle_scan("SO-2").kind is V.ORDER_OPENED
+        session.handle_scan(MUG_UPC)
+        assert session.handle_scan(MUG_UPC).kind is V.ORDER_COMPLETE
+        assert parcels(store) == 1
