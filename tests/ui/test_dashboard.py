@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -337,3 +338,18 @@ def test_a_store_it_cannot_read_is_said_on_screen_and_it_reads_again_later(
     assert window.status.text() == "Reading…"
     qtbot.waitUntil(lambda: window.status.text().startswith("Could not read"), timeout=TIMEOUT_MS)
     broken.close()
+
+
+def test_the_audit_trail_state_is_shown_and_an_edit_turns_it_red(
+    qtbot: QtBot, dashboard: DashboardWindow, bench: Bench
+) -> None:
+    qtbot.waitUntil(lambda: "intact" in dashboard.audit.text(), timeout=TIMEOUT_MS)
+    assert dashboard.audit.text().startswith("Audit trail: intact:")
+    with sqlite3.connect(bench.store.path) as db:  # someone edits a scan behind the station
+        db.execute("UPDATE scanevent SET raw = 'SO-9' WHERE raw = 'SO-2'")
+    again = DashboardWindow(DashboardReader(ReadOnlyStore(bench.store.path), UTC), "bench-1")
+    qtbot.addWidget(again)
+    with qtbot.waitSignal(again.audit_shown, timeout=TIMEOUT_MS) as shown:
+        again.start()
+    assert shown.args[0].startswith("Audit trail: BROKEN")
+    assert "#c62828" in again.audit.styleSheet()

@@ -100,8 +100,6 @@ class Snapshot:
     mistakes: list[ParetoRow]
     reasons: list[ParetoRow]
     waiting: list[WaitingOrder]
-    audit: str  # the audit trail's state in words
-    audit_ok: bool
 
 
 class DashboardReader:
@@ -114,7 +112,6 @@ class DashboardReader:
         self._audit_read_at = 0.0
 
     def snapshot(self, period: Period) -> Snapshot:
-        audit = self._audit_state()
         with self._store.session() as db:
             return Snapshot(
                 period=period,
@@ -125,8 +122,6 @@ class DashboardReader:
                 mistakes=mistake_pareto(db, period),
                 reasons=exception_reasons(db, period),
                 waiting=waiting_orders(db),
-                audit=audit[0],
-                audit_ok=audit[1],
             )
 
     def orders(self, drill: Drill) -> list[OrderRef]:
@@ -152,9 +147,12 @@ class DashboardReader:
         photos = len(files) - videos
         return trail, f"{videos} video segment(s), {photos} photo(s) kept"
 
-    def _audit_state(self) -> tuple[str, bool]:
-        due = time.monotonic() - self._audit_read_at >= AUDIT_EVERY_S
-        if self._audit is not None and not due:
+    def audit_due(self) -> bool:
+        return self._audit is None or time.monotonic() - self._audit_read_at >= AUDIT_EVERY_S
+
+    def audit(self) -> tuple[str, bool]:
+        """The audit trail's state in words, and whether it verifies (checked when due)."""
+        if self._audit is not None and not self.audit_due():
             return self._audit
         try:
             # Duck-typed: the state reads through `engine` and `session` only.
