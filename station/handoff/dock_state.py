@@ -65,6 +65,8 @@ class DockState:
     driver: str = ""  # a name given by `@driver` before the close
     awaiting: DockAwaiting = DockAwaiting.NOTHING
     closed: HandoffLoad | None = None  # the load just closed, until another opens
+    # The stop a restart finds waiting (its verdict), so the screen shows it again.
+    stop: Verdict | None = None
 
 
 def resumed(db: Session, station: str) -> DockState:
@@ -72,12 +74,15 @@ def resumed(db: Session, station: str) -> DockState:
     last = loads.last_scan(db, station)
     load = loads.open_load(db, station)
     awaiting = DockAwaiting(last.awaiting) if last else DockAwaiting.NOTHING
+    stop = None
+    if last is not None and awaiting is DockAwaiting.ACKNOWLEDGEMENT:
+        stop = Verdict(VerdictKind(last.verdict), last.raw, last.message, tracking=last.tracking)
     if load is None:
         closed = None
         if last is not None and last.load_id is not None:
             closed = db.get(HandoffLoad, last.load_id)
         count = loads.loaded_count(db, closed.id) if closed else 0
-        return DockState(closed=closed, count=count, awaiting=awaiting)
+        return DockState(closed=closed, count=count, awaiting=awaiting, stop=stop)
     drivers = db.exec(
         select(HandoffScan.driver)
         .where(HandoffScan.load_id == load.id, HandoffScan.driver != "")
@@ -88,4 +93,5 @@ def resumed(db: Session, station: str) -> DockState:
         count=loads.loaded_count(db, load.id),
         driver=drivers or "",
         awaiting=awaiting,
+        stop=stop,
     )

@@ -123,6 +123,8 @@ class LoadingSession:
         load = self.state.load or self.state.closed
         if load is None:
             return None
+        if self.state.stop is not None and self.state.awaiting is DockAwaiting.ACKNOWLEDGEMENT:
+            return self._answer(self.state.stop)  # the stop it was waiting on, again
         kind = V.LOAD_OPENED if self.state.load else V.LOAD_CLOSED
         verdict = Verdict(kind, "", f"{load.courier}: {self.state.count} parcel(s) loaded.")
         return self._answer(verdict)
@@ -358,6 +360,7 @@ class LoadingSession:
     def _apply(self, step: _Step) -> None:
         state = self.state
         state.awaiting = step.awaiting
+        state.stop = None  # what a restart found is answered now
         if step.opens is not None:
             state.load, state.count, state.driver, state.closed = step.opens, 0, "", None
         if step.kind is V.LOADED:

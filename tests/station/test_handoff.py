@@ -165,6 +165,8 @@ def test_an_open_load_survives_a_restart_and_resumes(store: Store) -> None:
     again = dock(store)
     assert again.state.load is not None and again.state.count == 1
     assert again.state.awaiting is DockAwaiting.ACKNOWLEDGEMENT  # the stop still waits
+    shown = again.view()  # and a screen that opens shows it again
+    assert shown is not None and shown.kind is VerdictKind.WRONG_COURIER
     assert scans(again, "CMD-ACK", DHL[0], DHL[1]) == [
         VerdictKind.ACKNOWLEDGED,
         VerdictKind.ALREADY_LOADED,
