@@ -34,7 +34,6 @@ def upgrade() -> None:
         sa.Column("hash", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.PrimaryKeyConstraint("station", "seq"),
     )
-    op.create_index("ix_auditlink_row", "auditlink", ["table_name", "row_id", "seq"])
     op.create_table(
         "auditschema",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -86,5 +85,4 @@ def downgrade() -> None:
     op.drop_table("supervisorauth")
     op.drop_table("auditanchor")
     op.drop_table("auditschema")
-    op.drop_index("ix_auditlink_row", table_name="auditlink")
     op.drop_table("auditlink")
