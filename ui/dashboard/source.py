@@ -29,17 +29,7 @@ from station.evidence import files_of
 from station.exception_queue import WaitingOrder, waiting_orders
 from station.paths import logs_dir
 from station.supervisor.drill import DrillBy, OrderRef, Trail, order_trail, orders_behind
-from station.supervisor.figures import (
-    DayAccuracy,
-    FigureRow,
-    HourRow,
-    ParetoRow,
-    accuracy_per_day,
-    exception_reasons,
-    figures,
-    mistake_pareto,
-    orders_per_hour_of_day,
-)
+from station.supervisor.figures import DayAccuracy, FigureRow, HourRow, ParetoRow, dashboard
 from station.supervisor.period import Period
 
 log = logging.getLogger(__name__)
@@ -113,14 +103,15 @@ class DashboardReader:
 
     def snapshot(self, period: Period) -> Snapshot:
         with self._store.session() as db:
+            read = dashboard(db, period)  # each kind of fact read once for all of them
             return Snapshot(
                 period=period,
-                by_packer=figures(db, period, "packer"),
-                by_station=figures(db, period, "station"),
-                hours=orders_per_hour_of_day(db, period),
-                days=accuracy_per_day(db, period),
-                mistakes=mistake_pareto(db, period),
-                reasons=exception_reasons(db, period),
+                by_packer=read.by_packer,
+                by_station=read.by_station,
+                hours=read.hours,
+                days=read.days,
+                mistakes=read.mistakes,
+                reasons=read.reasons,
                 waiting=waiting_orders(db),
             )
 
