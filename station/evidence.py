@@ -121,6 +121,27 @@ def files_of(store: Store, order_number: str | None = None) -> list[EvidenceFile
         return list(db.exec(query.order_by(col(EvidenceFile.started_at), col(EvidenceFile.path))))
 
 
+def deleted_of(store: Store, order_number: str) -> list[dict[str, Any]]:
+    """The order's files deleted on purpose: what was recorded of each, and when and why."""
+    with store.session() as db:
+        rows = db.exec(
+            select(EvidenceFile, EvidenceDeletion)
+            .join(EvidenceDeletion, col(EvidenceDeletion.evidence_id) == col(EvidenceFile.id))
+            .where(EvidenceFile.order_number == order_number)
+            .order_by(col(EvidenceFile.started_at))
+        ).all()
+    return [
+        {
+            "kind": row.kind,
+            "path": row.path,
+            "sha256": row.sha256,
+            "deleted_at": deletion.created_at.isoformat(),
+            "reason": deletion.reason,
+        }
+        for row, deletion in rows
+    ]
+
+
 @dataclass(frozen=True)
 class TrailScan:
     """A scan of the order, and where it is in the order's video (None: not filmed)."""

@@ -70,6 +70,8 @@ def evidence(words: list[str], data_dir: Path) -> int:
             files = store_evidence.files_of(store, order)
             trail = store_evidence.scan_trail(store, order, files)
             report = store_evidence.as_json(order, files, trail)
+            # Files retention or a full disk deleted: said, never silently gone.
+            report["deleted"] = store_evidence.deleted_of(store, order)
             print(json.dumps(report, ensure_ascii=False, indent=2))
             return 0
         checked = store_evidence.files_of(store, order)

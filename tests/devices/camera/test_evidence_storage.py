@@ -67,6 +67,12 @@ def test_retention_deletes_old_evidence_but_never_a_pinned_order(store: Store) -
         with pytest.raises(Exception, match="append-only"):
             db.execute(text("DELETE FROM evidencedeletion"))
     assert evidence.verify(store, store.path.parent) == []
+    # `main.py evidence SO-OLD` says what went, when and why.
+    (gone,) = evidence.deleted_of(store, "SO-OLD")
+    assert (gone["path"], gone["reason"]) == (
+        old.relative_to(store.path.parent).as_posix(),
+        "retention",
+    )
 
 
 def test_a_full_disk_deletes_the_oldest_unpinned_first_and_warns(store: Store) -> None:
