@@ -153,6 +153,7 @@ def run_standalone(data_dir: Path, settings: Settings, badge: str, pin: str | No
             settings.station,
             desk=OfficeDesk(store, settings.station, data_dir),
             supervisor_badge=badge,
+            audit_at_start=True,  # a process of its own: no bench waits for it
             open_video=lambda number: _open_video(window, store, data_dir, number),
         )
         window.showMaximized()

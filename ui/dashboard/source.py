@@ -12,7 +12,6 @@ blocked. Only the exception queue's decisions write, through the station's
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -33,9 +32,6 @@ from station.supervisor.figures import DayAccuracy, FigureRow, HourRow, ParetoRo
 from station.supervisor.period import Period
 
 log = logging.getLogger(__name__)
-# The audit chain is verified whole (seconds on a year's store): at the first
-# read, then at most this often, not at every refresh of the figures.
-AUDIT_EVERY_S = 300.0
 
 
 def _read_only(dbapi_connection: Any, _record: Any) -> None:
@@ -98,8 +94,6 @@ class DashboardReader:
     def __init__(self, store: ReadOnlyStore, tz: tzinfo) -> None:
         self._store = store
         self.tz = tz
-        self._audit: tuple[str, bool] | None = None
-        self._audit_read_at = 0.0
 
     def snapshot(self, period: Period) -> Snapshot:
         with self._store.session() as db:
@@ -138,21 +132,18 @@ class DashboardReader:
         photos = len(files) - videos
         return trail, f"{videos} video segment(s), {photos} photo(s) kept"
 
-    def audit_due(self) -> bool:
-        return self._audit is None or time.monotonic() - self._audit_read_at >= AUDIT_EVERY_S
-
     def audit(self) -> tuple[str, bool]:
-        """The audit trail's state in words, and whether it verifies (checked when due)."""
-        if self._audit is not None and not self.audit_due():
-            return self._audit
+        """The audit trail's state in words, and whether it verifies.
+
+        The whole chain is read and hashed: minutes on a year's store, in Python
+        (it holds the interpreter while it hashes), so it is asked for, not run
+        at every refresh.
+        """
         try:
             # Duck-typed: the state reads through `engine` and `session` only.
             logs = logs_dir(self._store.path.parent)
             state = audit_state(self._store, logs)  # type: ignore[arg-type]
         except Exception as exc:  # the figures still show; the state says it was not read
             log.warning("audit state not read", exc_info=exc)
-            self._audit = (f"Audit trail: could not be checked ({exc}).", False)
-        else:
-            self._audit = (f"Audit trail: {state.summary}", state.ok)
-        self._audit_read_at = time.monotonic()
-        return self._audit
+            return f"Audit trail: could not be checked ({exc}).", False
+        return f"Audit trail: {state.summary}", state.ok
