@@ -16,6 +16,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
+from station.handoff.tables import HandoffClose, HandoffLoad, HandoffScan
 from station.line_counts import LineCount
 from station.models import (
     Barcode,
@@ -214,10 +215,14 @@ def pending_short_reason(session: Session, order_id: uuid.UUID) -> str:
     return event.reason if event else ""
 
 
+# The dock's events share the station's one sequence with the bench's.
+HANDOFF_TABLES = (HandoffLoad, HandoffScan, HandoffClose)
+
+
 def next_seq(session: Session, station: str) -> int:
     """One past the highest sequence number this station has written anywhere."""
     highest = 0
-    for table in (ScanEvent, OrderEvent, Parcel, PrintJob, PrintAttempt):
+    for table in (ScanEvent, OrderEvent, Parcel, PrintJob, PrintAttempt, *HANDOFF_TABLES):
         value = session.exec(select(func.max(table.seq)).where(table.station == station)).one()
         highest = max(highest, int(value or 0))
     return highest + 1

@@ -19,7 +19,6 @@ from sqlalchemy import insert
 from sqlalchemy.exc import DatabaseError, IntegrityError
 from sqlmodel import Session, select
 
-from station import queries
 from station.couriers.plan import CourierBook
 from station.couriers.rules import find_profile
 from station.errors import UserError
@@ -77,15 +76,9 @@ class LoadingSession:
         self._store = store
         self._lock = threading.RLock()
         self._seq = seq
+        # The station's one sequence (queries.next_seq) counts the dock's tables too.
         with store.session() as db:
-            highest = loads.highest_seq(db, self.station)
-            counted_from = queries.next_seq(db, self.station)
             self.state = resumed(db, self.station)
-        # The station's one sequence is counted from the bench's tables at start:
-        # never hand out a number a handoff row already has (and burn none otherwise).
-        if highest >= counted_from:
-            while seq() < highest:
-                pass
 
     @property
     def store(self) -> Store:

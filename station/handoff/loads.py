@@ -43,14 +43,6 @@ def last_scan(db: Session, station: str) -> HandoffScan | None:
     )
 
 
-def highest_seq(db: Session, station: str) -> int:
-    highest = 0
-    for table in (HandoffLoad, HandoffScan, HandoffClose):
-        value = db.exec(select(func.max(table.seq)).where(table.station == station)).one()
-        highest = max(highest, int(value or 0))
-    return highest
-
-
 def loaded_count(db: Session, load_id: uuid.UUID) -> int:
     return int(
         db.exec(
