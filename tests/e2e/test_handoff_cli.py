@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 import main
+from station.models import utc_now
 from station.store import Store
 from tests.helpers.cli import run, verdicts
 from tests.helpers.sealed import seal_orders
@@ -21,7 +23,8 @@ POSTNL = "JJDSO0000000201"
 def data_dir(tmp_path: Path) -> Path:
     folder = tmp_path / "station"
     store = Store.open(folder)
-    seal_orders(store, "bench-1", 8)
+    # Sealed a minute ago, one second apart: all of them before `handoff pending` looks.
+    seal_orders(store, "bench-1", 8, sealed_at=utc_now() - timedelta(minutes=1))
     store.close()
     return folder
 
