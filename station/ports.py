@@ -122,3 +122,9 @@ class CentralLink(Protocol):
         (asked, no answer yet) while the link is not known to be down: the order is not
         sealed meanwhile. False when the link is down (the offline rules apply)."""
         ...
+
+    def wait_for_claim(self, order_id: uuid.UUID) -> None:
+        """Block until the claims asked for the order were answered (or the link is down),
+        a few seconds at most. Only for a script feeding the bench (replay), which is
+        faster than any claim's round trip; a packer's input never waits."""
+        ...

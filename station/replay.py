@@ -59,11 +59,20 @@ def replay(
         else:
             answer = _answer(session, scan)
             previous = None if WEIGHT_LINE.fullmatch(scan.strip()) else scan
+            _await_claim(session)
         out.write(json.dumps(answer, ensure_ascii=False) + "\n")
         # Flushed per line so a reader (or a crash test) sees every stored verdict.
         out.flush()
         count += 1
     return count + _report_doubts(session, out)
+
+
+def _await_claim(session: PackSession) -> None:
+    # A script outruns the central claim's round trip: it waits for the answer, so the
+    # next line meets what a packer would (no "not sealed yet" for want of a moment).
+    link, order = session.central_link, session.open_order_id
+    if link is not None and order is not None:
+        link.wait_for_claim(order)
 
 
 def _report_doubts(session: PackSession, out: TextIO) -> int:

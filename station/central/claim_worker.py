@@ -102,7 +102,8 @@ class ClaimWorker:
         # What a seal asks (claim_pending), from the bench's thread: takes given and not yet
         # tried, per order; whether any call ended yet; since when one is running.
         self._asked: dict[uuid.UUID, int] = {}
-        self._asked_lock = threading.Lock()
+        self._asked_lock = threading.RLock()
+        self._answered = threading.Condition(self._asked_lock)  # a take or a call ended
         self._heard = False
         self._busy_since: float | None = None
         self._not_central: set[uuid.UUID] = set()  # imported here only: nothing to claim
@@ -117,9 +118,8 @@ class ClaimWorker:
         """Whether a seal of the order must wait for the claim's answer (see the module)."""
         if self._link_down():
             return False
-        with self._asked_lock:
-            if self._asked.get(order_id):
-                return True
+        if self._unanswered(order_id):
+            return True
         if order_id in self._not_central:
             return False
         held = self._holding
@@ -131,6 +131,18 @@ class ClaimWorker:
             return self._heard  # before the first answer the link is not known down
         since = self._busy_since
         return since is not None and time.monotonic() - since > self._stall_s
+
+    def _unanswered(self, order_id: uuid.UUID) -> bool:
+        with self._asked_lock:
+            return bool(self._asked.get(order_id))
+
+    def wait_for_claim(self, order_id: uuid.UUID) -> None:
+        """Wait (at most about STALL_S) until the takes asked for the order were answered or
+        the link is down (replay). A refusal is then in the mirror for the next input."""
+        with self._answered:
+            self._answered.wait_for(
+                lambda: self._link_down() or not self._unanswered(order_id), self._stall_s + 1
+            )
 
     def start(self, open_order: uuid.UUID | None = None) -> None:
         """Start the thread; `open_order` is the order open at the bench (after a restart)."""
@@ -228,10 +240,11 @@ class ClaimWorker:
             try:
                 self._call(lambda: self._take(order))
             finally:
-                with self._asked_lock:
+                with self._answered:
                     self._asked[order] -= 1
                     if not self._asked[order]:
                         del self._asked[order]
+                    self._answered.notify_all()
         else:
             if self._wanted == task.order_id:
                 self._wanted = None
@@ -267,7 +280,9 @@ class ClaimWorker:
             self._online, self._problem = True, ""
         finally:
             # After `_online`: a seal asking in between must not see a link down.
-            self._busy_since, self._heard = None, True
+            with self._answered:
+                self._busy_since, self._heard = None, True
+                self._answered.notify_all()
 
     def _check_login(self, *, again: bool = False) -> None:
         """The login must be this station's: with another's, every claim would look taken."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import json
 import socket
 import threading
 import time
@@ -20,6 +22,7 @@ from station.central.claims import LEASE_S, claim_order, release_order
 from station.central.connect import central_engine
 from station.central.status import central_status
 from station.models import OrderEvent, Parcel, ScanEvent
+from station.replay import replay
 from station.session import PackSession
 from station.settings import Settings
 from station.store import Store
@@ -380,3 +383,31 @@ def test_an_order_is_not_sealed_before_the_central_database_grants_its_claim(
         session.handle_scan(MUG_UPC)
         assert session.handle_scan(MUG_UPC).kind is V.ORDER_COMPLETE
         assert parcels(store) == 1
+
+
+def test_a_replay_waits_for_the_claim_s_answer_before_its_next_line(
+    central: Central, tmp_path: Path
+) -> None:
+    warehouse(central, tmp_path)
+    url = central.add_station("bench-1")
+    admin = psycopg.connect(central.admin_url)
+    admin.execute("LOCK TABLE order_claim IN EXCLUSIVE MODE")  # every claim waits for it
+
+    def let_go_once_the_claim_waits() -> None:
+        with psycopg.connect(central.admin_url, autocommit=True) as watcher:
+            waiting = "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+            while watcher.execute(waiting).fetchone() != (1,):
+                pass
+        admin.rollback()
+
+    with station(tmp_path, "bench-1", url, stall_s=3600) as (session, worker, store):
+        assert worker.settle() and worker.online()
+        freeing = threading.Thread(target=let_go_once_the_claim_waits)
+        freeing.start()
+        out = io.StringIO()
+        replay(session, ["SO-1", MUG_UPC, MUG_UPC], out)
+        freeing.join(timeout=30)
+    admin.close()
+    verdicts = [json.loads(line)["verdict"] for line in out.getvalue().splitlines()]
+    assert verdicts == ["order_opened", "ok", "order_complete"]
+    assert parcels(store) == 1
