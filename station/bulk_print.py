@@ -59,6 +59,7 @@ from station.models import (
 from station.ports import LabelPrinter, PrintResult
 from station.print_queue import LabelOutcome, SeqCounter, attempt_label
 from station.store import Store
+from station.supervisor_auth import SUPERVISOR_ROLES
 
 BULK_KIND = "bulk"
 BULK_EVENT = "label_bulk_printed"
@@ -213,19 +214,22 @@ class BulkPrinter:
     ) -> BulkRun:
         """Store one job per parcel and who asked and why, in one transaction.
 
-        Raises UserError, storing nothing, without a reason, a packer or a
-        parcel, or when a parcel has no label to print again.
+        `requested_by` is the supervisor (or admin) who unlocked the bulk print at
+        station.supervisor_auth. Raises UserError, storing nothing, without a
+        reason, a supervisor or a parcel, or when a parcel has no label to print again.
         """
         if not reason.strip():
             raise UserError("A bulk print needs a reason (e.g. labels lost, printer jammed).")
         if requested_by is None:
-            raise UserError("Log in (scan your badge) to print labels in bulk.")
+            raise UserError("A supervisor's badge (and PIN) unlocks printing labels in bulk.")
         if not parcel_ids:
             raise UserError("Choose at least one parcel whose label should print.")
         run_id = uuid.uuid4()
         with self._store.write_lock, self._store.session() as db:
-            if db.get(Packer, requested_by) is None:
-                raise UserError("Log in (scan your badge) to print labels in bulk.")
+            asker = db.get(Packer, requested_by)
+            if asker is None or asker.role not in SUPERVISOR_ROLES:
+                # A packer's id never prints in bulk, whoever passes it.
+                raise UserError("A supervisor's badge (and PIN) unlocks printing labels in bulk.")
             current = _current_labels(db, parcel_ids)
             jobs = self._add_jobs(db, run_id, current, requested_by, reason.strip())
             db.commit()

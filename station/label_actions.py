@@ -24,6 +24,7 @@ from station.print_queue import PrintQueue, SeqCounter
 from station.settings import Settings
 from station.station_state import save_pending_labels
 from station.store import Store
+from station.supervisor_auth import SUPERVISOR_ROLES, Supervisor
 from station.verdicts import Verdict, VerdictKind
 from station.workflow import Bench, WorkflowState
 
@@ -107,14 +108,19 @@ class LabelActions:
             job_id=str(job.id),
         )
 
-    def void_label(self, tracking: str, reason: str) -> Verdict:
+    def void_label(self, tracking: str, reason: str, supervisor: Supervisor) -> Verdict:
         """Cancel a parcel's tracking number and print its label with a new one.
 
-        The old number is recorded with who voided it and why, so it can be
-        reported to the courier as unused; the parcel keeps its box contents.
+        `supervisor` is who unlocked it at station.supervisor_auth (badge and PIN).
+        The old number is recorded with who voided it, who approved and why, so it
+        can be reported to the courier as unused; the parcel keeps its box contents.
         """
         with self._lock, self._store.write_lock, self._store.session() as db:
             packer = self._needs_reason_and_packer(reason, "void")
+            approver = db.get(Packer, supervisor.id)
+            if approver is None or approver.role not in SUPERVISOR_ROLES:
+                # Never reached from the gate; a caller that skipped it is refused here.
+                raise UserError("Voiding a label needs a supervisor's badge (and PIN).")
             original = queries.label_job_of(db, tracking.strip())
             parcel = db.get(Parcel, original.parcel_id) if original and original.parcel_id else None
             if original is None or parcel is None:
@@ -138,7 +144,7 @@ class LabelActions:
             job = self._label_job(db, parcel, "replacement", content)
             self._record(
                 db, parcel, packer, "label_voided", reason, f"{tracking} -> {new_tracking}"
-            )
+            ).supervisor_id = approver.id
             pending = tuple(
                 new_tracking if t == tracking else t for t in self._state.pending_labels
             )
@@ -181,15 +187,15 @@ class LabelActions:
 
     def _record(
         self, db: Session, parcel: Parcel, packer: Packer, kind: str, reason: str, note: str
-    ) -> None:
-        db.add(
-            OrderEvent(
-                station=self.station,
-                seq=self._seq(),
-                order_id=parcel.order_id,
-                packer_id=packer.id,
-                kind=kind,
-                reason=reason.strip(),
-                note=note,
-            )
+    ) -> OrderEvent:
+        event = OrderEvent(
+            station=self.station,
+            seq=self._seq(),
+            order_id=parcel.order_id,
+            packer_id=packer.id,
+            kind=kind,
+            reason=reason.strip(),
+            note=note,
         )
+        db.add(event)
+        return event

@@ -204,7 +204,8 @@ class _Decider(ParcelSteps):
         if self.text != c.bulk:
             message = {
                 c.reprint: "Reprint: the last label prints again.",
-                c.void: "Void a label: scan the label on the box, then choose why.",
+                c.void: "Void a label: a supervisor's badge (and PIN) first, then scan the "
+                "label on the box and choose why.",
                 c.slip: "Packing slip: the last packed order's slip prints.",
                 c.dashboard: "Dashboard: it opens for a supervisor (as F9 does).",
             }[self.text]
@@ -215,7 +216,8 @@ class _Decider(ParcelSteps):
         return replace(
             self.step(
                 V.ERRAND,
-                f"Bulk print: the labels of order {order.number} again. Choose why, then OK.",
+                f"Bulk print: a supervisor's badge (and PIN) first, then the labels of order "
+                f"{order.number} again. Choose why, then OK.",
             ),
             subject=order,
         )

@@ -20,6 +20,7 @@ from station.errors import UserError
 from station.print_queue import LabelOutcome, LabelQuestion
 from station.resume import ScreenAtStop, screen_at_stop
 from station.session import ExceptionReason, PackSession
+from station.supervisor_auth import Supervisor
 from station.verdicts import StationView, Verdict
 from ui.worker import Worker
 
@@ -106,9 +107,9 @@ class StationController(QObject):
         session = self._session
         self._submit(lambda: session.reprint_label(reason, tracking or None))
 
-    def void_label(self, tracking: str, reason: str) -> None:
+    def void_label(self, tracking: str, reason: str, supervisor: Supervisor) -> None:
         session = self._session
-        self._submit(lambda: session.void_label(tracking, reason))
+        self._submit(lambda: session.void_label(tracking, reason, supervisor))
 
     def new_box(self) -> None:
         session = self._session

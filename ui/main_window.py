@@ -36,6 +36,7 @@ from station.barcodes import parse_scan
 from station.print_queue import LabelOutcome
 from station.resume import ScreenAtStop
 from station.settings import Commands, Settings
+from station.supervisor_auth import Action, Supervisor
 from station.verdicts import (
     COUNTED_VERDICTS,
     Awaiting,
@@ -59,6 +60,7 @@ from ui.order_table import OrderTable
 from ui.pin_pad import PinPad
 from ui.sounds import SoundPlayer
 from ui.status_bar import DeviceHealth, DeviceStatusBar, Level
+from ui.supervisor_gate import SupervisorGate
 from ui.thumbnails import ThumbnailCache
 from ui.wedge import Clock, WedgeFilter, monotonic_ms
 
@@ -93,6 +95,10 @@ class MainWindow(QMainWindow):
         self.crash_box: QMessageBox | None = None
         self.dashboard: BenchDashboard | None = None  # a supervisor's, opened with F9
         self.setWindowTitle(f"PackStation — {settings.station}")
+        # Void and bulk print: a supervisor's badge and PIN first (station.supervisor_auth).
+        self.supervisor_gate = SupervisorGate(
+            self, controller.session, self._on_controller_user_error_raised
+        )
         self._thumbnails = ThumbnailCache(parent=self)
         self.labels = LabelMonitor(self)
         self.label_questions = LabelQuestions(
@@ -382,6 +388,12 @@ class MainWindow(QMainWindow):
         self._open_bulk_print(None)
 
     def _open_bulk_print(self, order: str | None) -> None:
+        self._close_dialog()
+        self.supervisor_gate.ask(
+            Action.BULK_PRINT, self.view, lambda supervisor: self._bulk_print(order, supervisor)
+        )
+
+    def _bulk_print(self, order: str | None, supervisor: Supervisor) -> None:
         # Imported here: the dialog is for the end of a shift, not for every start.
         from ui.bulk_print_dialog import open_bulk_print
 
@@ -393,7 +405,7 @@ class MainWindow(QMainWindow):
             session.printer,
             session.station,
             session.sequence,
-            session.packer_id,
+            supervisor.id,  # who asked, on every label's event
             order=order,
             commands=self._commands,
         )
@@ -438,9 +450,15 @@ class MainWindow(QMainWindow):
         self._open_dialog(dialog)
 
     def _on_action_bar_void_requested(self) -> None:
+        self._close_dialog()
+        self.supervisor_gate.ask(Action.VOID_LABEL, self.view, self._void)
+
+    def _void(self, supervisor: Supervisor) -> None:
         dialog = VoidDialog(self, self._commands)
         dialog.accepted.connect(
-            lambda: self.controller.void_label(dialog.tracking_text(), dialog.reason_text())
+            lambda: self.controller.void_label(
+                dialog.tracking_text(), dialog.reason_text(), supervisor
+            )
         )
         self._open_dialog(dialog)
 
@@ -466,6 +484,7 @@ class MainWindow(QMainWindow):
         self.wedge.uninstall()
         if self.dashboard is not None:
             self.dashboard.close()
+        self.supervisor_gate.close()
         self.controller.shutdown()
         self._thumbnails.shutdown()
         self.label_preview.shutdown()

@@ -15,6 +15,7 @@ from station.models import OrderEvent, PrintJob
 from station.verdicts import VerdictKind
 from tests.helpers import cli
 from tests.helpers.factory import CABLE_EAN, MUG_UPC, Bench, standard_bench
+from tests.helpers.supervisor import approver
 
 
 @pytest.fixture
@@ -88,7 +89,7 @@ def test_a_voided_label_s_replacement_carries_the_new_address(bench: Bench) -> N
     with bench.store.session() as db:
         correct_address(db, "SO-1", {"ship_to_city": "Potsdam"}, "BADGE-S1", station="bench-9")
     assert verdict.tracking is not None
-    replacement = session.void_label(verdict.tracking, "address corrected")
+    replacement = session.void_label(verdict.tracking, "address corrected", approver(bench.store))
     session.wait_for_label(replacement)
     session.close()
     label = session.label_of(str(replacement.job_id))

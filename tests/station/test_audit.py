@@ -25,6 +25,7 @@ from station.settings_access import sign_in_by_badge
 from station.store import DB_NAME, Store
 from station.verdicts import VerdictKind as V
 from tests.helpers.factory import CABLE_EAN, MUG_UPC, TAPE_EAN, standard_bench
+from tests.helpers.supervisor import approver
 
 SAM_PIN = "2468"
 # Per chained table: a change someone could make to its first row.
@@ -72,7 +73,9 @@ def packed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     with bench.store.session() as db:
         first = db.exec(select(Packer)).first()
     assert first is not None
-    session.void_label(_tracking_of(data_dir, "SO-1"), "label torn")
+    session.void_label(
+        _tracking_of(data_dir, "SO-1"), "label torn", approver(bench.store, pin=SAM_PIN)
+    )
     session.wait_for_printer()
     sign_in_by_badge(bench.store, "bench-1", "BADGE-S1", "Devices…")
     session.close()

@@ -260,18 +260,25 @@ def test_a_printer_out_of_paper_stops_the_run_and_its_rest_is_cancelled(
 @pytest.mark.parametrize(
     ("reason", "who", "chosen", "message"),
     [
-        ("  ", "packer", "all", "needs a reason"),
-        (REASON, None, "all", "Log in"),
-        (REASON, "stranger", "all", "Log in"),
-        (REASON, "packer", "none", "Choose at least one parcel"),
-        (REASON, "packer", "unknown", "with no label to print again"),
+        ("  ", "supervisor", "all", "needs a reason"),
+        (REASON, None, "all", "supervisor's badge"),
+        (REASON, "stranger", "all", "supervisor's badge"),
+        (REASON, "a packer", "all", "supervisor's badge"),
+        (REASON, "supervisor", "none", "Choose at least one parcel"),
+        (REASON, "supervisor", "unknown", "with no label to print again"),
     ],
 )
 def test_a_bad_request_is_refused_with_what_to_do_and_nothing_is_stored(
     store: Store, tmp_path: Path, reason: str, who: str | None, chosen: str, message: str
 ) -> None:
     sealed = seal_orders(store, STATION, 2)
-    packer = {"packer": sealed.packer_id, "stranger": uuid.uuid4(), None: None}[who]
+    with store.session() as db:
+        ben = Packer(badge="BADGE-P9", name="Ben", role="packer")
+        db.add(ben)
+        db.commit()
+        ben_id = ben.id
+    who_asks = {"supervisor": sealed.packer_id, "stranger": uuid.uuid4(), "a packer": ben_id}
+    packer = who_asks.get(who) if who else None
     parcels = {
         "all": sealed.parcel_ids,
         "none": [],

@@ -34,6 +34,7 @@ from tests.helpers.factory import (
     add_order,
     standard_bench,
 )
+from tests.helpers.supervisor import approver
 from tests.station.test_query_plans import full_scans, recorded_reads
 
 V = VerdictKind
@@ -102,7 +103,7 @@ def pack_known_day(data_dir: Path) -> Bench:
     assert weighed is not None
     short = ben.wait_for_label(weighed)
     assert short.tracking and ben.handle_scan(short.tracking).kind is V.LABEL_VERIFIED
-    ben.void_label(smudged, "smudged")
+    ben.void_label(smudged, "smudged", approver(bench.store))
     ben.wait_for_printer()
     ben.close()
     on_known_clocks(bench)

@@ -32,6 +32,7 @@ from station.resume import screen_at_stop
 from station.session import ExceptionReason, PackSession
 from station.settings import Devices, Settings
 from station.store import DB_NAME, Store
+from station.supervisor_auth import Action
 from station.verdicts import VerdictKind
 from tests.helpers.factory import (
     CABLE_EAN,
@@ -42,6 +43,7 @@ from tests.helpers.factory import (
     add_order,
     standard_bench,
 )
+from tests.helpers.supervisor import approver
 
 V = VerdictKind
 SCALE = parse_device_url("scale+serial:///dev/ttyUSB0?protocol=mt-sics", Role.SCALE)
@@ -130,7 +132,7 @@ def packed_day(bench: Bench) -> PackSession:
     session.reprint_label("jammed", tracking=first_box)
     session.print_slip()
     session.print_slip("SO-1")
-    session.void_label(second_box, "smudged")
+    session.void_label(second_box, "smudged", approver(bench.store))
     scan("SO-1")  # packed already
     scan("SO-2")
     scan(TAPE_EAN)
@@ -163,7 +165,8 @@ def supervisor_reads(bench: Bench, session: PackSession) -> None:
     parcels = bulk.sealed(Wave.today(session.station))
     assert parcels
     bulk.sealed(Wave(session.station, day_ago, soon, orders=("SO-1",)))
-    bulk.print_parcels([parcels[0].parcel_id], session.packer_id, "lost in the rain")
+    sam = approver(bench.store, Action.BULK_PRINT).id
+    bulk.print_parcels([parcels[0].parcel_id], sam, "lost in the rain")
     with bench.store.session() as db:
         assert stats_queries.scans_per_packer_per_day(db, day_ago, soon)
         assert stats_queries.accuracy_per_packer(db, day_ago, soon)

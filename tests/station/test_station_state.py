@@ -28,6 +28,7 @@ from station.settings import Devices, Settings
 from station.store import Store
 from station.verdicts import Awaiting, StationView, VerdictKind
 from tests.helpers.factory import CABLE_EAN, MUG_UPC, STRANGER_EAN, Bench, add_order, standard_bench
+from tests.helpers.supervisor import approver
 
 V = VerdictKind
 SCALE = parse_device_url("scale+serial:///dev/ttyUSB0?protocol=mt-sics", Role.SCALE)
@@ -115,7 +116,7 @@ def test_a_voided_label_is_the_one_asked_for_after_a_restart(tmp_path: Path) -> 
         session.handle_scan(scan)
     old = session.handle_scan(CABLE_EAN).tracking
     assert old is not None
-    new = session.void_label(old, "smudged").tracking
+    new = session.void_label(old, "smudged", approver(session.store)).tracking
     assert new is not None
 
     session = restarted(bench, session)

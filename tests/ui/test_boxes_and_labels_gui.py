@@ -28,10 +28,11 @@ def test_close_box_button_splits_the_order_and_labels_read_1_of_2_and_2_of_2(
 def test_void_asks_which_label_and_why_then_prints_a_new_number(
     screen: PackScreen, window: MainWindow, qtbot: QtBot
 ) -> None:
-    screen.scan_all("BADGE-P1", "SO-1", MUG_UPC, MUG_UPC)
+    screen.scan_all("BADGE-S1", "SO-1", MUG_UPC, MUG_UPC)  # a supervisor: a void is theirs
     old = screen.scan(CABLE_EAN).tracking
     assert old
     screen.click(window.action_bar.void_button)
+    qtbot.waitUntil(lambda: window.dialog is not None, timeout=VERDICT_TIMEOUT_MS)
     dialog = window.dialog
     assert isinstance(dialog, VoidDialog)
     qtbot.waitExposed(dialog)
@@ -53,13 +54,14 @@ def test_packing_slip_button_sends_the_last_orders_slip(
     assert "slip" in printed.args[1] and printed.args[1].endswith(".pdf")
 
 
-def test_bulk_print_button_opens_the_days_parcels_for_the_logged_in_packer(
+def test_bulk_print_button_opens_the_days_parcels_for_the_logged_in_supervisor(
     screen: PackScreen, window: MainWindow, qtbot: QtBot
 ) -> None:
     from ui.bulk_print_dialog import BulkPrintDialog
 
-    screen.scan_all("BADGE-P1", "SO-3", TAPE_EAN)
+    screen.scan_all("BADGE-S1", "SO-3", TAPE_EAN)  # Sam: no PIN on file, the badge unlocks it
     screen.click(window.action_bar.bulk_button)
+    qtbot.waitUntil(lambda: window.dialog is not None, timeout=VERDICT_TIMEOUT_MS)
     dialog = window.dialog
     assert isinstance(dialog, BulkPrintDialog)
     qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=VERDICT_TIMEOUT_MS)

@@ -182,7 +182,7 @@ def test_without_a_login_nothing_prints_and_it_says_why(
     dialog.reason.setText("labels lost")
 
     click(qtbot, dialog.print_button)
-    qtbot.waitUntil(lambda: "Log in" in dialog.status.text(), timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: "supervisor's badge" in dialog.status.text(), timeout=TIMEOUT_MS)
 
     assert dialog.print_button.isEnabled(), "log in, then print again"
     assert not folder.exists()

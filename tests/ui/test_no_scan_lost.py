@@ -40,6 +40,7 @@ from ui.devices_dialog import DevicesDialog
 from ui.dialogs import ExceptionDialog, ReprintDialog, ScanDialog, ShortShipDialog, VoidDialog
 from ui.main_window import MainWindow
 from ui.sign_in import SupervisorSignIn
+from ui.supervisor_gate import BadgeAsk
 
 V = VerdictKind
 C = Commands()
@@ -112,6 +113,26 @@ def open_by_button(name: str) -> Callable[[Bench2], QWidget]:
     return opener
 
 
+def open_gated(name: str) -> Callable[[Bench2], QWidget]:
+    """Void and bulk print with a packer logged in: a supervisor scans their badge first
+    (Sam has no PIN on file: the badge unlocks it, recorded as such)."""
+
+    def opener(b: Bench2) -> QWidget:
+        ask_badge(b, name)
+        b.screen.scanner.scan("BADGE-S1")
+        b.qtbot.waitUntil(lambda: b.window.dialog is not None, timeout=VERDICT_TIMEOUT_MS)
+        return b.active(b.window.dialog)
+
+    return opener
+
+
+def ask_badge(b: Bench2, name: str = "void_button") -> QWidget:
+    b.screen.click(getattr(b.window.action_bar, name))
+    asked = b.active(b.window.supervisor_gate.dialog)
+    assert isinstance(asked, BadgeAsk)
+    return asked
+
+
 def open_sign_in(b: Bench2) -> QWidget:
     b.screen.click(b.window.device_status.devices_button)
     return b.active(QApplication.activeModalWidget())
@@ -146,10 +167,11 @@ def ready_to_ok(dialog: QWidget, b: Bench2) -> None:
 OPENERS: dict[str, Callable[[Bench2], QWidget]] = {
     "label preview, enlarged": open_preview,
     "reprint": open_by_button("reprint_button"),
-    "void": open_by_button("void_button"),
+    "void": open_gated("void_button"),
+    "supervisor badge": ask_badge,
     "exception": open_by_button("exception_button"),
     "ship short": open_by_button("short_button"),
-    "bulk print": open_by_button("bulk_button"),
+    "bulk print": open_gated("bulk_button"),
     "supervisor sign-in": open_sign_in,
     "devices": open_devices,
     "crash box": open_crash_box,
@@ -157,7 +179,13 @@ OPENERS: dict[str, Callable[[Bench2], QWidget]] = {
 }
 # A dialog that asks for a label, an order or a badge takes any scan that is no
 # command (and answers it there): a command is what the bench gets from there.
-BENCH_SCAN = {"reprint": C.ack, "void": C.ack, "bulk print": C.ack, "supervisor sign-in": C.ack}
+BENCH_SCAN = {
+    "reprint": C.ack,
+    "void": C.ack,
+    "bulk print": C.ack,
+    "supervisor sign-in": C.ack,
+    "supervisor badge": C.ack,
+}
 
 
 @pytest.mark.usefixtures("devices_config")
@@ -189,6 +217,9 @@ def test_a_scan_behind_any_dialog_reaches_the_bench_and_its_enter_presses_nothin
 def test_void_by_scans_and_a_number_key(bench2: Bench2, bench: Bench) -> None:
     asked = bench2.screen.scan(C.void)
     assert asked.kind is V.ERRAND
+    assert isinstance(bench2.active(bench2.window.supervisor_gate.dialog), BadgeAsk)
+    bench2.screen.scanner.scan("BADGE-S1")
+    bench2.qtbot.waitUntil(lambda: bench2.window.dialog is not None, timeout=VERDICT_TIMEOUT_MS)
     dialog = bench2.active(bench2.window.dialog)
     assert isinstance(dialog, VoidDialog)
     assert dialog.tracking.hasFocus(), "the label scanned next goes to the tracking field"
@@ -260,6 +291,9 @@ def test_bulk_print_of_this_order_by_scans(bench2: Bench2) -> None:
     bench2.screen.scan(C.cancel)  # park SO-2: "this order" is then the last one packed
     asked = bench2.screen.scan(C.bulk)
     assert (asked.kind, asked.order) == (V.ERRAND, "SO-1")
+    assert isinstance(bench2.active(bench2.window.supervisor_gate.dialog), BadgeAsk)
+    bench2.screen.scanner.scan("BADGE-S1")
+    bench2.qtbot.waitUntil(lambda: bench2.window.dialog is not None, timeout=VERDICT_TIMEOUT_MS)
     dialog = bench2.active(bench2.window.dialog)
     assert isinstance(dialog, BulkPrintDialog)
     bench2.qtbot.waitUntil(lambda: len(dialog.chosen()) == 1, timeout=VERDICT_TIMEOUT_MS)
@@ -277,7 +311,7 @@ def test_bulk_print_of_this_order_by_scans(bench2: Bench2) -> None:
 def test_a_typed_tracking_number_stays_in_the_field_and_enter_moves_on(
     bench2: Bench2, clock: FakeClock
 ) -> None:
-    dialog = open_by_button("void_button")(bench2)
+    dialog = open_gated("void_button")(bench2)
     assert isinstance(dialog, VoidDialog)
     bench2.key("12")  # digits typed into the field are the number, not reasons
     bench2.qtbot.waitUntil(lambda: dialog.tracking_text() == "12")
@@ -298,7 +332,7 @@ def test_reason_buttons_are_big_enough_for_gloves(bench2: Bench2, name: str) -> 
 
 
 def test_bulk_print_check_boxes_are_big_enough_for_gloves(bench2: Bench2) -> None:
-    dialog = open_by_button("bulk_button")(bench2)
+    dialog = open_gated("bulk_button")(bench2)
     assert isinstance(dialog, BulkPrintDialog)
     bench2.qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=VERDICT_TIMEOUT_MS)
     assert dialog.table.rowHeight(0) >= 48
