@@ -123,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901
         if args.command == "check":
             return _check(data_dir)
         if args.command == "evidence":
-            return camera_commands.evidence(args.words, data_dir)
+            return camera_commands.evidence(args.words, data_dir, args)
         if args.command == "print-test":
             return _print_test(args.url, data_dir)
         if args.command == "audit":

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import json
 import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
+from devices.camera.marketplace import ExportLimits, write_fitted
 from station import evidence
 from station.errors import UserError
 from station.store import Store
@@ -32,18 +34,40 @@ Each line of SHA256SUMS is a hash taken by the station when the file was closed,
 was exported. video.webm is made from the segments at export; its hash is in the manifest.
 """
 
+MARKETPLACE_README = """
+marketplace/    the same evidence cut to a marketplace's limits ({limits}): a shorter
+                video.webm and at most the photos allowed. marketplace/manifest.json says
+                what was cut (from_s, to_s of video.webm above, re-encoded or not), lists the
+                segments the cut was taken from and every photo with the SHA-256 recorded at
+                the station, so the cut can be traced to the files above.
+"""
+
 
 class EvidenceBrokenError(UserError):
     """The evidence to export does not match its stored hashes."""
 
 
-def export(store: Store, data_dir: Path, order: str, target: Path) -> Path:
+def export(
+    store: Store,
+    data_dir: Path,
+    order: str,
+    target: Path,
+    limits: ExportLimits | None = None,
+) -> Path:
     """Write the order's bundle to `target`/<order>-evidence; returns that folder.
 
+    With `limits`, the bundle also holds marketplace/: the clip and photos cut to fit.
+    The bundle is written in a hidden folder beside it and renamed when whole, so a
+    failure (a full disk, a clip that cannot fit) leaves nothing behind.
+
     Raises:
-        UserError: no evidence for the order, or the folder exists already.
+        UserError: no evidence for the order, `target` is not a folder one can write in,
+            the bundle's folder exists already, or the clip cannot fit the limits.
         EvidenceBrokenError: a file is missing or changed (named); nothing is written.
     """
+    if not target.is_dir():
+        what = "is a file" if target.exists() else "does not exist"
+        raise UserError(f"{target} {what}: give a folder to export into.")
     files = evidence.files_of(store, order)
     if not files:
         raise UserError(f"Order {order} has no recorded evidence (video or photos).")
@@ -55,6 +79,29 @@ def export(store: Store, data_dir: Path, order: str, target: Path) -> Path:
     folder = target / f"{_safe(order)}-evidence"
     if folder.exists():
         raise UserError(f"{folder} exists already: choose another folder or move it away.")
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=target))
+    except OSError as exc:
+        raise UserError(
+            f"Cannot write in {target} ({exc.strerror}): choose another folder."
+        ) from exc
+    try:
+        _write(store, data_dir, order, files, staging, limits)
+        staging.rename(folder)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return folder
+
+
+def _write(
+    store: Store,
+    data_dir: Path,
+    order: str,
+    files: list[evidence.EvidenceFile],
+    folder: Path,
+    limits: ExportLimits | None,
+) -> None:
     (folder / "segments").mkdir(parents=True)
     (folder / "photos").mkdir()
     sums = []
@@ -78,10 +125,14 @@ def export(store: Store, data_dir: Path, order: str, target: Path) -> Path:
             "file": "video.webm",
             "sha256": evidence.sha256_of(folder / "video.webm"),
         }
+    readme = README.format(order=order)
+    if limits is not None:
+        manifest["marketplace"] = "marketplace/manifest.json"
+        write_fitted(folder, manifest, copied, limits)
+        readme += MARKETPLACE_README.format(limits=limits.describe())
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
     (folder / "SHA256SUMS").write_text("\n".join(sums) + "\n")
-    (folder / "README.txt").write_text(README.format(order=order))
-    return folder
+    (folder / "README.txt").write_text(readme)
 
 
 def _safe(text: str) -> str:

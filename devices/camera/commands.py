@@ -5,14 +5,18 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from station.errors import UserError
+
+if TYPE_CHECKING:
+    from devices.camera.marketplace import ExportLimits
 
 EXIT_SOME_FAILED = 2
 EXIT_EVIDENCE_BROKEN = 1
 USAGE = (
     "Usage: main.py evidence ORDER, main.py evidence verify [ORDER], "
-    "or main.py evidence export ORDER DIR."
+    "or main.py evidence export ORDER DIR [--max-seconds S] [--max-mb MB] [--max-photos N]."
 )
 
 
@@ -33,6 +37,14 @@ def add_commands(
         "`evidence export ORDER DIR` writes a bundle anyone can check",
     )
     evidence.add_argument("words", nargs="+", metavar="ORDER | verify [ORDER] | export ORDER DIR")
+    marketplace = evidence.add_argument_group(
+        "export for a marketplace",
+        "with any of these, export also writes DIR/ORDER-evidence/marketplace/: "
+        "the clip and photos cut to fit",
+    )
+    marketplace.add_argument("--max-seconds", type=float, help="the clip's longest length")
+    marketplace.add_argument("--max-mb", type=float, help="the clip's largest size (MB)")
+    marketplace.add_argument("--max-photos", type=int, help="how many photos at most")
 
 
 def decode(images: list[Path]) -> int:
@@ -48,17 +60,22 @@ def decode(images: list[Path]) -> int:
     return EXIT_SOME_FAILED if failed else 0
 
 
-def evidence(words: list[str], data_dir: Path) -> int:
+def evidence(words: list[str], data_dir: Path, args: argparse.Namespace | None = None) -> int:
     """`evidence ORDER` prints its files as JSON; `evidence verify [ORDER]` re-hashes them."""
+    from devices.camera.marketplace import ExportLimits
     from station import evidence as store_evidence
     from station.store import DB_NAME, Store
 
+    wanted = [getattr(args, name, None) for name in ("max_seconds", "max_mb", "max_photos")]
+    limits = None if wanted == [None, None, None] else ExportLimits(*wanted)
+    if limits is not None and words[0] != "export":
+        raise UserError("--max-seconds, --max-mb and --max-photos go with evidence export.")
     if not (data_dir / DB_NAME).is_file():
         raise UserError(f"No station database in {data_dir}: give the station's --data-dir.")
     if words[0] == "export":
         if len(words) != 3:
             raise UserError(USAGE)
-        return _export(words[1], Path(words[2]), data_dir)
+        return _export(words[1], Path(words[2]), data_dir, limits)
     verifying = words[0] == "verify"
     if len(words) > (2 if verifying else 1):
         raise UserError(USAGE)
@@ -84,13 +101,13 @@ def evidence(words: list[str], data_dir: Path) -> int:
     return EXIT_EVIDENCE_BROKEN if problems else 0
 
 
-def _export(order: str, target: Path, data_dir: Path) -> int:
+def _export(order: str, target: Path, data_dir: Path, limits: ExportLimits | None) -> int:
     from devices.camera.bundle import EvidenceBrokenError, export
     from station.store import Store
 
     store = Store.open(data_dir)
     try:
-        folder = export(store, data_dir, order, target)
+        folder = export(store, data_dir, order, target, limits)
     except EvidenceBrokenError as exc:
         print(f"NOT OK: {exc}")
         return EXIT_EVIDENCE_BROKEN
