@@ -403,7 +403,8 @@ def open_bulk_print(
     """Open the bulk print dialog (not blocking); it deletes itself when closed.
 
     `seq` must be the station's own event sequence (the PackSession's), and
-    `requested_by` the logged-in packer's id: without one the dialog says to log in.
+    `requested_by` the id of the supervisor who unlocked it (ui.supervisor_gate):
+    anyone else's is refused when Print is pressed, storing nothing.
     With `order`, that order's parcels are chosen when the list is there.
     """
     bulk = BulkPrinter(store, printer, station, seq)

@@ -4,15 +4,16 @@ and a packer's badge refused whatever brings it (scanner, keyboard, replay)."""
 from __future__ import annotations
 
 import io
+import json
 import logging
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from station.importers.packers import hash_pin
-from station.models import Packer, ScanEvent
+from station.models import OrderEvent, Packer, Parcel, PrintJob, ScanEvent
 from station.replay import replay
 from station.session import PackSession
 from station.settings import Settings
@@ -27,7 +28,7 @@ from station.supervisor_auth import (
     check,
 )
 from station.verdicts import VerdictKind as V
-from tests.helpers.factory import MUG_UPC, Bench, standard_bench
+from tests.helpers.factory import MUG_UPC, TAPE_EAN, Bench, standard_bench
 
 PINS = {"BADGE-S1": "2468", "BADGE-P1": "1357"}
 
@@ -160,3 +161,35 @@ def test_without_supervisor_pin_the_badge_alone_approves(tmp_path: Path) -> None
 
     assert session.handle_scan("BADGE-S1").kind is V.OVERRIDE
     session.close()
+
+
+def test_replayed_void_and_bulk_print_with_a_packers_badge_and_pin_change_nothing(
+    bench: Bench,
+) -> None:
+    """Replay has no void nor bulk print of its own: the command is stored as an errand
+    for the window (which asks a supervisor's badge and PIN), and nothing is voided or
+    printed again, whatever badge and PIN follow it."""
+    session = bench.session()
+    sealed = session.wait_for_label(
+        [session.handle_scan(raw) for raw in ("BADGE-P1", "SO-3", TAPE_EAN)][-1]
+    )
+    assert sealed.tracking
+    out = io.StringIO()
+    lines = ["CMD-VOID", sealed.tracking, "BADGE-P1", "@pin 1357", "CMD-BULK", "@pin 1357"]
+    replay(session, lines, out)
+    session.close()
+
+    answers = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert answers[0]["verdict"] == "errand" and "supervisor" in answers[0]["message"]
+    assert answers[4]["verdict"] == "errand" and "supervisor" in answers[4]["message"]
+    with bench.store.session() as db:
+        kinds = set(db.exec(select(OrderEvent.kind)).all())
+        jobs = db.exec(select(PrintJob.kind)).all()
+        trackings = db.exec(select(Parcel.tracking)).all()
+        allowed = db.exec(
+            select(SupervisorAuth).where(col(SupervisorAuth.outcome).like("allowed%"))
+        ).all()
+    assert not kinds & {"label_voided", "label_bulk_printed"}
+    assert "bulk" not in jobs and "replacement" not in jobs
+    assert trackings == [sealed.tracking]
+    assert allowed == []
