@@ -24,6 +24,12 @@ _LOGIN_STATES = {
     "28000": "this role may not log in here",
     "3D000": "the database does not exist",
 }
+# psycopg gives a failed connection no SQLSTATE: the server's words say which it was.
+_LOGIN_WORDS = {
+    "password authentication failed": "the password was refused",
+    "no pg_hba.conf entry": "the server does not accept this login from this computer "
+    "(its pg_hba.conf)",
+}
 CONNECT_TIMEOUT_S = 5
 
 
@@ -100,7 +106,14 @@ def as_central_error(exc: DBAPIError | psycopg.Error, url: URL) -> Exception:
             "the database's owner with CREATEDB/CREATEROLE rights, and sync with the "
             "station's own login (central add-station)."
         )
-    if "no password supplied" in str(original):
+    words = str(original)
+    refused = _login_refusal(words) if state is None else None
+    if refused:
+        return CentralError(
+            f"Cannot log in to the central database {where}: {refused}. "
+            "Check the URL in [central] and the station's pgpass line."
+        )
+    if "no password supplied" in words:
         return CentralError(
             f"No password for the central database {where}: put the station's pgpass line "
             "(from central add-station) in its pgpass file, or set PGPASSWORD."
@@ -110,3 +123,16 @@ def as_central_error(exc: DBAPIError | psycopg.Error, url: URL) -> Exception:
     ):
         return CentralUnreachable(f"The central database {where} cannot be reached now.")
     return exc
+
+
+def _login_refusal(words: str) -> str | None:
+    """What a refused login's server message means, in the terms of what to fix."""
+    for phrase, meaning in _LOGIN_WORDS.items():
+        if phrase in words:
+            return meaning
+    if "does not exist" in words:
+        if 'database "' in words:
+            return "its database (the name after the last / in the URL) does not exist"
+        if 'role "' in words:
+            return "its login role does not exist (create it with main.py central add-station)"
+    return None

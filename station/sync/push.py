@@ -37,7 +37,7 @@ from station.central.connect import CentralError, connected
 from station.evidence import EvidenceDeletion, EvidenceFile
 from station.handoff.tables import HandoffClose, HandoffLoad, HandoffScan
 from station.store import Store
-from station.sync import outbox_sql
+from station.sync import identity, outbox_sql
 
 BATCH = 5000  # fewer round trips and transactions: a catch-up about a fifth quicker than 1000
 Row = dict[str, Any]  # one station row by column name
@@ -106,15 +106,27 @@ def push(
     batch: int = BATCH,
     on_batch: BatchDone | None = None,
     stop: threading.Event | None = None,
+    into: PushResult | None = None,
 ) -> PushResult:
     """Send every event of `station` the central database lacks; raises CentralUnreachable.
 
     `on_batch(stream, last_seq)` is called after each batch is committed centrally.
     Once `stop` is set, no further batch is sent (what was sent is committed).
+    With `into`, the counts go there as each batch commits, so a caller still
+    knows what was delivered when the push ends in CentralUnreachable.
+
+    Raises:
+        CentralError: another store already delivers under this station name, or this
+            store is older than what it delivered; nothing is sent.
     """
     positions = _positions(central, station)
+    mine = identity.store_id(store)
+    bound = identity.bound_store(central, station)
+    identity.refuse_another_store(bound, mine, station)
     _check_same_history(store, station, positions)
-    result = PushResult()
+    if bound is None:  # bound only once the history agrees: a stale store takes no name
+        identity.bind_store(central, station, mine)
+    result = into if into is not None else PushResult()
     for stream in STREAMS:
         position = positions.get(stream.name, 0)
         for part in _batches(store, stream, station, position, batch):

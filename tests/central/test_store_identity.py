@@ -1,0 +1,97 @@
+"""One station name, one store: another store under a name already synced is refused,
+and the login problems a user must fix are exit 2 with what to fix."""
+
+from __future__ import annotations
+
+import queue
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from station.central.connect import CentralError
+from station.sync.exchange import sync_once
+from station.sync.runner import LinkStatus, SyncRunner
+from tests.central.bench_events import local_ids, packed_bench
+from tests.central.conftest import Central
+from tests.central.test_import_and_pull import station_config
+from tests.central.test_push import assert_exactly_once, central_ids
+from tests.helpers import cli
+
+STATION = "bench-1"
+REFUSED = "is already used by another store"
+
+
+def test_a_fresh_store_under_a_synced_name_is_refused_and_the_first_store_goes_on(
+    central: Central, tmp_path: Path
+) -> None:
+    url = central.add_station(STATION)
+    first = packed_bench(tmp_path / "a", STATION)
+    assert sync_once(url, first.store, STATION).pending == 0
+    synced = central_ids(central)
+    # A new store, same name, with more events than the first delivered: numbers alone
+    # would take its first events for the first store's.
+    second = packed_bench(tmp_path / "b", STATION, extra_scans=40)
+    result = cli.run(
+        "sync",
+        "--data-dir",
+        str(second.data_dir),
+        "--config",
+        str(station_config(tmp_path, STATION, url)),
+    )
+    assert result.returncode == 2, result.stderr
+    assert REFUSED in result.stderr
+    assert "add-station" in result.stderr and "put the original store" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert central_ids(central) == synced  # nothing of the second store arrived
+    # The window's sync shows it as a problem to fix, not as offline.
+    statuses: queue.Queue[LinkStatus] = queue.Queue()
+    runner = SyncRunner(url, second.store, STATION, 3600.0, statuses.put)
+    runner.start()
+    try:
+        status = statuses.get(timeout=60)
+    finally:
+        runner.stop()
+    assert status.words() == "not connected"
+    assert REFUSED in status.text()
+    # The first store is still the station's.
+    session = first.session(STATION)
+    session.handle_scan("BADGE-P2")
+    session.close()
+    assert sync_once(url, first.store, STATION).pending == 0
+    assert_exactly_once(central, local_ids(first, STATION))
+
+
+def test_a_store_synced_before_stores_had_ids_adopts_its_own_on_its_next_sync(
+    central: Central, tmp_path: Path
+) -> None:
+    url = central.add_station(STATION)
+    first = packed_bench(tmp_path / "a", STATION)
+    sync_once(url, first.store, STATION)
+    with psycopg.connect(central.admin_url) as db:  # as a database from before c0003 had it
+        db.execute("DELETE FROM station_store")
+    assert sync_once(url, first.store, STATION).pending == 0  # binds this store again
+    other = packed_bench(tmp_path / "b", STATION, extra_scans=40)
+    with pytest.raises(CentralError, match=REFUSED):
+        sync_once(url, other.store, STATION)
+    assert_exactly_once(central, local_ids(first, STATION))
+
+
+def test_a_wrong_password_is_exit_2_naming_what_to_fix(
+    central: Central, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = central.add_station(STATION)
+    wrong = "not-the-Password-42"
+    monkeypatch.setenv("PGPASSWORD", wrong)  # libpq prefers it to the right pgpass line
+    data_dir = tmp_path / "d"
+    result = cli.run(
+        "sync", "--data-dir", str(data_dir), "--config", str(station_config(tmp_path, STATION, url))
+    )
+    assert result.returncode == 2, result.stderr
+    assert "the password was refused" in result.stderr
+    assert "pgpass" in result.stderr
+    assert wrong not in result.stderr + result.stdout
+    monkeypatch.delenv("PGPASSWORD")
+    result = cli.run("central", "status", "--url", central.cluster.url("no_such_db"))
+    assert result.returncode == 2, result.stderr
+    assert "does not exist" in result.stderr
