@@ -4,7 +4,7 @@ attempt recorded; a packer's badge, scanned or typed, never unlocks either."""
 from __future__ import annotations
 
 from pytestqt.qtbot import QtBot
-from sqlmodel import select
+from sqlmodel import col, select
 
 from station.importers.packers import hash_pin
 from station.models import OrderEvent, Packer
@@ -22,7 +22,7 @@ V = VerdictKind
 
 def attempts(bench: Bench) -> list[tuple[str, str, str]]:
     with bench.store.session() as db:
-        rows = db.exec(select(SupervisorAuth).order_by(SupervisorAuth.created_at)).all()
+        rows = db.exec(select(SupervisorAuth).order_by(col(SupervisorAuth.created_at))).all()
     return [(row.action, row.outcome, row.how) for row in rows]
 
 
