@@ -96,18 +96,17 @@ def sync_once(
     state = SyncState.load(folder)
     own_engine = engine is None
     engine = central_engine(url) if engine is None else engine
-    pushed = 0
+    progress = push.PushResult()  # counted as each batch commits, kept if the link fails
 
     def remember(stream: str, position: int) -> None:
         state.pushed[stream] = position
 
     try:
         state.pushed = push.positions(engine, station)
-        result = push.push(engine, store, station, on_batch=remember, stop=stop)
-        pushed = result.pushed
+        result = push.push(engine, store, station, on_batch=remember, stop=stop, into=progress)
         if stop is not None and stop.is_set():
             state.save(folder)
-            return SyncSummary(pushed, 0, 0, push.pending(store, state.pushed, station))
+            return SyncSummary(result.pushed, 0, 0, push.pending(store, state.pushed, station))
         pulled = pull.pull(engine, store, state.pulled)
         state.pulled = pulled.positions
         double_packed = _touch_and_count_doubles(engine, station)
@@ -115,14 +114,16 @@ def sync_once(
         mirror_claims(engine, store)
     except CentralUnreachable:
         state.save(folder)
-        return SyncSummary(pushed, 0, 0, push.pending(store, state.pushed, station), False)
+        pending = push.pending(store, state.pushed, station)
+        return SyncSummary(progress.pushed, 0, 0, pending, False)
     finally:
         if own_engine:
             engine.dispose()
     state.last_sync = datetime.now(UTC).isoformat()
     state.save(folder)
     conflicts = result.quarantined + len(pulled.conflicts) + double_packed
-    return SyncSummary(pushed, pulled.pulled, conflicts, push.pending(store, state.pushed, station))
+    pending = push.pending(store, state.pushed, station)
+    return SyncSummary(result.pushed, pulled.pulled, conflicts, pending)
 
 
 def _touch_and_count_doubles(engine: Engine, station: str) -> int:

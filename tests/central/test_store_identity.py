@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import queue
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
 
 from station.central.connect import CentralError
+from station.sync import push
 from station.sync.exchange import sync_once
 from station.sync.runner import LinkStatus, SyncRunner
 from tests.central.bench_events import local_ids, packed_bench
@@ -95,3 +97,29 @@ def test_a_wrong_password_is_exit_2_naming_what_to_fix(
     result = cli.run("central", "status", "--url", central.cluster.url("no_such_db"))
     assert result.returncode == 2, result.stderr
     assert "does not exist" in result.stderr
+
+
+def test_a_sync_cut_part_way_reports_what_it_delivered_before(
+    central: Central, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = central.add_station(STATION)
+    bench = packed_bench(tmp_path, STATION)
+    local = local_ids(bench, STATION)
+    deliver = push._deliver_copy
+
+    def then_stop_the_server(*args: Any) -> int:
+        added = deliver(*args)
+        central.cluster.stop("immediate")  # after the first batch (the scans) committed
+        return added
+
+    monkeypatch.setattr(push, "_deliver_copy", then_stop_the_server)
+    try:
+        cut = sync_once(url, bench.store, STATION)
+    finally:
+        central.cluster.start()
+    monkeypatch.setattr(push, "_deliver_copy", deliver)
+    total, scans = sum(len(ids) for ids in local.values()), len(local["scanevent"])
+    assert (cut.reached, cut.pushed, cut.pending) == (False, scans, total - scans)
+    rest = sync_once(url, bench.store, STATION)
+    assert (rest.reached, rest.pushed, rest.pending) == (True, total - scans, 0)
+    assert_exactly_once(central, local)
