@@ -142,9 +142,10 @@ class LabelActions:
             parcel.tracking = new_tracking
             db.add(parcel)
             job = self._label_job(db, parcel, "replacement", content)
-            self._record(
+            voided = self._record(
                 db, parcel, packer, "label_voided", reason, f"{tracking} -> {new_tracking}"
-            ).supervisor_id = approver.id
+            )
+            voided.supervisor_id = approver.id  # who approved, beside who voided
             pending = tuple(
                 new_tracking if t == tracking else t for t in self._state.pending_labels
             )
