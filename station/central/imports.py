@@ -12,6 +12,7 @@ from sqlmodel import Session
 from station.central.admin import require_schema
 from station.central.connect import CentralError, as_central_error, connected, shown
 from station.importers import ImportReport, import_file
+from station.importers.batches import ImportInterrupted
 
 
 def import_central(engine: Engine, kind: str, path: Path) -> ImportReport:
@@ -19,19 +20,32 @@ def import_central(engine: Engine, kind: str, path: Path) -> ImportReport:
 
     Raises:
         ImportRejected: the file has problems; nothing was written.
+        ImportInterrupted: writing failed part way; nothing was written.
         CentralError, CentralUnreachable: as `connected`.
     """
-    with connected(engine) as connection:
-        require_schema(connection)
-        require_import_rights(connection, engine)
     try:
-        with Session(engine, expire_on_commit=False) as session:
-            return import_file(session, kind, path)
-    except DBAPIError as exc:
-        error = as_central_error(exc, engine.url)
-        if error is exc:
-            raise
-        raise error from exc
+        # One transaction for the whole file: the station's importer writes in short
+        # batches so a bench's scans get in between (station.importers.batches), but no
+        # bench writes here, and a failure part way must leave the central data as it was.
+        # Its commits become savepoints inside this transaction.
+        with connected(engine) as connection:
+            require_schema(connection)
+            require_import_rights(connection, engine)
+            with Session(
+                connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
+            ) as session:
+                return import_file(session, kind, path)
+    except ImportInterrupted as exc:
+        cause = exc.__cause__
+        if isinstance(cause, DBAPIError):
+            error = as_central_error(cause, engine.url)
+            if error is not cause:
+                raise error from exc
+        reason = str(getattr(cause, "orig", cause)).splitlines()[0]
+        raise ImportInterrupted(
+            f"{path.name} was not imported: writing stopped ({reason}), and nothing was "
+            "changed in the central database. Import the same file again."
+        ) from exc
 
 
 # The reference tables an import writes (the same for every kind: orders check products).
