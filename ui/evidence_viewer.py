@@ -56,6 +56,7 @@ class _Loaded:
     clip: Path | None  # the order's segments joined, in the viewer's own temporary folder
     photos: list[tuple[Path, QImage]]
     problems: list[str]  # files missing or changed since they were recorded
+    unplayable: list[str]  # recorded as they are, but cut short by a crash or unreadable
 
 
 class EvidenceViewer(QDialog):
@@ -177,6 +178,8 @@ class EvidenceViewer(QDialog):
             f"Order {found.order}: {len(found.trail)} scans, {videos} video segments, "
             f"{photos} photos."
         )
+        if loaded.unplayable:
+            summary += " " + "; ".join(loaded.unplayable) + "."
         if loaded.problems:
             # Shown, not hidden: what is left still plays, and the export will refuse.
             summary += " NOT AS RECORDED: " + "; ".join(loaded.problems) + "."
@@ -270,20 +273,27 @@ class EvidenceViewer(QDialog):
 
 def _load(store: Store, data_dir: Path, text: str, clips: Path) -> _Loaded:
     found = load_order_evidence(store, data_dir, text)
-    problems = evidence.verify(store, data_dir, found.order)
-    clip = None
+    problems = [str(problem) for problem in evidence.verify(store, data_dir, found.order)]
+    clip: Path | None = None
+    unplayable: list[str] = []
     videos = [path for path in found.videos if path.is_file()]
     if videos:
-        from devices.camera.clips import join_segments
+        from devices.camera.clips import NoPlayableVideoError, join_segments
 
         clip = clips / f"{len(list(clips.iterdir()))}.webm"
-        join_segments(videos, clip)
+        try:
+            cut_short = join_segments(videos, clip)
+        except NoPlayableVideoError as exc:
+            clip, cut_short = None, []
+            unplayable.append(str(exc).rstrip("."))
+        # A segment a crash cut short plays up to where it stops.
+        unplayable += [f"{path.name} plays only in part" for path in cut_short]
     photos = []
     for path in found.photos:
         image = QImage(str(path))
         if not image.isNull():
             photos.append((path, image.scaledToWidth(PHOTO_PX)))
-    return _Loaded(found, clip, photos, [str(problem) for problem in problems])
+    return _Loaded(found, clip, photos, problems, unplayable)
 
 
 def _clock(seconds: float) -> str:

@@ -118,13 +118,7 @@ def _write(
     for entry, (_, name) in zip(manifest["files"], copied, strict=True):
         entry["exported_as"] = name
     if segments:
-        from devices.camera.clips import join_segments
-
-        join_segments(segments, folder / "video.webm")
-        manifest["video"] = {
-            "file": "video.webm",
-            "sha256": evidence.sha256_of(folder / "video.webm"),
-        }
+        manifest["video"] = _joined(folder, segments)
     readme = README.format(order=order)
     if limits is not None:
         manifest["marketplace"] = "marketplace/manifest.json"
@@ -133,6 +127,24 @@ def _write(
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
     (folder / "SHA256SUMS").write_text("\n".join(sums) + "\n")
     (folder / "README.txt").write_text(readme)
+
+
+def _joined(folder: Path, segments: list[Path]) -> dict[str, Any] | None:
+    """video.webm from the segments; a segment a crash cut short (recorded as it was) is
+    in segments/ whole, and named, as the clip holds only the frames it could read."""
+    from devices.camera.clips import NoPlayableVideoError, join_segments
+
+    try:
+        unreadable = join_segments(segments, folder / "video.webm")
+    except NoPlayableVideoError:
+        return None  # the segments are still in segments/, with their hashes
+    return {
+        "file": "video.webm",
+        "sha256": evidence.sha256_of(folder / "video.webm"),
+        "segments_not_read_to_the_end": [
+            path.relative_to(folder).as_posix() for path in unreadable
+        ],
+    }
 
 
 def _safe(text: str) -> str:

@@ -82,6 +82,13 @@ def evidence(words: list[str], data_dir: Path, args: argparse.Namespace | None =
     order = words[1] if verifying and len(words) == 2 else None if verifying else words[0]
     store = Store.open(data_dir)
     try:
+        if order is not None and not (
+            store_evidence.files_of(store, order) or store_evidence.deleted_of(store, order)
+        ):
+            raise UserError(
+                f"Order {order} has no recorded evidence at this station (no video or photo "
+                "was ever kept for it): check the order number and the --data-dir."
+            )
         if not verifying:
             assert order is not None
             files = store_evidence.files_of(store, order)

@@ -99,8 +99,8 @@ def _fitted_video(
 ) -> dict[str, Any] | None:
     from devices.camera.clip_fit import fit_clip
 
-    if "video" not in manifest:
-        return None  # photos only: nothing to cut
+    if manifest.get("video") is None:
+        return None  # photos only, or no frame of the video readable: nothing to cut
     offsets = [s["video_offset_s"] for s in manifest["scans"] if s["video_offset_s"] is not None]
     window = (min(offsets) - _MARGIN_S, max(offsets) + _MARGIN_S) if offsets else (0.0, math.inf)
     out = folder / "video.webm"

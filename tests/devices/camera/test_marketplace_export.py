@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from datetime import UTC, datetime, timedelta
 from fractions import Fraction
 from pathlib import Path
@@ -189,6 +190,33 @@ def test_evidence_commands_refuse_bad_input_and_change_nothing(
             assert list(locked.iterdir()) == []
     finally:
         locked.chmod(0o700)
+    for words in (["SO-EMPTY"], ["verify", "SO-NONE"]):
+        assert main.main(["evidence", *words, "--data-dir", str(data_dir)]) == 2
+        assert "has no recorded evidence at this station" in capsys.readouterr().err
     only_limits = main.main(["evidence", "SO-1", "--max-photos", "6", "--data-dir", str(data_dir)])
     assert only_limits == 2 and "go with evidence export" in capsys.readouterr().err
     assert not (tmp_path / "nowhere").exists() and a_file.read_text() == "x"
+
+
+def test_a_segment_cut_short_by_a_crash_still_exports(data_dir: Path, tmp_path: Path) -> None:
+    """A segment the station was killed writing is hashed as it is at the next start; its
+    frames up to the cut play, the rest of the order too, and the bundle names it."""
+    data = tmp_path / "data"
+    shutil.copytree(data_dir, data)
+    whole = sorted((data / "evidence" / "SO-1").glob("*.webm"))[-1]
+    cut = whole.with_name("bench-1-99999.webm")
+    cut.write_bytes(whole.read_bytes()[:300])  # no frame readable: only its header
+    store = Store.open(data)
+    began = START + timedelta(seconds=8)
+    evidence.record(store, data, evidence.ClosedFile("SO-1", "bench-1", "video", cut, began, began))
+    store.close()
+    args = ["export", "SO-1", str(tmp_path), "--data-dir", str(data), "--max-seconds", "3"]
+
+    assert main.main(["evidence", *args]) == 0
+
+    bundle = tmp_path / "SO-1-evidence"
+    manifest = json.loads((bundle / "manifest.json").read_text())
+    assert manifest["video"]["segments_not_read_to_the_end"] == ["segments/bench-1-99999.webm"]
+    assert (bundle / "segments" / cut.name).read_bytes() == cut.read_bytes()  # as recorded
+    assert _seconds(bundle / "video.webm") > 7
+    assert _seconds(bundle / "marketplace" / "video.webm") <= 3
