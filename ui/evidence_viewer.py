@@ -20,6 +20,7 @@ from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtMultimedia import QMediaPlayer
 from PySide6.QtMultimediaWidgets import QVideoWidget
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QFileDialog,
     QHBoxLayout,
@@ -47,6 +48,7 @@ LIST_PX = 20
 # A marker shows the moment leading to its scan, not only the scan.
 LEAD_IN_S = 1.5
 TITLE = "Evidence"
+MARKETPLACE_CUT = "and a marketplace cut"
 HINT = "Scan or type an order number or a tracking number, then press Enter."
 
 
@@ -96,6 +98,10 @@ class EvidenceViewer(QDialog):
         self.photos.setMaximumHeight(PHOTO_PX + 24)
         self.export_button = QPushButton("Export…")
         self.export_button.setEnabled(False)
+        self.marketplace_cut = QCheckBox(MARKETPLACE_CUT)
+        self.marketplace_cut.setToolTip(
+            "Export also writes marketplace/: the clip cut to 60 s and 30 MB, at most 6 photos."
+        )
         self._build()
         self.search.returnPressed.connect(self._on_search_return_pressed)
         self.find_button.clicked.connect(self._on_search_return_pressed)
@@ -126,6 +132,7 @@ class EvidenceViewer(QDialog):
         middle.addLayout(right, 2)
         bottom = QHBoxLayout()
         bottom.addWidget(self.message, 1)
+        bottom.addWidget(self.marketplace_cut)
         bottom.addWidget(self.export_button)
         column = QVBoxLayout(self)
         column.addLayout(top)
@@ -238,13 +245,16 @@ class EvidenceViewer(QDialog):
         if self._loaded is None:
             return
         from devices.camera.bundle import export
+        from devices.camera.marketplace import ExportLimits
 
         order, store, data_dir = self._loaded.evidence.order, self._store, self._data_dir
+        # The limits the marketplaces we know ask for (README, Camera: For a marketplace).
+        limits = ExportLimits(60, 30, 6) if self.marketplace_cut.isChecked() else None
         self.message.setText(f"Exporting order {order}…")
         run_in_background(
             self,
             "evidence-export",
-            lambda: export(store, data_dir, order, folder),
+            lambda: export(store, data_dir, order, folder, limits),
             self._on_exported,
             self._on_export_failed,
         )

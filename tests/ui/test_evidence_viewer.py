@@ -97,10 +97,13 @@ def test_an_order_found_by_tracking_number_plays_from_a_scan_and_exports(
         viewer.markers.itemClicked.emit(last)
     assert viewer.player.playbackState() is QMediaPlayer.PlaybackState.PlayingState
 
+    viewer.marketplace_cut.setChecked(True)
     with qtbot.waitSignal(viewer.exported, timeout=30_000) as exported:
         viewer.export_to(tmp_path)
     folder = Path(exported.args[0])
     assert (folder / "SHA256SUMS").is_file() and (folder / "video.webm").is_file()
+    assert (folder / "marketplace" / "video.webm").is_file()  # 2 s: fits 60 s as recorded
+    assert len(list((folder / "marketplace" / "photos").iterdir())) == 1
     viewer.close()
 
 
