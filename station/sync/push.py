@@ -123,8 +123,10 @@ def push(
     mine = identity.store_id(store)
     bound = identity.bound_store(central, station)
     identity.refuse_another_store(bound, mine, station)
-    _check_same_history(store, station, positions)
-    if bound is None:  # bound only once the history agrees: a stale store takes no name
+    newest = _check_same_history(store, station, positions)
+    # Bound once the history agrees (a stale store takes no name) and there is something
+    # to deliver (a store that only pulled, to look, takes none either).
+    if bound is None and newest > 0:
         identity.bind_store(central, station, mine)
     result = into if into is not None else PushResult()
     for stream in STREAMS:
@@ -247,7 +249,8 @@ def _check_station(connection: Connection, station: str) -> None:
         )
 
 
-def _check_same_history(store: Store, station: str, positions: Mapping[str, int]) -> None:
+def _check_same_history(store: Store, station: str, positions: Mapping[str, int]) -> int:
+    """The newest event number of `station` in the store, refused if older than delivered."""
     delivered = max(positions.values(), default=0)
     with store.engine.connect() as local:
         newest = max(
@@ -266,6 +269,7 @@ def _check_same_history(store: Store, station: str, positions: Mapping[str, int]
             "(restored from an old backup, or a new store under an old name). Restore the newer "
             "store, or give this station a new name and login (central add-station)."
         )
+    return newest
 
 
 def _unsent(store: Store, stream: Stream, station: str, position: int, batch: int) -> list[Row]:
