@@ -77,6 +77,15 @@ def test_a_store_synced_before_stores_had_ids_adopts_its_own_on_its_next_sync(
     with pytest.raises(CentralError, match=REFUSED):
         sync_once(url, other.store, STATION)
     assert_exactly_once(central, local_ids(first, STATION))
+    # A station's login cannot move its name to another store, nor take another's name.
+    central.add_station("bench-2")
+    with psycopg.connect(url, autocommit=True) as db:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            db.execute("UPDATE station_store SET store_id = gen_random_uuid()")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            db.execute("DELETE FROM station_store")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="row-level security"):
+            db.execute("INSERT INTO station_store VALUES ('bench-2', gen_random_uuid())")
 
 
 def test_a_wrong_password_is_exit_2_naming_what_to_fix(
