@@ -298,6 +298,7 @@ class PackSession(LabelActions):
             order=order,
             awaiting=state.awaiting,
             last_label=self._last_label,
+            packer_badge=packer.badge if packer else None,
         )
 
     def resume_verdict(self) -> Verdict | None:

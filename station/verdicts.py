@@ -239,3 +239,4 @@ class StationView:
     order: OrderView | None
     awaiting: Awaiting
     last_label: str | None = None
+    packer_badge: str | None = None  # who a supervisor's screen (the dashboard) acts for
