@@ -49,6 +49,7 @@ from station.central.connect import (
 )
 from station.models import OrderEvent
 from station.store import Store
+from station.sync import identity
 from station.verdicts import VerdictKind
 from station.workflow_types import WorkflowState
 
@@ -296,6 +297,10 @@ class ClaimWorker:
                 f"{self._station!r}: no order is claimed. Use this station's own login "
                 "(main.py central add-station) in [central] url."
             )
+        # Another store under this station's name would hold claims the station's own
+        # store takes for its own: two benches on one order, neither refused.
+        bound = identity.bound_store(self._engine, self._station)
+        identity.refuse_another_store(bound, identity.store_id(self._store), self._station)
         self._login_checked = True
 
     def _take(self, order_id: uuid.UUID) -> None:

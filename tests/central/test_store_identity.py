@@ -10,12 +10,15 @@ from typing import Any
 import psycopg
 import pytest
 
+from station.central.claim_worker import bench_claims
 from station.central.connect import CentralError
 from station.sync import push
 from station.sync.exchange import sync_once
 from station.sync.runner import LinkStatus, SyncRunner
 from tests.central.bench_events import local_ids, packed_bench
 from tests.central.conftest import Central
+from tests.central.test_bench_claims import warehouse
+from tests.central.test_claims import order_id
 from tests.central.test_import_and_pull import station_config
 from tests.central.test_push import assert_exactly_once, central_ids
 from tests.helpers import cli
@@ -56,6 +59,17 @@ def test_a_fresh_store_under_a_synced_name_is_refused_and_the_first_store_goes_o
         runner.stop()
     assert status.words() == "not connected"
     assert REFUSED in status.text()
+    # Nor does it claim orders in the station's name.
+    warehouse(central, tmp_path)
+    session = second.session(STATION)
+    try:
+        with bench_claims(session, url) as claims:
+            claims.take(order_id(central, "SO-1"))
+            assert claims.settle() and not claims.online()
+    finally:
+        session.close()
+    with psycopg.connect(central.admin_url) as db:
+        assert db.execute("SELECT count(*) FROM order_claim").fetchone() == (0,)
     # The first store is still the station's.
     session = first.session(STATION)
     session.handle_scan("BADGE-P2")
