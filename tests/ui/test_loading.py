@@ -93,6 +93,7 @@ def test_the_driver_signs_in_the_real_window_and_the_manifest_has_the_drawing(
     with qtbot.waitSignal(mode.dock.answered, timeout=TIMEOUT_MS):
         dialog.left.cellWidget(0, 3).findChild(QPushButton).click()
     assert dialog.left.rowCount() == 1 and "2 parcel(s)" in dialog.heading.text()
+    assert dialog.left_title.text().startswith("1 parcel(s)")  # the count left follows
     with qtbot.waitSignals([mode.dock.answered, mode.dock.answered], timeout=TIMEOUT_MS):
         dialog.left.cellWidget(0, 3).findChild(QPushButton).click()  # refused, then acknowledged
     assert "in exception" in dialog.problem.text() and dialog.left.rowCount() == 1

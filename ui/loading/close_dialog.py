@@ -140,14 +140,19 @@ class CloseLoadDialog(QDialog):
                 self.left.setItem(row, column, _cell(text))
             self.left.setItem(row, SEALED, _cell(parcel.sealed_at[11:16] + " UTC"))
             self.left.setCellWidget(row, DECISION, self._decision(parcel.tracking))
+        self._show_left_title()
+        self._update()
+
+    def _show_left_title(self) -> None:
+        # Counted from the table, so a parcel loaded from the list leaves the count too.
+        left = self.left.rowCount()
         self.left_title.setText(
-            f"{len(parcels)} parcel(s) of this courier sealed today are NOT on the load: "
+            f"{left} parcel(s) of this courier sealed today are NOT on the load: "
             "load each one, or say why it stays."
-            if parcels
+            if left
             else "Every parcel of this courier sealed today is on the load."
         )
-        self.left.setVisible(bool(parcels))
-        self._update()
+        self.left.setVisible(bool(left))
 
     def _decision(self, tracking: str) -> QWidget:
         cell = QWidget()
@@ -187,6 +192,7 @@ class CloseLoadDialog(QDialog):
                 self.left.removeRow(row)
                 self._reasons.pop(answer.verdict.tracking, None)
                 break
+        self._show_left_title()
         self._update()
 
     # -- closing ------------------------------------------------------------------
