@@ -19,6 +19,7 @@ from station.verdicts import Tone, VerdictKind
 from tests.helpers.factory import Bench
 from tests.helpers.sealed import seal_orders
 from tests.helpers.sounds import RecordingSoundPlayer
+from ui import style
 from ui.app import build_main_window
 from ui.loading.close_dialog import CloseLoadDialog
 from ui.loading.mode import LoadingMode, attach_loading_mode
@@ -131,3 +132,18 @@ def test_a_dock_station_opens_in_loading_mode(
     assert mode.active
     window.close()
     session.close()
+
+
+def test_the_dock_screen_is_sized_like_the_pack_screen_for_its_window(
+    qtbot: QtBot, window: MainWindow, mode: LoadingMode
+) -> None:
+    scan(qtbot, mode, window, "CMD-LOAD")
+    for height in (1040, 700):  # a full-HD and a 1366 x 768 screen, less title bar and panel
+        window.resize(1300, height)
+        metrics = style.metrics_for(window.height())
+        # The last answers are read from the cage: the pack table's type, not 15 px.
+        table_px = metrics.table_px
+        qtbot.waitUntil(lambda: mode.screen.recent.font().pixelSize() == table_px)  # noqa: B023
+        assert mode.screen.entry.font().pixelSize() == metrics.input_px
+        assert mode.screen.start_button.minimumHeight() == metrics.button_height
+        assert mode.screen.banner.height() <= metrics.band_action_px

@@ -7,6 +7,7 @@ sounds; the close of a load happens in its own dialog (ui.loading.close_dialog).
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -60,6 +61,8 @@ class LoadingScreen(QWidget):
         self.ack_button = QPushButton("Acknowledge (Esc)")
         self.back_button = QPushButton("Back to packing")
         self.pending_button = QPushButton("Not collected…")
+        self._captions: list[QLabel] = []
+        self._metrics: style.Metrics | None = None
         self._build()
         self.start_button.clicked.connect(self.start_requested)
         self.close_button.clicked.connect(self.close_requested)
@@ -89,33 +92,44 @@ class LoadingScreen(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.pending_button)
         buttons.addWidget(self.back_button)
-        for button in (
-            self.start_button,
-            self.close_button,
-            self.ack_button,
-            self.pending_button,
-            self.back_button,
-        ):
-            button.setMinimumHeight(52)
-            button.setFont(style.font(17, bold=True))
+        last_scans = QLabel("Last scans")
+        self._captions = [caption, last_scans, self.load_id]
         column = QVBoxLayout(self)
         column.setContentsMargins(8, 6, 8, 4)
         column.setSpacing(8)
         column.addWidget(title)
         column.addWidget(self.banner)
-        column.addWidget(QLabel("Last scans"))
+        column.addWidget(last_scans)
         column.addWidget(self.recent, 1)
         column.addWidget(self.entry)
         column.addLayout(buttons)
-        self.courier.setFont(style.font(28, bold=True))
-        self.count.setFont(style.font(64, bold=True))
-        self.load_id.setFont(style.font(14))
-        self.recent.setFont(style.font(15))
-        self.entry.setFont(style.font(16))
+        self.set_metrics(style.metrics_for(style.REFERENCE_HEIGHT))
         self.recent.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         title.setStyleSheet(
             "#loadingTitle { background: #f3f5f8; border: 1px solid #d5d9e0; border-radius: 8px; }"
         )
+
+    def set_metrics(self, metrics: style.Metrics) -> None:
+        """The pack screen's sizes: read from the cage as the bench is from 2 m away."""
+        if metrics == self._metrics:
+            return
+        self._metrics = metrics
+        self.banner.set_metrics(metrics)
+        self.courier.setFont(style.font(round(40 * metrics.scale), bold=True))
+        self.count.setFont(style.font(round(80 * metrics.scale), bold=True))
+        for label in self._captions:
+            label.setFont(style.font(metrics.header_px))
+        self.recent.setFont(style.font(metrics.table_px))
+        self.entry.setFont(style.font(metrics.input_px))
+        self.entry.setMinimumHeight(metrics.input_px * 2)
+        for button in self.findChildren(QPushButton):
+            button.setFont(style.font(metrics.button_px, bold=True))
+            button.setMinimumHeight(metrics.button_height)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        # Sized by the window's height, as the pack screen is (ui.main_window).
+        self.set_metrics(style.metrics_for(self.window().height()))
+        super().resizeEvent(event)
 
     # -- showing ------------------------------------------------------------------
 
