@@ -15,7 +15,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QPixmap
+from PySide6.QtGui import (
+    QColor,
+    QFontMetrics,
+    QImage,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPixmap,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -103,7 +112,7 @@ class LabelPreview(QFrame):
         self.setFixedWidth(width + 2 * MARGIN_PX)
         self.caption.setFont(style.font(metrics.header_px))
         for part in (self.courier, self.tracking, self.box):
-            part.setFont(style.font(max(18, round(CAPTION_PX * metrics.scale)), bold=True))
+            part.set_pixel_size(max(18, round(CAPTION_PX * metrics.scale)))
 
     def show_job(self, job_id: str, printed: int = 1) -> None:
         """Show a stored job's label; `printed` labels came with its verdict (several boxes).
@@ -283,10 +292,46 @@ class LabelDialog(QDialog):
         return False
 
 
-def _bold_label() -> QLabel:
-    label = QLabel("")
-    label.setFont(style.font(CAPTION_PX, bold=True))
-    # One line each, cut at the panel's edge (the larger view shows it all): a
-    # wrapping label's height would depend on its width and crowd a small screen.
-    label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-    return label
+def _bold_label() -> FittedLine:
+    return FittedLine(CAPTION_PX)
+
+
+class FittedLine(QLabel):
+    """One bold line in the largest type, up to its size, in which it fits the panel.
+
+    One line each (a wrapping label's height would depend on its width and crowd
+    a small screen), so a long courier and service shrinks rather than being cut
+    mid-word at the panel's edge; its height stays that of the full size.
+    """
+
+    def __init__(self, pixels: int) -> None:
+        super().__init__("")
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self._pixels = pixels
+        self.set_pixel_size(pixels)
+
+    def set_pixel_size(self, pixels: int) -> None:
+        """The line's full size: the largest it is drawn."""
+        self._pixels = pixels
+        self.setFixedHeight(QFontMetrics(style.font(pixels, bold=True)).height())
+        self._fit()
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self._fit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        room = self.contentsRect().width()
+        size = self._pixels
+        least = max(12, self._pixels * 3 // 5)
+        while (
+            size > least
+            and QFontMetrics(style.font(size, bold=True)).horizontalAdvance(self.text()) > room
+        ):
+            size -= 1
+        if self.font().pixelSize() != size or not self.font().bold():
+            self.setFont(style.font(size, bold=True))

@@ -61,11 +61,12 @@ def test_after_an_order_completes_the_preview_shows_its_label_with_a_readable_ba
 def test_a_void_puts_the_new_tracking_number_in_the_preview(
     screen: PackScreen, window: MainWindow, preview: LabelPreview, qtbot: QtBot
 ) -> None:
-    screen.scan_all("BADGE-P1", "SO-1", MUG_UPC, MUG_UPC)
+    screen.scan_all("BADGE-S1", "SO-1", MUG_UPC, MUG_UPC)  # a supervisor: a void is theirs
     with qtbot.waitSignal(preview.label_shown, timeout=VERDICT_TIMEOUT_MS):
         old = screen.scan(CABLE_EAN).tracking
     assert old and barcodes_on_screen(preview.picture) == [old]
     screen.click(window.action_bar.void_button)
+    qtbot.waitUntil(lambda: window.dialog is not None, timeout=VERDICT_TIMEOUT_MS)
     dialog = window.dialog
     assert isinstance(dialog, VoidDialog)
     dialog.tracking.setText(old)
@@ -177,3 +178,19 @@ def test_a_label_arriving_while_the_window_closes_is_dropped_without_an_error(
     assert done.job_id
     preview.shutdown()
     preview.show_job(done.job_id)  # too late: the panel is closing, and says nothing
+
+
+def test_a_long_courier_and_service_shrinks_to_fit_the_panel_rather_than_being_cut(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    window.resize(1920, 1040)  # full HD: the panel's full width and its largest type
+    preview = window.label_preview
+    line = preview.courier
+    full_px = line.font().pixelSize()
+    line.setText("AeroExpress · Economy Select")
+    qtbot.waitUntil(lambda: line.width() > 0)
+    drawn = line.fontMetrics().horizontalAdvance(line.text())
+    assert drawn <= line.contentsRect().width(), "the whole service is on screen"
+    assert line.font().pixelSize() < full_px and line.font().bold()
+    line.setText("Box 1/1")  # a short line keeps the full size
+    assert line.font().pixelSize() == full_px
