@@ -30,6 +30,7 @@ from ui.integrity_watch import IntegrityWatch
 from ui.loading.mode import attach_loading_mode
 from ui.main_window import MainWindow
 from ui.printer_watch import watch_printers
+from ui.qt_logs import quiet_optional_library_logs
 from ui.scale_bridge import connect_scale
 from ui.serial_scanner_bridge import ScannerBridge
 from ui.sounds import SoundPlayer, make_sound_player
@@ -82,6 +83,7 @@ def run_gui(
     if not isinstance(app, QApplication):
         app = QApplication(sys.argv[:1])
     app.setApplicationName("PackStation")
+    quiet_optional_library_logs()
     window = build_main_window(session, settings)
     config_dir = config_path.parent if config_path else None
     attach_loading_mode(window, window.controller, settings, window.sound_player, config_dir)

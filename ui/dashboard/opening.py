@@ -33,6 +33,7 @@ from station.verdicts import StationView
 from ui.dashboard.source import DashboardReader, ReadOnlyStore
 from ui.dashboard.window import REFRESH_MS, DashboardWindow
 from ui.pin_pad import PinPad
+from ui.qt_logs import quiet_optional_library_logs
 from ui.worker import Worker
 
 
@@ -147,6 +148,7 @@ def run_standalone(data_dir: Path, settings: Settings, badge: str, pin: str | No
             hint = " Give it with --pin." if answer.needs_pin else ""
             raise UserError(f"{answer.message}{hint}")
         app = QApplication.instance() or QApplication(sys.argv[:1])
+        quiet_optional_library_logs()
         reader = DashboardReader(readable, station_zone())
         window = DashboardWindow(
             reader,
