@@ -114,7 +114,7 @@ class EvidenceViewer(QDialog):
         self.player.positionChanged.connect(self._on_player_position_changed)
         self.position.sliderMoved.connect(self.player.setPosition)
         self.finished.connect(self._on_finished)
-        self.resize(1100, 720)
+        self.resize(1280, 720)  # the scans' list whole beside the video; fits a 1366 x 768 screen
 
     def _build(self) -> None:
         top = QHBoxLayout()
@@ -167,6 +167,7 @@ class EvidenceViewer(QDialog):
         for scan in found.trail:
             where = "not filmed" if scan.video_offset_s is None else _clock(scan.video_offset_s)
             item = QListWidgetItem(f"{where}   {scan.raw}   {scan.verdict.replace('_', ' ')}")
+            item.setToolTip(item.text())  # a long barcode or verdict may pass the list's edge
             item.setData(Qt.ItemDataRole.UserRole, scan.video_offset_s)
             self.markers.addItem(item)
         self.photos.clear()
