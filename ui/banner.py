@@ -271,6 +271,11 @@ class VerdictBanner(QFrame):
     # -- showing ------------------------------------------------------------------
 
     @property
+    def kind(self) -> VerdictKind | None:
+        """The kind of the verdict shown, or None for a prompt or a message."""
+        return self._shown[0].kind if self._shown else None
+
+    @property
     def job_id(self) -> str | None:
         """The print job of the sealed parcel whose verdict is shown, if any."""
         return self._shown[0].job_id if self._shown else None

@@ -99,6 +99,7 @@ class MainWindow(QMainWindow):
         self.supervisor_gate = SupervisorGate(
             self, controller.session, self._on_controller_user_error_raised
         )
+        self.supervisor_gate.cancelled.connect(self._on_errand_dropped)
         self._thumbnails = ThumbnailCache(parent=self)
         self.labels = LabelMonitor(self)
         self.label_questions = LabelQuestions(
@@ -474,9 +475,19 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()  # not exec(): answers from the worker keep arriving
 
-    def _on_dialog_finished(self, _result: int) -> None:
+    def _on_dialog_finished(self, result: int) -> None:
         self.dialog = None
         self.input_bar.field.setFocus()
+        if result == QDialog.DialogCode.Rejected:
+            self._on_errand_dropped()
+
+    def _on_errand_dropped(self) -> None:
+        # A void or reprint closed unanswered: its instruction must not stay on the
+        # band as if the bench still waited for it; the band asks what comes next.
+        # (With an order open the bench's buttons for them are off: left as it is.)
+        view = self.view
+        if self.banner.kind is VerdictKind.ERRAND and view is not None and view.order is None:
+            self.banner.show_idle(_prompt_of(view), "")
 
     # -- closing ------------------------------------------------------------------
 

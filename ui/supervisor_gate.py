@@ -86,6 +86,8 @@ class BadgeAsk(QDialog):
 class SupervisorGate(QObject):
     """Asks who unlocks a supervisor action at the bench, then runs it with them."""
 
+    cancelled = Signal()  # the badge or PIN asked was closed without being given
+
     def __init__(
         self, parent: QWidget, session: PackSession, refuse: Callable[[str], None]
     ) -> None:
@@ -137,4 +139,5 @@ class SupervisorGate(QObject):
 
     def _show(self, dialog: QDialog) -> None:
         self.dialog = dialog
+        dialog.rejected.connect(self.cancelled)
         dialog.open()  # not exec(): the bench's answers keep arriving

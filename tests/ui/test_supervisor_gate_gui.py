@@ -105,3 +105,22 @@ def test_the_logged_in_supervisor_still_types_the_pin_then_voids(
         ("void a label", "wrong_pin", "keyboard"),
         ("void a label", "allowed", "keyboard"),
     ]
+
+
+def test_a_void_closed_unanswered_leaves_no_instruction_on_the_band(
+    screen: PackScreen, window: MainWindow, qtbot: QtBot
+) -> None:
+    screen.scan_all("BADGE-P1", "SO-1", MUG_UPC, MUG_UPC, CABLE_EAN)  # sealed
+    assert screen.scan("CMD-VOID").kind is V.ERRAND and window.banner.headline() == "COMMAND"
+    asked = badge_asked(qtbot, window)
+    screen.scanner.scan("CMD-CLOSE")  # no supervisor at hand: the badge asked is closed
+    qtbot.waitUntil(lambda: not asked.isVisible(), timeout=VERDICT_TIMEOUT_MS)
+    assert window.banner.headline() == "Scan an order", "not 'a supervisor's badge first'"
+
+    screen.scan("CMD-VOID")
+    badge_asked(qtbot, window)
+    screen.scanner.scan("BADGE-S1")  # a supervisor with no PIN: the void dialog opens
+    qtbot.waitUntil(lambda: isinstance(window.dialog, VoidDialog), timeout=VERDICT_TIMEOUT_MS)
+    screen.scanner.scan("CMD-CLOSE")  # nothing voided after all
+    qtbot.waitUntil(lambda: window.dialog is None, timeout=VERDICT_TIMEOUT_MS)
+    assert window.banner.headline() == "Scan an order"
