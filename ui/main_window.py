@@ -443,7 +443,7 @@ class MainWindow(QMainWindow):
 
     def _ask_pin(self, verdict: Verdict) -> None:
         """A supervisor's badge needs its PIN: the same badge (or order) goes again with it."""
-        dialog = PinPad(verdict.message, self)
+        dialog = PinPad(verdict.message, self, close_code=self._commands.close)
         scan = verdict.scan
         dialog.pin_entered.connect(
             lambda pin: self.controller.scan(scan, source="keyboard", pin=pin)

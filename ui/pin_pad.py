@@ -29,12 +29,17 @@ ERASE = "⌫"
 
 
 class PinPad(QDialog):
-    """Ask for a supervisor's PIN; `pin_entered(pin)` on OK, nothing on Cancel."""
+    """Ask for a supervisor's PIN; `pin_entered(pin)` on OK, nothing on Cancel.
+
+    `close_code` (the `CMD-CLOSE` barcode) scanned closes it, as it closes every
+    dialog; any other scan goes to the bench (ui.wedge): a PIN is never scanned.
+    """
 
     pin_entered = Signal(str)
 
-    def __init__(self, question: str, parent: QWidget | None = None) -> None:
+    def __init__(self, question: str, parent: QWidget | None = None, *, close_code: str) -> None:
         super().__init__(parent)
+        self._close_code = close_code
         self.setWindowTitle("Supervisor PIN")
         self.setModal(True)
         self.setFont(style.font(style.HEADER_PX))
@@ -72,6 +77,13 @@ class PinPad(QDialog):
         self.cancel_button.clicked.connect(self.reject)
         rows.addWidget(self.cancel_button)
         self._update()
+
+    def take_scan(self, text: str) -> bool:
+        """The close barcode cancels; any other scan is the bench's."""
+        if text == self._close_code:
+            self.reject()
+            return True
+        return False
 
     def _on_key_clicked(self, key: str) -> None:
         text = self.pin.text()

@@ -133,7 +133,7 @@ class SupervisorGate(QObject):
         if not answer.needs_pin:
             self._refuse(answer.message)
             return
-        pad = PinPad(answer.message, self._parent)
+        pad = PinPad(answer.message, self._parent, close_code=self._session.settings.commands.close)
         pad.pin_entered.connect(lambda pin: self._check(action, badge, pin, "keyboard", then))
         self._show(pad)
 

@@ -124,3 +124,27 @@ def test_a_void_closed_unanswered_leaves_no_instruction_on_the_band(
     screen.scanner.scan("CMD-CLOSE")  # nothing voided after all
     qtbot.waitUntil(lambda: window.dialog is None, timeout=VERDICT_TIMEOUT_MS)
     assert window.banner.headline() == "Scan an order"
+
+
+def test_the_pin_pad_is_closed_by_scanning_close(
+    screen: PackScreen, window: MainWindow, qtbot: QtBot, bench: Bench
+) -> None:
+    with bench.store.session() as db:
+        sam = db.exec(select(Packer).where(Packer.badge == "BADGE-S1")).one()
+        sam.pin_hash = hash_pin("4711")
+        db.add(sam)
+        db.commit()
+    screen.scan_all("BADGE-P1", "SO-1", MUG_UPC, MUG_UPC, CABLE_EAN, "CMD-VOID")
+    badge_asked(qtbot, window)
+    screen.scanner.scan("BADGE-S1")
+    qtbot.waitUntil(lambda: isinstance(window.supervisor_gate.dialog, PinPad))
+    pad = window.supervisor_gate.dialog
+    assert isinstance(pad, PinPad)
+    qtbot.waitExposed(pad)
+    pad.activateWindow()
+    qtbot.waitUntil(pad.isActiveWindow)
+
+    screen.scanner.scan("CMD-CLOSE")  # a scanner alone: the supervisor walked away
+
+    qtbot.waitUntil(lambda: not pad.isVisible(), timeout=VERDICT_TIMEOUT_MS)
+    assert window.banner.headline() == "Scan an order", "closed, not 'nothing to choose'"

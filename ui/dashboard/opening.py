@@ -91,7 +91,11 @@ class BenchDashboard(QObject):
     def _on_worker_answered(self, badge: str, answer: Answer) -> None:
         if isinstance(answer, Refusal):
             if answer.needs_pin:
-                self.pin_pad = PinPad(answer.message, self._parent)
+                self.pin_pad = PinPad(
+                    answer.message,
+                    self._parent,
+                    close_code=self._session.settings.commands.close,
+                )
                 self.pin_pad.pin_entered.connect(lambda pin: self._ask(badge, pin))
                 self.pin_pad.open()
             else:
