@@ -87,6 +87,9 @@ def test_the_driver_signs_in_the_real_window_and_the_manifest_has_the_drawing(
     dialog = mode.dialog
     assert isinstance(dialog, CloseLoadDialog)
     qtbot.waitUntil(lambda: dialog.left.rowCount() == 2, timeout=TIMEOUT_MS)
+    # Sized to the screen (was 1000 x 820, its close button below a 768-line screen).
+    screen_size = dialog.screen().availableGeometry().size()
+    assert dialog.height() <= screen_size.height() and dialog.width() <= screen_size.width()
     assert not dialog.close_button.isEnabled()
     # One parcel of the list goes on after all; the other is refused, said here, and stays.
     for row, tracking in ((0, DHL[1]), (1, ON_HOLD)):

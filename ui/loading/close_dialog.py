@@ -8,7 +8,7 @@ closes when it is stored, and shows the reason when it is refused.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -112,7 +112,7 @@ class CloseLoadDialog(QDialog):
         column.addLayout(buttons)
         self.setFont(style.font(15))
         self.heading.setFont(style.font(20, bold=True))
-        self.resize(1000, 820)
+        self.resize(fitted_size(self.screen().availableGeometry().size()))
 
     def _connect(self) -> None:
         self.controller.left_behind_listed.connect(self._on_controller_left_behind_listed)
@@ -234,6 +234,15 @@ class CloseLoadDialog(QDialog):
         self.problem.setText(message)
         self.controller.list_left_behind()  # the list may have changed meanwhile
         self._update()
+
+
+def fitted_size(available: QSize) -> QSize:
+    """1000 x 820, or less on a smaller screen: the close button is never off screen.
+
+    The signature pad and the list take the height given up (a 768-line screen
+    leaves about 700 for the dialog, its title bar and the taskbar).
+    """
+    return QSize(min(1000, available.width() - 40), min(820, available.height() - 60))
 
 
 def _cell(text: str) -> QTableWidgetItem:
