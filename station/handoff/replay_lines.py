@@ -45,8 +45,9 @@ class DockReplay:
         )
 
     def takes(self, line: str) -> bool:
-        """Whether `line` goes to the dock (from the first `CMD-LOAD` on)."""
-        if line.strip() == self._loading.settings.commands.load:
+        """Whether `line` goes to the dock (from the first `CMD-LOAD` or `CMD-CLOSE-LOAD` on)."""
+        commands = self._loading.settings.commands
+        if line.strip() in (commands.load, commands.close_load):
             self._active = True
         return self._active
 

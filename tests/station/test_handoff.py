@@ -21,6 +21,7 @@ from station.errors import UserError
 from station.handoff.closing import Handover, close_load, not_loaded
 from station.handoff.engine import DockAwaiting, LoadAnswer, LoadingSession
 from station.handoff.manifest_data import canonical
+from station.handoff.replay_lines import DockReplay
 from station.models import OrderEvent, ScanEvent
 from station.print_queue import SeqCounter
 from station.settings import Labels, Settings
@@ -254,3 +255,12 @@ def test_a_driver_name_the_manifest_cannot_print_leaves_the_load_open(
             default_reason="-",
         )
     assert loading.state.load is not None
+
+
+def test_a_replayed_close_load_goes_to_the_dock_even_before_any_load(
+    store: Store, tmp_path: Path
+) -> None:
+    replay = DockReplay(dock(store), tmp_path / "data", render_manifest_pdf)
+    assert not replay.takes("SO-000001")  # a bench's line stays the bench's
+    assert replay.takes("CMD-CLOSE-LOAD")  # as the window does: the dock answers it
+    assert replay.answer("CMD-CLOSE-LOAD")["verdict"] == VerdictKind.NO_LOAD_OPEN

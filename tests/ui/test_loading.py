@@ -71,6 +71,9 @@ def test_cmd_load_at_a_bench_switches_to_loading_and_stops_the_wrong_courier(
     mode.pending.accept()
     screen.back_button.click()
     assert not mode.active  # packing again; the load stays open
+    window.controller.scan("CMD-CLOSE-LOAD")  # at the bench: the dock's close, not 'unknown'
+    assert mode.active and isinstance(mode.dialog, CloseLoadDialog)
+    mode.dialog.reject()
 
 
 def test_the_driver_signs_in_the_real_window_and_the_manifest_has_the_drawing(

@@ -106,8 +106,8 @@ class LoadingMode(QObject):
         """Take a scan for the dock (True) or leave it to the bench (False)."""
         text = raw.strip()
         commands = self.settings.commands
-        if not self.active and text != commands.load:
-            return False
+        if not self.active and text not in (commands.load, commands.close_load):
+            return False  # (a load left open at the bench is closed from there too)
         self.enter()
         if text == commands.close_load and self.last is not None and self.last.load_open:
             self.open_close_dialog()
