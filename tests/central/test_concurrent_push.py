@@ -159,7 +159,7 @@ def central_events(central: Central, station: str) -> dict[str, list[str]]:
 def test_stations_packing_and_syncing_at_once_lose_and_double_nothing(
     central: Central, tmp_path: Path
 ) -> None:
-    names = ["bench-a", "bench-b"]
+    names = [f"bench-{n:02d}" for n in range(1, 21)]  # a warehouse's twenty benches
     central_import(central, "catalog", tmp_path / "c.csv", CATALOG)
     central_import(central, "packers", tmp_path / "p.csv", PACKERS)
     numbers = [f"SO-{n}" for n in range(1, 2 * len(names) + 1)]
