@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
+import pytest
 from sqlalchemy import insert, select
 
 from station.central.connect import central_engine
@@ -156,6 +157,7 @@ def central_events(central: Central, station: str) -> dict[str, list[str]]:
         }
 
 
+@pytest.mark.slow
 def test_stations_packing_and_syncing_at_once_lose_and_double_nothing(
     central: Central, tmp_path: Path
 ) -> None:
