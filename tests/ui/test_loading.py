@@ -19,6 +19,7 @@ from station.verdicts import Tone, VerdictKind
 from tests.helpers.factory import Bench
 from tests.helpers.sealed import seal_orders
 from tests.helpers.sounds import RecordingSoundPlayer
+from tests.helpers.wedge import FakeClock, WedgeScanner
 from ui import style
 from ui.app import build_main_window
 from ui.loading.close_dialog import CloseLoadDialog
@@ -45,7 +46,11 @@ def scan(qtbot: QtBot, mode: LoadingMode, window: MainWindow, text: str) -> None
 
 
 def test_cmd_load_at_a_bench_switches_to_loading_and_stops_the_wrong_courier(
-    qtbot: QtBot, window: MainWindow, mode: LoadingMode, sounds: RecordingSoundPlayer
+    qtbot: QtBot,
+    window: MainWindow,
+    mode: LoadingMode,
+    sounds: RecordingSoundPlayer,
+    clock: FakeClock,
 ) -> None:
     assert not mode.active
     scan(qtbot, mode, window, "CMD-LOAD")
@@ -72,8 +77,14 @@ def test_cmd_load_at_a_bench_switches_to_loading_and_stops_the_wrong_courier(
     screen.back_button.click()
     assert not mode.active  # packing again; the load stays open
     window.controller.scan("CMD-CLOSE-LOAD")  # at the bench: the dock's close, not 'unknown'
-    assert mode.active and isinstance(mode.dialog, CloseLoadDialog)
-    mode.dialog.reject()
+    dialog = mode.dialog
+    assert mode.active and isinstance(dialog, CloseLoadDialog)
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    WedgeScanner(window, clock).scan("CMD-CLOSE")  # a scanner alone: back to loading
+    qtbot.waitUntil(lambda: mode.dialog is None, timeout=TIMEOUT_MS)
+    assert mode.last is not None and mode.last.load_open  # nothing closed
 
 
 def test_the_driver_signs_in_the_real_window_and_the_manifest_has_the_drawing(

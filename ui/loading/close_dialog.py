@@ -53,6 +53,7 @@ class CloseLoadDialog(QDialog):
         self.setWindowTitle(f"Close load {answer.load} — {answer.courier}")
         self.controller = controller
         self._ack = controller.loading.settings.commands.ack
+        self._close_code = controller.loading.settings.commands.close
         self.closed_answer: LoadAnswer | None = None
         self._count = answer.count
         self._reasons: dict[str, QComboBox] = {}
@@ -127,6 +128,13 @@ class CloseLoadDialog(QDialog):
 
     def _show_heading(self) -> None:
         self.heading.setText(f"{self._count} parcel(s) loaded — the driver checks the count")
+
+    def take_scan(self, text: str) -> bool:
+        """`CMD-CLOSE` goes back to loading, as it closes every dialog; a label is the dock's."""
+        if text.strip() == self._close_code:
+            self.reject()
+            return True
+        return False
 
     # -- the list of parcels not loaded ------------------------------------------
 
