@@ -136,6 +136,10 @@ class LoadingSession:
             )
         if text == commands.load:
             return self._start()
+        if text in (commands.ok, commands.close, *commands.reason_codes()):
+            # A dialog's barcode with no dialog open: as at the bench, not a parcel's label.
+            nothing = f"{text!r} chooses in a dialog, and none is open: nothing done."
+            return _Step(V.NOTHING_TO_CHOOSE, nothing)
         if state.awaiting is DockAwaiting.COURIER:
             if text == commands.cancel:
                 return _Step(V.ACKNOWLEDGED, "No load started.")

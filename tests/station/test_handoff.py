@@ -264,3 +264,18 @@ def test_a_replayed_close_load_goes_to_the_dock_even_before_any_load(
     assert not replay.takes("SO-000001")  # a bench's line stays the bench's
     assert replay.takes("CMD-CLOSE-LOAD")  # as the window does: the dock answers it
     assert replay.answer("CMD-CLOSE-LOAD")["verdict"] == VerdictKind.NO_LOAD_OPEN
+
+
+def test_a_dialogs_barcode_with_no_dialog_open_is_no_parcel(store: Store) -> None:
+    loading = dock(store)
+    assert scans(loading, "CMD-LOAD", "DHL Express") == [
+        VerdictKind.COURIER_REQUIRED,
+        VerdictKind.LOAD_OPENED,
+    ]
+    # Not a red 'NOT READY: the label of no sealed parcel' stop: nothing to choose, go on.
+    assert scans(loading, "CMD-CLOSE", "CMD-OK", "CMD-REASON-2", DHL[0]) == [
+        VerdictKind.NOTHING_TO_CHOOSE,
+        VerdictKind.NOTHING_TO_CHOOSE,
+        VerdictKind.NOTHING_TO_CHOOSE,
+        VerdictKind.LOADED,
+    ]
