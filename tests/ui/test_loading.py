@@ -151,6 +151,30 @@ def test_a_dock_station_opens_in_loading_mode(
     session.close()
 
 
+def test_a_bench_stopped_while_loading_starts_again_on_the_dock_screen(
+    qtbot: QtBot, bench: Bench, sounds: RecordingSoundPlayer
+) -> None:
+    settings = Settings(station="bench-2")  # a packing bench, not a dock
+    seal_orders(bench.store, "bench-2", 1, sealed_at=utc_now() - timedelta(minutes=10))
+    for start in ("first", "after the stop"):
+        session = bench.session("bench-2")
+        window = build_main_window(session, settings, sounds)
+        qtbot.addWidget(window)
+        mode = attach_loading_mode(window, window.controller, settings, sounds)
+        with qtbot.waitSignal(mode.dock.view_loaded, timeout=TIMEOUT_MS):
+            pass
+        if start == "first":
+            assert not mode.active
+            scan(qtbot, mode, window, "CMD-LOAD")
+            scan(qtbot, mode, window, "DHL Express")
+            assert mode.last is not None and mode.last.load_open
+        else:
+            assert mode.last is not None and mode.last.load_open, mode.last
+            assert mode.active
+        window.close()
+        session.close()
+
+
 def test_the_dock_screen_is_sized_like_the_pack_screen_for_its_window(
     qtbot: QtBot, window: MainWindow, mode: LoadingMode
 ) -> None:

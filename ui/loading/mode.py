@@ -165,6 +165,8 @@ class LoadingMode(QObject):
         self.last = answer
         if answer is not None:
             self.screen.show_answer(answer)
+            if answer.load_open:
+                self.enter()  # stopped while loading: the load resumes where it was
 
     def _on_dock_crashed(self, details: str) -> None:
         self.crash_box = show_crash_box(self.window, details)
