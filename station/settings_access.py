@@ -1,102 +1,79 @@
-"""Who may change a station's settings: a supervisor (or admin), by badge or PIN.
+"""Who may change a station's settings: a supervisor (or admin), through the one gate.
 
 Devices… (and any other settings screen) opens only after `sign_in` says yes.
-Every attempt is stored, allowed or refused, with who and how; a PIN never is.
+The decision is station.supervisor_auth's, as for every supervisor action:
+the badge, then its PIN with `[security] supervisor_pin = true`, the same
+lockout after five wrong PINs, and each attempt stored there (SupervisorAuth,
+action "change the station's settings"). A PIN is never stored.
+
+What a settings screen then saves is recorded here (SettingsEvent), with the
+supervisor who signed in for it. Stores from before this gate also hold
+`settings_opened` / `settings_refused` rows of the old PIN-only sign-in.
 """
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
-from sqlmodel import Field, Session, SQLModel, col, select
+from sqlmodel import Field, SQLModel
 
 from station import queries
-from station.importers.packers import verify_pin
-from station.models import Packer, new_id, utc_now
+from station.models import new_id, utc_now
 from station.store import Store
-from station.supervisor_auth import LOCKOUT, MAX_WRONG_PINS
+from station.supervisor_auth import Action, Refusal, authorize
 
-SETTINGS_ROLES = frozenset({"supervisor", "admin"})
-OPENED = "settings_opened"
-REFUSED = "settings_refused"
 SAVED = "settings_saved"
 
 
 class SettingsEvent(SQLModel, table=True):
-    """A sign-in to a station's settings, allowed or refused."""
+    """A settings screen saved (older stores: also sign-ins to one, allowed or refused)."""
 
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
     station: str
-    packer_id: uuid.UUID | None = None  # who signed in (None: nobody recognised)
-    kind: str  # settings_opened, settings_refused or settings_saved
+    packer_id: uuid.UUID | None = None  # who signed in for it (None: nobody recognised)
+    kind: str  # settings_saved (older rows: settings_opened, settings_refused)
     settings: str  # which settings, e.g. "devices"
-    how: str  # "badge" or "pin" (a sign-in), "saved"
+    how: str  # "saved" (older rows: "badge" or "pin")
     note: str = ""
     created_at: datetime = Field(default_factory=utc_now)
 
 
 @dataclass(frozen=True)
 class SignIn:
-    """The answer to a sign-in: allowed with who, or refused with what to do."""
+    """The answer to a sign-in: allowed with who, or refused with what to do.
+
+    `needs_pin`: the badge is a supervisor's, and its PIN is asked next.
+    """
 
     allowed: bool
     message: str
     name: str | None = None
     badge: str | None = None  # who signed in, to record what they save
+    needs_pin: bool = False
 
 
-def sign_in_by_badge(store: Store, station: str, badge: str, settings: str) -> SignIn:
-    """A scanned badge: a supervisor's or admin's opens the settings."""
-    with store.session() as db:
-        packer = queries.packer_by_badge(db, badge.strip())
-    if packer is None:
-        answer = SignIn(False, f"{badge.strip()!r} is not a badge: scan a supervisor's badge.")
-    elif packer.role not in SETTINGS_ROLES:
-        answer = SignIn(
-            False,
-            f"{packer.name} is a {packer.role}: only a supervisor may change the station's "
-            "settings. Ask a supervisor to scan their badge.",
-            packer.name,
-        )
-    else:
-        answer = SignIn(True, f"Signed in: {packer.name}.", packer.name, packer.badge)
-    _record(store, station, packer, answer, settings, "badge")
-    return answer
+def sign_in(
+    store: Store,
+    station: str,
+    badge: str,
+    pin: str | None,
+    *,
+    pin_required: bool,
+    how: str,
+) -> SignIn:
+    """A badge (scanned or typed), and its PIN once asked: a supervisor's opens the settings.
 
-
-def sign_in_by_pin(store: Store, station: str, pin: str, settings: str) -> SignIn:
-    """A typed PIN: the supervisor (or admin) whose PIN it is opens the settings.
-
-    A PIN alone names no badge to lock, so the station locks PIN sign-ins after
-    MAX_WRONG_PINS wrong ones in a row, for LOCKOUT (a badge still signs in).
+    Reads and records through station.supervisor_auth.authorize; the PIN's
+    scrypt is slow on purpose, so call it off the UI thread.
     """
-    now = utc_now()
-    with store.session() as db:
-        locked = _pin_sign_in_locked_until(db, station, now)
-    if locked is not None:
-        answer = SignIn(
-            False,
-            f"{MAX_WRONG_PINS} wrong PINs: signing in by PIN is locked here until "
-            f"{locked.astimezone():%H:%M}. A supervisor scans their badge instead.",
-        )
-        _record(store, station, None, answer, settings, "pin")
-        return answer
-    with store.session() as db:
-        chosen = db.exec(
-            select(Packer).where(
-                col(Packer.role).in_(SETTINGS_ROLES), col(Packer.pin_hash).is_not(None)
-            )
-        ).all()
-    # scrypt is slow on purpose: checked outside the store's write lock.
-    packer = next((p for p in chosen if p.pin_hash and verify_pin(p.pin_hash, pin)), None)
-    if packer is None:
-        answer = SignIn(False, "Wrong PIN: type a supervisor's PIN, or scan their badge.")
-    else:
-        answer = SignIn(True, f"Signed in: {packer.name}.", packer.name, packer.badge)
-    _record(store, station, packer, answer, settings, "pin")
-    return answer
+    answer = authorize(
+        store, station, badge, pin, Action.OPEN_SETTINGS, pin_required=pin_required, how=how
+    )
+    if isinstance(answer, Refusal):
+        return SignIn(False, answer.message, needs_pin=answer.needs_pin)
+    return SignIn(True, f"Signed in: {answer.name}.", answer.name, answer.badge)
 
 
 def record_saved(store: Store, station: str, settings: str, who: str | None, what: str) -> None:
@@ -111,37 +88,6 @@ def record_saved(store: Store, station: str, settings: str, who: str | None, wha
                 settings=settings,
                 how="saved",
                 note=what,
-            )
-        )
-        db.commit()
-
-
-def _pin_sign_in_locked_until(db: Session, station: str, now: datetime) -> datetime | None:
-    recent = db.exec(
-        select(SettingsEvent)
-        .where(SettingsEvent.station == station, SettingsEvent.how == "pin")
-        .order_by(col(SettingsEvent.created_at).desc())
-        .limit(MAX_WRONG_PINS)
-    ).all()
-    if len(recent) < MAX_WRONG_PINS or any(row.kind != REFUSED for row in recent):
-        return None
-    newest = recent[0].created_at
-    until = (newest if newest.tzinfo else newest.replace(tzinfo=UTC)) + LOCKOUT
-    return until if until > now else None
-
-
-def _record(
-    store: Store, station: str, packer: Packer | None, answer: SignIn, settings: str, how: str
-) -> None:
-    with store.write_lock, store.session() as db:
-        db.add(
-            SettingsEvent(
-                station=station,
-                packer_id=packer.id if packer else None,
-                kind=OPENED if answer.allowed else REFUSED,
-                settings=settings,
-                how=how,
-                note=answer.message,
             )
         )
         db.commit()

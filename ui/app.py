@@ -142,7 +142,13 @@ def connect_devices(
 
         session = window.controller.session
         open_devices_dialog(
-            window, path, settings.devices, session.store, session.station, settings.commands
+            window,
+            path,
+            settings.devices,
+            session.store,
+            session.station,
+            settings.commands,
+            pin_required=settings.supervisor_pin,
         )
 
     window.device_status.devices_requested.connect(open_dialog)

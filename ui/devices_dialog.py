@@ -343,6 +343,8 @@ def open_devices_dialog(
     store: Store,
     station: str,
     commands: Commands | None = None,
+    *,
+    pin_required: bool = True,
 ) -> SupervisorSignIn:
     """Ask for a supervisor's sign-in, then open the dialog (neither blocks).
 
@@ -362,6 +364,8 @@ def open_devices_dialog(
         dialog.saved.connect(lambda saved: record(dialog, repr(saved)))
         dialog.open()  # not exec(): the pack screen keeps receiving answers meanwhile
 
-    sign_in = ask_supervisor(parent, store, station, "Devices…", open_dialog, commands)
+    sign_in = ask_supervisor(
+        parent, store, station, "Devices…", open_dialog, commands, pin_required=pin_required
+    )
     record = record_saved_by(sign_in, store, station, "Devices…")
     return sign_in

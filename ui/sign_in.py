@@ -1,10 +1,14 @@
 """Supervisor sign-in before a settings screen opens (Devices…).
 
-A supervisor (or admin) scans their badge, or types their PIN and presses
-Sign in; a packer is refused with what to do. The check (a PIN's scrypt is
-slow on purpose) and its record run on this dialog's own Worker; the answer
-comes back on the UI thread. Scans that are not a badge go to the bench as
-they would with no dialog open (ui.wedge).
+The same gate as every supervisor action (station.supervisor_auth): a
+supervisor (or admin) scans their badge, or types it and presses Enter; with
+`[security] supervisor_pin = true` the dialog then asks that badge's PIN
+(typed on the bench's keypad or keyboard, never shown). Five wrong PINs lock
+the badge for 15 minutes; a packer's badge is refused with what to do. The
+check (a PIN's scrypt is slow on purpose) and its record run on this dialog's
+own Worker; the answer comes back on the UI thread. Scans that are not for the
+dialog (command barcodes) go to the bench as they would with no dialog open
+(ui.wedge).
 """
 
 from __future__ import annotations
@@ -25,17 +29,18 @@ from PySide6.QtWidgets import (
 
 from station.errors import UserError
 from station.settings import Commands
-from station.settings_access import SignIn, record_saved, sign_in_by_badge, sign_in_by_pin
+from station.settings_access import SignIn, record_saved, sign_in
 from station.store import Store
 from ui import style
 from ui.dialogs import GLOVE_STYLE, command_codes, glove_button, run_in_background
+from ui.pin_pad import MAX_PIN
 
 log = logging.getLogger(__name__)
 ERROR_STYLE = "color: #c62828;"
 
 
 class SupervisorSignIn(QDialog):
-    """Ask for a supervisor's badge or PIN; `signed_in(name)` once one is given."""
+    """Ask for a supervisor's badge, then its PIN; `signed_in(name)` once allowed."""
 
     signed_in = Signal(str)
     answered = Signal(object)  # every SignIn, allowed or refused (tests wait on it)
@@ -47,6 +52,8 @@ class SupervisorSignIn(QDialog):
         settings: str,
         commands: Commands | None = None,
         parent: QWidget | None = None,
+        *,
+        pin_required: bool = True,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Supervisor sign-in")
@@ -56,80 +63,112 @@ class SupervisorSignIn(QDialog):
         self.setMinimumWidth(640)
         self._store = store
         self._station = station
-        self._settings = settings
+        self._pin_required = pin_required
         self._commands = commands or Commands()
         self._command_codes = command_codes(self._commands)
+        self._badge = ""  # the badge whose PIN is asked ("" while asking a badge)
         rows = QVBoxLayout(self)
-        question = QLabel(
-            f"{settings} changes this station's settings: a supervisor scans their badge, "
-            "or types their PIN."
+        self.question = QLabel(
+            f"{settings} changes this station's settings: a supervisor scans their badge "
+            "(or types it and presses Enter)."
         )
-        question.setWordWrap(True)
-        rows.addWidget(question)
+        self.question.setWordWrap(True)
+        rows.addWidget(self.question)
+        self.badge = QLineEdit()
+        self.badge.setPlaceholderText("Supervisor badge")
+        self.badge.returnPressed.connect(self._on_sign_in_clicked)
+        rows.addWidget(self.badge)
         self.pin = QLineEdit()
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)
-        self.pin.setPlaceholderText("Supervisor PIN")
-        self.pin.textChanged.connect(self._on_pin_text_changed)
+        self.pin.setMaxLength(MAX_PIN)
+        self.pin.setPlaceholderText("PIN")
         self.pin.returnPressed.connect(self._on_sign_in_clicked)
+        self.pin.hide()
         rows.addWidget(self.pin)
+        for field in (self.badge, self.pin):
+            field.textChanged.connect(self._on_field_text_changed)
         self.message = QLabel()
         self.message.setWordWrap(True)
         rows.addWidget(self.message)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.sign_in_button = self._button("Sign in", self._on_sign_in_clicked)
+        self.sign_in_button = QPushButton("Sign in")
+        self.sign_in_button.clicked.connect(self._on_sign_in_clicked)
         self.buttons.addButton(self.sign_in_button, QDialogButtonBox.ButtonRole.ActionRole)
         for button in self.buttons.buttons():
             glove_button(button)
             if isinstance(button, QPushButton):
-                button.setAutoDefault(False)  # Enter signs in (the PIN field), never cancels
+                button.setAutoDefault(False)  # Enter belongs to the field, never cancels
         self.buttons.rejected.connect(self.reject)
         rows.addWidget(self.buttons)
         self.sign_in_button.setEnabled(False)
-        self.pin.setFocus()
+        self.badge.setFocus()
 
-    def _button(self, text: str, slot: Callable[[], None]) -> QPushButton:
-        button = QPushButton(text)
-        button.setAutoDefault(False)  # Enter in the PIN field signs in, once
-        button.clicked.connect(slot)
-        return button
+    @property
+    def asking_pin(self) -> bool:
+        return bool(self._badge)
 
     # -- inputs -----------------------------------------------------------------
 
     def take_scan(self, text: str) -> bool:
-        """A scanned badge signs in (see ui.wedge); command barcodes go to the bench."""
+        """A scanned badge signs in (see ui.wedge), a new one even while a PIN is asked;
+        Close cancels; other command barcodes go to the bench."""
         if text == self._commands.close:
             self.reject()
             return True
         if text in self._command_codes:
             return False
-        store, station, settings = self._store, self._station, self._settings
-        self._ask(lambda: sign_in_by_badge(store, station, text, settings))
+        self._check(text, None, "scanner")
         return True
 
     def _on_sign_in_clicked(self) -> None:
-        pin = self.pin.text().strip()
-        if not pin:
+        if self.asking_pin:
+            pin = self.pin.text().strip()
+            self.pin.clear()  # the PIN leaves the screen with the check
+            if pin:
+                self._check(self._badge, pin, "keyboard")
             return
-        self.pin.clear()
-        store, station, settings = self._store, self._station, self._settings
-        self._ask(lambda: sign_in_by_pin(store, station, pin, settings))
+        badge = self.badge.text().strip()
+        self.badge.clear()
+        if badge:
+            self._check(badge, None, "keyboard")
 
-    def _on_pin_text_changed(self, text: str) -> None:
-        self.sign_in_button.setEnabled(bool(text.strip()))
+    def _on_field_text_changed(self, _text: str) -> None:
+        field = self.pin if self.asking_pin else self.badge
+        self.sign_in_button.setEnabled(bool(field.text().strip()))
 
-    def _ask(self, check: Callable[[], SignIn]) -> None:
+    def _check(self, badge: str, pin: str | None, how: str) -> None:
+        store, station, required = self._store, self._station, self._pin_required
         self._say("Checking…", "")
-        run_in_background(self, "sign-in", check, self._on_worker_answered, self._on_worker_failed)
+
+        def check() -> SignIn:
+            return sign_in(store, station, badge, pin, pin_required=required, how=how)
+
+        run_in_background(
+            self,
+            "sign-in",
+            check,
+            lambda answer: self._on_worker_answered(badge, answer),
+            self._on_worker_failed,
+        )
 
     # -- answers ----------------------------------------------------------------
 
-    def _on_worker_answered(self, answer: SignIn) -> None:
+    def _on_worker_answered(self, badge: str, answer: SignIn) -> None:
         self.answered.emit(answer)
-        if not answer.allowed:
-            self._say(answer.message, ERROR_STYLE)
+        if answer.allowed:
+            self.accept()
+            self.signed_in.emit(answer.name or "")
             return
-        self.accept()
-        self.signed_in.emit(answer.name or "")
+        self._say(answer.message, "" if answer.needs_pin and not self.asking_pin else ERROR_STYLE)
+        self._ask_pin(badge if answer.needs_pin else "")
+
+    def _ask_pin(self, badge: str) -> None:
+        """Ask `badge`'s PIN, or (an empty badge) go back to asking a badge."""
+        self._badge = badge
+        self.pin.setVisible(bool(badge))
+        self.badge.setVisible(not badge)
+        (self.pin if badge else self.badge).setFocus()
+        self._on_field_text_changed("")
 
     def _on_worker_failed(self, exc: BaseException) -> None:
         if not isinstance(exc, UserError):
@@ -148,9 +187,11 @@ def ask_supervisor(
     settings: str,
     then: Callable[[], object],
     commands: Commands | None = None,
+    *,
+    pin_required: bool = True,
 ) -> SupervisorSignIn:
     """Open the sign-in (not blocking); `then` runs once a supervisor has signed in."""
-    dialog = SupervisorSignIn(store, station, settings, commands, parent)
+    dialog = SupervisorSignIn(store, station, settings, commands, parent, pin_required=pin_required)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.signed_in.connect(lambda _name: then())
     dialog.open()
@@ -158,12 +199,12 @@ def ask_supervisor(
 
 
 def record_saved_by(
-    sign_in: SupervisorSignIn, store: Store, station: str, settings: str
+    dialog: SupervisorSignIn, store: Store, station: str, settings: str
 ) -> Callable[[QWidget, str], None]:
     """What a settings screen calls once it saved: stored off the UI thread, with who
     signed in for it (`sign_in`'s allowed answer), and a failure said in the log."""
     signed: list[str] = []
-    sign_in.answered.connect(
+    dialog.answered.connect(
         lambda answer: signed.append(answer.badge) if answer.allowed and answer.badge else None
     )
 

@@ -21,7 +21,7 @@ from station.audit.anchors import store_anchors, write_anchors
 from station.audit.verify import AuditReport, verify_chain
 from station.importers.packers import hash_pin
 from station.models import Packer
-from station.settings_access import sign_in_by_badge
+from station.settings_access import record_saved
 from station.store import DB_NAME, Store
 from station.verdicts import VerdictKind as V
 from tests.helpers.factory import CABLE_EAN, MUG_UPC, TAPE_EAN, standard_bench
@@ -77,7 +77,7 @@ def packed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         _tracking_of(data_dir, "SO-1"), "label torn", approver(bench.store, pin=SAM_PIN)
     )
     session.wait_for_printer()
-    sign_in_by_badge(bench.store, "bench-1", "BADGE-S1", "Devices…")
+    record_saved(bench.store, "bench-1", "Devices…", "BADGE-S1", "label printer changed")
     session.close()
     bench.store.close()
     yield data_dir
@@ -210,7 +210,7 @@ def test_a_cut_off_tail_is_found_against_the_anchor(packed: Path, tmp_path: Path
     (anchor,) = store_anchors(store)
     store.close()
     path = data_dir / DB_NAME
-    # The newest event (the settings sign-in) and its link go, cleanly: the rest verifies.
+    # The newest event (the settings saved) and its link go, cleanly: the rest verifies.
     tamper(path, "DELETE FROM settingsevent")
     tamper(path, f"DELETE FROM auditlink WHERE seq = {anchor.seq}")
 

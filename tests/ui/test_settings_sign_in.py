@@ -1,4 +1,4 @@
-"""Devices… needs a supervisor: badge or PIN, refused for a packer, every attempt stored."""
+"""Devices… needs a supervisor: badge then PIN, refused for a packer, locked after 5 wrong."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from station.importers.packers import hash_pin
 from station.models import Packer
 from station.settings import Settings
 from station.settings_access import SettingsEvent, SignIn
+from station.supervisor_auth import Action, SupervisorAuth
 from tests.helpers.factory import Bench
 from tests.helpers.wedge import FakeClock, Human, WedgeScanner
 from tests.ui.conftest import VERDICT_TIMEOUT_MS
@@ -65,13 +66,20 @@ def answer_to(qtbot: QtBot, dialog: SupervisorSignIn, action: object) -> SignIn:
     return answer
 
 
-def events(bench: Bench) -> list[tuple[str, str, str | None]]:
+def attempts(bench: Bench) -> list[tuple[str, str, str]]:
+    """The supervisor gate's records: who, outcome, how."""
+    with bench.store.session() as db:
+        rows = db.exec(select(SupervisorAuth).order_by(col(SupervisorAuth.created_at))).all()
+        names = {p.id: p.name for p in db.exec(select(Packer)).all()}
+    assert {row.action for row in rows} <= {Action.OPEN_SETTINGS.value}
+    return [(names[row.packer_id] if row.packer_id else "?", row.outcome, row.how) for row in rows]
+
+
+def saved_events(bench: Bench) -> list[tuple[str, str | None]]:
     with bench.store.session() as db:
         rows = db.exec(select(SettingsEvent).order_by(col(SettingsEvent.created_at))).all()
         names = {p.id: p.name for p in db.exec(select(Packer)).all()}
-    return [
-        (row.kind, row.how, names.get(row.packer_id) if row.packer_id else None) for row in rows
-    ]
+    return [(row.kind, names.get(row.packer_id) if row.packer_id else None) for row in rows]
 
 
 def test_a_packer_badge_is_refused_with_what_to_do(
@@ -84,37 +92,48 @@ def test_a_packer_badge_is_refused_with_what_to_do(
     assert not refused.allowed
     assert "Ana is a packer" in sign_in.message.text()
     assert "supervisor" in sign_in.message.text()
+    assert not sign_in.asking_pin, "a packer's badge is asked no PIN"
     assert sign_in.isVisible() and open_devices() is None
-    assert events(bench) == [("settings_refused", "badge", "Ana")]
+    assert attempts(bench) == [("Ana", "not_supervisor", "scanner")]
 
 
-def test_a_supervisor_badge_opens_devices_and_is_recorded(
+def test_a_supervisor_badge_then_its_pin_opens_devices_and_is_recorded(
     qtbot: QtBot, window: MainWindow, clock: FakeClock, sign_in: SupervisorSignIn, bench: Bench
 ) -> None:
-    allowed = answer_to(qtbot, sign_in, lambda: WedgeScanner(window, clock).scan("BADGE-S1"))
+    asked = answer_to(qtbot, sign_in, lambda: WedgeScanner(window, clock).scan("BADGE-S1"))
+    assert not asked.allowed and asked.needs_pin
+    assert sign_in.asking_pin and sign_in.pin.isVisible() and sign_in.pin.hasFocus()
+    assert "Sam: type your PIN" in sign_in.message.text()
+    assert open_devices() is None
+
+    human = Human(window, clock)
+    allowed = answer_to(qtbot, sign_in, lambda: (human.type("4711"), human.enter()))
 
     assert allowed.allowed and allowed.name == "Sam"
     qtbot.waitUntil(lambda: open_devices() is not None)
-    assert events(bench) == [("settings_opened", "badge", "Sam")]
+    assert attempts(bench) == [("Sam", "allowed", "keyboard")]
 
 
-def test_a_supervisor_pin_typed_opens_devices_and_a_wrong_one_does_not(
+def test_a_badge_typed_and_a_wrong_pin_is_refused_five_lock_it(
     qtbot: QtBot, window: MainWindow, clock: FakeClock, sign_in: SupervisorSignIn, bench: Bench
 ) -> None:
     human = Human(window, clock)
-    assert sign_in.pin.hasFocus(), "the PIN field waits for typing"
+    assert sign_in.badge.hasFocus(), "the badge field waits for typing"
+    answer_to(qtbot, sign_in, lambda: (human.type("BADGE-S1"), human.enter()))
+    assert sign_in.asking_pin
 
-    wrong = answer_to(qtbot, sign_in, lambda: (human.type("1234"), human.enter()))
-    assert not wrong.allowed and "Wrong PIN" in sign_in.message.text()
+    for _ in range(4):
+        wrong = answer_to(qtbot, sign_in, lambda: (human.type("1234"), human.enter()))
+        assert not wrong.allowed and wrong.needs_pin and "Wrong PIN" in sign_in.message.text()
+    locked = answer_to(qtbot, sign_in, lambda: (human.type("1234"), human.enter()))
+    assert not locked.allowed and "locked until" in sign_in.message.text()
+    assert not sign_in.asking_pin, "a locked badge is asked no more PINs"
+    # The badge given again is not even asked its PIN: it is locked for 15 minutes.
+    answer_to(qtbot, sign_in, lambda: (human.type("BADGE-S1"), human.enter()))
+    assert "badge is locked" in sign_in.message.text() and not sign_in.asking_pin
     assert open_devices() is None
-
-    right = answer_to(qtbot, sign_in, lambda: (human.type("4711"), human.enter()))
-    assert right.allowed
-    qtbot.waitUntil(lambda: open_devices() is not None)
-    assert events(bench) == [("settings_refused", "pin", None), ("settings_opened", "pin", "Sam")]
-    with bench.store.session() as db:
-        notes = " ".join(row.note for row in db.exec(select(SettingsEvent)).all())
-    assert "4711" not in notes and "1234" not in notes, "a PIN is never stored"
+    assert [outcome for _, outcome, _ in attempts(bench)] == ["wrong_pin"] * 5 + ["locked"]
+    assert saved_events(bench) == [], "a PIN is never stored"
 
 
 def test_an_item_scanned_during_the_sign_in_goes_to_the_bench(
@@ -131,11 +150,13 @@ def test_saved_devices_are_recorded_with_the_supervisor_who_signed_in(
     qtbot: QtBot, window: MainWindow, clock: FakeClock, sign_in: SupervisorSignIn, bench: Bench
 ) -> None:
     answer_to(qtbot, sign_in, lambda: WedgeScanner(window, clock).scan("BADGE-S1"))
+    human = Human(window, clock)
+    answer_to(qtbot, sign_in, lambda: (human.type("4711"), human.enter()))
     qtbot.waitUntil(lambda: open_devices() is not None)
     devices = open_devices()
     assert devices is not None
 
     qtbot.mouseClick(devices.save_button, Qt.MouseButton.LeftButton)
 
-    qtbot.waitUntil(lambda: len(events(bench)) == 2, timeout=VERDICT_TIMEOUT_MS)
-    assert events(bench)[-1] == ("settings_saved", "saved", "Sam")
+    qtbot.waitUntil(lambda: bool(saved_events(bench)), timeout=VERDICT_TIMEOUT_MS)
+    assert saved_events(bench) == [("settings_saved", "Sam")]
