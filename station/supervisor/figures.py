@@ -20,20 +20,16 @@ from __future__ import annotations
 import functools
 from collections import Counter
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
-
-from station.supervisor.formulas import EXCEPTION_OPENED
 from station.supervisor.period import Period
 from station.supervisor.queries import (
     Badges,
     event_counts,
-    only_where,
     packed_groups,
     packed_order_list,
+    reason_counts,
     scan_counts,
-    window,
 )
 from station.supervisor.rows import (
     BY_CHOICES,
@@ -49,7 +45,8 @@ from station.supervisor.rows import (
     PackedOrder,
     ParetoRow,
 )
-from station.supervisor.tables import Database, Key, tables_for
+from station.supervisor.saved_days import DayBook, DayFacts, finished, zone_name
+from station.supervisor.tables import Database, Key, Tables, tables_for
 
 __all__ = [
     "BY_CHOICES",
@@ -80,11 +77,21 @@ class Facts:
     """What the figures of one period are counted from, each part read once when first asked.
 
     A dashboard refresh or a report asks several figures of one period: through
-    one Facts each query runs once (see `dashboard`).
+    one Facts each query runs once (see `dashboard`). With a DayBook the
+    finished days come from their saved totals (station.supervisor.saved_days)
+    and only the rest from the events; the figures are the same either way.
     """
 
-    def __init__(self, db: Database, period: Period, only: Filter = EVERYONE) -> None:
+    def __init__(
+        self,
+        db: Database,
+        period: Period,
+        only: Filter = EVERYONE,
+        book: DayBook | None = None,
+        now: datetime | None = None,
+    ) -> None:
         self.db, self.period, self.only = db, period, only
+        self.book, self.now = book, now
         self.tables = tables_for(db)
 
     @functools.cached_property
@@ -96,16 +103,73 @@ class Facts:
         return packed_order_list(self.db, self.tables, self.period, self.only)
 
     @functools.cached_property
+    def counted(self) -> DayFacts:
+        if self.book is None:
+            return raw_facts(self.db, self.tables, self.period, self.only).in_order()
+        return self._with_saved_days(self.book)
+
+    @property
     def groups(self) -> list[PackedGroup]:
-        return packed_groups(self.db, self.tables, self.period, self.only)
+        return self.counted.groups
 
-    @functools.cached_property
+    @property
     def scans(self) -> list[tuple[str, Key | None, str, str, int]]:
-        return list(scan_counts(self.db, self.tables, self.period, self.only))
+        return self.counted.scans
 
-    @functools.cached_property
+    @property
     def events(self) -> list[tuple[str, Key | None, str, str, int]]:
-        return list(event_counts(self.db, self.tables, self.period, self.only))
+        return self.counted.events
+
+    @property
+    def reasons(self) -> list[tuple[str, Key | None, str, str, int]]:
+        return self.counted.reasons
+
+    def _with_saved_days(self, book: DayBook) -> DayFacts:
+        """Finished days saved (summed now and saved when missing), the rest from the events."""
+        tz, zone = self.period.tz, zone_name(self.period.tz)
+        book.forget_changed(self.db, self.tables)
+        done = [day for day in self.period.dates() if finished(day, tz, self.now)]
+        saved = book.load(zone, [day.isoformat() for day in done])
+        found = DayFacts()
+        for day in done:
+            facts = saved.get(day.isoformat())
+            if facts is None:
+                facts = raw_facts(self.db, self.tables, Period(day, day, tz), EVERYONE)
+                book.save(zone, day.isoformat(), facts)
+            found.add(self._only_wanted(facts))
+        if len(done) < self.period.days:  # the days not finished: always the last ones
+            rest = Period(self.period.start + timedelta(days=len(done)), self.period.end, tz)
+            found.add(raw_facts(self.db, self.tables, rest, self.only))
+        return found.in_order()
+
+    def _only_wanted(self, facts: DayFacts) -> DayFacts:
+        if self.only == EVERYONE:
+            return facts
+        station = self.only.station
+        packer = self.badges.packer_id(self.only.packer) if self.only.packer is not None else None
+
+        def wanted(row_station: str, row_packer: Key | None) -> bool:
+            if station is not None and row_station != station:
+                return False
+            # An unknown badge packed nothing (not: the rows with no packer).
+            return self.only.packer is None or (packer is not None and row_packer == packer)
+
+        return DayFacts(
+            [g for g in facts.groups if wanted(g.station, g.packer_id)],
+            [row for row in facts.scans if wanted(row[0], row[1])],
+            [row for row in facts.events if wanted(row[0], row[1])],
+            [row for row in facts.reasons if wanted(row[0], row[1])],
+        )
+
+
+def raw_facts(db: Database, tables: Tables, period: Period, only: Filter) -> DayFacts:
+    """The period's facts summed from its events."""
+    return DayFacts(
+        packed_groups(db, tables, period, only),
+        list(scan_counts(db, tables, period, only)),
+        list(event_counts(db, tables, period, only)),
+        list(reason_counts(db, tables, period, only)),
+    )
 
 
 @dataclass(frozen=True)
@@ -121,8 +185,10 @@ class Dashboard:
     reasons: list[ParetoRow]
 
 
-def dashboard(db: Database, period: Period, only: Filter = EVERYONE) -> Dashboard:
-    facts = Facts(db, period, only)
+def dashboard(
+    db: Database, period: Period, only: Filter = EVERYONE, book: DayBook | None = None
+) -> Dashboard:
+    facts = Facts(db, period, only, book)
     return Dashboard(
         by_packer=rows_of(facts, "packer"),
         by_station=rows_of(facts, "station"),
@@ -130,13 +196,19 @@ def dashboard(db: Database, period: Period, only: Filter = EVERYONE) -> Dashboar
         hours=hours_of(facts),
         days=days_of(facts),
         mistakes=mistakes_of(facts),
-        reasons=exception_reasons(db, period, only),
+        reasons=reasons_of(facts),
     )
 
 
-def figures(db: Database, period: Period, by: By, only: Filter = EVERYONE) -> list[FigureRow]:
+def figures(
+    db: Database,
+    period: Period,
+    by: By,
+    only: Filter = EVERYONE,
+    book: DayBook | None = None,
+) -> list[FigureRow]:
     """One row per packer, station or local day with anything in the period, in key order."""
-    return rows_of(Facts(db, period, only), by)
+    return rows_of(Facts(db, period, only, book), by)
 
 
 def orders_per_hour_of_day(db: Database, period: Period, only: Filter = EVERYONE) -> list[HourRow]:
@@ -161,15 +233,14 @@ def packed_orders(db: Database, period: Period, only: Filter = EVERYONE) -> list
 
 def exception_reasons(db: Database, period: Period, only: Filter = EVERYONE) -> list[ParetoRow]:
     """Exceptions opened in the period by reason, most frequent first."""
-    tables = tables_for(db)
-    event = tables.event
-    query = (
-        select(event["reason"], func.count())
-        .where(*window(event, period), event["kind"] == EXCEPTION_OPENED)
-        .where(*only_where(db, tables, event, only))
-        .group_by(event["reason"])
-    )
-    return pareto(Counter({str(reason): int(count) for reason, count in db.execute(query)}))
+    return reasons_of(Facts(db, period, only))
+
+
+def reasons_of(facts: Facts) -> list[ParetoRow]:
+    found: Counter[str] = Counter()
+    for _station, _packer, reason, _day, count in facts.reasons:
+        found[reason] += count
+    return pareto(found)
 
 
 def rows_of(facts: Facts, by: By) -> list[FigureRow]:

@@ -47,6 +47,12 @@ class Period:
     def days(self) -> int:
         return (self.end - self.start).days + 1
 
+    def each_day(self) -> list[Period]:
+        return [Period(day, day, self.tz) for day in self.dates()]
+
+    def dates(self) -> list[date]:
+        return [self.start + timedelta(days=n) for n in range(self.days)]
+
     def utc_bounds(self) -> tuple[datetime, datetime]:
         """[first local midnight, the midnight after the last day) in UTC."""
         return self._midnight(self.start), self._midnight(self.end + timedelta(days=1))

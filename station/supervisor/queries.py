@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import case, func, literal, select
 
-from station.supervisor.formulas import MISTAKE_KINDS
+from station.supervisor.formulas import EXCEPTION_OPENED, MISTAKE_KINDS
 from station.supervisor.period import Period
 from station.supervisor.rows import (
     EVENT_FIGURE,
@@ -121,6 +121,24 @@ def event_counts(
         )
         for station, packer_id, kind, local_day, count in db.execute(query):
             yield str(station), maybe_key(packer_id), str(kind), str(local_day), int(count)
+
+
+def reason_counts(
+    db: Database, tables: Tables, period: Period, only: Filter
+) -> Iterable[tuple[str, Key | None, str, str, int]]:
+    """(station, packer, reason, local day, exceptions opened) for the exception Pareto."""
+    event = tables.event
+    for since, until, offset in period.pieces():
+        day = local_day_of(tables, event["created_at"], offset)
+        query = (
+            select(event["station"], raw(event["packer_id"]), event["reason"], day, func.count())
+            .where(event["created_at"] >= since, event["created_at"] < until)
+            .where(event["kind"] == EXCEPTION_OPENED)
+            .where(*only_where(db, tables, event, only))
+            .group_by(event["station"], event["packer_id"], event["reason"], day)
+        )
+        for station, packer_id, reason, local_day, count in db.execute(query):
+            yield str(station), maybe_key(packer_id), str(reason), str(local_day), int(count)
 
 
 def local_day_of(tables: Tables, column: Any, offset: timedelta) -> Any:
@@ -249,79 +267,102 @@ def packed_groups(db: Database, tables: Tables, period: Period, only: Filter) ->
     """Orders sealed in the period, summed per station, packer and local hour, in SQL.
 
     The same facts as packed_order_list, without a row per order leaving the
-    database: a month of a busy bench is a few hundred groups.
+    database: a month of a busy bench is a few hundred groups. Read one local
+    day at a time: what an order sealed on a day counts (its scans, the labels
+    scanned back on its boxes) is what was recorded before that day ended plus
+    SCAN_BACK_GRACE, so a day's figures are the same whichever period asks, and
+    once the grace is over they never change (station.supervisor.saved_days).
     """
-    parcel, scan = tables.parcel, tables.scan
     found = []
-    for since, until, offset in period.pieces():
-        sealed = (
-            select(
-                parcel["order_id"].label("order_id"),
-                parcel["station"].label("station"),
-                parcel["packer_id"].label("packer_id"),
-                parcel["created_at"].label("created_at"),
-            )
-            .where(parcel["created_at"] >= since, parcel["created_at"] < until)
-            .where(parcel["parcel_no"] == parcel["parcel_count"])
-            .where(*only_where(db, tables, parcel, only))
-            .cte("sealed")
-        )
-        mistake = case((scan["verdict"].in_(list(KIND_OF_VERDICT)), 1), else_=0)
-        sums = (
-            select(
-                scan["order_id"].label("order_id"),
-                func.min(scan["created_at"]).label("first"),
-                func.sum(scan["units_counted"]).label("units"),
-                func.sum(mistake).label("mistakes"),
-            )
-            .where(scan["order_id"].in_(select(sealed.c.order_id)))
-            .group_by(scan["order_id"])
-            .cte("sums")
-        )
-        owner = scan_back_owner(tables, scan)
-        late = (
-            select(owner.label("order_id"), func.count().label("wrong"))
-            .where(scan["created_at"] >= since, scan["created_at"] < until + SCAN_BACK_GRACE)
-            .where(scan["verdict"] == MISTAKE_KINDS["wrong_label"].value)
-            .where(without_order(scan))
-            .group_by(owner)
-            .cte("late")
-        )
-        day = local_day_of(tables, sealed.c.created_at, offset)
-        hour = local_hour_of(tables, sealed.c.created_at, offset)
-        caught = func.coalesce(sums.c.mistakes, 0) + func.coalesce(late.c.wrong, 0)
-        packing = seconds_between(tables, sealed.c.created_at, sums.c.first)
-        query = (
-            select(
-                sealed.c.station,
-                raw(sealed.c.packer_id),
-                day,
-                hour,
-                func.count(),
-                func.sum(case((caught > 0, 1), else_=0)),
-                func.coalesce(func.sum(sums.c.units), 0),
-                func.coalesce(func.sum(packing), 0),
-            )
-            .select_from(
-                sealed.outerjoin(sums, sums.c.order_id == sealed.c.order_id).outerjoin(
-                    late, late.c.order_id == sealed.c.order_id
-                )
-            )
-            .group_by(sealed.c.station, sealed.c.packer_id, day, hour)
-        )
-        for station, packer_id, local_day, local_hour, orders, wrong, units, seconds in db.execute(
-            query
-        ):
-            found.append(
-                PackedGroup(
-                    str(station),
-                    maybe_key(packer_id),
-                    str(local_day),
-                    int(local_hour),
-                    int(orders),
-                    int(wrong or 0),
-                    int(units),
-                    max(0.0, float(seconds)),
+    for day in period.each_day():
+        day_since, day_until = day.utc_bounds()
+        for since, until, offset in day.pieces():
+            found.extend(
+                _packed_groups_of(
+                    db, tables, only, (since, until, offset), day_since, day_until + SCAN_BACK_GRACE
                 )
             )
     return found
+
+
+def _packed_groups_of(
+    db: Database,
+    tables: Tables,
+    only: Filter,
+    piece: tuple[datetime, datetime, timedelta],
+    day_since: datetime,
+    counted_until: datetime,
+) -> list[PackedGroup]:
+    parcel, scan = tables.parcel, tables.scan
+    since, until, offset = piece
+    sealed = (
+        select(
+            parcel["order_id"].label("order_id"),
+            parcel["station"].label("station"),
+            parcel["packer_id"].label("packer_id"),
+            parcel["created_at"].label("created_at"),
+        )
+        .where(parcel["created_at"] >= since, parcel["created_at"] < until)
+        .where(parcel["parcel_no"] == parcel["parcel_count"])
+        .where(*only_where(db, tables, parcel, only))
+        .cte("sealed")
+    )
+    mistake = case((scan["verdict"].in_(list(KIND_OF_VERDICT)), 1), else_=0)
+    sums = (
+        select(
+            scan["order_id"].label("order_id"),
+            func.min(scan["created_at"]).label("first"),
+            func.sum(scan["units_counted"]).label("units"),
+            func.sum(mistake).label("mistakes"),
+        )
+        .where(scan["order_id"].in_(select(sealed.c.order_id)))
+        .where(scan["created_at"] < counted_until)
+        .group_by(scan["order_id"])
+        .cte("sums")
+    )
+    owner = scan_back_owner(tables, scan)
+    late = (
+        select(owner.label("order_id"), func.count().label("wrong"))
+        .where(scan["created_at"] >= day_since, scan["created_at"] < counted_until)
+        .where(scan["verdict"] == MISTAKE_KINDS["wrong_label"].value)
+        .where(without_order(scan))
+        .group_by(owner)
+        .cte("late")
+    )
+    day = local_day_of(tables, sealed.c.created_at, offset)
+    hour = local_hour_of(tables, sealed.c.created_at, offset)
+    caught = func.coalesce(sums.c.mistakes, 0) + func.coalesce(late.c.wrong, 0)
+    packing = seconds_between(tables, sealed.c.created_at, sums.c.first)
+    query = (
+        select(
+            sealed.c.station,
+            raw(sealed.c.packer_id),
+            day,
+            hour,
+            func.count(),
+            func.sum(case((caught > 0, 1), else_=0)),
+            func.coalesce(func.sum(sums.c.units), 0),
+            func.coalesce(func.sum(packing), 0),
+        )
+        .select_from(
+            sealed.outerjoin(sums, sums.c.order_id == sealed.c.order_id).outerjoin(
+                late, late.c.order_id == sealed.c.order_id
+            )
+        )
+        .group_by(sealed.c.station, sealed.c.packer_id, day, hour)
+    )
+    return [
+        PackedGroup(
+            str(station),
+            maybe_key(packer_id),
+            str(local_day),
+            int(local_hour),
+            int(orders),
+            int(wrong or 0),
+            int(units),
+            max(0.0, float(seconds)),
+        )
+        for station, packer_id, local_day, local_hour, orders, wrong, units, seconds in db.execute(
+            query
+        )
+    ]
