@@ -98,8 +98,13 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
         help="the supervisors' dashboard on its own (an office PC): figures, charts, exceptions",
     )
-    dashboard.add_argument("--supervisor", required=True, help="the supervisor's badge")
+    dashboard.add_argument("--supervisor", help="the supervisor's badge (this station's dashboard)")
     dashboard.add_argument("--pin", help="the supervisor's PIN, if they have one")
+    dashboard.add_argument(
+        "--central",
+        action="store_true",
+        help="every station's figures from the central database ([central] url): an office PC",
+    )
     central_commands.add_commands(commands, common)
     camera_commands.add_commands(commands, common)
     report_commands.add_commands(commands, common)
@@ -131,8 +136,12 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901
         if args.command == "ranges":
             return _ranges(data_dir, config, settings, args)
         if args.command == "dashboard":  # takes the data dir's lock only if it is free
-            from ui.dashboard.opening import run_standalone
+            from ui.dashboard.opening import run_central, run_standalone
 
+            if args.central:
+                return run_central(settings)
+            if not args.supervisor:
+                raise UserError("Give the supervisor's badge: --supervisor BADGE (or --central).")
             return run_standalone(data_dir, settings, args.supervisor, args.pin)
         if args.command == "handoff":  # reads only: it may run while the station works
             return handoff_commands.run(args, data_dir)

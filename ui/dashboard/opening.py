@@ -170,6 +170,37 @@ def run_standalone(data_dir: Path, settings: Settings, badge: str, pin: str | No
         store.close()
 
 
+def run_central(settings: Settings) -> int:
+    """`main.py dashboard --central`: every station's figures from the central database.
+
+    The central login ([central] url, its password in pgpass) is what lets the
+    office PC in: it holds no store of its own, so no badge is asked. Deciding
+    on a waiting order stays at the station that records it.
+    """
+    from ui.dashboard.central_source import CentralReader
+
+    if not settings.central.url:
+        raise UserError(
+            "No central database is configured: set [central] url in the config, "
+            "or leave out --central for this station's dashboard."
+        )
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    quiet_optional_library_logs()
+    reader = CentralReader(settings.central.url, station_zone())
+    try:
+        window = DashboardWindow(
+            reader,
+            f"all stations ({reader.where})",
+            read_only="Release or cancel at the station that flagged the order (F9 there).",
+            audit_at_start=True,
+        )
+        window.showMaximized()
+        window.start()
+        return app.exec()
+    finally:
+        reader.close()
+
+
 class OfficeDesk(ExceptionDesk):
     """The queue's decisions away from the bench: only while the station is closed.
 

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import tzinfo
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Engine, event
 from sqlalchemy.pool import NullPool
@@ -30,6 +30,7 @@ from station.paths import logs_dir
 from station.supervisor.drill import DrillBy, OrderRef, Trail, order_trail, orders_behind
 from station.supervisor.figures import DayAccuracy, FigureRow, HourRow, ParetoRow, dashboard
 from station.supervisor.period import Period
+from station.supervisor.saved_days import LocalDays
 
 log = logging.getLogger(__name__)
 
@@ -88,16 +89,45 @@ class Snapshot:
     waiting: list[WaitingOrder]
 
 
+class Reader(Protocol):
+    """What the window reads, from a station's store or from the central database."""
+
+    tz: tzinfo
+
+    def snapshot(self, period: Period) -> Snapshot: ...
+
+    def orders(self, drill: Drill) -> list[OrderRef]: ...
+
+    def waiting(self) -> list[WaitingOrder]: ...
+
+    def trail(self, number: str) -> tuple[Trail | None, str | None]: ...
+
+    def audit(self) -> tuple[str, bool]: ...
+
+
 class DashboardReader:
     """The dashboard's queries; each is called on the dashboard's worker, never the UI's."""
 
     def __init__(self, store: ReadOnlyStore, tz: tzinfo) -> None:
         self._store = store
         self.tz = tz
+        self._book: LocalDays | None = None
+        self._book_tried = False
+
+    def _days(self) -> LocalDays | None:
+        """The saved day totals beside the store (None where they cannot be written)."""
+        if not self._book_tried:
+            self._book_tried = True
+            try:
+                self._book = LocalDays(self._store.path.parent)
+            except Exception as exc:  # summing from the events is slower, not wrong
+                log.warning("saved day totals not used", exc_info=exc)
+        return self._book
 
     def snapshot(self, period: Period) -> Snapshot:
         with self._store.session() as db:
-            read = dashboard(db, period)  # each kind of fact read once for all of them
+            # Each kind of fact read once for all of them; finished days from their totals.
+            read = dashboard(db, period, book=self._days())
             return Snapshot(
                 period=period,
                 by_packer=read.by_packer,

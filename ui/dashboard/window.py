@@ -17,6 +17,7 @@ from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QComboBox,
     QDateEdit,
     QGridLayout,
     QHBoxLayout,
@@ -31,15 +32,18 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.exc import DatabaseError
 
+from station.central.connect import CentralUnreachable
 from station.errors import UserError
 from station.exception_queue import ExceptionDesk
 from station.supervisor.drill import OrderRef, Trail
+from station.supervisor.figures import EVERYONE, Filter
 from station.supervisor.formulas import FIGURES, MISTAKE_WORDS
 from station.supervisor.period import Period
+from ui.dashboard.central_source import CentralReader
 from ui.dashboard.charts import AccuracyChart, HourChart, ParetoChart
 from ui.dashboard.drill_panel import DrillPanel, OpenVideo
 from ui.dashboard.figure_table import FigureTable
-from ui.dashboard.source import DashboardReader, Drill, Snapshot
+from ui.dashboard.source import Drill, Reader, Snapshot
 from ui.dashboard.totals import KpiStrip
 from ui.exception_queue import ExceptionQueue
 from ui.worker import Worker
@@ -56,7 +60,7 @@ class DashboardWindow(QMainWindow):
 
     def __init__(
         self,
-        reader: DashboardReader,
+        reader: Reader,
         station: str,
         *,
         desk: ExceptionDesk | None = None,
@@ -165,6 +169,11 @@ class DashboardWindow(QMainWindow):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
         self.refresh_button = QPushButton("Refresh now")
+        # The central database holds every station's figures: the supervisor picks one.
+        self.station_choice = QComboBox()
+        self.station_choice.addItem("All stations", None)
+        self.station_choice.setVisible(isinstance(self.reader, CentralReader))
+        self.station_choice.activated.connect(self._on_station_choice_activated)
         self.status = QLabel("Reading…")
         self.audit = QLabel("Audit trail: not verified in this window.")
         self.audit.setWordWrap(True)
@@ -178,6 +187,7 @@ class DashboardWindow(QMainWindow):
             bar.addWidget(widget)
         for widget in (QLabel("to"), self.to_date, self.range_button, self.refresh_button):
             bar.addWidget(widget)
+        bar.addWidget(self.station_choice)
         bar.addSpacing(16)
         bar.addWidget(self.status)
         bar.addStretch(1)
@@ -251,6 +261,7 @@ class DashboardWindow(QMainWindow):
             self.refresh()
             return
         self.snapshot = snapshot
+        self._offer_stations(snapshot)
         self.kpis.show_rows(snapshot.by_station)
         self.by_packer.show_rows(snapshot.by_packer)
         self.by_station.show_rows(snapshot.by_station)
@@ -263,6 +274,7 @@ class DashboardWindow(QMainWindow):
         stamp = self._now().astimezone(self.reader.tz).strftime("%H:%M:%S")
         every = self.timer.interval() // 1000
         self.status.setText(f"{_describe(snapshot.period)} · updated {stamp}, every {every} s")
+        self.status.setStyleSheet("")
         self.refreshed.emit(snapshot)
 
     def _on_worker_audit(self, state: tuple[str, bool]) -> None:
@@ -280,8 +292,28 @@ class DashboardWindow(QMainWindow):
         self.drill_panel.show_trail(number, trail, video)
         self.trail_shown.emit(trail)
 
+    def _offer_stations(self, snapshot: Snapshot) -> None:
+        known = {self.station_choice.itemData(i) for i in range(self.station_choice.count())}
+        for row in snapshot.by_station:
+            if row.station and row.station not in known:
+                self.station_choice.addItem(row.station, row.station)
+
+    def _on_station_choice_activated(self, index: int) -> None:
+        if isinstance(self.reader, CentralReader):
+            station = self.station_choice.itemData(index)
+            self.reader.only = EVERYONE if station is None else Filter(station=station)
+            self.refresh()
+
     def _failed(self, exc: BaseException) -> None:
         self._refreshing = False
+        if isinstance(exc, CentralUnreachable):  # the office's network, not a bug: said plainly
+            log.warning("central database not reached: %s", exc)
+            self.status.setText(
+                f"Central database not reached ({exc}). Figures shown are from the last read; "
+                "trying again at the next refresh."
+            )
+            self.status.setStyleSheet("color: #c62828; font-weight: bold;")
+            return
         # A store being restored or a damaged file: said here, the bench goes on.
         # Anything else is a bug: in the log with its traceback, said here too.
         expected = isinstance(exc, (UserError, DatabaseError, OSError))
