@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlmodel import Session
 
 from station.errors import UserError
-from station.handoff import loads
+from station.handoff import loads, remote
 from station.handoff.engine import MAX_NAME, DockAwaiting, LoadAnswer, LoadingSession
 from station.handoff.manifest_data import (
     NO_DRAWN_SIGNATURE,
@@ -158,7 +158,9 @@ def _reasons(
 
 def _order_number(db: Session, parcel: Parcel) -> str:
     order = db.get(Order, parcel.order_id)
-    return order.number if order else "?"
+    if order is not None:
+        return order.number
+    return remote.order_number(db, parcel.id) or "?"  # sealed at another station
 
 
 def _manifest_data(

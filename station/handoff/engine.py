@@ -22,7 +22,7 @@ from sqlmodel import Session, select
 from station.couriers.plan import CourierBook
 from station.couriers.rules import find_profile
 from station.errors import UserError
-from station.handoff import loads
+from station.handoff import loads, remote
 from station.handoff.dock_state import DockAwaiting, DockState, LoadAnswer, resumed
 from station.handoff.readiness import (
     courier_key,
@@ -57,6 +57,13 @@ class _Step:
     order: str | None = None
     driver: str = ""
     left_reason: str = ""
+
+
+@dataclass(frozen=True)
+class _Found:
+    parcel: Parcel
+    number: str | None  # the order's
+    not_ready: Callable[[], str]  # read only once courier and loads are checked
 
 
 class LoadingSession:
@@ -205,7 +212,8 @@ class LoadingSession:
             name_found = next(
                 (
                     name
-                    for name in db.exec(select(Parcel.courier).distinct())
+                    for query in (Parcel.courier, remote.RemoteParcel.courier)
+                    for name in db.exec(select(query).distinct())
                     if name.casefold() == wanted
                 ),
                 None,
@@ -217,16 +225,15 @@ class LoadingSession:
 
     def _parcel(self, db: Session, load: HandoffLoad, tracking: str) -> _Step:
         stop = DockAwaiting.ACKNOWLEDGEMENT
-        found = parcel_and_order(db, tracking)
+        found = self._found(db, tracking)
         if found is None:
-            replaced = voided_into(db, tracking)
+            replaced = voided_into(db, tracking) or remote.voided(db, tracking)
             if replaced is not None:
                 why = f"label {tracking} was voided (its parcel now has label {replaced})"
             else:
                 why = f"{tracking!r} is the label of no sealed parcel"
             return _Step(V.NOT_READY, f"NOT READY: {why}. Not loaded.", stop)
-        parcel, order = found
-        number = order.number if order else None
+        parcel, number = found.parcel, found.number
         if courier_key(self.couriers.profiles, parcel.courier) != load.courier_id:
             return _Step(
                 V.WRONG_COURIER,
@@ -246,15 +253,18 @@ class LoadingSession:
             )
         if on is not None:
             closed = "closed" if loads.closing_of(db, on.id) else "still open"
+            where: str | None = f"{loads.describe(on)}, {closed}"
+        else:
+            where = loads.loaded_elsewhere(db, parcel.id)
+        if where is not None:
             return _Step(
                 V.ALREADY_LOADED,
-                f"ALREADY LOADED: parcel {tracking} is on {loads.describe(on)}, {closed}. "
-                "Not added here.",
+                f"ALREADY LOADED: parcel {tracking} is on {where}. Not added here.",
                 stop,
                 parcel=parcel,
                 order=number,
             )
-        why = not_ready_reason(db, parcel, order, self.settings.labels.scan_back == "required")
+        why = found.not_ready()
         if why:
             return _Step(V.NOT_READY, f"NOT READY: {why} Not loaded.", stop, order=number)
         count = self.state.count + 1
@@ -264,6 +274,22 @@ class LoadingSession:
             parcel=parcel,
             order=number,
         )
+
+    def _found(self, db: Session, tracking: str) -> _Found | None:
+        """The sealed parcel with this label: this station's own, or one the mirror knows."""
+        required = self.settings.labels.scan_back == "required"
+        found = parcel_and_order(db, tracking)
+        if found is not None:
+            parcel, order = found
+            return _Found(
+                parcel,
+                order.number if order else None,
+                lambda: not_ready_reason(db, parcel, order, required),
+            )
+        mirrored = remote.find(db, tracking, required)
+        if mirrored is None:
+            return None
+        return _Found(mirrored.parcel, mirrored.order_number or None, lambda: mirrored.not_ready)
 
     def _driver(self, name: str) -> _Step:
         if self.state.load is None:
@@ -283,15 +309,15 @@ class LoadingSession:
             raise UserError("No load is open: nothing to leave a parcel from.")
         if not reason:
             raise UserError(f"Say why parcel {tracking} stays at the dock: the reason is kept.")
-        found = parcel_and_order(db, tracking_of(tracking))
+        found = self._found(db, tracking_of(tracking))
         if found is None:
             raise UserError(f"{tracking!r} is the label of no sealed parcel.")
-        parcel, order = found
+        parcel = found.parcel
         return _Step(
             V.PARCEL_LEFT,
             f"Parcel {parcel.tracking} stays at the dock: {reason}.",
             parcel=parcel,
-            order=order.number if order else None,
+            order=found.number,
             left_reason=reason,
         )
 

@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from station import queries
 from station.couriers.profiles import CourierProfile
+from station.handoff import remote
 from station.handoff.readiness import courier_key, short_id
 from station.handoff.tables import LOADED, HandoffClose, HandoffLoad, HandoffScan
 from station.models import Order, Parcel
@@ -64,16 +65,33 @@ def load_of_parcel(db: Session, parcel_id: uuid.UUID) -> HandoffLoad | None:
     return db.get(HandoffLoad, scan.load_id) if scan and scan.load_id else None
 
 
+def loaded_elsewhere(db: Session, parcel_id: uuid.UUID) -> str | None:
+    """Where another dock loaded the parcel, as the last sync told it; None if nowhere known."""
+    other = remote.loaded_elsewhere(db, parcel_id)
+    if other is None:
+        return None
+    closed = "closed" if other.closed else "still open"
+    return f"load {short_id(other.load_id)} at {other.station}, {closed}"
+
+
 def loaded_parcels(db: Session, load_id: uuid.UUID) -> list[Parcel]:
-    """The parcels on a load, in the order they were scanned."""
-    return list(
+    """The parcels on a load, in the order they were scanned (other stations' from the mirror)."""
+    ids = list(
         db.exec(
-            select(Parcel)
-            .join(HandoffScan, col(HandoffScan.parcel_id) == col(Parcel.id))
+            select(HandoffScan.parcel_id)
             .where(HandoffScan.load_id == load_id, HandoffScan.verdict == LOADED)
             .order_by(col(HandoffScan.seq))
         )
     )
+    wanted = [pid for pid in ids if pid is not None]
+    found: dict[uuid.UUID, Parcel] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        found.update((p.id, p) for p in db.exec(select(Parcel).where(col(Parcel.id).in_(chunk))))
+    missing = [pid for pid in wanted if pid not in found]
+    if missing:
+        found.update(remote.parcels(db, missing))
+    return [found[pid] for pid in wanted if pid in found]
 
 
 def day_start(moment: datetime) -> datetime:
@@ -85,29 +103,36 @@ def not_loaded(
 ) -> list[Parcel]:
     """The courier's parcels sealed on the load's day that are on no load, oldest first."""
     start = day_start(load.created_at)
-    names = [
+    names = [  # this station's own parcels; other stations' are in the mirror
         name
         for name in db.exec(
             select(Parcel.courier).where(col(Parcel.created_at) >= start).distinct()
         )
         if courier_key(profiles, name) == load.courier_id
     ]
-    if not names:
-        return []
     on_a_load = select(HandoffScan.parcel_id).where(
         HandoffScan.verdict == LOADED, col(HandoffScan.parcel_id).is_not(None)
     )
-    return list(
-        db.exec(
-            select(Parcel)
-            .where(
-                col(Parcel.created_at) >= start,
-                col(Parcel.courier).in_(names),
-                col(Parcel.id).not_in(on_a_load),
+    own = (
+        list(
+            db.exec(
+                select(Parcel)
+                .where(
+                    col(Parcel.created_at) >= start,
+                    col(Parcel.courier).in_(names),
+                    col(Parcel.id).not_in(on_a_load),
+                    col(Parcel.id).not_in(select(remote.RemoteLoaded.parcel_id)),
+                )
+                .order_by(col(Parcel.created_at), col(Parcel.seq))
             )
-            .order_by(col(Parcel.created_at), col(Parcel.seq))
         )
+        if names
+        else []
     )
+    others = remote.not_loaded(db, start, load.courier_id, profiles)
+    if not others:
+        return own
+    return sorted(own + others, key=lambda parcel: (parcel.created_at, parcel.station, parcel.seq))
 
 
 # How far back "never collected" looks by default: a store from before loading began

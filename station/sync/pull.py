@@ -1,4 +1,5 @@
-"""Pull: the catalog, packers and orders changed centrally since the last pull, into the station.
+"""Pull: the catalog, packers and orders changed centrally since the last pull, into the station
+(and the dock's mirror of other stations' parcels: station/handoff/mirror_pull.py).
 
 Every central reference row carries the transaction that last wrote it
 (`change_txid`). A pull reads, in one snapshot, the rows written by
@@ -25,6 +26,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from station import models
 from station.central.connect import connected
+from station.handoff.mirror_pull import pull_mirror
 from station.store import Store
 
 log = logging.getLogger(__name__)
@@ -74,6 +76,8 @@ def pull(central: Engine, store: Store, positions: Mapping[str, int]) -> PullRes
         result.conflicts += conflicts
     for conflict in result.conflicts:
         log.warning("pull conflict: %s", conflict)
+    # Other stations' sealed parcels, for loading them at this dock (station/handoff/remote.py).
+    result.positions.update(pull_mirror(central, store, positions).positions)
     return result
 
 
