@@ -3,7 +3,8 @@
 A simulated camera (720p) holds a badge up, takes it away, holds up the logout command,
 takes it away, and so on; the real pack screen (offscreen) with its live view shows the
 verdicts. Measured: from the capture of the first frame the code is in to the window's
-`verdict_shown` (reading, two frames to confirm, the durable commit, the screen update).
+`verdict_shown` (reading, the second reader's confirmation or a second frame, the
+durable commit, the screen update).
 Also the live view's frame rate, and the process's CPU and memory, with the recorder
 filming all along as at a real bench (`--no-record` to leave it out).
 
@@ -153,7 +154,7 @@ def main() -> None:
     kinds = sorted({kind for _, _, kind in shown})
     print(
         f"codes shown {args.cycles}, verdicts {len(shown)} {kinds} "
-        f"(720p, {FPS} fps, 2 frames to confirm)"
+        f"(720p, {FPS} fps, one frame vouched for or two)"
     )
     if latencies:
         print(

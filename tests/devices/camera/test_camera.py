@@ -176,13 +176,21 @@ def test_a_camera_not_used_to_scan_reads_no_barcodes() -> None:
 # --- what counts, frame by frame -------------------------------------------------------
 
 
-def test_a_code_read_in_one_frame_only_never_counts() -> None:
+def test_a_code_read_in_one_frame_counts_only_when_something_vouches_for_it() -> None:
     tracker = ViewTracker()
 
-    assert tracker.seen({"0036010191452"}, 0.0) == []  # a misread of a blurred frame
-    assert tracker.seen({"4006381333931"}, 0.07) == []
-    assert tracker.seen({"4006381333931"}, 0.13) == ["4006381333931"]
+    def nobody(_text: str) -> bool:
+        return False
+
+    def second_reader(_text: str) -> bool:
+        return True
+
+    assert tracker.seen({"0036010191452"}, 0.0, nobody) == []  # a misread of a blurred frame
+    assert tracker.seen({"4006381333931"}, 0.07, nobody) == []
+    assert tracker.seen({"4006381333931"}, 0.13, nobody) == ["4006381333931"]
     assert tracker.seen(set(), 1.0) == []
+    assert tracker.seen({"SO-100017"}, 1.1, second_reader) == ["SO-100017"]
+    assert tracker.seen({"SO-100017"}, 1.17, second_reader) == []  # held in view: once
 
 
 def test_held_in_view_it_counts_once_unless_the_double_read_window_passes() -> None:

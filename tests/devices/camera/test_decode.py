@@ -8,12 +8,22 @@ import cv2
 import numpy as np
 import pytest
 
-from devices.camera.decode import decode_frame, decode_still, zbar_decoder, zxing_decoder
+from devices.camera.decode import (
+    SELF_CHECKING,
+    Found,
+    SecondOpinion,
+    decode_frame,
+    decode_still,
+    zbar_decoder,
+    zxing_decoder,
+)
 from tests.helpers.camera_images import (
     barcode_samples,
     blank_samples,
+    held_up,
     label_picture,
     on_bench,
+    product_picture,
     same_barcode,
 )
 
@@ -77,6 +87,36 @@ def test_never_reads_a_different_barcode_from_a_sharp_picture(
     ]
 
     assert wrong == []
+
+
+def test_the_second_reader_refuses_the_sets_misread_and_vouches_for_most_true_reads(
+    samples: list[tuple[str, np.ndarray, str]],
+) -> None:
+    opinion = SecondOpinion()
+    upright = zxing_decoder(turned=False)  # what the camera reads first
+    reads = [
+        (same_barcode(expected, found.text), opinion(image, found))
+        for name, image, expected in samples
+        if name.endswith("-blur")
+        for found in upright(image)
+        if found.format not in SELF_CHECKING
+    ]
+    true_reads = [vouched for right, vouched in reads if right]
+
+    assert [vouched for right, vouched in reads if not right] == [False]  # the EAN-13
+    assert sum(true_reads) / len(true_reads) >= 0.8  # 88 of 99 over the whole set
+
+
+def test_a_misread_in_one_frame_is_not_vouched_for_where_the_true_read_is(
+    tmp_path: Path,
+) -> None:
+    frame = held_up(product_picture("036000291452", tmp_path), (1280, 720))
+    (found,) = decode_frame(frame)
+    misread = Found("0036010191452", "EAN-13", found.position)  # valid check digit too
+    opinion = SecondOpinion()
+
+    assert (opinion(frame, found), opinion(frame, misread)) == (True, False)
+    assert opinion(frame, Found("3SABCD1234567", "QR Code", found.position))  # its ECC
 
 
 def test_a_barcode_is_located_where_it_is_in_the_frame(tmp_path: Path) -> None:
