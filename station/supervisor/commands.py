@@ -18,6 +18,7 @@ from station.store import DB_NAME, Store
 from station.supervisor.figures import BY_CHOICES
 from station.supervisor.period import Period, parse_day, station_zone
 from station.supervisor.report import REPORT_KINDS, Report, as_csv, as_json, build_report
+from station.supervisor.saved_days import CentralDays, DayBook, LocalDays
 from station.supervisor.tables import Database
 
 PdfRenderer = Callable[[Report], bytes]
@@ -109,10 +110,16 @@ def _station_report(
         raise UserError(f"There is no station database in {data_dir}: give --data-dir.")
     store = Store.open(data_dir)
     try:
+        book = LocalDays(data_dir)
+    except Exception:  # a folder that cannot be written: the same figures, from the events
+        book = None
+    try:
         with store.session() as db:
-            return _build(db, args, period, f"station {settings.station}")
+            return _build(db, args, period, f"station {settings.station}", book)
     finally:
         store.close()
+        if book is not None:
+            book.close()
 
 
 def _central_report(args: argparse.Namespace, period: Period, settings: Settings) -> Report:
@@ -126,10 +133,13 @@ def _central_report(args: argparse.Namespace, period: Period, settings: Settings
     engine = central_engine(settings.central.url)
     try:
         with connected(engine) as connection:
-            return _build(connection, args, period, f"central database {shown(engine.url)}")
+            source = f"central database {shown(engine.url)}"
+            return _build(connection, args, period, source, CentralDays(connection))
     finally:
         engine.dispose()
 
 
-def _build(db: Database, args: argparse.Namespace, period: Period, source: str) -> Report:
-    return build_report(db, args.kind, period, args.by, source)
+def _build(
+    db: Database, args: argparse.Namespace, period: Period, source: str, book: DayBook | None
+) -> Report:
+    return build_report(db, args.kind, period, args.by, source, book)

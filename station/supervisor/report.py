@@ -20,13 +20,14 @@ from station.supervisor.figures import (
     HourRow,
     ParetoRow,
     days_of,
-    exception_reasons,
     hours_of,
     mistakes_of,
+    reasons_of,
     rows_of,
 )
 from station.supervisor.formulas import FIGURES, MISTAKE_KINDS
 from station.supervisor.period import Period
+from station.supervisor.saved_days import DayBook
 from station.supervisor.tables import Database
 
 ReportKind = Literal["accuracy", "speed", "exceptions"]
@@ -109,9 +110,19 @@ class Report:
         return [_flat(row, self.columns) for row in [*self.rows, self.total]]
 
 
-def build_report(db: Database, kind: ReportKind, period: Period, by: By, source: str) -> Report:
-    """Every figure of the period, each kind of fact read once (figures.Facts)."""
-    facts = Facts(db, period)
+def build_report(
+    db: Database,
+    kind: ReportKind,
+    period: Period,
+    by: By,
+    source: str,
+    book: DayBook | None = None,
+) -> Report:
+    """Every figure of the period, each kind of fact read once (figures.Facts).
+
+    With a DayBook its finished days come from their saved totals (the same figures).
+    """
+    facts = Facts(db, period, book=book)
     rows = rows_of(facts, by)
     return Report(
         kind=kind,
@@ -123,7 +134,7 @@ def build_report(db: Database, kind: ReportKind, period: Period, by: By, source:
         hours=hours_of(facts),
         days=days_of(facts),
         mistakes=mistakes_of(facts),
-        reasons=exception_reasons(db, period),
+        reasons=reasons_of(facts),
     )
 
 

@@ -11,20 +11,22 @@ import json
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 import main
-from station.central.connect import central_engine
+from station.central.connect import central_engine, connected
 from station.models import Order, Packer
 from station.supervisor.drill import order_trail, orders_behind
 from station.supervisor.figures import (
     BY_CHOICES,
     accuracy_per_day,
+    dashboard,
     exception_reasons,
     figures,
     mistake_pareto,
     orders_per_hour_of_day,
 )
+from station.supervisor.saved_days import CentralDays
 from station.sync import push
 from tests.central import conftest as central_db
 from tests.central.conftest import Central
@@ -66,6 +68,16 @@ def test_central_figures_equal_the_station_s(
         for number in ("SO-1", "SO-13", "SO-14"):
             trail = order_trail(remote, number, BERLIN)
             assert trail is not None and trail == order_trail(local, number, BERLIN)
+    # Saved day totals, filled by a station login of the group (any reader may): the same figures.
+    with admin.connect() as remote:
+        expected_all = dashboard(remote, WEEKEND)  # from the events
+    station_login = central_engine(central.add_station("office-1"))
+    for _ in ("summed and saved", "read back"):
+        with connected(station_login) as remote:
+            assert dashboard(remote, WEEKEND, book=CentralDays(remote)) == expected_all
+    with admin.connect() as remote:
+        assert remote.execute(text("SELECT count(*) FROM figure_day")).scalar_one() == 3
+    station_login.dispose()
     admin.dispose()
     bench.store.close()
     config = tmp_path / "office.toml"  # an office PC: no store of its own, only the central URL
