@@ -37,6 +37,11 @@ class Framer:
             else:
                 return frames
 
+    @property
+    def has_partial_frame(self) -> bool:
+        """True while the start of a frame waits for the rest of it."""
+        return bool(self._buffer)
+
     def clear(self) -> None:
         """Forget a partial frame (after a flush or a reconnect)."""
         self._buffer.clear()

@@ -7,8 +7,10 @@ request and wait on a condition, so `read_stable()` blocks its caller (a
 worker, never the UI thread) for at most `timeout` seconds.
 
 Freshness: a reading is only returned if the scale produced it after the
-request began. For a streaming scale the input already buffered is thrown
-away first. For a polled scale every command gets exactly one answer, in
+request began. For a streaming scale the input already buffered is read
+first, as stale (flushing it instead would lose noise unlogged and cut a line
+in half, so its tail would be logged as garbage), and a line half received
+then is skipped too. For a polled scale every command gets exactly one answer, in
 order, so the reader counts the answers still owed to commands sent before
 the request (a call that timed out leaves its command behind) and skips
 that many. When nothing was asked for ANSWER_TIMEOUT_S, whatever is still
@@ -60,7 +62,7 @@ class _Request:
     """One read_stable() call, as the device thread sees it."""
 
     started: bool = False
-    stale_answers: int = 0  # answers still due to commands sent before this request
+    stale_answers: int = 0  # frames still due that were asked for or begun before this request
     next_send: float = 0.0  # monotonic time the poll command is due
     result: Reading | None = None
 
@@ -273,17 +275,18 @@ class SerialScale:
 
     def _begin(self, request: _Request) -> None:
         """Make sure the request is only answered by what the scale says from now on."""
+        # What is buffered was weighed (or asked for) before the request began:
+        # parsed and reported now, while the request does not take it yet.
+        self._process(self._serial.read(self._serial.in_waiting))
         if self._protocol.poll is None:
-            # A stream: what is buffered was weighed before the request began.
-            self._serial.reset_input_buffer()
-            self._framer.clear()
+            # A stream: a line half received was weighed before the request too.
+            stale = 1 if self._framer.has_partial_frame else 0
         else:
-            # Count the answers already here before deciding which are still owed.
-            self._process(self._serial.read(self._serial.in_waiting))
             if time.monotonic() - self._last_sent > ANSWER_TIMEOUT_S:
                 self._unanswered = 0  # whatever was asked before has had its time: lost
+            stale = self._unanswered  # answers still owed to earlier commands
         with self._cond:
-            request.stale_answers = self._unanswered
+            request.stale_answers = stale
             request.started = True
 
     def _poll_if_due(self, request: _Request) -> None:
