@@ -186,9 +186,14 @@ class Dashboard:
 
 
 def dashboard(
-    db: Database, period: Period, only: Filter = EVERYONE, book: DayBook | None = None
+    db: Database,
+    period: Period,
+    only: Filter = EVERYONE,
+    book: DayBook | None = None,
+    now: datetime | None = None,
 ) -> Dashboard:
-    facts = Facts(db, period, only, book)
+    """Every figure and chart of the period; with a DayBook, finished days (as of `now`) saved."""
+    facts = Facts(db, period, only, book, now)
     return Dashboard(
         by_packer=rows_of(facts, "packer"),
         by_station=rows_of(facts, "station"),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import case, func, literal, select
@@ -62,18 +62,21 @@ def scan_back_owner(tables: Tables, scan: Columns) -> Any:
     )
 
 
-def scan_back_mistakes(db: Database, tables: Tables, period: Period) -> Counter[Key]:
-    """Wrong labels scanned back on each order's boxes."""
+def scan_back_mistakes(db: Database, tables: Tables, period: Period) -> list[tuple[Key, datetime]]:
+    """Wrong labels scanned back on each order's boxes: (order, when), UTC."""
     scan = tables.scan
     since, until = period.utc_bounds()
     owner = scan_back_owner(tables, scan)
     query = (
-        select(raw(owner), func.count())
+        select(raw(owner), scan["created_at"])
         .where(scan["created_at"] >= since, scan["created_at"] < until + SCAN_BACK_GRACE)
         .where(scan["verdict"] == MISTAKE_KINDS["wrong_label"].value, without_order(scan))
-        .group_by(owner)
     )
-    return Counter({key(order_id): int(count) for order_id, count in db.execute(query) if order_id})
+    return [(key(order_id), _utc(at)) for order_id, at in db.execute(query) if order_id]
+
+
+def _utc(at: datetime) -> datetime:
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
 
 
 WANTED_VERDICTS = sorted(KIND_OF_VERDICT)
@@ -241,10 +244,18 @@ def packed_order_list(
             func.coalesce(func.sum(mistake), 0),
         )
         .where(scan["order_id"].in_(sealed.with_only_columns(parcel["order_id"])))
+        .where(scan["created_at"] < period.utc_bounds()[1] + SCAN_BACK_GRACE)
         .group_by(scan["order_id"])
     )
     scanned = {key(row[0]): row[1:] for row in db.execute(sums)}
-    late = scan_back_mistakes(db, tables, period)
+    # As packed_groups counts them: scanned back from the seal's local day to its end + grace.
+    late: Counter[Key] = Counter()
+    seals = {order_id: period.local(created).date() for order_id, (_s, _p, created) in last.items()}
+    for order_id, at in scan_back_mistakes(db, tables, period):
+        sealed_on = seals.get(order_id)
+        if sealed_on is not None:
+            since, until = Period(sealed_on, sealed_on, period.tz).utc_bounds()
+            late[order_id] += since <= at < until + SCAN_BACK_GRACE
     found = []
     for order_id, (station, packer_id, created) in last.items():
         sealed_at = period.local(created)
