@@ -73,6 +73,9 @@ class VerdictKind(StrEnum):
     DRIVER_RECORDED = "driver_recorded"
     DRIVER_REQUIRED = "driver_required"
     PARCEL_LEFT = "parcel_left"
+    # A parcel this dock loaded that the central database put on another dock's load
+    # (both scanned it at once): it comes off this load, with a stop.
+    LOADED_ELSEWHERE = "loaded_elsewhere"
     # The answer to a close; a parcel scanned onto a closed load also gets it, with a stop.
     LOAD_CLOSED = "load_closed"
     # An order a supervisor cancelled from the exception queue: never packed again.
@@ -111,6 +114,7 @@ ERROR_VERDICTS = frozenset(
         VerdictKind.UNKNOWN_COURIER,
         VerdictKind.WRONG_COURIER,
         VerdictKind.ALREADY_LOADED,
+        VerdictKind.LOADED_ELSEWHERE,
         VerdictKind.NOT_READY,
         VerdictKind.NO_LOAD_OPEN,
         VerdictKind.DRIVER_REQUIRED,

@@ -1,14 +1,39 @@
-"""Parcels loaded at two docks while they could not reach each other, as the central database
-records them at sync (migration c0006): each with every load it is on, nothing merged."""
+"""The central database and the dock: which load a parcel goes on (migration c0010), and the
+parcels loaded at two docks while they could not reach each other, as it records them at sync
+(migration c0006): each with every load that still holds it, nothing merged."""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, Engine, text
 
+from station.central.connect import connected
 from station.handoff.readiness import short_id
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The load the central database put a parcel on, and the station whose load it is."""
+
+    station: str
+    load_id: uuid.UUID
+
+
+def decide_load(engine: Engine, parcel_id: uuid.UUID, load_id: uuid.UUID) -> Decision:
+    """Ask to put the parcel on `load_id`; the answer names the load that has it (ours or not).
+
+    Raises:
+        CentralUnreachable: the central database cannot be reached.
+        CentralError: this login is not a station's.
+    """
+    with connected(engine) as connection:
+        station, decided = connection.execute(
+            text("SELECT station, load_id FROM central_decide_load(:parcel, :load)"),
+            {"parcel": parcel_id, "load": load_id},
+        ).one()
+    return Decision(station, decided)
 
 
 @dataclass(frozen=True)
@@ -37,7 +62,9 @@ def double_loaded(connection: Connection) -> list[DoubleLoaded]:
             "SELECT c.parcel_id, s.station, s.load_id, s.data->>'tracking' "
             "FROM handoff_conflict c JOIN handoff_scan s "
             "ON s.parcel_id = c.parcel_id AND s.verdict = 'loaded' "
-            "WHERE c.kind = 'double_loaded' ORDER BY c.id, s.created_at, s.station"
+            "WHERE c.kind = 'double_loaded' AND NOT EXISTS (SELECT 1 FROM handoff_scan t "
+            "WHERE t.parcel_id = s.parcel_id AND t.load_id = s.load_id "
+            "AND t.verdict = 'loaded_elsewhere') ORDER BY c.id, s.created_at, s.station"
         )
     ).all()
     found: dict[uuid.UUID, list[LoadedAt]] = {}

@@ -11,9 +11,10 @@ applied in memory and answered; a restart reads the open load back.
 from __future__ import annotations
 
 import threading
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import insert
 from sqlalchemy.exc import DatabaseError, IntegrityError
@@ -39,6 +40,9 @@ from station.print_queue import SeqCounter
 from station.settings import Settings
 from station.store import Store
 from station.verdicts import Verdict, VerdictKind
+
+if TYPE_CHECKING:  # the PostgreSQL driver is loaded only where a central database is used
+    from station.handoff.central import Decision
 
 __all__ = ["MAX_NAME", "DockAwaiting", "DockState", "LoadAnswer", "LoadingSession"]
 MAX_NAME = 80  # a driver's name or vehicle, as the manifest prints it
@@ -83,6 +87,7 @@ class LoadingSession:
         self._store = store
         self._lock = threading.RLock()
         self._seq = seq
+        self._on_loaded: Callable[[uuid.UUID, uuid.UUID], None] | None = None
         # The station's one sequence (queries.next_seq) counts the dock's tables too.
         with store.session() as db:
             self.state = resumed(db, self.station)
@@ -97,6 +102,41 @@ class LoadingSession:
 
     def take_seq(self) -> int:
         return self._seq()
+
+    def use_central(self, on_loaded: Callable[[uuid.UUID, uuid.UUID], None]) -> None:
+        """`on_loaded(parcel, load)` after each parcel loaded (station.handoff.decide_worker)."""
+        self._on_loaded = on_loaded
+
+    def taken_off(
+        self, parcel_id: uuid.UUID, load_id: uuid.UUID, decision: Decision
+    ) -> LoadAnswer | None:
+        """The central database put the parcel on another dock's load: off this one, loudly.
+
+        Only the open load changes (a closed load never does); None when the
+        parcel is on it no longer, or the load is not open.
+        """
+        with self._lock:
+            load = self.state.load
+            if load is None or load.id != load_id:
+                return None
+            with self._store.session() as db:
+                on = loads.load_of_parcel(db, parcel_id)
+                parcel = loads.parcel_on(db, parcel_id) if on and on.id == load_id else None
+            if parcel is None:
+                return None
+            where = f"load {short_id(decision.load_id)} at {decision.station}"
+            raw = f"central: {decision.station} {short_id(decision.load_id)}"
+            step = _Step(
+                V.LOADED_ELSEWHERE,
+                f"STOP: TAKE PARCEL {parcel.tracking} OUT OF THIS CAGE. The central database put "
+                f"it on {where}, scanned there first. It is off this load "
+                f"({self.state.count - 1} parcel(s) now).",
+                DockAwaiting.ACKNOWLEDGEMENT,
+                parcel=parcel,
+            )
+            answer = self._run(raw, "central", lambda _db: step)
+            self.state.stop = answer.verdict  # shown again if the screen (re)opens
+            return answer
 
     # -- inputs ---------------------------------------------------------------
 
@@ -337,6 +377,8 @@ class LoadingSession:
                 raise
             raise refused from exc
         self._apply(step)
+        if step.kind is V.LOADED and step.parcel and self.state.load and self._on_loaded:
+            self._on_loaded(step.parcel.id, self.state.load.id)
         tracking = step.parcel.tracking if step.parcel else None
         return self._answer(Verdict(step.kind, raw, step.message, step.order, tracking=tracking))
 
@@ -388,6 +430,8 @@ class LoadingSession:
             state.load, state.count, state.driver, state.closed = step.opens, 0, "", None
         if step.kind is V.LOADED:
             state.count += 1
+        elif step.kind is V.LOADED_ELSEWHERE:
+            state.count -= 1
         if step.driver:
             state.driver = step.driver
 

@@ -14,7 +14,7 @@ from station import queries
 from station.couriers.profiles import CourierProfile
 from station.handoff import remote
 from station.handoff.readiness import courier_key, short_id
-from station.handoff.tables import LOADED, HandoffClose, HandoffLoad, HandoffScan
+from station.handoff.tables import LOADED, TAKEN_OFF, HandoffClose, HandoffLoad, HandoffScan
 from station.models import Order, Parcel
 
 
@@ -44,29 +44,51 @@ def last_scan(db: Session, station: str) -> HandoffScan | None:
     )
 
 
-def loaded_count(db: Session, load_id: uuid.UUID) -> int:
+def _count(db: Session, load_id: uuid.UUID, verdict: str) -> int:
     return int(
         db.exec(
             select(func.count())
             .select_from(HandoffScan)
-            .where(HandoffScan.load_id == load_id, HandoffScan.verdict == LOADED)
+            .where(HandoffScan.load_id == load_id, HandoffScan.verdict == verdict)
         ).one()
     )
 
 
-def load_of_parcel(db: Session, parcel_id: uuid.UUID) -> HandoffLoad | None:
-    """The load a parcel was scanned onto (at most one: a unique index says so)."""
-    scan = queries.first(
+def loaded_count(db: Session, load_id: uuid.UUID) -> int:
+    """Parcels on the load: loaded, less those taken off for another dock's load."""
+    return _count(db, load_id, LOADED) - _count(db, load_id, TAKEN_OFF)
+
+
+def _scan_of(db: Session, parcel_id: uuid.UUID, verdict: str) -> HandoffScan | None:
+    return queries.first(
         db,
         select(HandoffScan).where(
-            HandoffScan.parcel_id == parcel_id, HandoffScan.verdict == LOADED
+            HandoffScan.parcel_id == parcel_id, HandoffScan.verdict == verdict
         ),
     )
-    return db.get(HandoffLoad, scan.load_id) if scan and scan.load_id else None
+
+
+def load_of_parcel(db: Session, parcel_id: uuid.UUID) -> HandoffLoad | None:
+    """The load a parcel was scanned onto here (at most one: a unique index says so), unless
+    it was taken off it because the central database put it on another dock's."""
+    scan = _scan_of(db, parcel_id, LOADED)
+    if scan is None or scan.load_id is None or _scan_of(db, parcel_id, TAKEN_OFF) is not None:
+        return None
+    return db.get(HandoffLoad, scan.load_id)
+
+
+def parcel_on(db: Session, parcel_id: uuid.UUID) -> Parcel | None:
+    """A loaded parcel, this station's own or one of the mirror's."""
+    return db.get(Parcel, parcel_id) or remote.parcels(db, [parcel_id]).get(parcel_id)
 
 
 def loaded_elsewhere(db: Session, parcel_id: uuid.UUID) -> str | None:
-    """Where another dock loaded the parcel, as the last sync told it; None if nowhere known."""
+    """Where another dock loaded the parcel, as the central database or the last sync told it;
+    None if nowhere known."""
+    taken = _scan_of(db, parcel_id, TAKEN_OFF)
+    if taken is not None:  # its raw is the central answer: "central: <station> <load>"
+        station, _, load = taken.raw.removeprefix("central: ").rpartition(" ")
+        return f"load {load} at {station} (the central database decided)"
     other = remote.loaded_elsewhere(db, parcel_id)
     if other is None:
         return None
@@ -83,7 +105,14 @@ def loaded_parcels(db: Session, load_id: uuid.UUID) -> list[Parcel]:
             .order_by(col(HandoffScan.seq))
         )
     )
-    wanted = [pid for pid in ids if pid is not None]
+    taken_off = set(
+        db.exec(
+            select(HandoffScan.parcel_id).where(
+                HandoffScan.load_id == load_id, HandoffScan.verdict == TAKEN_OFF
+            )
+        )
+    )
+    wanted = [pid for pid in ids if pid is not None and pid not in taken_off]
     found: dict[uuid.UUID, Parcel] = {}
     for start in range(0, len(wanted), 500):
         chunk = wanted[start : start + 500]

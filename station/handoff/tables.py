@@ -19,6 +19,8 @@ from sqlmodel import Field, SQLModel
 from station.models import new_id, utc_now
 
 LOADED = "loaded"  # the verdict of a scan that put a parcel on its load
+# The verdict that took it off again: the central database put it on another dock's load.
+TAKEN_OFF = "loaded_elsewhere"
 
 
 class HandoffLoad(SQLModel, table=True):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import threading
+import uuid
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,6 +15,7 @@ from PySide6.QtWidgets import QComboBox, QPushButton
 from pytestqt.qtbot import QtBot
 
 from station import queries
+from station.handoff.central import Decision
 from station.models import OrderEvent, utc_now
 from station.settings import Settings
 from station.verdicts import Tone, VerdictKind
@@ -188,3 +191,35 @@ def test_the_dock_screen_is_sized_like_the_pack_screen_for_its_window(
         assert mode.screen.entry.font().pixelSize() == metrics.input_px
         assert mode.screen.start_button.minimumHeight() == metrics.button_height
         assert mode.screen.banner.height() <= metrics.band_action_px
+
+
+def test_a_parcel_the_central_database_put_on_another_load_stops_the_dock_at_once(
+    qtbot: QtBot,
+    window: MainWindow,
+    mode: LoadingMode,
+    sounds: RecordingSoundPlayer,
+) -> None:
+    for text in ("CMD-LOAD", "DHL Express", DHL[0], DHL[1]):
+        scan(qtbot, mode, window, text)
+    loading = mode.dock.loading
+    assert loading.state.load is not None
+    load_id = loading.state.load.id
+    with loading.store.session() as db:
+        parcel = queries.parcel_by_tracking(db, DHL[0])
+        assert parcel is not None
+    other = Decision("dock-2", uuid.uuid4())
+
+    # The decider's answer, from its own thread: shown without waiting for a scan.
+    answer = loading.taken_off(parcel.id, load_id, other)
+    assert answer is not None
+    with qtbot.waitSignal(mode.dock.taken_off, timeout=TIMEOUT_MS):
+        threading.Thread(target=mode.dock._emit_taken_off, args=(answer,)).start()
+
+    screen = mode.screen
+    assert screen.banner.role is Role.STOP and sounds.played[-1] is Tone.ERROR
+    assert DHL[0] in screen.banner.detail() and "dock-2" in screen.banner.detail()
+    assert screen.count.text() == "1"
+    assert loading.taken_off(parcel.id, load_id, other) is None  # off it already
+    scan(qtbot, mode, window, "CMD-ACK")
+    scan(qtbot, mode, window, DHL[0])  # scanned again: it is on the other dock's load
+    assert "dock-2" in screen.banner.detail() and screen.count.text() == "1"

@@ -7,12 +7,13 @@ thread as signals. The close renders and writes the manifest there too.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import traceback
 from collections.abc import Callable, Mapping
 from datetime import timedelta
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
@@ -30,6 +31,9 @@ from station.handoff.manifest_data import PdfRenderer
 from station.models import utc_now
 from ui.worker import Worker
 
+if TYPE_CHECKING:
+    from station.handoff.decide_worker import LoadDecider
+
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
@@ -44,6 +48,8 @@ class LoadingController(QObject):
     uncollected_listed = Signal(object)  # list[Uncollected]: sealed, on no closed load
     user_error_raised = Signal(str)
     crashed = Signal(str)
+    # LoadAnswer: the central database put a parcel loaded here on another dock's load.
+    taken_off = Signal(object)
 
     def __init__(
         self,
@@ -59,6 +65,20 @@ class LoadingController(QObject):
         self._render_pdf = render_pdf
         self._printer = printer
         self._worker = Worker(self, name="dock-worker")
+        self._decider: LoadDecider | None = None
+
+    def use_central(self, url: str) -> None:
+        """Confirm each parcel loaded with the central database (station.handoff.decide_worker)."""
+        # Imported here: a dock without a central database never loads the PostgreSQL driver.
+        from station.handoff.decide_worker import LoadDecider
+
+        self._decider = LoadDecider(url, self.loading)
+        self._decider.on_taken_off(self._emit_taken_off)
+        self._decider.start()
+
+    def _emit_taken_off(self, answer: LoadAnswer) -> None:  # on the decider's thread
+        with contextlib.suppress(RuntimeError):  # the window is gone: nothing to show
+            self.taken_off.emit(answer)
 
     @property
     def pending(self) -> int:
@@ -105,6 +125,8 @@ class LoadingController(QObject):
         self._run(job, self.closed.emit)
 
     def shutdown(self) -> None:
+        if self._decider is not None:
+            self._decider.stop()
         self._worker.shutdown()
 
     def _run(self, job: Callable[[], T], done: Callable[[T], None]) -> None:

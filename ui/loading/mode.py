@@ -63,6 +63,7 @@ class LoadingMode(QObject):
         self._packing: QWidget = packing
         station.scan_router = self._route
         dock.answered.connect(self._on_dock_answered)
+        dock.taken_off.connect(self._on_dock_answered)
         dock.closed.connect(self._on_dock_closed)
         dock.view_loaded.connect(self._on_dock_view_loaded)
         dock.user_error_raised.connect(self._on_dock_user_error_raised)
@@ -195,7 +196,10 @@ def attach_loading_mode(
     )
     dock = LoadingController(loading, session.store.path.parent, _render, _printer(settings))
     dock.setParent(window)
-    return LoadingMode(window, station, dock, settings, sound_player)
+    mode = LoadingMode(window, station, dock, settings, sound_player)
+    if settings.central.url is not None:
+        dock.use_central(settings.central.url)
+    return mode
 
 
 def _render(data: ManifestData, signature_png: bytes | None, photo: Path | None) -> bytes:

@@ -1,0 +1,86 @@
+"""Two docks scan one parcel at the same moment, online: the central database picks one load."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import psycopg
+
+from devices.pdf.manifest import render_manifest_pdf
+from station.handoff.closing import Handover, close_load
+from station.handoff.decide_worker import dock_decisions
+from station.handoff.dock_state import LoadAnswer
+from station.store import Store
+from station.sync.exchange import sync_once
+from tests.central.conftest import Central
+from tests.central.test_handoff_dock_mirror import DHL, dock
+from tests.helpers.sealed import seal_orders
+
+
+def test_two_docks_scanning_one_parcel_at_once_put_it_on_one_load(
+    central: Central, tmp_path: Path
+) -> None:
+    bench_url = central.add_station("bench-1")
+    urls = {name: central.add_station(name) for name in ("dock-1", "dock-2")}
+    bench = Store.open(tmp_path / "bench-1")
+    seal_orders(bench, "bench-1", 1)
+    sync_once(bench_url, bench, "bench-1")
+    stores = {name: Store.open(tmp_path / name) for name in urls}
+    sessions = {}
+    for name, store in stores.items():
+        sync_once(urls[name], store, name)
+        sessions[name] = dock(store, name)
+        for line in ("CMD-LOAD", "DHL Express"):
+            sessions[name].handle_scan(line)
+
+    stops: dict[str, list[LoadAnswer]] = {name: [] for name in urls}
+    answers: dict[str, str] = {}
+    together = threading.Barrier(2)
+
+    def scan(name: str) -> None:
+        together.wait()
+        answers[name] = sessions[name].handle_scan(DHL).kind.value
+
+    with (
+        dock_decisions(sessions["dock-1"], urls["dock-1"]) as one,
+        dock_decisions(sessions["dock-2"], urls["dock-2"]) as two,
+    ):
+        one.on_taken_off(stops["dock-1"].append)
+        two.on_taken_off(stops["dock-2"].append)
+        threads = [threading.Thread(target=scan, args=(name,)) for name in urls]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert one.settle() and two.settle()
+        assert one.online() and two.online()
+
+    # Each dock said `loaded` at once (no scan waits for the network)...
+    assert answers == {"dock-1": "loaded", "dock-2": "loaded"}
+    # ...and the central answer took it off exactly one, with a stop naming the other.
+    [loser] = [name for name, heard in stops.items() if heard]
+    [winner] = [name for name in urls if name != loser]
+    [stop] = stops[loser]
+    assert stop.kind == "loaded_elsewhere" and winner in stop.verdict.message
+    assert stop.count == 0 and sessions[loser].state.count == 0
+    assert sessions[winner].state.count == 1
+    # The loser's dock scans it again: already on the winner's load.
+    sessions[loser].handle_scan("CMD-ACK")
+    again = sessions[loser].handle_scan(DHL).verdict
+    assert again.kind == "already_loaded" and winner in again.message
+
+    closed = {
+        name: close_load(
+            sessions[name], Handover("Dee"), tmp_path / name, render_manifest_pdf
+        ).parcels
+        for name in urls
+    }
+    assert closed == {winner: 1, loser: 0}
+    for name, store in stores.items():
+        sync_once(urls[name], store, name)
+    with psycopg.connect(central.admin_url) as db:
+        assert db.execute("SELECT central_record_load_conflicts()").fetchone() == (0,)
+        assert db.execute("SELECT count(*) FROM handoff_conflict").fetchone() == (0,)
+    for store in (*stores.values(), bench):
+        store.close()
