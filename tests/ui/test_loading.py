@@ -223,3 +223,31 @@ def test_a_parcel_the_central_database_put_on_another_load_stops_the_dock_at_onc
     scan(qtbot, mode, window, "CMD-ACK")
     scan(qtbot, mode, window, DHL[0])  # scanned again: it is on the other dock's load
     assert "dock-2" in screen.banner.detail() and screen.count.text() == "1"
+
+
+def test_reasons_to_leave_a_parcel_are_scanned_from_the_command_sheet(
+    qtbot: QtBot, window: MainWindow, mode: LoadingMode, clock: FakeClock
+) -> None:
+    for text in ("CMD-LOAD", "DHL Express", DHL[0]):
+        scan(qtbot, mode, window, text)
+    window.controller.scan("CMD-CLOSE-LOAD")
+    dialog = mode.dialog
+    assert isinstance(dialog, CloseLoadDialog)
+    qtbot.waitUntil(lambda: dialog.left.rowCount() == 2, timeout=TIMEOUT_MS)
+    scanner = WedgeScanner(window, clock)
+
+    def reason(row: int) -> str:
+        return dialog.left.cellWidget(row, 3).findChild(QComboBox).currentText()
+
+    scanner.scan("CMD-REASON-5")  # the first parcel without a reason gets it
+    assert (reason(0), reason(1)) == ("Goes with a later collection", "")
+    scanner.scan("CMD-REASON-9")  # the list has five
+    assert "Reason 9 is not one of this list (1 to 5)" in dialog.problem.text()
+    assert reason(1) == ""
+    scanner.scan("CMD-REASON-2")
+    assert reason(1) == "Damaged: held back"
+    scanner.scan("CMD-REASON-1")
+    assert "Every parcel of the list has its reason" in dialog.problem.text()
+    assert dialog.missing() == ["the driver's name", "the driver's signature"]
+    assert "2 Damaged: held back" in dialog.reason_hint.text()
+    assert mode.screen.count.text() == "1"  # none of them went to the dock as a label

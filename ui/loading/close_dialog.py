@@ -39,6 +39,8 @@ LEAVE_REASONS = (
     "Held by a supervisor",
     "Goes with a later collection",
 )
+# What CMD-REASON-1, -2, … choose (the command sheet's reason barcodes), in this order.
+SCANNED_REASONS = LEAVE_REASONS[1:]
 TRACKING, ORDER, SEALED, DECISION = range(4)
 
 
@@ -52,8 +54,9 @@ class CloseLoadDialog(QDialog):
         self.setObjectName("closeLoadDialog")
         self.setWindowTitle(f"Close load {answer.load} — {answer.courier}")
         self.controller = controller
-        self._ack = controller.loading.settings.commands.ack
-        self._close_code = controller.loading.settings.commands.close
+        self._commands = controller.loading.settings.commands
+        self._ack = self._commands.ack
+        self._close_code = self._commands.close
         self.closed_answer: LoadAnswer | None = None
         self._count = answer.count
         self._reasons: dict[str, QComboBox] = {}
@@ -67,6 +70,14 @@ class CloseLoadDialog(QDialog):
         self.left.verticalHeader().setDefaultSectionSize(40)
         self.left.verticalHeader().setVisible(False)
         self.left_title = QLabel()
+        self.reason_hint = QLabel(
+            "With the scanner: a parcel's label loads it; a reason barcode of the command sheet "
+            "gives the first parcel without a reason its reason — "
+            + ", ".join(f"{n} {text}" for n, text in enumerate(SCANNED_REASONS, start=1))
+            + "."
+        )
+        self.reason_hint.setWordWrap(True)
+        self.reason_hint.setFont(style.font(12))
         self.driver = QLineEdit()
         self.driver.setPlaceholderText("Driver's full name")
         self.driver.setMaxLength(MAX_NAME)
@@ -108,6 +119,7 @@ class CloseLoadDialog(QDialog):
         column.addWidget(self.heading)
         column.addWidget(self.left_title)
         column.addWidget(self.left, 1)
+        column.addWidget(self.reason_hint)
         column.addLayout(form)
         column.addLayout(signature, 1)
         column.addLayout(buttons)
@@ -130,11 +142,34 @@ class CloseLoadDialog(QDialog):
         self.heading.setText(f"{self._count} parcel(s) loaded — the driver checks the count")
 
     def take_scan(self, text: str) -> bool:
-        """`CMD-CLOSE` goes back to loading, as it closes every dialog; a label is the dock's."""
+        """`CMD-CLOSE` goes back to loading, as it closes every dialog; a reason barcode gives
+        the first parcel of the list without a reason its reason; a label is the dock's."""
         if text.strip() == self._close_code:
             self.reject()
             return True
-        return False
+        number = self._commands.reason_number(text.strip())
+        if number is None:
+            return False
+        self._scanned_reason(number)
+        return True
+
+    def _scanned_reason(self, number: int) -> None:
+        if number > len(SCANNED_REASONS):
+            self._update()
+            self.problem.setText(
+                f"Reason {number} is not one of this list (1 to {len(SCANNED_REASONS)}): "
+                "scan another reason, or load the parcel."
+            )
+            return
+        for row in range(self.left.rowCount()):
+            item = self.left.item(row, TRACKING)
+            box = self._reasons.get(item.text()) if item is not None else None
+            if box is not None and not box.currentText().strip():
+                box.setCurrentText(SCANNED_REASONS[number - 1])
+                self.left.selectRow(row)  # where the scanned reason went
+                return
+        self._update()
+        self.problem.setText("Every parcel of the list has its reason: nothing to give.")
 
     # -- the list of parcels not loaded ------------------------------------------
 
