@@ -24,6 +24,7 @@ from station.verdicts import StationView, Verdict, VerdictKind
 from ui.banner import role_of
 from ui.camera_panel import HIDE_KEY, CameraPanel
 from ui.camera_storage import EvidenceKeeper
+from ui.loading.cage_photo import offer_camera
 from ui.main_window import MainWindow
 from ui.serial_scanner_bridge import ScannerBridge
 from ui.status_bar import DeviceHealth, DeviceStatusBar, Level
@@ -145,6 +146,8 @@ def connect_cameras(window: MainWindow, settings: Settings) -> list[Callable[[],
         stops.append(running.close)
         if "record" in camera_uses(url) or "photo" in camera_uses(url):
             stops.insert(0, _record(window, settings, running.camera, url))
+        if "photo" in camera_uses(url):  # the dock's close photographs the cage with it (H4)
+            offer_camera(window, running.camera)
     return stops
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 import uuid
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
+import pypdfium2
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
@@ -15,9 +18,12 @@ from PySide6.QtWidgets import QComboBox, QPushButton
 from pytestqt.qtbot import QtBot
 
 from station import queries
+from station.device_urls import Role as DeviceRole
+from station.device_urls import parse_device_url
 from station.handoff.central import Decision
+from station.handoff.closing import Handover
 from station.models import OrderEvent, utc_now
-from station.settings import Settings
+from station.settings import Devices, Settings
 from station.verdicts import Tone, VerdictKind
 from tests.helpers.factory import Bench
 from tests.helpers.sealed import seal_orders
@@ -25,6 +31,7 @@ from tests.helpers.sounds import RecordingSoundPlayer
 from tests.helpers.wedge import FakeClock, WedgeScanner
 from ui import style
 from ui.app import build_main_window
+from ui.camera_wiring import connect_cameras
 from ui.loading.close_dialog import CloseLoadDialog
 from ui.loading.mode import LoadingMode, attach_loading_mode
 from ui.main_window import MainWindow
@@ -251,3 +258,30 @@ def test_reasons_to_leave_a_parcel_are_scanned_from_the_command_sheet(
     assert dialog.missing() == ["the driver's name", "the driver's signature"]
     assert "2 Damaged: held back" in dialog.reason_hint.text()
     assert mode.screen.count.text() == "1"  # none of them went to the dock as a label
+
+
+def test_the_close_photographs_the_cage_with_the_photo_camera(
+    qtbot: QtBot, window: MainWindow, mode: LoadingMode, bench: Bench
+) -> None:
+    camera = parse_device_url(
+        "sim://camera?uses=photo&width=320&height=180&fps=10&name=cage", DeviceRole.CAMERA
+    )
+    stops = connect_cameras(window, replace(bench.settings, devices=Devices(cameras=(camera,))))
+    try:
+        assert mode.dock.cage_photo is not None  # offered by the camera wiring
+        for text in ("CMD-LOAD", "DHL Express", DHL[0]):
+            scan(qtbot, mode, window, text)
+        with qtbot.waitSignal(mode.dock.closed, timeout=TIMEOUT_MS) as closed:
+            mode.dock.close(Handover("Dee Driver"), dict.fromkeys([DHL[1], ON_HOLD], "later"))
+    finally:
+        for stop in stops:
+            stop()
+
+    manifest = Path(closed.args[0].manifest)
+    body = json.loads(manifest.with_suffix(".json").read_text(encoding="utf-8"))
+    photo = bench.data_dir / body["photo"]
+    assert body["photo"].startswith("manifests/photos/") and photo.suffix == ".jpg"
+    assert body["photo_sha256"] == hashlib.sha256(photo.read_bytes()).hexdigest()
+    page = pypdfium2.PdfDocument(manifest)[0]
+    images = [obj for obj in page.get_objects() if obj.type == pypdfium2.raw.FPDF_PAGEOBJ_IMAGE]
+    assert len(images) == 1  # the cage (a replayed-style close: no drawn signature)

@@ -11,6 +11,7 @@ import contextlib
 import logging
 import traceback
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -33,6 +34,7 @@ from ui.worker import Worker
 
 if TYPE_CHECKING:
     from station.handoff.decide_worker import LoadDecider
+    from ui.loading.cage_photo import CagePhoto
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -66,6 +68,8 @@ class LoadingController(QObject):
         self._printer = printer
         self._worker = Worker(self, name="dock-worker")
         self._decider: LoadDecider | None = None
+        # The camera that photographs the cage at the close (ui.loading.cage_photo), if any.
+        self.cage_photo: CagePhoto | None = None
 
     def use_central(self, url: str) -> None:
         """Confirm each parcel loaded with the central database (station.handoff.decide_worker)."""
@@ -117,9 +121,14 @@ class LoadingController(QObject):
             self._printer,
         )
 
+        camera = self.cage_photo
+
         def job() -> LoadAnswer:
+            taken = handover
+            if camera is not None and handover.photo is None and loading.state.load is not None:
+                taken = replace(handover, photo=camera.take(folder, loading.station))
             return close_load(
-                loading, handover, folder, render, reasons=dict(reasons), printer=printer
+                loading, taken, folder, render, reasons=dict(reasons), printer=printer
             )
 
         self._run(job, self.closed.emit)
