@@ -28,7 +28,7 @@ from station.central.admin import add_station, init_schema
 from station.central.connect import central_engine
 from station.models import ScanEvent
 from station.store import Store
-from station.sync import push
+from station.sync import push, streams
 from tests.central.cluster import remove_cluster, start_cluster
 
 STATION = "bench-1"
@@ -51,7 +51,7 @@ def plain_copy(store: Store, admin_url: str) -> float:
     stream = push.STREAMS[0]
     with store.engine.connect() as local:
         rows = list(local.execute(select(stream.local)).mappings())
-    records = [push._record(stream, row, json_text=True) for row in rows]  # the same JSON
+    records = [streams.record(stream, row, json_text=True) for row in rows]  # the same JSON
     columns = list(records[0])
     with psycopg.connect(admin_url) as db:
         # The same shape, keys and indexes as the table the push fills.

@@ -5,7 +5,7 @@ rows through SQLAlchemy's type processing and turning them into JSON in
 Python took three times what the server needed to store them. Here SQLite's
 `json_object` writes each row's JSON and the key columns come out as the text
 PostgreSQL reads, with no Python object per value. It must say exactly what
-`push._record` says of the same row (the Python form, which parcels and a
+`streams.record` says of the same row (the Python form, which parcels and a
 refused batch's row-by-row retry use); tests/central/test_push.py compares
 the two for every kind of event.
 """

@@ -14,7 +14,7 @@ from station.central.connect import CentralUnreachable, central_engine
 from station.models import ScanEvent
 from station.queries import next_seq
 from station.settings import Settings
-from station.sync import push
+from station.sync import push, streams
 from station.sync.exchange import sync_once
 from tests.central.bench_events import local_ids, packed_bench
 from tests.central.conftest import Central
@@ -231,7 +231,7 @@ def test_the_bulk_path_stores_each_event_exactly_as_the_station_row_says(
         with bench.store.engine.connect() as local:
             rows = [dict(row) for row in local.execute(sa_select(stream.local)).mappings()]
         expected = {
-            str(row["id"]): (push._record(stream, row)["data"], row["created_at"]) for row in rows
+            str(row["id"]): (streams.record(stream, row)["data"], row["created_at"]) for row in rows
         }
         with psycopg.connect(central.admin_url) as db:
             stored = {

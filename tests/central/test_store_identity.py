@@ -12,7 +12,7 @@ import pytest
 
 from station.central.claim_worker import bench_claims
 from station.central.connect import CentralError
-from station.sync import push
+from station.sync import deliver as sync_deliver
 from station.sync.exchange import sync_once
 from station.sync.runner import LinkStatus, SyncRunner
 from tests.central.bench_events import local_ids, packed_bench
@@ -128,19 +128,19 @@ def test_a_sync_cut_part_way_reports_what_it_delivered_before(
     url = central.add_station(STATION)
     bench = packed_bench(tmp_path, STATION)
     local = local_ids(bench, STATION)
-    deliver = push._deliver_copy
+    deliver = sync_deliver.deliver_copy
 
     def then_stop_the_server(*args: Any) -> int:
         added = deliver(*args)
         central.cluster.stop("immediate")  # after the first batch (the scans) committed
         return added
 
-    monkeypatch.setattr(push, "_deliver_copy", then_stop_the_server)
+    monkeypatch.setattr(sync_deliver, "deliver_copy", then_stop_the_server)
     try:
         cut = sync_once(url, bench.store, STATION)
     finally:
         central.cluster.start()
-    monkeypatch.setattr(push, "_deliver_copy", deliver)
+    monkeypatch.setattr(sync_deliver, "deliver_copy", deliver)
     total, scans = sum(len(ids) for ids in local.values()), len(local["scanevent"])
     assert (cut.reached, cut.pushed, cut.pending) == (False, scans, total - scans)
     rest = sync_once(url, bench.store, STATION)
