@@ -228,7 +228,7 @@ def _forget_changed(book: Connection, db: Database, tables: Tables) -> None:
                     columns["station"] == station
                 )
             newest, first = db.execute(since_mark).one()
-            if newest is None:
+            if newest is None or newest == mark:  # nothing new: nothing written
                 continue
             if first is not None:
                 at = first if first.tzinfo else first.replace(tzinfo=UTC)
