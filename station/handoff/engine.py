@@ -272,12 +272,12 @@ class LoadingSession:
                 why = f"label {tracking} was voided (its parcel now has label {replaced})"
             else:
                 why = f"{tracking!r} is the label of no sealed parcel"
-            return _Step(V.NOT_READY, f"NOT READY: {why}. Not loaded.", stop)
+            return _Step(V.NOT_READY, f"NOT READY: {_sentence(why)}. Not loaded.", stop)
         parcel, number = found.parcel, found.number
         if courier_key(self.couriers.profiles, parcel.courier) != load.courier_id:
             return _Step(
                 V.WRONG_COURIER,
-                f"WRONG COURIER: parcel {tracking} goes with {parcel.courier}, this load is "
+                f"WRONG COURIER: Parcel {tracking} goes with {parcel.courier}, this load is "
                 f"{load.courier}. Put it in the {parcel.courier} cage. Not loaded.",
                 stop,
                 parcel=parcel,
@@ -299,14 +299,16 @@ class LoadingSession:
         if where is not None:
             return _Step(
                 V.ALREADY_LOADED,
-                f"ALREADY LOADED: parcel {tracking} is on {where}. Not added here.",
+                f"ALREADY LOADED: Parcel {tracking} is on {where}. Not added here.",
                 stop,
                 parcel=parcel,
                 order=number,
             )
         why = found.not_ready()
         if why:
-            return _Step(V.NOT_READY, f"NOT READY: {why} Not loaded.", stop, order=number)
+            return _Step(
+                V.NOT_READY, f"NOT READY: {_sentence(why)} Not loaded.", stop, order=number
+            )
         count = self.state.count + 1
         return _Step(
             V.LOADED,
@@ -450,3 +452,9 @@ class LoadingSession:
     def closed_now(self, load: HandoffLoad) -> None:
         """The close is stored: the dock now stops scans onto that load."""
         self.state = DockState(closed=load, count=self.state.count)
+
+
+def _sentence(text: str) -> str:
+    """A reason shown after its headline starts as a sentence does (the banner drops the
+    headline: 'Label … was voided', not 'label … was voided')."""
+    return text[:1].upper() + text[1:]

@@ -89,7 +89,11 @@ class CloseLoadDialog(QDialog):
         self.problem = QLabel()
         self.problem.setWordWrap(True)
         self.problem.setStyleSheet("color: #b00020;")
-        self.close_button = QPushButton("Close load and print manifest")
+        self.close_button = QPushButton(
+            "Close load and print manifest"
+            if controller.prints_manifest
+            else "Close load and write manifest"  # no document printer: it stays a file
+        )
         self.close_button.setDefault(True)
         self.cancel_button = QPushButton("Back to loading")
         self._build()

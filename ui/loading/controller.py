@@ -85,6 +85,11 @@ class LoadingController(QObject):
             self.taken_off.emit(answer)
 
     @property
+    def prints_manifest(self) -> bool:
+        """A document printer is configured: the close prints the manifest too."""
+        return self._printer is not None
+
+    @property
     def pending(self) -> int:
         return self._worker.pending
 

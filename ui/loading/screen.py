@@ -54,6 +54,7 @@ class LoadingScreen(QWidget):
         self.banner.show_idle(IDLE_HEADLINE, IDLE_DETAIL)
         self.recent = QListWidget()
         self.recent.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.recent.setWordWrap(True)  # a long stop reads whole, not behind a scroll bar
         self.entry = QLineEdit()
         self.entry.setPlaceholderText("Type a tracking number and press Enter")
         self.start_button = QPushButton("Start load…")
