@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any, Literal
 
 from sqlalchemy import and_, case, select
@@ -124,6 +124,7 @@ def orders_behind(
     Raises:
         ValueError: for a figure this does not know.
     """
+    period, only = _narrowed(period, only, by, key)
     if figure in _FROM_PACKED or figure == "orders_with_mistakes":
         facts = _packed_facts(db, period, only, wrong_only=figure == "orders_with_mistakes")
     elif figure == "mistakes" or figure.startswith("mistakes."):
@@ -388,6 +389,29 @@ def _event_facts(db: Database, period: Period, figure: str, only: Filter) -> lis
         )
         for order_id, station, packer_id, created, kind, reason in db.execute(query)
     ]
+
+
+def _narrowed(
+    period: Period, only: Filter, by: DrillBy | None, key: str | None
+) -> tuple[Period, Filter]:
+    """The row or bar asked for as a filter of the queries, so only its facts are read.
+
+    The refs are still matched against `key` after (`_key_of`): this only reads less.
+    """
+    if not key:  # "" is the row of no packer: matched after, not a filter
+        return period, only
+    if by == "packer" and only.packer is None:
+        return period, Filter(packer=key, station=only.station)
+    if by == "station" and only.station is None:
+        return period, Filter(packer=only.packer, station=key)
+    if by == "day":
+        try:
+            day = date.fromisoformat(key)
+        except ValueError:
+            return period, only
+        if period.start <= day <= period.end:
+            return Period(day, day, period.tz), only
+    return period, only
 
 
 def _key_of(ref: OrderRef, by: DrillBy) -> str:
