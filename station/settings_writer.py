@@ -70,8 +70,7 @@ def with_devices(text: str, devices: Devices, source: str = "config") -> str:
         key = role.value
         new = wanted.get(key)
         if new is None:
-            # The devices dialog does not show cameras yet: a save there must keep them.
-            if key in table and role is not Role.CAMERA:
+            if key in table:
                 del table[key]
         elif _plain(table.get(key)) != new:
             table[key] = new

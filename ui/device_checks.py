@@ -1,4 +1,5 @@
-"""The Devices dialog's checks: print a test label, read a weight, wait for a scan, discover.
+"""The Devices dialog's checks: print a test label, read a weight, wait for a scan, take a
+camera's picture, discover.
 
 Plain blocking functions, run off the UI thread by the dialog. Each ends in a
 `CheckResult` whose text tells the IT person what happened and what to do;
@@ -11,6 +12,7 @@ from __future__ import annotations
 import re
 import tempfile
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,17 +21,21 @@ from typing import TYPE_CHECKING
 
 from devices import registry
 from devices.state import FAULTED, DeviceState
-from station.device_urls import DeviceUrl, Role
+from station.device_urls import DeviceUrl, Role, camera_uses
 from station.errors import UserError
 from station.labels import sample_label
 from station.ports import PrintError
 
 if TYPE_CHECKING:
+    from devices.camera.sources import BgrImage
     from devices.scanners import ScanRead
 
 Progress = Callable[[str], None]
 WEIGHT_TIMEOUT_S = 2.0
 SCAN_TIMEOUT_S = 20.0
+# A local camera sends its first picture within a second; an IP camera's stream may
+# take a few seconds to start.
+CAMERA_TIMEOUT_S = 8.0
 
 
 @dataclass(frozen=True)
@@ -162,12 +168,61 @@ class _FirstScan:
         self._progress(f"Something came in that is not a scan ({reason}); scan again.")
 
 
+def test_camera(url: DeviceUrl, timeout: float = CAMERA_TIMEOUT_S) -> CheckResult:
+    """Open the camera `url` names, take one picture within `timeout` s, and say its size
+    and the barcodes in it (a camera used to scan)."""
+    from devices.camera.decode import decode_frame
+    from devices.camera.from_url import frame_source
+    from devices.camera.sources import SourceOpenError
+
+    try:
+        source = frame_source(url)
+        source.open()
+    except SourceOpenError as exc:
+        hint = (
+            " If this station already uses this camera, close this dialog: the pack "
+            "screen shows its picture."
+            if url.scheme == "camera"
+            else ""
+        )
+        return CheckResult(False, f"Cannot open it: {exc}.{hint}")
+    except (UserError, OSError, ValueError) as exc:
+        return CheckResult(False, f"Cannot use this camera: {exc}")
+    try:
+        image = _first_picture(source.read, timeout)
+    finally:
+        source.close()
+    if image is None:
+        return CheckResult(
+            False, f"It opened but sent no picture within {timeout:g} s; check its cable."
+        )
+    height, width = image.shape[:2]
+    text = f"A picture came: {width}x{height}."
+    if "scan" in camera_uses(url):
+        codes = [found.text for found in decode_frame(image)]
+        text += f" Barcodes in it: {', '.join(codes)}." if codes else " No barcode in it."
+    return CheckResult(True, text)
+
+
+def _first_picture(read: Callable[[], BgrImage | None], timeout: float) -> BgrImage | None:
+    """The first picture `read` gives within `timeout` s (a source gives None while it
+    has no new one, as a video file paced to its rate)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        image = read()
+        if image is not None:
+            return image
+        time.sleep(0.02)  # a source's read() may return at once with nothing
+    return None
+
+
 def discover() -> list[FoundDevice]:
-    """Serial ports (with USB VID:PID and serial number) and system printers."""
-    from devices.discovery import serial_ports
+    """Serial ports (with USB VID:PID and serial number), cameras and system printers."""
+    from devices.discovery import cameras, serial_ports
     from ui.printers import system_printers
 
     found = [FoundDevice(port.url, port.description) for port in serial_ports()]
+    found += [FoundDevice(camera.url, camera.description) for camera in cameras()]
     found += [FoundDevice(url, description) for url, description in system_printers()]
     return found
 
@@ -181,6 +236,8 @@ def url_for_role(found_url: str, role: Role) -> str | None:
             Role.LABEL_PRINTER: f"zpl+serial://{rest}",
             Role.SCALE: f"scale+serial://{rest}?protocol=mt-sics",
         }.get(role)
+    if scheme == "camera" and role is Role.CAMERA:
+        return found_url
     # System printers take documents; labels need a printer the station speaks to itself.
     if scheme == "system" and role is Role.DOCUMENT_PRINTER:
         return found_url

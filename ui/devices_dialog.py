@@ -31,6 +31,7 @@ from station.device_urls import Role
 from station.settings import Commands, Devices, SettingsError, load_settings
 from station.settings_writer import save_devices
 from station.store import Store
+from ui.camera_devices import CameraBox
 from ui.check_runner import CheckRunner
 from ui.device_checks import (
     SCAN_TIMEOUT_S,
@@ -51,6 +52,7 @@ USE_AS = {
     Role.LABEL_PRINTER: "Use as label printer",
     Role.DOCUMENT_PRINTER: "Use as document printer",
     Role.SCALE: "Use as scale",
+    Role.CAMERA: "Use as camera",
 }
 
 
@@ -97,6 +99,9 @@ class DevicesDialog(QDialog):
         self.scale, column = self._single(rows, "Scale", Role.SCALE, devices)
         self.weight_test = CheckLine("Read weight")
         column.addWidget(self.weight_test)
+        self.cameras = CameraBox(devices.cameras, self.checks)
+        self.cameras.changed.connect(self._update_buttons)
+        rows.addWidget(self.cameras)
         rows.addWidget(self._found_box())
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Close
@@ -122,6 +127,7 @@ class DevicesDialog(QDialog):
             label_printer=self.label_printer.url(),
             document_printer=self.document_printer.url(),
             scale=self.scale.url(),
+            cameras=self.cameras.urls(),
         )
 
     def add_scanner(self, text: str = "") -> ScannerRow:
@@ -211,7 +217,9 @@ class DevicesDialog(QDialog):
         return [*rows, self.label_printer, self.document_printer, self.scale]
 
     def _update_buttons(self) -> None:
-        self.save_button.setEnabled(all(field.valid for field in self._fields()))
+        self.save_button.setEnabled(
+            all(field.valid for field in self._fields()) and self.cameras.valid
+        )
         for field, line in ((self.label_printer, self.label_test), (self.scale, self.weight_test)):
             line.button.setEnabled(field.url() is not None and line not in self._busy)
         for row in self.scanner_rows:
@@ -241,6 +249,10 @@ class DevicesDialog(QDialog):
         if role is Role.SCANNER:
             if all(row.field.text() != url for row in self.scanner_rows):
                 self.add_scanner(url)
+            return
+        if role is Role.CAMERA:
+            if not self.cameras.has(url):
+                self.cameras.add(url)
             return
         {
             Role.LABEL_PRINTER: self.label_printer,

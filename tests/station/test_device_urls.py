@@ -119,7 +119,7 @@ def test_a_bad_camera_url_says_what_is_wrong(text: str, problem: str) -> None:
     assert "camera://0?uses=scan,record,photo" in str(caught.value)  # the valid example
 
 
-def test_cameras_are_read_from_the_config_and_kept_when_the_devices_are_saved() -> None:
+def test_cameras_are_read_from_the_config_and_saved_like_the_other_devices() -> None:
     from station.settings_writer import with_devices
 
     text = '[devices]\ncameras = ["camera://0?uses=scan", "sim://camera"]\n'
@@ -131,9 +131,10 @@ def test_cameras_are_read_from_the_config_and_kept_when_the_devices_are_saved() 
         "camera://0?uses=scan",
         "sim://camera",
     ]
-    # The devices dialog knows no cameras yet: its save must not drop them.
-    saved = with_devices(text, replace(settings.devices, cameras=()))
-    assert 'cameras = ["camera://0?uses=scan", "sim://camera"]' in saved
+    kept = with_devices(text, settings.devices)
+    assert 'cameras = ["camera://0?uses=scan", "sim://camera"]' in kept
+    # The Devices dialog shows the cameras: removing the last one there removes the key.
+    assert "cameras" not in with_devices(text, replace(settings.devices, cameras=()))
 
 
 def test_a_bad_camera_in_the_config_is_named() -> None:

@@ -1,0 +1,161 @@
+"""Devices…: the cameras, listed with their uses and sizes, edited, tested and saved.
+
+The cameras are sim:// and file:// ones: Test opens them through the same capture
+code as the pack screen, off the UI thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractButton
+from pytestqt.qtbot import QtBot
+
+from station.device_urls import Role
+from station.settings import load_settings
+from tests.helpers.camera_images import held_up, product_picture, write_video
+from tests.ui.conftest import VERDICT_TIMEOUT_MS
+from ui.device_checks import FoundDevice
+from ui.devices_dialog import DevicesDialog
+
+CONFIG = """\
+[station]
+name = "bench-07"
+
+[devices]
+cameras = ["sim://camera?uses=scan&fps=10", "file:///srv/demo.avi?loop=1&width=640"]
+"""
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Path:
+    path = tmp_path / "station.toml"
+    path.write_text(CONFIG, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def dialog(qtbot: QtBot, config: Path) -> Iterator[DevicesDialog]:
+    dialog = DevicesDialog(config, load_settings(config).devices)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    yield dialog
+    qtbot.waitUntil(lambda: dialog.checks.running == 0, timeout=3 * VERDICT_TIMEOUT_MS)
+
+
+def click(qtbot: QtBot, button: QAbstractButton) -> None:
+    assert button.isEnabled(), f"{button.text()!r} is disabled"
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def shown(dialog: DevicesDialog) -> list[tuple[str, list[str], list[int]]]:
+    """Each camera row as the IT person sees it: address, uses ticked, width/height/fps."""
+    return [
+        (
+            row.address.text(),
+            [use for use, box in row.uses.items() if box.isChecked()],
+            [spin.value() for spin in row.sizes.values()],
+        )
+        for row in dialog.cameras.rows
+    ]
+
+
+def test_the_configured_cameras_are_listed_with_their_uses_and_sizes(
+    dialog: DevicesDialog,
+) -> None:
+    assert shown(dialog) == [
+        ("sim://camera", ["scan"], [0, 0, 10]),
+        ("file:///srv/demo.avi?loop=1", ["scan", "record", "photo"], [640, 0, 0]),
+    ]
+    assert dialog.save_button.isEnabled()
+
+
+def test_a_camera_added_edited_and_one_removed_are_saved_to_the_config(
+    qtbot: QtBot, dialog: DevicesDialog, config: Path
+) -> None:
+    click(qtbot, dialog.cameras.rows[1].remove_button)
+    click(qtbot, dialog.cameras.add_button)
+    row = dialog.cameras.rows[-1]
+    qtbot.keyClicks(row.address, "rtsp://192.0.2.20/stream?fps=12")
+    row.address.editingFinished.emit()  # options typed in the address go to the controls
+    row.uses["scan"].setChecked(False)
+    row.sizes["width"].setValue(1920)
+    row.sizes["height"].setValue(1080)
+
+    assert shown(dialog)[-1] == ("rtsp://192.0.2.20/stream", ["record", "photo"], [1920, 1080, 12])
+    click(qtbot, dialog.save_button)
+
+    assert dialog.message.text().startswith(f"Saved to {config}.")
+    assert [url.text for url in load_settings(config).devices.cameras] == [
+        "sim://camera?uses=scan&fps=10",
+        "rtsp://192.0.2.20/stream?uses=record,photo&width=1920&height=1080&fps=12",
+    ]
+
+
+def test_a_bad_camera_is_refused_with_what_is_wrong_and_nothing_is_saved(
+    qtbot: QtBot, dialog: DevicesDialog, config: Path
+) -> None:
+    row = dialog.cameras.rows[0]
+    row.address.clear()
+    qtbot.keyClicks(row.address, "camera://9x")
+
+    assert row.message.isVisible()
+    assert "'camera://9x" in row.message.text() and "camera://0" in row.message.text()
+    assert not dialog.save_button.isEnabled()
+    assert not row.test.button.isEnabled()
+
+    row.set_text("sim://camera")
+    for box in row.uses.values():
+        box.setChecked(False)
+    assert row.message.text() == "Tick what this camera is used for: scan, record, photo."
+    assert not dialog.save_button.isEnabled()
+    row.uses["photo"].setChecked(True)
+    row.address.setText("sim://camera?fps=fast")  # not a number: stays in the address
+    row.address.editingFinished.emit()
+    assert row.address.text() == "sim://camera?fps=fast"
+    assert not dialog.save_button.isEnabled()
+    assert config.read_text(encoding="utf-8") == CONFIG
+
+
+def test_test_shows_a_picture_came_and_the_barcodes_in_it(
+    qtbot: QtBot, dialog: DevicesDialog, tmp_path: Path
+) -> None:
+    frame = held_up(product_picture("SO-100017", tmp_path))
+    video = write_video(tmp_path / "held.avi", [frame] * 3, 15)
+    row = dialog.cameras.rows[1]
+    row.set_text(f"file://{video}")
+    missing = dialog.cameras.add(f"file://{tmp_path / 'gone.avi'}")
+
+    click(qtbot, row.test.button)
+    click(qtbot, missing.test.button)
+
+    qtbot.waitUntil(lambda: dialog.checks.running == 0, timeout=3 * VERDICT_TIMEOUT_MS)
+    assert row.test.result.text() == "A picture came: 640x480. Barcodes in it: SO-100017."
+    assert missing.test.result.text().startswith("Cannot open it: ")
+    assert "gone.avi does not exist" in missing.test.result.text()
+
+
+def test_a_local_camera_found_is_offered_as_a_camera(qtbot: QtBot, dialog: DevicesDialog) -> None:
+    qtbot.waitUntil(lambda: dialog.refresh_button.isEnabled(), timeout=10_000)  # first look done
+    dialog.show_found([FoundDevice("camera:///dev/video0", "video device")])
+    dialog.found.setCurrentRow(0)
+    assert not dialog.use_buttons[dialog.scale.role].isEnabled()
+
+    click(qtbot, dialog.use_buttons[Role.CAMERA])
+
+    assert shown(dialog)[-1] == ("camera:///dev/video0", ["scan", "record", "photo"], [0, 0, 0])
+    assert dialog.save_button.isEnabled()
+
+
+def test_a_sim_camera_test_takes_its_picture(qtbot: QtBot, dialog: DevicesDialog) -> None:
+    row = dialog.cameras.rows[0]
+    row.sizes["width"].setValue(320)
+    row.sizes["height"].setValue(180)
+
+    click(qtbot, row.test.button)
+
+    qtbot.waitUntil(lambda: "picture came" in row.test.result.text(), timeout=10_000)
+    assert row.test.result.text().startswith("A picture came: 320x180.")
