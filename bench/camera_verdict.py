@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from PySide6.QtWidgets import QApplication
 
 from bench._data import percentile
-from devices.camera.camera import Camera, LatestFrame
+from devices.camera.camera import Camera
 from devices.camera.recorder import Recorder
 from devices.camera.scanning import CameraScanner
 from devices.camera.sources import BgrImage, SimulatedSource
@@ -38,7 +38,7 @@ from station.verdicts import Verdict
 from tests.helpers.factory import standard_bench
 from tests.helpers.sounds import RecordingSoundPlayer
 from ui.app import build_main_window
-from ui.camera_panel import CameraPanel
+from ui.camera_panel import CameraColumn
 from ui.camera_wiring import CameraHealthTap
 from ui.serial_scanner_bridge import ScannerBridge
 from ui.status_bar import DeviceStatusBar
@@ -102,8 +102,9 @@ def main() -> None:
             lambda text, _id, dup: window.controller.scan(text, source="camera", duplicate=dup)
         )
         tap = TimedTap(bridge, window.device_status)
-        panel = CameraPanel("camera-1", LatestFrame())
-        window.add_side_panel(panel, panel.set_metrics)
+        column = CameraColumn()
+        window.add_side_panel(column, column.set_metrics)
+        panel = column.add("camera-1")
         source = TimedSource()
         camera = Camera(source, camera_id="camera-1", listener=tap)
         camera.attach(panel.frames)

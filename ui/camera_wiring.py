@@ -1,6 +1,6 @@
 """Cameras at the pack screen: their scans go where serial scans go, their state to the
-status bar in a camera's words, the first one's picture to the live view, and a
-recording camera films each order into the evidence store.
+status bar in a camera's words, each one's picture to its live view (stacked in one
+column), and a recording camera films each order into the evidence store.
 
 Capture, reading and recording all run on the cameras' own threads; the live view only
 takes the newest frame on a UI timer.
@@ -15,14 +15,13 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QKeySequence, QShortcut
 
-from devices.camera.camera import LatestFrame
 from devices.state import DeviceState
 from station.device_urls import DeviceUrl, camera_uses
 from station.errors import UserError
 from station.settings import Settings
 from station.verdicts import StationView, Verdict, VerdictKind
 from ui.banner import role_of
-from ui.camera_panel import HIDE_KEY, CameraPanel
+from ui.camera_panel import HIDE_KEY, CameraColumn, CameraPanel
 from ui.camera_storage import EvidenceKeeper
 from ui.loading.cage_photo import offer_camera
 from ui.main_window import MainWindow
@@ -107,7 +106,7 @@ class CameraHealthTap:
 def connect_cameras(window: MainWindow, settings: Settings) -> list[Callable[[], None]]:
     """Start the configured cameras; returns how to stop them.
 
-    The first camera's picture is the live view (the others scan and record unseen).
+    Every camera has its live view, with its own state line; F8 hides or shows them all.
     """
     if not settings.devices.cameras:
         return []
@@ -122,18 +121,17 @@ def connect_cameras(window: MainWindow, settings: Settings) -> list[Callable[[],
     listener = CameraHealthTap(bridge, window.device_status)
     _evidence_button(window)
     stops: list[Callable[[], None]] = []
+    column = _live_views(window, settings)
     for number, url in enumerate(settings.devices.cameras, start=1):
         camera_id = url.params.get("name", f"camera-{number}")
-        panel = None
-        if number == 1:
-            panel = _live_view(window, settings, camera_id)
+        panel = _live_view(window, column, camera_id)
         try:
             running = start_camera(
                 url,
                 listener,
                 camera_id,
-                decoded=panel.view.decoded if panel else None,
-                also_to=[panel.frames] if panel else [],
+                decoded=panel.view.decoded,
+                also_to=[panel.frames],
             )
         except (UserError, OSError, ValueError) as exc:  # the station packs on without it
             log.warning("camera %s not started: %s", camera_id, exc)
@@ -170,10 +168,17 @@ def _evidence_button(window: MainWindow) -> None:
     window.device_status.addPermanentWidget(button)
 
 
-def _live_view(window: MainWindow, settings: Settings, camera_id: str) -> CameraPanel:
-    panel = CameraPanel(camera_id, LatestFrame())
-    window.add_side_panel(panel, panel.set_metrics)
-    panel.set_shown(settings.camera.live_view)
+def _live_views(window: MainWindow, settings: Settings) -> CameraColumn:
+    column = CameraColumn()
+    window.add_side_panel(column, column.set_metrics)
+    column.set_shown(settings.camera.live_view)
+    toggle = QShortcut(QKeySequence(HIDE_KEY), window)
+    toggle.activated.connect(lambda: column.set_shown(not column.isVisible()))
+    return column
+
+
+def _live_view(window: MainWindow, column: CameraColumn, camera_id: str) -> CameraPanel:
+    panel = column.add(camera_id)
 
     def on_health(health: DeviceHealth) -> None:
         if health.key == camera_key(camera_id):
@@ -185,8 +190,6 @@ def _live_view(window: MainWindow, settings: Settings, camera_id: str) -> Camera
 
     window.device_status.health_changed.connect(on_health)
     window.verdict_shown.connect(on_verdict)
-    toggle = QShortcut(QKeySequence(HIDE_KEY), window)
-    toggle.activated.connect(lambda: panel.set_shown(not panel.isVisible()))
     return panel
 
 

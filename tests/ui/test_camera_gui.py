@@ -71,8 +71,15 @@ def test_an_order_is_packed_by_camera_and_its_video_is_stored(
     camera_window.verdict_shown.connect(lambda verdict: verdicts.append(verdict.kind))
 
     qtbot.waitUntil(lambda: len(verdicts) >= 3, timeout=30_000)
-    kinds = lambda: {row.kind for row in evidence.files_of(bench.store, "SO-3")}  # noqa: E731
-    qtbot.waitUntil(lambda: kinds() == {"video", "photo"}, timeout=30_000)
+
+    def placed() -> bool:
+        files = evidence.files_of(bench.store, "SO-3")
+        trail = evidence.scan_trail(bench.store, "SO-3", files)
+        # The last segment is hashed and stored a moment after the order closed.
+        kinds = {row.kind for row in files}
+        return kinds == {"video", "photo"} and all(s.video_offset_s is not None for s in trail)
+
+    qtbot.waitUntil(placed, timeout=30_000)
 
     assert verdicts[:3] == [VerdictKind.LOGIN, VerdictKind.ORDER_OPENED, VerdictKind.ORDER_COMPLETE]
     with bench.store.session() as db:
@@ -121,3 +128,41 @@ def test_the_live_view_shows_the_camera_and_its_state_and_f8_hides_it(
     assert not panel.isVisible()
     qtbot.keyClick(field, Qt.Key.Key_F8)
     assert panel.isVisible()
+
+
+def test_every_camera_has_its_live_view_with_its_own_state_and_f8_hides_them_all(
+    qtbot: QtBot, bench: Bench
+) -> None:
+    cameras = tuple(
+        parse_device_url(f"sim://camera?uses=scan&width=320&height=180&fps=10{name}", Role.CAMERA)
+        for name in ("", "&name=side")
+    )
+    settings = replace(bench.settings, devices=Devices(cameras=cameras))
+    session = bench.session()
+    window = build_main_window(session, settings, RecordingSoundPlayer())
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitSignal(window.view_shown, timeout=VERDICT_TIMEOUT_MS):
+        window.start()
+    stops = connect_cameras(window, settings)
+    try:
+        panels = window.findChildren(CameraPanel)
+        assert [panel.camera_id for panel in panels] == ["camera-1", "side"]
+        qtbot.waitUntil(lambda: all(panel.view.frames_shown >= 3 for panel in panels))
+        assert [panel.caption.text() for panel in panels] == [
+            "Camera camera-1: live",
+            "Camera side: live",
+        ]
+        top, under = (panel.mapTo(window, panel.rect().topLeft()) for panel in panels)
+        assert under.y() >= top.y() + panels[0].view.height()  # stacked, not overlapping
+
+        window.activateWindow()
+        qtbot.waitUntil(window.isActiveWindow)
+        qtbot.keyClick(window.input_bar.field, Qt.Key.Key_F8)
+        assert not any(panel.isVisible() for panel in panels)
+        qtbot.keyClick(window.input_bar.field, Qt.Key.Key_F8)
+        assert all(panel.isVisible() for panel in panels)
+    finally:
+        for stop in stops:
+            stop()
+        session.close()
