@@ -179,17 +179,22 @@ def never_collected(
         .join(HandoffClose, col(HandoffClose.load_id) == col(HandoffScan.load_id))
         .where(HandoffScan.verdict == LOADED, col(HandoffScan.parcel_id).is_not(None))
     )
-    return list(
+    own = list(
         db.exec(
             select(Parcel)
             .where(
                 col(Parcel.created_at) <= now - older_than,
                 col(Parcel.created_at) >= now - older_than - lookback,
                 col(Parcel.id).not_in(on_a_closed_load),
+                col(Parcel.id).not_in(remote.on_closed_loads()),
             )
             .order_by(col(Parcel.created_at), col(Parcel.seq))
         )
     )
+    others = remote.never_collected(db, now - older_than - lookback, now - older_than)
+    if not others:
+        return own
+    return sorted(own + others, key=lambda parcel: (parcel.created_at, parcel.station, parcel.seq))
 
 
 def find_load(db: Session, key: str) -> HandoffLoad | None:
@@ -227,10 +232,11 @@ def uncollected(
     found = []
     for parcel in never_collected(db, older_than, now, lookback):
         order = db.get(Order, parcel.order_id)
+        number = order.number if order else remote.order_number(db, parcel.id)
         found.append(
             Uncollected(
                 parcel.tracking,
-                order.number if order else "?",
+                number or "?",
                 parcel.courier,
                 parcel.created_at,
                 (now - parcel.created_at).total_seconds() / 3600,

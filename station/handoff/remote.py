@@ -24,11 +24,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import Field, Session, SQLModel, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from station import queries
 from station.couriers.profiles import CourierProfile
 from station.handoff.readiness import courier_key
-from station.handoff.tables import LOADED, HandoffScan
+from station.handoff.tables import LOADED, HandoffClose, HandoffScan
 from station.models import Parcel, utc_now
 
 
@@ -168,3 +169,26 @@ def order_number(db: Session, parcel_id: uuid.UUID) -> str | None:
     """The order number the mirror has for another station's parcel."""
     row = db.get(RemoteParcel, parcel_id)
     return row.order_number or None if row is not None else None
+
+
+def on_closed_loads() -> SelectOfScalar[uuid.UUID]:
+    """The parcels other docks put on loads they closed."""
+    return select(RemoteLoaded.parcel_id).where(col(RemoteLoaded.closed))
+
+
+def never_collected(db: Session, since: datetime, until: datetime) -> list[Parcel]:
+    """Other stations' parcels sealed in [since, until] on no closed load known here."""
+    closed_here = (
+        select(HandoffScan.parcel_id)
+        .join(HandoffClose, col(HandoffClose.load_id) == col(HandoffScan.load_id))
+        .where(HandoffScan.verdict == LOADED)
+    )
+    rows = db.exec(
+        select(RemoteParcel).where(
+            col(RemoteParcel.created_at) >= since,
+            col(RemoteParcel.created_at) <= until,
+            col(RemoteParcel.id).not_in(closed_here),
+            col(RemoteParcel.id).not_in(on_closed_loads()),
+        )
+    )
+    return [as_parcel(row) for row in rows]

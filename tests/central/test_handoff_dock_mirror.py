@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from sqlmodel import select
@@ -11,7 +12,8 @@ from station import queries
 from station.couriers.plan import CourierBook
 from station.handoff.closing import Handover, close_load
 from station.handoff.engine import LoadingSession
-from station.models import OrderEvent, Parcel, PrintJob
+from station.handoff.loads import uncollected
+from station.models import OrderEvent, Parcel, PrintJob, utc_now
 from station.print_queue import SeqCounter
 from station.settings import Labels, Settings
 from station.store import Store
@@ -55,7 +57,7 @@ def test_a_dock_loads_other_stations_parcels_from_its_mirror_offline_too(
 ) -> None:
     bench_url, dock_url = central.add_station("bench-1"), central.add_station("dock-1")
     bench = Store.open(tmp_path / "bench-1")
-    seal_orders(bench, "bench-1", 3)
+    seal_orders(bench, "bench-1", 3, sealed_at=utc_now() - timedelta(minutes=10))
     bench_event(bench, UPS, "order_cancelled", reason="customer called")
     assert sync_once(bench_url, bench, "bench-1").reached
     data_dir = tmp_path / "dock-1"
@@ -80,6 +82,11 @@ def test_a_dock_loads_other_stations_parcels_from_its_mirror_offline_too(
     assert answer.parcels == 1
     manifest = Path(str(answer.manifest)).with_suffix(".csv").read_text(encoding="utf-8")
     assert DHL in manifest
+
+    # Never collected (the supervisor's list): the bench's other parcels, with their orders.
+    with store.session() as db:
+        pending = uncollected(db, timedelta(0), utc_now())
+    assert [(p.tracking, p.courier) for p in pending] == [(POSTNL, "PostNL"), (UPS, "UPS")]
 
     # Cancelled at its bench: not ready at the dock, saying why.
     ups = dock(store, "dock-1")
