@@ -38,21 +38,21 @@ _LOADED_TABLE = RemoteLoaded.__table__  # type: ignore[attr-defined]
 _ME = "coalesce((SELECT central_current_station()), '')"
 # The rows of a stream in the new ranges (r: station, lo, hi), per stream.
 _RANGES = "unnest(CAST(:stations AS text[]), CAST(:los AS bigint[]), CAST(:his AS bigint[]))"
+# The parcels of the mirror's window (KEEP) each stream's new rows may change, per stream.
+_RECENT = "p.created_at >= :since AND p.station <> " + _ME
 _NEW = {
     "parcel": "SELECT p.id FROM parcel p JOIN {r} AS r(station, lo, hi) "
-    "ON p.station = r.station AND p.seq > r.lo AND p.seq <= r.hi",
-    "printjob": "SELECT j.parcel_id FROM printjob j JOIN {r} AS r(station, lo, hi) "
-    "ON j.station = r.station AND j.seq > r.lo AND j.seq <= r.hi WHERE j.parcel_id IS NOT NULL",
+    "ON p.station = r.station AND p.seq > r.lo AND p.seq <= r.hi WHERE " + _RECENT,
+    "printjob": "SELECT p.id FROM printjob j JOIN {r} AS r(station, lo, hi) "
+    "ON j.station = r.station AND j.seq > r.lo AND j.seq <= r.hi "
+    "JOIN parcel p ON p.id = j.parcel_id WHERE " + _RECENT,
     "orderevent": "SELECT p.id FROM orderevent e JOIN {r} AS r(station, lo, hi) "
     "ON e.station = r.station AND e.seq > r.lo AND e.seq <= r.hi "
-    "JOIN parcel p ON p.order_id = e.order_id",
+    "JOIN parcel p ON p.order_id = e.order_id WHERE " + _RECENT,
     "scanevent": "SELECT p.id FROM scanevent s JOIN {r} AS r(station, lo, hi) "
     "ON s.station = r.station AND s.seq > r.lo AND s.seq <= r.hi "
     "JOIN parcel p ON p.order_id = s.order_id AND p.tracking = s.data->>'code' "
-    "WHERE s.verdict = 'label_verified'",
-    "handoff_scan": "SELECT h.parcel_id FROM handoff_scan h JOIN {r} AS r(station, lo, hi) "
-    "ON h.station = r.station AND h.seq > r.lo AND h.seq <= r.hi "
-    "WHERE h.verdict = 'loaded' AND h.parcel_id IS NOT NULL",
+    "WHERE s.verdict = 'label_verified' AND " + _RECENT,
 }
 _VOIDS = text(
     f"SELECT e.data->>'note' FROM orderevent e JOIN {_RANGES} AS r(station, lo, hi) "
@@ -124,10 +124,13 @@ def read_changes(connection: Connection, positions: Mapping[str, int]) -> Mirror
             wanted["stations"].append(at)
             wanted["los"].append(seen)
             wanted["his"].append(int(position))
+    since = utc_now() - KEEP
     ids: set[uuid.UUID] = set()
     for stream, query in _NEW.items():
         if stream in ranges:
-            found = connection.execute(text(query.format(r=_RANGES)), ranges[stream])
+            found = connection.execute(
+                text(query.format(r=_RANGES)), {**ranges[stream], "since": since}
+            )
             ids.update(found.scalars())
     if "orderevent" in ranges:
         for note in connection.execute(_VOIDS, ranges["orderevent"]).scalars():
@@ -137,11 +140,11 @@ def read_changes(connection: Connection, positions: Mapping[str, int]) -> Mirror
     if "handoff_scan" in ranges:
         rows = connection.execute(_LOADS, ranges["handoff_scan"])
         changes.loads = [(pid, at, load, bool(closed)) for pid, at, load, closed in rows]
+        ids.update(pid for pid, _at, _load, _closed in changes.loads)
     if "handoff_close" in ranges:
         found = connection.execute(_CLOSES, ranges["handoff_close"])
         changes.closed_loads = list(found.scalars())
     if ids:
-        since = utc_now() - KEEP
         rows = connection.execute(_FACTS, {"ids": sorted(ids), "since": since})
         changes.parcels = [dict(row) for row in rows.mappings()]
     return changes
