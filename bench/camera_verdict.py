@@ -152,6 +152,11 @@ def main() -> None:
         seen = [at for at, code in source.appeared if code == scan and at <= read]
         if seen:
             reading.append((read - seen[-1]) * 1000)
+    to_screen = []  # from the reader's scan to its verdict on screen
+    for on_screen, scan, _kind in shown:
+        reads = [at for at, text in tap.read_at if text == scan and at <= on_screen]
+        if reads:
+            to_screen.append((on_screen - reads[-1]) * 1000)
     kinds = sorted({kind for _, _, kind in shown})
     print(
         f"codes shown {args.cycles}, verdicts {len(shown)} {kinds} "
@@ -167,6 +172,11 @@ def main() -> None:
         print(
             f"  of which in view -> read and confirmed: p50 {percentile(reading, 50):.0f} ms, "
             f"p99 {percentile(reading, 99):.0f} ms"
+        )
+    if to_screen:
+        print(
+            f"  of which read -> verdict on screen (commit, UI): "
+            f"p50 {percentile(to_screen, 50):.0f} ms, p99 {percentile(to_screen, 99):.0f} ms"
         )
     print(
         f"live view: {panel.view.frames_shown / elapsed:.1f} frames/s shown "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import queue
 import shutil
 import signal
@@ -264,3 +265,22 @@ def test_a_photo_camera_photographs_each_label_scanned_back_when_asked(tmp_path:
     assert (photo.kind, photo.order_number) == ("photo", "SO-1")
     assert photo.path.suffix == ".jpg" and photo.path.stat().st_size > 0
     assert closed.empty()  # one photo: the label's; no video
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a thread's own nice: Linux")
+def test_the_recording_thread_yields_the_cores_to_reading_and_the_screen() -> None:
+    from devices.camera.recorder import NICER, _yield_to_scanning
+
+    niceness: list[int] = []
+
+    def recording() -> None:
+        _yield_to_scanning()
+        niceness.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+
+    station = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    thread = threading.Thread(target=recording)
+    thread.start()
+    thread.join()
+
+    assert niceness == [min(19, station + NICER)]
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == station
