@@ -428,6 +428,8 @@ def _replay(
                 replay(session, utf8_lines(lines, f"replay file {file}"), sys.stdout, dock)
         except FileNotFoundError:
             raise UserError(f"Replay file {file} does not exist.") from None
+        finally:
+            dock.close()  # its central load decisions (with a central database)
     return 0
 
 

@@ -21,7 +21,12 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from station.central.connect import CentralError, CentralUnreachable, central_engine
+from station.central.connect import (
+    CONNECT_TIMEOUT_S,
+    CentralError,
+    CentralUnreachable,
+    central_engine,
+)
 from station.handoff import loads
 from station.handoff.central import decide_load
 from station.handoff.dock_state import LoadAnswer
@@ -30,6 +35,7 @@ from station.handoff.engine import LoadingSession
 log = logging.getLogger(__name__)
 
 RETRY_S = 5.0  # how soon an unreachable central database is asked again
+WAIT_S = float(CONNECT_TIMEOUT_S) + 1  # a replay waits this long at most for one answer
 
 TakenOff = Callable[[LoadAnswer], None]
 
@@ -47,6 +53,7 @@ class LoadDecider:
         self._online = False
         self._started = self._done = 0  # rounds of asking begun and ended, for settle()
         self._problem = ""  # the last login problem, logged once
+        self._down = False  # the last call failed: nobody waits for an answer meanwhile
         self._listener: TakenOff | None = None
         self._thread = threading.Thread(target=self._loop, name="central-loads", daemon=True)
 
@@ -82,6 +89,13 @@ class LoadDecider:
             self._wake.set()
             return self._changed.wait_for(lambda: self._done >= target, timeout)
 
+    def wait_for(self, parcel_id: uuid.UUID, timeout: float = WAIT_S) -> None:
+        """Wait (at most `timeout`) for the central answer on one parcel, unless the link is
+        known down (a replay outruns the round trip, as it waits for a claim)."""
+        self._wake.set()
+        with self._changed:
+            self._changed.wait_for(lambda: parcel_id not in self._waiting or self._down, timeout)
+
     def stop(self, timeout: float = 10.0) -> None:
         self._stopping.set()
         self._wake.set()
@@ -114,21 +128,29 @@ class LoadDecider:
             except CentralUnreachable:
                 if self._online:
                     log.info("central loads: the central database cannot be reached")
-                self._online = False
+                self._gone(False)
                 return
             except CentralError as exc:
                 if str(exc) != self._problem:  # told once, not at every retry
                     log.warning("central load decisions stopped: %s", exc)
-                self._online, self._problem = False, str(exc)
+                self._problem = str(exc)
+                self._gone(False)
                 return
             self._online, self._problem = True, ""
-            with self._changed:
-                if self._waiting.get(parcel_id) == load_id:
-                    del self._waiting[parcel_id]
             if decision.load_id != load_id:
                 answer = self._session.taken_off(parcel_id, load_id, decision)
                 if answer is not None and self._listener is not None:
                     self._listener(answer)
+            with self._changed:  # after the take-off: a replay waiting reads it next
+                self._down = False
+                if self._waiting.get(parcel_id) == load_id:
+                    del self._waiting[parcel_id]
+                self._changed.notify_all()
+
+    def _gone(self, online: bool) -> None:
+        with self._changed:
+            self._online, self._down = online, True
+            self._changed.notify_all()
 
 
 @contextmanager

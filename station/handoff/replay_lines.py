@@ -10,14 +10,21 @@ of the courier not scanned onto the load is left with a recorded reason.
 from __future__ import annotations
 
 import re
+import uuid
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from station.couriers.plan import CourierBook
+from station.handoff import remote
 from station.handoff.closing import Handover, ManifestPrinter, close_load
-from station.handoff.engine import DockAwaiting, LoadingSession
+from station.handoff.engine import DockAwaiting, LoadAnswer, LoadingSession
 from station.handoff.manifest_data import PdfRenderer
+from station.handoff.readiness import parcel_and_order
 from station.session import PackSession
+from station.verdicts import VerdictKind
+
+if TYPE_CHECKING:
+    from station.handoff.decide_worker import LoadDecider
 
 DRIVER_LINE = re.compile(r"@driver(?:\s+(.*))?", re.IGNORECASE)
 REPLAYED_LEFT = "not scanned onto the load (replayed close)"
@@ -32,11 +39,16 @@ class DockReplay:
         data_dir: Path,
         render_pdf: PdfRenderer,
         printer: ManifestPrinter | None = None,
+        decider: LoadDecider | None = None,
     ) -> None:
         self._loading = loading
         self._data_dir = data_dir
         self._render_pdf = render_pdf
         self._printer = printer
+        self._decider = decider
+        self._taken_off: dict[str | None, LoadAnswer] = {}  # by tracking number
+        if decider is not None:
+            decider.on_taken_off(self._heard_taken_off)
         state = loading.state
         self._active = (
             loading.settings.role == "dock"
@@ -67,7 +79,32 @@ class DockReplay:
                 source="replay",
             )
             return answer.as_json()
-        return self._loading.handle_scan(line, source="replay").as_json()
+        answer = self._loading.handle_scan(line, source="replay")
+        if self._decider is None or answer.kind is not VerdictKind.LOADED:
+            return answer.as_json()
+        # With a central database the script waits for its answer on the parcel, as a
+        # bench's replay waits for a claim: one another dock has is answered loaded_elsewhere.
+        tracking = answer.verdict.tracking
+        if tracking:
+            self._decider.wait_for(self._parcel_id(tracking))
+        return self._taken_off.pop(tracking, answer).as_json()
+
+    def close(self) -> None:
+        """Stop asking the central database (the replay ended)."""
+        if self._decider is not None:
+            self._decider.stop()
+
+    def _heard_taken_off(self, answer: LoadAnswer) -> None:  # on the decider's thread
+        self._taken_off[answer.verdict.tracking] = answer
+
+    def _parcel_id(self, tracking: str) -> uuid.UUID:
+        with self._loading.store.session() as db:
+            found = parcel_and_order(db, tracking)
+            if found is not None:
+                return found[0].id
+            mirrored = remote.find(db, tracking, scan_back_required=False)
+            assert mirrored is not None, "a parcel just loaded is known"
+            return mirrored.parcel.id
 
 
 def dock_replay(
@@ -79,4 +116,10 @@ def dock_replay(
 ) -> DockReplay:
     """The dock of a replay, numbering its events in the pack session's one sequence."""
     loading = LoadingSession(pack.store, pack.settings, couriers, pack.sequence, pack.station)
-    return DockReplay(loading, data_dir, render_pdf, printer)
+    decider = None
+    if pack.settings.central.url is not None:
+        from station.handoff.decide_worker import LoadDecider  # the PostgreSQL driver
+
+        decider = LoadDecider(pack.settings.central.url, loading)
+        decider.start()
+    return DockReplay(loading, data_dir, render_pdf, printer, decider)

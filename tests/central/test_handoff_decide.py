@@ -8,13 +8,18 @@ from pathlib import Path
 import psycopg
 
 from devices.pdf.manifest import render_manifest_pdf
+from station.couriers.plan import CourierBook
 from station.handoff.closing import Handover, close_load
 from station.handoff.decide_worker import dock_decisions
 from station.handoff.dock_state import LoadAnswer
+from station.handoff.replay_lines import dock_replay
+from station.settings import Settings
 from station.store import Store
 from station.sync.exchange import sync_once
+from station.sync.settings import Central as CentralSettings
 from tests.central.conftest import Central
 from tests.central.test_handoff_dock_mirror import DHL, dock
+from tests.helpers.factory import Bench
 from tests.helpers.sealed import seal_orders
 
 
@@ -82,5 +87,37 @@ def test_two_docks_scanning_one_parcel_at_once_put_it_on_one_load(
     with psycopg.connect(central.admin_url) as db:
         assert db.execute("SELECT central_record_load_conflicts()").fetchone() == (0,)
         assert db.execute("SELECT count(*) FROM handoff_conflict").fetchone() == (0,)
+    for store in (*stores.values(), bench):
+        store.close()
+
+
+def test_a_replayed_dock_waits_for_the_central_answer_and_says_loaded_elsewhere(
+    central: Central, tmp_path: Path
+) -> None:
+    bench_url = central.add_station("bench-1")
+    urls = {name: central.add_station(name) for name in ("dock-1", "dock-2")}
+    bench = Store.open(tmp_path / "bench-1")
+    seal_orders(bench, "bench-1", 1)
+    sync_once(bench_url, bench, "bench-1")
+    stores = {name: Store.open(tmp_path / name) for name in urls}
+    for name, store in stores.items():
+        sync_once(urls[name], store, name)
+    first = dock(stores["dock-1"], "dock-1")
+    with dock_decisions(first, urls["dock-1"]) as decider:
+        for line in ("CMD-LOAD", "DHL Express", DHL):
+            first.handle_scan(line)
+        assert decider.settle() and first.state.count == 1
+
+    # dock-2 is a replay with the central database configured (as main.py replay builds it).
+    settings = Settings(station="dock-2", central=CentralSettings(urls["dock-2"]))
+    pack = Bench(stores["dock-2"], tmp_path / "dock-2", settings).session("dock-2")
+    replayed = dock_replay(pack, CourierBook.load(), tmp_path / "dock-2", render_manifest_pdf)
+    try:
+        answers = [replayed.answer(line) for line in ("CMD-LOAD", "DHL Express", DHL)]
+    finally:
+        replayed.close()
+        pack.close()
+    assert answers[-1]["verdict"] == "loaded_elsewhere" and "dock-1" in answers[-1]["message"]
+    assert answers[-1]["count"] == 0
     for store in (*stores.values(), bench):
         store.close()
