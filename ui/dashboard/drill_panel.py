@@ -10,6 +10,7 @@ photos of it; `open_video` (given where the evidence viewer can open) shows them
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from html import escape
 
 from PySide6.QtCore import Qt, Signal
@@ -30,16 +31,6 @@ from station.supervisor.drill import OrderRef, Trail
 
 OpenVideo = Callable[[str], None]
 _ORDER_COLUMNS = ("Order", "What", "Station", "Packer", "When")
-_PARCEL_COLUMNS = (
-    "Time",
-    "Box",
-    "Tracking",
-    "Courier",
-    "Weight",
-    "Short",
-    "Labels",
-    "Packer @ station",
-)
 
 
 class OrdersList(QTableWidget):
@@ -135,77 +126,88 @@ class DrillPanel(QWidget):
 
 
 def trail_html(trail: Trail, video: str | None = None) -> str:
-    """The order's trail as HTML tables, oldest first."""
+    """The order's trail, oldest first, one short paragraph per scan, parcel and event.
+
+    Not tables: the panel is narrow on a 1366 x 768 screen and Qt's rich-text
+    tables then break words and times mid-way. Here only free text wraps, at
+    spaces; the date is written when it changes; who packed at which station is
+    said once when it is the same for every scan.
+    """
     parts = [f"<h3>Order {escape(trail.number)}</h3>"]
     parts.append(f"<p><b>Video:</b> {escape(video) if video else 'none recorded'}</p>")
     parts.append(f"<h4>Scans ({len(trail.scans)})</h4>")
-    parts.append(
-        _table(
-            ("Time", "Packer @ station", "Scan", "Verdict", "Units", "Weight", "Message"),
-            [
-                (
-                    s.at.strftime("%Y-%m-%d %H:%M:%S"),
-                    f"{s.packer or '—'} @ {s.station}",
-                    s.raw,
-                    s.verdict.replace("_", " "),
-                    str(s.units) if s.units else "",
-                    f"{s.weight_g} g" if s.weight_g is not None else "",
-                    s.message,
-                )
-                for s in trail.scans
-            ],
-        )
-    )
+    who = {(s.packer or "—", s.station) for s in trail.scans}
+    one_packer = len(who) == 1
+    if one_packer:
+        packer, station = next(iter(who))
+        parts.append(f"<p>By <b>{escape(packer)}</b> at <b>{escape(station)}</b></p>")
+    for at, s in zip(_times([s.at for s in trail.scans]), trail.scans, strict=True):
+        facts = [
+            _keep(s.raw),
+            f"<b>{_keep(s.verdict.replace('_', ' '))}</b>",
+            _keep(f"{s.units} unit(s)") if s.units else "",
+            _keep(f"{s.weight_g} g") if s.weight_g is not None else "",
+        ]
+        by = "" if one_packer else f"{s.packer or '—'} @ {s.station}"
+        parts.append(_entry(at, facts, s.message, by))
+    if not trail.scans:
+        parts.append(_NONE)
     parts.append(f"<h4>Parcels ({len(trail.parcels)})</h4>")
-    parts.append(
-        _table(
-            _PARCEL_COLUMNS,
-            [
-                (
-                    p.at.strftime("%Y-%m-%d %H:%M:%S"),
-                    f"{p.parcel_no}/{p.parcel_count}",
-                    p.tracking,
-                    f"{p.courier} {p.service}",
-                    f"{p.weight_g} g" if p.weight_g is not None else "",
-                    "short" if p.short else "",
-                    "; ".join(
-                        f"{label.kind} {label.status} {label.at:%H:%M:%S}" for label in p.labels
-                    ),
-                    f"{p.packer or '—'} @ {p.station}",
-                )
-                for p in trail.parcels
-            ],
+    for at, p in zip(_times([p.at for p in trail.parcels]), trail.parcels, strict=True):
+        facts = [
+            _keep(f"box {p.parcel_no}/{p.parcel_count}"),
+            f"<b>{_keep(p.tracking)}</b>",
+            _keep(f"{p.courier} {p.service}".strip()),
+            _keep(f"{p.weight_g} g") if p.weight_g is not None else "",
+            "<b>short</b>" if p.short else "",
+        ]
+        labels = "; ".join(
+            f"label {label.kind} {label.status} {label.at:%H:%M:%S}" for label in p.labels
         )
-    )
+        parts.append(_entry(at, facts, labels, f"{p.packer or '—'} @ {p.station}"))
+    if not trail.parcels:
+        parts.append(_NONE)
     parts.append(f"<h4>Order events ({len(trail.events)})</h4>")
-    parts.append(
-        _table(
-            ("Time", "Event", "Reason", "Note", "Station", "Packer", "Supervisor"),
-            [
-                (
-                    e.at.strftime("%Y-%m-%d %H:%M:%S"),
-                    e.kind.replace("_", " "),
-                    e.reason.replace("_", " "),
-                    e.note,
-                    e.station,
-                    e.packer or "—",
-                    e.supervisor or "",
-                )
-                for e in trail.events
-            ],
-        )
-    )
+    for at, e in zip(_times([e.at for e in trail.events]), trail.events, strict=True):
+        facts = [
+            f"<b>{_keep(e.kind.replace('_', ' '))}</b>",
+            _keep(e.reason.replace("_", " ")),
+        ]
+        by = f"{e.packer or '—'} @ {e.station}"
+        by += f", supervisor {e.supervisor}" if e.supervisor else ""
+        parts.append(_entry(at, facts, e.note, by))
+    if not trail.events:
+        parts.append(_NONE)
     return "".join(parts)
 
 
-def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    if not rows:
-        return "<p><i>none</i></p>"
-    head = "".join(f"<th align='left'>{escape(h)}</th>" for h in headers)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in row) + "</tr>" for row in rows
-    )
-    return (
-        "<table border='1' cellspacing='0' cellpadding='3' width='100%' style='font-size: 12px'>"
-        f"<tr>{head}</tr>{body}</table>"
-    )
+_NONE = "<p><i>none</i></p>"
+
+
+def _keep(text: str) -> str:
+    """Escaped, on one line: a code, a time or a name never breaks."""
+    return f"<span style='white-space: nowrap'>{escape(text)}</span>" if text else ""
+
+
+def _entry(at: str, facts: Sequence[str], words: str, by: str = "") -> str:
+    """The time and short facts on one line; who and where, then free text, on the next.
+
+    Who comes first on its line: a badge such as BADGE-P1 could otherwise be
+    broken at its hyphen at the end of a long line.
+    """
+    line = " · ".join(fact for fact in facts if fact)
+    second = " — ".join(part for part in (_keep(by), escape(words)) if part)
+    more = f"<br><span style='color: #555555'>{second}</span>" if second else ""
+    return f"<p style='margin: 0 0 6px 0'><b>{_keep(at)}</b>&nbsp;&nbsp;{line}{more}</p>"
+
+
+def _times(moments: Sequence[datetime]) -> list[str]:
+    """HH:MM:SS, with the date in front on the first row and wherever the day changes."""
+    shown, day = [], None
+    for at in moments:
+        if at.date() != day:
+            day = at.date()
+            shown.append(at.strftime("%Y-%m-%d %H:%M:%S"))
+        else:
+            shown.append(at.strftime("%H:%M:%S"))
+    return shown
