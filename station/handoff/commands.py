@@ -12,7 +12,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from station.errors import UserError
-from station.handoff import loads
+from station.handoff import loads, remote
 from station.handoff.readiness import short_id
 from station.handoff.tables import HandoffClose, HandoffLoad, HandoffScan
 from station.models import Order, Parcel, utc_now
@@ -161,7 +161,7 @@ def _parcel_json(db: Session, parcel: Parcel) -> dict[str, Any]:
     order = db.get(Order, parcel.order_id)
     return {
         "tracking": parcel.tracking,
-        "order": order.number if order else None,
+        "order": order.number if order else remote.order_number(db, parcel.id),
         "courier": parcel.courier,
         "service": parcel.service,
         "weight_g": parcel.weight_g,
