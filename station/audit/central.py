@@ -1,10 +1,10 @@
-"""Anchors in the central database (migration c0005): written by a station, read by verify."""
+"""The audit trail in the central database: anchors (c0005) and the chains themselves (c0009)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import BigInteger, Column, DateTime, Engine, MetaData, Table, Text, select
+from sqlalchemy import BigInteger, Column, DateTime, Engine, Integer, MetaData, Table, Text, select
 from sqlalchemy.dialects.postgresql import insert
 
 from station.audit.verify import Anchor
@@ -46,3 +46,25 @@ def central_anchors(central: Engine, station: str) -> list[Anchor]:
     if row is None:
         return []
     return [Anchor(row.station, int(row.seq), row.hash, row.anchored_at.isoformat(), "central")]
+
+
+# The chains themselves (migration c0009), sent by sync (station.sync.audit_links).
+audit_link = Table(
+    "audit_link",
+    _metadata,
+    Column("station", Text, primary_key=True),
+    Column("seq", BigInteger, primary_key=True),
+    Column("table_name", Text, nullable=False),
+    Column("row_id", Text, nullable=False),
+    Column("schema_id", Integer, nullable=False),
+    Column("content", Text, nullable=False),
+    Column("hash", Text, nullable=False),
+)
+audit_schema = Table(
+    "audit_schema",
+    _metadata,
+    Column("station", Text, primary_key=True),
+    Column("id", Integer, primary_key=True),
+    Column("table_name", Text, nullable=False),
+    Column("columns", Text, nullable=False),
+)

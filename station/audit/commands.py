@@ -31,6 +31,19 @@ def add_parser(
         help="exit 0 if every stored event is as recorded, 1 naming the first that is not",
     )
     verify.add_argument("--json", action="store_true", help="the report as JSON")
+    verify.add_argument(
+        "--central",
+        action="store_true",
+        help="walk each station's chain in the central database ([central] url, or --url)",
+    )
+    verify.add_argument(
+        "--station",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="with --central: only this station (again for more; default every station)",
+    )
+    verify.add_argument("--url", help="with --central: the central database's URL")
     actions.add_parser(
         "anchor",
         parents=[common],
@@ -39,6 +52,10 @@ def add_parser(
 
 
 def run(args: argparse.Namespace, data_dir: Path, settings: Settings) -> int:
+    if args.audit_command == "verify" and args.central:
+        return _verify_central(args.url or settings.central.url, args.station, as_json=args.json)
+    if args.audit_command == "verify" and (args.station or args.url):
+        raise UserError("--station and --url go with --central: add --central, or leave them out.")
     if not (data_dir / DB_NAME).exists():
         raise UserError(f"No station database in {data_dir}: give the station's --data-dir.")
     store = Store.open(data_dir)
@@ -84,6 +101,31 @@ def _verify(store: Store, data_dir: Path, settings: Settings, *, as_json: bool) 
         print(json.dumps({**report.as_json(), "note": note}, ensure_ascii=False))
     else:
         print(report.as_text() + (f"\n{note}" if note else ""))
+    return 0 if report.ok else EXIT_BROKEN
+
+
+def _verify_central(url: str | None, stations: list[str], *, as_json: bool) -> int:
+    from station.audit.central_verify import verify_central
+    from station.central.connect import CentralUnreachable, central_engine
+
+    if url is None:
+        raise UserError(
+            "audit verify --central needs the central database: set [central] url in the "
+            "station's config, or give --url URL."
+        )
+    engine = central_engine(url)
+    try:
+        report = verify_central(engine, stations)
+    except CentralUnreachable as exc:
+        raise UserError(f"{exc} Nothing was verified; try again once it is reachable.") from exc
+    finally:
+        engine.dispose()
+    unknown = sorted(set(stations) - set(report.heads))
+    note = f"No links in the central database for: {', '.join(unknown)}." if unknown else ""
+    if as_json:
+        print(json.dumps({**report.as_json(), "note": note}, ensure_ascii=False))
+    else:
+        print("Central copy. " + report.as_text() + (f"\n{note}" if note else ""))
     return 0 if report.ok else EXIT_BROKEN
 
 

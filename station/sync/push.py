@@ -26,7 +26,7 @@ from sqlalchemy import Connection, Engine, func, select, text
 from station.central import schema
 from station.central.connect import CentralError, connected
 from station.store import Store
-from station.sync import deliver, identity
+from station.sync import audit_links, deliver, identity
 from station.sync.batches import batches, unsent
 from station.sync.deliver import REFUSED
 from station.sync.streams import STREAMS, Row, Stream
@@ -93,6 +93,10 @@ def push(
                 _deliver_one_by_one(central, store, stream, station, rows, result)
             if on_batch is not None:
                 on_batch(stream.name, part.last)
+    if stop is None or not stop.is_set():
+        # After the events: every event delivered above has its link among these.
+        position = positions.get(audit_links.STREAM, 0)
+        audit_links.push_links(central, store, station, position, batch=batch, stop=stop)
     return result
 
 
@@ -161,7 +165,7 @@ def _check_station(connection: Connection, station: str) -> None:
 
 def _check_same_history(store: Store, station: str, positions: Mapping[str, int]) -> int:
     """The newest event number of `station` in the store, refused if older than delivered."""
-    delivered = max(positions.values(), default=0)
+    delivered = max((positions.get(s.name, 0) for s in STREAMS), default=0)
     with store.engine.connect() as local:
         newest = max(
             int(

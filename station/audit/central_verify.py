@@ -1,0 +1,328 @@
+"""`main.py audit verify --central`: each station's chain walked in the central database.
+
+Sync sends every station's links after its events (station.sync.audit_links).
+Here, per station, in PostgreSQL's copy:
+- the links number 1, 2, 3… with no gap and each hash recomputes over its
+  fields and the hash before it (a link edited, deleted or put out of place);
+- the chain reaches the position sync recorded for it, and the station's
+  newest central anchor is on it (a tail cut off centrally);
+- every central row of a table sync copies whole has a link, its newest
+  link's content digest recomputes from the central row (its `data`, the
+  station row as sent, turned back into the values SQLite held and the
+  station hashed), and every link's row is there: a row edited, deleted or
+  inserted centrally is named.
+
+Settings saves and supervisor sign-ins stay in the station's store, and a
+handoff's close keeps its drawn signature there: their links are walked
+here, their rows checked by the station's own `audit verify`.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Table, TypeDecorator, text
+
+from station import models
+from station.audit.central import central_anchors
+from station.audit.chain import content_digest, link_hash
+from station.audit.verify import UNLINKED, AuditReport, Problem
+from station.central.connect import connected
+from station.sync.audit_links import STREAM as LINK_STREAM
+from station.sync.streams import LOCAL_ONLY, STREAMS, local_table
+
+# Central tables whose rows carry every column the station hashed: local table, central name.
+_CHECKED: dict[str, Table] = {
+    stream.name: stream.local for stream in STREAMS if stream.name not in LOCAL_ONLY
+}
+_CHECKED["printjob"] = local_table(models.PrintJob)  # its hidden status is not hashed
+_CHECKED["parcelitem"] = local_table(models.ParcelItem)
+_EVENT_STREAMS = frozenset(stream.name for stream in STREAMS)
+_YIELD = 5000
+
+
+def verify_central(central: Engine, stations: Sequence[str] = ()) -> AuditReport:
+    """Walk the chains of `stations` (every station with links or a sync, for none)."""
+    report = AuditReport()
+    with connected(central) as connection:
+        names = list(stations) or _stations(connection)
+        for station in names:
+            _verify_station(connection, station, report)
+    for station in names:
+        report.anchors += central_anchors(central, station)
+    _check_anchors(central, report)
+    return report
+
+
+def _stations(connection: Connection) -> list[str]:
+    rows = connection.execute(
+        text(
+            "SELECT station FROM audit_link GROUP BY station "
+            "UNION SELECT station FROM sync_cursor ORDER BY 1"
+        )
+    )
+    return [str(row[0]) for row in rows]
+
+
+def _verify_station(connection: Connection, station: str, report: AuditReport) -> None:
+    cursors = {
+        str(stream): (int(position), updated)
+        for stream, position, updated in connection.execute(
+            text("SELECT stream, position, updated_at FROM sync_cursor WHERE station = :s"),
+            {"s": station},
+        )
+    }
+    head = _walk_links(connection, station, report)
+    synced = cursors.get(LINK_STREAM, (0, None))[0]
+    if head < synced:
+        report.problems.append(
+            Problem(
+                station,
+                head + 1,
+                "truncated",
+                f"the central chain of station {station!r} ends at link {head}, but sync "
+                f"delivered up to link {synced}: links {head + 1} to {synced} were deleted "
+                "centrally.",
+            )
+        )
+    # Events delivered after the station's last link pass (a sync cut in between) have
+    # their links still to come: not inserted behind anyone's back.
+    link_time = cursors.get(LINK_STREAM, (0, None))[1]
+    event_times = [when for name, (_, when) in cursors.items() if name in _EVENT_STREAMS]
+    links_behind = bool(event_times) and (link_time is None or link_time < max(event_times))
+    schemas = _schemas(connection, station)
+    for table, local in _CHECKED.items():
+        _check_rows(connection, station, table, local, schemas, report, links_behind=links_behind)
+
+
+def _walk_links(connection: Connection, station: str, report: AuditReport) -> int:
+    """The chain checks of one station; its newest link's number (0 for none)."""
+    expected, prev_hash, head = 1, "", 0
+    rows = connection.execution_options(yield_per=_YIELD).execute(
+        text(
+            "SELECT seq, table_name, row_id, schema_id, content, hash FROM audit_link "
+            "WHERE station = :s ORDER BY seq"
+        ),
+        {"s": station},
+    )
+    for seq, table, row_id, schema_id, content, stored in rows:
+        report.links += 1
+        head = report.heads[station] = int(seq)
+        where = f"central link {seq} of station {station!r} ({table} {row_id})"
+        if seq != expected:
+            missing = f"{expected}" if seq == expected + 1 else f"{expected} to {seq - 1}"
+            report.problems.append(
+                Problem(
+                    station,
+                    expected,
+                    "link_missing",
+                    f"central link(s) {missing} of station {station!r} are missing: deleted.",
+                    table,
+                    row_id,
+                )
+            )
+        elif link_hash(prev_hash, station, seq, table, row_id, schema_id, content) != stored:
+            report.problems.append(
+                Problem(
+                    station,
+                    seq,
+                    "link_edited",
+                    f"{where} was edited, or does not follow link {seq - 1}.",
+                    table,
+                    row_id,
+                )
+            )
+        expected, prev_hash = int(seq) + 1, str(stored)
+    return head
+
+
+def _schemas(connection: Connection, station: str) -> dict[int, tuple[str, ...]]:
+    rows = connection.execute(
+        text("SELECT id, columns FROM audit_schema WHERE station = :s"), {"s": station}
+    )
+    found: dict[int, tuple[str, ...]] = {}
+    for schema_id, columns in rows:
+        try:
+            found[int(schema_id)] = tuple(str(name) for name in json.loads(columns))
+        except (TypeError, ValueError):  # every row hashed over it mismatches, and says so
+            found[int(schema_id)] = ()
+    return found
+
+
+def _newest_links(
+    connection: Connection, station: str, table: str
+) -> Iterator[tuple[str, int, int, str]]:
+    """Each row's newest link (row id, seq, schema, content), by row id."""
+    yield from connection.execution_options(yield_per=_YIELD).execute(
+        text(
+            'SELECT DISTINCT ON (row_id) row_id COLLATE "C", seq, schema_id, content '
+            "FROM audit_link WHERE station = :s AND table_name = :t "
+            'ORDER BY row_id COLLATE "C", seq DESC'
+        ),
+        {"s": station, "t": table},
+    )
+
+
+def _central_rows(
+    connection: Connection, station: str, table: str
+) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    """The table's central rows of `station` (row id as the station keeps it, data), by id."""
+    rows = connection.execution_options(yield_per=_YIELD).execute(
+        text(
+            f"SELECT replace(id::text, '-', '') AS key, data FROM {table} "
+            # A uuid sorts by its bytes: the order of its hex digits, as the links sort.
+            "WHERE station = :s ORDER BY id"
+        ),
+        {"s": station},
+    )
+    for key, data in rows:
+        yield str(key), data
+
+
+def _check_rows(
+    connection: Connection,
+    station: str,
+    table: str,
+    local: Table,
+    schemas: dict[int, tuple[str, ...]],
+    report: AuditReport,
+    *,
+    links_behind: bool,
+) -> None:
+    """Merge the central rows and their newest central links, both by row id."""
+    kinds = _column_kinds(local)
+    links = _newest_links(connection, station, table)
+    link = next(links, None)
+    for row_id, data in _central_rows(connection, station, table):
+        while link is not None and link[0] < row_id:
+            _deleted(station, table, link, report)
+            link = next(links, None)
+        if link is None or link[0] != row_id:
+            if not links_behind:
+                report.problems.append(
+                    Problem(
+                        station,
+                        UNLINKED,
+                        "row_inserted",
+                        f"central {table} {row_id} (station {station!r}, seq "
+                        f"{data.get('seq', '?')}) is on no link: inserted centrally.",
+                        table,
+                        row_id,
+                    )
+                )
+            continue
+        _, seq, schema_id, content = link
+        columns = schemas.get(schema_id, ())
+        if content_digest(canonical(data, kinds), columns) != content:
+            report.problems.append(
+                Problem(
+                    station,
+                    seq,
+                    "row_edited",
+                    f"central {table} {row_id} differs from link {seq} of station {station!r}: "
+                    "edited in the central database.",
+                    table,
+                    row_id,
+                )
+            )
+        link = next(links, None)
+    while link is not None:
+        _deleted(station, table, link, report)
+        link = next(links, None)
+
+
+def _deleted(
+    station: str, table: str, link: tuple[str, int, int, str], report: AuditReport
+) -> None:
+    row_id, seq, _, _ = link
+    report.problems.append(
+        Problem(
+            station,
+            seq,
+            "row_deleted",
+            f"central {table} {row_id}, recorded by link {seq} of station {station!r}, is "
+            "missing: deleted from the central database.",
+            table,
+            row_id,
+        )
+    )
+
+
+def _check_anchors(central: Engine, report: AuditReport) -> None:
+    """The newest central anchor of each station must be on its central chain."""
+    with connected(central) as connection:
+        for anchor in report.anchors:
+            synced = connection.execute(
+                text("SELECT position FROM sync_cursor WHERE station = :s AND stream = :t"),
+                {"s": anchor.station, "t": LINK_STREAM},
+            ).scalar_one_or_none()
+            if synced is None or anchor.seq > synced:
+                continue  # anchored ahead of the links synced so far: the next sync brings them
+            stored = connection.execute(
+                text("SELECT hash FROM audit_link WHERE station = :s AND seq = :q"),
+                {"s": anchor.station, "q": anchor.seq},
+            ).scalar_one_or_none()
+            if stored is None:
+                report.problems.append(
+                    Problem(
+                        anchor.station,
+                        anchor.seq,
+                        "truncated",
+                        f"central link {anchor.seq} of station {anchor.station!r}, anchored at "
+                        f"{anchor.at}, is missing: the chain was cut back.",
+                    )
+                )
+            elif stored != anchor.hash:
+                report.problems.append(
+                    Problem(
+                        anchor.station,
+                        anchor.seq,
+                        "rewritten",
+                        f"central link {anchor.seq} of station {anchor.station!r} is not the "
+                        f"one anchored at {anchor.at}: the chain was rewritten.",
+                    )
+                )
+
+
+# -- the central row back to what SQLite held ------------------------------------------
+
+
+def _column_kinds(table: Table) -> dict[str, type]:
+    kinds: dict[str, type] = {}
+    for column in table.columns:
+        stored = column.type
+        if isinstance(stored, TypeDecorator):  # e.g. sqlmodel's UTCDateTime: what it stores
+            stored = stored.impl_instance
+        try:
+            kinds[column.name] = stored.python_type
+        except NotImplementedError:
+            kinds[column.name] = object
+    return kinds
+
+
+def canonical(data: Mapping[str, Any], kinds: Mapping[str, type]) -> dict[str, object]:
+    """The station row as SQLite held it, from its central JSON (station.sync.streams.record):
+    a UUID as 32 hex digits, a time as 'YYYY-MM-DD HH:MM:SS.ffffff' in UTC, a bool as 0/1."""
+    return {name: _stored(value, kinds.get(name, object)) for name, value in data.items()}
+
+
+def _stored(value: Any, kind: type) -> object:
+    if value is None:
+        return None
+    try:
+        if kind is uuid.UUID:
+            return uuid.UUID(str(value)).hex
+        if kind is datetime:
+            moment = datetime.fromisoformat(str(value))
+            if moment.tzinfo is not None:
+                moment = moment.astimezone(UTC)
+            return moment.strftime("%Y-%m-%d %H:%M:%S.%f")
+    except ValueError:
+        return value  # not what sync sent: it mismatches its link, and is named
+    if kind is bool and isinstance(value, bool):
+        return int(value)
+    return value

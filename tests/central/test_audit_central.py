@@ -1,0 +1,134 @@
+"""`audit verify --central`: each station's chain walked in PostgreSQL's copy after a sync,
+and a central row updated, deleted or inserted behind sync's back named (exit 1)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from station.audit.central_verify import verify_central
+from station.audit.verify import AuditReport
+from station.central.connect import central_engine
+from station.sync.exchange import sync_once
+from tests.central.bench_events import packed_bench
+from tests.central.conftest import Central
+from tests.helpers import cli
+
+STATION = "bench-1"
+
+
+@pytest.fixture
+def synced(central: Central, tmp_path: Path) -> Central:
+    """One station packed (every kind of event) and synced, its audit links with its events."""
+    url = central.add_station(STATION)
+    bench = packed_bench(tmp_path / "station", STATION)
+    assert sync_once(url, bench.store, STATION).pending == 0
+    bench.store.close()
+    return central
+
+
+def verify(central: Central) -> AuditReport:
+    engine = central_engine(central.admin_url)
+    try:
+        return verify_central(engine, [STATION])
+    finally:
+        engine.dispose()
+
+
+def tamper(central: Central, sql: str) -> None:
+    """What someone with the database's password could do, straight in SQL."""
+    with psycopg.connect(central.admin_url, autocommit=True) as admin:
+        admin.execute(sql)
+
+
+def first_id(central: Central, table: str) -> str:
+    with psycopg.connect(central.admin_url) as admin:
+        row = admin.execute(f"SELECT id FROM {table} ORDER BY seq LIMIT 1").fetchone()
+    assert row is not None
+    return str(row[0]).replace("-", "")
+
+
+def kinds(report: AuditReport) -> set[tuple[str, str, str]]:
+    return {(problem.kind, problem.table, problem.row_id) for problem in report.problems}
+
+
+def test_a_synced_station_verifies_centrally_link_by_link(synced: Central) -> None:
+    report = verify(synced)
+
+    assert report.ok, report.as_text()
+    assert report.links > 20 and report.heads[STATION] == report.links
+    with psycopg.connect(synced.admin_url) as admin:
+        tables = {row[0] for row in admin.execute("SELECT DISTINCT table_name FROM audit_link")}
+    # Every kind of event the station synced is on the central chain, its rows checked.
+    assert {"scanevent", "orderevent", "parcel", "parcelitem", "printjob", "printattempt"} <= tables
+    assert {"evidencefile", "evidencedeletion", "handoff_load", "handoff_scan"} <= tables
+
+
+@pytest.mark.parametrize(
+    ("table", "change"),
+    [
+        ("scanevent", "data = jsonb_set(data, '{raw}', '\"EDITED\"')"),
+        ("parcel", "data = jsonb_set(data, '{tracking}', '\"1Z-FORGED\"')"),
+        ("printattempt", "data = jsonb_set(data, '{created_at}', '\"2020-01-01T00:00:00+00:00\"')"),
+        ("handoff_scan", "data = data - 'verdict'"),
+    ],
+)
+def test_a_central_row_edited_is_named(synced: Central, table: str, change: str) -> None:
+    row_id = first_id(synced, table)
+    tamper(synced, f"UPDATE {table} SET {change} WHERE replace(id::text, '-', '') = '{row_id}'")
+
+    report = verify(synced)
+
+    assert kinds(report) == {("row_edited", table, row_id)}
+    assert f"central {table} {row_id} differs from link" in report.as_text()
+
+
+def test_a_central_row_deleted_or_inserted_is_named(synced: Central) -> None:
+    gone = first_id(synced, "orderevent")
+    copied = first_id(synced, "scanevent")
+    tamper(synced, f"DELETE FROM orderevent WHERE replace(id::text, '-', '') = '{gone}'")
+    tamper(
+        synced,
+        "INSERT INTO scanevent (id, station, seq, order_id, verdict, created_at, data) "
+        "SELECT '00000000-0000-4000-8000-000000000001', station, seq, order_id, verdict, "
+        "created_at, jsonb_set(data, '{id}', '\"00000000-0000-4000-8000-000000000001\"') "
+        f"FROM scanevent WHERE replace(id::text, '-', '') = '{copied}'",
+    )
+
+    report = verify(synced)
+
+    assert kinds(report) == {
+        ("row_deleted", "orderevent", gone),
+        ("row_inserted", "scanevent", "00000000000040008000000000000001"),
+    }
+
+
+def test_central_links_edited_or_cut_off_are_found(synced: Central) -> None:
+    head = verify(synced).heads[STATION]
+    tamper(synced, "UPDATE audit_link SET content = repeat('0', 64) WHERE seq = 3")
+    tamper(synced, f"DELETE FROM audit_link WHERE seq = {head}")
+
+    report = verify(synced)
+
+    found = {(problem.kind, problem.seq) for problem in report.problems}
+    assert ("link_edited", 3) in found, report.as_text()
+    assert ("truncated", head) in found, report.as_text()
+
+
+def test_the_cli_exits_1_naming_the_first_problem_and_2_without_a_url(
+    synced: Central, tmp_path: Path
+) -> None:
+    row_id = first_id(synced, "scanevent")
+    tamper(synced, f"DELETE FROM scanevent WHERE replace(id::text, '-', '') = '{row_id}'")
+    args = ("audit", "verify", "--central", "--data-dir", str(tmp_path / "none"))
+
+    broken = cli.run(*args, "--url", synced.admin_url, "--station", STATION, "--json")
+    unconfigured = cli.run(*args, "--config", str(tmp_path / "absent.toml"))
+
+    assert broken.returncode == 1, broken.stderr
+    first = json.loads(broken.stdout)["first_problem"]
+    assert (first["kind"], first["table"], first["row_id"]) == ("row_deleted", "scanevent", row_id)
+    assert unconfigured.returncode == 2 and "--url" in unconfigured.stderr
