@@ -1,12 +1,21 @@
-"""The audit trail's state in a few words, for a supervisor's screen."""
+"""The audit trail's state in a few words, for a supervisor's screen: whole, or per station.
+
+`audit_state` answers for a station's store; `station_states` per station,
+from the store (`local_states`) or from the central database's copy
+(`central_states`, once stations sync). All of them read and hash every
+link: call them off the UI thread, on demand or rarely.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import Engine
+
 from station.audit.anchors import log_anchors, store_anchors
-from station.audit.verify import Anchor, AuditReport, verify_chain
+from station.audit.verify import Anchor, AuditReport, Problem, verify_chain
 from station.store import Store
 
 
@@ -17,6 +26,7 @@ class AuditState:
     links: int
     last_anchor: Anchor | None
     first_problem: str | None = None
+    problems: int = 0  # how many problems in all (the summary names the first)
 
 
 def full_report(store: Store, log_dir: Path | None = None) -> AuditReport:
@@ -31,12 +41,59 @@ def audit_state(store: Store, log_dir: Path | None = None) -> AuditState:
 
     Call it off the UI thread, on demand or rarely (not at every dashboard refresh).
     """
-    report = full_report(store, log_dir)
-    first = report.first()
+    return _state(full_report(store, log_dir))
+
+
+def local_states(store: Store, log_dir: Path | None = None) -> dict[str, AuditState]:
+    """Each station's state in this store (a bench's store holds its own station's chain)."""
+    return station_states(full_report(store, log_dir))
+
+
+def central_states(central: Engine, stations: Sequence[str] = ()) -> dict[str, AuditState]:
+    """Each station's state in the central database's copy (every station, for none).
+
+    Raises CentralUnreachable as every central read does.
+    """
+    from station.audit.central_verify import verify_central
+
+    return station_states(verify_central(central, stations))
+
+
+def station_states(report: AuditReport) -> dict[str, AuditState]:
+    """A report's verdict split by station, stations in name order.
+
+    A problem no station owns (the chain's tables dropped) makes every station broken.
+    """
+    names = sorted(set(report.heads) | {p.station for p in report.problems if p.station})
+    shared = [problem for problem in report.problems if not problem.station]
+    states: dict[str, AuditState] = {}
+    for name in names:
+        own = AuditReport(
+            links=_links_of(report, name),
+            heads={name: report.heads[name]} if name in report.heads else {},
+            anchors=[anchor for anchor in report.anchors if anchor.station == name],
+            problems=[p for p in report.problems if p.station == name] + shared,
+        )
+        states[name] = _state(own)
+    return states
+
+
+def _links_of(report: AuditReport, station: str) -> int:
+    # A chain that verifies numbers its links 1..head; a broken one is named anyway.
+    return report.heads.get(station, 0)
+
+
+def _state(report: AuditReport) -> AuditState:
+    first: Problem | None = report.first()
     if first is None:
         return AuditState(
             True, f"intact: {report.links} links", report.links, report.newest_anchor()
         )
     return AuditState(
-        False, f"BROKEN: {first.message}", report.links, report.newest_anchor(), first.message
+        False,
+        f"BROKEN: {first.message}",
+        report.links,
+        report.newest_anchor(),
+        first.message,
+        len(report.problems),
     )

@@ -10,6 +10,7 @@ import psycopg
 import pytest
 
 from station.audit.central_verify import verify_central
+from station.audit.state import central_states
 from station.audit.verify import AuditReport
 from station.central.connect import central_engine
 from station.sync.exchange import sync_once
@@ -132,3 +133,23 @@ def test_the_cli_exits_1_naming_the_first_problem_and_2_without_a_url(
     first = json.loads(broken.stdout)["first_problem"]
     assert (first["kind"], first["table"], first["row_id"]) == ("row_deleted", "scanevent", row_id)
     assert unconfigured.returncode == 2 and "--url" in unconfigured.stderr
+
+
+def test_the_state_per_station_for_the_dashboard(synced: Central, tmp_path: Path) -> None:
+    other = "bench-2"
+    url = synced.add_station(other)
+    bench = packed_bench(tmp_path / other, other)
+    assert sync_once(url, bench.store, other).pending == 0
+    bench.store.close()
+    tamper(synced, f"DELETE FROM parcel WHERE station = '{other}'")
+
+    engine = central_engine(synced.admin_url)
+    try:
+        states = central_states(engine)
+    finally:
+        engine.dispose()
+
+    assert list(states) == [STATION, other]
+    assert states[STATION].ok and states[STATION].links > 20
+    assert not states[other].ok and "central parcel" in states[other].summary
+    assert "deleted from the central database" in states[other].summary

@@ -18,6 +18,7 @@ from sqlalchemy import create_engine
 from sqlmodel import select
 
 from station.audit.anchors import store_anchors, write_anchors
+from station.audit.state import local_states
 from station.audit.verify import AuditReport, verify_chain
 from station.importers.packers import hash_pin
 from station.models import Packer
@@ -270,3 +271,23 @@ def test_a_damaged_chain_is_reported_not_a_crash(copy: Path, sql: str, kind: str
     first = verify(copy).first()
 
     assert first is not None and first.kind == kind
+
+
+def test_the_state_per_station_names_the_broken_chain_for_the_dashboard(
+    packed: Path, tmp_path: Path
+) -> None:
+    data_dir = tmp_path / "station"
+    shutil.copytree(packed, data_dir, ignore=shutil.ignore_patterns("*-wal", "*-shm"))
+    store = Store.open(data_dir)
+    try:
+        intact = local_states(store)
+        tamper(data_dir / DB_NAME, "UPDATE orderevent SET reason = 'changed'")
+        broken = local_states(store)
+    finally:
+        store.close()
+
+    assert list(intact) == ["bench-1"] and intact["bench-1"].ok
+    assert intact["bench-1"].summary == f"intact: {intact['bench-1'].links} links"
+    state = broken["bench-1"]
+    assert not state.ok and state.problems >= 1
+    assert state.summary.startswith("BROKEN: orderevent ") and "edited" in state.summary
