@@ -96,6 +96,14 @@ class LoadDecider:
         with self._changed:
             self._changed.wait_for(lambda: parcel_id not in self._waiting or self._down, timeout)
 
+    def wait_for_all(self, timeout: float = WAIT_S) -> None:
+        """Before a close: wait (at most `timeout`) for the answers still out, unless the link
+        is known down, so a parcel another dock has is off this load before it is sealed
+        for good (a closed load never changes)."""
+        self._wake.set()
+        with self._changed:
+            self._changed.wait_for(lambda: not self._waiting or self._down, timeout)
+
     def stop(self, timeout: float = 10.0) -> None:
         self._stopping.set()
         self._wake.set()

@@ -69,6 +69,8 @@ class DockReplay:
         if driver is not None:
             return self._loading.record_driver(driver.group(1) or "").as_json()
         if text == self._loading.settings.commands.close_load:
+            if self._decider is not None:
+                self._decider.wait_for_all()  # a parcel another dock has comes off first
             answer = close_load(
                 self._loading,
                 Handover(driver=""),

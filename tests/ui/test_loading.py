@@ -216,11 +216,17 @@ def test_a_parcel_the_central_database_put_on_another_load_stops_the_dock_at_onc
         assert parcel is not None
     other = Decision("dock-2", uuid.uuid4())
 
+    window.controller.scan("CMD-CLOSE-LOAD")  # the driver is checking the count meanwhile
+    dialog = mode.dialog
+    assert isinstance(dialog, CloseLoadDialog) and "2 parcel(s)" in dialog.heading.text()
+
     # The decider's answer, from its own thread: shown without waiting for a scan.
     answer = loading.taken_off(parcel.id, load_id, other)
     assert answer is not None
     with qtbot.waitSignal(mode.dock.taken_off, timeout=TIMEOUT_MS):
         threading.Thread(target=mode.dock._emit_taken_off, args=(answer,)).start()
+    assert "1 parcel(s)" in dialog.heading.text() and "dock-2" in dialog.problem.text()
+    dialog.reject()
 
     screen = mode.screen
     assert screen.banner.role is Role.STOP and sounds.played[-1] is Tone.ERROR

@@ -134,6 +134,7 @@ class CloseLoadDialog(QDialog):
     def _connect(self) -> None:
         self.controller.left_behind_listed.connect(self._on_controller_left_behind_listed)
         self.controller.answered.connect(self._on_controller_answered)
+        self.controller.taken_off.connect(self._on_controller_taken_off)
         self.controller.closed.connect(self._on_controller_closed)
         self.controller.user_error_raised.connect(self._on_controller_user_error_raised)
         self.pad.changed.connect(self._update)
@@ -241,6 +242,14 @@ class CloseLoadDialog(QDialog):
                 break
         self._show_left_title()
         self._update()
+
+    def _on_controller_taken_off(self, answer: LoadAnswer) -> None:
+        # The central database put a parcel of this load on another dock's: the count the
+        # driver checks goes down, and the dialog says why.
+        self._count = answer.count
+        self._show_heading()
+        self._update()
+        self.problem.setText(answer.verdict.message)
 
     # -- closing ------------------------------------------------------------------
 

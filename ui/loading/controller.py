@@ -126,9 +126,11 @@ class LoadingController(QObject):
             self._printer,
         )
 
-        camera = self.cage_photo
+        camera, decider = self.cage_photo, self._decider
 
         def job() -> LoadAnswer:
+            if decider is not None:
+                decider.wait_for_all()  # a parcel another dock has comes off first
             taken = handover
             if camera is not None and handover.photo is None and loading.state.load is not None:
                 taken = replace(handover, photo=camera.take(folder, loading.station))
