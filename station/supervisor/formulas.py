@@ -35,7 +35,8 @@ LABEL_REPRINTED = "label_reprinted"
 
 PACKED = (
     "an order is packed in the hour and on the day its last box was sealed (the box whose "
-    "number is the order's box count), by the packer logged in then, at that station"
+    "number is the order's box count), by the packer logged in then, at that station; its "
+    "units and mistakes are what was recorded of it until the day after that day ends"
 )
 
 

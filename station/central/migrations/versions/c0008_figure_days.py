@@ -1,5 +1,7 @@
 """figure days: the supervisor figures' saved per-day totals (station.supervisor.saved_days)
 
+Also the indexes the figures read the events by: time, and a scan's verdict.
+
 Derived from the stations' events and rebuildable at any time (delete the rows):
 not events, not on the audit chain. Whoever reads the figures of a finished day
 first sums it and saves it here, so every station's login may read, add and drop
@@ -44,6 +46,10 @@ CREATE TABLE figure_day_fact (
     count integer NOT NULL
 );
 CREATE INDEX ix_figure_day_fact_zone_day ON figure_day_fact (zone, day);
+-- What the figures read by time (the events' own indexes are by station and order).
+CREATE INDEX ix_scanevent_verdict_created ON scanevent (verdict, created_at);
+CREATE INDEX ix_parcel_created ON parcel (created_at);
+CREATE INDEX ix_orderevent_kind_created ON orderevent (kind, created_at);
 CREATE TABLE figure_day_mark (
     source text PRIMARY KEY,
     seq bigint NOT NULL
