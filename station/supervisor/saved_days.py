@@ -45,7 +45,6 @@ from sqlalchemy import (
     exc,
     func,
     insert,
-    literal_column,
     select,
     text,
 )
@@ -209,33 +208,43 @@ def _row(zone: str, day: str, fact: str, station: str, packer: Key | None, what:
 
 
 def _forget_changed(book: Connection, db: Database, tables: Tables) -> None:
-    """Drop each saved day that events added since the last look could change."""
+    """Drop each saved day that events added since the last look could change.
+
+    Fewer events than last seen (a store restored from a backup, a station's
+    rows gone) is another history: every saved day goes.
+    """
     marks = {str(source): int(seq) for source, seq in book.execute(select(figure_day_mark))}
     anything_saved = book.execute(select(figure_day.c.day).limit(1)).first() is not None
     earliest: datetime | None = None
+    another_history = False
+    seen: set[str] = set()
     for name, columns in (("scanevent", tables.scan), ("parcel", tables.parcel),
                           ("orderevent", tables.event)):  # fmt: skip
         for station in _stations(db, columns):
             source = f"{name} {station}"
+            seen.add(source)
             mark = marks.get(source)
-            since_mark = select(func.max(columns["seq"]), func.min(columns["created_at"])).where(
-                columns["station"] == station
-            )
-            if mark is not None:
-                since_mark = since_mark.where(columns["seq"] > mark)
-            elif not anything_saved:  # nothing to forget: only note how far the events go
-                since_mark = select(func.max(columns["seq"]), literal_column("NULL")).where(
-                    columns["station"] == station
-                )
-            newest, first = db.execute(since_mark).one()
-            if newest is None or newest == mark:  # nothing new: nothing written
+            mine = columns["station"] == station
+            top = db.execute(select(func.max(columns["seq"])).where(mine)).scalar()
+            if top is None or top == mark:  # nothing new: nothing read, nothing written
                 continue
-            if first is not None:
-                at = first if first.tzinfo else first.replace(tzinfo=UTC)
-                earliest = at if earliest is None else min(earliest, at)
+            if mark is not None and top < mark:
+                another_history = True
+            elif anything_saved:  # the new events' earliest time (all of them: a new station)
+                newer = [mine] if mark is None else [mine, columns["seq"] > mark]
+                first = db.execute(select(func.min(columns["created_at"])).where(*newer)).scalar()
+                if first is not None:
+                    at = first if first.tzinfo else first.replace(tzinfo=UTC)
+                    earliest = at if earliest is None else min(earliest, at)
             book.execute(delete(figure_day_mark).where(figure_day_mark.c.source == source))
-            book.execute(insert(figure_day_mark).values(source=source, seq=int(newest)))
-    if earliest is not None:
+            book.execute(insert(figure_day_mark).values(source=source, seq=int(top)))
+    if set(marks) - seen:  # a station's events gone
+        another_history = True
+        book.execute(delete(figure_day_mark).where(figure_day_mark.c.source.not_in(seen)))
+    if another_history:
+        book.execute(delete(figure_day_fact))
+        book.execute(delete(figure_day))
+    elif earliest is not None:
         # A day counts scans back up to the grace after it, and a zone may be
         # a day ahead of UTC: forget from two days before the earliest event.
         cut = (earliest - SCAN_BACK_GRACE - timedelta(days=1)).date().isoformat()

@@ -123,6 +123,32 @@ def test_an_event_arriving_late_for_a_saved_day_is_counted(bench: Bench, tmp_pat
     store.close()
 
 
+def copy_of(bench: Bench, folder: Path) -> Store:
+    folder.mkdir(exist_ok=True)
+    with sqlite3.connect(bench.store.path) as source, sqlite3.connect(folder / DB_NAME) as copy:
+        source.backup(copy)
+    return Store.open(folder)
+
+
+def test_a_store_restored_from_an_older_backup_drops_every_saved_day(
+    bench: Bench, tmp_path: Path
+) -> None:
+    store = copy_of(bench, tmp_path / "station")
+    late_wrong_item(store)
+    book = LocalDays(tmp_path)
+    with store.session() as db:
+        newer = dashboard(db, WEEKEND, book=book)  # saved with the extra wrong item
+    store.close()
+    (tmp_path / "station" / DB_NAME).unlink()
+    restored = copy_of(bench, tmp_path / "station")  # the backup from before it
+    with restored.session() as db:
+        older = dashboard(db, WEEKEND)
+        assert older != newer
+        assert dashboard(db, WEEKEND, book=book) == older
+    book.close()
+    restored.close()
+
+
 def late_wrong_item(store: Store) -> None:
     """A wrong item of Ana's on Saturday, stored after the day was saved (as a sync would)."""
     with store.engine.begin() as connection:
