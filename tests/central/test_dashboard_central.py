@@ -113,3 +113,6 @@ def test_main_dashboard_central_without_a_url_says_what_to_set(
     args = ["dashboard", "--central", "--config", str(config), "--data-dir", str(tmp_path)]
     assert main.main(args) == 2
     assert "[central] url" in capsys.readouterr().err
+    at_station = ["dashboard", "--config", str(config), "--data-dir", str(tmp_path)]
+    assert main.main(at_station) == 2  # neither a badge nor --central
+    assert "--supervisor BADGE" in capsys.readouterr().err
