@@ -23,6 +23,7 @@ from tests.station.test_figures import BERLIN, WEEKEND, pack_known_day
 from tests.station.test_figures_central import to_central
 from tests.ui.test_dashboard import cells
 from ui.dashboard.central_source import CentralReader
+from ui.dashboard.source import Drill
 from ui.dashboard.window import DashboardWindow
 
 TIMEOUT_MS = 15_000
@@ -71,6 +72,10 @@ def test_the_office_dashboard_reads_every_station_and_picks_one(
     with reader.engine.connect() as connection:  # the same figures as the queries give
         expected = dashboard(connection, WEEKEND, Filter(station="bench-2"))
     assert snapshot.by_packer == expected.by_packer
+
+    with qtbot.waitSignal(window.orders_shown, timeout=TIMEOUT_MS) as listed:
+        window.drill(Drill(WEEKEND, "orders", "Orders packed: everyone"))
+    assert sorted(ref.number for ref in listed.args[0]) == ["SO-12", "SO-13", "SO-14"]  # Ben's
 
     with qtbot.waitSignal(window.trail_shown, timeout=TIMEOUT_MS) as shown:
         window.open_trail("SO-14")

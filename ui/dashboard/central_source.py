@@ -65,9 +65,9 @@ class CentralReader:
 
     def orders(self, drill: Drill) -> list[OrderRef]:
         with connected(self.engine) as connection:
-            refs = orders_behind(connection, drill.period, drill.figure, drill.by, drill.key)
-        if self.only.station is not None:
-            refs = [ref for ref in refs if ref.station == self.only.station]
+            refs = orders_behind(
+                connection, drill.period, drill.figure, drill.by, drill.key, self.only
+            )
         if drill.what is not None:
             refs = [ref for ref in refs if ref.what == drill.what]
         return refs
