@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +24,11 @@ TAPE_EAN = "5901234123457"
 STRANGER_EAN = "9780201379624"  # in the catalog, in no test order
 
 
+# Every session a Bench opened and nobody closed yet, oldest first: tests/conftest.py
+# closes those a test opened when it ends, so no print thread outlives its test.
+open_sessions: list[PackSession] = []
+
+
 @dataclass
 class Bench:
     store: Store
@@ -30,13 +36,29 @@ class Bench:
     settings: Settings
 
     def session(self, station: str = "bench-1") -> PackSession:
-        return PackSession(
+        session = PackSession(
             self.store,
             self.settings,
             FileLabelPrinter(self.data_dir / "labels"),
             station,
             documents=FileDocumentPrinter(self.data_dir / "documents"),
         )
+        open_sessions.append(session)
+        return session
+
+    def close(self) -> None:
+        """Close the sessions this bench opened, then its store."""
+        close_sessions_from(0, lambda session: session.store is self.store)
+        self.store.close()
+
+
+def close_sessions_from(
+    first: int, belongs: Callable[[PackSession], bool] = lambda _session: True
+) -> None:
+    """Close the open sessions from index `first` on (those `belongs` picks)."""
+    for session in [s for s in open_sessions[first:] if belongs(s)]:
+        open_sessions.remove(session)
+        session.close()
 
 
 def add_product(store: Store, sku: str, name: str, *barcodes: tuple[str, int]) -> None:

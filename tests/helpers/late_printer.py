@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 
@@ -24,12 +25,18 @@ class LateAnswerPrinter:
         self.port: int = self._server.getsockname()[1]
         self.labels = 0
         self._connections: list[socket.socket] = []
-        threading.Thread(target=self._accept, daemon=True).start()
+        self._threads = [threading.Thread(target=self._accept, daemon=True)]
+        self._threads[0].start()
 
     def close(self) -> None:
-        self._server.close()
-        for conn in self._connections:
-            conn.close()
+        # shutdown() wakes a thread blocked in accept() or recv(); close() alone does not.
+        for sock in (self._server, *self._connections):
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+        for thread in list(self._threads):
+            thread.join(timeout=5.0)
+        for sock in (self._server, *self._connections):
+            sock.close()
 
     def _accept(self) -> None:
         while True:
@@ -38,7 +45,8 @@ class LateAnswerPrinter:
             except OSError:
                 return
             self._connections.append(conn)
-            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+            self._threads.append(threading.Thread(target=self._serve, args=(conn,), daemon=True))
+            self._threads[-1].start()
 
     def _serve(self, conn: socket.socket) -> None:
         received, questions, answered, seen = b"", 0, False, 0

@@ -45,7 +45,7 @@ def settings() -> Settings:
 def bench(tmp_path: Path, settings: Settings) -> Iterator[Bench]:
     bench = standard_bench(tmp_path, settings)
     yield bench
-    bench.store.close()
+    bench.close()  # the sessions it opened first, then the store
 
 
 @pytest.fixture
