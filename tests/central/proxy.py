@@ -24,10 +24,16 @@ class AckCutter:
         self.port: int = self._listener.getsockname()[1]
         self.armed = True
         self.cut = threading.Event()
+        self._links: list[_Link] = []
         threading.Thread(target=self._accept, daemon=True).start()
 
     def close(self) -> None:
+        # shutdown() wakes the threads blocked in accept() and recv(); close() alone does not.
+        with contextlib.suppress(OSError):
+            self._listener.shutdown(socket.SHUT_RDWR)
         self._listener.close()
+        for link in self._links:
+            link.close()
 
     def _accept(self) -> None:
         while True:
@@ -37,6 +43,7 @@ class AckCutter:
                 return
             server = socket.create_connection(("127.0.0.1", self._target))
             link = _Link(client, server)
+            self._links.append(link)
             threading.Thread(target=self._upstream, args=(link,), daemon=True).start()
             threading.Thread(target=self._downstream, args=(link,), daemon=True).start()
 

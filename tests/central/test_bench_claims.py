@@ -8,7 +8,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
 
@@ -254,6 +254,9 @@ class Forwarder:
 
     def __exit__(self, *_exc: object) -> None:
         for sock in self._sockets:
+            # shutdown() wakes the threads blocked in accept() and recv(); close() does not.
+            with suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
             sock.close()
 
     def _accept(self) -> None:
