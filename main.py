@@ -18,6 +18,7 @@ from station.audit import commands as audit_commands
 from station.central import commands as central_commands
 from station.errors import UserError
 from station.handoff import commands as handoff_commands
+from station.handoff.warehouse import remember as remember_warehouse
 from station.lock import DataDirLock
 from station.session import PackSession
 from station.settings import Settings, load_settings
@@ -156,6 +157,9 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901
             # run while the station packs, so it takes no station lock.
             return _import(data_dir, args.kind, args.file, settings, config)
         with _locked_store(data_dir) as store:
+            # The station's sync (a process of its own) tells the central database from here.
+            station = getattr(args, "station", None) or settings.station
+            remember_warehouse(store, station, settings.warehouse)
             if demo:
                 _seed_demo(store, data_dir, settings, config)
                 settings = _with_demo_camera(settings, data_dir)

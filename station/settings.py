@@ -128,6 +128,8 @@ class Devices:
 class Settings:
     station: str = field(default_factory=socket.gethostname)
     role: str = "bench"  # "bench" or "dock" (opens in loading mode, station.handoff)
+    # Which warehouse the station is in: a dock's lists are its warehouse's (station.handoff).
+    warehouse: str = "main"
     confirm_before_label: bool = False
     manual_entry_supervisors_only: bool = False
     # A supervisor action asks for the supervisor's PIN after the badge ([security]).
@@ -155,6 +157,7 @@ WEDGE_KEYBOARD_LAYOUTS = ("us", "uk", "de", "fr", "es", "it")
 _STATION_KEYS: dict[tuple[str, str], tuple[str, type]] = {
     ("station", "name"): ("station", str),
     ("station", "role"): ("role", str),
+    ("station", "warehouse"): ("warehouse", str),
     ("station", "confirm_before_label"): ("confirm_before_label", bool),
     ("station", "manual_entry_supervisors_only"): ("manual_entry_supervisors_only", bool),
     ("scanner", "wedge_max_key_interval_ms"): ("wedge_max_key_interval_ms", int),
@@ -168,6 +171,7 @@ EXAMPLE = """\
 [station]
 name = "bench-01"
 role = "bench"
+warehouse = "main"
 confirm_before_label = false
 manual_entry_supervisors_only = false
 
@@ -382,6 +386,11 @@ def _devices(table: dict[str, Any], source: str) -> Devices:
 def _validate(settings: Settings, source: str) -> None:
     if not settings.station.strip():
         raise SettingsError(f"{source}: setting station.name must not be empty.")
+    if not settings.warehouse.strip() or len(settings.warehouse) > 40:
+        raise SettingsError(
+            f"{source}: setting station.warehouse must be a name of 1 to 40 characters, "
+            f"got {settings.warehouse!r}."
+        )
     if settings.role not in STATION_ROLES:
         raise SettingsError(
             f"{source}: setting station.role must be one of "

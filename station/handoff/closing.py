@@ -66,7 +66,7 @@ def not_loaded(session: LoadingSession) -> list[LeftBehind]:
     if load is None:
         return []
     with session.store.session() as db:
-        parcels = loads.not_loaded(db, load, session.couriers.profiles)
+        parcels = loads.not_loaded(db, load, session.couriers.profiles, session.settings.warehouse)
         return [
             LeftBehind(parcel.tracking, _order_number(db, parcel), parcel.created_at.isoformat())
             for parcel in parcels
@@ -102,7 +102,9 @@ def close_load(
             return session.record_driver(driver, source=source)  # answered "driver required"
         with session.store.session() as db:
             on_load = loads.loaded_parcels(db, load.id)
-            behind = loads.not_loaded(db, load, session.couriers.profiles)
+            behind = loads.not_loaded(
+                db, load, session.couriers.profiles, session.settings.warehouse
+            )
             left = _reasons(db, behind, reasons or {}, default_reason)
             data = _manifest_data(db, session, load, on_load, left, handover, driver, data_dir)
         files = manifest_files(data_dir, data)

@@ -46,6 +46,10 @@ def add_commands(
     pending.add_argument(
         "--days", type=str, default="14", help="how many days back to look (default 14)"
     )
+    pending.add_argument(
+        "--warehouse",
+        help="only other stations' parcels of this warehouse (a dock with a central database)",
+    )
 
 
 def run(args: argparse.Namespace, data_dir: Path) -> int:
@@ -62,7 +66,7 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
                 return 0
             if args.handoff_command == "export":
                 return _export(db, _load(db, args.load), data_dir, args.dir)
-            return _pending(db, _hours(args.older_than), _days(args.days))
+            return _pending(db, _hours(args.older_than), _days(args.days), args.warehouse)
     finally:
         store.close()
 
@@ -194,8 +198,10 @@ def _export(db: Session, load: HandoffLoad, data_dir: Path, folder: Path) -> int
     return 0
 
 
-def _pending(db: Session, hours: float, days: int) -> int:
-    parcels = loads.uncollected(db, timedelta(hours=hours), utc_now(), timedelta(days=days))
+def _pending(db: Session, hours: float, days: int, warehouse: str | None) -> int:
+    parcels = loads.uncollected(
+        db, timedelta(hours=hours), utc_now(), timedelta(days=days), warehouse
+    )
     if not parcels:
         print(f"Every parcel sealed in the {days} days looked at is on a closed load.")
         return 0

@@ -128,9 +128,13 @@ def day_start(moment: datetime) -> datetime:
 
 
 def not_loaded(
-    db: Session, load: HandoffLoad, profiles: Mapping[str, CourierProfile]
+    db: Session,
+    load: HandoffLoad,
+    profiles: Mapping[str, CourierProfile],
+    warehouse: str = "main",
 ) -> list[Parcel]:
-    """The courier's parcels sealed on the load's day that are on no load, oldest first."""
+    """The courier's parcels sealed on the load's day that are on no load, oldest first: this
+    station's own, and other stations' of its `warehouse` (the mirror)."""
     start = day_start(load.created_at)
     names = [  # this station's own parcels; other stations' are in the mirror
         name
@@ -158,7 +162,7 @@ def not_loaded(
         if names
         else []
     )
-    others = remote.not_loaded(db, start, load.courier_id, profiles)
+    others = remote.not_loaded(db, start, load.courier_id, profiles, warehouse)
     if not others:
         return own
     return sorted(own + others, key=lambda parcel: (parcel.created_at, parcel.station, parcel.seq))
@@ -170,10 +174,14 @@ LOOKBACK = timedelta(days=14)
 
 
 def never_collected(
-    db: Session, older_than: timedelta, now: datetime, lookback: timedelta = LOOKBACK
+    db: Session,
+    older_than: timedelta,
+    now: datetime,
+    lookback: timedelta = LOOKBACK,
+    warehouse: str | None = None,
 ) -> list[Parcel]:
     """Parcels sealed in the `lookback` before `now - older_than` that are on no closed load,
-    oldest first."""
+    oldest first: this station's own, and other stations' (of `warehouse`, or of every one)."""
     on_a_closed_load = (
         select(HandoffScan.parcel_id)
         .join(HandoffClose, col(HandoffClose.load_id) == col(HandoffScan.load_id))
@@ -191,7 +199,7 @@ def never_collected(
             .order_by(col(Parcel.created_at), col(Parcel.seq))
         )
     )
-    others = remote.never_collected(db, now - older_than - lookback, now - older_than)
+    others = remote.never_collected(db, now - older_than - lookback, now - older_than, warehouse)
     if not others:
         return own
     return sorted(own + others, key=lambda parcel: (parcel.created_at, parcel.station, parcel.seq))
@@ -226,11 +234,15 @@ class Uncollected:
 
 
 def uncollected(
-    db: Session, older_than: timedelta, now: datetime, lookback: timedelta = LOOKBACK
+    db: Session,
+    older_than: timedelta,
+    now: datetime,
+    lookback: timedelta = LOOKBACK,
+    warehouse: str | None = None,
 ) -> list[Uncollected]:
     """`never_collected`, with each parcel's order and age, oldest first."""
     found = []
-    for parcel in never_collected(db, older_than, now, lookback):
+    for parcel in never_collected(db, older_than, now, lookback, warehouse):
         order = db.get(Order, parcel.order_id)
         number = order.number if order else remote.order_number(db, parcel.id)
         found.append(

@@ -21,6 +21,7 @@ from sqlalchemy import Connection, Engine, delete, text, update
 from sqlalchemy.dialects.sqlite import insert
 
 from station.central.connect import connected
+from station.handoff import warehouse
 from station.handoff.remote import RemoteLoaded, RemoteParcel, RemoteVoid
 from station.models import utc_now
 from station.store import Store
@@ -73,6 +74,9 @@ _FACTS = text(
     "SELECT p.id, p.station, p.seq, p.order_id, coalesce(o.number, '') AS order_number, "
     "p.tracking, p.data->>'courier' AS courier, p.data->>'service' AS service, "
     "(p.data->>'weight_g')::int AS weight_g, p.created_at, "
+    "coalesce((SELECT w.warehouse FROM station_warehouse w WHERE w.station = p.station), "
+    "'main') "
+    "AS warehouse, "
     "(SELECT e.data->>'reason' FROM orderevent e WHERE e.order_id = p.order_id "
     " AND e.kind = 'order_cancelled' ORDER BY e.created_at DESC LIMIT 1) AS cancelled, "
     "coalesce((SELECT e.kind = 'exception_flagged' FROM orderevent e "
@@ -98,7 +102,15 @@ class MirrorChanges:
 
 
 def pull_mirror(central: Engine, store: Store, positions: Mapping[str, int]) -> MirrorChanges:
-    """Bring the dock's mirror up to the central database; raises CentralUnreachable."""
+    """Bring the dock's mirror up to the central database; raises CentralUnreachable.
+
+    The station's warehouse, as its window or replay recorded it, is told first.
+    """
+    with connected(central) as connection:
+        me = connection.execute(text("SELECT central_current_station()")).scalar()
+        known = warehouse.of(store, me) if me else None
+        if known is not None:
+            connection.execute(text("SELECT central_set_warehouse(:w)"), {"w": known})
     with connected(central) as connection:
         connection.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"))
         changes = read_changes(connection, positions)

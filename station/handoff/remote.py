@@ -48,6 +48,7 @@ class RemoteParcel(SQLModel, table=True):
     service: str
     weight_g: int | None = None
     created_at: datetime = Field(index=True)  # sealed at
+    warehouse: str = "main"  # its station's ([station] warehouse, as the central database has it)
     cancelled: str | None = None  # the cancel's reason: the order does not ship
     in_exception: bool = False
     scanned_back: bool = False
@@ -141,12 +142,16 @@ def not_loaded(
     since: datetime,
     courier_id: str,
     profiles: Mapping[str, CourierProfile],
+    warehouse: str,
 ) -> list[Parcel]:
-    """Other stations' parcels of this courier sealed since `since`, on no load known here."""
+    """Other stations' parcels of this courier and warehouse sealed since `since`, on no load
+    known here."""
     names = [
         name
         for name in db.exec(
-            select(RemoteParcel.courier).where(col(RemoteParcel.created_at) >= since).distinct()
+            select(RemoteParcel.courier)
+            .where(col(RemoteParcel.created_at) >= since, RemoteParcel.warehouse == warehouse)
+            .distinct()
         )
         if courier_key(profiles, name) == courier_id
     ]
@@ -155,6 +160,7 @@ def not_loaded(
     rows = db.exec(
         select(RemoteParcel).where(
             col(RemoteParcel.created_at) >= since,
+            RemoteParcel.warehouse == warehouse,
             col(RemoteParcel.courier).in_(names),
             col(RemoteParcel.id).not_in(
                 select(HandoffScan.parcel_id).where(HandoffScan.verdict == LOADED)
@@ -176,19 +182,22 @@ def on_closed_loads() -> SelectOfScalar[uuid.UUID]:
     return select(RemoteLoaded.parcel_id).where(col(RemoteLoaded.closed))
 
 
-def never_collected(db: Session, since: datetime, until: datetime) -> list[Parcel]:
-    """Other stations' parcels sealed in [since, until] on no closed load known here."""
+def never_collected(
+    db: Session, since: datetime, until: datetime, warehouse: str | None
+) -> list[Parcel]:
+    """Other stations' parcels sealed in [since, until] on no closed load known here (of one
+    warehouse, or of every one)."""
     closed_here = (
         select(HandoffScan.parcel_id)
         .join(HandoffClose, col(HandoffClose.load_id) == col(HandoffScan.load_id))
         .where(HandoffScan.verdict == LOADED)
     )
-    rows = db.exec(
-        select(RemoteParcel).where(
-            col(RemoteParcel.created_at) >= since,
-            col(RemoteParcel.created_at) <= until,
-            col(RemoteParcel.id).not_in(closed_here),
-            col(RemoteParcel.id).not_in(on_closed_loads()),
-        )
+    query = select(RemoteParcel).where(
+        col(RemoteParcel.created_at) >= since,
+        col(RemoteParcel.created_at) <= until,
+        col(RemoteParcel.id).not_in(closed_here),
+        col(RemoteParcel.id).not_in(on_closed_loads()),
     )
-    return [as_parcel(row) for row in rows]
+    if warehouse is not None:
+        query = query.where(RemoteParcel.warehouse == warehouse)
+    return [as_parcel(row) for row in db.exec(query)]

@@ -5,14 +5,16 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+import psycopg
 from sqlmodel import select
 
 from devices.pdf.manifest import render_manifest_pdf
 from station import queries
 from station.couriers.plan import CourierBook
-from station.handoff.closing import Handover, close_load
+from station.handoff.closing import Handover, close_load, not_loaded
 from station.handoff.engine import LoadingSession
 from station.handoff.loads import uncollected
+from station.handoff.warehouse import remember
 from station.models import OrderEvent, Parcel, PrintJob, utc_now
 from station.print_queue import SeqCounter
 from station.settings import Labels, Settings
@@ -26,10 +28,12 @@ POSTNL = "JJDSO0000000201"  # SO-000002, PostNL
 UPS = "JJDSO0000000301"  # SO-000003, UPS
 
 
-def dock(store: Store, station: str, labels: Labels | None = None) -> LoadingSession:
+def dock(
+    store: Store, station: str, labels: Labels | None = None, warehouse: str = "main"
+) -> LoadingSession:
     with store.session() as db:
         seq = SeqCounter(queries.next_seq(db, station))
-    settings = Settings(station=station, labels=labels or Labels())
+    settings = Settings(station=station, labels=labels or Labels(), warehouse=warehouse)
     return LoadingSession(store, settings, CourierBook.load(), seq)
 
 
@@ -153,3 +157,35 @@ def test_the_mirror_follows_voids_scan_backs_and_other_docks_loads(
     assert elsewhere.kind == "already_loaded" and "dock-2, still open" in elsewhere.message
     for store in (one, two, bench):
         store.close()
+
+
+def test_a_docks_lists_are_its_warehouses(central: Central, tmp_path: Path) -> None:
+    urls = {name: central.add_station(name) for name in ("north-1", "south-1", "dock-n")}
+    sealed_at = utc_now() - timedelta(minutes=10)
+    for name, prefix in (("north-1", "NO"), ("south-1", "SU")):
+        bench = Store.open(tmp_path / name)
+        remember(bench, name, name.split("-")[0])  # as the window does from [station] warehouse
+        seal_orders(bench, name, 2, prefix=prefix, sealed_at=sealed_at)
+        sync_once(urls[name], bench, name)
+        bench.close()
+    store = Store.open(tmp_path / "dock-n")
+    remember(store, "dock-n", "north")
+    sync_once(urls["dock-n"], store, "dock-n")
+
+    loading = dock(store, "dock-n", warehouse="north")
+    for line in ("CMD-LOAD", "DHL Express"):
+        loading.handle_scan(line)
+    # The close lists north's DHL parcel only; south's is another dock's business.
+    assert [p.tracking for p in not_loaded(loading)] == ["JJDNO0000000101"]
+    # South's parcel still loads here if it turns up (the verdicts do not change).
+    assert loading.handle_scan("JJDSU0000000101").kind == "loaded"
+    with store.session() as db:
+        north = uncollected(db, timedelta(0), utc_now(), warehouse="north")
+        every = uncollected(db, timedelta(0), utc_now())
+    assert [p.tracking for p in north] == ["JJDNO0000000101", "JJDNO0000000201"]
+    assert len(every) == 4  # south's too (one is on this load, which is still open)
+    with psycopg.connect(central.admin_url) as db:
+        rows = db.execute("SELECT * FROM station_warehouse ORDER BY station").fetchall()
+        rows = [(station, warehouse) for station, warehouse, _at in rows]
+    assert rows == [("dock-n", "north"), ("north-1", "north"), ("south-1", "south")]
+    store.close()

@@ -106,11 +106,11 @@ class LoadingController(QObject):
 
     def list_uncollected(self) -> None:
         """Parcels sealed but on no closed load (answered by `uncollected_listed`)."""
-        store = self.loading.store
+        store, warehouse = self.loading.store, self.loading.settings.warehouse
 
         def job() -> list[Uncollected]:
-            with store.session() as db:
-                return uncollected(db, timedelta(0), utc_now())
+            with store.session() as db:  # this dock's warehouse (other stations' parcels)
+                return uncollected(db, timedelta(0), utc_now(), warehouse=warehouse)
 
         self._run(job, self.uncollected_listed.emit)
 

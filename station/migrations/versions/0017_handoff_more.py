@@ -1,4 +1,5 @@
-"""handoff: the dock's mirror of other stations' sealed parcels, voided labels and loads
+"""handoff: the dock's mirror of other stations' sealed parcels, voided labels and loads; the
+station's warehouse
 
 Local bookkeeping filled at each sync (station/handoff/remote.py), so a dock
 decides `loaded`, `not_ready` and `wrong_courier` for parcels sealed at other
@@ -36,6 +37,7 @@ def upgrade() -> None:
         sa.Column("service", _text(), nullable=False),
         sa.Column("weight_g", sa.Integer(), nullable=True),
         sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column("warehouse", _text(), nullable=False),
         sa.Column("cancelled", _text(), nullable=True),
         sa.Column("in_exception", sa.Boolean(), nullable=False),
         sa.Column("scanned_back", sa.Boolean(), nullable=False),
@@ -59,8 +61,16 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("parcel_id"),
     )
 
+    op.create_table(
+        "station_warehouse",
+        sa.Column("station", _text(), nullable=False),
+        sa.Column("warehouse", _text(), nullable=False),
+        sa.PrimaryKeyConstraint("station"),
+    )
+
 
 def downgrade() -> None:
+    op.drop_table("station_warehouse")
     op.drop_table("handoff_remote_loaded")
     op.drop_table("handoff_remote_void")
     op.drop_table("handoff_remote_parcel")

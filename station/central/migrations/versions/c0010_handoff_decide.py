@@ -7,7 +7,8 @@ moment both ask, one insert wins, both hear the same answer, and the other
 dock takes the parcel off its load (a `loaded_elsewhere` scan, pushed like the
 rest). A parcel taken off a load that way is no longer a `double_loaded`
 conflict: the conflict functions of c0006 now count only the loads that still
-hold it.
+hold it. Each station's warehouse (`station_warehouse`) is set by the station
+itself at each pull (`central_set_warehouse`).
 
 Revision ID: c0010
 Revises: c0009
@@ -64,6 +65,25 @@ BEGIN
     RETURN QUERY SELECT d.station, d.load_id FROM handoff_decision d WHERE d.parcel_id = p_parcel;
 END $$;
 
+-- Each station's warehouse, as it says at each pull: a dock lists its warehouse's parcels.
+CREATE TABLE station_warehouse (
+    station text PRIMARY KEY,
+    warehouse text NOT NULL,
+    updated_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE FUNCTION central_set_warehouse(p_warehouse text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+DECLARE
+    me text := central_current_station();
+BEGIN
+    IF me IS NULL THEN
+        RAISE EXCEPTION 'only a station has a warehouse' USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    INSERT INTO station_warehouse AS w (station, warehouse) VALUES (me, p_warehouse)
+    ON CONFLICT (station) DO UPDATE SET warehouse = EXCLUDED.warehouse, updated_at = now()
+    WHERE w.warehouse IS DISTINCT FROM EXCLUDED.warehouse;
+END $$;
+
 CREATE OR REPLACE FUNCTION central_handoff_conflict() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
 DECLARE
@@ -106,9 +126,11 @@ def upgrade() -> None:
     database = op.get_bind().execute(text("SELECT current_database()")).scalar_one()
     group = quote(group_role(database))
     op.execute(_SCHEMA)
-    op.execute(f"GRANT SELECT ON handoff_decision TO {group}")
+    op.execute(f"GRANT SELECT ON handoff_decision, station_warehouse TO {group}")
     op.execute("REVOKE ALL ON FUNCTION central_decide_load(uuid, uuid) FROM PUBLIC")
     op.execute(f"GRANT EXECUTE ON FUNCTION central_decide_load(uuid, uuid) TO {group}")
+    op.execute("REVOKE ALL ON FUNCTION central_set_warehouse(text) FROM PUBLIC")
+    op.execute(f"GRANT EXECUTE ON FUNCTION central_set_warehouse(text) TO {group}")
 
 
 def downgrade() -> None:
