@@ -62,7 +62,7 @@ def _current_heads(store: Store) -> list[tuple[str, int, str]]:
                 .limit(1)
             ).first()
             if head is not None:
-                found.append((station, head[0], head[1]))
+                found.append((station, head[0], head[1].hex()))
     return found
 
 

@@ -22,7 +22,7 @@ from sqlalchemy.orm import ORMExecuteState
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session
 
-from station.audit.registry import BY_TABLE, Audited
+from station.audit.registry import AUDITED, BY_TABLE, Audited
 
 _TOUCHED = "audit_touched"
 _CHUNK = 500
@@ -119,8 +119,8 @@ def append_links(
 
 
 _INSERT_LINK = (
-    "INSERT INTO auditlink (station, seq, table_name, row_id, schema_id, content, prev, hash) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+    "INSERT INTO auditlink (station, seq, row_id, schema_id, content, hash) "
+    "VALUES (?, ?, ?, ?, ?, ?)"
 )
 
 
@@ -150,19 +150,77 @@ def _links(
                 continue  # inserted and deleted again in the same transaction
             station = str(row[0] or "")
             content = content_digest(dict(zip(columns, row[1:], strict=True)), columns)
-            seq, prev = heads.get(station) or _head(cursor, station)
-            seq += 1
-            digest = link_hash(prev, station, seq, table, key, schema_id, content)
-            heads[station] = (seq, digest)
-            links.append((station, seq, table, key, schema_id, content, prev, digest))
+            links.append(_link(heads, cursor, station, table, key, schema_id, content))
     return links
+
+
+def _link(
+    heads: dict[str, tuple[int, str]],
+    cursor: Any,
+    station: str,
+    table: str,
+    key: str,
+    schema_id: int,
+    content: str,
+) -> tuple[object, ...]:
+    """The next link of `station` (its head moved on in `heads`), as auditlink stores it."""
+    seq, prev = heads.get(station) or _head(cursor, station)
+    seq += 1
+    digest = link_hash(prev, station, seq, table, key, schema_id, content)
+    heads[station] = (seq, digest)
+    return (
+        station,
+        seq,
+        bytes.fromhex(key),
+        schema_id,
+        bytes.fromhex(content),
+        bytes.fromhex(digest),
+    )
 
 
 def _head(cursor: Any, station: str) -> tuple[int, str]:
     row = cursor.execute(
         "SELECT seq, hash FROM auditlink WHERE station = ? ORDER BY seq DESC LIMIT 1", (station,)
     ).fetchone()
-    return (int(row[0]), str(row[1])) if row else (0, "")
+    return (int(row[0]), bytes(row[1]).hex()) if row else (0, "")
+
+
+def chain_existing(connection: Connection, batch: int = 5000) -> int:
+    """Chain every row the store already holds, table by table in rowid order; how many.
+
+    For an upgrade (migration 0016): one pass over each table, no lookups by id.
+    """
+    present = {
+        str(row[0])
+        for row in connection.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='table'")
+    }
+    reader = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    writer = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    heads: dict[str, tuple[int, str]] = {}
+    added = 0
+    try:
+        for entry in AUDITED:
+            if entry.table not in present:
+                continue
+            schema_id, columns = schema_of(connection, entry, {})
+            id_at = columns.index("id")
+            pending: list[tuple[object, ...]] = []
+            for row in reader.execute(select_rows(entry, columns, "ORDER BY rowid")):
+                values = row[1:]
+                content = content_digest(dict(zip(columns, values, strict=True)), columns)
+                key = row_key(values[id_at])
+                station = str(row[0] or "")
+                pending.append(_link(heads, writer, station, entry.table, key, schema_id, content))
+                if len(pending) >= batch:
+                    writer.executemany(_INSERT_LINK, pending)
+                    added += len(pending)
+                    pending = []
+            writer.executemany(_INSERT_LINK, pending)
+            added += len(pending)
+    finally:
+        reader.close()
+        writer.close()
+    return added
 
 
 class AuditedSession(Session):

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from sqlalchemy import Connection
 
+from station.audit.verify import as_hex
+
 # station, seq, table_name, row_id, schema_id, content, hash: the central row's columns.
 LinkRow = tuple[str, int, str, str, int, str, str]
 LINK_COLUMNS = ("station", "seq", "table_name", "row_id", "schema_id", "content", "hash")
@@ -18,12 +20,13 @@ SCHEMA_COLUMNS = ("station", "id", "table_name", "columns")
 def links_after(connection: Connection, station: str, after: int, limit: int) -> list[LinkRow]:
     """Up to `limit` links of `station` after link `after`, in order."""
     rows = connection.exec_driver_sql(
-        "SELECT station, seq, table_name, row_id, schema_id, content, hash FROM auditlink "
-        "WHERE station = ? AND seq > ? ORDER BY seq LIMIT ?",
+        "SELECT l.station, l.seq, coalesce(s.table_name, '?'), l.row_id, l.schema_id, "
+        "l.content, l.hash FROM auditlink l LEFT JOIN auditschema s ON s.id = l.schema_id "
+        "WHERE l.station = ? AND l.seq > ? ORDER BY l.seq LIMIT ?",
         (station, after, limit),
     )
     return [
-        (str(s), int(seq), str(t), str(r), int(schema), str(content), str(digest))
+        (str(s), int(seq), str(t), as_hex(r), int(schema), as_hex(content), as_hex(digest))
         for s, seq, t, r, schema, content, digest in rows
     ]
 

@@ -1,9 +1,9 @@
 """Checking the audit chain: the links follow each other, and the rows match their links.
 
 Four things are checked, all by reading the store (never changing it):
-- per station, the links number 1, 2, 3… with no gap, each one's `prev` is the
-  hash of the one before and its own hash recomputes (a link edited, deleted
-  or inserted out of place shows here);
+- per station, the links number 1, 2, 3… with no gap and each one's hash
+  recomputes over its fields and the hash of the one before (a link edited,
+  deleted or inserted out of place shows here);
 - every row of a chained table matches the content of its newest link (a row
   edited through sqlite3), has a link (a row inserted behind PackStation's
   back), and every link's row still exists (a row deleted);
@@ -41,7 +41,7 @@ class Problem:
 
     station: str
     seq: int
-    kind: str  # link_missing, link_edited, link_out_of_place, row_edited, row_deleted,
+    kind: str  # link_missing, link_edited, row_edited, row_deleted,
     # row_inserted, status_edited, truncated, rewritten, chain_missing, schema_edited
     message: str
     table: str = ""
@@ -116,8 +116,8 @@ def verify_chain(connection: Connection, anchors: Sequence[Anchor] = ()) -> Audi
             Problem("", 0, "chain_missing", "the audit chain's tables are gone: dropped.")
         )
         return report
-    hashes = _walk_links(connection, report)
     schemas = _schemas(connection, report)
+    hashes = _walk_links(connection, report, schemas)
     for entry in AUDITED:
         if entry.table in present:
             _check_rows(connection, entry, schemas, report)
@@ -128,30 +128,43 @@ def verify_chain(connection: Connection, anchors: Sequence[Anchor] = ()) -> Audi
     return report
 
 
-def _schemas(connection: Connection, report: AuditReport) -> dict[int, tuple[str, ...]]:
-    schemas: dict[int, tuple[str, ...]] = {}
-    for schema_id, columns in connection.exec_driver_sql("SELECT id, columns FROM auditschema"):
+Schemas = dict[int, tuple[str, tuple[str, ...]]]  # schema id -> (table, hashed columns)
+
+
+def _schemas(connection: Connection, report: AuditReport) -> Schemas:
+    schemas: Schemas = {}
+    rows = connection.exec_driver_sql("SELECT id, table_name, columns FROM auditschema")
+    for schema_id, table, columns in rows:
         try:
-            schemas[int(schema_id)] = tuple(str(name) for name in json.loads(columns))
+            schemas[int(schema_id)] = (str(table), tuple(str(name) for name in json.loads(columns)))
         except (TypeError, ValueError):  # not a JSON list of names: every row of it mismatches
+            schemas[int(schema_id)] = (str(table), ())
             report.problems.append(
                 Problem("", 0, "schema_edited", f"audit schema {schema_id} was edited.")
             )
     return schemas
 
 
-def _walk_links(connection: Connection, report: AuditReport) -> dict[tuple[str, int], str]:
-    """The chain checks; returns every link's stored hash for the anchors."""
+def _walk_links(
+    connection: Connection, report: AuditReport, schemas: Schemas
+) -> dict[tuple[str, int], str]:
+    """The chain checks; returns every link's stored hash for the anchors.
+
+    A link keeps no copy of the hash before it (station.audit.records): its own
+    hash is recomputed over the previous link's, so a link edited, or one put
+    in another's place, fails there.
+    """
     hashes: dict[tuple[str, int], str] = {}
     station: str | None = None
     expected, prev_hash = 1, ""
     rows = connection.exec_driver_sql(
-        "SELECT station, seq, table_name, row_id, schema_id, content, prev, hash "
-        "FROM auditlink ORDER BY station, seq"
+        "SELECT station, seq, row_id, schema_id, content, hash FROM auditlink ORDER BY station, seq"
     )
-    for name, seq, table, row_id, schema_id, content, prev, stored in rows:
+    for name, seq, raw_id, schema_id, raw_content, raw_hash in rows:
         if name != station:
             station, expected, prev_hash = name, 1, ""
+        table = schemas.get(schema_id, ("?", ()))[0]
+        row_id, content, stored = as_hex(raw_id), as_hex(raw_content), as_hex(raw_hash)
         report.links += 1
         report.heads[name] = seq
         hashes[(name, seq)] = stored
@@ -168,43 +181,49 @@ def _walk_links(connection: Connection, report: AuditReport) -> dict[tuple[str, 
                     row_id,
                 )
             )
-        elif prev != prev_hash:
+        elif link_hash(prev_hash, name, seq, table, row_id, schema_id, content) != stored:
             report.problems.append(
                 Problem(
                     name,
                     seq,
-                    "link_out_of_place",
-                    f"{where} does not follow link {seq - 1}: inserted or changed out of place.",
+                    "link_edited",
+                    f"{where} was edited, or put in the place of another.",
                     table,
                     row_id,
                 )
-            )
-        if link_hash(prev, name, seq, table, row_id, schema_id, content) != stored:
-            report.problems.append(
-                Problem(name, seq, "link_edited", f"{where} was edited.", table, row_id)
             )
         expected, prev_hash = seq + 1, stored
     return hashes
 
 
-def _newest_links(connection: Connection, table: str) -> Iterator[tuple[str, str, int, int, str]]:
+def as_hex(value: object) -> str:
+    """A stored id or digest as the hashes name it; text put there by hand stays as it is."""
+    return value.hex() if isinstance(value, bytes) else str(value)
+
+
+def _newest_links(
+    connection: Connection, schema_ids: Sequence[int]
+) -> Iterator[tuple[str, str, int, int, str]]:
+    marks = ", ".join("?" * len(schema_ids)) or "NULL"
     # SQLite returns the other columns of the row that has the max().
-    yield from connection.exec_driver_sql(
+    for row_id, station, seq, schema_id, content in connection.exec_driver_sql(
         "SELECT row_id, station, max(seq), schema_id, content FROM auditlink "
-        "WHERE table_name = ? GROUP BY row_id ORDER BY row_id",
-        (table,),
-    )
+        f"WHERE schema_id IN ({marks}) GROUP BY row_id ORDER BY row_id",
+        tuple(schema_ids),
+    ):
+        yield as_hex(row_id), station, seq, schema_id, as_hex(content)
 
 
 def _check_rows(
     connection: Connection,
     entry: Audited,
-    schemas: dict[int, tuple[str, ...]],
+    schemas: Schemas,
     report: AuditReport,
 ) -> None:
     """Merge the table's rows and its newest links, both in id order."""
     rows = connection.exec_driver_sql(select_rows(entry, None, "ORDER BY id"))
-    links = _newest_links(connection, entry.table)
+    own = [schema_id for schema_id, (table, _) in schemas.items() if table == entry.table]
+    links = _newest_links(connection, own)
     link = next(links, None)
     for row in rows:
         values = dict(row._mapping)
@@ -228,7 +247,7 @@ def _check_rows(
             )
             continue
         _, link_station, seq, schema_id, content = link
-        columns = schemas.get(schema_id, ())
+        columns = schemas.get(schema_id, ("", ()))[1]
         if content_digest(values, columns) != content:
             report.problems.append(
                 Problem(

@@ -31,9 +31,10 @@ def test_verify_anchor_then_a_cut_off_tail(tmp_path: Path) -> None:
     log = (data_dir / "logs" / "packstation.log").read_text(encoding="utf-8")
     with sqlite3.connect(data_dir / DB_NAME) as db:  # the newest event and its link go
         table, row_id, seq = db.execute(
-            "SELECT table_name, row_id, seq FROM auditlink ORDER BY seq DESC LIMIT 1"
+            "SELECT s.table_name, l.row_id, l.seq FROM auditlink l "
+            "JOIN auditschema s ON s.id = l.schema_id ORDER BY l.seq DESC LIMIT 1"
         ).fetchone()
-        db.execute(f"DELETE FROM {table} WHERE id = ?", (row_id,))
+        db.execute(f"DELETE FROM {table} WHERE id = ?", (row_id.hex(),))
         db.execute("DELETE FROM auditlink WHERE seq = ?", (seq,))
         db.execute("DELETE FROM auditanchor")  # the store's own anchors are no proof
     cut = run("--data-dir", str(data_dir), "audit", "verify", "--json")

@@ -127,11 +127,18 @@ def test_a_store_packed_through_the_engine_verifies_and_its_chains_have_no_gap(
 
     assert report.ok, report.as_text()
     with sqlite3.connect(copy) as db:
-        tables = {row[0] for row in db.execute("SELECT DISTINCT table_name FROM auditlink")}
+        tables = {
+            row[0]
+            for row in db.execute(
+                "SELECT DISTINCT s.table_name FROM auditlink l "
+                "JOIN auditschema s ON s.id = l.schema_id"
+            )
+        }
         seqs = [row[0] for row in db.execute("SELECT seq FROM auditlink ORDER BY seq")]
         # The voided label changed its parcel: chained again, as a second version.
         versions = db.execute(
-            "SELECT count(*) FROM auditlink WHERE table_name = 'parcel' GROUP BY row_id "
+            "SELECT count(*) FROM auditlink WHERE schema_id IN "
+            "(SELECT id FROM auditschema WHERE table_name = 'parcel') GROUP BY row_id "
             "ORDER BY 1 DESC LIMIT 1"
         ).fetchone()[0]
     assert tables == set(EDITS)

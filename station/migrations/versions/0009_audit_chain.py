@@ -1,7 +1,9 @@
 """audit chain: a hash chain over every stored event, anchors, and supervisor PIN attempts
 
-The events already stored are chained here, table by table, so an upgraded
-store verifies like a new one (station.audit).
+The events already stored are chained by 0016 (station.audit.slim), in one
+pass per table and straight into the links' slim form, so an upgraded store
+verifies like a new one (station.audit). This step used to chain them, by id,
+into the hex-text form: minutes on a year's store.
 
 Revision ID: 0009
 Revises: 0008
@@ -11,9 +13,6 @@ Create Date: 2026-12-03 11:30:00
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
-
-from station.audit.chain import append_links, row_key
-from station.audit.registry import AUDITED
 
 revision = "0009"
 down_revision = "0008"
@@ -64,20 +63,6 @@ def upgrade() -> None:
     op.create_index(
         "ix_supervisorauth_packer_created", "supervisorauth", ["packer_id", "created_at"]
     )
-    _chain_existing(op.get_bind())
-
-
-def _chain_existing(connection: sa.Connection) -> None:
-    present = set(sa.inspect(connection).get_table_names())
-    for entry in AUDITED:
-        if entry.table not in present:
-            continue  # a table a later migration creates: chained as it is written
-        ids = [
-            row_key(row[0])
-            for row in connection.exec_driver_sql(f"SELECT id FROM {entry.table} ORDER BY rowid")
-        ]
-        for start in range(0, len(ids), 500):
-            append_links(connection, {entry.table: ids[start : start + 500]}, cache={})
 
 
 def downgrade() -> None:
