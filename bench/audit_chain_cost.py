@@ -1,6 +1,6 @@
 """The audit chain's cost on a year's store: upgrade time and size per million events.
 
-Run: uv run python bench/audit_chain_cost.py [--verify]
+Run: uv run python bench/audit_chain_cost.py [--verify] [--convert-from DIR]
 
 Copies the cached aged store (bench/aged_store.py builds it: 1.57 million scan
 events, 345,000 orders, at schema 0008, before the chain) to a work folder,
@@ -8,7 +8,10 @@ never touching the cache, and there:
 - upgrades it to 0009 (the chain: every stored event linked), timed;
 - measures the links' bytes (SQLite's dbstat: the table and its indexes);
 - applies the slimming of 0016 (station.audit.slim), timed, and measures again;
-- with --verify, times `audit verify`'s walk after each.
+- with --verify, times `audit verify`'s walk after each;
+- with --convert-from DIR, instead copies DIR's store (one upgraded before 0016,
+  whose links are hex text, e.g. a cached bench store) and times 0016's
+  conversion of its links alone, with the sizes before and after.
 Prints the figures; the work copy is deleted at the end.
 """
 
@@ -100,6 +103,9 @@ def slim(path: Path) -> float | None:
 
 def report(label: str, path: Path) -> None:
     links, size, scans = link_bytes(path)
+    if not links:
+        print(f"{label}: no links yet ({scans:,} scan events)")
+        return
     per_million = size / links * 1_000_000 if links else 0.0
     print(
         f"{label}: {links:,} links ({scans:,} scan events), {size / 1e6:,.0f} MB of links, "
@@ -108,10 +114,32 @@ def report(label: str, path: Path) -> None:
     )
 
 
+def convert(source: Path, *, verify: bool) -> None:
+    work = Path(tempfile.mkdtemp(prefix="audit-cost-", dir=CACHE))
+    try:
+        path = work / DB_NAME
+        with sqlite3.connect(source) as db, sqlite3.connect(path) as out:
+            db.backup(out)  # consistent even while another bench has it open
+        print(f"copied {source} ({path.stat().st_size / 1e6:,.0f} MB) to {work}")
+        report("hex-text links", path)
+        seconds = slim(path)
+        print(f"converting the links (0016's step alone): {seconds:.0f} s")
+        report("after 0016", path)
+        if verify:
+            seconds, ok = timed_verify(path)
+            print(f"audit verify after 0016: {seconds:.0f} s ({'intact' if ok else 'BROKEN'})")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--verify", action="store_true", help="time audit verify as well")
+    parser.add_argument("--convert-from", type=Path, help="a data dir whose links are hex text")
     args = parser.parse_args()
+    if args.convert_from is not None:
+        convert(args.convert_from / DB_NAME, verify=args.verify)
+        return
     cached = CACHE / f"aged-{PACKED}x{COPIES}" / DB_NAME
     marker = cached.parent / "built-at-revision"
     if not cached.is_file() or marker.read_text().strip() != "0008":
@@ -121,7 +149,7 @@ def main() -> None:
         path = work / DB_NAME
         shutil.copyfile(cached, path)
         print(f"copied the aged store ({path.stat().st_size / 1e6:,.0f} MB) to {work}")
-        print(f"upgrade 0008 -> 0009 (chain every stored event): {migrate(path, '0009'):.0f} s")
+        print(f"upgrade 0008 -> 0009 (the chain's tables): {migrate(path, '0009'):.0f} s")
         report("after 0009", path)
         if args.verify:
             seconds, ok = timed_verify(path)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import uuid
 import weakref
 from collections.abc import Iterable, Mapping, Sequence
@@ -24,7 +25,9 @@ from sqlmodel import Session
 
 from station.audit.registry import AUDITED, BY_TABLE, Audited
 
+log = logging.getLogger("packstation.audit")
 _TOUCHED = "audit_touched"
+_PROGRESS_EVERY = 250_000
 _CHUNK = 500
 Schema = tuple[int, tuple[str, ...]]
 _SCHEMAS: weakref.WeakKeyDictionary[Engine, dict[str, Schema]] = weakref.WeakKeyDictionary()
@@ -194,14 +197,19 @@ def chain_existing(connection: Connection, batch: int = 5000) -> int:
         str(row[0])
         for row in connection.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='table'")
     }
+    tables = [entry for entry in AUDITED if entry.table in present]
+    total = sum(
+        int(connection.exec_driver_sql(f"SELECT count(*) FROM {entry.table}").scalar_one())
+        for entry in tables
+    )
+    if total:
+        log.info("audit chain: chaining the %d events this store already holds", total)
     reader = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     writer = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     heads: dict[str, tuple[int, str]] = {}
     added = 0
     try:
-        for entry in AUDITED:
-            if entry.table not in present:
-                continue
+        for entry in tables:
             schema_id, columns = schema_of(connection, entry, {})
             id_at = columns.index("id")
             pending: list[tuple[object, ...]] = []
@@ -215,6 +223,8 @@ def chain_existing(connection: Connection, batch: int = 5000) -> int:
                     writer.executemany(_INSERT_LINK, pending)
                     added += len(pending)
                     pending = []
+                    if added % _PROGRESS_EVERY < batch:  # a line a minute or so, for the log
+                        log.info("audit chain: %d of %d events chained", added, total)
             writer.executemany(_INSERT_LINK, pending)
             added += len(pending)
     finally:

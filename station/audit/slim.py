@@ -12,10 +12,13 @@ chained here, in one pass per table (station.audit.chain.chain_existing).
 
 from __future__ import annotations
 
+import logging
+
 from sqlalchemy import Connection
 
 from station.audit.chain import chain_existing
 
+log = logging.getLogger("packstation.audit")
 _SLIM = """
 CREATE TABLE auditlink_slim (
     station VARCHAR NOT NULL,
@@ -61,6 +64,7 @@ def slim_links(connection: Connection) -> int:
     links the store holds then."""
     columns = {row[1] for row in connection.exec_driver_sql("PRAGMA table_info(auditlink)")}
     if "prev" in columns:
+        log.info("audit chain: converting its links to the slim form (migration 0016)")
         driver = connection.connection.dbapi_connection
         driver.create_function("audit_unhex", 1, _unhex, deterministic=True)  # type: ignore[union-attr]
         connection.exec_driver_sql(_SLIM)
