@@ -9,11 +9,8 @@ from pathlib import Path
 import pytest
 from reportlab.pdfgen.canvas import Canvas
 
-from devices.pdf.document_printer import FileDocumentPrinter
-from devices.pdf.file_printer import FileLabelPrinter
 from station.errors import UserError
 from station.importers import ImportRejected, import_file
-from station.session import PackSession
 from station.settings import Labels, Settings
 from station.verdicts import VerdictKind
 from tests.helpers.factory import CABLE_EAN, MUG_UPC, TAPE_EAN, Bench, standard_bench
@@ -22,20 +19,10 @@ from tests.helpers.pdf import pdf_text
 V = VerdictKind
 
 
-def session_with_documents(bench: Bench) -> PackSession:
-    return PackSession(
-        bench.store,
-        bench.settings,
-        FileLabelPrinter(bench.data_dir / "labels"),
-        "bench-1",
-        documents=FileDocumentPrinter(bench.data_dir / "documents"),
-    )
-
-
 def test_auto_slips_print_with_the_labels_and_show_what_was_packed(tmp_path: Path) -> None:
     settings = Settings(station="bench-1", labels=replace(Labels(), packing_slip="auto"))
     bench = standard_bench(tmp_path, settings)
-    session = session_with_documents(bench)
+    session = bench.session()  # with a document printer
     for scan in ("BADGE-P1", "SO-1", MUG_UPC, MUG_UPC, CABLE_EAN):
         session.handle_scan(scan)
     assert session.wait_for_printer()
@@ -46,7 +33,7 @@ def test_auto_slips_print_with_the_labels_and_show_what_was_packed(tmp_path: Pat
 
 def test_a_slip_on_demand_prints_for_the_last_packed_order(tmp_path: Path) -> None:
     bench = standard_bench(tmp_path)
-    session = session_with_documents(bench)
+    session = bench.session()  # with a document printer
     with pytest.raises(UserError, match="no packing slip"):
         session.print_slip()
     for scan in ("BADGE-P1", "SO-3", TAPE_EAN):
