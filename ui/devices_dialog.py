@@ -17,12 +17,14 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -78,14 +80,24 @@ class DevicesDialog(QDialog):
         self.checks = CheckRunner(self)
         self.scanner_rows: list[ScannerRow] = []
         self._busy: set[CheckLine] = set()  # tests under way
-        rows = QVBoxLayout(self)
+        outer = QVBoxLayout(self)
         intro = QLabel(f"The devices of this station, saved in {config_path}.")
         intro.setWordWrap(True)
-        rows.addWidget(intro)
+        outer.addWidget(intro)
         self.message = QLabel(problem)
         self.message.setWordWrap(True)
         self.message.setStyleSheet(ERROR_STYLE)
-        rows.addWidget(self.message)
+        outer.addWidget(self.message)
+        # With cameras the boxes are taller than a 1366 x 768 screen: they scroll.
+        content = QWidget()
+        rows = QVBoxLayout(content)
+        rows.setContentsMargins(0, 0, 0, 0)
+        self.boxes = QScrollArea()
+        self.boxes.setWidgetResizable(True)
+        self.boxes.setFrameShape(QFrame.Shape.NoFrame)
+        self.boxes.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.boxes.setWidget(content)
+        outer.addWidget(self.boxes, 1)
         rows.addWidget(self._scanners_box(devices))
         self.label_printer, column = self._single(
             rows, "Label printer", Role.LABEL_PRINTER, devices
@@ -108,10 +120,17 @@ class DevicesDialog(QDialog):
         )
         self.buttons.rejected.connect(self.reject)
         self.save_button.clicked.connect(self._on_save_button_clicked)
-        rows.addWidget(self.buttons)
+        outer.addWidget(self.buttons)
+        self._fit_screen(content)
         self._connect_tests()
         self._update_buttons()
         self.refresh_found()
+
+    def _fit_screen(self, content: QWidget) -> None:
+        """As tall as the boxes, up to the screen's height: a taller dialog scrolls."""
+        screen = self.screen().availableGeometry()
+        room = screen.height() - 200  # the title bar, the intro, Save and Close
+        self.boxes.setMinimumHeight(min(content.sizeHint().height(), room))
 
     @property
     def save_button(self) -> QPushButton:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, QRect, Qt
 from pytestqt.qtbot import QtBot
 from sqlmodel import select
 
@@ -153,8 +153,11 @@ def test_every_camera_has_its_live_view_with_its_own_state_and_f8_hides_them_all
             "Camera camera-1: live",
             "Camera side: live",
         ]
-        top, under = (panel.mapTo(window, panel.rect().topLeft()) for panel in panels)
-        assert under.y() >= top.y() + panels[0].view.height()  # stacked, not overlapping
+        first, second = (
+            QRect(panel.view.mapTo(window, QPoint(0, 0)), panel.view.size()) for panel in panels
+        )
+        assert not first.intersects(second)  # side by side or stacked, both whole
+        assert window.rect().contains(first) and window.rect().contains(second)
 
         window.activateWindow()
         qtbot.waitUntil(window.isActiveWindow)
