@@ -6,7 +6,6 @@ import hashlib
 import json
 import threading
 import uuid
-from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,21 +16,23 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QComboBox, QPushButton
 from pytestqt.qtbot import QtBot
 
+from devices.camera.from_url import start_camera
 from station import queries
 from station.device_urls import Role as DeviceRole
 from station.device_urls import parse_device_url
 from station.handoff.central import Decision
 from station.handoff.closing import Handover
 from station.models import OrderEvent, utc_now
-from station.settings import Devices, Settings
+from station.settings import Settings
 from station.verdicts import Tone, VerdictKind
+from tests.helpers.camera_listener import HeardFromCamera
 from tests.helpers.factory import Bench
 from tests.helpers.sealed import seal_orders
 from tests.helpers.sounds import RecordingSoundPlayer
 from tests.helpers.wedge import FakeClock, WedgeScanner
 from ui import style
 from ui.app import build_main_window
-from ui.camera_wiring import connect_cameras
+from ui.loading.cage_photo import offer_camera
 from ui.loading.close_dialog import CloseLoadDialog
 from ui.loading.mode import LoadingMode, attach_loading_mode
 from ui.main_window import MainWindow
@@ -272,16 +273,16 @@ def test_the_close_photographs_the_cage_with_the_photo_camera(
     camera = parse_device_url(
         "sim://camera?uses=photo&width=320&height=180&fps=10&name=cage", DeviceRole.CAMERA
     )
-    stops = connect_cameras(window, replace(bench.settings, devices=Devices(cameras=(camera,))))
+    running = start_camera(camera, HeardFromCamera(), "cage")
     try:
-        assert mode.dock.cage_photo is not None  # offered by the camera wiring
+        offer_camera(window, running.camera)  # as the camera wiring does for a `photo` camera
+        assert mode.dock.cage_photo is not None
         for text in ("CMD-LOAD", "DHL Express", DHL[0]):
             scan(qtbot, mode, window, text)
         with qtbot.waitSignal(mode.dock.closed, timeout=TIMEOUT_MS) as closed:
             mode.dock.close(Handover("Dee Driver"), dict.fromkeys([DHL[1], ON_HOLD], "later"))
     finally:
-        for stop in stops:
-            stop()
+        running.close()
 
     manifest = Path(closed.args[0].manifest)
     body = json.loads(manifest.with_suffix(".json").read_text(encoding="utf-8"))
