@@ -136,13 +136,13 @@ class LoadDecider:
             except CentralUnreachable:
                 if self._online:
                     log.info("central loads: the central database cannot be reached")
-                self._gone(False)
+                self._went_down()
                 return
             except CentralError as exc:
                 if str(exc) != self._problem:  # told once, not at every retry
                     log.warning("central load decisions stopped: %s", exc)
                 self._problem = str(exc)
-                self._gone(False)
+                self._went_down()
                 return
             self._online, self._problem = True, ""
             if decision.load_id != load_id:
@@ -155,9 +155,9 @@ class LoadDecider:
                     del self._waiting[parcel_id]
                 self._changed.notify_all()
 
-    def _gone(self, online: bool) -> None:
+    def _went_down(self) -> None:
         with self._changed:
-            self._online, self._down = online, True
+            self._online, self._down = False, True
             self._changed.notify_all()
 
 
