@@ -72,7 +72,8 @@ _CLOSES = text(
 )
 _FACTS = text(
     "SELECT p.id, p.station, p.seq, p.order_id, coalesce(o.number, '') AS order_number, "
-    "p.tracking, p.data->>'courier' AS courier, p.data->>'service' AS service, "
+    "p.tracking, coalesce(p.data->>'courier', '') AS courier, "
+    "coalesce(p.data->>'service', '') AS service, "
     "(p.data->>'weight_g')::int AS weight_g, p.created_at, "
     "coalesce((SELECT w.warehouse FROM station_warehouse w WHERE w.station = p.station), "
     "'main') "
