@@ -100,6 +100,19 @@ def marker(stations: int, days: int) -> str:
 
 def fill(cluster: Cluster, stations: int, days: int) -> None:
     started = time.perf_counter()
+    names = [f"st{n:02d}" for n in range(1, stations + 1)]
+    local = PlainStore(AGED)
+    events_done = FOLDER / "events-filled"
+    if events_done.is_file() and events_done.read_text() == marker(stations, days):
+        print("the events are there from an interrupted fill: only the reference rows")
+        with psycopg.connect(cluster.url(DATABASE), autocommit=True) as pg:
+            for table in ("orders", "packer"):
+                pg.execute(f"DROP TABLE IF EXISTS stage_{table}")
+                pg.execute(f"DELETE FROM {table}")
+            _reference(pg, local, names)
+            pg.execute("ANALYZE")
+        local.close()
+        return
     with psycopg.connect(cluster.url(), autocommit=True) as admin:
         admin.execute(f"DROP DATABASE IF EXISTS {DATABASE}")
         admin.execute(f"CREATE DATABASE {DATABASE}")
@@ -107,7 +120,6 @@ def fill(cluster: Cluster, stations: int, days: int) -> None:
     engine = create_engine(url)
     init_schema(engine)
     engine.dispose()
-    local = PlainStore(AGED)
     with local.engine.connect() as db:
         newest = db.exec_driver_sql("SELECT max(created_at) FROM parcel").scalar_one()
         since = (datetime.fromisoformat(str(newest)) - timedelta(days=days)).isoformat(" ")
@@ -119,7 +131,6 @@ def fill(cluster: Cluster, stations: int, days: int) -> None:
             )
             for name in COPIED
         }
-    names = [f"st{n:02d}" for n in range(1, stations + 1)]
     with psycopg.connect(cluster.url(DATABASE), autocommit=True) as pg:
         pg.execute(
             "CREATE FUNCTION remap(s text, v text) RETURNS text LANGUAGE sql IMMUTABLE AS "
@@ -150,6 +161,7 @@ def fill(cluster: Cluster, stations: int, days: int) -> None:
             for name in names:
                 pg.execute(_copy_as(stream.name, columns, name))
             pg.execute(f"DROP TABLE stage_{stream.name}")
+        events_done.write_text(marker(stations, days))
         _reference(pg, local, names)
         pg.execute("ANALYZE")
     local.close()
@@ -185,7 +197,11 @@ def _reference(pg: psycopg.Connection[Any], local: PlainStore, names: list[str])
         if not rows:
             continue
         columns = list(rows[0].keys())
-        pg.execute(f"CREATE UNLOGGED TABLE stage_{table} (LIKE {table} INCLUDING DEFAULTS)")
+        # Only the columns (no constraints): the central table fills its own change numbers.
+        pg.execute(
+            f"CREATE UNLOGGED TABLE stage_{table} AS SELECT {', '.join(columns)} "
+            f"FROM {table} LIMIT 0"
+        )
         statement = f"COPY stage_{table} ({', '.join(columns)}) FROM STDIN"
         with pg.cursor() as cursor, cursor.copy(statement) as copy:
             for row in rows:
