@@ -141,22 +141,10 @@ def main() -> None:
         elapsed = time.monotonic() - started
         window.close()
         session.close()
-    latencies = []
-    for on_screen, scan, _kind in shown:
-        # The last time this code came into view before its verdict.
-        seen = [at for at, code in source.appeared if code == scan and at <= on_screen]
-        if seen:
-            latencies.append((on_screen - seen[-1]) * 1000)
-    reading = []
-    for read, scan in tap.read_at:
-        seen = [at for at, code in source.appeared if code == scan and at <= read]
-        if seen:
-            reading.append((read - seen[-1]) * 1000)
-    to_screen = []  # from the reader's scan to its verdict on screen
-    for on_screen, scan, _kind in shown:
-        reads = [at for at, text in tap.read_at if text == scan and at <= on_screen]
-        if reads:
-            to_screen.append((on_screen - reads[-1]) * 1000)
+    appeared = [(at, code) for at, code in source.appeared]
+    latencies = _since(appeared, [(at, scan) for at, scan, _ in shown])
+    reading = _since(appeared, tap.read_at)
+    to_screen = _since(tap.read_at, [(at, scan) for at, scan, _ in shown])  # commit, UI
     kinds = sorted({kind for _, _, kind in shown})
     print(
         f"codes shown {args.cycles}, verdicts {len(shown)} {kinds} "
@@ -191,6 +179,17 @@ def main() -> None:
         f"cores on average, peak resident memory {peak_mb:.0f} MB; machine load "
         f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
     )
+
+
+def _since(earlier: list[tuple[float, str]], later: list[tuple[float, str]]) -> list[float]:
+    """For each (time, code) of `later`, ms since the last (time, code) of `earlier` with
+    that code at or before it."""
+    gaps = []
+    for at, code in later:
+        before = [then for then, text in earlier if text == code and then <= at]
+        if before:
+            gaps.append((at - before[-1]) * 1000)
+    return gaps
 
 
 if __name__ == "__main__":
