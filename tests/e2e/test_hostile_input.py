@@ -3,6 +3,7 @@ and a scan during a large import is recorded, never refused with "database is lo
 
 from __future__ import annotations
 
+import itertools
 import json
 import subprocess
 import sys
@@ -77,7 +78,8 @@ def test_a_scan_during_a_large_import_is_recorded(tmp_path: Path) -> None:
     )
     try:
         answers = []
-        scans = iter(["BADGE-P1"] + [f"P-{n}" for n in range(40)] * 50)
+        # As many scans as the import lasts: on a loaded machine it outlasts any fixed list.
+        scans = itertools.chain(["BADGE-P1"], itertools.cycle([f"P-{n}" for n in range(40)]))
         while child.poll() is None:
             answers.append(session.handle_scan(next(scans)))  # raises if it was not recorded
     finally:
