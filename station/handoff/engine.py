@@ -283,7 +283,7 @@ class LoadingSession:
                 parcel=parcel,
                 order=number,
             )
-        on = loads.load_of_parcel(db, parcel.id)
+        on, where = loads.where_loaded(db, parcel.id)
         if on is not None and on.id == load.id:
             return _Step(
                 V.ALREADY_LOADED,
@@ -293,9 +293,7 @@ class LoadingSession:
             )
         if on is not None:
             closed = "closed" if loads.closing_of(db, on.id) else "still open"
-            where: str | None = f"{loads.describe(on)}, {closed}"
-        else:
-            where = loads.loaded_elsewhere(db, parcel.id)
+            where = f"{loads.describe(on)}, {closed}"
         if where is not None:
             return _Step(
                 V.ALREADY_LOADED,

@@ -82,18 +82,23 @@ def parcel_on(db: Session, parcel_id: uuid.UUID) -> Parcel | None:
     return db.get(Parcel, parcel_id) or remote.parcels(db, [parcel_id]).get(parcel_id)
 
 
-def loaded_elsewhere(db: Session, parcel_id: uuid.UUID) -> str | None:
-    """Where another dock loaded the parcel, as the central database or the last sync told it;
-    None if nowhere known."""
-    taken = _scan_of(db, parcel_id, TAKEN_OFF)
-    if taken is not None:  # its raw is the central answer: "central: <station> <load>"
+def where_loaded(db: Session, parcel_id: uuid.UUID) -> tuple[HandoffLoad | None, str | None]:
+    """The load of this station the parcel is on; else where another dock loaded it, as the
+    central database or the last sync told it (None, None: nowhere known). Few reads: a
+    parcel never loaded here costs one indexed read and one by primary key."""
+    scan = _scan_of(db, parcel_id, LOADED)
+    if scan is not None and scan.load_id is not None:
+        taken = _scan_of(db, parcel_id, TAKEN_OFF)
+        if taken is None:
+            return db.get(HandoffLoad, scan.load_id), None
+        # Its raw is the central answer: "central: <station> <load>".
         station, _, load = taken.raw.removeprefix("central: ").rpartition(" ")
-        return f"load {load} at {station} (the central database decided)"
+        return None, f"load {load} at {station} (the central database decided)"
     other = remote.loaded_elsewhere(db, parcel_id)
     if other is None:
-        return None
+        return None, None
     closed = "closed" if other.closed else "still open"
-    return f"load {short_id(other.load_id)} at {other.station}, {closed}"
+    return None, f"load {short_id(other.load_id)} at {other.station}, {closed}"
 
 
 def loaded_parcels(db: Session, load_id: uuid.UUID) -> list[Parcel]:
