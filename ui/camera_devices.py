@@ -256,7 +256,7 @@ class CameraBox(QGroupBox):
         if url is None:
             return
         self._testing.add(row)
-        row.test.show_running(f"Opening {url.target or url.text}…")
+        row.test.show_running("Opening the camera…")  # not its URL: it may hold a password
         self._on_row_changed(row)
 
         def finished(result: CheckResult) -> None:
