@@ -68,23 +68,25 @@ def test_a_synced_station_verifies_centrally_link_by_link(synced: Central) -> No
     assert {"evidencefile", "evidencedeletion", "handoff_load", "handoff_scan"} <= tables
 
 
-@pytest.mark.parametrize(
-    ("table", "change"),
-    [
-        ("scanevent", "data = jsonb_set(data, '{raw}', '\"EDITED\"')"),
-        ("parcel", "data = jsonb_set(data, '{tracking}', '\"1Z-FORGED\"')"),
-        ("printattempt", "data = jsonb_set(data, '{created_at}', '\"2020-01-01T00:00:00+00:00\"')"),
-        ("handoff_scan", "data = data - 'verdict'"),
-    ],
-)
-def test_a_central_row_edited_is_named(synced: Central, table: str, change: str) -> None:
-    row_id = first_id(synced, table)
-    tamper(synced, f"UPDATE {table} SET {change} WHERE replace(id::text, '-', '') = '{row_id}'")
+# Per table, an edit of its first central row (one test: each sync costs seconds).
+EDITS = {
+    "scanevent": "data = jsonb_set(data, '{raw}', '\"EDITED\"')",
+    "parcel": "data = jsonb_set(data, '{tracking}', '\"1Z-FORGED\"')",
+    "printattempt": "data = jsonb_set(data, '{created_at}', '\"2020-01-01T00:00:00+00:00\"')",
+    "handoff_scan": "data = data - 'verdict'",
+}
+
+
+def test_central_rows_edited_are_named(synced: Central) -> None:
+    edited = {table: first_id(synced, table) for table in EDITS}
+    for table, change in EDITS.items():
+        where = f"replace(id::text, '-', '') = '{edited[table]}'"
+        tamper(synced, f"UPDATE {table} SET {change} WHERE {where}")
 
     report = verify(synced)
 
-    assert kinds(report) == {("row_edited", table, row_id)}
-    assert f"central {table} {row_id} differs from link" in report.as_text()
+    assert kinds(report) == {("row_edited", table, row_id) for table, row_id in edited.items()}
+    assert f"central scanevent {edited['scanevent']} differs from link" in report.as_text()
 
 
 def test_a_central_row_deleted_or_inserted_is_named(synced: Central) -> None:
