@@ -1,6 +1,7 @@
 """figure days: the supervisor figures' saved per-day totals (station.supervisor.saved_days)
 
-Also the indexes the figures read the events by: time, and a scan's verdict.
+Also the indexes the figures read the events by (time, a scan's verdict) and an
+order's trail reads its labels by (print jobs by box, attempts by job).
 
 Derived from the stations' events and rebuildable at any time (delete the rows):
 not events, not on the audit chain. Whoever reads the figures of a finished day
@@ -50,6 +51,9 @@ CREATE INDEX ix_figure_day_fact_zone_day ON figure_day_fact (zone, day);
 CREATE INDEX ix_scanevent_verdict_created ON scanevent (verdict, created_at);
 CREATE INDEX ix_parcel_created ON parcel (created_at);
 CREATE INDEX ix_orderevent_kind_created ON orderevent (kind, created_at);
+-- An order's trail: its boxes' print jobs and their attempts (else a walk of every job).
+CREATE INDEX ix_printjob_parcel ON printjob (parcel_id);
+CREATE INDEX ix_printattempt_job ON printattempt (job_id);
 CREATE TABLE figure_day_mark (
     source text PRIMARY KEY,
     seq bigint NOT NULL
