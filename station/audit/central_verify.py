@@ -32,6 +32,7 @@ from station.audit.central import central_anchors
 from station.audit.chain import content_digest, link_hash
 from station.audit.verify import UNLINKED, AuditReport, Problem
 from station.central.connect import connected
+from station.central.schema import metadata
 from station.sync.audit_links import STREAM as LINK_STREAM
 from station.sync.streams import LOCAL_ONLY, STREAMS, local_table
 
@@ -169,18 +170,41 @@ def _newest_links(
 
 def _central_rows(
     connection: Connection, station: str, table: str
-) -> Iterator[tuple[str, Mapping[str, Any]]]:
-    """The table's central rows of `station` (row id as the station keeps it, data), by id."""
+) -> Iterator[tuple[str, Mapping[str, Any], dict[str, Any]]]:
+    """The table's central rows of `station` by id: the row id as the station keeps it,
+    its data, and the columns central queries read beside it."""
+    keys = [column.name for column in metadata.tables[table].columns if column.name != "data"]
     rows = connection.execution_options(yield_per=_YIELD).execute(
         text(
-            f"SELECT replace(id::text, '-', '') AS key, data FROM {table} "
+            f"SELECT replace(id::text, '-', '') AS key, data, {', '.join(keys)} FROM {table} "
             # A uuid sorts by its bytes: the order of its hex digits, as the links sort.
             "WHERE station = :s ORDER BY id"
         ),
         {"s": station},
     )
-    for key, data in rows:
-        yield str(key), data
+    for key, data, *values in rows:
+        yield str(key), data, dict(zip(keys, values, strict=True))
+
+
+def _disagreeing(data: Mapping[str, Any], columns: Mapping[str, Any]) -> list[str]:
+    """The columns beside `data` that do not say what it says (edited on their own)."""
+    wrong = []
+    for name, value in columns.items():
+        if name not in data:  # a parcel's item keeps no station of its own
+            continue
+        recorded = data[name]
+        if isinstance(value, datetime):
+            try:
+                same = recorded is not None and value == datetime.fromisoformat(str(recorded))
+            except ValueError:
+                same = False
+        elif isinstance(value, uuid.UUID):
+            same = str(value) == recorded
+        else:
+            same = value == recorded
+        if not same:
+            wrong.append(name)
+    return wrong
 
 
 def _check_rows(
@@ -197,7 +221,7 @@ def _check_rows(
     kinds = _column_kinds(local)
     links = _newest_links(connection, station, table)
     link = next(links, None)
-    for row_id, data in _central_rows(connection, station, table):
+    for row_id, data, columns_beside in _central_rows(connection, station, table):
         while link is not None and link[0] < row_id:
             _deleted(station, table, link, report)
             link = next(links, None)
@@ -217,7 +241,21 @@ def _check_rows(
             continue
         _, seq, schema_id, content = link
         columns = schemas.get(schema_id, ())
-        if content_digest(canonical(data, kinds), columns) != content:
+        wrong = _disagreeing(data, columns_beside)
+        if wrong:
+            report.problems.append(
+                Problem(
+                    station,
+                    seq,
+                    "row_edited",
+                    f"central {table} {row_id}: its {', '.join(wrong)} column(s) no longer say "
+                    f"what link {seq} of station {station!r} recorded: edited in the central "
+                    "database.",
+                    table,
+                    row_id,
+                )
+            )
+        elif content_digest(canonical(data, kinds), columns) != content:
             report.problems.append(
                 Problem(
                     station,

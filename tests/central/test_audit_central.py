@@ -89,6 +89,19 @@ def test_central_rows_edited_are_named(synced: Central) -> None:
     assert f"central scanevent {edited['scanevent']} differs from link" in report.as_text()
 
 
+def test_a_column_beside_the_data_edited_on_its_own_is_named(synced: Central) -> None:
+    row_id = first_id(synced, "scanevent")
+    tamper(
+        synced,
+        f"UPDATE scanevent SET verdict = 'ok' WHERE replace(id::text, '-', '') = '{row_id}'",
+    )
+
+    report = verify(synced)
+
+    assert kinds(report) == {("row_edited", "scanevent", row_id)}
+    assert "its verdict column(s) no longer say" in report.as_text()
+
+
 def test_a_central_row_deleted_or_inserted_is_named(synced: Central) -> None:
     gone = first_id(synced, "orderevent")
     copied = first_id(synced, "scanevent")
