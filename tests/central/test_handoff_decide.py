@@ -6,6 +6,7 @@ import threading
 from pathlib import Path
 
 import psycopg
+from sqlalchemy.engine import make_url
 
 from devices.pdf.manifest import render_manifest_pdf
 from station.couriers.plan import CourierBook
@@ -17,7 +18,9 @@ from station.settings import Settings
 from station.store import Store
 from station.sync.exchange import sync_once
 from station.sync.settings import Central as CentralSettings
+from tests.central.cluster import free_port
 from tests.central.conftest import Central
+from tests.central.test_bench_claims import Forwarder
 from tests.central.test_handoff_dock_mirror import DHL, dock
 from tests.helpers.factory import Bench
 from tests.helpers.sealed import seal_orders
@@ -119,5 +122,54 @@ def test_a_replayed_dock_waits_for_the_central_answer_and_says_loaded_elsewhere(
         pack.close()
     assert answers[-1]["verdict"] == "loaded_elsewhere" and "dock-1" in answers[-1]["message"]
     assert answers[-1]["count"] == 0
+    for store in (*stores.values(), bench):
+        store.close()
+
+
+def test_a_dock_cut_off_loads_at_once_and_takes_the_parcel_off_when_the_link_is_back(
+    central: Central, tmp_path: Path
+) -> None:
+    bench_url = central.add_station("bench-1")
+    urls = {name: central.add_station(name) for name in ("dock-1", "dock-2")}
+    bench = Store.open(tmp_path / "bench-1")
+    seal_orders(bench, "bench-1", 1)
+    sync_once(bench_url, bench, "bench-1")
+    stores = {name: Store.open(tmp_path / name) for name in urls}
+    for name, store in stores.items():
+        sync_once(urls[name], store, name)
+    # dock-2's link goes through a port where nothing listens yet.
+    port = free_port()
+    role = make_url(urls["dock-2"]).username
+    with central.pgpass.open("r+", encoding="utf-8") as pgpass:  # its password on that port too
+        [line] = [line for line in pgpass if f":{role}:" in line]
+        pgpass.write(line.replace(f":{central.cluster.port}:", f":{port}:"))
+    cut_off = f"postgresql://{role}@127.0.0.1:{port}/{central.database}"
+
+    second = dock(stores["dock-2"], "dock-2")
+    with dock_decisions(second, cut_off, retry_s=0.2) as decider:
+        stops: list[LoadAnswer] = []
+        heard = threading.Event()
+
+        def taken_off(answer: LoadAnswer) -> None:
+            stops.append(answer)
+            heard.set()
+
+        decider.on_taken_off(taken_off)
+        for line in ("CMD-LOAD", "DHL Express"):
+            second.handle_scan(line)
+        assert second.handle_scan(DHL).kind.value == "loaded"  # never waits for the network
+        assert decider.settle() and not decider.online()
+        decider.wait_for_all()  # a close meanwhile would not wait: the link is known down
+        # dock-1, online, loads the same parcel: the central database gives it dock-1's load.
+        first = dock(stores["dock-1"], "dock-1")
+        with dock_decisions(first, urls["dock-1"]) as one:
+            for line in ("CMD-LOAD", "DHL Express", DHL):
+                first.handle_scan(line)
+            assert one.settle() and first.state.count == 1
+        with Forwarder(port, central.cluster.port):  # the link is back: asked again
+            assert heard.wait(timeout=20) and decider.online()
+    [stop] = stops
+    assert stop.kind == "loaded_elsewhere" and "dock-1" in stop.verdict.message
+    assert second.state.count == 0
     for store in (*stores.values(), bench):
         store.close()
