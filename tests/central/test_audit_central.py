@@ -4,6 +4,9 @@ and a central row updated, deleted or inserted behind sync's back named (exit 1)
 from __future__ import annotations
 
 import json
+import os
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
@@ -12,23 +15,55 @@ import pytest
 from station.audit.central_verify import verify_central
 from station.audit.state import central_states
 from station.audit.verify import AuditReport
+from station.central.admin import add_station, init_schema
 from station.central.connect import central_engine
 from station.sync.exchange import sync_once
 from tests.central.bench_events import packed_bench
+from tests.central.cluster import Cluster
 from tests.central.conftest import Central
 from tests.helpers import cli
 
 STATION = "bench-1"
 
 
+@pytest.fixture(scope="module")
+def synced_template(cluster: Cluster, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A central database holding one station packed (every kind of event) and synced,
+    built once: each test tampers with a copy of it (CREATE DATABASE ... TEMPLATE)."""
+    name = f"t{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(cluster.url(), autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    folder = tmp_path_factory.mktemp("audit-central")
+    pgpass = folder / "pgpass"
+    pgpass.touch(mode=0o600)
+    before = os.environ.get("PGPASSFILE")
+    os.environ["PGPASSFILE"] = str(pgpass)  # the station's login, as ~/.pgpass holds it
+    try:
+        engine = central_engine(cluster.url(name))
+        try:
+            init_schema(engine)
+            login = add_station(engine, STATION)
+        finally:
+            engine.dispose()
+        pgpass.write_text(login.pgpass + "\n")
+        bench = packed_bench(folder / "station", STATION)
+        assert sync_once(login.url, bench.store, STATION).pending == 0
+        bench.store.close()
+    finally:
+        if before is None:
+            os.environ.pop("PGPASSFILE", None)
+        else:
+            os.environ["PGPASSFILE"] = before
+    yield name
+
+
 @pytest.fixture
-def synced(central: Central, tmp_path: Path) -> Central:
-    """One station packed (every kind of event) and synced, its audit links with its events."""
-    url = central.add_station(STATION)
-    bench = packed_bench(tmp_path / "station", STATION)
-    assert sync_once(url, bench.store, STATION).pending == 0
-    bench.store.close()
-    return central
+def synced(cluster: Cluster, synced_template: str, tmp_path: Path) -> Central:
+    """A copy of the synced central database, for one test to tamper with."""
+    name = f"t{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(cluster.url(), autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{synced_template}"')
+    return Central(cluster.url(name), cluster, name, tmp_path / "pgpass")
 
 
 def verify(central: Central) -> AuditReport:
@@ -150,7 +185,12 @@ def test_the_cli_exits_1_naming_the_first_problem_and_2_without_a_url(
     assert unconfigured.returncode == 2 and "--url" in unconfigured.stderr
 
 
-def test_the_state_per_station_for_the_dashboard(synced: Central, tmp_path: Path) -> None:
+def test_the_state_per_station_for_the_dashboard(central: Central, tmp_path: Path) -> None:
+    url = central.add_station(STATION)
+    first = packed_bench(tmp_path / STATION, STATION)
+    assert sync_once(url, first.store, STATION).pending == 0
+    first.store.close()
+    synced = central
     other = "bench-2"
     url = synced.add_station(other)
     bench = packed_bench(tmp_path / other, other)
