@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +18,7 @@ from station.audit.state import central_states
 from station.audit.verify import AuditReport
 from station.central.admin import add_station, init_schema
 from station.central.connect import central_engine
+from station.sync import push
 from station.sync.exchange import sync_once
 from tests.central.bench_events import packed_bench
 from tests.central.cluster import Cluster
@@ -208,3 +210,31 @@ def test_the_state_per_station_for_the_dashboard(central: Central, tmp_path: Pat
     assert states[STATION].ok and states[STATION].links > 20
     assert not states[other].ok and "central parcel" in states[other].summary
     assert "deleted from the central database" in states[other].summary
+
+
+def test_a_sync_cut_before_its_links_is_no_insertion_and_the_next_brings_them(
+    central: Central, tmp_path: Path
+) -> None:
+    url = central.add_station(STATION)
+    bench = packed_bench(tmp_path / STATION, STATION)
+    stop = threading.Event()
+    last_stream = push.STREAMS[-1].name
+    engine = central_engine(url)
+    try:
+        # Stopped once the last event stream is delivered: the links' pass never starts.
+        push.push(
+            engine,
+            bench.store,
+            STATION,
+            stop=stop,
+            on_batch=lambda stream, _seq: stop.set() if stream == last_stream else None,
+        )
+        cut = verify(central)
+        push.push(engine, bench.store, STATION)
+        whole = verify(central)
+    finally:
+        engine.dispose()
+        bench.store.close()
+
+    assert stop.is_set() and cut.ok and cut.links == 0, cut.as_text()
+    assert whole.ok and whole.links > 20, whole.as_text()
