@@ -12,9 +12,10 @@ back, a load at another dock); only those are read again, whole.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, text, update
@@ -28,6 +29,7 @@ from station.store import Store
 
 # Parcels older than this are not mirrored (as `handoff pending` looks back, loads.LOOKBACK).
 KEEP = timedelta(days=14)
+SLICE = 500  # rows written per local transaction
 STREAMS = ("parcel", "printjob", "orderevent", "scanevent", "handoff_scan", "handoff_close")
 PREFIX = "handoff:"  # the pull positions' keys: handoff:<station>:<stream>
 
@@ -115,8 +117,7 @@ def pull_mirror(central: Engine, store: Store, positions: Mapping[str, int]) -> 
     with connected(central) as connection:
         connection.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"))
         changes = read_changes(connection, positions)
-    with store.write_lock, store.engine.begin() as local:
-        apply_changes(local, changes)
+    apply_changes(store, changes)
     return changes
 
 
@@ -163,40 +164,62 @@ def read_changes(connection: Connection, positions: Mapping[str, int]) -> Mirror
     return changes
 
 
-def apply_changes(local: Connection, changes: MirrorChanges) -> None:
+def apply_changes(store: Store, changes: MirrorChanges) -> None:
+    """Write the changes in short transactions of SLICE rows: a scan at this station (or
+    the station, from another process) waits for one slice at most, never for a whole
+    first pull. A pull cut part way is read again whole next time (its positions are saved
+    only after it), and every write is an upsert."""
     now = utc_now()
-    local.execute(delete(_PARCEL_TABLE).where(_PARCEL_TABLE.c.created_at < now - KEEP))
-    for row in changes.parcels:
-        values = {
-            **row,
-            "cancelled": row["cancelled"],
-            "in_exception": bool(row["in_exception"]),
-            "scanned_back": bool(row["scanned_back"]),
-            "updated_at": now,
-        }
-        statement = insert(_PARCEL_TABLE).values(values)
-        local.execute(
-            statement.on_conflict_do_update(
-                index_elements=["id"], set_={k: v for k, v in values.items() if k != "id"}
-            )
+    steps: list[Callable[[Connection], object]] = [
+        lambda local: local.execute(
+            delete(_PARCEL_TABLE).where(_PARCEL_TABLE.c.created_at < now - KEEP)
         )
-    for old, new in changes.voids.items():
-        statement = insert(_VOID_TABLE).values(tracking=old, replaced_by=new)
-        local.execute(
-            statement.on_conflict_do_update(index_elements=["tracking"], set_={"replaced_by": new})
-        )
-    for parcel_id, at, load_id, closed in changes.loads:
-        values = {"parcel_id": parcel_id, "station": at, "load_id": load_id, "closed": closed}
-        statement = insert(_LOADED_TABLE).values(values)
-        local.execute(
-            statement.on_conflict_do_update(
-                index_elements=["parcel_id"],
-                set_={"station": at, "load_id": load_id, "closed": closed},
-            )
-        )
+    ]
+    steps += [partial(_parcel, row, now) for row in changes.parcels]
+    steps += [partial(_void, old, new) for old, new in changes.voids.items()]
+    steps += [partial(_loaded, *loaded) for loaded in changes.loads]
     if changes.closed_loads:
-        local.execute(
-            update(_LOADED_TABLE)
-            .where(_LOADED_TABLE.c.load_id.in_(changes.closed_loads))
-            .values(closed=True)
+        closed = changes.closed_loads
+        steps.append(
+            lambda local: local.execute(
+                update(_LOADED_TABLE).where(_LOADED_TABLE.c.load_id.in_(closed)).values(closed=True)
+            )
         )
+    for start in range(0, len(steps), SLICE):
+        with store.write_lock, store.engine.begin() as local:
+            for step in steps[start : start + SLICE]:
+                step(local)
+
+
+def _parcel(row: dict[str, Any], now: datetime, local: Connection) -> None:
+    values = {
+        **row,
+        "in_exception": bool(row["in_exception"]),
+        "scanned_back": bool(row["scanned_back"]),
+        "updated_at": now,
+    }
+    statement = insert(_PARCEL_TABLE).values(values)
+    local.execute(
+        statement.on_conflict_do_update(
+            index_elements=["id"], set_={k: v for k, v in values.items() if k != "id"}
+        )
+    )
+
+
+def _void(old: str, new: str, local: Connection) -> None:
+    statement = insert(_VOID_TABLE).values(tracking=old, replaced_by=new)
+    local.execute(
+        statement.on_conflict_do_update(index_elements=["tracking"], set_={"replaced_by": new})
+    )
+
+
+def _loaded(
+    parcel_id: uuid.UUID, at: str, load_id: uuid.UUID, closed: bool, local: Connection
+) -> None:
+    values = {"parcel_id": parcel_id, "station": at, "load_id": load_id, "closed": closed}
+    statement = insert(_LOADED_TABLE).values(values)
+    local.execute(
+        statement.on_conflict_do_update(
+            index_elements=["parcel_id"], set_={"station": at, "load_id": load_id, "closed": closed}
+        )
+    )

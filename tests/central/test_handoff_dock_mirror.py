@@ -6,11 +6,13 @@ from datetime import timedelta
 from pathlib import Path
 
 import psycopg
+import pytest
 from sqlmodel import select
 
 from devices.pdf.manifest import render_manifest_pdf
 from station import queries
 from station.couriers.plan import CourierBook
+from station.handoff import mirror_pull
 from station.handoff.closing import Handover, close_load, not_loaded
 from station.handoff.engine import LoadingSession
 from station.handoff.loads import uncollected
@@ -103,8 +105,9 @@ def test_a_dock_loads_other_stations_parcels_from_its_mirror_offline_too(
 
 
 def test_the_mirror_follows_voids_scan_backs_and_other_docks_loads(
-    central: Central, tmp_path: Path
+    central: Central, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(mirror_pull, "SLICE", 2)  # written in several short transactions
     bench_url = central.add_station("bench-1")
     one_url, two_url = central.add_station("dock-1"), central.add_station("dock-2")
     bench = Store.open(tmp_path / "bench-1")
