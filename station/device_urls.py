@@ -88,11 +88,26 @@ class DeviceUrl:
             raise self.error(f"{name}={value!r} must be a whole number")
         return int(value)
 
+    @property
+    def shown(self) -> str:
+        """The URL as a message or the log may show it: an rtsp:// password hidden."""
+        return without_password(self.text)
+
     def error(self, problem: str) -> DeviceUrlError:
         return DeviceUrlError(
-            f"Device URL {self.text!r} for {self.role.value}: {problem}. "
+            f"Device URL {self.shown!r} for {self.role.value}: {problem}. "
             f"A valid example: {EXAMPLES[self.role]}"
         )
+
+
+def without_password(text: str) -> str:
+    """`text` with the password of its user:password@ part replaced by ***."""
+    parts = urlsplit(text.strip())
+    if parts.password is None:
+        return text
+    user_host = parts.netloc.rpartition("@")
+    user = user_host[0].partition(":")[0]
+    return parts._replace(netloc=f"{user}:***@{user_host[2]}").geturl()
 
 
 def parse_device_url(text: str, role: Role) -> DeviceUrl:

@@ -18,7 +18,7 @@ from devices.camera.sources import (
     VideoFileSource,
 )
 from devices.scanners.events import ScannerListener
-from station.device_urls import CAMERA_OPTIONS, DeviceUrl, camera_uses
+from station.device_urls import CAMERA_OPTIONS, DeviceUrl, camera_uses, without_password
 
 DEFAULT_SIZE = (1280, 720)
 DEFAULT_FPS = 15
@@ -33,7 +33,9 @@ def frame_source(url: DeviceUrl) -> FrameSource:
         target: int | str = int(url.target) if url.target.isdigit() else url.target
         return OpenCvSource(target, width, height, fps)
     if url.scheme == "rtsp":
-        return OpenCvSource(_rtsp_address(url), width, height, fps)
+        return OpenCvSource(
+            _rtsp_address(url), width, height, fps, shown=without_password(_rtsp_address(url))
+        )
     if url.scheme == "file":
         rate = url.int_param("fps", 0) or None
         return VideoFileSource(Path(url.target), url.params.get("loop") == "1", rate)

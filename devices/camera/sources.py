@@ -59,8 +59,11 @@ class FrameSource(Protocol):
 class OpenCvSource:
     """A local camera (index or /dev/videoN) or an rtsp:// stream, through OpenCV."""
 
-    def __init__(self, target: int | str, width: int, height: int, fps: int) -> None:
-        self.description = f"camera {target}"
+    def __init__(
+        self, target: int | str, width: int, height: int, fps: int, shown: str = ""
+    ) -> None:
+        """`shown`: how messages name the camera (an rtsp:// target holds its password)."""
+        self.description = f"camera {shown or target}"
         self._target = target
         self._size = (width, height)
         self._fps = fps

@@ -119,6 +119,14 @@ def test_a_bad_camera_url_says_what_is_wrong(text: str, problem: str) -> None:
     assert "camera://0?uses=scan,record,photo" in str(caught.value)  # the valid example
 
 
+def test_an_ip_cameras_password_never_shows_in_a_message() -> None:
+    with pytest.raises(DeviceUrlError) as caught:
+        parse_device_url("rtsp://admin:s3cret@192.0.2.20:554/stream1?fps=0", Role.CAMERA)
+
+    assert "s3cret" not in str(caught.value)
+    assert "rtsp://admin:***@192.0.2.20:554/stream1?fps=0" in str(caught.value)
+
+
 def test_cameras_are_read_from_the_config_and_saved_like_the_other_devices() -> None:
     from station.settings_writer import with_devices
 

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 from devices.camera.camera import Camera, LatestFrame
-from devices.camera.from_url import start_cameras
+from devices.camera.from_url import frame_source, start_cameras
 from devices.camera.scanning import CameraScan, CameraScanner, ViewTracker
-from devices.camera.sources import SIM_CODES, Frame, VideoFileSource
+from devices.camera.sources import SIM_CODES, Frame, SourceOpenError, VideoFileSource
 from devices.state import DeviceState
 from station.device_urls import Role, parse_device_url
 from tests.helpers.camera_images import held_up, product_picture, write_video
@@ -241,3 +241,13 @@ def test_the_cameras_main_py_devices_lists_are_urls_the_config_takes(
         "/dev/video0",
         "/dev/video2",
     ]
+
+
+def test_an_ip_camera_that_cannot_be_opened_is_named_without_its_password() -> None:
+    url = parse_device_url("rtsp://admin:s3cret@127.0.0.1:9/none?uses=record", Role.CAMERA)
+    source = frame_source(url)
+    with pytest.raises(SourceOpenError) as caught:
+        source.open()
+
+    assert "s3cret" not in str(caught.value)
+    assert "admin:***@127.0.0.1:9/none" in str(caught.value)
