@@ -215,7 +215,7 @@ class LoadingSession:
         if load is not None:
             return _Step(
                 V.LOAD_OPENED,
-                f"{loads.describe(load).capitalize()} is still open ({self.state.count} "
+                f"{_sentence(loads.describe(load))} is still open ({self.state.count} "
                 f"parcel(s)): scan its parcels, or close it ({self.settings.commands.close_load}) "
                 "before starting another.",
             )
@@ -456,3 +456,8 @@ def _sentence(text: str) -> str:
     """A reason shown after its headline starts as a sentence does (the banner drops the
     headline: 'Label … was voided', not 'label … was voided')."""
     return text[:1].upper() + text[1:]
+
+
+def _sentence(phrase: str) -> str:
+    """Its first letter raised, nothing else (str.capitalize lowers the load id and courier)."""
+    return phrase[:1].upper() + phrase[1:]

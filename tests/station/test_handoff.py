@@ -110,7 +110,9 @@ def test_an_unknown_courier_opens_no_load(store: Store) -> None:
         VerdictKind.UNKNOWN_COURIER,
         VerdictKind.LOAD_OPENED,
     ]
-    assert loading.handle_scan("CMD-LOAD").kind is VerdictKind.LOAD_OPENED  # still that one
+    still = loading.handle_scan("CMD-LOAD")
+    assert still.kind is VerdictKind.LOAD_OPENED  # still that one, named as on its barcode
+    assert still.verdict.message.startswith(f"Load {still.load} (UPS, opened ")
     # Closing needs the driver (the close dialog, or @driver in a replay).
     assert loading.handle_scan("CMD-CLOSE-LOAD").kind is VerdictKind.DRIVER_REQUIRED
 
