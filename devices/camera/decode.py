@@ -346,6 +346,12 @@ def read_still(path: Path) -> GrayImage:
             return np.asarray(picture.convert("L"), dtype=np.uint8)
     except FileNotFoundError as exc:
         raise ImageUnreadableError(f"{path}: no such file; check the path") from exc
+    except Image.DecompressionBombError as exc:
+        # Pillow's guard against a small file that unpacks into gigabytes of pixels.
+        raise ImageUnreadableError(
+            f"{path}: too large a picture to read ({exc.args[0].split(' exceeds')[0]}); "
+            "scale it down below 178 million pixels"
+        ) from exc
     except (UnidentifiedImageError, OSError, ValueError) as exc:
         raise ImageUnreadableError(
             f"{path}: cannot be read as a picture ({exc}); check that it is a whole "

@@ -160,3 +160,26 @@ def test_a_damaged_image_file_is_an_error_not_a_crash(tmp_path: Path) -> None:
 
     assert result.barcodes == ()
     assert result.error is not None and "cut.png" in result.error
+
+
+def test_a_picture_too_large_to_unpack_is_an_error_not_a_crash(tmp_path: Path) -> None:
+    # A PNG whose header claims 20000 x 20000 pixels: Pillow refuses it as a decompression bomb.
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    path = tmp_path / "bomb.png"
+    path.write_bytes(
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", 20000, 20000, 8, 0, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(b""))
+        + chunk(b"IEND", b"")
+    )
+
+    result = decode_still(path)
+
+    assert result.barcodes == ()
+    assert result.error is not None and "bomb.png: too large a picture" in result.error
