@@ -45,8 +45,8 @@ from ui.dashboard.drill_panel import DrillPanel, OpenVideo
 from ui.dashboard.figure_table import FigureTable
 from ui.dashboard.source import Drill, Reader, Snapshot
 from ui.dashboard.totals import KpiStrip
+from ui.dashboard.window_worker import WindowWorker
 from ui.exception_queue import ExceptionQueue
-from ui.worker import Worker
 
 REFRESH_MS = 30_000
 log = logging.getLogger(__name__)
@@ -78,7 +78,7 @@ class DashboardWindow(QMainWindow):
         # takes minutes of the interpreter the bench's own thread needs for scans.
         self._audit_at_start = audit_at_start
         self._now = now
-        self.worker = Worker(self, name="dashboard-worker")
+        self.worker = WindowWorker(self, name="dashboard-worker")
         self.period = Period.today(reader.tz, now())
         # Today and This week follow the clock (a window left open past midnight
         # moves on); a range of days stays as chosen.
@@ -373,8 +373,9 @@ class DashboardWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.timer.stop()
         # Not waited for: a query under way must not hold up the bench's screen.
-        # A decision already queued still runs (it is a supervisor's act).
-        self.worker.shutdown(wait=False)
+        # A decision already queued still runs (it is a supervisor's act). The
+        # worker leaves the window, which may be deleted now (ui.dashboard.window_worker).
+        self.worker.retire()
         super().closeEvent(event)
 
 
