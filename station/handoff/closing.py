@@ -99,7 +99,8 @@ def close_load(
             return session.handle_scan(raw, source=source)  # answered "no load open" (stored)
         driver = " ".join((handover.driver or session.state.driver).split())
         if not driver or len(driver) > MAX_NAME:  # (the close dialog caps the vehicle too)
-            return session.record_driver(driver, source=source)  # answered "driver required"
+            # Answered "driver required", stored as the close it answers.
+            return session.record_driver(driver, source=source, scan=raw)
         with session.store.session() as db:
             on_load = loads.loaded_parcels(db, load.id)
             behind = loads.not_loaded(

@@ -146,11 +146,18 @@ class LoadingSession:
         with self._lock:
             return self._run(raw, source, lambda db: self._decide(db, text))
 
-    def record_driver(self, name: str, *, source: str = "replay") -> LoadAnswer:
-        """The driver who takes the open load (a replayed handoff's `@driver NAME`)."""
+    def record_driver(
+        self, name: str, *, source: str = "replay", scan: str | None = None
+    ) -> LoadAnswer:
+        """The driver who takes the open load (a replayed handoff's `@driver NAME`).
+
+        `scan` is the line as read, stored and answered as the scan (a close without
+        a driver is answered here, and its scan was the close command).
+        """
         name = " ".join(name.split())
+        scanned = f"@driver {name}" if scan is None else scan
         with self._lock:
-            return self._run(f"@driver {name}", source, lambda _db: self._driver(name))
+            return self._run(scanned, source, lambda _db: self._driver(name))
 
     def leave(self, tracking: str, reason: str, *, source: str = "button") -> LoadAnswer:
         """A parcel of the not-loaded list stays at the dock, for `reason` (recorded)."""

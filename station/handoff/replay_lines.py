@@ -67,7 +67,7 @@ class DockReplay:
         text = line.strip()
         driver = DRIVER_LINE.fullmatch(text)
         if driver is not None:
-            return self._loading.record_driver(driver.group(1) or "").as_json()
+            return self._loading.record_driver(driver.group(1) or "", scan=text).as_json()
         if text == self._loading.settings.commands.close_load:
             if self._decider is not None:
                 self._decider.wait_for_all()  # a parcel another dock has comes off first

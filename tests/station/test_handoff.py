@@ -268,6 +268,22 @@ def test_a_replayed_close_load_goes_to_the_dock_even_before_any_load(
     assert replay.answer("CMD-CLOSE-LOAD")["verdict"] == VerdictKind.NO_LOAD_OPEN
 
 
+def test_a_replayed_close_without_a_driver_is_answered_as_the_close(
+    store: Store, tmp_path: Path
+) -> None:
+    replay = DockReplay(dock(store), tmp_path / "data", render_manifest_pdf)
+    for line in ("CMD-LOAD", "DHL Express", DHL[0]):
+        replay.answer(line)
+    answers = [replay.answer(line) for line in ("@driver", "CMD-CLOSE-LOAD")]
+    assert [(a["scan"], a["verdict"]) for a in answers] == [
+        ("@driver", VerdictKind.DRIVER_REQUIRED),
+        ("CMD-CLOSE-LOAD", VerdictKind.DRIVER_REQUIRED),
+    ]
+    with store.session() as db:
+        stored = db.exec(text("SELECT raw FROM handoff_scan ORDER BY seq")).all()
+    assert [row[0] for row in stored][-2:] == ["@driver", "CMD-CLOSE-LOAD"]
+
+
 def test_a_dialogs_barcode_with_no_dialog_open_is_no_parcel(store: Store) -> None:
     loading = dock(store)
     assert scans(loading, "CMD-LOAD", "DHL Express") == [
