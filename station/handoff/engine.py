@@ -463,8 +463,3 @@ def _sentence(text: str) -> str:
     """A reason shown after its headline starts as a sentence does (the banner drops the
     headline: 'Label … was voided', not 'label … was voided')."""
     return text[:1].upper() + text[1:]
-
-
-def _sentence(phrase: str) -> str:
-    """Its first letter raised, nothing else (str.capitalize lowers the load id and courier)."""
-    return phrase[:1].upper() + phrase[1:]
