@@ -10,6 +10,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from station.errors import UserError
@@ -24,6 +25,9 @@ from station.supervisor.tables import Database
 PdfRenderer = Callable[[Report], bytes]
 FORMATS = ("csv", "json", "pdf")
 MAX_DAYS = 400  # a year and a bit: beyond it a report is a mistake in a date
+# Days PackStation can have recorded: beyond them a date is a typo, and a local
+# midnight near year 1 or 9999 has no UTC time at all (it overflowed, exit 3).
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2999, 12, 31)
 
 
 def add_commands(
@@ -65,6 +69,8 @@ def run(
     period = _period(args.since, args.until, args.time_zone)
     if args.format == "pdf" and args.output is None:
         raise UserError("A PDF report needs --output FILE (e.g. --output report.pdf).")
+    if args.output is not None:
+        _refuse_the_store(args.output, data_dir)
     if args.central:
         report = _central_report(args, period, settings)
     else:
@@ -92,8 +98,26 @@ def run(
     return 0
 
 
+def _refuse_the_store(output: Path, data_dir: Path) -> None:
+    # A report written over the station's database (a slip in --output) would
+    # replace every event it holds with a page of figures.
+    store = (data_dir / DB_NAME).resolve()
+    taken = {store.with_name(store.name + suffix) for suffix in ("", "-wal", "-shm", "-journal")}
+    if output.resolve() in taken:
+        raise UserError(
+            f"--output {output} is the station's database: give another file "
+            "(e.g. --output report.json)."
+        )
+
+
 def _period(since: str, until: str, zone: str | None) -> Period:
     start, end = parse_day(since, "--from"), parse_day(until, "--to")
+    for day, option in ((start, "--from"), (end, "--to")):
+        if not FIRST_DAY <= day <= LAST_DAY:
+            raise UserError(
+                f"{option} {day} is not a day a station can have packed on: "
+                f"give a date from {FIRST_DAY} to {LAST_DAY}."
+            )
     period = Period(start, end, station_zone(zone))
     if period.days > MAX_DAYS:
         raise UserError(

@@ -117,6 +117,8 @@ def test_the_pdf_has_the_table_the_charts_and_each_formula(data_dir: Path, tmp_p
             "Unknown time zone",
         ),
         (("--from", "2020-01-01", "--to", "2026-03-30"), "at most 400"),
+        (("--from", "9999-12-31", "--to", "9999-12-31"), "--from 9999-12-31 is not a day"),
+        (("--from", "2026-03-28", "--to", "0001-01-01"), "--to 0001-01-01 is not a day"),
     ],
 )
 def test_bad_arguments_exit_2_saying_what_is_wrong(
@@ -144,6 +146,13 @@ def test_no_database_and_an_unwritable_output_exit_2(
         == 2
     )
     assert "Cannot write the report" in capsys.readouterr().err
+    store = data_dir / "packstation.db"
+    before = store.read_bytes()
+    over_the_store = ["--output", str(data_dir / "." / "packstation.db")]
+    args = ["report", "speed", *WEEKEND, *over_the_store, "--data-dir", str(data_dir)]
+    assert main.main(args) == 2
+    assert "is the station's database" in capsys.readouterr().err
+    assert store.read_bytes() == before
     with pytest.raises(SystemExit) as refused:
         main.main(["report", "happiness", *WEEKEND, "--data-dir", str(data_dir)])
     assert refused.value.code == 2
