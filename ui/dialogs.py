@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import fields
 from typing import TypeVar
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from station.settings import Commands
 from station.workflow_types import (
@@ -63,6 +64,10 @@ T = TypeVar("T")
 NUMBER_KEYS = {getattr(Qt.Key, f"Key_{n}"): n for n in range(1, 10)}
 
 
+# Workers of run_in_background whose answer has not come back yet (see there).
+_RUNNING: set[Worker] = set()
+
+
 def run_in_background(
     parent: QObject,
     name: str,
@@ -74,10 +79,44 @@ def run_in_background(
 
     The thread ends with its job: a dialog left open when the window goes (and
     deleted with it, never finished) does not keep the program from exiting.
+    The worker belongs to no widget: one owned by a dialog deleted while the
+    job runs (closed during a printer check) would be destroyed under its
+    thread as it hands back the answer, a crash of the whole bench. It is held
+    here until its answer is back; the answer goes to the dialog if it is
+    still there.
     """
-    worker = Worker(parent, name=name)
-    worker.run(job, on_done, on_failed)
+    worker = Worker(None, name=name)
+    _RUNNING.add(worker)
+
+    def answered() -> bool:
+        _release_once_ended(worker)
+        return isValid(parent)
+
+    def done(result: T) -> None:
+        if answered():
+            on_done(result)
+
+    def failed(exc: BaseException) -> None:
+        if answered():
+            on_failed(exc)
+
+    worker.run(job, done, failed)
     worker.shutdown(wait=False)
+
+
+def _release_once_ended(worker: Worker) -> None:
+    # The answer can arrive while its thread is still returning from handing it
+    # over: the worker is let go only once that thread has ended.
+    if worker.thread_running:
+        QTimer.singleShot(10, lambda: _release_once_ended(worker))
+        return
+    _RUNNING.discard(worker)
+    worker.deleteLater()
+
+
+def background_jobs_running() -> int:
+    """Jobs of run_in_background whose answer has not come back (for tests)."""
+    return len(_RUNNING)
 
 
 def glove_button(button: QAbstractButton) -> None:

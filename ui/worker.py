@@ -66,6 +66,11 @@ class Worker(QObject):
     def closed(self) -> bool:
         return self._closed
 
+    @property
+    def thread_running(self) -> bool:
+        """Whether its thread still runs (it may still be handing back an answer)."""
+        return self._thread.is_alive()
+
     def run(
         self,
         fn: Callable[[], T],
