@@ -211,8 +211,9 @@ def _handover(
         )
     else:
         draw_text(canvas, MARGIN + 10, box_top - 54, data.signature, regular, 10)
-    canvas.setFont(regular, 8)
-    canvas.drawString(MARGIN, box_top - 110, f"Signature of {data.driver}")
+    # draw_text, as for the line above: a name in a script the regular font lacks
+    # (李, Ελένη) was drawn as empty boxes here.
+    draw_text(canvas, MARGIN, box_top - 110, f"Signature of {data.driver}", regular, 8)
     if photo is not None and photo.is_file():
         canvas.drawImage(
             ImageReader(str(photo)),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -88,6 +89,14 @@ def test_signature_and_photo_are_drawn_and_the_text_says_the_hash(tmp_path: Path
         obj for obj in document[0].get_objects() if obj.type == pypdfium2.raw.FPDF_PAGEOBJ_IMAGE
     ]
     assert len(images) == 2
+
+
+def test_a_driver_named_in_another_script_is_printed_under_the_signature() -> None:
+    data = replace(manifest(1), driver="李小龍")
+
+    document = pypdfium2.PdfDocument(render_manifest_pdf(data, None, None))
+
+    assert "Signature of 李小龍" in document[0].get_textpage().get_text_range()
 
 
 def test_csv_lists_each_parcel_with_an_empty_weight_where_unweighed() -> None:
