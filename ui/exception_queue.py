@@ -136,6 +136,9 @@ class ExceptionQueue(QWidget):
             for column, text in enumerate(cells):
                 self.table.setItem(row, column, QTableWidgetItem(text))
         numbers = [order.number for order in self.waiting]
+        # The rows were refilled in place: a row still selected may now hold
+        # another order, which nobody chose (a second click would decide it).
+        self.table.clearSelection()
         if chosen in numbers:
             self.table.selectRow(numbers.index(chosen))
         self.count.setText(

@@ -75,6 +75,20 @@ def test_release_sends_the_order_back_to_packing(
     assert session.handle_scan("SO-3").kind is VerdictKind.ORDER_OPENED
 
 
+def test_after_a_release_the_next_order_is_not_chosen_in_its_place(
+    qtbot: QtBot, queue: ExceptionQueue
+) -> None:
+    # The decided order's row was left selected with the next order in it: a second
+    # click on Release (a double-click) released an order nobody chose.
+    queue.choose("SO-3")
+    with qtbot.waitSignal(queue.decided, timeout=TIMEOUT_MS):
+        queue.release_button.click()
+    qtbot.waitUntil(lambda: [w.number for w in queue.waiting] == ["SO-1"], timeout=TIMEOUT_MS)
+
+    assert queue.chosen() is None
+    assert not queue.release_button.isEnabled() and not queue.cancel_button.isEnabled()
+
+
 def test_cancel_needs_a_reason_then_the_order_can_never_be_packed(
     qtbot: QtBot, queue: ExceptionQueue, session: PackSession
 ) -> None:
