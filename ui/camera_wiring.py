@@ -30,6 +30,7 @@ from ui.status_bar import DeviceHealth, DeviceStatusBar, Level
 
 if TYPE_CHECKING:
     from devices.camera.camera import Camera
+    from devices.camera.recorder import Recorder
     from devices.scanners import ScannerListener, ScanRead
 
 log = logging.getLogger(__name__)
@@ -121,6 +122,7 @@ def connect_cameras(window: MainWindow, settings: Settings) -> list[Callable[[],
     listener = CameraHealthTap(bridge, window.device_status)
     _evidence_button(window)
     stops: list[Callable[[], None]] = []
+    recorders: list[Recorder] = []
     column = _live_views(window, settings)
     for number, url in enumerate(settings.devices.cameras, start=1):
         camera_id = url.params.get("name", f"camera-{number}")
@@ -143,10 +145,31 @@ def connect_cameras(window: MainWindow, settings: Settings) -> list[Callable[[],
             continue
         stops.append(running.close)
         if "record" in camera_uses(url) or "photo" in camera_uses(url):
-            stops.insert(0, _record(window, settings, running.camera, url))
+            recorders.append(_record(window, settings, running.camera, url))
+            stops.insert(0, recorders[-1].close)
         if "photo" in camera_uses(url):  # the dock's close photographs the cage with it (H4)
             offer_camera(window, running.camera)
+    if recorders:
+        stops.insert(0, _keep_evidence(window, settings, recorders))
     return stops
+
+
+def _keep_evidence(
+    window: MainWindow, settings: Settings, recorders: list[Recorder]
+) -> Callable[[], None]:
+    """One keeper for the station's evidence, however many cameras record into it: two
+    would sweep the same oldest files at once (the second deletion row refused) and hash
+    a crash's leftover twice."""
+    session = window.controller.session
+    keeper = EvidenceKeeper(
+        session.store,
+        session.station,
+        settings.camera,
+        window.device_status,
+        lambda path: any(recorder.writing(path) for recorder in recorders),
+    )
+    keeper.start()
+    return keeper.stop
 
 
 def _evidence_button(window: MainWindow) -> None:
@@ -193,9 +216,7 @@ def _live_view(window: MainWindow, column: CameraColumn, camera_id: str) -> Came
     return panel
 
 
-def _record(
-    window: MainWindow, settings: Settings, camera: Camera, url: DeviceUrl
-) -> Callable[[], None]:
+def _record(window: MainWindow, settings: Settings, camera: Camera, url: DeviceUrl) -> Recorder:
     from sqlalchemy.exc import DatabaseError
 
     from devices.camera.recorder import Recorder
@@ -234,13 +255,4 @@ def _record(
             recorder.order_opened(view.order.number, view.packer_badge or view.packer_name or "")
 
     window.controller.resumed.connect(on_resumed)
-    keeper = EvidenceKeeper(
-        store, session.station, settings.camera, window.device_status, recorder.writing
-    )
-    keeper.start()
-
-    def stop() -> None:
-        keeper.stop()
-        recorder.close()
-
-    return stop
+    return recorder

@@ -3,8 +3,11 @@ photographs the sealed parcel."""
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +27,7 @@ from tests.helpers.sounds import RecordingSoundPlayer
 from tests.ui.conftest import VERDICT_TIMEOUT_MS
 from ui.app import build_main_window
 from ui.camera_panel import CameraPanel
+from ui.camera_storage import EvidenceKeeper
 from ui.camera_wiring import camera_key, connect_cameras
 from ui.main_window import MainWindow
 from ui.status_bar import DeviceHealth
@@ -165,6 +169,41 @@ def test_every_camera_has_its_live_view_with_its_own_state_and_f8_hides_them_all
         assert not any(panel.isVisible() for panel in panels)
         qtbot.keyClick(window.input_bar.field, Qt.Key.Key_F8)
         assert all(panel.isVisible() for panel in panels)
+    finally:
+        for stop in stops:
+            stop()
+        session.close()
+
+
+def test_two_recording_cameras_keep_the_evidence_with_one_keeper(
+    qtbot: QtBot, bench: Bench
+) -> None:
+    # Two keepers swept the same oldest files at once (the second's deletion rows refused,
+    # "Video disk: not checked") and hashed a crash's leftover twice.
+    taken = datetime.now(UTC) - timedelta(minutes=1)  # within retention
+    name = f"bench-1-{taken:%Y%m%dT%H%M%S%f}-photo.jpg"
+    leftover = bench.data_dir / "evidence" / "SO-9" / name
+    leftover.parent.mkdir(parents=True)
+    leftover.write_bytes(b"\xff\xd8 a photo a kill left without its hash")
+    os.utime(leftover, (time.time() - 60, time.time() - 60))
+    cameras = tuple(
+        parse_device_url(
+            f"sim://camera?uses=photo&width=320&height=180&fps=5&name={name}", Role.CAMERA
+        )
+        for name in ("top", "side")
+    )
+    settings = replace(bench.settings, devices=Devices(cameras=cameras))
+    session = bench.session()
+    window = build_main_window(session, settings, RecordingSoundPlayer())
+    qtbot.addWidget(window)
+    stops = connect_cameras(window, settings)
+    try:
+        keepers = window.findChildren(EvidenceKeeper)
+        assert len(keepers) == 1
+        qtbot.waitUntil(lambda: keepers[0].last is not None)
+        assert [row.path for row in evidence.files_of(session.store, "SO-9")] == [
+            f"evidence/SO-9/{name}"
+        ]
     finally:
         for stop in stops:
             stop()
