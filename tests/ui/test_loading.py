@@ -267,6 +267,27 @@ def test_reasons_to_leave_a_parcel_are_scanned_from_the_command_sheet(
     assert mode.screen.count.text() == "1"  # none of them went to the dock as a label
 
 
+def test_a_stop_while_closing_is_said_in_the_dialog_and_acknowledged_there(
+    qtbot: QtBot, window: MainWindow, mode: LoadingMode, clock: FakeClock
+) -> None:
+    for text in ("CMD-LOAD", "DHL Express", DHL[0]):
+        scan(qtbot, mode, window, text)
+    window.controller.scan("CMD-CLOSE-LOAD")
+    dialog = mode.dialog
+    assert isinstance(dialog, CloseLoadDialog)
+    qtbot.waitUntil(lambda: dialog.left.rowCount() == 2, timeout=TIMEOUT_MS)
+    # No reason barcode (there is no reason 0): a label of no parcel, a stop on the dock.
+    scan(qtbot, mode, window, "CMD-REASON-0")
+    assert dialog.problem.text().startswith("NOT READY: 'CMD-REASON-0'")
+    assert "Scan CMD-ACK to go on." in dialog.problem.text()
+    scan(qtbot, mode, window, DHL[1])  # a parcel of the list waits for the acknowledgement
+    assert dialog.problem.text() == "Not loaded: acknowledge the stop first (scan CMD-ACK)."
+    scan(qtbot, mode, window, "CMD-ACK")
+    assert dialog.problem.text().startswith("Still needed:")
+    scan(qtbot, mode, window, DHL[1])
+    assert dialog.left.rowCount() == 1 and mode.screen.count.text() == "2"
+
+
 def test_the_close_photographs_the_cage_with_the_photo_camera(
     qtbot: QtBot, window: MainWindow, mode: LoadingMode, bench: Bench
 ) -> None:

@@ -223,12 +223,24 @@ class CloseLoadDialog(QDialog):
     def _on_controller_answered(self, answer: LoadAnswer) -> None:
         # A parcel loaded from the list leaves it; any other answer is the screen's,
         # except a refusal of a parcel of the list: said here, in the dialog.
+        waiting = answer.kind is VerdictKind.NEEDS_ACKNOWLEDGEMENT  # an earlier stop's
         if answer.verdict.scan in self._reasons and answer.kind is not VerdictKind.LOADED:
             self._update()
-            self.problem.setText(f"Not loaded: {answer.verdict.message}")
-            if answer.awaiting is DockAwaiting.ACKNOWLEDGEMENT:
+            self.problem.setText(
+                answer.verdict.message if waiting else f"Not loaded: {answer.verdict.message}"
+            )
+            if answer.awaiting is DockAwaiting.ACKNOWLEDGEMENT and not waiting:
                 # Read here by the person who pressed Load it: the dock goes on.
                 self.controller.scan(self._ack, source="button")
+            return
+        if answer.awaiting is DockAwaiting.ACKNOWLEDGEMENT:
+            # A stop from another scan (a label of no parcel, CMD-REASON-0): the screen
+            # showing it is behind this dialog, so it is said here, until acknowledged.
+            self._update()
+            self.problem.setText(f"{answer.verdict.message} Scan {self._ack} to go on.")
+            return
+        if answer.kind is VerdictKind.ACKNOWLEDGED:
+            self._update()  # the stop said here is over
             return
         if answer.kind is not VerdictKind.LOADED or answer.verdict.tracking is None:
             return
