@@ -60,6 +60,7 @@ class CloseLoadDialog(QDialog):
         self.closed_answer: LoadAnswer | None = None
         self._count = answer.count
         self._reasons: dict[str, QComboBox] = {}
+        self._stop_said = False  # a stop from another scan is said in the problem line
         self.heading = QLabel()
         self.heading.setFont(style.font(20, bold=True))
         self.left = QTableWidget(0, 4)
@@ -238,9 +239,11 @@ class CloseLoadDialog(QDialog):
             # showing it is behind this dialog, so it is said here, until acknowledged.
             self._update()
             self.problem.setText(f"{answer.verdict.message} Scan {self._ack} to go on.")
+            self._stop_said = True
             return
-        if answer.kind is VerdictKind.ACKNOWLEDGED:
-            self._update()  # the stop said here is over
+        if answer.kind is VerdictKind.ACKNOWLEDGED and self._stop_said:
+            self._stop_said = False
+            self._update()  # the stop said here is over (a refused parcel's reason stays)
             return
         if answer.kind is not VerdictKind.LOADED or answer.verdict.tracking is None:
             return
