@@ -18,10 +18,10 @@ from sqlmodel import Session, select
 
 from station import queries
 from station.errors import UserError
-from station.importers.packers import verify_pin
 from station.label_rules import LABEL_TEXT_LIMITS, text_problem
 from station.labels import Address, LabelContent
 from station.models import OrderEvent, Packer, utc_now
+from station.supervisor_auth import Action, Supervisor, check
 
 # The order's columns a supervisor may correct, and their names on the label.
 ADDRESS_FIELDS = {
@@ -64,7 +64,7 @@ def correct_address(
     order = queries.order_by_number(db, number)
     if order is None:
         raise UserError(f"There is no order {number!r}: check the number.")
-    supervisor = _supervisor(db, supervisor_badge, pin)
+    supervisor = _supervisor(db, supervisor_badge, pin, station)
     new = {field: _checked(field, value) for field, value in changes.items()}
     if not new:
         raise UserError("Nothing to correct: give at least one field and its new value.")
@@ -108,13 +108,26 @@ def with_current_address(db: Session, content_json: str) -> str:
     return replace(label, ship_to=ship_to).to_json()
 
 
-def _supervisor(db: Session, badge: str, pin: str | None) -> Packer:
-    packer = db.exec(select(Packer).where(Packer.badge == badge)).first()
-    if packer is None or packer.role != "supervisor":
+def _supervisor(db: Session, badge: str, pin: str | None, station: str) -> Packer:
+    # The one gate (station.supervisor_auth): a wrong --pin counts towards the
+    # badge's lock and is recorded, or the command line would let PINs be guessed.
+    answer, attempt = check(
+        db, station, badge, pin, Action.CORRECT_ADDRESS, pin_required=True, how="keyboard"
+    )
+    if attempt is not None:
+        db.add(attempt)  # an allowed attempt commits with the correction
+    if isinstance(answer, Supervisor):
+        packer = db.get(Packer, answer.id)
+        assert packer is not None  # check() just read it
+        return packer
+    if attempt is not None:
+        db.commit()  # a refused attempt is kept, though nothing else changes
+    packer = db.exec(select(Packer).where(Packer.badge == badge.strip())).first()
+    if answer.needs_pin and not pin and packer is not None:
+        raise UserError(f"Supervisor {packer.name} has a PIN: give it (--pin).")
+    if answer.locked_until is None and not answer.needs_pin:
         raise UserError(f"Badge {badge!r} is not a supervisor's: only a supervisor may correct.")
-    if packer.pin_hash is not None and (pin is None or not verify_pin(packer.pin_hash, pin)):
-        raise UserError(f"Supervisor {packer.name} has a PIN: give it (--pin), correctly.")
-    return packer
+    raise UserError(answer.message)
 
 
 def _checked(field: str, value: str | None) -> str | None:

@@ -45,6 +45,7 @@ class Action(StrEnum):
     OPEN_DASHBOARD = "open the dashboard"
     OPEN_SETTINGS = "change the station's settings"
     CANCEL_ORDER = "cancel an order"
+    CORRECT_ADDRESS = "correct an address"
 
 
 class Outcome(StrEnum):

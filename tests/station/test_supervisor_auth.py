@@ -193,3 +193,37 @@ def test_replayed_void_and_bulk_print_with_a_packers_badge_and_pin_change_nothin
     assert "bulk" not in jobs and "replacement" not in jobs
     assert trackings == [sealed.tracking]
     assert allowed == []
+
+
+def test_main_py_address_guesses_count_towards_the_lock_and_an_admin_may_correct(
+    bench: Bench,
+) -> None:
+    from station.address import correct_address
+    from station.errors import UserError
+
+    def correct(badge: str, pin: str | None) -> str:
+        with bench.store.write_lock, bench.store.session() as db:
+            try:
+                correct_address(
+                    db, "SO-1", {"ship_to_city": "Potsdam"}, badge, station="b", pin=pin
+                )
+            except UserError as refused:
+                return str(refused)
+        return "corrected"
+
+    guesses = [correct("BADGE-S1", f"000{n}") for n in range(5)]
+    right_but_locked = correct("BADGE-S1", PINS["BADGE-S1"])
+    with bench.store.session() as db:
+        admin = db.exec(select(Packer).where(Packer.badge == "BADGE-P2")).one()
+        admin.role = "admin"
+        db.add(admin)
+        db.commit()
+        cities = db.exec(select(OrderEvent).where(OrderEvent.kind == "address_corrected")).all()
+
+    assert "4 more wrong" in guesses[0] and "locked until" in guesses[-1]
+    assert "locked" in right_but_locked and cities == []
+    assert correct("BADGE-S1", None) != "corrected"
+    assert correct("BADGE-P2", None) == "corrected"  # an admin (no PIN on file) may too
+    with bench.store.session() as db:
+        outcomes = [a.outcome for a in db.exec(select(SupervisorAuth))]
+    assert outcomes == ["wrong_pin"] * 5 + ["locked", "locked", "allowed_without_pin"]
