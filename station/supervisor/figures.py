@@ -105,7 +105,7 @@ class Facts:
     @functools.cached_property
     def counted(self) -> DayFacts:
         if self.book is None:
-            return raw_facts(self.db, self.tables, self.period, self.only).in_order()
+            return raw_facts(self.db, self.tables, self.period, self.only, self.now).in_order()
         return self._with_saved_days(self.book)
 
     @property
@@ -139,7 +139,7 @@ class Facts:
             found.add(self._only_wanted(facts))
         if len(done) < self.period.days:  # the days not finished: always the last ones
             rest = Period(self.period.start + timedelta(days=len(done)), self.period.end, tz)
-            found.add(raw_facts(self.db, self.tables, rest, self.only))
+            found.add(raw_facts(self.db, self.tables, rest, self.only, self.now))
         return found.in_order()
 
     def _only_wanted(self, facts: DayFacts) -> DayFacts:
@@ -162,10 +162,12 @@ class Facts:
         )
 
 
-def raw_facts(db: Database, tables: Tables, period: Period, only: Filter) -> DayFacts:
-    """The period's facts summed from its events."""
+def raw_facts(
+    db: Database, tables: Tables, period: Period, only: Filter, now: datetime | None = None
+) -> DayFacts:
+    """The period's facts summed from its events (centrally, as of `now`: packed_groups)."""
     return DayFacts(
-        packed_groups(db, tables, period, only),
+        packed_groups(db, tables, period, only, now),
         list(scan_counts(db, tables, period, only)),
         list(event_counts(db, tables, period, only)),
         list(reason_counts(db, tables, period, only)),

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import case, func, literal, select
 
 from station.supervisor.formulas import EXCEPTION_OPENED, MISTAKE_KINDS
+from station.supervisor.order_figures import kept_order_sums
 from station.supervisor.period import Period
 from station.supervisor.rows import (
     EVENT_FIGURE,
@@ -274,7 +275,9 @@ def packed_order_list(
     return sorted(found, key=lambda order: order.sealed_at)
 
 
-def packed_groups(db: Database, tables: Tables, period: Period, only: Filter) -> list[PackedGroup]:
+def packed_groups(
+    db: Database, tables: Tables, period: Period, only: Filter, now: datetime | None = None
+) -> list[PackedGroup]:
     """Orders sealed in the period, summed per station, packer and local hour, in SQL.
 
     The same facts as packed_order_list, without a row per order leaving the
@@ -283,14 +286,23 @@ def packed_groups(db: Database, tables: Tables, period: Period, only: Filter) ->
     scanned back on its boxes) is what was recorded before that day ended plus
     SCAN_BACK_GRACE, so a day's figures are the same whichever period asks, and
     once the grace is over they never change (station.supervisor.saved_days).
+
+    Centrally, a day whose grace is not over yet (as of `now`) counts every
+    scan stored so far: its orders' sums are read from order_figure (one row
+    per order, kept as scans arrive, migration c0011) rather than summed again
+    out of the scans' JSON at each refresh. The same numbers, for a station's
+    clock never a day ahead of the central one.
     """
     found = []
+    at = now or datetime.now(UTC)
     for day in period.each_day():
         day_since, day_until = day.utc_bounds()
+        counted_until = day_until + SCAN_BACK_GRACE
+        summed = kept_order_sums() if tables.central and at < counted_until else None
         for since, until, offset in day.pieces():
             found.extend(
                 _packed_groups_of(
-                    db, tables, only, (since, until, offset), day_since, day_until + SCAN_BACK_GRACE
+                    db, tables, only, (since, until, offset), day_since, counted_until, summed
                 )
             )
     return found
@@ -303,6 +315,7 @@ def _packed_groups_of(
     piece: tuple[datetime, datetime, timedelta],
     day_since: datetime,
     counted_until: datetime,
+    summed: Any = None,
 ) -> list[PackedGroup]:
     parcel, scan = tables.parcel, tables.scan
     since, until, offset = piece
@@ -318,19 +331,22 @@ def _packed_groups_of(
         .where(*only_where(db, tables, parcel, only))
         .cte("sealed")
     )
-    mistake = case((scan["verdict"].in_(list(KIND_OF_VERDICT)), 1), else_=0)
-    sums = (
-        select(
-            scan["order_id"].label("order_id"),
-            func.min(scan["created_at"]).label("first"),
-            func.sum(scan["units_counted"]).label("units"),
-            func.sum(mistake).label("mistakes"),
+    if summed is not None:
+        sums = summed.where(summed.selected_columns.order_id.in_(select(sealed.c.order_id)))
+    else:
+        mistake = case((scan["verdict"].in_(list(KIND_OF_VERDICT)), 1), else_=0)
+        sums = (
+            select(
+                scan["order_id"].label("order_id"),
+                func.min(scan["created_at"]).label("first"),
+                func.sum(scan["units_counted"]).label("units"),
+                func.sum(mistake).label("mistakes"),
+            )
+            .where(scan["order_id"].in_(select(sealed.c.order_id)))
+            .where(scan["created_at"] < counted_until)
+            .group_by(scan["order_id"])
         )
-        .where(scan["order_id"].in_(select(sealed.c.order_id)))
-        .where(scan["created_at"] < counted_until)
-        .group_by(scan["order_id"])
-        .cte("sums")
-    )
+    sums = sums.cte("sums")
     owner = scan_back_owner(tables, scan)
     late = (
         select(owner.label("order_id"), func.count().label("wrong"))

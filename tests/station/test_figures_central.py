@@ -8,6 +8,7 @@ read there must equal the station's own.
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -89,3 +90,75 @@ def test_central_figures_equal_the_station_s(
     assert report["source"].startswith("central database postgresql://")
     assert [row["packer"] for row in report["rows"]] == ["BADGE-P1", "BADGE-P2"]
     assert (report["total"]["orders"], report["total"]["accuracy_pct"]) == (6, 50.0)
+
+
+def test_a_day_not_over_reads_each_order_s_sums_kept_as_its_scans_arrived(
+    central: Central, tmp_path: Path
+) -> None:
+    bench = pack_known_day(tmp_path)
+    admin = to_central(bench, central)
+    sunday_evening = datetime(2026, 3, 30, 20, 0, tzinfo=BERLIN)  # the weekend not over yet
+    with admin.connect() as remote, bench.store.session() as local:
+        expected = dashboard(remote, WEEKEND)  # over by now: summed from the scans themselves
+        kept_sums = dashboard(remote, WEEKEND, now=sunday_evening)
+        assert kept_sums == expected
+        at_the_station = dashboard(local, WEEKEND, now=sunday_evening)
+        for by in ("by_packer", "by_station", "by_day"):
+            rows = [row.as_json() for row in getattr(at_the_station, by)]
+            assert rows and [row.as_json() for row in getattr(kept_sums, by)] == rows
+        # What it read: one row per order, the sums of the scans pushed in it.
+        kept = remote.execute(
+            text("SELECT order_id, scans, units, mistakes FROM order_figure ORDER BY 1")
+        ).all()
+        summed = remote.execute(
+            text(
+                "SELECT order_id, count(*), sum((data->>'units_counted')::int),"
+                " count(*) FILTER (WHERE verdict IN"
+                " ('over_scan', 'unknown_barcode', 'weight_mismatch', 'wrong_item', 'wrong_label'))"
+                " FROM scanevent WHERE order_id IS NOT NULL GROUP BY 1 ORDER BY 1"
+            )
+        ).all()
+        assert len(kept) == 7 and kept == summed  # six orders packed, SO-16 flagged
+        # Read from there, not summed again: a kept sum changed shows in the day not over
+        # only; the finished weekend is summed from the scans themselves.
+        remote.execute(text("UPDATE order_figure SET units = units + 1000"))
+        changed = dashboard(remote, WEEKEND, now=sunday_evening)
+        assert changed.by_station != expected.by_station
+        assert dashboard(remote, WEEKEND) == expected
+        remote.rollback()
+    admin.dispose()
+    bench.store.close()
+
+
+def test_scans_pushed_again_or_later_add_to_their_order_once(
+    central: Central, tmp_path: Path
+) -> None:
+    bench = pack_known_day(tmp_path)
+    admin = to_central(bench, central)
+    kept = "SELECT order_id, scans, units, mistakes FROM order_figure ORDER BY 1"
+    with admin.connect() as remote:
+        before = remote.execute(text(kept)).all()
+    # The same rows delivered again (a push cut off before its position was saved).
+    with admin.begin() as connection:
+        connection.execute(text("CREATE TEMP TABLE again AS SELECT * FROM scanevent"))
+        connection.execute(text("INSERT INTO scanevent SELECT * FROM again ON CONFLICT DO NOTHING"))
+    with admin.connect() as remote:
+        assert remote.execute(text(kept)).all() == before
+    # A scan of an order pushed later, in a batch of its own, adds to that order's row.
+    with admin.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO scanevent (id, station, seq, order_id, verdict, created_at, data)"
+                " SELECT gen_random_uuid(), station, seq + 1000, order_id, 'wrong_item',"
+                " created_at - interval '1 hour', jsonb_set(data, '{units_counted}', '2')"
+                " FROM scanevent WHERE order_id = :order LIMIT 1"
+            ),
+            {"order": before[0][0]},
+        )
+    with admin.connect() as remote:
+        after = remote.execute(text(kept)).all()
+    order, scans, units, mistakes = before[0]
+    assert after[0] == (order, scans + 1, units + 2, mistakes + 1)
+    assert after[1:] == before[1:]
+    admin.dispose()
+    bench.store.close()
