@@ -50,7 +50,7 @@ class Packer(SQLModel, table=True):
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
     badge: str = Field(index=True, unique=True)
     name: str
-    role: str = "packer"  # "packer" or "supervisor"
+    role: str = "packer"  # "packer", "supervisor" or "admin"
     pin_hash: str | None = None
     created_at: datetime = Field(default_factory=utc_now)
     updated_at: datetime = Field(default_factory=utc_now)

@@ -29,7 +29,7 @@ from station.label_rules import MAX_BADGE, MAX_PACKER_NAME
 from station.models import Packer, new_id, utc_now
 
 COLUMNS = Columns(required=("badge", "name", "role"), optional=("pin",))
-ROLES = ("packer", "supervisor")
+ROLES = ("packer", "supervisor", "admin")  # an admin may do all a supervisor may
 
 # scrypt cost: about 16 MiB and a few tens of ms per PIN, slow enough to make
 # guessing a stolen database's PINs expensive, fast enough for a login.
@@ -92,7 +92,7 @@ def _packer(row: Row, checker: Checker, context: Context) -> PackerDraft | None:
     name = checker.text(row, "name", limit=MAX_PACKER_NAME)
     role = checker.text(row, "role", limit=20)
     if role is not None and role.lower() not in ROLES:
-        checker.add(row, "role", f"{role!r} is not a role; use packer or supervisor")
+        checker.add(row, "role", f"{role!r} is not a role; use packer, supervisor or admin")
     pin = checker.text(row, "pin", required=False)
     if pin is not None and not _PIN.fullmatch(pin):
         checker.add(row, "pin", "a PIN is 4 to 12 digits; fix it or leave it empty")

@@ -655,7 +655,7 @@ def test_packers_problems_name_line_and_column(db: Session, tmp_path: Path) -> N
     assert rejected(db, "packers", path) == [
         "packers.csv line 3, column badge: badge 'B1' is already on line 2; "
         "each packer needs their own badge",
-        "packers.csv line 4, column role: 'boss' is not a role; use packer or supervisor",
+        "packers.csv line 4, column role: 'boss' is not a role; use packer, supervisor or admin",
         "packers.csv line 5, column pin: a PIN is 4 to 12 digits; fix it or leave it empty",
     ]
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import col, select
 
+from station.importers import import_records
 from station.importers.packers import hash_pin
 from station.models import OrderEvent, Packer, Parcel, PrintJob, ScanEvent
 from station.replay import replay
@@ -214,16 +215,14 @@ def test_main_py_address_guesses_count_towards_the_lock_and_an_admin_may_correct
     guesses = [correct("BADGE-S1", f"000{n}") for n in range(5)]
     right_but_locked = correct("BADGE-S1", PINS["BADGE-S1"])
     with bench.store.session() as db:
-        admin = db.exec(select(Packer).where(Packer.badge == "BADGE-P2")).one()
-        admin.role = "admin"
-        db.add(admin)
-        db.commit()
+        # The packers file names the role (it refused "admin" before).
+        import_records(db, "packers", [{"badge": "BADGE-A1", "name": "Ada", "role": "Admin"}])
         cities = db.exec(select(OrderEvent).where(OrderEvent.kind == "address_corrected")).all()
 
     assert "4 more wrong" in guesses[0] and "locked until" in guesses[-1]
     assert "locked" in right_but_locked and cities == []
     assert correct("BADGE-S1", None) != "corrected"
-    assert correct("BADGE-P2", None) == "corrected"  # an admin (no PIN on file) may too
+    assert correct("BADGE-A1", None) == "corrected"  # an admin (no PIN on file) may too
     with bench.store.session() as db:
         outcomes = [a.outcome for a in db.exec(select(SupervisorAuth))]
     assert outcomes == ["wrong_pin"] * 5 + ["locked", "locked", "allowed_without_pin"]
