@@ -188,6 +188,9 @@ class LoadingSession:
                 f"Not loaded: acknowledge the stop first (scan {commands.ack}).",
                 DockAwaiting.ACKNOWLEDGEMENT,
             )
+        if text == commands.ack:
+            # As at the bench: Esc or CMD-ACK with no stop waiting is no parcel's label.
+            return _Step(V.ACKNOWLEDGED, "Nothing to acknowledge.")
         if text == commands.load:
             return self._start()
         if text in (commands.ok, commands.close, *commands.reason_codes()):

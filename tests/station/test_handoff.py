@@ -99,6 +99,9 @@ def test_a_load_counts_its_parcels_and_stops_the_wrong_courier(store: Store) -> 
         "loaded",
         "already_loaded",
     ]
+    # Esc (CMD-ACK) with no stop waiting: nothing to acknowledge, not a label of no parcel.
+    nothing = loading.handle_scan("CMD-ACK")
+    assert (nothing.kind, nothing.awaiting) == (VerdictKind.ACKNOWLEDGED, DockAwaiting.NOTHING)
 
 
 def test_an_unknown_courier_opens_no_load(store: Store) -> None:
