@@ -8,6 +8,7 @@ reject a bad one at start); devices/ turns a parsed URL into a device.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from urllib.parse import parse_qsl, urlsplit
@@ -163,6 +164,21 @@ def camera_uses(url: DeviceUrl) -> frozenset[str]:
     if text is None:
         return frozenset(CAMERA_USES)
     return frozenset(word.strip().lower() for word in text.split(",") if word.strip())
+
+
+def check_recording_cameras(urls: Sequence[DeviceUrl]) -> None:
+    """At most one camera films the orders: an order's video is one camera's segments
+    played one after another (two would interleave, and the scans' offsets with them).
+
+    Raises:
+        DeviceUrlError: two or more cameras have `record` in their uses.
+    """
+    recording = [repr(url.shown) for url in urls if "record" in camera_uses(url)]
+    if len(recording) > 1:
+        raise DeviceUrlError(
+            f"Cameras {', '.join(recording)} are all used to record: an order's video comes "
+            "from one camera. Keep record on one; the others can scan and photo."
+        )
 
 
 def _check_camera(url: DeviceUrl) -> None:

@@ -12,7 +12,13 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
-from station.device_urls import DeviceUrl, DeviceUrlError, Role, parse_device_url
+from station.device_urls import (
+    DeviceUrl,
+    DeviceUrlError,
+    Role,
+    check_recording_cameras,
+    parse_device_url,
+)
 from station.errors import UserError
 from station.sync.settings import Central, read_central
 
@@ -376,9 +382,11 @@ def _devices(table: dict[str, Any], source: str) -> Devices:
             single[role.value] = parse_device_url(
                 _checked(value, str, f"devices.{role}", source), role
             )
+    camera_urls = tuple(parse_device_url(url, Role.CAMERA) for url in cameras)
+    check_recording_cameras(camera_urls)
     return Devices(
         scanners=tuple(parse_device_url(url, Role.SCANNER) for url in scanners),
-        cameras=tuple(parse_device_url(url, Role.CAMERA) for url in cameras),
+        cameras=camera_urls,
         **single,
     )
 

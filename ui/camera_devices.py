@@ -31,6 +31,7 @@ from station.device_urls import (
     DeviceUrlError,
     Role,
     camera_uses,
+    check_recording_cameras,
     parse_device_url,
 )
 from ui.check_runner import CheckRunner
@@ -214,6 +215,12 @@ class CameraBox(QGroupBox):
         self._rows = QVBoxLayout()
         self._rows.setSpacing(12)
         column.addLayout(self._rows)
+        # What is wrong between the cameras (two recording), not with one of them.
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet(ERROR_STYLE)
+        self.message.hide()
+        column.addWidget(self.message)
         self.add_button = QPushButton("Add camera")
         self.add_button.clicked.connect(lambda: self.add())
         column.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignLeft)
@@ -222,7 +229,7 @@ class CameraBox(QGroupBox):
 
     @property
     def valid(self) -> bool:
-        return all(row.valid for row in self.rows)
+        return all(row.valid for row in self.rows) and self.message.isHidden()
 
     def urls(self) -> tuple[DeviceUrl, ...]:
         return tuple(url for row in self.rows if (url := row.url()) is not None)
@@ -237,11 +244,20 @@ class CameraBox(QGroupBox):
         self._on_row_changed(row)
         return row
 
+    def add_found(self, text: str) -> CameraRow:
+        """A camera found on the computer: all uses, but record only if none records yet."""
+        recording = any("record" in camera_uses(url) for url in self.urls())
+        row = self.add(text)
+        if recording:
+            row.uses["record"].setChecked(False)
+        return row
+
     def has(self, text: str) -> bool:
         return any(split_camera_url(row.text())[0] == text for row in self.rows)
 
     def _on_row_changed(self, row: CameraRow) -> None:
         row.test.button.setEnabled(row.url() is not None and row not in self._testing)
+        self._check_together()
         self.changed.emit()
 
     def _remove(self, row: CameraRow) -> None:
@@ -249,7 +265,17 @@ class CameraBox(QGroupBox):
         row.hide()
         row.setParent(None)
         row.deleteLater()
+        self._check_together()
         self.changed.emit()
+
+    def _check_together(self) -> None:
+        try:
+            check_recording_cameras(self.urls())
+        except DeviceUrlError as exc:
+            self.message.setText(str(exc))
+            self.message.show()
+        else:
+            self.message.hide()
 
     def _on_test_clicked(self, row: CameraRow) -> None:
         url = row.url()

@@ -271,7 +271,7 @@ class DevicesDialog(QDialog):
             return
         if role is Role.CAMERA:
             if not self.cameras.has(url):
-                self.cameras.add(url)
+                self.cameras.add_found(url)
             return
         {
             Role.LABEL_PRINTER: self.label_printer,

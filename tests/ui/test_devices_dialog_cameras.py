@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QAbstractButton
 from pytestqt.qtbot import QtBot
 
 from station.device_urls import Role
-from station.settings import load_settings
+from station.settings import SettingsError, load_settings
 from tests.helpers.camera_images import held_up, product_picture, write_video
 from tests.ui.conftest import VERDICT_TIMEOUT_MS
 from ui.device_checks import FoundDevice
@@ -120,6 +120,36 @@ def test_a_bad_camera_is_refused_with_what_is_wrong_and_nothing_is_saved(
     assert config.read_text(encoding="utf-8") == CONFIG
 
 
+def test_a_second_recording_camera_is_refused_until_one_stops_recording(
+    qtbot: QtBot, dialog: DevicesDialog, config: Path
+) -> None:
+    # One order's video is one camera's: two recording would interleave their segments.
+    dialog.cameras.rows[0].uses["record"].setChecked(True)
+
+    assert dialog.cameras.message.isVisible()
+    assert "an order's video comes from one camera" in dialog.cameras.message.text()
+    assert not dialog.save_button.isEnabled()
+
+    click(qtbot, dialog.cameras.rows[1].remove_button)
+    assert not dialog.cameras.message.isVisible()
+    click(qtbot, dialog.save_button)
+    assert [url.text for url in load_settings(config).devices.cameras] == [
+        "sim://camera?uses=scan,record&fps=10"
+    ]
+
+
+def test_two_recording_cameras_in_the_config_are_refused_by_name(tmp_path: Path) -> None:
+    path = tmp_path / "station.toml"
+    path.write_text(
+        '[devices]\ncameras = ["sim://camera?name=top", "camera://0?uses=scan,record"]\n',
+        encoding="utf-8",
+    )
+
+    with pytest.raises(SettingsError) as refused:
+        load_settings(path)
+    assert "Cameras 'sim://camera?name=top', 'camera://0?uses=scan,record'" in str(refused.value)
+
+
 def test_test_shows_a_picture_came_and_the_barcodes_in_it(
     qtbot: QtBot, dialog: DevicesDialog, tmp_path: Path
 ) -> None:
@@ -146,7 +176,8 @@ def test_a_local_camera_found_is_offered_as_a_camera(qtbot: QtBot, dialog: Devic
 
     click(qtbot, dialog.use_buttons[Role.CAMERA])
 
-    assert shown(dialog)[-1] == ("camera:///dev/video0", ["scan", "record", "photo"], [0, 0, 0])
+    # The file:// camera records already: an order's video comes from one camera.
+    assert shown(dialog)[-1] == ("camera:///dev/video0", ["scan", "photo"], [0, 0, 0])
     assert dialog.save_button.isEnabled()
 
 
