@@ -17,8 +17,11 @@ from typing import TextIO
 
 from filelock import FileLock, Timeout
 
+from station.central.connect import central_engine
 from station.errors import UserError
 from station.store import Store
+from station.supervisor.day_filler import DayFiller
+from station.supervisor.period import station_zone
 from station.sync.link import SYNC_NOW, LinkStatus
 from station.sync.runner import SyncRunner
 
@@ -76,11 +79,15 @@ def watch(
         store = Store.open(data_dir)
         runner = SyncRunner(url, store, station, interval_s, report)
         runner.start()
+        # Here, niced and apart from the bench: the central dashboard's finished days.
+        filler = DayFiller(central_engine(url), station_zone())
+        filler.start()
         try:
             for line in commands:  # blocks until the window asks or goes
                 if line.strip() == SYNC_NOW:
                     runner.sync_now()
         finally:
+            filler.stop(STOP_WAIT_S)
             runner.stop(STOP_WAIT_S)
             store.close()
     finally:

@@ -8,7 +8,7 @@ read there must equal the station's own.
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,6 +17,12 @@ from sqlalchemy import Engine, text
 import main
 from station.central.connect import central_engine, connected
 from station.models import Order, Packer
+from station.supervisor.day_filler import (
+    AHEAD_DAYS,
+    LOCK_KEY,
+    save_finished_days,
+    save_next_finished_day,
+)
 from station.supervisor.drill import order_trail, orders_behind
 from station.supervisor.figures import (
     BY_CHOICES,
@@ -160,5 +166,34 @@ def test_scans_pushed_again_or_later_add_to_their_order_once(
     order, scans, units, mistakes = before[0]
     assert after[0] == (order, scans + 1, units + 2, mistakes + 1)
     assert after[1:] == before[1:]
+    admin.dispose()
+    bench.store.close()
+
+
+def test_finished_days_are_saved_ahead_once_by_one_station_at_a_time(
+    central: Central, tmp_path: Path
+) -> None:
+    bench = pack_known_day(tmp_path)
+    admin = to_central(bench, central)
+    thursday = datetime(2026, 4, 2, 9, 0, tzinfo=BERLIN)  # the weekend and its grace are over
+    saved = "SELECT day FROM figure_day ORDER BY day"
+    with admin.connect() as remote:
+        expected = dashboard(remote, WEEKEND)  # from the events
+    station_login = central_engine(central.add_station("bench-3"))
+    # Another station summing a day now: this one leaves it be.
+    with admin.connect() as other, station_login.connect() as mine:
+        other.execute(text("SELECT pg_advisory_lock(:key)"), {"key": LOCK_KEY})
+        assert save_next_finished_day(mine, BERLIN, thursday) is None
+        other.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": LOCK_KEY})
+    days = save_finished_days(station_login, BERLIN, thursday)
+    # The last 35 days but today and yesterday (not over with their grace), newest first.
+    assert days == [date(2026, 3, 31) - timedelta(days=n) for n in range(AHEAD_DAYS - 1)]
+    assert save_finished_days(station_login, BERLIN, thursday) == []  # each day once
+    with admin.connect() as remote:
+        on_record = [str(day) for (day,) in remote.execute(text(saved))]
+        assert on_record == sorted(day.isoformat() for day in days)
+        # A supervisor's first month: read from the saved days, the same figures.
+        assert dashboard(remote, WEEKEND, book=CentralDays(remote), now=thursday) == expected
+    station_login.dispose()
     admin.dispose()
     bench.store.close()
