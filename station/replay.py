@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from station.handoff.replay_lines import DockReplay
 
 WEIGHT_LINE = re.compile(r"@weight\s+(\d{1,7})\s*g?", re.IGNORECASE)
-PIN_LINE = re.compile(r"@pin\s+(\S+)", re.IGNORECASE)
+PIN_LINE = re.compile(r"@pin(?:\s+(\S+))?", re.IGNORECASE)
 
 
 def utf8_lines(data: Iterable[bytes], source: str) -> Iterator[str]:
@@ -46,7 +46,9 @@ def replay(
 ) -> int:
     """Feed every non-blank line to the session; return how many answers were written."""
     count = 0
-    previous: str | None = None  # the last scan, which a line "@pin 1234" gives again
+    # The last scan if it asked for a PIN: only it is given again by a line "@pin 1234"
+    # (an item given again would be counted twice, a unit nobody scanned).
+    previous: str | None = None
     for line in lines:
         scan = line.rstrip("\r\n")
         if not scan.strip():
@@ -54,11 +56,12 @@ def replay(
         pin = PIN_LINE.fullmatch(scan.strip())
         if pin is not None:
             answer = _with_pin(session, previous, pin.group(1))
+            previous = previous if answer.get("needs_pin") else None  # a wrong PIN: again
         elif dock and dock.takes(scan):
             answer = dock.answer(scan)
         else:
             answer = _answer(session, scan)
-            previous = None if WEIGHT_LINE.fullmatch(scan.strip()) else scan
+            previous = scan if answer.get("needs_pin") else None
             _await_claim(session)
         out.write(json.dumps(answer, ensure_ascii=False) + "\n")
         # Flushed per line so a reader (or a crash test) sees every stored verdict.
@@ -111,14 +114,20 @@ def _answer(session: PackSession, line: str) -> dict[str, object]:
     return _done(session, verdict)
 
 
-def _with_pin(session: PackSession, previous: str | None, pin: str) -> dict[str, object]:
+def _with_pin(session: PackSession, previous: str | None, pin: str | None) -> dict[str, object]:
     """The scan before, given again with a supervisor's PIN; the PIN is never echoed."""
+    if pin is None:
+        return {
+            "scan": None,
+            "verdict": None,
+            "message": "A line @pin needs the PIN after it (@pin 1234): nothing done.",
+        }
     if previous is None:
         return {
             "scan": None,
             "verdict": None,
             "message": "A line @pin gives a supervisor's PIN for the badge (or order) "
-            "scanned on the line before it, and there is none: nothing done.",
+            "on the line before it that asked for one, and there is none: nothing done.",
         }
     return _done(session, session.handle_scan(previous, source="replay", pin=pin))
 

@@ -114,9 +114,10 @@ def test_a_packers_badge_and_pin_never_approve(bench: Bench, path: str) -> None:
     if path == "replay":
         out = io.StringIO()
         replay(session, ["BADGE-P1", "@pin 1357"], out)
-        kinds = [
-            line.split('"verdict": "')[1].split('"')[0] for line in out.getvalue().split("\n")[:2]
-        ]
+        kinds = [json.loads(line)["verdict"] for line in out.getvalue().splitlines()[:2]]
+        # A refused packer's badge asked no PIN: the @pin line gives it nothing.
+        assert kinds[1] is None
+        kinds[1] = session.handle_scan("BADGE-P1", source="replay", pin="1357").kind.value
     else:
         manual = path == "keyboard"
         kinds = [
@@ -141,6 +142,21 @@ def test_replay_gives_the_pin_on_the_line_after_the_badge(bench: Bench) -> None:
     asked, approved = out.getvalue().splitlines()[:2]
     assert '"needs_pin": true' in asked and '"verdict": "override"' in approved
     assert '"scan": "BADGE-S1"' in approved and PINS["BADGE-S1"] not in out.getvalue()
+
+
+def test_a_pin_line_after_an_item_counts_nothing_again(bench: Bench) -> None:
+    session = bench.session()
+    out = io.StringIO()
+
+    replay(session, ["BADGE-P1", "SO-1", MUG_UPC, "@pin 2468", "@pin"], out)
+    session.close()
+
+    answers = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert (answers[2]["verdict"], answers[2]["scanned"]) == ("ok", 1)
+    assert answers[3]["verdict"] is None and "nothing done" in answers[3]["message"]
+    assert answers[4]["verdict"] is None and "needs the PIN" in answers[4]["message"]
+    with bench.store.session() as db:
+        assert len(db.exec(select(ScanEvent).where(ScanEvent.raw == MUG_UPC)).all()) == 1
 
 
 def test_releasing_an_exception_needs_the_supervisors_pin(bench: Bench) -> None:
