@@ -128,6 +128,14 @@ class VideoFileSource:
             raise SourceOpenError(
                 f"{self._path} cannot be played as a video (OpenCV cannot read it)", absent=False
             )
+        if not capture.read()[0]:
+            # OpenCV "opens" many a file that is no video (a photo, a text): it has no frame.
+            capture.release()
+            raise SourceOpenError(
+                f"{self._path} has no picture OpenCV can read; is it a video (MP4, AVI, WebM)?",
+                absent=False,
+            )
+        capture.set(cv2.CAP_PROP_POS_FRAMES, 0)
         rate = self._fps or capture.get(cv2.CAP_PROP_FPS) or 15
         self._interval = 1 / min(max(rate, 1), 120)
         self._capture = capture

@@ -251,3 +251,15 @@ def test_an_ip_camera_that_cannot_be_opened_is_named_without_its_password() -> N
 
     assert "s3cret" not in str(caught.value)
     assert "admin:***@127.0.0.1:9/none" in str(caught.value)
+
+
+def test_a_file_that_is_not_a_video_cannot_be_opened_as_a_camera(tmp_path: Path) -> None:
+    # OpenCV opened it (as a picture sequence) and then sent nothing: "unplugged" for ever.
+    not_a_video = tmp_path / "notes.jpg"
+    not_a_video.write_text("a packing list, not a photo nor a video\n", encoding="utf-8")
+
+    with pytest.raises(SourceOpenError) as caught:
+        VideoFileSource(not_a_video, loop=True).open()
+
+    assert "notes.jpg has no picture OpenCV can read" in str(caught.value)
+    assert not caught.value.absent  # there, but unusable: "cannot open", not "unplugged"
