@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from station.errors import UserError
 from station.handoff import loads, remote
+from station.handoff.manifest_data import canonical, sha256_hex
 from station.handoff.readiness import short_id
 from station.handoff.tables import HandoffClose, HandoffLoad, HandoffScan
 from station.models import Order, Parcel, utc_now
@@ -183,7 +184,11 @@ def _export(db: Session, load: HandoffLoad, data_dir: Path, folder: Path) -> int
     files = [pdf, pdf.with_suffix(".csv"), pdf.with_suffix(".json")]
     missing = [str(path) for path in files if not path.is_file()]
     if missing:
-        raise UserError(f"The manifest files {', '.join(missing)} are missing from {data_dir}.")
+        raise UserError(
+            f"The manifest files {', '.join(missing)} are missing from {data_dir}: restore "
+            "them from a backup of the data dir (`main.py handoff show` prints the load's data)."
+        )
+    _check_manifest_hash(files[2], closing.manifest_sha256)
     if folder.exists() and not folder.is_dir():
         raise UserError(f"{folder} is a file: give a folder to export into.")
     try:
@@ -196,6 +201,23 @@ def _export(db: Session, load: HandoffLoad, data_dir: Path, folder: Path) -> int
         raise UserError(f"Cannot write into {folder}: {exc.strerror}.") from exc
     print(f"Load {short_id(load.id)}: manifest exported to {folder}.")
     return 0
+
+
+def _check_manifest_hash(path: Path, recorded: str) -> None:
+    """An export is a bundle anyone can check: one whose data no longer hashes to what
+    the close recorded is refused, not handed on as the record of the handoff."""
+    try:
+        body = json.loads(path.read_text(encoding="utf-8"))
+        body.pop("sha256")
+        found = sha256_hex(canonical(body))
+    except (OSError, ValueError, AttributeError, KeyError):
+        found = ""
+    if found != recorded:
+        raise UserError(
+            f"{path} was changed after the load was closed: its data no longer has the "
+            f"SHA-256 the close recorded ({recorded}). Nothing was exported: restore the "
+            "manifest from a backup of the data dir."
+        )
 
 
 def _pending(db: Session, hours: float, days: int, warehouse: str | None) -> int:

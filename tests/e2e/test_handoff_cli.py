@@ -79,6 +79,24 @@ def test_a_replayed_load_across_a_restart_closes_with_its_manifest(
     out = data_dir.parent / "export"
     assert handoff(capsys, data_dir, "export", str(closed["load"]), str(out))[0] == 0
     assert sorted(path.suffix for path in out.iterdir()) == [".csv", ".json", ".pdf"]
+    # A manifest edited after the close is not exported as the record of the handoff.
+    edited = manifest.with_suffix(".json")
+    edited.write_text(edited.read_text(encoding="utf-8").replace("Dana", "Dan"), "utf-8")
+    assert (
+        main.main(
+            [
+                "--data-dir",
+                str(data_dir),
+                "handoff",
+                "export",
+                str(closed["load"]),
+                str(data_dir.parent / "edited"),
+            ]
+        )
+        == 2
+    )
+    assert "was changed after the load was closed" in capsys.readouterr().err
+    assert not (data_dir.parent / "edited").exists()
     code, pending = handoff(capsys, data_dir, "pending")
     lines = pending.splitlines()
     assert len(lines) == 6 and lines[0].startswith(POSTNL)  # oldest first, loaded ones gone
