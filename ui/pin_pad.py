@@ -28,11 +28,22 @@ MAX_PIN = 12  # the packers file's PINs are 4 to 12 digits
 ERASE = "⌫"
 
 
+def typed_as_fast_as_a_scan(text: str) -> bool:
+    """Whether a wedge burst, while a PIN is asked, is that PIN typed quickly.
+
+    Fast fingers on a keypad type like a scanner (keys under 50 ms apart): such
+    a burst must be the PIN, never a scan for the bench, which would store it
+    and show it on the banner.
+    """
+    return text.isascii() and text.isdigit() and len(text) <= MAX_PIN
+
+
 class PinPad(QDialog):
     """Ask for a supervisor's PIN; `pin_entered(pin)` on OK, nothing on Cancel.
 
     `close_code` (the `CMD-CLOSE` barcode) scanned closes it, as it closes every
-    dialog; any other scan goes to the bench (ui.wedge): a PIN is never scanned.
+    dialog; digits typed as fast as a scanner types are the PIN; any other scan
+    goes to the bench (ui.wedge).
     """
 
     pin_entered = Signal(str)
@@ -79,9 +90,14 @@ class PinPad(QDialog):
         self._update()
 
     def take_scan(self, text: str) -> bool:
-        """The close barcode cancels; any other scan is the bench's."""
+        """The close barcode cancels; digits are the PIN typed fast; any other scan is the
+        bench's."""
         if text == self._close_code:
             self.reject()
+            return True
+        if typed_as_fast_as_a_scan(text):
+            self.pin.setText(text)
+            self._on_ok_clicked()
             return True
         return False
 

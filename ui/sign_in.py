@@ -33,7 +33,7 @@ from station.settings_access import SignIn, record_saved, sign_in
 from station.store import Store
 from ui import style
 from ui.dialogs import GLOVE_STYLE, command_codes, glove_button, run_in_background
-from ui.pin_pad import MAX_PIN
+from ui.pin_pad import MAX_PIN, typed_as_fast_as_a_scan
 
 log = logging.getLogger(__name__)
 ERROR_STYLE = "color: #c62828;"
@@ -110,13 +110,17 @@ class SupervisorSignIn(QDialog):
     # -- inputs -----------------------------------------------------------------
 
     def take_scan(self, text: str) -> bool:
-        """A scanned badge signs in (see ui.wedge), a new one even while a PIN is asked;
-        Close cancels; other command barcodes go to the bench."""
+        """A scanned badge signs in (see ui.wedge), a new one even while a PIN is asked
+        (digits then are the PIN typed fast); Close cancels; other command barcodes go to
+        the bench."""
         if text == self._commands.close:
             self.reject()
             return True
         if text in self._command_codes:
             return False
+        if self.asking_pin and typed_as_fast_as_a_scan(text):
+            self._check(self._badge, text, "keyboard")  # the PIN, never a badge on screen
+            return True
         self._check(text, None, "scanner")
         return True
 

@@ -8,9 +8,10 @@ from pytestqt.qtbot import QtBot
 from sqlmodel import select
 
 from station.importers.packers import hash_pin
-from station.models import Packer
+from station.models import Packer, ScanEvent
 from station.verdicts import VerdictKind as V
 from tests.helpers.factory import MUG_UPC, Bench
+from tests.helpers.wedge import FakeClock, WedgeScanner
 from tests.ui.conftest import PackScreen
 from ui.main_window import MainWindow
 from ui.pin_pad import ERASE, PinPad
@@ -53,6 +54,21 @@ def test_a_ship_short_is_approved_with_the_pin_typed_on_the_pad(
     assert approved.kind is V.OVERRIDE and approved.scan == "BADGE-S1"
     assert "approved by Sam" in window.banner.headline() + approved.message
     assert window.dialog is None
+
+
+def test_a_pin_typed_as_fast_as_a_scanner_approves_and_is_never_a_scan(
+    screen: PackScreen, window: MainWindow, clock: FakeClock, bench: Bench
+) -> None:
+    screen.scan_all("BADGE-P1", "SO-1", MUG_UPC)
+    screen.answer(lambda: window.controller.request_short_ship("mug out of stock"))
+    screen.scan("BADGE-S1")
+    assert isinstance(window.dialog, PinPad)
+
+    approved = screen.answer(lambda: WedgeScanner(window, clock).scan(PIN))
+
+    assert approved.kind is V.OVERRIDE and approved.scan == "BADGE-S1"
+    with bench.store.session() as db:
+        assert db.exec(select(ScanEvent).where(ScanEvent.raw == PIN)).all() == []
 
 
 def test_a_wrong_pin_asks_again_and_cancel_leaves_the_station_waiting(

@@ -114,6 +114,20 @@ def test_a_supervisor_badge_then_its_pin_opens_devices_and_is_recorded(
     assert attempts(bench) == [("Sam", "allowed", "keyboard")]
 
 
+def test_a_pin_typed_as_fast_as_a_scanner_is_the_pin_never_a_badge_shown(
+    qtbot: QtBot, window: MainWindow, clock: FakeClock, sign_in: SupervisorSignIn, bench: Bench
+) -> None:
+    fast = WedgeScanner(window, clock)
+    answer_to(qtbot, sign_in, lambda: fast.scan("BADGE-S1"))
+
+    wrong = answer_to(qtbot, sign_in, lambda: fast.scan("4712"))
+    allowed = answer_to(qtbot, sign_in, lambda: fast.scan("4711"))
+
+    assert "Wrong PIN" in wrong.message and "4712" not in wrong.message
+    assert allowed.allowed
+    assert [outcome for _, outcome, _ in attempts(bench)] == ["wrong_pin", "allowed"]
+
+
 def test_a_badge_typed_and_a_wrong_pin_is_refused_five_lock_it(
     qtbot: QtBot, window: MainWindow, clock: FakeClock, sign_in: SupervisorSignIn, bench: Bench
 ) -> None:
