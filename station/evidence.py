@@ -19,8 +19,9 @@ from typing import Any
 from sqlalchemy import Index, func
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from station.models import Order, ScanEvent, new_id, utc_now
+from station.models import Order, Parcel, ScanEvent, new_id, utc_now
 from station.store import Store
+from station.verdicts import VerdictKind
 
 EVIDENCE_DIR = "evidence"
 # The scan that opens an order is stored just before its video starts: scans this close
@@ -162,8 +163,16 @@ def scan_trail(store: Store, order_number: str, files: list[EvidenceFile]) -> li
         order = db.exec(select(Order).where(Order.number == order_number)).first()
         if order is None:
             return []
+        trackings = select(Parcel.tracking).where(Parcel.order_id == order.id)
+        # A label scanned back after the seal is stored with no order (the bench holds
+        # none by then): it is this order's by its tracking number, and ends its video.
+        scanned_back = (col(ScanEvent.verdict) == VerdictKind.LABEL_VERIFIED) & col(
+            ScanEvent.code
+        ).in_(trackings)
         scans = db.exec(
-            select(ScanEvent).where(ScanEvent.order_id == order.id).order_by(col(ScanEvent.seq))
+            select(ScanEvent)
+            .where((col(ScanEvent.order_id) == order.id) | scanned_back)
+            .order_by(col(ScanEvent.created_at), col(ScanEvent.seq))
         ).all()
     return [_placed(scan, videos) for scan in scans]
 
