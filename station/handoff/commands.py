@@ -67,7 +67,8 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
                 return 0
             if args.handoff_command == "export":
                 return _export(db, _load(db, args.load), data_dir, args.dir)
-            return _pending(db, _hours(args.older_than), _days(args.days), args.warehouse)
+            warehouse = _warehouse(args.warehouse)
+            return _pending(db, _hours(args.older_than), _days(args.days), warehouse)
     finally:
         store.close()
 
@@ -98,6 +99,15 @@ def _hours(text: str) -> float:
     if not 0 <= hours <= 24 * 366:
         raise UserError(f"--older-than {text!r} must be a number of hours (0 to 8784).")
     return hours
+
+
+def _warehouse(text: str | None) -> str | None:
+    # An empty name listed every warehouse's parcels, as if --warehouse were not given.
+    if text is not None and not text.strip():
+        raise UserError(
+            "--warehouse needs a warehouse's name ([station] warehouse), or leave it out."
+        )
+    return text
 
 
 def _days(text: str) -> int:
