@@ -147,7 +147,7 @@ def _station_report(
 
 
 def _central_report(args: argparse.Namespace, period: Period, settings: Settings) -> Report:
-    from station.central.connect import central_engine, connected, shown
+    from station.central.connect import CentralUnreachable, central_engine, connected, shown
 
     if not settings.central.url:
         raise UserError(
@@ -159,6 +159,8 @@ def _central_report(args: argparse.Namespace, period: Period, settings: Settings
         with connected(engine) as connection:
             source = f"central database {shown(engine.url)}"
             return _build(connection, args, period, source, CentralDays(connection))
+    except CentralUnreachable as exc:
+        raise UserError(f"{exc} No report was written; try again once it is reachable.") from exc
     finally:
         engine.dispose()
 

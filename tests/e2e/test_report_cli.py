@@ -157,3 +157,16 @@ def test_no_database_and_an_unwritable_output_exit_2(
         main.main(["report", "happiness", *WEEKEND, "--data-dir", str(data_dir)])
     assert refused.value.code == 2
     assert "invalid choice: 'happiness'" in capsys.readouterr().err
+
+
+def test_an_unreachable_central_database_exits_2_writing_nothing(
+    tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "station.toml"
+    config.write_text('[central]\nurl = "postgresql://packstation@127.0.0.1:1/central"\n')
+    output = tmp_path / "r.json"
+    args = ["--config", str(config), "--data-dir", str(data_dir), "report", "accuracy"]
+
+    assert main.main([*args, *WEEKEND, "--central", "--output", str(output)]) == 2
+    assert "cannot be reached now" in capsys.readouterr().err
+    assert not output.exists()
