@@ -24,9 +24,11 @@ from station.models import utc_now
 from station.store import Store
 
 log = logging.getLogger("packstation.audit")
+# Only the audit logger's own line (main.py's format: time, level, logger): text that
+# another message merely quotes (a scan, a file name) is no anchor.
 _LOG_LINE = re.compile(
-    r"^(?P<at>\S+ \S+) .*audit anchor: station=(?P<station>\S+) seq=(?P<seq>\d+) "
-    r"hash=(?P<hash>[0-9a-f]{64})"
+    r"^(?P<at>\S+ \S+) INFO packstation\.audit: audit anchor: station=(?P<station>\S+) "
+    r"seq=(?P<seq>\d+) hash=(?P<hash>[0-9a-f]{64})$"
 )
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from station.audit.anchors import AnchorScheduler, store_anchors
+from station.audit.anchors import AnchorScheduler, log_anchors, store_anchors
 from tests.helpers.factory import standard_bench
 
 
@@ -34,3 +34,17 @@ def test_an_anchor_when_the_chain_moved_and_an_unreachable_central_is_only_logge
     scheduler.start().stop()  # stops at once, between intervals
     session.close()
     bench.store.close()
+
+
+def test_only_the_audit_loggers_own_lines_are_anchors(tmp_path: Path) -> None:
+    digest = "ab" * 32
+    said = f"audit anchor: station=bench-1 seq=99 hash={digest}"
+    (tmp_path / "packstation.log").write_text(
+        f"2026-12-03 10:00:00,000 INFO packstation.audit: {said}\n"
+        f"2026-12-03 10:00:01,000 WARNING ui.wedge: wedge burst 'x {said}' refused: layout\n"
+        f"2026-12-03 10:00:02,000 INFO packstation.audit: {said}0\n"
+    )
+
+    (anchor,) = log_anchors(tmp_path)
+
+    assert (anchor.station, anchor.seq, anchor.hash) == ("bench-1", 99, digest)
