@@ -89,7 +89,10 @@ class DockReplay:
         tracking = answer.verdict.tracking
         if tracking:
             self._decider.wait_for(self._parcel_id(tracking))
-        return self._taken_off.pop(tracking, answer).as_json()
+        decided = self._taken_off.pop(tracking, answer).as_json()
+        # Answered on the line of its scan, named as every answer is: by the line read
+        # (the take-off's stored input names the central decision instead).
+        return {**decided, "scan": answer.verdict.scan}
 
     def close(self) -> None:
         """Stop asking the central database (the replay ended)."""

@@ -121,6 +121,7 @@ def test_a_replayed_dock_waits_for_the_central_answer_and_says_loaded_elsewhere(
         replayed.close()
         pack.close()
     assert answers[-1]["verdict"] == "loaded_elsewhere" and "dock-1" in answers[-1]["message"]
+    assert answers[-1]["scan"] == DHL  # the line it answers
     assert answers[-1]["count"] == 0
     for store in (*stores.values(), bench):
         store.close()
