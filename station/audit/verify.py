@@ -233,13 +233,14 @@ def _check_rows(
             link = next(links, None)
         station = str(values.get("audit_station") or "")
         if link is None or link[0] != row_id:
-            seq = values.get("seq", "?")
+            # Some tables (supervisor attempts, settings saves) number nothing.
+            numbered = f", seq {values['seq']}" if values.get("seq") is not None else ""
             report.problems.append(
                 Problem(
                     station,
                     UNLINKED,
                     "row_inserted",
-                    f"{entry.table} {row_id} (station {station!r}, seq {seq}) is on no "
+                    f"{entry.table} {row_id} (station {station!r}{numbered}) is on no "
                     "link: inserted behind PackStation's back.",
                     entry.table,
                     row_id,

@@ -187,6 +187,7 @@ def test_a_row_inserted_behind_the_station_is_named(copy: Path, table: str) -> N
     report = verify(copy)
 
     assert ("row_inserted", new_id) in {(p.kind, p.row_id) for p in report.problems}
+    assert "seq ?" not in report.as_text()  # a table without numbers says none
 
 
 def test_a_print_jobs_status_set_by_hand_is_found(copy: Path) -> None:
