@@ -22,7 +22,7 @@ from station.settings import Settings
 from station.verdicts import StationView, Verdict, VerdictKind
 from ui.banner import role_of
 from ui.camera_panel import HIDE_KEY, CameraColumn, CameraPanel
-from ui.camera_storage import EvidenceKeeper
+from ui.camera_storage import EVIDENCE_KEY, EvidenceKeeper
 from ui.loading.cage_photo import offer_camera
 from ui.main_window import MainWindow
 from ui.serial_scanner_bridge import ScannerBridge
@@ -227,12 +227,29 @@ def _record(window: MainWindow, settings: Settings, camera: Camera, url: DeviceU
     store = session.store
     data_dir: Path = store.path.parent
 
+    failing = False  # the last segment or photo was lost: shown until one is kept again
+
+    def on_failed(problem: str) -> None:
+        nonlocal failing
+        failing = True
+        window.device_status.report(
+            DeviceHealth(EVIDENCE_KEY, "Video disk", "not recording", Level.FAULT, problem)
+        )
+
     def on_closed(closed: evidence.ClosedFile) -> None:
+        nonlocal failing
         try:
             evidence.record(store, data_dir, closed)
-        except (OSError, DatabaseError):
+        except (OSError, DatabaseError) as exc:
             # The video is evidence, not the packing: a full disk must not stop the bench.
             log.exception("evidence segment %s was not recorded", closed.path)
+            on_failed(f"{closed.path.name} was not recorded: {exc}")
+            return
+        if failing:
+            failing = False
+            window.device_status.report(
+                DeviceHealth(EVIDENCE_KEY, "Video disk", "recording", Level.OK, "Recording again.")
+            )
 
     uses = camera_uses(url)
     recorder = Recorder(
@@ -245,6 +262,7 @@ def _record(window: MainWindow, settings: Settings, camera: Camera, url: DeviceU
         video="record" in uses,
         photos="photo" in uses,
         photo_at_scan_back=settings.camera.photo_at_scan_back,
+        on_failed=on_failed,
     )
     recorder.start()
     session.on_step(OrderFollower(recorder).after_step)

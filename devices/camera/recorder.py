@@ -132,15 +132,19 @@ class Recorder(DeviceThread):
         video: bool = True,
         photos: bool = True,
         photo_at_scan_back: bool = False,
+        on_failed: Callable[[str], None] = lambda _problem: None,
     ) -> None:
         """Args:
         video: film each order (a camera's `record` use).
         photos: photograph each sealed parcel (its `photo` use).
         photo_at_scan_back: and each label scanned back on its parcel.
+        on_failed: hears, on the recording thread, why a segment was lost (a full disk):
+            the station shows it, as the log alone would go unread.
         """
         self._frames = frames
         self._folder = folder
         self._on_closed = on_closed
+        self._on_failed = on_failed
         self._station = station
         self._segment_s = segment_s
         self._size = size
@@ -196,6 +200,7 @@ class Recorder(DeviceThread):
                 # segment, say so, and try again with the next frames.
                 logger.error("recording failed, the segment is dropped: %s", exc)
                 self._drop_segment()
+                self._on_failed(f"The order's video is not being recorded: {exc}")
                 self._stop.wait(1.0)
         try:
             self._close_segment()
@@ -252,6 +257,7 @@ class Recorder(DeviceThread):
         if not cv2.imwrite(str(path), picture, [cv2.IMWRITE_JPEG_QUALITY, 90]):
             # A full disk loses the photo, never the packing.
             logger.error("the photo %s could not be written", path)
+            self._on_failed(f"The parcel's photo {path.name} could not be written (disk full?)")
             return
         self._on_closed(ClosedFile(overlay.order, self._station, "photo", path, taken, taken))
 

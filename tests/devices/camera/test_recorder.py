@@ -284,3 +284,32 @@ def test_the_recording_thread_yields_the_cores_to_reading_and_the_screen() -> No
 
     assert niceness == [min(19, station + NICER)]
     assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == station
+
+
+def test_a_recording_that_fails_says_so_and_the_next_frames_are_tried_again(
+    tmp_path: Path,
+) -> None:
+    # A full disk was only logged: the status bar said "Video disk: ok" while no video came.
+    blocked = tmp_path / "evidence"
+    blocked.write_text("a file where the evidence folder should be", encoding="utf-8")
+    video = write_video(tmp_path / "bench.avi", [np.full((240, 320), 120, np.uint8)] * 5, 30)
+    problems: queue.Queue[str] = queue.Queue()
+    camera = Camera(
+        VideoFileSource(video, loop=True), camera_id="camera-1", listener=HeardFromCamera()
+    )
+    recorder = Recorder(
+        camera.frames(),
+        blocked,
+        lambda _closed: None,
+        station="bench-1",
+        size=(320, 240),
+        fps=30,
+        on_failed=problems.put,
+    )
+    with recorder, camera:
+        recorder.order_opened("SO-1", "P001")
+        first = problems.get(timeout=30)
+        second = problems.get(timeout=30)  # it tries again, and says so again
+
+    assert first.startswith("The order's video is not being recorded: ")
+    assert "evidence" in first and second == first
