@@ -1,17 +1,18 @@
-"""Each order's scans summed as they arrive centrally (central migration c0011).
+"""Each sealed order with its scans summed, kept centrally as they arrive (migration c0011).
 
-A statement trigger on the central scanevent table adds every pushed batch's
-scans to one row per order, in the push's own transaction, so "today" over
-every station reads one small row per sealed order instead of summing each
-order's scans out of their JSON at every refresh
+Statement triggers on the central scanevent and parcel tables keep, in each
+push's own transaction, one row per order with its scans' sums (order_figure)
+and one row per sealing box with those sums beside it (order_seal). A day not
+over yet, over every station, is then one range of one covering index instead
+of every sealed order's scans summed out of their JSON at each refresh
 (station.supervisor.queries.packed_groups).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from sqlalchemy import BigInteger, Column, DateTime, MetaData, Table, Text, Uuid
 
-from sqlalchemy import BigInteger, Column, DateTime, MetaData, Table, Uuid, select
+from station.supervisor.tables import Columns
 
 metadata = MetaData()
 order_figure = Table(
@@ -23,13 +24,29 @@ order_figure = Table(
     Column("units", BigInteger, nullable=False),
     Column("mistakes", BigInteger, nullable=False),
 )
+order_seal = Table(
+    "order_seal",
+    metadata,
+    Column("parcel_id", Uuid, primary_key=True),
+    Column("order_id", Uuid),
+    Column("station", Text, nullable=False),
+    Column("packer_id", Uuid),
+    Column("sealed_at", DateTime(timezone=True), nullable=False),
+    Column("first_scan_at", DateTime(timezone=True)),
+    Column("units", BigInteger, nullable=False),
+    Column("mistakes", BigInteger, nullable=False),
+)
 
-
-def kept_order_sums() -> Any:
-    """order_figure's rows under the names of the sums packed_groups reads from the scans."""
-    return select(
-        order_figure.c.order_id.label("order_id"),
-        order_figure.c.first_scan_at.label("first"),
-        order_figure.c.units.label("units"),
-        order_figure.c.mistakes.label("mistakes"),
-    )
+# Under the names the figures' queries use (only_where reads station and packer_id).
+SEALS = Columns(
+    order_seal,
+    {
+        "order_id": order_seal.c.order_id,
+        "station": order_seal.c.station,
+        "packer_id": order_seal.c.packer_id,
+        "created_at": order_seal.c.sealed_at,
+        "first": order_seal.c.first_scan_at,
+        "units": order_seal.c.units,
+        "mistakes": order_seal.c.mistakes,
+    },
+)

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import case, func, literal, select
 
 from station.supervisor.formulas import EXCEPTION_OPENED, MISTAKE_KINDS
-from station.supervisor.order_figures import kept_order_sums
+from station.supervisor.order_figures import SEALS
 from station.supervisor.period import Period
 from station.supervisor.rows import (
     EVENT_FIGURE,
@@ -298,11 +298,11 @@ def packed_groups(
     for day in period.each_day():
         day_since, day_until = day.utc_bounds()
         counted_until = day_until + SCAN_BACK_GRACE
-        summed = kept_order_sums() if tables.central and at < counted_until else None
+        kept = tables.central and at < counted_until
         for since, until, offset in day.pieces():
             found.extend(
                 _packed_groups_of(
-                    db, tables, only, (since, until, offset), day_since, counted_until, summed
+                    db, tables, only, (since, until, offset), day_since, counted_until, kept
                 )
             )
     return found
@@ -315,49 +315,33 @@ def _packed_groups_of(
     piece: tuple[datetime, datetime, timedelta],
     day_since: datetime,
     counted_until: datetime,
-    summed: Any = None,
+    kept: bool = False,
 ) -> list[PackedGroup]:
-    parcel, scan = tables.parcel, tables.scan
     since, until, offset = piece
-    sealed = (
-        select(
-            parcel["order_id"].label("order_id"),
-            parcel["station"].label("station"),
-            parcel["packer_id"].label("packer_id"),
-            parcel["created_at"].label("created_at"),
+    late = _late_labels(tables, day_since, counted_until)
+    if kept:  # the seals with their orders' sums beside them (order_seal)
+        sealed = (
+            select(*(SEALS[name].label(name) for name in SEALS.c))
+            .where(SEALS["created_at"] >= since, SEALS["created_at"] < until)
+            .where(*only_where(db, tables, SEALS, only))
+            .cte("sealed")
         )
-        .where(parcel["created_at"] >= since, parcel["created_at"] < until)
-        .where(parcel["parcel_no"] == parcel["parcel_count"])
-        .where(*only_where(db, tables, parcel, only))
-        .cte("sealed")
-    )
-    if summed is not None:
-        sums = summed.where(summed.selected_columns.order_id.in_(select(sealed.c.order_id)))
+        sums: Any = sealed
+        joined = sealed.outerjoin(late, late.c.order_id == sealed.c.order_id)
     else:
-        mistake = case((scan["verdict"].in_(list(KIND_OF_VERDICT)), 1), else_=0)
-        sums = (
-            select(
-                scan["order_id"].label("order_id"),
-                func.min(scan["created_at"]).label("first"),
-                func.sum(scan["units_counted"]).label("units"),
-                func.sum(mistake).label("mistakes"),
-            )
-            .where(scan["order_id"].in_(select(sealed.c.order_id)))
-            .where(scan["created_at"] < counted_until)
-            .group_by(scan["order_id"])
+        sealed = _seals(db, tables, only, since, until)
+        sums = _scan_sums(tables, sealed, counted_until)
+        joined = sealed.outerjoin(sums, sums.c.order_id == sealed.c.order_id).outerjoin(
+            late, late.c.order_id == sealed.c.order_id
         )
-    sums = sums.cte("sums")
-    owner = scan_back_owner(tables, scan)
-    late = (
-        select(owner.label("order_id"), func.count().label("wrong"))
-        .where(scan["created_at"] >= day_since, scan["created_at"] < counted_until)
-        .where(scan["verdict"] == MISTAKE_KINDS["wrong_label"].value)
-        .where(without_order(scan))
-        .group_by(owner)
-        .cte("late")
-    )
-    day = local_day_of(tables, sealed.c.created_at, offset)
-    hour = local_hour_of(tables, sealed.c.created_at, offset)
+    if tables.central:  # grouped by the local hour as a time, named once per group
+        local_hour = func.date_trunc("hour", sealed.c.created_at.op("AT TIME ZONE")("UTC") + offset)
+        keys: tuple[Any, ...] = (local_hour,)
+        day, hour = func.to_char(local_hour, "YYYY-MM-DD"), func.to_char(local_hour, "HH24")
+    else:
+        day = local_day_of(tables, sealed.c.created_at, offset)
+        hour = local_hour_of(tables, sealed.c.created_at, offset)
+        keys = (day, hour)
     caught = func.coalesce(sums.c.mistakes, 0) + func.coalesce(late.c.wrong, 0)
     packing = seconds_between(tables, sealed.c.created_at, sums.c.first)
     query = (
@@ -371,12 +355,8 @@ def _packed_groups_of(
             func.coalesce(func.sum(sums.c.units), 0),
             func.coalesce(func.sum(packing), 0),
         )
-        .select_from(
-            sealed.outerjoin(sums, sums.c.order_id == sealed.c.order_id).outerjoin(
-                late, late.c.order_id == sealed.c.order_id
-            )
-        )
-        .group_by(sealed.c.station, sealed.c.packer_id, day, hour)
+        .select_from(joined)
+        .group_by(sealed.c.station, sealed.c.packer_id, *keys)
     )
     return [
         PackedGroup(
@@ -393,3 +373,52 @@ def _packed_groups_of(
             query
         )
     ]
+
+
+def _seals(db: Database, tables: Tables, only: Filter, since: datetime, until: datetime) -> Any:
+    """The boxes that sealed an order (its last) in [since, until)."""
+    parcel = tables.parcel
+    return (
+        select(
+            parcel["order_id"].label("order_id"),
+            parcel["station"].label("station"),
+            parcel["packer_id"].label("packer_id"),
+            parcel["created_at"].label("created_at"),
+        )
+        .where(parcel["created_at"] >= since, parcel["created_at"] < until)
+        .where(parcel["parcel_no"] == parcel["parcel_count"])
+        .where(*only_where(db, tables, parcel, only))
+        .cte("sealed")
+    )
+
+
+def _scan_sums(tables: Tables, sealed: Any, counted_until: datetime) -> Any:
+    """Each sealed order's scans recorded before `counted_until`, summed."""
+    scan = tables.scan
+    mistake = case((scan["verdict"].in_(list(KIND_OF_VERDICT)), 1), else_=0)
+    return (
+        select(
+            scan["order_id"].label("order_id"),
+            func.min(scan["created_at"]).label("first"),
+            func.sum(scan["units_counted"]).label("units"),
+            func.sum(mistake).label("mistakes"),
+        )
+        .where(scan["order_id"].in_(select(sealed.c.order_id)))
+        .where(scan["created_at"] < counted_until)
+        .group_by(scan["order_id"])
+        .cte("sums")
+    )
+
+
+def _late_labels(tables: Tables, day_since: datetime, counted_until: datetime) -> Any:
+    """Wrong labels scanned back (no order of their own) per order they followed."""
+    scan = tables.scan
+    owner = scan_back_owner(tables, scan)
+    return (
+        select(owner.label("order_id"), func.count().label("wrong"))
+        .where(scan["created_at"] >= day_since, scan["created_at"] < counted_until)
+        .where(scan["verdict"] == MISTAKE_KINDS["wrong_label"].value)
+        .where(without_order(scan))
+        .group_by(owner)
+        .cte("late")
+    )

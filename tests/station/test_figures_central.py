@@ -127,7 +127,7 @@ def test_a_day_not_over_reads_each_order_s_sums_kept_as_its_scans_arrived(
         assert len(kept) == 7 and kept == summed  # six orders packed, SO-16 flagged
         # Read from there, not summed again: a kept sum changed shows in the day not over
         # only; the finished weekend is summed from the scans themselves.
-        remote.execute(text("UPDATE order_figure SET units = units + 1000"))
+        remote.execute(text("UPDATE order_seal SET units = units + 1000"))
         changed = dashboard(remote, WEEKEND, now=sunday_evening)
         assert changed.by_station != expected.by_station
         assert dashboard(remote, WEEKEND) == expected
@@ -150,22 +150,32 @@ def test_scans_pushed_again_or_later_add_to_their_order_once(
         connection.execute(text("INSERT INTO scanevent SELECT * FROM again ON CONFLICT DO NOTHING"))
     with admin.connect() as remote:
         assert remote.execute(text(kept)).all() == before
-    # A scan of an order pushed later, in a batch of its own, adds to that order's row.
+    # A scan of a sealed order pushed later, in a batch of its own: added to its rows.
+    seals = "SELECT order_id, first_scan_at, units, mistakes FROM order_seal ORDER BY 1"
+    with admin.connect() as remote:
+        sealed = remote.execute(text(seals)).all()
+    assert len(sealed) == 6  # six orders sealed
+    order = sealed[0][0]
     with admin.begin() as connection:
         connection.execute(
             text(
                 "INSERT INTO scanevent (id, station, seq, order_id, verdict, created_at, data)"
                 " SELECT gen_random_uuid(), station, seq + 1000, order_id, 'wrong_item',"
                 " created_at - interval '1 hour', jsonb_set(data, '{units_counted}', '2')"
-                " FROM scanevent WHERE order_id = :order LIMIT 1"
+                " FROM scanevent WHERE order_id = :order ORDER BY created_at LIMIT 1"
             ),
-            {"order": before[0][0]},
+            {"order": order},
         )
     with admin.connect() as remote:
-        after = remote.execute(text(kept)).all()
-    order, scans, units, mistakes = before[0]
-    assert after[0] == (order, scans + 1, units + 2, mistakes + 1)
-    assert after[1:] == before[1:]
+        after = {row[0]: row for row in remote.execute(text(kept))}
+        seals_after = remote.execute(text(seals)).all()
+    for row in before:
+        _, scans, units, mistakes = row
+        added = (1, 2, 1) if row[0] == order else (0, 0, 0)
+        assert after[row[0]][1:] == (scans + added[0], units + added[1], mistakes + added[2])
+    _, first, units, mistakes = sealed[0]
+    assert seals_after[0] == (order, first - timedelta(hours=1), units + 2, mistakes + 1)
+    assert seals_after[1:] == sealed[1:]
     admin.dispose()
     bench.store.close()
 

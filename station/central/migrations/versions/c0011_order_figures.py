@@ -1,14 +1,19 @@
-"""order figures: each order's scans summed as they arrive (station.supervisor.queries)
+"""order figures: each order's scans summed as they arrive, and each seal with them
 
 The dashboard's "today" over every station used to sum each sealed order's
-scans out of their JSON at every refresh (~60,000 orders, seconds). A row per
-order here holds the same sums, kept by a statement trigger on scanevent: the
-rows a push's one INSERT ... SELECT adds are summed per order and added in
-that statement's transaction, so the sums always match the scans stored (a
-push repeated adds nothing: ON CONFLICT DO NOTHING leaves no new rows).
+scans out of their JSON at every refresh (~60,000 orders, seconds). Now:
+- order_figure: one row per order with its scans' sums (first scan, scans,
+  units, mistakes), kept by a statement trigger on scanevent: the rows one
+  INSERT ... SELECT of a push adds are summed per order and added in that
+  statement's transaction (a batch delivered again adds nothing: ON CONFLICT
+  DO NOTHING leaves no new rows);
+- order_seal: one row per sealing parcel (its last box) with the order's
+  sums beside it, written by a statement trigger on parcel and brought up to
+  date by the scan trigger when more scans of a sealed order arrive, so a
+  day's figures are one range of one index (station.supervisor.queries).
 
 Derived, like figure_day (c0008): not events, not on the audit chain;
-rebuildable from scanevent (the backfill below). The mistakes counted are the
+rebuildable from the events (the backfill below). The mistakes counted are the
 verdicts of station.supervisor.rows.KIND_OF_VERDICT (scans with an order only;
 labels scanned back after the seal carry none and are read apart).
 
@@ -39,6 +44,13 @@ _SUMS = f"""
     GROUP BY s.order_id ORDER BY s.order_id
 """
 
+_SEALS = """
+    SELECT p.id, p.order_id, p.station, (p.data->>'packer_id')::uuid, p.created_at,
+           f.first_scan_at, coalesce(f.units, 0), coalesce(f.mistakes, 0)
+    FROM {rows} p LEFT JOIN order_figure f ON f.order_id = p.order_id
+    WHERE (p.data->>'parcel_no')::integer = (p.data->>'parcel_count')::integer
+"""
+
 _SCHEMA = f"""
 CREATE TABLE order_figure (
     order_id uuid PRIMARY KEY,
@@ -47,6 +59,20 @@ CREATE TABLE order_figure (
     units bigint NOT NULL,
     mistakes bigint NOT NULL
 );
+CREATE TABLE order_seal (
+    parcel_id uuid PRIMARY KEY,
+    order_id uuid,
+    station text NOT NULL,
+    packer_id uuid,
+    sealed_at timestamptz NOT NULL,
+    first_scan_at timestamptz,
+    units bigint NOT NULL,
+    mistakes bigint NOT NULL
+);
+-- A day's seals with everything its figures read, in one range of one index.
+CREATE INDEX ix_order_seal_sealed ON order_seal (sealed_at)
+    INCLUDE (station, packer_id, order_id, first_scan_at, units, mistakes);
+CREATE INDEX ix_order_seal_order ON order_seal (order_id);
 
 CREATE FUNCTION central_add_order_figures() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
@@ -59,25 +85,45 @@ BEGIN
         scans = f.scans + excluded.scans,
         units = f.units + excluded.units,
         mistakes = f.mistakes + excluded.mistakes;
+    -- Scans of an order already sealed (pushed after its box): its seals follow.
+    UPDATE order_seal s SET first_scan_at = f.first_scan_at, units = f.units,
+        mistakes = f.mistakes
+    FROM order_figure f
+    WHERE f.order_id = s.order_id AND s.order_id IN (SELECT order_id FROM added);
+    RETURN NULL;
+END $$;
+
+CREATE FUNCTION central_add_order_seals() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+BEGIN
+    INSERT INTO order_seal {_SEALS.format(rows="added")}
+    ON CONFLICT (parcel_id) DO NOTHING;
     RETURN NULL;
 END $$;
 
 CREATE TRIGGER scanevent_order_figures AFTER INSERT ON scanevent
     REFERENCING NEW TABLE AS added
     FOR EACH STATEMENT EXECUTE FUNCTION central_add_order_figures();
+CREATE TRIGGER parcel_order_seals AFTER INSERT ON parcel
+    REFERENCING NEW TABLE AS added
+    FOR EACH STATEMENT EXECUTE FUNCTION central_add_order_seals();
 
 INSERT INTO order_figure (order_id, first_scan_at, scans, units, mistakes)
 {_SUMS.format(rows="scanevent")};
+INSERT INTO order_seal {_SEALS.format(rows="parcel")};
+ANALYZE order_figure, order_seal;
 """
 
 
 def upgrade() -> None:
     database = op.get_bind().execute(text("SELECT current_database()")).scalar_one()
     group = quote(group_role(database))
-    op.execute("LOCK TABLE scanevent IN SHARE MODE")  # no scan slips between backfill and trigger
+    # No scan nor box slips in between the backfill and the triggers.
+    op.execute("LOCK TABLE scanevent, parcel IN SHARE MODE")
     op.execute(_SCHEMA)
-    op.execute(f"GRANT SELECT ON order_figure TO {group}")
-    op.execute("REVOKE ALL ON FUNCTION central_add_order_figures() FROM PUBLIC")
+    op.execute(f"GRANT SELECT ON order_figure, order_seal TO {group}")
+    for function in ("central_add_order_figures", "central_add_order_seals"):
+        op.execute(f"REVOKE ALL ON FUNCTION {function}() FROM PUBLIC")
 
 
 def downgrade() -> None:
