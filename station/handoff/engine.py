@@ -198,9 +198,7 @@ class LoadingSession:
             nothing = f"{text!r} chooses in a dialog, and none is open: nothing done."
             return _Step(V.NOTHING_TO_CHOOSE, nothing)
         if state.awaiting is DockAwaiting.COURIER:
-            if text == commands.cancel:
-                return _Step(V.ACKNOWLEDGED, "No load started.")
-            return self._open(db, text)
+            return self._courier(db, text)
         if text == commands.close_load:
             if state.load is None:
                 return _Step(V.NO_LOAD_OPEN, "No load is open: there is nothing to close.")
@@ -234,6 +232,20 @@ class LoadingSession:
             "Scan or choose the courier whose parcels go on this load.",
             DockAwaiting.COURIER,
         )
+
+    def _courier(self, db: Session, text: str) -> _Step:
+        """The line after CMD-LOAD: the courier's id, or a cancel."""
+        commands = self.settings.commands
+        if text == commands.cancel:
+            return _Step(V.ACKNOWLEDGED, "No load started.")
+        if text == commands.close_load:  # no courier's id: it was "no courier" before
+            return _Step(
+                V.NO_LOAD_OPEN,
+                f"No load is open: there is nothing to close. Scan the courier's id to "
+                f"start one, or {commands.cancel}.",
+                DockAwaiting.COURIER,
+            )
+        return self._open(db, text)
 
     def _open(self, db: Session, text: str) -> _Step:
         opened = self._courier_load(db, text)
