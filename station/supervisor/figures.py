@@ -100,7 +100,7 @@ class Facts:
 
     @functools.cached_property
     def packed(self) -> list[PackedOrder]:
-        return packed_order_list(self.db, self.tables, self.period, self.only)
+        return packed_order_list(self.db, self.tables, self.period, self.only, self.now)
 
     @functools.cached_property
     def counted(self) -> DayFacts:

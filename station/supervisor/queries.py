@@ -210,7 +210,7 @@ def _rounded(value: float | None) -> float | None:
 
 
 def packed_order_list(
-    db: Database, tables: Tables, period: Period, only: Filter
+    db: Database, tables: Tables, period: Period, only: Filter, now: datetime | None = None
 ) -> list[PackedOrder]:
     """Orders sealed in the period (their last box), then their scans summed per order.
 
@@ -218,37 +218,42 @@ def packed_order_list(
     sums from one ordered walk of the scan index by order (both covering).
     """
     parcel, scan = tables.parcel, tables.scan
-    sealed = (
-        select(
-            raw(parcel["order_id"]),
-            parcel["station"],
-            raw(parcel["packer_id"]),
-            parcel["created_at"],
-        )
-        .where(*window(parcel, period), parcel["parcel_no"] == parcel["parcel_count"])
-        .where(*only_where(db, tables, parcel, only))
-    )
+    # Centrally, a period not over reads its seals with their orders' sums kept (c0011).
+    at = now or datetime.now(UTC)
+    kept = tables.central and at < period.utc_bounds()[1] + SCAN_BACK_GRACE
+    boxes = SEALS if kept else parcel
+    sealed = select(
+        raw(boxes["order_id"]), boxes["station"], raw(boxes["packer_id"]), boxes["created_at"]
+    ).where(*window(boxes, period), *only_where(db, tables, boxes, only))
+    if kept:
+        sealed = sealed.add_columns(SEALS["first"], SEALS["units"], SEALS["mistakes"])
+    else:
+        sealed = sealed.where(parcel["parcel_no"] == parcel["parcel_count"])
     last: dict[Key, tuple[str, Key | None, datetime]] = {}
-    for order_id, station, packer_id, created in db.execute(sealed):
+    scanned: dict[Key, Any] = {}
+    for order_id, station, packer_id, created, *sums_kept in db.execute(sealed):
         order = key(order_id)
         known = last.get(order)
         if known is None or known[2] < created:  # sealed again: the last seal counts
             last[order] = (str(station), maybe_key(packer_id), created)
+        if sums_kept:
+            scanned[order] = sums_kept
     if not last:
         return []
-    mistake = case((scan["verdict"].in_(list(KIND_OF_VERDICT)), 1), else_=0)
-    sums = (
-        select(
-            raw(scan["order_id"]),
-            func.min(scan["created_at"]),
-            func.coalesce(func.sum(scan["units_counted"]), 0),
-            func.coalesce(func.sum(mistake), 0),
+    if not kept:
+        mistake = case((scan["verdict"].in_(list(KIND_OF_VERDICT)), 1), else_=0)
+        sums = (
+            select(
+                raw(scan["order_id"]),
+                func.min(scan["created_at"]),
+                func.coalesce(func.sum(scan["units_counted"]), 0),
+                func.coalesce(func.sum(mistake), 0),
+            )
+            .where(scan["order_id"].in_(sealed.with_only_columns(parcel["order_id"])))
+            .where(scan["created_at"] < period.utc_bounds()[1] + SCAN_BACK_GRACE)
+            .group_by(scan["order_id"])
         )
-        .where(scan["order_id"].in_(sealed.with_only_columns(parcel["order_id"])))
-        .where(scan["created_at"] < period.utc_bounds()[1] + SCAN_BACK_GRACE)
-        .group_by(scan["order_id"])
-    )
-    scanned = {key(row[0]): row[1:] for row in db.execute(sums)}
+        scanned = {key(row[0]): row[1:] for row in db.execute(sums)}
     # As packed_groups counts them: scanned back from the seal's local day to its end + grace.
     late: Counter[Key] = Counter()
     seals = {order_id: period.local(created).date() for order_id, (_s, _p, created) in last.items()}

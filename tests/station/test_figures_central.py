@@ -26,6 +26,7 @@ from station.supervisor.day_filler import (
 from station.supervisor.drill import order_trail, orders_behind
 from station.supervisor.figures import (
     BY_CHOICES,
+    Facts,
     accuracy_per_day,
     dashboard,
     exception_reasons,
@@ -125,12 +126,16 @@ def test_a_day_not_over_reads_each_order_s_sums_kept_as_its_scans_arrived(
             )
         ).all()
         assert len(kept) == 7 and kept == summed  # six orders packed, SO-16 flagged
-        # Read from there, not summed again: a kept sum changed shows in the day not over
+        # The orders behind a figure, each with its sums: the same.
+        orders = Facts(remote, WEEKEND).packed
+        assert len(orders) == 6 and Facts(remote, WEEKEND, now=sunday_evening).packed == orders
+        # Read from there, not summed again: a kept sum changed shows in the days not over
         # only; the finished weekend is summed from the scans themselves.
         remote.execute(text("UPDATE order_seal SET units = units + 1000"))
         changed = dashboard(remote, WEEKEND, now=sunday_evening)
         assert changed.by_station != expected.by_station
-        assert dashboard(remote, WEEKEND) == expected
+        assert Facts(remote, WEEKEND, now=sunday_evening).packed != orders
+        assert dashboard(remote, WEEKEND) == expected and Facts(remote, WEEKEND).packed == orders
         remote.rollback()
     admin.dispose()
     bench.store.close()
