@@ -42,7 +42,8 @@ class Problem:
     station: str
     seq: int
     kind: str  # link_missing, link_edited, row_edited, row_deleted,
-    # row_inserted, status_edited, truncated, rewritten, chain_missing, schema_edited
+    # row_inserted, status_edited, truncated, rewritten, chain_missing, schema_edited,
+    # table_dropped
     message: str
     table: str = ""
     row_id: str = ""
@@ -121,6 +122,8 @@ def verify_chain(connection: Connection, anchors: Sequence[Anchor] = ()) -> Audi
     for entry in AUDITED:
         if entry.table in present:
             _check_rows(connection, entry, schemas, report)
+        else:
+            _check_dropped(connection, entry.table, schemas, report)
     if "printjob" in present:
         _check_print_status(connection, report)
     for anchor in anchors:
@@ -280,6 +283,31 @@ def _deleted(entry: Audited, link: tuple[str, str, int, int, str], report: Audit
             row_id,
         )
     )
+
+
+def _check_dropped(
+    connection: Connection, table: str, schemas: Schemas, report: AuditReport
+) -> None:
+    """A chained table that is gone: every row its links recorded was deleted with it."""
+    own = [schema_id for schema_id, (name, _) in schemas.items() if name == table]
+    if not own:
+        return  # never written: nothing was recorded in it
+    marks = ", ".join("?" for _ in own)
+    rows = connection.exec_driver_sql(
+        f"SELECT station, MIN(seq) FROM auditlink WHERE schema_id IN ({marks}) GROUP BY station",
+        tuple(own),
+    )
+    for station, seq in rows:
+        report.problems.append(
+            Problem(
+                str(station),
+                int(seq),
+                "table_dropped",
+                f"table {table} is gone, with every row of it that station {station!r} "
+                f"recorded from link {seq} on: dropped.",
+                table,
+            )
+        )
 
 
 def _check_print_status(connection: Connection, report: AuditReport) -> None:

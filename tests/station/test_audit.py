@@ -270,6 +270,7 @@ def test_an_upgraded_store_chains_the_events_it_already_held(tmp_path: Path) -> 
     ("sql", "kind"),
     [
         ("DROP TABLE auditlink", "chain_missing"),
+        ("DROP TABLE supervisorauth", "table_dropped"),  # it was "intact"
         ("UPDATE auditschema SET columns = 'not json' WHERE id = 1", "schema_edited"),
     ],
 )
