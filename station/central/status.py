@@ -1,8 +1,9 @@
 """`central status`: every station, its last exchange, what it delivered, what needs a look.
 
 A supervisor's screen calls the same: `central_status(engine)`, or
-`double_packed_orders` and `quarantined_batches` on a connection; a station's
-login is enough for all three.
+`double_packed_orders`, `quarantined_batches` and (for parcels loaded at two
+docks) station.handoff.central.double_loaded on a connection; a station's login
+is enough for all of them.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from sqlalchemy import Connection, Engine, text
 
 from station.central.admin import require_schema
 from station.central.connect import connected
+from station.handoff.central import DoubleLoaded, double_loaded
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,7 @@ class CentralStatus:
     stations: tuple[StationStatus, ...]
     double_packed: tuple[DoublePacked, ...]
     quarantined: tuple[QuarantinedBatch, ...] = ()
+    double_loaded: tuple[DoubleLoaded, ...] = ()
 
     def lines(self) -> list[str]:
         out = [
@@ -94,6 +97,8 @@ class CentralStatus:
         for conflict in self.double_packed:
             where = ", ".join(parcel.words() for parcel in conflict.parcels)
             out.append(f"  double_packed {conflict.order}: {where}")
+        out.append(f"conflicts: {len(self.double_loaded)} double-loaded parcel(s)")
+        out.extend(parcel.line() for parcel in self.double_loaded)
         return out
 
 
@@ -167,5 +172,8 @@ def central_status(engine: Engine) -> CentralStatus:
             for name, when, delivered, quarantined, claims in connection.execute(_STATIONS)
         )
         return CentralStatus(
-            stations, double_packed_orders(connection), quarantined_batches(connection)
+            stations,
+            double_packed_orders(connection),
+            quarantined_batches(connection),
+            tuple(double_loaded(connection)),
         )

@@ -24,6 +24,7 @@ from sqlalchemy.dialects.postgresql import insert
 from station.central import schema
 from station.central.claims import mirror_claims
 from station.central.connect import CentralUnreachable, central_engine, connected
+from station.handoff.central import double_loaded
 from station.store import Store
 from station.sync import pull, push
 
@@ -109,7 +110,7 @@ def sync_once(
             return SyncSummary(result.pushed, 0, 0, push.pending(store, state.pushed, station))
         pulled = pull.pull(engine, store, state.pulled)
         state.pulled = pulled.positions
-        double_packed = _touch_and_count_doubles(engine, station)
+        doubles = _touch_and_count_doubles(engine, station)
         # Claims (H2, station/central/claims.py): who packs what, for opening orders offline.
         mirror_claims(engine, store)
     except CentralUnreachable:
@@ -121,13 +122,14 @@ def sync_once(
             engine.dispose()
     state.last_sync = datetime.now(UTC).isoformat()
     state.save(folder)
-    conflicts = result.quarantined + len(pulled.conflicts) + double_packed
+    conflicts = result.quarantined + len(pulled.conflicts) + doubles
     pending = push.pending(store, state.pushed, station)
     return SyncSummary(result.pushed, pulled.pulled, conflicts, pending)
 
 
 def _touch_and_count_doubles(engine: Engine, station: str) -> int:
-    """Record the exchange as complete; how many orders this station and another both packed."""
+    """Record the exchange as complete; how many orders this station and another both
+    packed, and how many of its parcels are also on another dock's load."""
     cursor = schema.sync_cursor
     with connected(engine) as connection:
         statement = insert(cursor).values(
@@ -138,13 +140,16 @@ def _touch_and_count_doubles(engine: Engine, station: str) -> int:
                 index_elements=["station", "stream"], set_={"updated_at": func.now()}
             )
         )
-        return int(
-            connection.execute(
-                text(
-                    "SELECT count(DISTINCT mine.order_id) FROM parcel mine JOIN parcel other "
-                    "ON other.order_id = mine.order_id AND other.station <> mine.station "
-                    "WHERE mine.station = :station"
-                ),
-                {"station": station},
-            ).scalar_one()
+        packed = connection.execute(
+            text(
+                "SELECT count(DISTINCT mine.order_id) FROM parcel mine JOIN parcel other "
+                "ON other.order_id = mine.order_id AND other.station <> mine.station "
+                "WHERE mine.station = :station"
+            ),
+            {"station": station},
+        ).scalar_one()
+        loaded = sum(
+            any(at.station == station for at in parcel.loads)
+            for parcel in double_loaded(connection)
         )
+        return int(packed) + loaded

@@ -164,7 +164,10 @@ def test_status_lists_stations_and_double_packed_orders(central: Central, tmp_pa
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[1].split()[:2] == ["bench-1", "never"]
-    assert lines[-1] == "conflicts: 0 double-packed order(s)"
+    assert lines[-2:] == [
+        "conflicts: 0 double-packed order(s)",
+        "conflicts: 0 double-loaded parcel(s)",
+    ]
 
 
 def test_orders_are_pulled_in_slices_each_whole(

@@ -10,6 +10,7 @@ import psycopg
 from devices.pdf.manifest import render_manifest_pdf
 from station import queries
 from station.central.connect import central_engine, connected
+from station.central.status import central_status
 from station.couriers.plan import CourierBook
 from station.handoff.central import double_loaded
 from station.handoff.closing import Handover, close_load
@@ -61,7 +62,7 @@ def test_a_parcel_loaded_at_two_docks_offline_is_a_double_loaded_conflict(
     with psycopg.connect(central.admin_url) as db:
         assert db.execute("SELECT count(*) FROM handoff_conflict").fetchone() == (0,)
         assert db.execute("SELECT count(*) FROM handoff_close").fetchone() == (1,)
-    sync_once(two, second, "dock-2")
+    summary = sync_once(two, second, "dock-2")
 
     with psycopg.connect(central.admin_url) as db:  # recorded as the second scan arrived
         assert db.execute("SELECT kind FROM handoff_conflict").fetchall() == [("double_loaded",)]
@@ -72,5 +73,9 @@ def test_a_parcel_loaded_at_two_docks_offline_is_a_double_loaded_conflict(
         [conflict] = double_loaded(connection)
     assert [at.station for at in conflict.loads] == ["dock-1", "dock-2"]
     assert PARCEL in conflict.line()
+    assert summary.conflicts == 1  # the dock's sync says so
+    lines = central_status(central_engine(central.admin_url)).lines()
+    assert "conflicts: 1 double-loaded parcel(s)" in lines
+    assert any(PARCEL in line and "dock-1" in line and "dock-2" in line for line in lines)
     first.close()
     second.close()
