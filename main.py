@@ -120,6 +120,11 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901
     data_dir: Path = getattr(args, "data_dir", None) or paths.default_data_dir(demo)
     config: Path = getattr(args, "config", None) or paths.default_config_path(demo, data_dir)
     try:
+        if data_dir.exists() and not data_dir.is_dir():
+            raise UserError(
+                f"The data folder {data_dir} is a file, not a folder: give --data-dir a "
+                "folder (a missing one is made)."
+            )
         _setup_logging(data_dir)
         if args.command == "decode":  # reads no config: a bad one must not stop it
             return camera_commands.decode(args.images)

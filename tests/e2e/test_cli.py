@@ -76,6 +76,18 @@ def test_a_bad_setting_is_named_and_nothing_starts(tmp_path: Path) -> None:
     assert result.stdout == ""
 
 
+def test_a_data_dir_that_is_a_file_is_named_and_left_alone(tmp_path: Path) -> None:
+    not_a_folder = tmp_path / "packstation-data"
+    not_a_folder.write_text("someone's notes\n")
+
+    result = run("--data-dir", str(not_a_folder), "handoff", "list")
+
+    assert result.returncode == 2
+    assert f"The data folder {not_a_folder} is a file, not a folder" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not_a_folder.read_text() == "someone's notes\n"
+
+
 def test_demo_start_seeds_a_fresh_data_dir_and_shows_the_window(tmp_path: Path) -> None:
     data = tmp_path / "demo"
     process = start("--demo", "--data-dir", str(data), "--report-ready")
