@@ -123,8 +123,7 @@ def open_at_bench(
     )
     window.setParent(parent, window.windowFlags())  # closes with the bench
     window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # each F9 a fresh one
-    window.resize(1600, 950)
-    window.show()
+    window.showMaximized()  # a fixed 1600 x 950 hid the queue's buttons on a 1366 x 768 bench
     window.start()
     return window
 
