@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, func, literal, select
+from sqlalchemy import case, func, literal, select, text
 
 from station.supervisor.formulas import EXCEPTION_OPENED, MISTAKE_KINDS
 from station.supervisor.order_figures import SEALS
@@ -300,6 +300,11 @@ def packed_groups(
     """
     found = []
     at = now or datetime.now(UTC)
+    if tables.central:
+        # A day of every station's seals (~60,000) is grouped in memory: with the default
+        # 4 MB PostgreSQL sorts them on disk (90 ms), with 32 MB it hashes them (40 ms).
+        # For the rest of the reader's transaction only.
+        db.execute(text("SET LOCAL work_mem = '32MB'"))
     for day in period.each_day():
         day_since, day_until = day.utc_bounds()
         counted_until = day_until + SCAN_BACK_GRACE
