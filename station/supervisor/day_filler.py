@@ -55,6 +55,8 @@ def save_next_finished_day(
         book = CentralDays(connection)
         tables = tables_for(connection)
         book.forget_changed(connection, tables)  # a saved day late events changed: summed again
+        if not book.writable:  # a login that may not save them, or a schema before c0008
+            return None
         wanted = [today - timedelta(days=n) for n in range(days + 1)]
         wanted = [day for day in wanted if finished(day, tz, now)]
         saved = {
@@ -73,7 +75,7 @@ def save_next_finished_day(
         book.save(
             zone, day.isoformat(), raw_facts(connection, tables, Period(day, day, tz), EVERYONE)
         )
-        return day
+        return day if book.writable else None  # not saved: never the same day again and again
 
 
 def save_finished_days(engine: Engine, tz: tzinfo, now: datetime | None = None) -> list[date]:

@@ -16,6 +16,7 @@ from sqlalchemy import Engine, text
 
 import main
 from station.central.connect import central_engine, connected
+from station.central.roles import group_role, quote
 from station.models import Order, Packer
 from station.supervisor.day_filler import (
     AHEAD_DAYS,
@@ -209,6 +210,14 @@ def test_finished_days_are_saved_ahead_once_by_one_station_at_a_time(
         assert on_record == sorted(day.isoformat() for day in days)
         # A supervisor's first month: read from the saved days, the same figures.
         assert dashboard(remote, WEEKEND, book=CentralDays(remote), now=thursday) == expected
+    # A login that may not save them: each round ends at once, nothing summed over and over.
+    with admin.begin() as connection:
+        connection.execute(text("DELETE FROM figure_day_fact; DELETE FROM figure_day"))
+        group = quote(group_role(central.database))
+        connection.execute(text(f"REVOKE INSERT ON figure_day, figure_day_fact FROM {group}"))
+    assert save_finished_days(station_login, BERLIN, thursday) == []
+    with admin.connect() as remote:
+        assert remote.execute(text(saved)).all() == []
     station_login.dispose()
     admin.dispose()
     bench.store.close()
