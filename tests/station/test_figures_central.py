@@ -182,6 +182,13 @@ def test_scans_pushed_again_or_later_add_to_their_order_once(
     _, first, units, mistakes = sealed[0]
     assert seals_after[0] == (order, first - timedelta(hours=1), units + 2, mistakes + 1)
     assert seals_after[1:] == sealed[1:]
+    # A box refreshed by the sync no longer its order's last (1 of 2), then again (1 of 1).
+    box = "UPDATE parcel SET data = jsonb_set(data, '{parcel_count}', :count) WHERE order_id = :o"
+    for count, seals_now in (("2", seals_after[1:]), ("1", seals_after)):
+        with admin.begin() as connection:
+            connection.execute(text(box), {"count": count, "o": order})
+        with admin.connect() as remote:
+            assert remote.execute(text(seals)).all() == seals_now
     admin.dispose()
     bench.store.close()
 

@@ -8,9 +8,10 @@ scans out of their JSON at every refresh (~60,000 orders, seconds). Now:
   statement's transaction (a batch delivered again adds nothing: ON CONFLICT
   DO NOTHING leaves no new rows);
 - order_seal: one row per sealing parcel (its last box) with the order's
-  sums beside it, written by a statement trigger on parcel and brought up to
-  date by the scan trigger when more scans of a sealed order arrive, so a
-  day's figures are one range of one index (station.supervisor.queries).
+  sums beside it, written by statement triggers on parcel (a box the sync
+  refreshes is taken anew) and brought up to date by the scan trigger when
+  more scans of a sealed order arrive, so a day's figures are one range of
+  one index (station.supervisor.queries).
 
 Derived, like figure_day (c0008): not events, not on the audit chain;
 rebuildable from the events (the backfill below). The mistakes counted are the
@@ -101,6 +102,18 @@ BEGIN
     RETURN NULL;
 END $$;
 
+-- A box the sync refreshes (its data changed at the station): its seal taken anew.
+CREATE FUNCTION central_renew_order_seals() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+BEGIN
+    DELETE FROM order_seal WHERE parcel_id IN (SELECT id FROM changed);
+    INSERT INTO order_seal {_SEALS.format(rows="changed")};
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER parcel_order_seals_renewed AFTER UPDATE ON parcel
+    REFERENCING NEW TABLE AS changed
+    FOR EACH STATEMENT EXECUTE FUNCTION central_renew_order_seals();
 CREATE TRIGGER scanevent_order_figures AFTER INSERT ON scanevent
     REFERENCING NEW TABLE AS added
     FOR EACH STATEMENT EXECUTE FUNCTION central_add_order_figures();
@@ -122,7 +135,12 @@ def upgrade() -> None:
     op.execute("LOCK TABLE scanevent, parcel IN SHARE MODE")
     op.execute(_SCHEMA)
     op.execute(f"GRANT SELECT ON order_figure, order_seal TO {group}")
-    for function in ("central_add_order_figures", "central_add_order_seals"):
+    functions = (
+        "central_add_order_figures",
+        "central_add_order_seals",
+        "central_renew_order_seals",
+    )
+    for function in functions:
         op.execute(f"REVOKE ALL ON FUNCTION {function}() FROM PUBLIC")
 
 
