@@ -21,7 +21,8 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from sqlalchemy import Connection, Engine, select, text
 from sqlalchemy.exc import DBAPIError
 
-from station.central.connect import CentralError
+from station.central.connect import CentralError, central_engine
+from station.errors import UserError
 from station.supervisor.figures import raw_facts
 from station.supervisor.period import Period
 from station.supervisor.rows import EVERYONE
@@ -88,10 +89,14 @@ def save_finished_days(engine: Engine, tz: tzinfo, now: datetime | None = None) 
 
 
 class DayFiller:
-    """`save_finished_days` every FILL_EVERY_S on a thread of its own, until stopped."""
+    """`save_finished_days` every FILL_EVERY_S on a thread of its own, until stopped.
 
-    def __init__(self, engine: Engine, tz: tzinfo, every_s: float = FILL_EVERY_S) -> None:
-        self._engine, self._tz, self._every_s = engine, tz, every_s
+    Its own login to `url`, made on its thread: a URL the sync cannot use either is
+    the sync's to report (its status line), not this helper's.
+    """
+
+    def __init__(self, url: str, tz: tzinfo, every_s: float = FILL_EVERY_S) -> None:
+        self._url, self._tz, self._every_s = url, tz, every_s
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="central-day-filler", daemon=True)
 
@@ -104,17 +109,25 @@ class DayFiller:
             self._thread.join(timeout)
 
     def _loop(self) -> None:
-        while not self._stopping.is_set():
-            try:
-                with self._engine.connect() as connection:
-                    while not self._stopping.is_set():
-                        day = save_next_finished_day(connection, self._tz)
-                        if day is None:
-                            break
-                        log.info("central figures of %s saved ahead of time", day)
-            except (CentralError, DBAPIError) as exc:  # offline: the next round tries again
-                log.info("central day totals not saved ahead: %s", str(exc).splitlines()[0])
-            except Exception:  # a bug must not end the sync process: the log tells
-                log.exception("central day totals not saved ahead")
-            self._stopping.wait(self._every_s)
-        self._engine.dispose()
+        engine: Engine | None = None
+        try:
+            while not self._stopping.is_set():
+                try:
+                    engine = engine or central_engine(self._url)
+                    self._round(engine)
+                except (CentralError, UserError, DBAPIError) as exc:  # offline: next round
+                    log.info("central day totals not saved ahead: %s", str(exc).splitlines()[0])
+                except Exception:  # a bug must not end the sync process: the log tells
+                    log.exception("central day totals not saved ahead")
+                self._stopping.wait(self._every_s)
+        finally:
+            if engine is not None:
+                engine.dispose()
+
+    def _round(self, engine: Engine) -> None:
+        with engine.connect() as connection:
+            while not self._stopping.is_set():
+                day = save_next_finished_day(connection, self._tz)
+                if day is None:
+                    return
+                log.info("central figures of %s saved ahead of time", day)

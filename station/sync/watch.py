@@ -17,7 +17,6 @@ from typing import TextIO
 
 from filelock import FileLock, Timeout
 
-from station.central.connect import central_engine
 from station.errors import UserError
 from station.store import Store
 from station.supervisor.day_filler import DayFiller
@@ -80,7 +79,7 @@ def watch(
         runner = SyncRunner(url, store, station, interval_s, report)
         runner.start()
         # Here, niced and apart from the bench: the central dashboard's finished days.
-        filler = DayFiller(central_engine(url), station_zone())
+        filler = DayFiller(url, station_zone())
         filler.start()
         try:
             for line in commands:  # blocks until the window asks or goes
