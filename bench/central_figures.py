@@ -367,6 +367,9 @@ def scan_verdicts(orders: int) -> None:
     (work / "aged").mkdir()
     shutil.copyfile(aged / DB_NAME, work / "aged" / DB_NAME)
     build_fresh(work / "fresh")
+    # The copy just written is still being flushed to disk: measured now, a scan's
+    # commit would wait behind gigabytes of someone else's writeback.
+    os.sync()
     times = measure_actions({"fresh": work / "fresh", "aged": work / "aged"}, orders)
     fresh, old = times["fresh"]["scan"], times["aged"]["scan"]
     print(
