@@ -28,12 +28,14 @@ MAX_PIN = 12  # the packers file's PINs are 4 to 12 digits
 ERASE = "⌫"
 
 
-def typed_as_fast_as_a_scan(text: str) -> bool:
-    """Whether a wedge burst, while a PIN is asked, is that PIN typed quickly.
+def looks_like_a_pin(text: str) -> bool:
+    """Whether a wedge burst, while a PIN is asked, may be that PIN typed quickly.
 
     Fast fingers on a keypad type like a scanner (keys under 50 ms apart): such
-    a burst must be the PIN, never a scan for the bench, which would store it
-    and show it on the banner.
+    a burst must go into the PIN field, never to the bench as a scan, which
+    would store it and show it on the banner. It is not checked until OK or
+    Enter: an item's UPC scanned while the PIN is asked looks the same, and
+    checked at once it would count as a wrong PIN towards the badge's lock.
     """
     return text.isascii() and text.isdigit() and len(text) <= MAX_PIN
 
@@ -42,7 +44,7 @@ class PinPad(QDialog):
     """Ask for a supervisor's PIN; `pin_entered(pin)` on OK, nothing on Cancel.
 
     `close_code` (the `CMD-CLOSE` barcode) scanned closes it, as it closes every
-    dialog; digits typed as fast as a scanner types are the PIN; any other scan
+    dialog; digits typed as fast as a scanner types go into the PIN field; any other scan
     goes to the bench (ui.wedge).
     """
 
@@ -95,9 +97,10 @@ class PinPad(QDialog):
         if text == self._close_code:
             self.reject()
             return True
-        if typed_as_fast_as_a_scan(text):
-            self.pin.setText(text)
-            self._on_ok_clicked()
+        if looks_like_a_pin(text):
+            self.pin.setText(text)  # checked on OK or Enter (see looks_like_a_pin)
+            self.pin.setFocus()
+            self._update()
             return True
         return False
 

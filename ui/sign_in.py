@@ -33,7 +33,7 @@ from station.settings_access import SignIn, record_saved, sign_in
 from station.store import Store
 from ui import style
 from ui.dialogs import GLOVE_STYLE, command_codes, glove_button, run_in_background
-from ui.pin_pad import MAX_PIN, typed_as_fast_as_a_scan
+from ui.pin_pad import MAX_PIN, looks_like_a_pin
 
 log = logging.getLogger(__name__)
 ERROR_STYLE = "color: #c62828;"
@@ -111,15 +111,16 @@ class SupervisorSignIn(QDialog):
 
     def take_scan(self, text: str) -> bool:
         """A scanned badge signs in (see ui.wedge), a new one even while a PIN is asked
-        (digits then are the PIN typed fast); Close cancels; other command barcodes go to
+        (digits then go into the PIN field); Close cancels; other command barcodes go to
         the bench."""
         if text == self._commands.close:
             self.reject()
             return True
         if text in self._command_codes:
             return False
-        if self.asking_pin and typed_as_fast_as_a_scan(text):
-            self._check(self._badge, text, "keyboard")  # the PIN, never a badge on screen
+        if self.asking_pin and looks_like_a_pin(text):
+            self.pin.setText(text)  # never a badge on screen; checked on Sign in or Enter
+            self.pin.setFocus()
             return True
         self._check(text, None, "scanner")
         return True

@@ -9,6 +9,7 @@ from sqlmodel import select
 
 from station.importers.packers import hash_pin
 from station.models import Packer, ScanEvent
+from station.supervisor_auth import SupervisorAuth
 from station.verdicts import VerdictKind as V
 from tests.helpers.factory import MUG_UPC, Bench
 from tests.helpers.wedge import FakeClock, WedgeScanner
@@ -56,19 +57,40 @@ def test_a_ship_short_is_approved_with_the_pin_typed_on_the_pad(
     assert window.dialog is None
 
 
-def test_a_pin_typed_as_fast_as_a_scanner_approves_and_is_never_a_scan(
+def test_a_pin_typed_as_fast_as_a_scanner_fills_the_pin_and_is_never_a_scan(
     screen: PackScreen, window: MainWindow, clock: FakeClock, bench: Bench
 ) -> None:
     screen.scan_all("BADGE-P1", "SO-1", MUG_UPC)
     screen.answer(lambda: window.controller.request_short_ship("mug out of stock"))
     screen.scan("BADGE-S1")
-    assert isinstance(window.dialog, PinPad)
+    pad = window.dialog
+    assert isinstance(pad, PinPad)
 
-    approved = screen.answer(lambda: WedgeScanner(window, clock).scan(PIN))
+    WedgeScanner(window, clock).scan(PIN)
+    assert pad.pin.text() == PIN and window.dialog is pad  # waits for OK
+    approved = screen.answer(lambda: screen.click(pad.ok_button))
 
     assert approved.kind is V.OVERRIDE and approved.scan == "BADGE-S1"
     with bench.store.session() as db:
         assert db.exec(select(ScanEvent).where(ScanEvent.raw == PIN)).all() == []
+
+
+def test_an_item_scanned_while_the_pin_is_asked_is_no_wrong_pin(
+    screen: PackScreen, window: MainWindow, clock: FakeClock, bench: Bench
+) -> None:
+    screen.scan_all("BADGE-P1", "SO-1", MUG_UPC)
+    screen.answer(lambda: window.controller.request_short_ship("mug out of stock"))
+    screen.scan("BADGE-S1")
+    pad = window.dialog
+    assert isinstance(pad, PinPad)
+
+    for _ in range(5):  # five would lock the supervisor's badge as wrong PINs
+        WedgeScanner(window, clock).scan(MUG_UPC)
+
+    assert window.dialog is pad and pad.pin.text() == MUG_UPC
+    with bench.store.session() as db:
+        outcomes = [row.outcome for row in db.exec(select(SupervisorAuth)).all()]
+    assert "wrong_pin" not in outcomes
 
 
 def test_a_wrong_pin_asks_again_and_cancel_leaves_the_station_waiting(

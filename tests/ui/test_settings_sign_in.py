@@ -120,8 +120,8 @@ def test_a_pin_typed_as_fast_as_a_scanner_is_the_pin_never_a_badge_shown(
     fast = WedgeScanner(window, clock)
     answer_to(qtbot, sign_in, lambda: fast.scan("BADGE-S1"))
 
-    wrong = answer_to(qtbot, sign_in, lambda: fast.scan("4712"))
-    allowed = answer_to(qtbot, sign_in, lambda: fast.scan("4711"))
+    wrong = answer_to(qtbot, sign_in, lambda: (fast.scan("4712"), sign_in.sign_in_button.click()))
+    allowed = answer_to(qtbot, sign_in, lambda: (fast.scan("4711"), sign_in.sign_in_button.click()))
 
     assert "Wrong PIN" in wrong.message and "4712" not in wrong.message
     assert allowed.allowed
