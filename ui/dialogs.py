@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import fields
 from typing import TypeVar
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -40,7 +40,7 @@ from station.workflow_types import (
     short_commands,
 )
 from ui import style
-from ui.worker import Worker
+from ui.worker import Worker, delete_once_ended
 
 REASON_LABELS: dict[ExceptionReason, str] = {
     ExceptionReason.ITEM_MISSING: "Item missing",
@@ -105,13 +105,8 @@ def run_in_background(
 
 
 def _release_once_ended(worker: Worker) -> None:
-    # The answer can arrive while its thread is still returning from handing it
-    # over: the worker is let go only once that thread has ended.
-    if worker.thread_running:
-        QTimer.singleShot(10, lambda: _release_once_ended(worker))
-        return
     _RUNNING.discard(worker)
-    worker.deleteLater()
+    delete_once_ended(worker)
 
 
 def background_jobs_running() -> int:

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -139,3 +139,15 @@ class Worker(QObject):
         finally:
             if self._pending == 0:
                 self.busy_changed.emit(False)
+
+
+def delete_once_ended(worker: Worker) -> None:
+    """Delete a shut-down worker on the UI thread, once its thread has ended.
+
+    Its last answer can arrive while its thread is still returning from handing
+    it over: deleted then, the object would go from under that thread (a crash).
+    """
+    if worker.thread_running:
+        QTimer.singleShot(10, lambda: delete_once_ended(worker))
+        return
+    worker.deleteLater()

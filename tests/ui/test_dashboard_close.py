@@ -66,9 +66,8 @@ def test_a_window_deleted_during_a_read_keeps_its_worker_until_the_read_has_ende
         reader.gate.set()  # the read ends; its figures have no window to go to
         # Its last answer back on the UI thread: only then is it deleted, there.
         qtbot.waitUntil(lambda: retired_workers() == 0, timeout=TIMEOUT_MS)
-        delete_now()
-        assert not isValid(worker)
-        thread.join(TIMEOUT_MS / 1000)
+        # Deleted once its thread has ended (never from under it).
+        qtbot.waitUntil(lambda: not isValid(worker), timeout=TIMEOUT_MS)  # noqa: B023
         assert not thread.is_alive()
 
 

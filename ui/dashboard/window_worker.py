@@ -19,7 +19,7 @@ from typing import TypeVar
 
 from PySide6.QtCore import QObject
 
-from ui.worker import Worker
+from ui.worker import Worker, delete_once_ended
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -67,13 +67,14 @@ class WindowWorker(Worker):
         self.setParent(None)  # no longer destroyed with the window
         _RETIRED.add(self)
         # Queued last, so its answer is the last to come back: nothing more is
-        # emitted on this object after it, and it is deleted on its own thread.
+        # emitted on this object after it; it is deleted on the UI thread once its
+        # thread has ended.
         super().run(lambda: None, lambda _none: self._release())
         self.shutdown(wait=False)
 
     def _release(self) -> None:
         _RETIRED.discard(self)
-        self.deleteLater()
+        delete_once_ended(self)
 
 
 def retired_workers() -> int:
