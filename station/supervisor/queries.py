@@ -8,7 +8,7 @@ station's store and on the central database alike.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -114,17 +114,7 @@ def event_counts(
 ) -> Iterable[tuple[str, Key | None, str, str, int]]:
     """(station, packer, kind, local day, events) for the order events that are figures."""
     event = tables.event
-    for since, until, offset in period.pieces():
-        day = local_day_of(tables, event["created_at"], offset)
-        query = (
-            select(event["station"], raw(event["packer_id"]), event["kind"], day, func.count())
-            .where(event["created_at"] >= since, event["created_at"] < until)
-            .where(event["kind"].in_(WANTED_EVENTS))
-            .where(*only_where(db, tables, event, only))
-            .group_by(event["station"], event["packer_id"], event["kind"], day)
-        )
-        for station, packer_id, kind, local_day, count in db.execute(query):
-            yield str(station), maybe_key(packer_id), str(kind), str(local_day), int(count)
+    return _event_day_counts(db, tables, period, only, "kind", event["kind"].in_(WANTED_EVENTS))
 
 
 def reason_counts(
@@ -132,17 +122,25 @@ def reason_counts(
 ) -> Iterable[tuple[str, Key | None, str, str, int]]:
     """(station, packer, reason, local day, exceptions opened) for the exception Pareto."""
     event = tables.event
+    return _event_day_counts(db, tables, period, only, "reason", event["kind"] == EXCEPTION_OPENED)
+
+
+def _event_day_counts(
+    db: Database, tables: Tables, period: Period, only: Filter, column: str, which: Any
+) -> Iterator[tuple[str, Key | None, str, str, int]]:
+    """(station, packer, the event's `column`, local day, count) of the events `which` picks."""
+    event = tables.event
     for since, until, offset in period.pieces():
         day = local_day_of(tables, event["created_at"], offset)
         query = (
-            select(event["station"], raw(event["packer_id"]), event["reason"], day, func.count())
+            select(event["station"], raw(event["packer_id"]), event[column], day, func.count())
             .where(event["created_at"] >= since, event["created_at"] < until)
-            .where(event["kind"] == EXCEPTION_OPENED)
+            .where(which)
             .where(*only_where(db, tables, event, only))
-            .group_by(event["station"], event["packer_id"], event["reason"], day)
+            .group_by(event["station"], event["packer_id"], event[column], day)
         )
-        for station, packer_id, reason, local_day, count in db.execute(query):
-            yield str(station), maybe_key(packer_id), str(reason), str(local_day), int(count)
+        for station, packer_id, value, local_day, count in db.execute(query):
+            yield str(station), maybe_key(packer_id), str(value), str(local_day), int(count)
 
 
 def local_day_of(tables: Tables, column: Any, offset: timedelta) -> Any:
