@@ -9,7 +9,9 @@ plainly when the central database does not answer.
 from __future__ import annotations
 
 import socket
+import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -74,7 +76,7 @@ def test_the_office_dashboard_reads_every_station_and_picks_one(
     assert snapshot.by_packer == expected.by_packer
 
     with qtbot.waitSignal(window.orders_shown, timeout=TIMEOUT_MS) as listed:
-        window.drill(Drill(WEEKEND, "orders", "Orders packed: everyone"))
+        window.drill(Drill(WEEKEND, "orders", "Orders packed: everyone", only=window.only))
     assert sorted(ref.number for ref in listed.args[0]) == ["SO-12", "SO-13", "SO-14"]  # Ben's
 
     with qtbot.waitSignal(window.trail_shown, timeout=TIMEOUT_MS) as shown:
@@ -85,6 +87,46 @@ def test_the_office_dashboard_reads_every_station_and_picks_one(
     with qtbot.waitSignal(window.audit_shown, timeout=TIMEOUT_MS) as checked:
         window.check_audit()
     assert "bench-1" in checked.args[0] and "bench-2" in checked.args[0]
+    window.worker.shutdown(wait=True)
+    reader.close()
+
+
+class HeldReader(CentralReader):
+    """The real reader, held between its figures and its queue until the test lets it go."""
+
+    held: threading.Event
+    reading: threading.Event
+
+    def _waiting(self, *args: Any) -> Any:
+        self.reading.set()
+        assert self.held.wait(TIMEOUT_MS / 1000)
+        return super()._waiting(*args)
+
+
+def test_a_station_picked_during_a_read_shows_that_station_s_figures(
+    qtbot: QtBot, central: Central, tmp_path: Path
+) -> None:
+    bench = pack_known_day(tmp_path)
+    to_central(bench, central).dispose()
+    bench.store.close()
+    reader = HeldReader(central.add_station("office-1"), BERLIN)
+    reader.held, reader.reading = threading.Event(), threading.Event()
+    reader.held.set()
+    window = window_on(qtbot, reader)
+    window._rolling = None
+    show(qtbot, window, WEEKEND)  # both stations, and both offered
+    reader.held.clear()
+    reader.reading.clear()
+    window.refresh()
+    assert reader.reading.wait(TIMEOUT_MS / 1000)  # every station's figures already read
+    window.station_choice.setCurrentIndex(2)
+    window.station_choice.activated.emit(2)  # bench-2 picked while that read goes on
+    with qtbot.waitSignal(window.refreshed, timeout=TIMEOUT_MS) as refreshed:
+        reader.held.set()
+    # Not every station's figures under "bench-2" until the next refresh: bench-2's at once.
+    assert [row.station for row in refreshed.args[0].by_station] == ["bench-2"]
+    assert [cells(window.by_station, row)["who"] for row in range(1)] == ["bench-2"]
+    assert window.by_station.rowCount() == 1
     window.worker.shutdown(wait=True)
     reader.close()
 

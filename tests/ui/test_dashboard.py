@@ -20,6 +20,7 @@ from station.importers.packers import hash_pin
 from station.models import Packer
 from station.session import ExceptionReason, PackSession
 from station.supervisor.drill import OrderRef, Trail
+from station.supervisor.figures import EVERYONE, Filter
 from station.supervisor.period import Period
 from station.supervisor_auth import SupervisorAuth
 from station.verdicts import VerdictKind
@@ -49,9 +50,9 @@ class ThreadNotingReader(DashboardReader):
 
     threads: list[str]
 
-    def snapshot(self, period: Period) -> Snapshot:
+    def snapshot(self, period: Period, only: Filter = EVERYONE) -> Snapshot:
         self.threads.append(threading.current_thread().name)
-        return super().snapshot(period)
+        return super().snapshot(period, only)
 
 
 @pytest.fixture

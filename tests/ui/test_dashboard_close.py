@@ -11,6 +11,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from pytestqt.qtbot import QtBot
 from shiboken6 import isValid
 
+from station.supervisor.figures import EVERYONE, Filter
 from station.supervisor.period import Period
 from tests.helpers.factory import Bench
 from ui.dashboard.source import DashboardReader, ReadOnlyStore, Snapshot
@@ -26,10 +27,10 @@ class GatedReader(DashboardReader):
     gate: threading.Event
     started: threading.Event
 
-    def snapshot(self, period: Period) -> Snapshot:
+    def snapshot(self, period: Period, only: Filter = EVERYONE) -> Snapshot:
         self.started.set()
         assert self.gate.wait(TIMEOUT_MS / 1000)
-        return super().snapshot(period)
+        return super().snapshot(period, only)
 
 
 @pytest.fixture

@@ -46,14 +46,15 @@ class CentralReader:
         self.engine = engine if engine is not None else central_engine(url)
         self.where = shown(self.engine.url)
         self.tz = tz
-        self.only: Filter = EVERYONE  # the station the supervisor picked, or all of them
 
-    def snapshot(self, period: Period) -> Snapshot:
+    def snapshot(self, period: Period, only: Filter = EVERYONE) -> Snapshot:
+        """The figures of `only` (the station the supervisor picked, or all of them)."""
         with connected(self.engine) as connection:
-            read = dashboard(connection, period, self.only, CentralDays(connection))
-            waiting = self._waiting(connection)
+            read = dashboard(connection, period, only, CentralDays(connection))
+            waiting = self._waiting(connection, only)
         return Snapshot(
             period=period,
+            only=only,
             by_packer=read.by_packer,
             by_station=read.by_station,
             hours=read.hours,
@@ -66,17 +67,17 @@ class CentralReader:
     def orders(self, drill: Drill) -> list[OrderRef]:
         with connected(self.engine) as connection:
             refs = orders_behind(
-                connection, drill.period, drill.figure, drill.by, drill.key, self.only
+                connection, drill.period, drill.figure, drill.by, drill.key, drill.only
             )
         if drill.what is not None:
             refs = [ref for ref in refs if ref.what == drill.what]
         return refs
 
-    def waiting(self) -> list[WaitingOrder]:
+    def waiting(self, only: Filter = EVERYONE) -> list[WaitingOrder]:
         with connected(self.engine) as connection:
-            return self._waiting(connection)
+            return self._waiting(connection, only)
 
-    def _waiting(self, connection: object) -> list[WaitingOrder]:
+    def _waiting(self, connection: object, only: Filter) -> list[WaitingOrder]:
         """Orders whose newest deciding event is their flagging, the longest waiting first."""
         event = schema.orderevent
         later = aliased(event)
@@ -103,8 +104,8 @@ class CentralReader:
             )
             .order_by(event.c.created_at)
         )
-        if self.only.station is not None:
-            query = query.where(event.c.station == self.only.station)
+        if only.station is not None:
+            query = query.where(event.c.station == only.station)
         rows = connection.execute(query).all()  # type: ignore[attr-defined]
         packers = {
             key(pid): (str(name), str(badge))

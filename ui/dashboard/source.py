@@ -28,7 +28,15 @@ from station.evidence import files_of
 from station.exception_queue import WaitingOrder, waiting_orders
 from station.paths import logs_dir
 from station.supervisor.drill import DrillBy, OrderRef, Trail, order_trail, orders_behind
-from station.supervisor.figures import DayAccuracy, FigureRow, HourRow, ParetoRow, dashboard
+from station.supervisor.figures import (
+    EVERYONE,
+    DayAccuracy,
+    FigureRow,
+    Filter,
+    HourRow,
+    ParetoRow,
+    dashboard,
+)
 from station.supervisor.period import Period
 from station.supervisor.saved_days import LocalDays
 
@@ -73,13 +81,15 @@ class Drill:
     by: DrillBy | None = None
     key: str | None = None
     what: str | None = None  # only the facts recorded as this (an exception's reason)
+    only: Filter = EVERYONE  # the station picked when the figure was clicked
 
 
 @dataclass(frozen=True)
 class Snapshot:
-    """Everything the dashboard shows for one period, read in one go."""
+    """Everything the dashboard shows for one period and filter, read in one go."""
 
     period: Period
+    only: Filter
     by_packer: list[FigureRow]
     by_station: list[FigureRow]
     hours: list[HourRow]
@@ -94,11 +104,11 @@ class Reader(Protocol):
 
     tz: tzinfo
 
-    def snapshot(self, period: Period) -> Snapshot: ...
+    def snapshot(self, period: Period, only: Filter = EVERYONE) -> Snapshot: ...
 
     def orders(self, drill: Drill) -> list[OrderRef]: ...
 
-    def waiting(self) -> list[WaitingOrder]: ...
+    def waiting(self, only: Filter = EVERYONE) -> list[WaitingOrder]: ...
 
     def trail(self, number: str) -> tuple[Trail | None, str | None]: ...
 
@@ -124,12 +134,14 @@ class DashboardReader:
                 log.warning("saved day totals not used", exc_info=exc)
         return self._book
 
-    def snapshot(self, period: Period) -> Snapshot:
+    def snapshot(self, period: Period, only: Filter = EVERYONE) -> Snapshot:
+        """The figures of this station's store (one station: `only` picks none out)."""
         with self._store.session() as db:
             # Each kind of fact read once for all of them; finished days from their totals.
             read = dashboard(db, period, book=self._days())
             return Snapshot(
                 period=period,
+                only=only,
                 by_packer=read.by_packer,
                 by_station=read.by_station,
                 hours=read.hours,
@@ -147,7 +159,7 @@ class DashboardReader:
             refs = [ref for ref in refs if ref.what == drill.what]
         return refs
 
-    def waiting(self) -> list[WaitingOrder]:
+    def waiting(self, only: Filter = EVERYONE) -> list[WaitingOrder]:
         with self._store.session() as db:
             return waiting_orders(db)
 

@@ -83,6 +83,9 @@ class DashboardWindow(QMainWindow):
         # Today and This week follow the clock (a window left open past midnight
         # moves on); a range of days stays as chosen.
         self._rolling: Callable[[tzinfo, datetime], Period] | None = Period.today
+        # The station the supervisor picked (central only), kept here on the UI
+        # thread and handed to each read: a read never looks at what changes meanwhile.
+        self.only: Filter = EVERYONE
         self.snapshot: Snapshot | None = None
         self._refreshing = False
         self.setWindowTitle(f"PackStation — supervisor dashboard — {station}")
@@ -108,8 +111,15 @@ class DashboardWindow(QMainWindow):
         self.mistake_chart = ParetoChart("Mistakes caught, by kind (Pareto)", MISTAKE_WORDS)
         self.reason_chart = ParetoChart("Exceptions, by reason (Pareto)")
         self.drill_panel = DrillPanel(open_video)
+        # Read on the worker: it lists the station chosen by then, and a pick made
+        # after it queues a refresh behind it (one FIFO worker) that shows its own list.
         self.queue = ExceptionQueue(
-            self.reader.waiting, desk, badge, self.worker, self.reader.tz, read_only=read_only
+            lambda: self.reader.waiting(self.only),
+            desk,
+            badge,
+            self.worker,
+            self.reader.tz,
+            read_only=read_only,
         )
         self.queue.decided.connect(self._on_queue_decided)
         figures = QWidget()
@@ -234,8 +244,10 @@ class DashboardWindow(QMainWindow):
                 self.period = rolled
                 self._show_dates(rolled)
         self.status.setText("Reading…")
-        reader, period = self.reader, self.period
-        self.worker.run(lambda: reader.snapshot(period), self._on_worker_snapshot, self._failed)
+        reader, period, only = self.reader, self.period, self.only
+        self.worker.run(
+            lambda: reader.snapshot(period, only), self._on_worker_snapshot, self._failed
+        )
 
     def drill(self, drill: Drill) -> None:
         """List the orders behind one figure (on the worker)."""
@@ -257,8 +269,8 @@ class DashboardWindow(QMainWindow):
 
     def _on_worker_snapshot(self, snapshot: Snapshot) -> None:
         self._refreshing = False
-        if snapshot.period != self.period:  # the period changed meanwhile: read it now
-            self.refresh()
+        if (snapshot.period, snapshot.only) != (self.period, self.only):
+            self.refresh()  # the period or station changed meanwhile: read what is chosen now
             return
         self.snapshot = snapshot
         self._offer_stations(snapshot)
@@ -301,7 +313,7 @@ class DashboardWindow(QMainWindow):
     def _on_station_choice_activated(self, index: int) -> None:
         if isinstance(self.reader, CentralReader):
             station = self.station_choice.itemData(index)
-            self.reader.only = EVERYONE if station is None else Filter(station=station)
+            self.only = EVERYONE if station is None else Filter(station=station)
             self.refresh()
 
     def _failed(self, exc: BaseException) -> None:
@@ -325,31 +337,31 @@ class DashboardWindow(QMainWindow):
     # -- clicks -------------------------------------------------------------------
 
     def _on_table_cell_drilled(self, figure: str, by: str, key: str, words: str) -> None:
-        self.drill(Drill(self.period, figure, words, by, key))  # type: ignore[arg-type]
+        self.drill(Drill(self.period, figure, words, by, key, only=self.only))  # type: ignore[arg-type]
 
     def _on_kpis_figure_drilled(self, figure: str, words: str) -> None:
-        self.drill(Drill(self.period, figure, f"{words}: everyone"))
+        self.drill(Drill(self.period, figure, f"{words}: everyone", only=self.only))
 
     def _on_hour_chart_bar_clicked(self, index: int) -> None:
         hour = self.hour_chart.hours[index]
         title = f"Orders packed between {hour:02d}:00 and {hour:02d}:59"
-        self.drill(Drill(self.period, "orders_by_hour", title, "hour", str(hour)))
+        self.drill(Drill(self.period, "orders_by_hour", title, "hour", str(hour), only=self.only))
 
     def _on_accuracy_chart_bar_clicked(self, index: int) -> None:
         day = self.accuracy_chart.days[index]
         title = f"Orders packed on {day} with a mistake caught"
-        self.drill(Drill(self.period, "orders_with_mistakes", title, "day", day))
+        self.drill(Drill(self.period, "orders_with_mistakes", title, "day", day, only=self.only))
 
     def _on_mistake_chart_bar_clicked(self, index: int) -> None:
         kind = self.mistake_chart.kinds[index]
         title = f"Scans that caught a {MISTAKE_WORDS.get(kind, kind)}"
-        self.drill(Drill(self.period, f"mistakes.{kind}", title))
+        self.drill(Drill(self.period, f"mistakes.{kind}", title, only=self.only))
 
     def _on_reason_chart_bar_clicked(self, index: int) -> None:
         reason = self.reason_chart.kinds[index]
         title = f"Exceptions flagged as {reason.replace('_', ' ')}"
         what = f"exception_flagged: {reason}"
-        self.drill(Drill(self.period, "exceptions_opened", title, what=what))
+        self.drill(Drill(self.period, "exceptions_opened", title, what=what, only=self.only))
 
     def _on_today_button_clicked(self) -> None:
         self._rolling = Period.today
