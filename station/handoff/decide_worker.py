@@ -10,7 +10,10 @@ a `loaded_elsewhere` scan). While the link is down the parcels wait here and
 are asked again every `retry_s`; a load closed before its answers came is
 never changed, and a parcel on two closed loads is the `double_loaded`
 conflict at sync, as before. A restart asks again for every parcel of the
-open load (the answer to a parcel already decided is the same).
+open load (the answer to a parcel already decided is the same): that is why
+`stop` never waits on the network. A question under way when the dock closes
+is abandoned on its daemon thread; its answer, if any, is kept centrally and
+heard at the next start, so nothing is lost by not waiting for it.
 """
 
 from __future__ import annotations
@@ -50,6 +53,9 @@ class LoadDecider:
         self._changed = threading.Condition()  # guards _waiting; told when a round ends
         self._wake = threading.Event()
         self._stopping = threading.Event()
+        # Held while an answer changes the dock: stop() takes it, so none changes it after.
+        self._acting = threading.Lock()
+        self._resumed = False  # the open load's parcels were read (on the thread)
         self._online = False
         self._started = self._done = 0  # rounds of asking begun and ended, for settle()
         self._problem = ""  # the last login problem, logged once
@@ -65,16 +71,26 @@ class LoadDecider:
         self._listener = listener
 
     def start(self) -> None:
-        """Ask again for the open load's parcels (a restart), then for each one loaded."""
-        session = self._session
-        with session.lock:
-            load = session.state.load
-            if load is not None:
-                with session.store.session() as db:
-                    for parcel in loads.loaded_parcels(db, load.id):
-                        self._waiting[parcel.id] = load.id
+        """Start asking: first for the open load's parcels (a restart), read on the
+        decider's thread (the caller may be the UI's), then for each one loaded."""
         self._session.use_central(self.confirm)
         self._thread.start()
+
+    def _resume(self) -> None:
+        session = self._session
+        try:
+            with session.lock:
+                load = session.state.load
+                if load is not None:
+                    with session.store.session() as db:
+                        parcels = loads.loaded_parcels(db, load.id)
+                    with self._changed:
+                        for parcel in parcels:
+                            self._waiting.setdefault(parcel.id, load.id)
+        finally:
+            with self._changed:
+                self._resumed = True
+                self._changed.notify_all()
 
     def confirm(self, parcel_id: uuid.UUID, load_id: uuid.UUID) -> None:
         """A parcel went on this dock's load: ask the central database (LoadingSession calls)."""
@@ -94,7 +110,9 @@ class LoadDecider:
         known down (a replay outruns the round trip, as it waits for a claim)."""
         self._wake.set()
         with self._changed:
-            self._changed.wait_for(lambda: parcel_id not in self._waiting or self._down, timeout)
+            self._changed.wait_for(
+                lambda: self._resumed and (parcel_id not in self._waiting or self._down), timeout
+            )
 
     def wait_for_all(self, timeout: float = WAIT_S) -> None:
         """Before a close: wait (at most `timeout`) for the answers still out, unless the link
@@ -102,16 +120,25 @@ class LoadDecider:
         for good (a closed load never changes)."""
         self._wake.set()
         with self._changed:
-            self._changed.wait_for(lambda: not self._waiting or self._down, timeout)
+            self._changed.wait_for(
+                lambda: self._resumed and (not self._waiting or self._down), timeout
+            )
 
-    def stop(self, timeout: float = 10.0) -> None:
-        self._stopping.set()
+    def stop(self) -> None:
+        """Stop asking, without waiting on the network (a hung server must not hold the
+        dock's exit): once this returns no answer changes the dock any more."""
+        with self._acting:  # an answer being applied (a local commit) ends first
+            self._stopping.set()
         self._wake.set()
-        if self._thread.is_alive():
-            self._thread.join(timeout)
-        self._engine.dispose()
 
     def _loop(self) -> None:
+        try:
+            self._resume()
+            self._ask_until_stopped()
+        finally:
+            self._engine.dispose()  # here: the thread may still be using it when stop returns
+
+    def _ask_until_stopped(self) -> None:
         while not self._stopping.is_set():
             self._wake.clear()
             with self._changed:
@@ -131,6 +158,8 @@ class LoadDecider:
         with self._changed:
             asked = list(self._waiting.items())
         for parcel_id, load_id in asked:
+            if self._stopping.is_set():
+                return
             try:
                 decision = decide_load(self._engine, parcel_id, load_id)
             except CentralUnreachable:
@@ -145,10 +174,13 @@ class LoadDecider:
                 self._went_down()
                 return
             self._online, self._problem = True, ""
-            if decision.load_id != load_id:
-                answer = self._session.taken_off(parcel_id, load_id, decision)
-                if answer is not None and self._listener is not None:
-                    self._listener(answer)
+            with self._acting:
+                if self._stopping.is_set():
+                    return  # abandoned: asked again at the next start
+                if decision.load_id != load_id:
+                    answer = self._session.taken_off(parcel_id, load_id, decision)
+                    if answer is not None and self._listener is not None:
+                        self._listener(answer)
             with self._changed:  # after the take-off: a replay waiting reads it next
                 self._down = False
                 if self._waiting.get(parcel_id) == load_id:

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import threading
+import uuid
 from pathlib import Path
 
 import psycopg
+from pytestqt.qtbot import QtBot
 from sqlalchemy.engine import make_url
 
 from devices.pdf.manifest import render_manifest_pdf
+from station import queries
+from station.central.connect import central_engine
 from station.couriers.plan import CourierBook
+from station.handoff import loads
+from station.handoff.central import decide_load
 from station.handoff.closing import Handover, close_load
 from station.handoff.decide_worker import dock_decisions
 from station.handoff.dock_state import LoadAnswer
@@ -24,6 +30,7 @@ from tests.central.test_bench_claims import Forwarder
 from tests.central.test_handoff_dock_mirror import DHL, dock
 from tests.helpers.factory import Bench
 from tests.helpers.sealed import seal_orders
+from ui.loading.controller import LoadingController
 
 
 def test_two_docks_scanning_one_parcel_at_once_put_it_on_one_load(
@@ -174,3 +181,38 @@ def test_a_dock_cut_off_loads_at_once_and_takes_the_parcel_off_when_the_link_is_
     assert second.state.count == 0
     for store in (*stores.values(), bench):
         store.close()
+
+
+def test_a_dock_window_closed_with_a_close_still_queued_closes_with_the_central_answers(
+    central: Central, tmp_path: Path, qtbot: QtBot
+) -> None:
+    bench_url = central.add_station("bench-1")
+    url, other_url = central.add_station("dock-1"), central.add_station("dock-2")
+    bench = Store.open(tmp_path / "bench-1")
+    seal_orders(bench, "bench-1", 1)
+    sync_once(bench_url, bench, "bench-1")
+    store = Store.open(tmp_path / "dock-1")
+    sync_once(url, store, "dock-1")
+    controller = LoadingController(dock(store, "dock-1"), tmp_path / "dock-1", render_manifest_pdf)
+    controller.use_central(url)
+    for line in ("CMD-LOAD", "DHL Express", DHL):
+        controller.scan(line)
+    controller.close(Handover("Dee"), {})
+
+    controller.shutdown()  # the window closes with all of it still queued
+
+    # The close went through, after the central database had put the parcel on this
+    # dock's load: another dock asking for it now is told it is dock-1's.
+    with bench.session() as db:
+        parcel = queries.parcel_by_tracking(db, DHL)  # sealed at the bench, mirrored here
+    assert parcel is not None
+    with store.session() as db:
+        load = loads.load_of_parcel(db, parcel.id)
+        assert load is not None and loads.closing_of(db, load.id) is not None
+    engine = central_engine(other_url)
+    try:
+        assert decide_load(engine, parcel.id, uuid.uuid4()).station == "dock-1"
+    finally:
+        engine.dispose()
+    for each in (store, bench):
+        each.close()

@@ -141,9 +141,12 @@ class LoadingController(QObject):
         self._run(job, self.closed.emit)
 
     def shutdown(self) -> None:
+        # The queued inputs first (each a commit; a close waits for the central answers
+        # still out, so the decider must still be asking), then the decider, which never
+        # waits on the network.
+        self._worker.shutdown()
         if self._decider is not None:
             self._decider.stop()
-        self._worker.shutdown()
 
     def _run(self, job: Callable[[], T], done: Callable[[T], None]) -> None:
         self._worker.run(job, done, self._on_worker_failed)
