@@ -3,11 +3,15 @@
 At the start, files a crash left unhashed are recorded; then every few minutes
 retention and the free-space guard run, on a worker of their own: packing never waits
 for them. A disk still short of room shows in the status bar until there is room again.
+
+Whether each camera's files are being kept is an entry of its own (`RecordingHealth`):
+the disk's sweep saying "ok" must not hide a recorder that lost its last segment.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -24,6 +28,57 @@ log = logging.getLogger(__name__)
 
 EVIDENCE_KEY = "evidence"
 SWEEP_EVERY_MS = 5 * 60 * 1000
+
+
+def recording_key(camera_id: str) -> str:
+    return f"recording:{camera_id}"
+
+
+class RecordingHealth:
+    """One camera's recording in the status bar: "not recording" from a segment or photo
+    it lost until it keeps a file of every kind it lost (a kept photo says nothing of the
+    video). Its own entry, so neither the disk's sweep nor another camera's recorder can
+    clear it. Called on the recording thread; the status bar queues to the UI thread.
+    """
+
+    def __init__(self, status_bar: DeviceStatusBar, camera_id: str) -> None:
+        self._status_bar = status_bar
+        self._key = recording_key(camera_id)
+        self._title = f"Evidence {camera_id}"
+        self._lock = threading.Lock()
+        self._lost: dict[str, str] = {}  # kind ("video", "photo") -> why its last was lost
+
+    def lost(self, kind: str, problem: str) -> None:
+        with self._lock:
+            self._lost[kind] = problem
+            problems = list(self._lost.values())
+        self._report_lost(problems)
+
+    def kept(self, kind: str) -> None:
+        with self._lock:
+            if self._lost.pop(kind, None) is None:
+                return  # nothing was lost: the entry stays as it is (or absent)
+            problems = list(self._lost.values())
+        if problems:
+            self._report_lost(problems)
+            return
+        self._status_bar.report(
+            DeviceHealth(
+                self._key, self._title, "recording", Level.OK, f"{self._title}: recording again."
+            )
+        )
+
+    def _report_lost(self, problems: list[str]) -> None:
+        tooltip = "\n".join(
+            [
+                f"{self._title}: not recording.",
+                *problems,
+                "Packing goes on. Free disk space (see Video disk); it tries again by itself.",
+            ]
+        )
+        self._status_bar.report(
+            DeviceHealth(self._key, self._title, "not recording", Level.FAULT, tooltip)
+        )
 
 
 class EvidenceKeeper(QObject):

@@ -22,7 +22,7 @@ from station.settings import Settings
 from station.verdicts import StationView, Verdict, VerdictKind
 from ui.banner import role_of
 from ui.camera_panel import HIDE_KEY, CameraColumn, CameraPanel
-from ui.camera_storage import EVIDENCE_KEY, EvidenceKeeper
+from ui.camera_storage import EvidenceKeeper, RecordingHealth
 from ui.loading.cage_photo import offer_camera
 from ui.main_window import MainWindow
 from ui.serial_scanner_bridge import ScannerBridge
@@ -145,7 +145,7 @@ def connect_cameras(window: MainWindow, settings: Settings) -> list[Callable[[],
             continue
         stops.append(running.close)
         if "record" in camera_uses(url) or "photo" in camera_uses(url):
-            recorders.append(_record(window, settings, running.camera, url))
+            recorders.append(_record(window, settings, running.camera, url, camera_id))
             stops.insert(0, recorders[-1].close)
         if "photo" in camera_uses(url):  # the dock's close photographs the cage with it (H4)
             offer_camera(window, running.camera)
@@ -216,7 +216,9 @@ def _live_view(window: MainWindow, column: CameraColumn, camera_id: str) -> Came
     return panel
 
 
-def _record(window: MainWindow, settings: Settings, camera: Camera, url: DeviceUrl) -> Recorder:
+def _record(
+    window: MainWindow, settings: Settings, camera: Camera, url: DeviceUrl, camera_id: str
+) -> Recorder:
     from sqlalchemy.exc import DatabaseError
 
     from devices.camera.recorder import Recorder
@@ -227,29 +229,17 @@ def _record(window: MainWindow, settings: Settings, camera: Camera, url: DeviceU
     store = session.store
     data_dir: Path = store.path.parent
 
-    failing = False  # the last segment or photo was lost: shown until one is kept again
-
-    def on_failed(problem: str) -> None:
-        nonlocal failing
-        failing = True
-        window.device_status.report(
-            DeviceHealth(EVIDENCE_KEY, "Video disk", "not recording", Level.FAULT, problem)
-        )
+    health = RecordingHealth(window.device_status, camera_id)
 
     def on_closed(closed: evidence.ClosedFile) -> None:
-        nonlocal failing
         try:
             evidence.record(store, data_dir, closed)
         except (OSError, DatabaseError) as exc:
             # The video is evidence, not the packing: a full disk must not stop the bench.
             log.exception("evidence segment %s was not recorded", closed.path)
-            on_failed(f"{closed.path.name} was not recorded: {exc}")
+            health.lost(closed.kind, f"{closed.path.name} was not recorded: {exc}")
             return
-        if failing:
-            failing = False
-            window.device_status.report(
-                DeviceHealth(EVIDENCE_KEY, "Video disk", "recording", Level.OK, "Recording again.")
-            )
+        health.kept(closed.kind)
 
     uses = camera_uses(url)
     recorder = Recorder(
@@ -262,7 +252,7 @@ def _record(window: MainWindow, settings: Settings, camera: Camera, url: DeviceU
         video="record" in uses,
         photos="photo" in uses,
         photo_at_scan_back=settings.camera.photo_at_scan_back,
-        on_failed=on_failed,
+        on_failed=health.lost,
     )
     recorder.start()
     session.on_step(OrderFollower(recorder).after_step)

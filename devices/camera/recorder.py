@@ -132,14 +132,15 @@ class Recorder(DeviceThread):
         video: bool = True,
         photos: bool = True,
         photo_at_scan_back: bool = False,
-        on_failed: Callable[[str], None] = lambda _problem: None,
+        on_failed: Callable[[str, str], None] = lambda _kind, _problem: None,
     ) -> None:
         """Args:
         video: film each order (a camera's `record` use).
         photos: photograph each sealed parcel (its `photo` use).
         photo_at_scan_back: and each label scanned back on its parcel.
-        on_failed: hears, on the recording thread, why a segment was lost (a full disk):
-            the station shows it, as the log alone would go unread.
+        on_failed: hears, on the recording thread, which kind of file ("video",
+            "photo") was lost and why (a full disk): the station shows it, as the log
+            alone would go unread.
         """
         self._frames = frames
         self._folder = folder
@@ -200,7 +201,7 @@ class Recorder(DeviceThread):
                 # segment, say so, and try again with the next frames.
                 logger.error("recording failed, the segment is dropped: %s", exc)
                 self._drop_segment()
-                self._on_failed(f"The order's video is not being recorded: {exc}")
+                self._on_failed("video", f"The order's video is not being recorded: {exc}")
                 self._stop.wait(1.0)
         try:
             self._close_segment()
@@ -208,11 +209,14 @@ class Recorder(DeviceThread):
             logger.error("the last segment could not be closed: %s", exc)
 
     def _drop_segment(self) -> None:
+        """Forget the segment that failed, and its file: on a full disk each retry would
+        leave one more (empty) file, and a cut one holds no more than the frames before
+        the failure, never hashed; the video being written is what a full disk loses."""
         segment, self._segment = self._segment, None
         if segment is not None:
-            # The file is what it is: the next start hashes and records it if it is there.
             with contextlib.suppress(OSError, av.FFmpegError):
                 segment.close()
+            _remove(segment.path)
 
     def _step(self) -> None:
         """Take the newest frame: photos asked for, then the video."""
@@ -244,20 +248,32 @@ class Recorder(DeviceThread):
             folder.mkdir(parents=True, exist_ok=True)
             stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
             name = f"{_safe(self._station)}-{stamp}-{self._count:05d}{SUFFIX}"
-            segment = self._segment = _Segment(folder / name, self._size, self._fps)
+            path = folder / name
+            try:
+                segment = self._segment = _Segment(path, self._size, self._fps)
+            except (OSError, av.FFmpegError):
+                _remove(path)  # opened, then refused: no file left for nothing
+                raise
             self._segment_order = overlay.order
         segment.add(burn_overlay(_fit(frame.image, self._size), overlay), frame.time)
 
     def _photo(self, frame: Frame, overlay: Overlay) -> None:
         folder = self._folder / _safe(overlay.order)
-        folder.mkdir(parents=True, exist_ok=True)
         taken = datetime.now(UTC)
         path = folder / f"{_safe(self._station)}-{taken.strftime('%Y%m%dT%H%M%S%f')}-photo.jpg"
         picture = burn_overlay(_fit(frame.image, self._size), overlay)
-        if not cv2.imwrite(str(path), picture, [cv2.IMWRITE_JPEG_QUALITY, 90]):
-            # A full disk loses the photo, never the packing.
-            logger.error("the photo %s could not be written", path)
-            self._on_failed(f"The parcel's photo {path.name} could not be written (disk full?)")
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            written = cv2.imwrite(str(path), picture, [cv2.IMWRITE_JPEG_QUALITY, 90])
+        except (OSError, cv2.error) as exc:
+            logger.error("the photo %s could not be written: %s", path, exc)
+            written = False
+        if not written:
+            # A full disk loses the photo, never the packing (nor the video's state).
+            _remove(path)
+            self._on_failed(
+                "photo", f"The parcel's photo {path.name} could not be written (disk full?)"
+            )
             return
         self._on_closed(ClosedFile(overlay.order, self._station, "photo", path, taken, taken))
 
@@ -265,7 +281,11 @@ class Recorder(DeviceThread):
         segment, self._segment = self._segment, None
         if segment is None:
             return
-        segment.close()
+        try:
+            segment.close()
+        except (OSError, av.FFmpegError):
+            _remove(segment.path)  # its end never reached the disk: dropped, as in _run
+            raise
         if segment.first is None:
             segment.path.unlink(missing_ok=True)  # no frame came: nothing to keep
             return
@@ -276,6 +296,14 @@ class Recorder(DeviceThread):
                 self._segment_order, self._station, "video", segment.path, segment.started_at, ended
             )
         )
+
+
+def _remove(path: Path) -> None:
+    """A file the recorder gave up on, so that nothing lists it as evidence."""
+    try:
+        path.unlink(missing_ok=True)
+    except OSError as exc:  # the next start deletes it if it has no frame, else records it
+        logger.warning("the lost file %s stays: %s", path, exc)
 
 
 def _yield_to_scanning() -> None:

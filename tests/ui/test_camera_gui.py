@@ -27,10 +27,10 @@ from tests.helpers.sounds import RecordingSoundPlayer
 from tests.ui.conftest import VERDICT_TIMEOUT_MS
 from ui.app import build_main_window
 from ui.camera_panel import CameraPanel
-from ui.camera_storage import EvidenceKeeper
+from ui.camera_storage import EVIDENCE_KEY, EvidenceKeeper, RecordingHealth, recording_key
 from ui.camera_wiring import camera_key, connect_cameras
 from ui.main_window import MainWindow
-from ui.status_bar import DeviceHealth
+from ui.status_bar import DeviceHealth, DeviceStatusBar, Level
 
 FPS = 30
 
@@ -208,3 +208,71 @@ def test_two_recording_cameras_keep_the_evidence_with_one_keeper(
         for stop in stops:
             stop()
         session.close()
+
+
+def test_a_camera_not_recording_shows_until_it_records_again_whatever_the_disk_says(
+    qtbot: QtBot, bench: Bench
+) -> None:
+    # The recorder and the disk's sweep shared one entry: the sweep's "ok" (or another
+    # camera's next file) cleared "not recording" while no video was kept.
+    blocked = bench.data_dir / "evidence"
+    blocked.write_text("a file where the evidence folder should be", encoding="utf-8")
+    camera = parse_device_url("sim://camera?uses=record&width=320&height=180&fps=10", Role.CAMERA)
+    settings = replace(bench.settings, devices=Devices(cameras=(camera,)))
+    session = bench.session()
+    window = build_main_window(session, settings, RecordingSoundPlayer())
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitSignal(window.view_shown, timeout=VERDICT_TIMEOUT_MS):
+        window.start()
+    stops = connect_cameras(window, settings)
+    status = window.device_status
+
+    def word(key: str) -> str | None:
+        health = status.health(key)
+        return None if health is None else health.word
+
+    try:
+        (keeper,) = window.findChildren(EvidenceKeeper)
+        for text in ("BADGE-P1", "SO-3"):  # an order on the bench: it is filmed
+            with qtbot.waitSignal(window.verdict_shown, timeout=VERDICT_TIMEOUT_MS):
+                window.controller.scan(text)
+        qtbot.waitUntil(lambda: word(recording_key("camera-1")) == "not recording")
+        keeper.last = None
+        keeper.sweep_now()
+        qtbot.waitUntil(lambda: keeper.last is not None)
+
+        assert word(EVIDENCE_KEY) == "ok"
+        assert word(recording_key("camera-1")) == "not recording"
+        blocked.unlink()  # room for the video again: its next segment is kept
+        qtbot.waitUntil(lambda: word(recording_key("camera-1")) == "recording", timeout=30_000)
+    finally:
+        for stop in stops:
+            stop()
+        session.close()
+
+
+def test_each_camera_shows_its_own_recording_until_every_kind_it_lost_is_kept_again(
+    qtbot: QtBot,
+) -> None:
+    status = DeviceStatusBar()
+    qtbot.addWidget(status)
+    top, side = RecordingHealth(status, "top"), RecordingHealth(status, "side")
+
+    top.lost("video", "The order's video is not being recorded: disk full")
+    side.lost("photo", "The parcel's photo could not be written (disk full?)")
+    side.kept("photo")  # the other camera keeps its files again
+    top.kept("photo")  # a photo kept: the video is still lost
+    qtbot.waitUntil(lambda: status.health(recording_key("side")) is not None)
+
+    top_health, side_health = (status.health(recording_key(name)) for name in ("top", "side"))
+    assert top_health is not None and side_health is not None
+    assert (top_health.word, top_health.level) == ("not recording", Level.FAULT)
+    assert "disk full" in top_health.tooltip
+    assert (side_health.title, side_health.word, side_health.level) == (
+        "Evidence side",
+        "recording",
+        Level.OK,
+    )
+    top.kept("video")
+    qtbot.waitUntil(lambda: getattr(status.health(recording_key("top")), "word", "") == "recording")

@@ -18,10 +18,12 @@ import pytest
 from sqlalchemy import text
 
 from devices.camera.camera import Camera
+from devices.camera.clips import duration_of
 from devices.camera.recorder import Recorder
 from devices.camera.sources import VideoFileSource
 from station import evidence
 from station.evidence import ClosedFile
+from station.evidence_storage import record_unhashed
 from station.store import Store
 from tests.helpers import cli
 from tests.helpers.camera_images import held_up, product_picture, write_video
@@ -293,7 +295,7 @@ def test_a_recording_that_fails_says_so_and_the_next_frames_are_tried_again(
     blocked = tmp_path / "evidence"
     blocked.write_text("a file where the evidence folder should be", encoding="utf-8")
     video = write_video(tmp_path / "bench.avi", [np.full((240, 320), 120, np.uint8)] * 5, 30)
-    problems: queue.Queue[str] = queue.Queue()
+    problems: queue.Queue[tuple[str, str]] = queue.Queue()
     camera = Camera(
         VideoFileSource(video, loop=True), camera_id="camera-1", listener=HeardFromCamera()
     )
@@ -304,12 +306,42 @@ def test_a_recording_that_fails_says_so_and_the_next_frames_are_tried_again(
         station="bench-1",
         size=(320, 240),
         fps=30,
-        on_failed=problems.put,
+        on_failed=lambda kind, problem: problems.put((kind, problem)),
     )
     with recorder, camera:
         recorder.order_opened("SO-1", "P001")
-        first = problems.get(timeout=30)
+        (kind, first) = problems.get(timeout=30)
         second = problems.get(timeout=30)  # it tries again, and says so again
 
+    assert kind == "video"
     assert first.startswith("The order's video is not being recorded: ")
-    assert "evidence" in first and second == first
+    assert "evidence" in first and second == (kind, first)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a file-size limit (RLIMIT_FSIZE) is POSIX")
+def test_a_full_disk_leaves_no_file_of_the_segments_it_lost(tmp_path: Path) -> None:
+    # Each retry on a full disk left one more empty segment until the next start.
+    data_dir = tmp_path / "data"
+    folder = evidence.evidence_dir(data_dir)
+    video = write_video(tmp_path / "bench.avi", [np.full((240, 320), 120, np.uint8)] * 5, 30)
+    child = subprocess.run(
+        [sys.executable, "-m", "tests.helpers.full_disk_child", str(folder), str(video)],
+        cwd=cli.ROOT,
+        env=cli.env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert child.stdout.endswith("done\n"), child.stdout + child.stderr
+    lines = child.stdout.splitlines()
+    assert lines[:3] == ["lost video"] * 3
+    kept = sorted(line.removeprefix("kept ") for line in lines if line.startswith("kept "))
+
+    # Only the segments closed once there was room are on the disk: the next start finds
+    # nothing else to record, and the order's evidence is those, intact.
+    assert kept and sorted(str(path) for path in folder.rglob("*.webm")) == kept
+    store = Store.open(data_dir)
+    assert record_unhashed(store, data_dir, "bench-1", duration_of) == len(kept)
+    assert sorted(str(data_dir / row.path) for row in evidence.files_of(store, "SO-1")) == kept
+    assert evidence.verify(store, data_dir, "SO-1") == []
+    store.close()
