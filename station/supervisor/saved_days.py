@@ -48,6 +48,7 @@ from sqlalchemy import (
     select,
     text,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.pool import NullPool
 
 from station.supervisor.queries import SCAN_BACK_GRACE
@@ -193,9 +194,22 @@ def _save(connection: Connection, zone: str, day: str, facts: DayFacts) -> None:
         delete(figure_day_fact).where(figure_day_fact.c.zone == zone, figure_day_fact.c.day == day)
     )
     connection.execute(delete(figure_day).where(figure_day.c.zone == zone, figure_day.c.day == day))
-    if rows:
+    # The day's row first: a reader saving the same day at once waits here for the
+    # other's transaction and, finding the day saved, adds no second copy of its facts
+    # (the same sums of the same events).
+    claimed = connection.execute(
+        _insert(connection, figure_day)
+        .values(zone=zone, day=day, saved_at=datetime.now(UTC))
+        .on_conflict_do_nothing(index_elements=["zone", "day"])
+    )
+    if claimed.rowcount and rows:
         connection.execute(insert(figure_day_fact), rows)
-    connection.execute(insert(figure_day).values(zone=zone, day=day, saved_at=datetime.now(UTC)))
+
+
+def _insert(connection: Connection, table: Table) -> Any:
+    """An INSERT that may say ON CONFLICT, in the book's own dialect."""
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)
 
 
 def _row(zone: str, day: str, fact: str, station: str, packer: Key | None, what: str,
@@ -236,8 +250,14 @@ def _forget_changed(book: Connection, db: Database, tables: Tables) -> None:
                 if first is not None:
                     at = first if first.tzinfo else first.replace(tzinfo=UTC)
                     earliest = at if earliest is None else min(earliest, at)
-            book.execute(delete(figure_day_mark).where(figure_day_mark.c.source == source))
-            book.execute(insert(figure_day_mark).values(source=source, seq=int(top)))
+            # One statement, not delete-then-insert: two readers at once would both
+            # insert, and the second's duplicate key cost it its saved days.
+            moved = _insert(book, figure_day_mark).values(source=source, seq=int(top))
+            book.execute(
+                moved.on_conflict_do_update(
+                    index_elements=["source"], set_={"seq": moved.excluded.seq}
+                )
+            )
     if set(marks) - seen:  # a station's events gone
         another_history = True
         book.execute(delete(figure_day_mark).where(figure_day_mark.c.source.not_in(seen)))
