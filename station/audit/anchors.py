@@ -25,9 +25,10 @@ from station.store import Store
 
 log = logging.getLogger("packstation.audit")
 # Only the audit logger's own line (main.py's format: time, level, logger): text that
-# another message merely quotes (a scan, a file name) is no anchor.
+# another message merely quotes (a scan, a file name) is no anchor. The store's own
+# chain (the packers, station.audit.registry.STORE_CHAIN) is named by "".
 _LOG_LINE = re.compile(
-    r"^(?P<at>\S+ \S+) INFO packstation\.audit: audit anchor: station=(?P<station>\S+) "
+    r"^(?P<at>\S+ \S+) INFO packstation\.audit: audit anchor: station=(?P<station>\S*) "
     r"seq=(?P<seq>\d+) hash=(?P<hash>[0-9a-f]{64})$"
 )
 

@@ -9,12 +9,23 @@ of these tables edited, deleted or inserted behind PackStation's back.
 
 A table listed here must have a UUID `id` primary key. Its station is its
 `station` column, or `station_sql`, an SQL expression on the row (for a table
-that belongs to another table's row, like a parcel's items).
+that belongs to another table's row, like a parcel's items). A table that
+belongs to the store rather than to one station (the packers: badges, roles
+and PIN hashes, which every station of the store signs in with) is on the
+store's own chain, STORE_CHAIN.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+# No station is named "" (station.settings refuses an empty name): the store's own chain.
+STORE_CHAIN = ""
+
+
+def chain_name(station: str) -> str:
+    """A chain as a message names it."""
+    return f"station {station!r}" if station != STORE_CHAIN else "the store's packer chain"
 
 
 @dataclass(frozen=True)
@@ -45,6 +56,9 @@ AUDITED: tuple[Audited, ...] = (
     Audited("handoff_load"),
     Audited("handoff_scan"),
     Audited("handoff_close"),
+    # Migration 0019 chained the packers a store already had; sync's pull chains
+    # what it writes (station.sync.pull), the importer through its store session.
+    Audited("packer", station_sql=repr(STORE_CHAIN)),
     # Other helpers' tables join here, one line each, e.g. Audited("handoffload").
 )
 

@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass, field
 from sqlalchemy import Connection
 
 from station.audit.chain import content_digest, link_hash, select_rows
-from station.audit.registry import AUDITED, Audited
+from station.audit.registry import AUDITED, STORE_CHAIN, Audited, chain_name
 
 UNLINKED = -1  # a row without a link sorts after every link of its station
 
@@ -85,12 +85,15 @@ class AuditReport:
     def as_text(self) -> str:
         newest = self.newest_anchor()
         anchored = (
-            f"; newest anchor: {newest.station} link {newest.seq} at {newest.at} ({newest.source})"
+            f"; newest anchor: {_listed(newest.station)} link {newest.seq} at {newest.at} "
+            f"({newest.source})"
             if newest
             else "; no anchor yet"
         )
         if self.ok:
-            stations = ", ".join(f"{name} ({head} links)" for name, head in self.heads.items())
+            stations = ", ".join(
+                f"{_listed(name)} ({head} links)" for name, head in self.heads.items()
+            )
             return (
                 f"Audit chain intact: {self.links} links, stations {stations or 'none'}{anchored}."
             )
@@ -103,6 +106,10 @@ class AuditReport:
             lines.append(f"  and {len(others) - 9} more problems.")
         lines.append(f"{self.links} links checked{anchored}.")
         return "\n".join(lines)
+
+
+def _listed(station: str) -> str:
+    return station if station != STORE_CHAIN else chain_name(station)
 
 
 def verify_chain(connection: Connection, anchors: Sequence[Anchor] = ()) -> AuditReport:
@@ -171,7 +178,7 @@ def _walk_links(
         report.links += 1
         report.heads[name] = seq
         hashes[(name, seq)] = stored
-        where = f"link {seq} of station {name!r} ({table} {row_id})"
+        where = f"link {seq} of {chain_name(name)} ({table} {row_id})"
         if seq != expected:
             missing = f"{expected}" if seq == expected + 1 else f"{expected} to {seq - 1}"
             report.problems.append(
@@ -179,7 +186,7 @@ def _walk_links(
                     name,
                     expected,
                     "link_missing",
-                    f"link(s) {missing} of station {name!r} are missing: deleted from the chain.",
+                    f"link(s) {missing} of {chain_name(name)} are missing: deleted from the chain.",
                     table,
                     row_id,
                 )
@@ -243,7 +250,7 @@ def _check_rows(
                     station,
                     UNLINKED,
                     "row_inserted",
-                    f"{entry.table} {row_id} (station {station!r}{numbered}) is on no "
+                    f"{entry.table} {row_id} ({chain_name(station)}{numbered}) is on no "
                     "link: inserted behind PackStation's back.",
                     entry.table,
                     row_id,
@@ -258,8 +265,8 @@ def _check_rows(
                     link_station,
                     seq,
                     "row_edited",
-                    f"{entry.table} {row_id} differs from link {seq} of station "
-                    f"{link_station!r}: edited after it was recorded.",
+                    f"{entry.table} {row_id} differs from link {seq} of "
+                    f"{chain_name(link_station)}: edited after it was recorded.",
                     entry.table,
                     row_id,
                 )
@@ -277,7 +284,7 @@ def _deleted(entry: Audited, link: tuple[str, str, int, int, str], report: Audit
             station,
             seq,
             "row_deleted",
-            f"{entry.table} {row_id}, recorded by link {seq} of station {station!r}, is "
+            f"{entry.table} {row_id}, recorded by link {seq} of {chain_name(station)}, is "
             "missing: deleted.",
             entry.table,
             row_id,
@@ -303,7 +310,7 @@ def _check_dropped(
                 str(station),
                 int(seq),
                 "table_dropped",
-                f"table {table} is gone, with every row of it that station {station!r} "
+                f"table {table} is gone, with every row of it that {chain_name(station)} "
                 f"recorded from link {seq} on: dropped.",
                 table,
             )
@@ -339,7 +346,7 @@ def _check_anchor(anchor: Anchor, report: AuditReport, hashes: dict[tuple[str, i
                 anchor.station,
                 head + 1,
                 "truncated",
-                f"the chain of station {anchor.station!r} ends at link {head}, but the "
+                f"{chain_name(anchor.station)} ends at link {head}, but the "
                 f"anchor of {anchor.at} ({anchor.source}) recorded link {anchor.seq}: the "
                 "tail was cut off.",
             )
@@ -350,7 +357,7 @@ def _check_anchor(anchor: Anchor, report: AuditReport, hashes: dict[tuple[str, i
                 anchor.station,
                 anchor.seq,
                 "rewritten",
-                f"link {anchor.seq} of station {anchor.station!r} is not the one anchored "
+                f"link {anchor.seq} of {chain_name(anchor.station)} is not the one anchored "
                 f"at {anchor.at} ({anchor.source}): the chain was rewritten.",
             )
         )

@@ -25,6 +25,7 @@ from sqlalchemy import Connection, Engine, RowMapping, Table, delete, select, te
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from station import models
+from station.audit.chain import append_links, row_key
 from station.central.connect import connected
 from station.handoff.mirror_pull import pull_mirror
 from station.store import Store
@@ -214,14 +215,18 @@ def _apply_catalog(local: Connection, change: Changes) -> tuple[int, list[str]]:
 
 def _apply_packers(local: Connection, change: Changes) -> tuple[int, list[str]]:
     badges = _local_ids(local, PACKER, "badge", (row["badge"] for row in change.parents))
-    applied, conflicts = 0, []
+    applied: list[str] = []
+    conflicts = []
     for packer in change.parents:
         if badges.get(packer["badge"], packer["id"]) != packer["id"]:
             conflicts.append(f"packer {packer['badge']} exists at this station under another id")
             continue
         _upsert(local, PACKER, packer)
-        applied += 1
-    return applied, conflicts
+        applied.append(row_key(packer["id"]))
+    # Packers are on the store's audit chain (a role is a supervisor's rights): their
+    # links go in with them, as a store session's commit adds them.
+    append_links(local, {PACKER.name: applied})
+    return len(applied), conflicts
 
 
 def _apply_orders(local: Connection, change: Changes) -> tuple[int, list[str]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import threading
 import uuid
 from collections.abc import Iterator
@@ -15,14 +16,16 @@ import pytest
 
 from station.audit.central_verify import verify_central
 from station.audit.state import central_states
-from station.audit.verify import AuditReport
+from station.audit.verify import AuditReport, verify_chain
 from station.central.admin import add_station, init_schema
 from station.central.connect import central_engine
+from station.store import DB_NAME, Store
 from station.sync import push
 from station.sync.exchange import sync_once
 from tests.central.bench_events import packed_bench
 from tests.central.cluster import Cluster
 from tests.central.conftest import Central
+from tests.central.test_import_and_pull import PACKERS, central_import, sync_here
 from tests.helpers import cli
 
 STATION = "bench-1"
@@ -238,3 +241,33 @@ def test_a_sync_cut_before_its_links_is_no_insertion_and_the_next_brings_them(
 
     assert stop.is_set() and cut.ok and cut.links == 0, cut.as_text()
     assert whole.ok and whole.links > 20, whole.as_text()
+
+
+def test_packers_pulled_from_the_central_database_are_on_the_stores_chain(
+    central: Central, tmp_path: Path
+) -> None:
+    central_import(central, "packers", tmp_path / "p.csv", PACKERS)
+    url = central.add_station(STATION)
+    data_dir = tmp_path / STATION
+    sync_here(data_dir, url)
+    promoted = PACKERS.replace("BADGE-P1,Ana,packer", "BADGE-P1,Ana,supervisor")
+    central_import(central, "packers", tmp_path / "p.csv", promoted)  # a role changed centrally
+    sync_here(data_dir, url)
+
+    def local_report() -> AuditReport:
+        store = Store.open(data_dir)
+        try:
+            with store.engine.connect() as connection:
+                return verify_chain(connection)
+        finally:
+            store.close()
+
+    pulled = local_report()
+    with psycopg.connect(central.admin_url) as hub:
+        (ana,) = hub.execute("SELECT id FROM packer WHERE badge = 'BADGE-P1'").fetchone() or ("",)
+    with sqlite3.connect(data_dir / DB_NAME) as db:  # the station's file, by plain SQL
+        db.execute("UPDATE packer SET role = 'packer' WHERE badge = 'BADGE-P1'")
+    edited = local_report().first()
+
+    assert pulled.ok and pulled.heads == {"": 3}, pulled.as_text()  # two pulled, one changed
+    assert edited is not None and (edited.kind, edited.row_id) == ("row_edited", ana.hex)

@@ -21,15 +21,17 @@ def test_an_anchor_when_the_chain_moved_and_an_unreachable_central_is_only_logge
     scheduler = AnchorScheduler(bench.store, central_url="postgresql://bench@127.0.0.1:1/central")
     caplog.set_level(logging.INFO)
 
-    (anchor,) = scheduler.anchor_now()
+    # The bench's chain, and the store's own (the packers, station name "").
+    packers, anchor = scheduler.anchor_now()
     again = scheduler.anchor_now()
     session.handle_scan("SO-1")
     moved = scheduler.anchor_now()
 
-    assert (anchor.station, again) == ("bench-1", [])
+    assert (packers.station, anchor.station, again) == ("", "bench-1", [])
     assert [a.seq for a in moved] == [anchor.seq + 1]
-    assert store_anchors(bench.store)[0].seq == anchor.seq + 1
+    assert {a.station: a.seq for a in store_anchors(bench.store)}["bench-1"] == anchor.seq + 1
     assert f"audit anchor: station=bench-1 seq={anchor.seq} hash={anchor.hash}" in caplog.text
+    assert f"audit anchor: station= seq={packers.seq} hash={packers.hash}" in caplog.text
     assert "not sent to the central database" in caplog.text
     scheduler.start().stop()  # stops at once, between intervals
     session.close()
@@ -43,8 +45,12 @@ def test_only_the_audit_loggers_own_lines_are_anchors(tmp_path: Path) -> None:
         f"2026-12-03 10:00:00,000 INFO packstation.audit: {said}\n"
         f"2026-12-03 10:00:01,000 WARNING ui.wedge: wedge burst 'x {said}' refused: layout\n"
         f"2026-12-03 10:00:02,000 INFO packstation.audit: {said}0\n"
+        # The store's own chain (the packers) is named by "".
+        f"2026-12-03 10:00:03,000 INFO packstation.audit: audit anchor: station= seq=4 "
+        f"hash={digest}\n"
     )
 
-    (anchor,) = log_anchors(tmp_path)
+    anchor, packers = log_anchors(tmp_path)
 
     assert (anchor.station, anchor.seq, anchor.hash) == ("bench-1", 99, digest)
+    assert (packers.station, packers.seq) == ("", 4)
