@@ -122,7 +122,10 @@ def parse_device_url(text: str, role: Role) -> DeviceUrl:
     target = _target(scheme, parts.netloc, parts.path)
     if not target:
         raise probe.error("it names no device")
-    url = DeviceUrl(text, role, scheme, target, dict(parse_qsl(parts.query)))
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    url = DeviceUrl(text, role, scheme, target, {name: value for name, value in pairs if value})
+    if role is Role.CAMERA:
+        _check_camera_blanks(url, [name for name, value in pairs if not value])
     _check(url)
     return url
 
@@ -179,6 +182,19 @@ def check_recording_cameras(urls: Sequence[DeviceUrl]) -> None:
             f"Cameras {', '.join(recording)} are all used to record: an order's video comes "
             "from one camera. Keep record on one; the others can scan and photo."
         )
+
+
+def _check_camera_blanks(url: DeviceUrl, blank: list[str]) -> None:
+    """A camera option written with no value is refused: `uses=` read as no `uses` at
+    all made a camera meant for nothing scan, record and photo."""
+    for name in blank:
+        if name == "uses":
+            raise url.error(
+                f"uses is empty; write what the camera is for, some of {','.join(CAMERA_USES)} "
+                "(uses=scan,record), or leave uses out for all three"
+            )
+        if name in CAMERA_OPTIONS:
+            raise url.error(f"{name} is empty; give it a value or leave it out")
 
 
 def _check_camera(url: DeviceUrl) -> None:

@@ -102,6 +102,9 @@ def test_a_camera_is_used_for_everything_unless_told() -> None:
     ("text", "problem"),
     [
         ("camera://0?uses=scan,film", "uses must be some of scan,record,photo"),
+        ("camera://0?uses=", "uses is empty; write what the camera is for"),  # was: all uses
+        ("sim://camera?uses=&fps=10", "or leave uses out for all three"),
+        ("camera://0?name=", "name is empty; give it a value or leave it out"),
         ("camera://0?fps=0", "fps must be between 1 and 120"),
         ("camera://0?width=wide", "width='wide' must be a whole number"),
         ("camera://front", "a local camera is its index"),

@@ -12,12 +12,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractButton, QApplication, QLineEdit
+from PySide6.QtWidgets import QApplication, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from devices.printers.zpl_simulator import SimulatedState
 from station.settings import Settings, load_settings
+from tests.helpers.devices_dialog import click, shown_dialog
 from tests.helpers.wedge import FakeClock, WedgeScanner
 from tests.helpers.zpl_sim import fields, zpl_simulator
 from tests.ui.conftest import VERDICT_TIMEOUT_MS
@@ -48,18 +48,8 @@ def config(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def dialog(qtbot: QtBot, config: Path) -> Iterator[DevicesDialog]:
-    dialog = DevicesDialog(config, load_settings(config).devices)
-    qtbot.addWidget(dialog)
-    dialog.show()
-    yield dialog
-    # Every check has answered before the dialog goes: none outlives its test. On a
-    # loaded machine (the suite on both cores) a check took over a verdict's wait.
-    qtbot.waitUntil(lambda: dialog.checks.running == 0, timeout=3 * VERDICT_TIMEOUT_MS)
-
-
-def click(qtbot: QtBot, button: QAbstractButton) -> None:
-    assert button.isEnabled(), f"{button.text()!r} is disabled"
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    with shown_dialog(qtbot, config) as dialog:
+        yield dialog
 
 
 def retype(qtbot: QtBot, edit: QLineEdit, text: str) -> None:

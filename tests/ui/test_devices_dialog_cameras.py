@@ -10,13 +10,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractButton
 from pytestqt.qtbot import QtBot
 
 from station.device_urls import Role
 from station.settings import SettingsError, load_settings
 from tests.helpers.camera_images import held_up, product_picture, write_video
+from tests.helpers.devices_dialog import click, shown_dialog
 from tests.ui.conftest import VERDICT_TIMEOUT_MS
 from ui.device_checks import FoundDevice
 from ui.devices_dialog import DevicesDialog
@@ -39,16 +38,8 @@ def config(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def dialog(qtbot: QtBot, config: Path) -> Iterator[DevicesDialog]:
-    dialog = DevicesDialog(config, load_settings(config).devices)
-    qtbot.addWidget(dialog)
-    dialog.show()
-    yield dialog
-    qtbot.waitUntil(lambda: dialog.checks.running == 0, timeout=3 * VERDICT_TIMEOUT_MS)
-
-
-def click(qtbot: QtBot, button: QAbstractButton) -> None:
-    assert button.isEnabled(), f"{button.text()!r} is disabled"
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    with shown_dialog(qtbot, config) as dialog:
+        yield dialog
 
 
 def shown(dialog: DevicesDialog) -> list[tuple[str, list[str], list[int]]]:
@@ -116,6 +107,20 @@ def test_a_bad_camera_is_refused_with_what_is_wrong_and_nothing_is_saved(
     row.address.setText("sim://camera?fps=fast")  # not a number: stays in the address
     row.address.editingFinished.emit()
     assert row.address.text() == "sim://camera?fps=fast"
+    assert not dialog.save_button.isEnabled()
+    assert config.read_text(encoding="utf-8") == CONFIG
+
+
+def test_uses_written_empty_is_refused_not_read_as_every_use(
+    qtbot: QtBot, dialog: DevicesDialog, config: Path
+) -> None:
+    row = dialog.cameras.rows[0]
+    row.address.clear()
+    qtbot.keyClicks(row.address, "sim://camera?uses=")
+    row.address.editingFinished.emit()
+
+    assert row.address.text() == "sim://camera?uses="  # no box can show it: it stays
+    assert "uses is empty; write what the camera is for" in row.message.text()
     assert not dialog.save_button.isEnabled()
     assert config.read_text(encoding="utf-8") == CONFIG
 
