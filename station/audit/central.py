@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import BigInteger, Column, DateTime, Engine, Integer, MetaData, Table, Text, select
 from sqlalchemy.dialects.postgresql import insert
 
+from station.audit.registry import STORE_CHAIN
 from station.audit.verify import Anchor
 from station.central.connect import connected
 
@@ -22,12 +23,18 @@ audit_anchor = Table(
 
 
 def send_anchors(central: Engine, anchors: Sequence[Anchor]) -> None:
-    """Store the anchors centrally (again is harmless); raises CentralUnreachable."""
-    if not anchors:
-        return
+    """Store the anchors centrally (again is harmless); raises CentralUnreachable.
+
+    Not the store's own chain (the packers): every store has one under the same
+    name, so centrally one store's anchor would stand for another's chain.
+    """
     rows = [
-        {"station": anchor.station, "seq": anchor.seq, "hash": anchor.hash} for anchor in anchors
+        {"station": anchor.station, "seq": anchor.seq, "hash": anchor.hash}
+        for anchor in anchors
+        if anchor.station != STORE_CHAIN
     ]
+    if not rows:
+        return
     with connected(central) as connection:
         connection.execute(
             insert(audit_anchor).values(rows).on_conflict_do_nothing(),

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from station import paths
 from station.audit.anchors import log_anchors, store_anchors, write_anchors
+from station.audit.registry import STORE_CHAIN
 from station.audit.verify import Anchor, verify_chain
 from station.errors import UserError
 from station.settings import Settings
@@ -137,7 +138,8 @@ def _central_anchors(settings: Settings, stations: set[str]) -> tuple[list[Ancho
     engine = central_engine(settings.central.url)
     try:
         found: list[Anchor] = []
-        for station in sorted(stations | {settings.station}):
+        # The store's own chain has no central anchor (station.audit.central.send_anchors).
+        for station in sorted(stations - {STORE_CHAIN} | {settings.station}):
             found += central_anchors(engine, station)
         return found, ""
     except CentralUnreachable as exc:

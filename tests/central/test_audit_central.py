@@ -14,9 +14,11 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from station.audit.central import central_anchors, send_anchors
 from station.audit.central_verify import verify_central
+from station.audit.registry import STORE_CHAIN
 from station.audit.state import central_states
-from station.audit.verify import AuditReport, verify_chain
+from station.audit.verify import Anchor, AuditReport, verify_chain
 from station.central.admin import add_station, init_schema
 from station.central.connect import central_engine
 from station.store import DB_NAME, Store
@@ -271,3 +273,24 @@ def test_packers_pulled_from_the_central_database_are_on_the_stores_chain(
 
     assert pulled.ok and pulled.heads == {"": 3}, pulled.as_text()  # two pulled, one changed
     assert edited is not None and (edited.kind, edited.row_id) == ("row_edited", ana.hex)
+
+
+def test_the_stores_own_chain_is_anchored_in_its_log_not_centrally(central: Central) -> None:
+    # Every store has a packer chain under the same name: centrally, one store's anchor
+    # would be checked against another's chain and call it rewritten.
+    anchors = [
+        Anchor(STORE_CHAIN, 3, "ab" * 32, "2026-12-03T10:00:00+00:00", "store"),
+        Anchor(STATION, 7, "cd" * 32, "2026-12-03T10:00:00+00:00", "store"),
+    ]
+    engine = central_engine(central.admin_url)
+    try:
+        send_anchors(engine, anchors)
+        sent = [
+            (a.station, a.seq)
+            for name in (STORE_CHAIN, STATION)
+            for a in central_anchors(engine, name)
+        ]
+    finally:
+        engine.dispose()
+
+    assert sent == [(STATION, 7)]
