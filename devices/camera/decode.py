@@ -22,7 +22,7 @@ from __future__ import annotations
 import functools
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +62,9 @@ class Found:
     text: str
     format: str  # one of SYMBOLOGIES_IN_USE
     position: tuple[tuple[int, int], ...]
+    # Its text is GS1 element strings, each application identifier in parentheses as
+    # zxing-cpp writes them ("(00)340123..."): a GS1-128 code, not any Code 128.
+    gs1: bool = False
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -140,7 +143,7 @@ class FrameReader:
         width = gray.shape[1]
         # np.rot90 turns a quarter anticlockwise: (x', y') there is (width-1-y', x') here.
         turned = [
-            Found(found.text, found.format, tuple((width - 1 - y, x) for x, y in found.position))
+            replace(found, position=tuple((width - 1 - y, x) for x, y in found.position))
             for found in self._linear(np.ascontiguousarray(np.rot90(gray)))
         ]
         upright = self._linear(gray)
@@ -185,7 +188,14 @@ def zxing_decoder(turned: bool = True, linear_only: bool = False) -> FrameDecode
                 corners.bottom_right,
                 corners.bottom_left,
             )
-            found.append(Found(code.text, str(code.format), tuple((p.x, p.y) for p in points)))
+            found.append(
+                Found(
+                    code.text,
+                    str(code.format),
+                    tuple((p.x, p.y) for p in points),
+                    gs1=code.content_type == zxingcpp.ContentType.GS1,
+                )
+            )
         return found
 
     return with_zxing
@@ -278,7 +288,7 @@ class SecondOpinion:
             return False
         crop = grayscale(_around(frame, found.position))
         return any(
-            _same_reading(found.text, code.data.decode("utf-8", "replace"))
+            _same_reading(found, code.data.decode("utf-8", "replace"))
             for code in self._zbar.decode(crop, symbols=self._symbols[found.format])
         )
 
@@ -295,16 +305,18 @@ def _around(frame: npt.NDArray[Any], position: tuple[tuple[int, int], ...]) -> A
     return frame[top:bottom, left:right]
 
 
-def _same_reading(zxing_text: str, zbar_text: str) -> bool:
-    """The two libraries' texts of one code: zxing-cpp puts GS1 application identifiers
-    in parentheses, zbar gives the raw digits (with GS separators); zbar may read a
-    UPC-A as its EAN-13 with a leading zero."""
+def _same_reading(found: Found, zbar_text: str) -> bool:
+    """Whether zbar read the text zxing-cpp `found`. Of a GS1 code zxing-cpp puts the
+    application identifiers in parentheses and zbar gives the raw digits (with GS
+    separators): only there are parentheses and GS not part of the text (a Code 128
+    "AB(12)" is not an "AB12"). zbar may read a UPC-A as its EAN-13 (a leading zero)."""
 
     def plain(text: str) -> str:
-        text = text.replace("(", "").replace(")", "").replace("\x1d", "")
+        if found.gs1:
+            text = text.replace("(", "").replace(")", "").replace("\x1d", "")
         return text.zfill(14) if text.isdigit() and len(text) <= 14 else text
 
-    return plain(zxing_text) == plain(zbar_text)
+    return plain(found.text) == plain(zbar_text)
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import cv2
@@ -183,3 +184,17 @@ def test_a_picture_too_large_to_unpack_is_an_error_not_a_crash(tmp_path: Path) -
 
     assert result.barcodes == ()
     assert result.error is not None and "bomb.png: too large a picture" in result.error
+
+
+def test_the_second_reader_drops_parentheses_only_from_a_gs1_codes_text(tmp_path: Path) -> None:
+    # Parentheses were dropped from every text: zbar's "AB12CD" vouched for "AB(12)CD".
+    label = held_up(label_picture("gs1-128", "(00)340123450000000017", tmp_path), (1280, 720))
+    (sscc,) = decode_frame(label)
+    plain = held_up(product_picture("AB12CD", tmp_path), (1280, 720))
+    (code,) = decode_frame(plain)
+    opinion = SecondOpinion()
+
+    assert (sscc.text, sscc.gs1, code.gs1) == ("(00)340123450000000017", True, False)
+    assert opinion(label, sscc)  # zbar's raw digits are the same GS1 reading
+    assert opinion(plain, code)
+    assert not opinion(plain, replace(code, text="AB(12)CD"))
