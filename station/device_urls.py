@@ -8,6 +8,7 @@ reject a bad one at start); devices/ turns a parsed URL into a device.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -56,6 +57,8 @@ SERIAL_TERMINATORS = ("cr", "lf", "crlf", "tab", "auto")
 CAMERA_USES = ("scan", "record", "photo")
 # The options a camera URL takes; an rtsp:// URL passes any others on to the camera.
 CAMERA_OPTIONS = ("uses", "width", "height", "fps", "loop", "name")
+# What stands for an rtsp:// password wherever a URL is shown.
+PASSWORD_MASK = "***"
 
 
 class DeviceUrlError(UserError):
@@ -94,6 +97,16 @@ class DeviceUrl:
         """The URL as a message or the log may show it: an rtsp:// password hidden."""
         return without_password(self.text)
 
+    def __repr__(self) -> str:
+        # Logs and the saved-settings event (the audit trail) print URLs: no password.
+        target = self.target
+        if self.scheme == "rtsp":  # user:password@host/path
+            target = without_password(f"rtsp://{target}").removeprefix("rtsp://")
+        return (
+            f"DeviceUrl(text={self.shown!r}, role={self.role!r}, scheme={self.scheme!r}, "
+            f"target={target!r}, params={self.params!r})"
+        )
+
     def error(self, problem: str) -> DeviceUrlError:
         return DeviceUrlError(
             f"Device URL {self.shown!r} for {self.role.value}: {problem}. "
@@ -102,17 +115,24 @@ class DeviceUrl:
 
 
 def without_password(text: str) -> str:
-    """`text` with the password of its user:password@ part replaced by ***."""
-    parts = urlsplit(text.strip())
-    if parts.password is None:
+    """`text` with the password of its user:password@ part replaced by PASSWORD_MASK."""
+    try:
+        parts = urlsplit(text.strip())
+        password = parts.password
+    except ValueError:  # no URL (an unclosed "["): mask what stands between ":" and "@"
+        return re.sub(r"(//[^/:@]*):[^@/]*@", rf"\1:{PASSWORD_MASK}@", text)
+    if password is None:
         return text
     user_host = parts.netloc.rpartition("@")
     user = user_host[0].partition(":")[0]
-    return parts._replace(netloc=f"{user}:***@{user_host[2]}").geturl()
+    return parts._replace(netloc=f"{user}:{PASSWORD_MASK}@{user_host[2]}").geturl()
 
 
 def parse_device_url(text: str, role: Role) -> DeviceUrl:
-    parts = urlsplit(text.strip())
+    try:
+        parts = urlsplit(text.strip())
+    except ValueError as exc:  # an unclosed "[" (an IPv6 host) was a traceback
+        raise DeviceUrl(text, role, "", "").error(f"it is not a URL ({exc})") from None
     scheme = parts.scheme.lower()
     probe = DeviceUrl(text, role, scheme, "")
     if scheme not in SCHEMES[role]:

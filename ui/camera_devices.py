@@ -6,11 +6,15 @@ the address in a field and the options the station knows as check boxes and spin
 boxes, and puts them back together into that URL. It is checked as typed by the
 one parser the station reads its config with (station.device_urls), and what is
 wrong shows under the row.
+
+An IP camera's password never shows: the field says rtsp://user:***@host, the row keeps
+the saved password and writes it back while the field still says ***; a password typed
+instead replaces it (and is masked once the field is left).
 """
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -27,12 +31,14 @@ from PySide6.QtWidgets import (
 
 from station.device_urls import (
     CAMERA_USES,
+    PASSWORD_MASK,
     DeviceUrl,
     DeviceUrlError,
     Role,
     camera_uses,
     check_recording_cameras,
     parse_device_url,
+    without_password,
 )
 from ui.check_runner import CheckRunner
 from ui.device_checks import CheckResult, test_camera
@@ -63,6 +69,23 @@ def _with_query(base: str, query: list[tuple[str, str]]) -> str:
     return f"{base}?{urlencode(query, safe=',')}" if query else base
 
 
+def _password_of(address: str) -> str | None:
+    try:
+        return urlsplit(address).password
+    except ValueError:  # not a URL yet (being typed): the check says what is wrong
+        return None
+
+
+def _with_password(address: str, password: str) -> str:
+    """`address` with `password` where it says PASSWORD_MASK."""
+    if _password_of(address) != PASSWORD_MASK:
+        return address
+    parts = urlsplit(address)
+    user, _, host = parts.netloc.rpartition("@")
+    name = user.partition(":")[0]
+    return parts._replace(netloc=f"{name}:{password}@{host}").geturl()
+
+
 def _shown_by_controls(name: str, value: str) -> bool:
     if name == "uses":
         words = {word.strip().lower() for word in value.split(",") if word.strip()}
@@ -90,6 +113,7 @@ class CameraRow(QWidget):
         self.test = CheckLine("Test")
         self._url: DeviceUrl | None = None
         self._valid = True
+        self._password: str | None = None  # the saved one, while the field shows the mask
         self._lay_out()
         self.set_text(text)
         self.address.textChanged.connect(self._on_control_changed)
@@ -139,6 +163,8 @@ class CameraRow(QWidget):
         address, typed = split_camera_url(self.address.text())
         if not address:
             return ""
+        if self._password is not None:
+            address = _with_password(address, self._password)
         options: dict[str, str] = {}
         uses = [use for use, box in self.uses.items() if box.isChecked()]
         if len(uses) < len(CAMERA_USES):  # all three is the default: not written
@@ -154,10 +180,11 @@ class CameraRow(QWidget):
     def set_text(self, text: str) -> None:
         """Show a camera URL: its address in the field, its options in the controls."""
         address, options = split_camera_url(text)
+        self._password = _password_of(address)
         widgets: list[QWidget] = [self.address, *self.uses.values(), *self.sizes.values()]
         for widget in widgets:
             widget.blockSignals(True)
-        self.address.setText(address)
+        self.address.setText(without_password(address))
         probe = DeviceUrl(text, Role.CAMERA, "", "", options)
         for use, box in self.uses.items():
             box.setChecked(use in camera_uses(probe))
@@ -169,8 +196,11 @@ class CameraRow(QWidget):
         self.changed.emit()
 
     def _on_address_editing_finished(self) -> None:
-        if split_camera_url(self.address.text())[1]:
-            self.set_text(self.text())  # options typed into the address go to their controls
+        address, options = split_camera_url(self.address.text())
+        if options or _password_of(address) not in (None, PASSWORD_MASK):
+            # Options typed into the address go to their controls, a password typed is
+            # kept and masked.
+            self.set_text(self.text())
 
     def _on_control_changed(self, *_args: object) -> None:
         self._check()

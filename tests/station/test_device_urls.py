@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from station.device_urls import DeviceUrlError, Role, camera_uses, parse_device_url
-from station.settings import EXAMPLE, SettingsError, settings_from_dict
+from station.settings import EXAMPLE, Devices, SettingsError, settings_from_dict
 
 
 @pytest.mark.parametrize(
@@ -112,6 +112,7 @@ def test_a_camera_is_used_for_everything_unless_told() -> None:
         ("file:///a.mp4?zoom=2", "unknown option 'zoom'"),
         ("sim://scanner", "the simulated camera is sim://camera"),
         ("http://192.0.2.20/video", "unknown scheme 'http'"),
+        ("rtsp://admin:s3cret@[2001:db8::20/stream", "it is not a URL (Invalid IPv6 URL)"),
     ],
 )
 def test_a_bad_camera_url_says_what_is_wrong(text: str, problem: str) -> None:
@@ -120,6 +121,7 @@ def test_a_bad_camera_url_says_what_is_wrong(text: str, problem: str) -> None:
 
     assert problem in str(caught.value)
     assert "camera://0?uses=scan,record,photo" in str(caught.value)  # the valid example
+    assert "s3cret" not in str(caught.value)
 
 
 def test_an_ip_cameras_password_never_shows_in_a_message() -> None:
@@ -128,6 +130,17 @@ def test_an_ip_cameras_password_never_shows_in_a_message() -> None:
 
     assert "s3cret" not in str(caught.value)
     assert "rtsp://admin:***@192.0.2.20:554/stream1?fps=0" in str(caught.value)
+
+
+def test_an_ip_cameras_password_never_shows_where_devices_are_printed() -> None:
+    # The saved-settings event (the audit trail) and the log print the devices' repr.
+    url = parse_device_url("rtsp://admin:s3cret@192.0.2.20:554/stream1?fps=10", Role.CAMERA)
+
+    printed = repr(Devices(cameras=(url,)))
+
+    assert "s3cret" not in printed
+    assert "'rtsp://admin:***@192.0.2.20:554/stream1?fps=10'" in printed
+    assert url.target == "admin:s3cret@192.0.2.20:554/stream1"  # what the camera is asked
 
 
 def test_cameras_are_read_from_the_config_and_saved_like_the_other_devices() -> None:

@@ -195,3 +195,31 @@ def test_a_sim_camera_test_takes_its_picture(qtbot: QtBot, dialog: DevicesDialog
 
     qtbot.waitUntil(lambda: "picture came" in row.test.result.text(), timeout=10_000)
     assert row.test.result.text().startswith("A picture came: 320x180.")
+
+
+def test_an_ip_cameras_password_is_masked_kept_unchanged_and_replaced_when_typed(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    # The address field showed the password to whoever stood at the bench.
+    config = tmp_path / "station.toml"
+    config.write_text(
+        '[devices]\ncameras = ["rtsp://admin:s3cret@192.0.2.20:554/stream1?uses=record"]\n',
+        encoding="utf-8",
+    )
+
+    def saved() -> str:
+        return load_settings(config).devices.cameras[0].text
+
+    with shown_dialog(qtbot, config) as dialog:
+        row = dialog.cameras.rows[0]
+        assert row.address.text() == "rtsp://admin:***@192.0.2.20:554/stream1"
+        row.sizes["fps"].setValue(10)
+        click(qtbot, dialog.save_button)
+        assert saved() == "rtsp://admin:s3cret@192.0.2.20:554/stream1?uses=record&fps=10"
+
+        row.address.clear()
+        qtbot.keyClicks(row.address, "rtsp://admin:n3w-pass@192.0.2.20:554/stream1")
+        row.address.editingFinished.emit()  # the field is left: the new one is masked too
+        assert row.address.text() == "rtsp://admin:***@192.0.2.20:554/stream1"
+        click(qtbot, dialog.save_button)
+        assert saved() == "rtsp://admin:n3w-pass@192.0.2.20:554/stream1?uses=record&fps=10"
