@@ -210,14 +210,32 @@ def _rounded(value: float | None) -> float | None:
 def packed_order_list(
     db: Database, tables: Tables, period: Period, only: Filter, now: datetime | None = None
 ) -> list[PackedOrder]:
-    """Orders sealed in the period (their last box), then their scans summed per order.
+    """Orders sealed in the period (their last box), each with its scans summed.
+
+    Read one local day at a time, as packed_groups counts them: an order sealed
+    on a day counts what was recorded by that day's end plus SCAN_BACK_GRACE,
+    not by the period's end, so the orders behind a figure are counted as the
+    figure counts them. An order sealed again on a later day counts once, as of
+    its last seal.
+    """
+    at = now or datetime.now(UTC)
+    last: dict[Key, PackedOrder] = {}
+    for day in period.each_day():
+        for order in _packed_orders_of_day(db, tables, day, only, at):
+            last[order.order_id] = order
+    return sorted(last.values(), key=lambda order: order.sealed_at)
+
+
+def _packed_orders_of_day(
+    db: Database, tables: Tables, period: Period, only: Filter, at: datetime
+) -> list[PackedOrder]:
+    """Orders sealed on one day (their last box), then their scans summed per order.
 
     Two queries, not a join: the seals come from the parcel index by time, the
     sums from one ordered walk of the scan index by order (both covering).
     """
     parcel, scan = tables.parcel, tables.scan
-    # Centrally, a period not over reads its seals with their orders' sums kept (c0011).
-    at = now or datetime.now(UTC)
+    # Centrally, a day not over reads its seals with their orders' sums kept (c0011).
     kept = tables.central and at < period.utc_bounds()[1] + SCAN_BACK_GRACE
     boxes = SEALS if kept else parcel
     sealed = select(
