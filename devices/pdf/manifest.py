@@ -18,7 +18,7 @@ from reportlab.graphics.barcode.code128 import Code128
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
-from devices.pdf.fonts import label_fonts
+from devices.pdf.fonts import label_fonts, text_width
 from devices.pdf.paper import Paper
 from devices.pdf.text_draw import draw_text
 from station.device_urls import DeviceUrl
@@ -26,8 +26,11 @@ from station.errors import UserError
 from station.handoff.manifest_data import ManifestData, ManifestParcel
 
 MARGIN = 42.0
-# Bars in whole hundredths of an inch land on whole dots at 200, 300 and 600 dpi.
-LOAD_MODULE = PARCEL_MODULE = 0.72  # 2 dots at 200 dpi: narrow enough beside the title
+# A module of 1/75 inch (13.3 mil) is 2 whole dots at 150 dpi, 4 at 300 and 8 at 600, and
+# 2.7 at a thermal printer's 203: a 150 dpi print or scan still reads, where 10 mil (1.5 dots)
+# did not. A 30-digit tracking number stays under half the row; the load's barcode fits
+# beside the title.
+LOAD_MODULE = PARCEL_MODULE = 72 / 75
 QUIET_MODULES = 10
 HEADER_HEIGHT = 92.0
 SUMMARY_HEIGHT = 64.0
@@ -101,7 +104,12 @@ def _first_no(pages: _Pages, index: int) -> int:
 def _header(
     canvas: Canvas, data: ManifestData, top: float, width: float, regular: str, bold: str
 ) -> float:
-    draw_text(canvas, MARGIN, top - 18, f"Manifest — {data.courier}"[:44], bold, 17)
+    symbol = _code128(data.load, LOAD_MODULE, 40.0)
+    right = width - MARGIN
+    # The text stays left of the barcode and its quiet zone: a long courier name or
+    # service list shrinks, then is cut, rather than run into the bars.
+    room = right - symbol.width - MARGIN
+    _draw_fitted(canvas, MARGIN, top - 18, f"Manifest — {data.courier}", bold, 17, room)
     services = ", ".join(data.services) or "—"
     lines = (
         f"Service: {services}",
@@ -109,15 +117,24 @@ def _header(
         f"Load: {data.load}    Closed: {data.closed_at[:19].replace('T', ' ')} UTC",
     )
     for number, line in enumerate(lines):
-        draw_text(canvas, MARGIN, top - 38 - 14 * number, line, regular, 10)
-    symbol = _code128(data.load, LOAD_MODULE, 40.0)
-    right = width - MARGIN
+        _draw_fitted(canvas, MARGIN, top - 38 - 14 * number, line, regular, 10, room)
     symbol.drawOn(canvas, right - symbol.width, top - 48)
     canvas.setFont(regular, 9)
     canvas.drawCentredString(right - symbol.width / 2, top - 60, data.load)
     canvas.setLineWidth(1.0)
     canvas.line(MARGIN, top - HEADER_HEIGHT + 8, width - MARGIN, top - HEADER_HEIGHT + 8)
     return top - HEADER_HEIGHT
+
+
+def _draw_fitted(
+    canvas: Canvas, x: float, y: float, text: str, font: str, size: float, room: float
+) -> None:
+    """`text` in at most `room` points: smaller down to 70 % of `size`, then cut with "…"."""
+    smallest = size * 0.7
+    fitted = max(smallest, min(size, size * room / max(text_width(text, font, size), 1.0)))
+    while len(text) > 1 and text_width(text, font, fitted) > room:
+        text = text[:-2].rstrip() + "…"
+    draw_text(canvas, x, y, text, font, fitted)
 
 
 def _summary(canvas: Canvas, data: ManifestData, top: float, regular: str, bold: str) -> float:

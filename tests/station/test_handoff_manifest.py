@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pypdfium2
+import pytest
 from PIL import Image
 
 from devices.barcode_decode import decode_image
@@ -60,9 +61,10 @@ def pages(pdf: bytes, dpi: int = 200) -> list[np.ndarray]:
     return images
 
 
-def test_every_barcode_on_a_two_page_manifest_scans_back(tmp_path: Path) -> None:
+@pytest.mark.parametrize("dpi", [150, 200])  # a 150 dpi print or scan reads too
+def test_every_barcode_on_a_two_page_manifest_scans_back(dpi: int) -> None:
     data = manifest(20)
-    rendered = pages(render_manifest_pdf(data, None, None))
+    rendered = pages(render_manifest_pdf(data, None, None), dpi)
 
     assert len(rendered) == 2
     found = [set(decode_image(page)) for page in rendered]
@@ -70,6 +72,34 @@ def test_every_barcode_on_a_two_page_manifest_scans_back(tmp_path: Path) -> None
     # Each page carries the load's barcode, and every parcel's scans back on some page.
     assert all(data.load in page for page in found)
     assert set().union(*found) == trackings | {data.load}
+
+
+def test_a_long_courier_name_and_services_stay_clear_of_the_loads_barcode() -> None:
+    data = replace(
+        manifest(1),
+        courier="DHL Express International Logistics GmbH",
+        services=("Express Worldwide", "Economy Select", "Domestic Express 9:00"),
+    )
+
+    page = pypdfium2.PdfDocument(render_manifest_pdf(data, None, None))[0]
+
+    objects = list(page.get_objects())
+    bars = [obj.get_bounds() for obj in objects if obj.type == pypdfium2.raw.FPDF_PAGEOBJ_PATH]
+    bars = [bar for bar in bars if bar[3] - bar[1] == pytest.approx(40, abs=1)]  # the load's
+    left = min(bar[0] for bar in bars)
+    module = min(bar[2] - bar[0] for bar in bars)  # the narrowest bar
+    bottom = min(bar[1] for bar in bars)
+    text = page.get_textpage()
+    beside = [
+        obj.get_bounds()
+        for obj in objects
+        if obj.type == pypdfium2.raw.FPDF_PAGEOBJ_TEXT and obj.get_bounds()[3] > bottom
+    ]
+    # The title and the lines beside the bars end before the quiet zone (10 modules),
+    # and the title says it was cut.
+    assert beside and all(right < left - 9 * module for _, _, right, _ in beside)
+    assert "Manifest — DHL Express International" in text.get_text_range()
+    assert "…" in text.get_text_range()
 
 
 def test_signature_and_photo_are_drawn_and_the_text_says_the_hash(tmp_path: Path) -> None:
