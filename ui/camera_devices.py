@@ -14,6 +14,7 @@ instead replaces it (and is masked once the field is left).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from PySide6.QtCore import Qt, Signal
@@ -40,6 +41,7 @@ from station.device_urls import (
     parse_device_url,
     without_password,
 )
+from station.settings import Devices
 from ui.check_runner import CheckRunner
 from ui.device_checks import CheckResult, test_camera
 from ui.device_fields import ERROR_STYLE, CheckLine
@@ -47,6 +49,25 @@ from ui.device_fields import ERROR_STYLE, CheckLine
 # The options a row edits with its own controls; the others stay in the address.
 _SIZES = (("width", 7680), ("height", 4320), ("fps", 120))
 ADDRESS_EXAMPLE = "camera://0, rtsp://user:password@192.0.2.20/stream, file:///demo.mp4?loop=1"
+
+
+DEMO_CAMERA_NOTE = (
+    "The demo's own camera (a looped video that films and photographs) runs while this "
+    "config names no camera. Save writes it into the config as it is; removed, the demo "
+    "starts with it again; a camera of your own replaces it."
+)
+
+
+def with_demo_camera_shown(devices: Devices, running: Devices) -> tuple[Devices, str]:
+    """The config's `devices`, with the demo's own camera when they name no camera (it
+    runs, but no config names it: Save recorded and wrote `cameras=()` while it filmed),
+    and the note to show with it ("" when it is not there)."""
+    from devices.camera.demo_video import is_demo_camera
+
+    demo = tuple(url for url in running.cameras if is_demo_camera(url))
+    if devices.cameras or not demo:
+        return devices, ""
+    return replace(devices, cameras=demo), DEMO_CAMERA_NOTE
 
 
 def split_camera_url(text: str) -> tuple[str, dict[str, str]]:
@@ -235,13 +256,23 @@ class CameraBox(QGroupBox):
     changed = Signal()
 
     def __init__(
-        self, urls: tuple[DeviceUrl, ...], checks: CheckRunner, parent: QWidget | None = None
+        self,
+        urls: tuple[DeviceUrl, ...],
+        checks: CheckRunner,
+        parent: QWidget | None = None,
+        *,
+        note: str = "",
     ) -> None:
+        """`note`: said above the cameras (the demo's own camera), hidden when empty."""
         super().__init__("Cameras", parent)
         self._checks = checks
         self.rows: list[CameraRow] = []
         self._testing: set[CameraRow] = set()
         column = QVBoxLayout(self)
+        self.note = QLabel(note)
+        self.note.setWordWrap(True)
+        self.note.setVisible(bool(note))
+        column.addWidget(self.note)
         self._rows = QVBoxLayout()
         self._rows.setSpacing(12)
         column.addLayout(self._rows)

@@ -33,7 +33,7 @@ from station.device_urls import Role
 from station.settings import Commands, Devices, SettingsError, load_settings
 from station.settings_writer import save_devices
 from station.store import Store
-from ui.camera_devices import CameraBox
+from ui.camera_devices import CameraBox, with_demo_camera_shown
 from ui.check_runner import CheckRunner
 from ui.device_checks import (
     SCAN_TIMEOUT_S,
@@ -70,6 +70,7 @@ class DevicesDialog(QDialog):
         parent: QWidget | None = None,
         *,
         problem: str = "",
+        cameras_note: str = "",
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Devices")
@@ -111,7 +112,7 @@ class DevicesDialog(QDialog):
         self.scale, column = self._single(rows, "Scale", Role.SCALE, devices)
         self.weight_test = CheckLine("Read weight")
         column.addWidget(self.weight_test)
-        self.cameras = CameraBox(devices.cameras, self.checks)
+        self.cameras = CameraBox(devices.cameras, self.checks, note=cameras_note)
         self.cameras.changed.connect(self._update_buttons)
         rows.addWidget(self.cameras)
         rows.addWidget(self._found_box())
@@ -381,7 +382,7 @@ def open_devices_dialog(
 
     The dialog shows what the config file says then (it may have been saved
     since start); a config file that cannot be read shows why, with the devices
-    the station runs with.
+    the station runs with. The demo's own camera shows as a camera (`with_demo_camera_shown`).
     """
 
     def open_dialog() -> None:
@@ -389,7 +390,8 @@ def open_devices_dialog(
             devices, problem = load_settings(config_path).devices, ""
         except SettingsError as exc:
             devices, problem = running, f"{exc} The fields show the devices this station runs with."
-        dialog = DevicesDialog(config_path, devices, parent, problem=problem)
+        devices, note = with_demo_camera_shown(devices, running)
+        dialog = DevicesDialog(config_path, devices, parent, problem=problem, cameras_note=note)
         dialog.delete_when_idle = True
         # Saved settings are an event of the station (on its audit chain), with who.
         dialog.saved.connect(lambda saved: record(dialog, repr(saved)))

@@ -33,6 +33,11 @@ def with_demo_camera(settings: Settings, data_dir: Path) -> Settings:
     return replace(settings, devices=devices)
 
 
+def is_demo_camera(url: DeviceUrl) -> bool:
+    """Whether `url` is the camera `with_demo_camera` gave the demo."""
+    return url.params.get("name") == "demo" and Path(url.target).name == VIDEO_NAME
+
+
 def demo_camera(data_dir: Path) -> DeviceUrl:
     """The demo's camera URL; its video is written into `data_dir` the first time."""
     path = data_dir / VIDEO_NAME

@@ -18,11 +18,13 @@ from ui.devices_dialog import DevicesDialog
 
 @contextmanager
 def shown_dialog(
-    qtbot: QtBot, config: Path, devices: Devices | None = None
+    qtbot: QtBot, config: Path, devices: Devices | None = None, cameras_note: str = ""
 ) -> Iterator[DevicesDialog]:
     """The dialog on `config`, showing `devices` (what `config` says unless given)."""
     dialog = DevicesDialog(
-        config, devices if devices is not None else load_settings(config).devices
+        config,
+        devices if devices is not None else load_settings(config).devices,
+        cameras_note=cameras_note,
     )
     qtbot.addWidget(dialog)
     dialog.show()

@@ -12,11 +12,13 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from station.device_urls import Role
-from station.settings import SettingsError, load_settings
+from devices.camera.demo_video import VIDEO_NAME, is_demo_camera, with_demo_camera
+from station.device_urls import Role, parse_device_url
+from station.settings import Devices, SettingsError, load_settings
 from tests.helpers.camera_images import held_up, product_picture, write_video
 from tests.helpers.devices_dialog import click, shown_dialog
 from tests.ui.conftest import VERDICT_TIMEOUT_MS
+from ui.camera_devices import with_demo_camera_shown
 from ui.device_checks import FoundDevice
 from ui.devices_dialog import DevicesDialog
 
@@ -223,3 +225,33 @@ def test_an_ip_cameras_password_is_masked_kept_unchanged_and_replaced_when_typed
         assert row.address.text() == "rtsp://admin:***@192.0.2.20:554/stream1"
         click(qtbot, dialog.save_button)
         assert saved() == "rtsp://admin:n3w-pass@192.0.2.20:554/stream1?uses=record&fps=10"
+
+
+def test_the_demos_own_camera_is_shown_and_saved_rather_than_dropped(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    # The demo films with a camera its config does not name: Devices… showed no camera,
+    # and Save recorded (and wrote) cameras=() while it filmed.
+    data_dir = tmp_path / "demo"
+    data_dir.mkdir()
+    (data_dir / VIDEO_NAME).write_bytes(b"")  # the dialog never plays it
+    config = data_dir / "station.toml"
+    config.write_text('[station]\nname = "demo-1"\n', encoding="utf-8")
+    running = with_demo_camera(load_settings(config), data_dir).devices
+    devices, note = with_demo_camera_shown(load_settings(config).devices, running)
+
+    with shown_dialog(qtbot, config, devices, note) as dialog:
+        assert dialog.cameras.note.isVisible()
+        assert dialog.cameras.note.text().startswith("The demo's own camera")
+        ((address, uses, sizes),) = shown(dialog)
+        assert address.endswith(f"/{VIDEO_NAME}?loop=1&name=demo")
+        assert (uses, sizes) == (["record", "photo"], [640, 360, 15])
+        with qtbot.waitSignal(dialog.saved) as saved:
+            click(qtbot, dialog.save_button)
+
+    (recorded,) = saved.args[0].cameras  # what the saved-settings event records
+    assert is_demo_camera(recorded)
+    assert load_settings(config).devices.cameras == (recorded,)
+    # A station's own cameras, not the demo's, are never added to what its config says.
+    sim = parse_device_url("sim://camera", Role.CAMERA)
+    assert with_demo_camera_shown(Devices(), Devices(cameras=(sim,))) == (Devices(), "")
