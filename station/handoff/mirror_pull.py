@@ -72,8 +72,12 @@ _CLOSES = text(
     f"SELECT c.load_id FROM handoff_close c JOIN {_RANGES} AS r(station, lo, hi) "
     "ON c.station = r.station AND c.seq > r.lo AND c.seq <= r.hi WHERE c.station <> " + _ME
 )
+# An order imported at its bench only is in no central `orders` row: its number is then the
+# one its parcel's first label printed (every print job of a parcel holds its LabelContent).
 _FACTS = text(
-    "SELECT p.id, p.station, p.seq, p.order_id, coalesce(o.number, '') AS order_number, "
+    "SELECT p.id, p.station, p.seq, p.order_id, coalesce(o.number, "
+    " (SELECT (j.data->>'content_json')::jsonb->>'order_number' FROM printjob j "
+    "  WHERE j.parcel_id = p.id ORDER BY j.seq LIMIT 1), '') AS order_number, "
     "p.tracking, coalesce(p.data->>'courier', '') AS courier, "
     "coalesce(p.data->>'service', '') AS service, "
     "(p.data->>'weight_g')::int AS weight_g, p.created_at, "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from pathlib import Path
 
@@ -88,6 +89,9 @@ def test_a_dock_loads_other_stations_parcels_from_its_mirror_offline_too(
     assert answer.parcels == 1
     manifest = Path(str(answer.manifest)).with_suffix(".csv").read_text(encoding="utf-8")
     assert DHL in manifest
+    # Its order was imported at its bench only: the number comes with the mirror all the same.
+    listed = json.loads(Path(str(answer.manifest)).with_suffix(".json").read_text("utf-8"))
+    assert [(p["tracking"], p["order"]) for p in listed["parcels"]] == [(DHL, "SO-000001")]
 
     # Never collected (the supervisor's list): the bench's other parcels, with their orders.
     with store.session() as db:
@@ -100,6 +104,7 @@ def test_a_dock_loads_other_stations_parcels_from_its_mirror_offline_too(
         ups.handle_scan(line)
     cancelled = ups.handle_scan(UPS).verdict
     assert cancelled.kind == "not_ready" and "customer called" in cancelled.message
+    assert "Order SO-000003 was cancelled" in cancelled.message
     store.close()
     bench.close()
 
