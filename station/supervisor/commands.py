@@ -7,11 +7,14 @@ devices/pdf/report_pdf.py, which main.py hands in (station/ knows no devices).
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+
+from sqlalchemy.exc import DatabaseError
 
 from station.errors import UserError
 from station.settings import Settings
@@ -22,6 +25,7 @@ from station.supervisor.report import REPORT_KINDS, Report, as_csv, as_json, bui
 from station.supervisor.saved_days import CentralDays, DayBook, LocalDays
 from station.supervisor.tables import Database
 
+log = logging.getLogger(__name__)
 PdfRenderer = Callable[[Report], bytes]
 FORMATS = ("csv", "json", "pdf")
 MAX_DAYS = 400  # a year and a bit: beyond it a report is a mistake in a date
@@ -133,17 +137,28 @@ def _station_report(
     if not (data_dir / DB_NAME).is_file():
         raise UserError(f"There is no station database in {data_dir}: give --data-dir.")
     store = Store.open(data_dir)
+    book: LocalDays | None = None
     try:
-        book = LocalDays(data_dir)
-    except Exception:  # a folder that cannot be written: the same figures, from the events
-        book = None
-    try:
+        book = _saved_days(data_dir)
         with store.session() as db:
             return _build(db, args, period, f"station {settings.station}", book)
     finally:
         store.close()
         if book is not None:
             book.close()
+
+
+def _saved_days(data_dir: Path) -> LocalDays | None:
+    """The saved day totals beside the store, or None where they cannot be used.
+
+    A folder that cannot be written, or a damaged file: the same figures, summed
+    from the events (slower). Anything else is a bug and stops the report.
+    """
+    try:
+        return LocalDays(data_dir)
+    except (DatabaseError, OSError) as error:
+        log.warning("saved day totals not used (%s): the figures are summed from the events", error)
+        return None
 
 
 def _central_report(args: argparse.Namespace, period: Period, settings: Settings) -> Report:

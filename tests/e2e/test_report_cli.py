@@ -5,12 +5,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 
 import main
+from station.supervisor import commands
 from station.supervisor.formulas import FORMULAS
+from station.supervisor.saved_days import FILE_NAME
 from tests.helpers import cli
 from tests.helpers.pdf import pdf_text
 from tests.station.test_figures import NO_MISTAKES, pack_known_day
@@ -170,3 +173,33 @@ def test_an_unreachable_central_database_exits_2_writing_nothing(
     assert main.main([*args, *WEEKEND, "--central", "--output", str(output)]) == 2
     assert "cannot be reached now" in capsys.readouterr().err
     assert not output.exists()
+
+
+def test_a_damaged_saved_days_file_is_said_and_the_events_give_the_figures(
+    data_dir: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    station = tmp_path / "station"
+    shutil.copytree(data_dir, station)
+    (station / FILE_NAME).write_bytes(b"not a database, " * 64)
+    assert main.main(["report", "accuracy", *WEEKEND, "--data-dir", str(station)]) == 0
+    total = json.loads(capsys.readouterr().out)["total"]
+    assert (total["orders"], total["orders_with_mistakes"]) == (6, 3)
+    assert "saved day totals not used (" in caplog.text
+    assert "summed from the events" in caplog.text
+
+
+def test_a_bug_opening_the_saved_days_stops_the_report(
+    data_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    def broken(_folder: Path) -> None:
+        raise TypeError("a programming error")
+
+    monkeypatch.setattr(commands, "LocalDays", broken)
+    args = ["report", "accuracy", *WEEKEND, "--data-dir", str(data_dir)]
+    assert main.main(args) == main.EXIT_BUG  # not a report quietly summed another way
+    assert "unexpected error" in capsys.readouterr().err

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from sqlalchemy import Engine, event
+from sqlalchemy.exc import DatabaseError
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session, create_engine
 
@@ -114,6 +115,8 @@ class Reader(Protocol):
 
     def audit(self) -> tuple[str, bool]: ...
 
+    def close(self) -> None: ...
+
 
 class DashboardReader:
     """The dashboard's queries; each is called on the dashboard's worker, never the UI's."""
@@ -123,6 +126,7 @@ class DashboardReader:
         self.tz = tz
         self._book: LocalDays | None = None
         self._book_tried = False
+        self.closed = False
 
     def _days(self) -> LocalDays | None:
         """The saved day totals beside the store (None where they cannot be written)."""
@@ -130,8 +134,13 @@ class DashboardReader:
             self._book_tried = True
             try:
                 self._book = LocalDays(self._store.path.parent)
-            except Exception as exc:  # summing from the events is slower, not wrong
-                log.warning("saved day totals not used", exc_info=exc)
+            # A folder that cannot be written, or a damaged file: summing every day from
+            # the events is slower, not wrong. Anything else is a bug and fails the read.
+            except (DatabaseError, OSError) as error:
+                log.warning(
+                    "saved day totals not used (%s): the figures are summed from the events",
+                    error,
+                )
         return self._book
 
     def snapshot(self, period: Period, only: Filter = EVERYONE) -> Snapshot:
@@ -189,3 +198,11 @@ class DashboardReader:
             log.warning("audit state not read", exc_info=exc)
             return f"Audit trail: could not be checked ({exc}).", False
         return f"Audit trail: {state.summary}", state.ok
+
+    def close(self) -> None:
+        """Let go of the store and the saved days (on the worker, after its last read)."""
+        if self._book is not None:
+            self._book.close()
+            self._book = None
+        self._store.close()
+        self.closed = True

@@ -387,6 +387,9 @@ class DashboardWindow(QMainWindow):
         # Not waited for: a query under way must not hold up the bench's screen.
         # A decision already queued still runs (it is a supervisor's act). The
         # worker leaves the window, which may be deleted now (ui.dashboard.window_worker).
+        # The reader is the window's: let go of once the reads queued before it end.
+        if not self.worker.closed:
+            self.worker.run(self.reader.close, lambda _none: None)
         self.worker.retire()
         super().closeEvent(event)
 
