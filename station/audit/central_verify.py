@@ -10,7 +10,9 @@ Here, per station, in PostgreSQL's copy:
   link's content digest recomputes from the central row (its `data`, the
   station row as sent, turned back into the values SQLite held and the
   station hashed), and every link's row is there: a row edited, deleted or
-  inserted centrally is named.
+  inserted centrally is named; a row the central server quarantined (refused
+  for good at sync, station.audit.central_quarantine) is listed as such, with
+  the reason, and is no problem of the chain.
 
 Settings saves and supervisor sign-ins stay in the station's store, and a
 handoff's close keeps its drawn signature there: their links are walked
@@ -22,6 +24,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -29,8 +32,9 @@ from sqlalchemy import Connection, Engine, Table, TypeDecorator, text
 
 from station import models
 from station.audit.central import central_anchors
+from station.audit.central_quarantine import SetAside, kept_rows
 from station.audit.chain import content_digest, link_hash
-from station.audit.verify import UNLINKED, AuditReport, Problem
+from station.audit.verify import UNLINKED, AuditReport, Problem, Quarantined
 from station.central.connect import connected
 from station.central.schema import metadata
 from station.sync.audit_links import STREAM as LINK_STREAM
@@ -96,8 +100,10 @@ def _verify_station(connection: Connection, station: str, report: AuditReport) -
     event_times = [when for name, (_, when) in cursors.items() if name in _EVENT_STREAMS]
     links_behind = bool(event_times) and (link_time is None or link_time < max(event_times))
     schemas = _schemas(connection, station)
+    aside = SetAside(connection, station, kept_rows(connection, station, frozenset(_CHECKED)))
     for table, local in _CHECKED.items():
-        _check_rows(connection, station, table, local, schemas, report, links_behind=links_behind)
+        checks = _Checks(station, table, _column_kinds(local), schemas, aside, report)
+        _check_rows(connection, checks, links_behind=links_behind)
 
 
 def _walk_links(connection: Connection, station: str, report: AuditReport) -> int:
@@ -207,27 +213,69 @@ def _disagreeing(data: Mapping[str, Any], columns: Mapping[str, Any]) -> list[st
     return wrong
 
 
-def _check_rows(
-    connection: Connection,
-    station: str,
-    table: str,
-    local: Table,
-    schemas: dict[int, tuple[str, ...]],
-    report: AuditReport,
-    *,
-    links_behind: bool,
-) -> None:
+@dataclass(frozen=True)
+class _Checks:
+    """What checking one table of one station centrally needs."""
+
+    station: str
+    table: str
+    kinds: dict[str, type]
+    schemas: dict[int, tuple[str, ...]]
+    aside: SetAside
+    report: AuditReport
+
+    def edited(self, row_id: str, seq: int, how: str) -> None:
+        self.report.problems.append(
+            Problem(self.station, seq, "row_edited", how, self.table, row_id)
+        )
+
+    def matches(self, data: Mapping[str, Any], schema_id: int, content: str) -> bool:
+        columns = self.schemas.get(schema_id, ())
+        return content_digest(canonical(data, self.kinds), columns) == content
+
+    def missing(self, link: tuple[str, int, int, str]) -> None:
+        """A linked row not in its central table: quarantined by the server, or deleted."""
+        row_id, seq, schema_id, content = link
+        found = self.aside.find(self.table, row_id, seq)
+        if found is None:
+            self.report.problems.append(
+                Problem(
+                    self.station,
+                    seq,
+                    "row_deleted",
+                    f"central {self.table} {row_id}, recorded by link {seq} of station "
+                    f"{self.station!r}, is missing: deleted from the central database.",
+                    self.table,
+                    row_id,
+                )
+            )
+            return
+        reason, at, kept = found
+        if kept is not None and not self.matches(kept, schema_id, content):
+            self.edited(
+                row_id,
+                seq,
+                f"quarantined {self.table} {row_id} differs from link {seq} of station "
+                f"{self.station!r}: edited in the central database's quarantine.",
+            )
+            return
+        self.report.quarantined.append(
+            Quarantined(self.station, seq, self.table, row_id, reason, at)
+        )
+
+
+def _check_rows(connection: Connection, checks: _Checks, *, links_behind: bool) -> None:
     """Merge the central rows and their newest central links, both by row id."""
-    kinds = _column_kinds(local)
+    station, table = checks.station, checks.table
     links = _newest_links(connection, station, table)
     link = next(links, None)
     for row_id, data, columns_beside in _central_rows(connection, station, table):
         while link is not None and link[0] < row_id:
-            _deleted(station, table, link, report)
+            checks.missing(link)
             link = next(links, None)
         if link is None or link[0] != row_id:
             if not links_behind:
-                report.problems.append(
+                checks.report.problems.append(
                     Problem(
                         station,
                         UNLINKED,
@@ -240,54 +288,26 @@ def _check_rows(
                 )
             continue
         _, seq, schema_id, content = link
-        columns = schemas.get(schema_id, ())
         wrong = _disagreeing(data, columns_beside)
         if wrong:
-            report.problems.append(
-                Problem(
-                    station,
-                    seq,
-                    "row_edited",
-                    f"central {table} {row_id}: its {', '.join(wrong)} column(s) no longer say "
-                    f"what link {seq} of station {station!r} recorded: edited in the central "
-                    "database.",
-                    table,
-                    row_id,
-                )
+            checks.edited(
+                row_id,
+                seq,
+                f"central {table} {row_id}: its {', '.join(wrong)} column(s) no longer say "
+                f"what link {seq} of station {station!r} recorded: edited in the central "
+                "database.",
             )
-        elif content_digest(canonical(data, kinds), columns) != content:
-            report.problems.append(
-                Problem(
-                    station,
-                    seq,
-                    "row_edited",
-                    f"central {table} {row_id} differs from link {seq} of station {station!r}: "
-                    "edited in the central database.",
-                    table,
-                    row_id,
-                )
+        elif not checks.matches(data, schema_id, content):
+            checks.edited(
+                row_id,
+                seq,
+                f"central {table} {row_id} differs from link {seq} of station {station!r}: "
+                "edited in the central database.",
             )
         link = next(links, None)
     while link is not None:
-        _deleted(station, table, link, report)
+        checks.missing(link)
         link = next(links, None)
-
-
-def _deleted(
-    station: str, table: str, link: tuple[str, int, int, str], report: AuditReport
-) -> None:
-    row_id, seq, _, _ = link
-    report.problems.append(
-        Problem(
-            station,
-            seq,
-            "row_deleted",
-            f"central {table} {row_id}, recorded by link {seq} of station {station!r}, is "
-            "missing: deleted from the central database.",
-            table,
-            row_id,
-        )
-    )
 
 
 def _check_anchors(central: Engine, report: AuditReport) -> None:

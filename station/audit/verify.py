@@ -52,12 +52,32 @@ class Problem:
         return (self.station, self.seq if self.seq != UNLINKED else 1 << 62)
 
 
+@dataclass(frozen=True)
+class Quarantined:
+    """A linked row the central server set aside (station.audit.central_quarantine):
+    missing from its table for `reason`, not deleted; no problem of the chain."""
+
+    station: str
+    seq: int
+    table: str
+    row_id: str
+    reason: str
+    at: str  # when the server set it aside
+
+    def words(self) -> str:
+        return (
+            f"{self.table} {self.row_id} (link {self.seq} of {chain_name(self.station)}) was "
+            f"quarantined by the central server at {self.at}: {self.reason}"
+        )
+
+
 @dataclass
 class AuditReport:
     links: int = 0
     heads: dict[str, int] = field(default_factory=dict)  # station -> newest link
     anchors: list[Anchor] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    quarantined: list[Quarantined] = field(default_factory=list)  # centrally only
 
     @property
     def ok(self) -> bool:
@@ -80,6 +100,7 @@ class AuditReport:
             "problems": [asdict(problem) for problem in sorted(self.problems, key=Problem.order)],
             "anchors_checked": len(self.anchors),
             "newest_anchor": asdict(newest) if newest else None,
+            "quarantined": [asdict(row) for row in self.quarantined],
         }
 
     def as_text(self) -> str:
@@ -94,9 +115,10 @@ class AuditReport:
             stations = ", ".join(
                 f"{_listed(name)} ({head} links)" for name, head in self.heads.items()
             )
-            return (
+            intact = (
                 f"Audit chain intact: {self.links} links, stations {stations or 'none'}{anchored}."
             )
+            return "\n".join([intact, *self._set_aside()])
         first = self.first()
         assert first is not None
         lines = [f"AUDIT CHAIN BROKEN: {first.message}"]
@@ -105,7 +127,20 @@ class AuditReport:
         if len(others) > 9:
             lines.append(f"  and {len(others) - 9} more problems.")
         lines.append(f"{self.links} links checked{anchored}.")
-        return "\n".join(lines)
+        return "\n".join([*lines, *self._set_aside()])
+
+    def _set_aside(self) -> list[str]:
+        if not self.quarantined:
+            return []
+        lines = [
+            f"{len(self.quarantined)} linked event(s) not in the central tables because the "
+            "central server quarantined them (as sent; `central status` lists them), not "
+            "tampering:"
+        ]
+        lines += [f"  {row.words()}" for row in self.quarantined[:10]]
+        if len(self.quarantined) > 10:
+            lines.append(f"  and {len(self.quarantined) - 10} more.")
+        return lines
 
 
 def _listed(station: str) -> str:

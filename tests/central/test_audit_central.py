@@ -13,6 +13,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from sqlmodel import select as sm_select
 
 from station.audit.central import central_anchors, send_anchors
 from station.audit.central_verify import verify_central
@@ -21,6 +22,8 @@ from station.audit.state import central_states
 from station.audit.verify import Anchor, AuditReport, verify_chain
 from station.central.admin import add_station, init_schema
 from station.central.connect import central_engine
+from station.models import Parcel, ParcelItem, ScanEvent
+from station.queries import next_seq
 from station.store import DB_NAME, Store
 from station.sync import push
 from station.sync.exchange import sync_once
@@ -29,6 +32,7 @@ from tests.central.cluster import Cluster
 from tests.central.conftest import Central
 from tests.central.test_import_and_pull import PACKERS, central_import, sync_here
 from tests.helpers import cli
+from tests.helpers.factory import Bench
 
 STATION = "bench-1"
 
@@ -294,3 +298,53 @@ def test_the_stores_own_chain_is_anchored_in_its_log_not_centrally(central: Cent
         engine.dispose()
 
     assert sent == [(STATION, 7)]
+
+
+def test_events_the_server_quarantined_are_named_so_not_as_deleted(
+    central: Central, tmp_path: Path
+) -> None:
+    url = central.add_station(STATION)
+    bench = packed_bench(tmp_path / STATION, STATION)
+    # NUL bytes (a noisy serial line): SQLite keeps them, PostgreSQL text never can.
+    with bench.store.session() as db:
+        db.add(
+            ScanEvent(
+                station=STATION, seq=next_seq(db, STATION), raw="A\x00B", code="A\x00B", verdict="x"
+            )
+        )
+        parcel = db.exec(sm_select(Parcel)).first()
+        assert parcel is not None
+        parcel.tracking = f"{parcel.tracking}\x00"  # changed through PackStation: chained
+        db.add(parcel)
+        db.commit()
+    items = parcel_item_ids(bench, parcel.id)
+    assert sync_once(url, bench.store, STATION).pending == 0
+    bench.store.close()
+
+    report = verify(central)
+    with psycopg.connect(central.admin_url, autocommit=True) as admin:
+        admin.execute("UPDATE quarantine SET rows = replace(rows, 'A\\u0000B', 'AB')")
+    edited = verify(central)
+
+    assert report.ok, report.as_text()
+    aside = {(row.table, row.row_id): row.reason for row in report.quarantined}
+    expected = {("scanevent", aside_scan(report)), ("parcel", parcel.id.hex)}
+    assert expected | {("parcelitem", item) for item in items} <= set(aside)
+    # The parcel's print job went too (it names a parcel the central tables lack).
+    assert {table for table, _ in aside} == {"scanevent", "parcel", "parcelitem", "printjob"}
+    assert all("Unicode" in aside[key] or "0x00" in aside[key] for key in expected), aside
+    assert all(f"with its parcel {parcel.id.hex}" in aside[("parcelitem", i)] for i in items)
+    assert "quarantined by the central server" in report.as_text()
+    first = edited.first()
+    assert first is not None and (first.kind, first.table) == ("row_edited", "scanevent")
+    assert "quarantine" in first.message
+
+
+def aside_scan(report: AuditReport) -> str:
+    return next(row.row_id for row in report.quarantined if row.table == "scanevent")
+
+
+def parcel_item_ids(bench: Bench, parcel_id: uuid.UUID) -> set[str]:
+    with bench.store.session() as db:
+        items = db.exec(sm_select(ParcelItem).where(ParcelItem.parcel_id == parcel_id)).all()
+    return {item.id.hex for item in items}
