@@ -34,6 +34,7 @@ from station.integrity import (
     storage_error,
     whole_check_due,
 )
+from station.wal_checkpoints import SAFETY_PAGES, WalCheckpointer
 
 DB_NAME = "packstation.db"
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -41,6 +42,7 @@ START_CHECK_S = 0.2  # the page check at start reads this long at most
 LARGE_STORE_BYTES = 64 * 1024 * 1024  # more than the start's page check reads in its budget
 BUSY_TIMEOUT_MS = 5000  # how long a statement waits for a lock before "database is locked"
 WRITE_POLL_S = 0.001  # how often a writer of this process asks again for SQLite's write lock
+_CHANGES_SEEN = "packstation_changes_seen"  # a pooled connection's total_changes at its last commit
 log = logging.getLogger(__name__)
 
 
@@ -59,6 +61,9 @@ def _set_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # Checkpoints (station.backups) let the next commit start the WAL over; it is
     # then cut back to this size, so it never keeps a burst's size for good.
     cursor.execute("PRAGMA journal_size_limit=4194304")
+    # The store's checkpoints run on their own thread (station.wal_checkpoints), not
+    # in the commit of whichever scan takes the WAL past SQLite's 1,000 pages.
+    cursor.execute(f"PRAGMA wal_autocheckpoint={SAFETY_PAGES}")
     cursor.close()
 
 
@@ -153,7 +158,17 @@ class Store:
         event.listen(self.engine, "connect", _set_pragmas)
         # SQLite has one writer at a time: see WriteLock.
         self.write_lock = WriteLock(self.engine)
+        self.checkpoints = WalCheckpointer(path, writers=self.write_lock)
+        event.listen(self.engine, "commit", self._on_commit)
         self.checked_whole = False  # the page check ran to its end at start
+
+    def _on_commit(self, connection: Any) -> None:
+        # Only a transaction that wrote grows the WAL; a read's commit is not counted.
+        record = connection.connection
+        changes = record.dbapi_connection.total_changes
+        if changes != record.info.get(_CHANGES_SEEN):
+            record.info[_CHANGES_SEEN] = changes
+            self.checkpoints.committed()
 
     @classmethod
     def open(cls, data_dir: Path) -> Store:
@@ -250,4 +265,5 @@ class Store:
             yield session
 
     def close(self) -> None:
+        self.checkpoints.close()
         self.engine.dispose()
