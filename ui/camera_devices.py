@@ -205,7 +205,8 @@ class CameraRow(QWidget):
         widgets: list[QWidget] = [self.address, *self.uses.values(), *self.sizes.values()]
         for widget in widgets:
             widget.blockSignals(True)
-        self.address.setText(without_password(address))
+        # Masked only where the password can be written back: not in a URL being mistyped.
+        self.address.setText(address if self._password is None else without_password(address))
         probe = DeviceUrl(text, Role.CAMERA, "", "", options)
         for use, box in self.uses.items():
             box.setChecked(use in camera_uses(probe))
