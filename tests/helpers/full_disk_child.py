@@ -2,7 +2,7 @@
 
 The "full disk" is the process's own file-size limit (RLIMIT_FSIZE 0): every write that
 grows a file fails, as ENOSPC would, while creating a file still works. It prints
-"lost video" for each segment the recorder gave up on (three), lifts the limit, prints
+"lost video" for each segment the recorder gave up on (LOSSES), lifts the limit, prints
 "kept PATH" for the first segment closed after, then stops the recorder and prints "done".
 
 python -m tests.helpers.full_disk_child EVIDENCE_DIR VIDEO
@@ -22,7 +22,7 @@ from devices.camera.sources import VideoFileSource
 from station.evidence import ClosedFile
 from tests.helpers.camera_listener import HeardFromCamera
 
-LOSSES = 3
+LOSSES = 2
 
 
 def main() -> None:
