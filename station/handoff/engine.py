@@ -20,6 +20,7 @@ from sqlalchemy import insert
 from sqlalchemy.exc import DatabaseError, IntegrityError
 from sqlmodel import Session, select
 
+from station.barcodes import parse_scan
 from station.couriers.plan import CourierBook
 from station.couriers.rules import find_profile
 from station.errors import UserError
@@ -142,7 +143,7 @@ class LoadingSession:
 
     def handle_scan(self, raw: str, *, source: str = "scanner") -> LoadAnswer:
         """Decide, store and answer one scan at the dock (not `CMD-CLOSE-LOAD`: see closing)."""
-        text = raw.strip()
+        text = parse_scan(raw).text  # read as the bench reads it: no AIM id, no stray controls
         with self._lock:
             return self._run(raw, source, lambda db: self._decide(db, text))
 

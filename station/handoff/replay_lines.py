@@ -14,6 +14,7 @@ import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from station.barcodes import parse_scan
 from station.couriers.plan import CourierBook
 from station.handoff import remote
 from station.handoff.closing import Handover, ManifestPrinter, close_load
@@ -59,12 +60,12 @@ class DockReplay:
     def takes(self, line: str) -> bool:
         """Whether `line` goes to the dock (from the first `CMD-LOAD` or `CMD-CLOSE-LOAD` on)."""
         commands = self._loading.settings.commands
-        if line.strip() in (commands.load, commands.close_load):
+        if parse_scan(line).text in (commands.load, commands.close_load):
             self._active = True
         return self._active
 
     def answer(self, line: str) -> dict[str, Any]:
-        text = line.strip()
+        text = parse_scan(line).text
         driver = DRIVER_LINE.fullmatch(text)
         if driver is not None:
             return self._loading.record_driver(driver.group(1) or "", scan=text).as_json()

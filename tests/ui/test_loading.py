@@ -98,6 +98,15 @@ def test_cmd_load_at_a_bench_switches_to_loading_and_stops_the_wrong_courier(
     assert mode.last is not None and mode.last.load_open  # nothing closed
 
 
+def test_cmd_load_from_a_scanner_sending_aim_identifiers_switches_to_loading(
+    qtbot: QtBot, window: MainWindow, mode: LoadingMode
+) -> None:
+    scan(qtbot, mode, window, "]C0CMD-LOAD")  # as a bench's scanner may be set up
+    scan(qtbot, mode, window, "]C0DHL Express")
+    scan(qtbot, mode, window, f"]C0{DHL[0]}")
+    assert mode.active and mode.screen.count.text() == "1"
+
+
 def test_the_driver_signs_in_the_real_window_and_the_manifest_has_the_drawing(
     qtbot: QtBot, window: MainWindow, mode: LoadingMode, bench: Bench
 ) -> None:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from station.barcodes import parse_scan
 from station.handoff.closing import Handover, LeftBehind
 from station.handoff.engine import MAX_NAME, DockAwaiting, LoadAnswer
 from station.verdicts import VerdictKind
@@ -150,10 +151,11 @@ class CloseLoadDialog(QDialog):
     def take_scan(self, text: str) -> bool:
         """`CMD-CLOSE` goes back to loading, as it closes every dialog; a reason barcode gives
         the first parcel of the list without a reason its reason; a label is the dock's."""
-        if text.strip() == self._close_code:
+        text = parse_scan(text).text  # as the dock's engine reads it
+        if text == self._close_code:
             self.reject()
             return True
-        number = self._commands.reason_number(text.strip())
+        number = self._commands.reason_number(text)
         if number is None:
             return False
         self._scanned_reason(number)

@@ -14,6 +14,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QInputDialog, QMessageBox, QStackedWidget, QWidget
 
+from station.barcodes import parse_scan
 from station.couriers.plan import CourierBook
 from station.handoff.closing import ManifestPrinter
 from station.handoff.engine import LoadAnswer, LoadingSession
@@ -105,7 +106,7 @@ class LoadingMode(QObject):
 
     def _route(self, raw: str, source: str) -> bool:
         """Take a scan for the dock (True) or leave it to the bench (False)."""
-        text = raw.strip()
+        text = parse_scan(raw).text  # as the dock's engine reads it
         commands = self.settings.commands
         if not self.active and text not in (commands.load, commands.close_load):
             return False  # (a load left open at the bench is closed from there too)
