@@ -14,6 +14,7 @@ import functools
 import hashlib
 import io
 import json
+import os
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -128,6 +129,7 @@ def write_manifest(
     _write(files.csv, manifest_csv(data).encode("utf-8"))
     body = {**data.as_dict(), "sha256": data.sha256}
     _write(files.json, json.dumps(body, indent=2, ensure_ascii=False).encode("utf-8") + b"\n")
+    _sync_folder(files.pdf.parent)  # the renames too: the close is committed right after
 
 
 def manifest_csv(data: ManifestData) -> str:
@@ -150,8 +152,21 @@ def manifest_csv(data: ManifestData) -> str:
 
 
 def _write(path: Path, content: bytes) -> None:
+    # On the disk before the close that names its hash is committed: a power cut after the
+    # commit must not leave a closed load with an empty or missing manifest.
     temporary = path.with_name(path.name + ".part")
     with temporary.open("wb") as file:
         file.write(content)
         file.flush()
+        os.fsync(file.fileno())
     temporary.replace(path)
+
+
+def _sync_folder(folder: Path) -> None:
+    if os.name != "posix":  # Windows cannot open a folder; NTFS journals the rename
+        return
+    handle = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
