@@ -160,6 +160,7 @@ class Recorder(DeviceThread):
         self._segment: _Segment | None = None
         self._segment_order = ""
         self._count = 0
+        self._failure: tuple[str, object] | None = None  # the last logged, until one is kept
 
     # --- what the pack workflow tells it (any thread) --------------------------------
 
@@ -199,7 +200,7 @@ class Recorder(DeviceThread):
             except (OSError, av.FFmpegError) as exc:
                 # A full or failing disk loses video, never the packing: drop the
                 # segment, say so, and try again with the next frames.
-                logger.error("recording failed, the segment is dropped: %s", exc)
+                self._log_failure(exc)
                 self._drop_segment()
                 self._on_failed("video", f"The order's video is not being recorded: {exc}")
                 self._stop.wait(1.0)
@@ -207,6 +208,14 @@ class Recorder(DeviceThread):
             self._close_segment()
         except (OSError, av.FFmpegError) as exc:
             logger.error("the last segment could not be closed: %s", exc)
+
+    def _log_failure(self, exc: BaseException) -> None:
+        """Logged once, not at each retry (every second while the disk stays full),
+        until a segment is kept again."""
+        failure = (type(exc).__name__, getattr(exc, "errno", None))
+        level = logging.DEBUG if failure == self._failure else logging.ERROR
+        logger.log(level, "recording failed, the segment is dropped: %s", exc)
+        self._failure = failure
 
     def _drop_segment(self) -> None:
         """Forget the segment that failed, and its file: on a full disk each retry would
@@ -291,6 +300,7 @@ class Recorder(DeviceThread):
             return
         # By the frames' own clock, so the time ranges add up to the clip's length.
         ended = segment.started_at + timedelta(seconds=segment.last - segment.first + 1 / self._fps)
+        self._failure = None  # a segment reached the disk: the next failure is news
         self._on_closed(
             ClosedFile(
                 self._segment_order, self._station, "video", segment.path, segment.started_at, ended

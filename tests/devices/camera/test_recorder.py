@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import queue
 import shutil
@@ -290,9 +291,10 @@ def test_the_recording_thread_yields_the_cores_to_reading_and_the_screen() -> No
 
 
 def test_a_recording_that_fails_says_so_and_the_next_frames_are_tried_again(
-    tmp_path: Path,
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     # A full disk was only logged: the status bar said "Video disk: ok" while no video came.
+    caplog.set_level(logging.DEBUG, logger="devices.camera.recorder")
     blocked = tmp_path / "evidence"
     blocked.write_text("a file where the evidence folder should be", encoding="utf-8")
     video = write_video(tmp_path / "bench.avi", [np.full((240, 320), 120, np.uint8)] * 5, 30)
@@ -317,6 +319,9 @@ def test_a_recording_that_fails_says_so_and_the_next_frames_are_tried_again(
     assert kind == "video"
     assert first.startswith("The order's video is not being recorded: ")
     assert "evidence" in first and second == (kind, first)
+    # Logged once, not every second while it lasts (a full disk can last hours).
+    failures = [r for r in caplog.records if r.getMessage().startswith("recording failed")]
+    assert [r.levelno for r in failures][:2] == [logging.ERROR, logging.DEBUG]
 
 
 @pytest.mark.slow
