@@ -204,6 +204,32 @@ def check_recording_cameras(urls: Sequence[DeviceUrl]) -> None:
         )
 
 
+def camera_ids(urls: Sequence[DeviceUrl]) -> list[str]:
+    """Each camera's name: its `name` option, else camera-1, camera-2, ... by its place."""
+    return [url.params.get("name", f"camera-{number}") for number, url in enumerate(urls, 1)]
+
+
+def check_cameras_together(urls: Sequence[DeviceUrl]) -> None:
+    """What is wrong between cameras, not with one: two recording, two of one name.
+
+    Raises:
+        DeviceUrlError: naming the cameras.
+    """
+    check_recording_cameras(urls)
+    names = camera_ids(urls)
+    for name in names:
+        if names.count(name) > 1:
+            same = [
+                repr(url.shown) for url, named in zip(urls, names, strict=True) if named == name
+            ]
+            raise DeviceUrlError(
+                f"Cameras {', '.join(same)} are all named {name!r}: a camera's name is its "
+                "entry in the status bar and its live view's (one would hide the other's "
+                "state). Give each its own name= (a camera without one is camera-1, "
+                "camera-2, ... by its place in the list)."
+            )
+
+
 def _check_camera_blanks(url: DeviceUrl, blank: list[str]) -> None:
     """A camera option written with no value is refused: `uses=` read as no `uses` at
     all made a camera meant for nothing scan, record and photo."""

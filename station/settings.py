@@ -16,7 +16,7 @@ from station.device_urls import (
     DeviceUrl,
     DeviceUrlError,
     Role,
-    check_recording_cameras,
+    check_cameras_together,
     parse_device_url,
 )
 from station.errors import UserError
@@ -383,7 +383,7 @@ def _devices(table: dict[str, Any], source: str) -> Devices:
                 _checked(value, str, f"devices.{role}", source), role
             )
     camera_urls = tuple(parse_device_url(url, Role.CAMERA) for url in cameras)
-    check_recording_cameras(camera_urls)
+    check_cameras_together(camera_urls)
     return Devices(
         scanners=tuple(parse_device_url(url, Role.SCANNER) for url in scanners),
         cameras=camera_urls,

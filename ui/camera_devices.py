@@ -37,7 +37,7 @@ from station.device_urls import (
     DeviceUrlError,
     Role,
     camera_uses,
-    check_recording_cameras,
+    check_cameras_together,
     parse_device_url,
     without_password,
 )
@@ -332,7 +332,7 @@ class CameraBox(QGroupBox):
 
     def _check_together(self) -> None:
         try:
-            check_recording_cameras(self.urls())
+            check_cameras_together(self.urls())
         except DeviceUrlError as exc:
             self.message.setText(str(exc))
             self.message.show()

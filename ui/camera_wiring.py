@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QKeySequence, QShortcut
 
 from devices.state import DeviceState
-from station.device_urls import DeviceUrl, camera_uses
+from station.device_urls import DeviceUrl, camera_ids, camera_uses
 from station.errors import UserError
 from station.settings import Settings
 from station.verdicts import StationView, Verdict, VerdictKind
@@ -124,8 +124,8 @@ def connect_cameras(window: MainWindow, settings: Settings) -> list[Callable[[],
     stops: list[Callable[[], None]] = []
     recorders: list[Recorder] = []
     column = _live_views(window, settings)
-    for number, url in enumerate(settings.devices.cameras, start=1):
-        camera_id = url.params.get("name", f"camera-{number}")
+    cameras = settings.devices.cameras
+    for camera_id, url in zip(camera_ids(cameras), cameras, strict=True):
         panel = _live_view(window, column, camera_id)
         try:
             running = start_camera(

@@ -18,7 +18,13 @@ from devices.camera.sources import (
     VideoFileSource,
 )
 from devices.scanners.events import ScannerListener
-from station.device_urls import CAMERA_OPTIONS, DeviceUrl, camera_uses, without_password
+from station.device_urls import (
+    CAMERA_OPTIONS,
+    DeviceUrl,
+    camera_ids,
+    camera_uses,
+    without_password,
+)
 
 DEFAULT_SIZE = (1280, 720)
 DEFAULT_FPS = 15
@@ -69,8 +75,8 @@ def start_cameras(urls: Sequence[DeviceUrl], listener: ScannerListener) -> list[
     and states reach `listener` as a serial scanner's do.
     """
     closers = []
-    for number, url in enumerate(urls, start=1):
-        running = start_camera(url, listener, url.params.get("name", f"camera-{number}"))
+    for camera_id, url in zip(camera_ids(urls), urls, strict=True):
+        running = start_camera(url, listener, camera_id)
         closers.append(running.close)
     return closers
 

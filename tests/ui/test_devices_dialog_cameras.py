@@ -157,6 +157,27 @@ def test_two_recording_cameras_in_the_config_are_refused_by_name(tmp_path: Path)
     assert "Cameras 'sim://camera?name=top', 'camera://0?uses=scan,record'" in str(refused.value)
 
 
+def test_two_cameras_of_one_name_are_refused_in_the_config_and_in_the_dialog(
+    qtbot: QtBot, dialog: DevicesDialog, tmp_path: Path
+) -> None:
+    # One camera's status-bar entry (and live view caption) hid the other's state.
+    path = tmp_path / "named.toml"
+    path.write_text(
+        '[devices]\ncameras = ["sim://camera?uses=scan&name=camera-2", "camera://0?uses=photo"]\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(SettingsError) as refused:
+        load_settings(path)
+    assert (
+        "Cameras 'sim://camera?uses=scan&name=camera-2', 'camera://0?uses=photo' are all "
+        "named 'camera-2'"
+    ) in str(refused.value)
+
+    dialog.cameras.rows[1].address.setText("file:///srv/demo.avi?loop=1&name=camera-1")
+    assert "are all named 'camera-1'" in dialog.cameras.message.text()
+    assert not dialog.save_button.isEnabled()
+
+
 def test_test_shows_a_picture_came_and_the_barcodes_in_it(
     qtbot: QtBot, dialog: DevicesDialog, tmp_path: Path
 ) -> None:
