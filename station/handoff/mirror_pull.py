@@ -18,12 +18,13 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, text, update
+from sqlalchemy import Connection, Engine, delete, select, text, update
 from sqlalchemy.dialects.sqlite import insert
 
 from station.central.connect import connected
 from station.handoff import warehouse
 from station.handoff.remote import RemoteLoaded, RemoteParcel, RemoteVoid
+from station.handoff.tables import LOADED, HandoffScan
 from station.models import utc_now
 from station.store import Store
 
@@ -36,6 +37,7 @@ PREFIX = "handoff:"  # the pull positions' keys: handoff:<station>:<stream>
 _PARCEL_TABLE = RemoteParcel.__table__  # type: ignore[attr-defined]
 _VOID_TABLE = RemoteVoid.__table__  # type: ignore[attr-defined]
 _LOADED_TABLE = RemoteLoaded.__table__  # type: ignore[attr-defined]
+_SCAN_TABLE = HandoffScan.__table__  # type: ignore[attr-defined]
 
 # The station logged in: its own parcels and loads are in its store, not the mirror.
 _ME = "coalesce((SELECT central_current_station()), '')"
@@ -174,9 +176,16 @@ def apply_changes(store: Store, changes: MirrorChanges) -> None:
     first pull. A pull cut part way is read again whole next time (its positions are saved
     only after it), and every write is an upsert."""
     now = utc_now()
+    # A parcel this dock loaded stays: its loads list it for good (`handoff show` weeks later,
+    # when a courier says it never had it), as a parcel sealed here stays in `parcel`.
+    loaded_here = select(_SCAN_TABLE.c.parcel_id).where(
+        _SCAN_TABLE.c.verdict == LOADED, _SCAN_TABLE.c.parcel_id.is_not(None)
+    )
     steps: list[Callable[[Connection], object]] = [
         lambda local: local.execute(
-            delete(_PARCEL_TABLE).where(_PARCEL_TABLE.c.created_at < now - KEEP)
+            delete(_PARCEL_TABLE).where(
+                _PARCEL_TABLE.c.created_at < now - KEEP, _PARCEL_TABLE.c.id.not_in(loaded_here)
+            )
         )
     ]
     steps += [partial(_parcel, row, now) for row in changes.parcels]

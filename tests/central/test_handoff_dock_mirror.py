@@ -13,8 +13,9 @@ from sqlmodel import select
 from devices.pdf.manifest import render_manifest_pdf
 from station import queries
 from station.couriers.plan import CourierBook
-from station.handoff import mirror_pull
+from station.handoff import loads, mirror_pull
 from station.handoff.closing import Handover, close_load, not_loaded
+from station.handoff.commands import load_json
 from station.handoff.engine import LoadingSession
 from station.handoff.loads import uncollected
 from station.handoff.warehouse import remember
@@ -60,7 +61,7 @@ def bench_event(store: Store, tracking: str, kind: str, reason: str = "", note: 
 
 
 def test_a_dock_loads_other_stations_parcels_from_its_mirror_offline_too(
-    central: Central, tmp_path: Path
+    central: Central, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     bench_url, dock_url = central.add_station("bench-1"), central.add_station("dock-1")
     bench = Store.open(tmp_path / "bench-1")
@@ -105,6 +106,18 @@ def test_a_dock_loads_other_stations_parcels_from_its_mirror_offline_too(
     cancelled = ups.handle_scan(UPS).verdict
     assert cancelled.kind == "not_ready" and "customer called" in cancelled.message
     assert "Order SO-000003 was cancelled" in cancelled.message
+
+    # Weeks later the mirror has let the bench's parcels go, but not those on this dock's
+    # loads: `handoff show` still lists what the manifest lists (a courier's dispute).
+    monkeypatch.setattr(mirror_pull, "KEEP", timedelta(0))
+    mirror_pull.apply_changes(store, mirror_pull.MirrorChanges())
+    with store.session() as db:
+        load = loads.find_load(db, str(answer.load))
+        assert load is not None
+        shown = load_json(db, load)
+    assert [(p["tracking"], p["order"]) for p in shown["parcels"]] == [(DHL, "SO-000001")]
+    with store.session() as db:
+        assert uncollected(db, timedelta(0), utc_now()) == []  # the others are let go
     store.close()
     bench.close()
 
