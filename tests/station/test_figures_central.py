@@ -228,3 +228,28 @@ def test_finished_days_are_saved_ahead_once_by_one_station_at_a_time(
     station_login.dispose()
     admin.dispose()
     bench.store.close()
+
+
+def test_a_wrong_label_scanned_back_on_a_clean_order_counts_on_a_day_not_over(
+    central: Central, tmp_path: Path
+) -> None:
+    bench = pack_known_day(tmp_path)
+    admin = to_central(bench, central)
+    bench.store.close()
+    sunday_evening = datetime(2026, 3, 30, 20, 0, tzinfo=BERLIN)  # Ben's day not over yet
+    with admin.connect() as remote:
+        before = dashboard(remote, WEEKEND)
+        # Each label scanned back after its seal (no order of its own) read as a wrong one.
+        turned = remote.execute(
+            text(
+                "UPDATE scanevent SET verdict = 'wrong_label'"
+                " WHERE verdict = 'label_verified' AND order_id IS NULL"
+            )
+        ).rowcount
+        assert turned
+        expected = dashboard(remote, WEEKEND)  # over by now: summed from the scans themselves
+        wrong = {row.station: row.orders_with_mistakes for row in expected.by_station}
+        assert wrong != {row.station: row.orders_with_mistakes for row in before.by_station}
+        assert dashboard(remote, WEEKEND, now=sunday_evening) == expected  # from the kept sums
+        remote.rollback()
+    admin.dispose()
