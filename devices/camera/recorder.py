@@ -204,17 +204,29 @@ class Recorder(DeviceThread):
                 self._drop_segment()
                 self._on_failed("video", f"The order's video is not being recorded: {exc}")
                 self._stop.wait(1.0)
+            except Exception as exc:
+                # A bug. Left to end the thread, it would end the recording for the day
+                # unseen (a thread's exception reaches neither the log nor the crash box):
+                # logged with its traceback, shown as "not recording", tried again.
+                self._log_failure(exc, bug=True)
+                self._drop_segment()
+                self._on_failed(
+                    "video",
+                    f"The recorder met an unexpected error ({exc!r}) and tries again; "
+                    "details are in the log: please report it.",
+                )
+                self._stop.wait(1.0)
         try:
             self._close_segment()
         except (OSError, av.FFmpegError) as exc:
             logger.error("the last segment could not be closed: %s", exc)
 
-    def _log_failure(self, exc: BaseException) -> None:
+    def _log_failure(self, exc: BaseException, bug: bool = False) -> None:
         """Logged once, not at each retry (every second while the disk stays full),
-        until a segment is kept again."""
+        until a segment is kept again; a bug with its traceback."""
         failure = (type(exc).__name__, getattr(exc, "errno", None))
         level = logging.DEBUG if failure == self._failure else logging.ERROR
-        logger.log(level, "recording failed, the segment is dropped: %s", exc)
+        logger.log(level, "recording failed, the segment is dropped: %s", exc, exc_info=bug)
         self._failure = failure
 
     def _drop_segment(self) -> None:
@@ -356,6 +368,8 @@ def _fit(image: BgrImage, size: tuple[int, int]) -> BgrImage:
     picture: Any = image
     if picture.ndim == 2:
         picture = cv2.cvtColor(picture, cv2.COLOR_GRAY2BGR)
+    elif picture.shape[2] == 4:  # BGRA (a camera or file with alpha)
+        picture = cv2.cvtColor(picture, cv2.COLOR_BGRA2BGR)
     if (picture.shape[1], picture.shape[0]) != size:
         picture = cv2.resize(picture, size, interpolation=cv2.INTER_AREA)
     return np.ascontiguousarray(picture, dtype=np.uint8)

@@ -11,6 +11,8 @@ import signal
 import subprocess
 import sys
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import av
@@ -18,10 +20,10 @@ import numpy as np
 import pytest
 from sqlalchemy import text
 
-from devices.camera.camera import Camera
+from devices.camera.camera import Camera, LatestFrame
 from devices.camera.clips import duration_of
 from devices.camera.recorder import Recorder
-from devices.camera.sources import VideoFileSource
+from devices.camera.sources import Frame, VideoFileSource
 from station import evidence
 from station.evidence import ClosedFile
 from station.evidence_storage import record_unhashed
@@ -352,3 +354,44 @@ def test_a_full_disk_leaves_no_file_of_the_segments_it_lost(tmp_path: Path) -> N
     assert sorted(str(data_dir / row.path) for row in evidence.files_of(store, "SO-1")) == kept
     assert evidence.verify(store, data_dir, "SO-1") == []
     store.close()
+
+
+def test_frames_the_encoder_cannot_take_are_fitted_or_said_not_lost_unseen(
+    tmp_path: Path,
+) -> None:
+    # A BGRA frame raised in the encoder and ended the recording thread: no video for the
+    # rest of the day, and nothing on screen.
+    slot = LatestFrame()
+    kept: queue.Queue[ClosedFile] = queue.Queue()
+    problems: queue.Queue[tuple[str, str]] = queue.Queue()
+    recorder = Recorder(
+        slot,
+        tmp_path / "evidence",
+        kept.put,
+        station="bench-1",
+        segment_s=0.2,
+        size=(320, 240),
+        fps=10,
+        photos=False,
+        on_failed=lambda kind, problem: problems.put((kind, problem)),
+    )
+
+    def feed(channels: int, until: Callable[[], bool]) -> None:
+        """Frames at a camera's pace until the recorder has said `until`."""
+        deadline, number = time.monotonic() + 30, 0
+        while not until():
+            assert time.monotonic() < deadline, f"nothing heard with {channels} channels"
+            number += 1
+            slot.put(Frame(np.zeros((240, 320, channels), np.uint8), time.monotonic(), number))
+            time.sleep(0.05)
+
+    with recorder:
+        recorder.order_opened("SO-1", "P001")
+        feed(4, lambda: not kept.empty())  # BGRA: filmed as BGR
+        feed(2, lambda: not problems.empty())  # no picture format: said, not a dead thread
+        kind, problem = problems.get()
+        assert recorder.running
+        kept_before = kept.qsize()
+        feed(3, lambda: kept.qsize() > kept_before)  # and it films again
+
+    assert kind == "video" and "unexpected error" in problem
