@@ -114,8 +114,8 @@ def _fitted_qimage(bgr: BgrImage, width: int, height: int) -> tuple[QImage, floa
         bgr = np.asarray(cv2.resize(bgr, size, interpolation=cv2.INTER_AREA), dtype=np.uint8)
     if bgr.ndim == 2:
         rgb = np.ascontiguousarray(np.repeat(bgr[:, :, None], 3, axis=2))
-    else:
-        rgb = np.ascontiguousarray(bgr[:, :, ::-1])
+    else:  # BGR or BGRA: blue, green, red turned round, any alpha left out
+        rgb = np.ascontiguousarray(bgr[:, :, 2::-1])
     rows, columns = rgb.shape[:2]
     # copy(): the QImage must own its pixels once the array is gone.
     image = QImage(rgb.data, columns, rows, 3 * columns, QImage.Format.Format_RGB888).copy()

@@ -60,3 +60,17 @@ def test_an_outline_goes_when_the_code_is_no_longer_read(qtbot: QtBot) -> None:
     view.show_frame(frame(30, 3.0))  # two seconds later, nothing read since
 
     assert view.pixmap().toImage().pixelColor(80, 20).name() == "#808080"
+
+
+def test_a_bgra_frame_shows_its_colours(qtbot: QtBot) -> None:
+    # Its alpha was read as a fourth colour: the picture came out skewed and wrongly tinted.
+    view = CameraView(LatestFrame())
+    qtbot.addWidget(view)
+    view.resize(160, 90)
+    bgra = np.zeros((90, 160, 4), dtype=np.uint8)
+    bgra[:, :] = (255, 0, 0, 255)  # blue, opaque
+
+    view.show_frame(Frame(bgra, 0.0, 1))
+
+    image = view.pixmap().toImage()
+    assert {image.pixelColor(x, y).name() for x, y in ((0, 0), (80, 45), (159, 89))} == {"#0000ff"}
