@@ -60,6 +60,10 @@ class LoadDecider:
         self._started = self._done = 0  # rounds of asking begun and ended, for settle()
         self._problem = ""  # the last login problem, logged once
         self._down = False  # the last call failed: nobody waits for an answer meanwhile
+        self._asking = False  # a question is under way
+        # A wait ran out while a question was under way (a server that stopped answering, a
+        # link that hangs): nobody waits for an answer again until that question ends.
+        self._stuck = False
         self._listener: TakenOff | None = None
         self._thread = threading.Thread(target=self._loop, name="central-loads", daemon=True)
 
@@ -107,22 +111,27 @@ class LoadDecider:
 
     def wait_for(self, parcel_id: uuid.UUID, timeout: float = WAIT_S) -> None:
         """Wait (at most `timeout`) for the central answer on one parcel, unless the link is
-        known down (a replay outruns the round trip, as it waits for a claim)."""
-        self._wake.set()
-        with self._changed:
-            self._changed.wait_for(
-                lambda: self._resumed and (parcel_id not in self._waiting or self._down), timeout
-            )
+        known down or hanging (a replay outruns the round trip, as it waits for a claim)."""
+        self._wait(lambda: parcel_id not in self._waiting, timeout)
 
     def wait_for_all(self, timeout: float = WAIT_S) -> None:
         """Before a close: wait (at most `timeout`) for the answers still out, unless the link
-        is known down, so a parcel another dock has is off this load before it is sealed
-        for good (a closed load never changes)."""
+        is known down or hanging, so a parcel another dock has is off this load before it is
+        sealed for good (a closed load never changes)."""
+        self._wait(lambda: not self._waiting, timeout)
+
+    def _wait(self, answered: Callable[[], bool], timeout: float) -> None:
         self._wake.set()
         with self._changed:
-            self._changed.wait_for(
-                lambda: self._resumed and (not self._waiting or self._down), timeout
-            )
+            if self._changed.wait_for(
+                lambda: self._resumed and (answered() or self._down or self._stuck), timeout
+            ):
+                return
+            if self._asking:  # one wait for a hanging link, not one at every parcel or close
+                log.warning(
+                    "central loads: no answer in %.0f s; not waiting for it meanwhile", timeout
+                )
+                self._stuck = True
 
     def stop(self) -> None:
         """Stop asking, without waiting on the network (a hung server must not hold the
@@ -160,6 +169,8 @@ class LoadDecider:
         for parcel_id, load_id in asked:
             if self._stopping.is_set():
                 return
+            with self._changed:
+                self._asking = True
             try:
                 decision = decide_load(self._engine, parcel_id, load_id)
             except CentralUnreachable:
@@ -173,6 +184,9 @@ class LoadDecider:
                 self._problem = str(exc)
                 self._went_down()
                 return
+            finally:
+                with self._changed:
+                    self._asking = self._stuck = False
             self._online, self._problem = True, ""
             with self._acting:
                 if self._stopping.is_set():
