@@ -22,12 +22,12 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from station.supervisor.packed_orders import packed_order_list
 from station.supervisor.period import Period
 from station.supervisor.queries import (
     Badges,
     event_counts,
     packed_groups,
-    packed_order_list,
     reason_counts,
     scan_counts,
 )
