@@ -104,7 +104,9 @@ def kept_groups(
         .where(*where, SEALS["mistakes"] == 0)
     )
     for station, packer_id, at in db.execute(wrong_late):
-        groups[(str(station), maybe_key(packer_id), at)][1] += 1
+        group = groups.get((str(station), maybe_key(packer_id), at))
+        if group is not None:  # else sealed since the first read (its own statement): not in it
+            group[1] += 1
     found = []
     for (station, packer_id, at), (orders, wrong, units, seconds) in groups.items():
         local = at.astimezone(UTC) + offset  # the local clock's hour, as UTC digits
