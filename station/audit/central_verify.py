@@ -32,6 +32,18 @@ from sqlalchemy import Connection, Engine, Table, TypeDecorator, text
 
 from station import models
 from station.audit.central import central_anchors
+from station.audit.central_marks import (
+    Mark,
+    counts,
+    ids_to_check,
+    inserted_since,
+    newest_links_of,
+    old_links_changed,
+    read_marks,
+    rows_of,
+    snapshot_horizon,
+    write_marks,
+)
 from station.audit.central_quarantine import SetAside, kept_rows
 from station.audit.chain import content_digest, link_hash
 from station.audit.verify import UNLINKED, AuditReport, Problem, Quarantined
@@ -50,17 +62,50 @@ _EVENT_STREAMS = frozenset(stream.name for stream in STREAMS)
 _YIELD = 5000
 
 
-def verify_central(central: Engine, stations: Sequence[str] = ()) -> AuditReport:
-    """Walk the chains of `stations` (every station with links or a sync, for none)."""
+def verify_central(
+    central: Engine, stations: Sequence[str] = (), *, full: bool = False, mark: bool = False
+) -> AuditReport:
+    """Walk the chains of `stations` (every station with links or a sync, for none).
+
+    Each station from its verified mark (station.audit.central_marks), or from
+    its first link with `full` or without a mark; `mark` leaves a new mark for
+    each station found whole (the database owner's login only).
+    """
     report = AuditReport()
+    found: list[Mark] = []
     with connected(central) as connection:
+        # One snapshot for every read: a mark's counts and horizon are of the rows walked.
+        connection.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"))
+        # Rows and links are read through cursors in id order, whole: a plan for the first
+        # rows (the default) walked a table's every station by its key, 20 times the rows.
+        connection.execute(text("SET LOCAL cursor_tuple_fraction = 1"))
+        connection.execute(text("SET LOCAL work_mem = '64MB'"))
+        horizon = snapshot_horizon(connection)
         names = list(stations) or _stations(connection)
+        marks = {} if full else read_marks(connection, names)
         for station in names:
-            _verify_station(connection, station, report)
+            whole = _verify_station(connection, station, report, marks.get(station))
+            if mark and whole and not any(p.station == station for p in report.problems):
+                found += _new_mark(connection, station, horizon, report)
     for station in names:
         report.anchors += central_anchors(central, station)
     _check_anchors(central, report)
+    if mark:
+        report.notes += [note for note in [write_marks(central, found)] if note]
     return report
+
+
+def _new_mark(
+    connection: Connection, station: str, horizon: int, report: AuditReport
+) -> list[Mark]:
+    head = report.heads.get(station, 0)
+    digest = connection.execute(
+        text("SELECT hash FROM audit_link WHERE station = :s AND seq = :q"),
+        {"s": station, "q": head},
+    ).scalar_one_or_none()
+    if digest is None:
+        return []
+    return [Mark(station, head, str(digest), horizon, counts(connection, station, _CHECKED))]
 
 
 def _stations(connection: Connection) -> list[str]:
@@ -73,7 +118,11 @@ def _stations(connection: Connection) -> list[str]:
     return [str(row[0]) for row in rows]
 
 
-def _verify_station(connection: Connection, station: str, report: AuditReport) -> None:
+def _verify_station(
+    connection: Connection, station: str, report: AuditReport, mark: Mark | None
+) -> bool:
+    """Check one station's chain and rows (after `mark`, with one); False when some of
+    its events still wait for their links (no mark may cover them yet)."""
     cursors = {
         str(stream): (int(position), updated)
         for stream, position, updated in connection.execute(
@@ -81,7 +130,13 @@ def _verify_station(connection: Connection, station: str, report: AuditReport) -
             {"s": station},
         )
     }
-    head = _walk_links(connection, station, report)
+    since_age = mark.since_age(connection) if mark else 0
+    if mark is not None:
+        report.since[station] = mark.seq
+        _check_old_links(connection, mark, since_age, report)
+        head = _walk_links(connection, station, report, after=mark.seq, prev=mark.hash)
+    else:
+        head = _walk_links(connection, station, report)
     synced = cursors.get(LINK_STREAM, (0, None))[0]
     if head < synced:
         report.problems.append(
@@ -103,18 +158,70 @@ def _verify_station(connection: Connection, station: str, report: AuditReport) -
     aside = SetAside(connection, station, kept_rows(connection, station, frozenset(_CHECKED)))
     for table, local in _CHECKED.items():
         checks = _Checks(station, table, _column_kinds(local), schemas, aside, report)
-        _check_rows(connection, checks, links_behind=links_behind)
+        if mark is None or not _rows_since(connection, checks, mark, since_age, links_behind):
+            _check_rows(
+                checks,
+                _central_rows(connection, station, table),
+                _newest_links(connection, station, table),
+                links_behind=links_behind,
+            )
+    return not links_behind
 
 
-def _walk_links(connection: Connection, station: str, report: AuditReport) -> int:
-    """The chain checks of one station; its newest link's number (0 for none)."""
-    expected, prev_hash, head = 1, "", 0
+def _check_old_links(
+    connection: Connection, mark: Mark, since_age: int, report: AuditReport
+) -> None:
+    station = mark.station
+    words = {
+        "truncated": f"central link {mark.seq} of station {station!r}, verified whole before, "
+        "is missing: the chain was cut back.",
+        "rewritten": f"central link {mark.seq} of station {station!r} is not the one verified "
+        "before: the chain was rewritten.",
+        "link_edited": "central link {seq} of station "
+        f"{station!r} was written again after it was verified: edited.",
+        "link_missing": f"central links up to {mark.seq} of station {station!r}, verified "
+        "whole before, are not all there: deleted.",
+    }
+    for kind, seq in old_links_changed(connection, mark, since_age):
+        report.problems.append(Problem(station, seq, kind, words[kind].format(seq=seq)))
+
+
+def _rows_since(
+    connection: Connection, checks: _Checks, mark: Mark, since_age: int, links_behind: bool
+) -> bool:
+    """Check the rows written since the mark and those linked after it; False when the
+    table lost rows since (the full merge then names them)."""
+    station, table = checks.station, checks.table
+    expected = mark.counts.get(table, 0) + inserted_since(connection, mark, table, since_age)
+    if counts(connection, station, [table])[table] != expected:
+        return False
+    keys = _keys(table)
+    ids = ids_to_check(connection, mark, table, since_age)
+    for start in range(0, len(ids), _YIELD):
+        chunk = ids[start : start + _YIELD]
+        _check_rows(
+            checks,
+            iter(rows_of(connection, station, table, keys, chunk)),
+            iter(newest_links_of(connection, station, table, chunk)),
+            links_behind=links_behind,
+        )
+    return True
+
+
+def _walk_links(
+    connection: Connection, station: str, report: AuditReport, *, after: int = 0, prev: str = ""
+) -> int:
+    """The chain checks of one station after link `after` (whose hash is `prev`); its
+    newest link's number (`after` when there is none beyond)."""
+    expected, prev_hash, head = after + 1, prev, after
+    if after:
+        report.heads[station] = after
     rows = connection.execution_options(yield_per=_YIELD).execute(
         text(
             "SELECT seq, table_name, row_id, schema_id, content, hash FROM audit_link "
-            "WHERE station = :s ORDER BY seq"
+            "WHERE station = :s AND seq > :after ORDER BY seq"
         ),
-        {"s": station},
+        {"s": station, "after": after},
     )
     for seq, table, row_id, schema_id, content, stored in rows:
         report.links += 1
@@ -174,12 +281,17 @@ def _newest_links(
     )
 
 
+def _keys(table: str) -> list[str]:
+    """The central table's columns beside `data` (what central queries read)."""
+    return [column.name for column in metadata.tables[table].columns if column.name != "data"]
+
+
 def _central_rows(
     connection: Connection, station: str, table: str
 ) -> Iterator[tuple[str, Mapping[str, Any], dict[str, Any]]]:
     """The table's central rows of `station` by id: the row id as the station keeps it,
     its data, and the columns central queries read beside it."""
-    keys = [column.name for column in metadata.tables[table].columns if column.name != "data"]
+    keys = _keys(table)
     rows = connection.execution_options(yield_per=_YIELD).execute(
         text(
             f"SELECT replace(id::text, '-', '') AS key, data, {', '.join(keys)} FROM {table} "
@@ -264,12 +376,17 @@ class _Checks:
         )
 
 
-def _check_rows(connection: Connection, checks: _Checks, *, links_behind: bool) -> None:
+def _check_rows(
+    checks: _Checks,
+    rows: Iterator[tuple[str, Mapping[str, Any], dict[str, Any]]],
+    links: Iterator[tuple[str, int, int, str]],
+    *,
+    links_behind: bool,
+) -> None:
     """Merge the central rows and their newest central links, both by row id."""
     station, table = checks.station, checks.table
-    links = _newest_links(connection, station, table)
     link = next(links, None)
-    for row_id, data, columns_beside in _central_rows(connection, station, table):
+    for row_id, data, columns_beside in rows:
         while link is not None and link[0] < row_id:
             checks.missing(link)
             link = next(links, None)

@@ -45,6 +45,12 @@ def add_parser(
         help="with --central: only this station (again for more; default every station)",
     )
     verify.add_argument("--url", help="with --central: the central database's URL")
+    verify.add_argument(
+        "--full",
+        action="store_true",
+        help="with --central: walk every link and row, not only what came after the last "
+        "verified mark",
+    )
     actions.add_parser(
         "anchor",
         parents=[common],
@@ -54,9 +60,13 @@ def add_parser(
 
 def run(args: argparse.Namespace, data_dir: Path, settings: Settings) -> int:
     if args.audit_command == "verify" and args.central:
-        return _verify_central(args.url or settings.central.url, args.station, as_json=args.json)
-    if args.audit_command == "verify" and (args.station or args.url):
-        raise UserError("--station and --url go with --central: add --central, or leave them out.")
+        return _verify_central(
+            args.url or settings.central.url, args.station, full=args.full, as_json=args.json
+        )
+    if args.audit_command == "verify" and (args.station or args.url or args.full):
+        raise UserError(
+            "--station, --url and --full go with --central: add --central, or leave them out."
+        )
     if not (data_dir / DB_NAME).exists():
         raise UserError(f"No station database in {data_dir}: give the station's --data-dir.")
     store = Store.open(data_dir)
@@ -105,7 +115,7 @@ def _verify(store: Store, data_dir: Path, settings: Settings, *, as_json: bool) 
     return 0 if report.ok else EXIT_BROKEN
 
 
-def _verify_central(url: str | None, stations: list[str], *, as_json: bool) -> int:
+def _verify_central(url: str | None, stations: list[str], *, full: bool, as_json: bool) -> int:
     from station.audit.central_verify import verify_central
     from station.central.connect import CentralUnreachable, central_engine
 
@@ -116,7 +126,7 @@ def _verify_central(url: str | None, stations: list[str], *, as_json: bool) -> i
         )
     engine = central_engine(url)
     try:
-        report = verify_central(engine, stations)
+        report = verify_central(engine, stations, full=full, mark=True)
     except CentralUnreachable as exc:
         raise UserError(f"{exc} Nothing was verified; try again once it is reachable.") from exc
     finally:

@@ -2,8 +2,9 @@
 
 `audit_state` answers for a station's store; `station_states` per station,
 from the store (`local_states`) or from the central database's copy
-(`central_states`, once stations sync). All of them read and hash every
-link: call them off the UI thread, on demand or rarely.
+(`central_states`, once stations sync: from each station's verified mark,
+station.audit.central_marks). All of them read and hash links and rows:
+call them off the UI thread, on demand or rarely.
 """
 
 from __future__ import annotations

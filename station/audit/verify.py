@@ -78,6 +78,8 @@ class AuditReport:
     anchors: list[Anchor] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     quarantined: list[Quarantined] = field(default_factory=list)  # centrally only
+    since: dict[str, int] = field(default_factory=dict)  # centrally: walked after this link
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -101,6 +103,7 @@ class AuditReport:
             "anchors_checked": len(self.anchors),
             "newest_anchor": asdict(newest) if newest else None,
             "quarantined": [asdict(row) for row in self.quarantined],
+            "since": self.since,
         }
 
     def as_text(self) -> str:
@@ -130,6 +133,16 @@ class AuditReport:
         return "\n".join([*lines, *self._set_aside()])
 
     def _set_aside(self) -> list[str]:
+        lines = list(self.notes)
+        if self.since:
+            after = ", ".join(f"{name} after link {seq}" for name, seq in self.since.items())
+            lines.append(
+                f"Walked from the last verified marks ({after}), with the rows written since "
+                "and counts before them; --full walks every link and row."
+            )
+        return lines + self._quarantined()
+
+    def _quarantined(self) -> list[str]:
         if not self.quarantined:
             return []
         lines = [

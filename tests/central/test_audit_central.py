@@ -348,3 +348,73 @@ def parcel_item_ids(bench: Bench, parcel_id: uuid.UUID) -> set[str]:
     with bench.store.session() as db:
         items = db.exec(sm_select(ParcelItem).where(ParcelItem.parcel_id == parcel_id)).all()
     return {item.id.hex for item in items}
+
+
+def verify_marked(central: Central, *, full: bool = False) -> AuditReport:
+    """`audit verify --central` as the CLI runs it: from the marks, leaving new ones."""
+    engine = central_engine(central.admin_url)
+    try:
+        return verify_central(engine, [STATION], full=full, mark=True)
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("sql", "kind"),
+    [
+        (
+            "UPDATE scanevent SET data = jsonb_set(data, '{raw}', '\"X\"') WHERE seq = 2",
+            "row_edited",
+        ),
+        ("DELETE FROM parcel", "row_deleted"),
+        (
+            "INSERT INTO orderevent (id, station, seq, order_id, kind, created_at, data) "
+            "SELECT gen_random_uuid(), station, seq + 1000, order_id, kind, created_at, data "
+            "FROM orderevent LIMIT 1",
+            "row_inserted",
+        ),
+        ("UPDATE audit_link SET content = md5(content) || md5(hash) WHERE seq = 3", "link_edited"),
+        ("DELETE FROM audit_link WHERE seq = 4", "link_missing"),
+    ],
+)
+def test_after_a_verified_mark_an_old_row_or_link_changed_is_still_named(
+    synced: Central, sql: str, kind: str
+) -> None:
+    marked = verify_marked(synced)
+    tamper(synced, sql)
+
+    since = verify_marked(synced)
+    full = verify_marked(synced, full=True)
+
+    assert marked.ok and not marked.since, marked.as_text()
+    assert since.since == {STATION: marked.heads[STATION]}
+    assert kind in {problem.kind for problem in since.problems}, since.as_text()
+    assert not full.ok and not full.since
+
+
+def test_after_a_mark_only_the_new_links_are_walked_and_a_broken_station_gets_none(
+    central: Central, tmp_path: Path
+) -> None:
+    url = central.add_station(STATION)
+    bench = packed_bench(tmp_path / STATION, STATION)
+    assert sync_once(url, bench.store, STATION).pending == 0
+    marked = verify_marked(central)
+    session = bench.session(STATION)
+    try:
+        for _ in range(3):
+            session.handle_scan("BADGE-P2")
+    finally:
+        session.close()
+    assert sync_once(url, bench.store, STATION).pending == 0
+    bench.store.close()
+
+    since = verify_marked(central)
+    tamper(central, "UPDATE scanevent SET data = jsonb_set(data, '{raw}', '\"X\"')")
+    broken = verify_marked(central)
+    again = verify_marked(central)
+
+    assert since.ok and since.since == {STATION: marked.heads[STATION]}, since.as_text()
+    assert since.links == since.heads[STATION] - marked.heads[STATION] >= 3
+    assert "--full walks every link" in since.as_text()
+    assert not broken.ok and not again.ok  # no mark covers what was found broken
+    assert again.since == {STATION: since.heads[STATION]}

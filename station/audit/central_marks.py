@@ -1,0 +1,212 @@
+"""Verified marks: `audit verify --central` walks only what came after the last clean one.
+
+Walking a year of 20 busy stations link by link, and hashing every central
+row, takes an hour or more (bench/central_audit.py). Each clean verification
+of a station leaves a mark (table `audit_verified`, central migration c0013):
+its newest link and that link's hash, the transaction horizon of the snapshot
+it read (the oldest transaction still running), and how many rows of each
+table it found. The next verification, unless `--full`:
+- requires link `seq` to still have the mark's hash, the links up to it to
+  number `seq`, and none of them written since the horizon (a row's xmin is
+  the transaction that wrote it, and no SQL can set it back): an old link
+  edited, deleted or replaced is named;
+- walks the links after the mark from the mark's hash;
+- checks, as a full run does, every row written since the horizon (an edit
+  or an insertion in SQL writes the row anew) and every row with a link after
+  the mark;
+- counts each table's rows: fewer than the mark's plus those inserted since
+  means rows were deleted, and that table is merged in full to name them.
+Only the database owner writes marks; `--full` ignores them. A station whose
+verification found a problem, or whose newest events wait for their links,
+gets no new mark.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, Engine, text
+from sqlalchemy.exc import DBAPIError
+
+from station.central.connect import connected
+
+log = logging.getLogger("packstation.audit")
+
+
+@dataclass(frozen=True)
+class Mark:
+    station: str
+    seq: int
+    hash: str
+    horizon: int  # the oldest transaction running when the verification read
+    counts: Mapping[str, int]  # rows of each checked table then
+
+    def since_age(self, connection: Connection) -> int:
+        """A row whose age(xmin) is at most this was written at or after the horizon."""
+        following = int(
+            connection.execute(
+                text("SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint")
+            ).scalar_one()
+        )
+        return following - self.horizon + 1
+
+
+def snapshot_horizon(connection: Connection) -> int:
+    """The oldest transaction still running in this transaction's snapshot."""
+    return int(
+        connection.execute(
+            text("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
+        ).scalar_one()
+    )
+
+
+def read_marks(connection: Connection, stations: Iterable[str]) -> dict[str, Mark]:
+    """The stations' marks (none for a database before c0013)."""
+    exists = connection.execute(text("SELECT to_regclass('audit_verified')")).scalar()
+    if exists is None:
+        return {}
+    rows = connection.execute(
+        text(
+            "SELECT station, seq, hash, horizon, counts FROM audit_verified "
+            "WHERE station = ANY(:stations)"
+        ),
+        {"stations": list(stations)},
+    )
+    return {
+        str(station): Mark(str(station), int(seq), str(digest), int(horizon), dict(counts))
+        for station, seq, digest, horizon, counts in rows
+    }
+
+
+def write_marks(central: Engine, marks: Sequence[Mark]) -> str:
+    """Store the marks; a note when they could not be (a login that may not, or an old
+    schema): the next verification then walks everything again."""
+    if not marks:
+        return ""
+    try:
+        with connected(central) as connection:
+            for mark in marks:
+                connection.execute(
+                    text(
+                        "INSERT INTO audit_verified (station, seq, hash, horizon, counts) "
+                        "VALUES (:station, :seq, :hash, :horizon, CAST(:counts AS jsonb)) "
+                        "ON CONFLICT (station) DO UPDATE SET seq = excluded.seq, "
+                        "hash = excluded.hash, horizon = excluded.horizon, "
+                        "counts = excluded.counts, verified_at = now()"
+                    ),
+                    {
+                        "station": mark.station,
+                        "seq": mark.seq,
+                        "hash": mark.hash,
+                        "horizon": mark.horizon,
+                        "counts": json.dumps(dict(mark.counts)),
+                    },
+                )
+    except DBAPIError as exc:
+        reason = str(exc.orig).splitlines()[0] if exc.orig else str(exc)
+        log.warning("audit verified marks not written: %s", reason)
+        return (
+            f"No verified mark was written ({reason}): the next verification walks every "
+            "link again. Marks are written with the database owner's URL."
+        )
+    return ""
+
+
+def counts(connection: Connection, station: str, tables: Iterable[str]) -> dict[str, int]:
+    """How many central rows of `station` each table holds."""
+    return {
+        table: int(
+            connection.execute(
+                text(f"SELECT count(*) FROM {table} WHERE station = :s"), {"s": station}
+            ).scalar_one()
+        )
+        for table in tables
+    }
+
+
+def old_links_changed(connection: Connection, mark: Mark, since_age: int) -> list[tuple[str, int]]:
+    """What happened to the links up to the mark: (kind, link) for each finding."""
+    found: list[tuple[str, int]] = []
+    stored = connection.execute(
+        text("SELECT hash FROM audit_link WHERE station = :s AND seq = :q"),
+        {"s": mark.station, "q": mark.seq},
+    ).scalar_one_or_none()
+    if stored is None:
+        found.append(("truncated", mark.seq))
+    elif stored != mark.hash:
+        found.append(("rewritten", mark.seq))
+    kept, rewritten = connection.execute(
+        text(
+            "SELECT count(*), min(seq) FILTER (WHERE age(xmin) <= :age) FROM audit_link "
+            "WHERE station = :s AND seq <= :q"
+        ),
+        {"s": mark.station, "q": mark.seq, "age": since_age},
+    ).one()
+    if rewritten is not None:
+        found.append(("link_edited", int(rewritten)))
+    if int(kept) != mark.seq:
+        found.append(("link_missing", mark.seq))
+    return found
+
+
+def ids_to_check(connection: Connection, mark: Mark, table: str, since_age: int) -> list[str]:
+    """Row ids (as the links name them) of the rows written since the mark's horizon and
+    of the rows with a link after the mark, in the links' order."""
+    rows = connection.execute(
+        text(
+            f"SELECT replace(id::text, '-', '') FROM {table} "
+            "WHERE station = :s AND age(xmin) <= :age "
+            "UNION SELECT row_id FROM audit_link WHERE station = :s AND seq > :q "
+            "AND table_name = :t"
+        ),
+        {"s": mark.station, "age": since_age, "q": mark.seq, "t": table},
+    )
+    return sorted(str(row[0]) for row in rows)
+
+
+def inserted_since(connection: Connection, mark: Mark, table: str, since_age: int) -> int:
+    """Rows written since the horizon that no link up to the mark records: new rows."""
+    return int(
+        connection.execute(
+            text(
+                f"SELECT count(*) FROM {table} t WHERE t.station = :s AND age(t.xmin) <= :age "
+                "AND NOT EXISTS (SELECT 1 FROM audit_link l WHERE l.station = :s "
+                "AND l.row_id COLLATE \"C\" = replace(t.id::text, '-', '') AND l.seq <= :q)"
+            ),
+            {"s": mark.station, "age": since_age, "q": mark.seq},
+        ).scalar_one()
+    )
+
+
+def newest_links_of(
+    connection: Connection, station: str, table: str, ids: Sequence[str]
+) -> list[tuple[str, int, int, str]]:
+    """Each of `ids`' newest link (row id, seq, schema, content), by row id."""
+    rows = connection.execute(
+        text(
+            'SELECT DISTINCT ON (row_id) row_id COLLATE "C", seq, schema_id, content '
+            'FROM audit_link WHERE station = :s AND row_id COLLATE "C" = ANY(:ids) '
+            "AND table_name = :t "
+            'ORDER BY row_id COLLATE "C", seq DESC'
+        ),
+        {"s": station, "ids": list(ids), "t": table},
+    )
+    return [(str(a), int(b), int(c), str(d)) for a, b, c, d in rows]
+
+
+def rows_of(
+    connection: Connection, station: str, table: str, keys: Sequence[str], ids: Sequence[str]
+) -> list[tuple[str, Mapping[str, Any], dict[str, Any]]]:
+    """`ids`' central rows as the full check reads them, by id."""
+    rows = connection.execute(
+        text(
+            f"SELECT replace(id::text, '-', '') AS key, data, {', '.join(keys)} FROM {table} "
+            "WHERE station = :s AND id = ANY(CAST(:ids AS uuid[])) ORDER BY id"
+        ),
+        {"s": station, "ids": list(ids)},
+    )
+    return [(str(key), data, dict(zip(keys, values, strict=True))) for key, data, *values in rows]
