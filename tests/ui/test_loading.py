@@ -297,6 +297,23 @@ def test_a_stop_while_closing_is_said_in_the_dialog_and_acknowledged_there(
     assert dialog.left.rowCount() == 1 and mode.screen.count.text() == "2"
 
 
+def test_a_stop_while_the_not_collected_list_is_open_is_not_hidden_behind_it(
+    qtbot: QtBot, window: MainWindow, mode: LoadingMode, sounds: RecordingSoundPlayer
+) -> None:
+    for text in ("CMD-LOAD", "DHL Express", DHL[0]):
+        scan(qtbot, mode, window, text)
+    with qtbot.waitSignal(mode.dock.uncollected_listed, timeout=TIMEOUT_MS):
+        mode.screen.pending_button.click()  # a supervisor reads the list at the dock
+    pending = mode.pending
+    assert pending is not None and pending.isVisible()
+
+    scan(qtbot, mode, window, POSTNL)  # the loader scans on: the wrong courier
+
+    # The read-only list gives way: the stop is seen, not heard behind a dialog.
+    assert mode.pending is None and not pending.isVisible()
+    assert mode.screen.banner.role is Role.STOP and sounds.played[-1] is Tone.ERROR
+
+
 def test_the_close_photographs_the_cage_with_the_photo_camera(
     qtbot: QtBot, window: MainWindow, mode: LoadingMode, bench: Bench
 ) -> None:

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QInputDialog, QMessageBox, QStackedWidget, QWidget
 from station.barcodes import parse_scan
 from station.couriers.plan import CourierBook
 from station.handoff.closing import ManifestPrinter
-from station.handoff.engine import LoadAnswer, LoadingSession
+from station.handoff.engine import DockAwaiting, LoadAnswer, LoadingSession
 from station.handoff.manifest_data import ManifestData
 from station.settings import Settings
 from station.verdicts import Tone
@@ -155,6 +155,8 @@ class LoadingMode(QObject):
 
     def _on_dock_answered(self, answer: LoadAnswer) -> None:
         self.last = answer
+        if self.pending is not None and answer.awaiting is DockAwaiting.ACKNOWLEDGEMENT:
+            self.pending.reject()  # a read-only list: the stop must be seen, not covered
         self.screen.show_answer(answer)
         self.sound_player.play(self.screen.banner.tone or answer.verdict.tone)
 
