@@ -49,6 +49,9 @@ class Handover:
     vehicle: str = ""
     signature_png: bytes | None = None  # None: no drawn signature (a replayed close)
     photo: Path | None = None  # the cage, if a camera took one
+    # The parcel count the driver checked and signed for (the close dialog's); None: not
+    # shown to anyone (a replayed close).
+    checked_count: int | None = None
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,14 @@ def close_load(
             return session.record_driver(driver, source=source, scan=raw)
         with session.store.session() as db:
             on_load = loads.loaded_parcels(db, load.id)
+            if handover.checked_count not in (None, len(on_load)):
+                # A parcel came off (another dock's, as the central database decided) while
+                # the close waited for its answers: the signature is not for this count.
+                raise UserError(
+                    f"The count changed while closing: {len(on_load)} parcel(s) are on the "
+                    f"load now, not the {handover.checked_count} the driver checked. The "
+                    "load stays open: check the count with the driver, then close again."
+                )
             behind = loads.not_loaded(
                 db, load, session.couriers.profiles, session.settings.warehouse
             )

@@ -4,16 +4,31 @@ from __future__ import annotations
 
 import io
 import json
+import uuid
+from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from devices.pdf.manifest import render_manifest_pdf
+from station import queries
+from station.errors import UserError
+from station.handoff.central import Decision
+from station.handoff.closing import Handover, close_load
 from station.handoff.replay_lines import DockReplay
 from station.replay import replay
 from station.settings import Settings
 from station.store import Store
 from station.verdicts import VerdictKind as V
 from tests.helpers.factory import Bench
-from tests.station.test_handoff import DHL, STATION, dock, scans, store  # noqa: F401
+from tests.station.test_handoff import (  # noqa: F401
+    DHL,
+    STATION,
+    dock,
+    scans,
+    signature_png,
+    store,
+)
 
 
 def test_the_dock_reads_a_scan_as_the_bench_does(store: Store) -> None:  # noqa: F811
@@ -41,3 +56,29 @@ def test_a_replay_with_aim_identifiers_goes_to_the_dock(
         pack.close()
     verdicts = [json.loads(line)["verdict"] for line in out.getvalue().splitlines()]
     assert verdicts == ["courier_required", "load_opened", "loaded"]
+
+
+def test_a_close_refuses_a_count_other_than_the_one_the_driver_checked(
+    store: Store,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    loading = dock(store)
+    scans(loading, "CMD-LOAD", "DHL Express", DHL[0], DHL[1])
+    load = loading.state.load
+    assert load is not None
+    with store.session() as db:
+        parcel = queries.parcel_by_tracking(db, DHL[0])
+        assert parcel is not None
+    signed = Handover("Dana Driver", signature_png=signature_png(), checked_count=2)
+    # While the close waits for the central answers, one parcel goes to another dock's load.
+    assert loading.taken_off(parcel.id, load.id, Decision("dock-2", uuid.uuid4())) is not None
+
+    with pytest.raises(UserError, match="not the 2 the driver checked"):
+        close_load(loading, signed, tmp_path / "data", render_manifest_pdf, default_reason="x")
+
+    assert loading.state.load is not None  # still open, nothing closed
+    rechecked = replace(signed, checked_count=1)
+    answer = close_load(
+        loading, rechecked, tmp_path / "data", render_manifest_pdf, default_reason="x"
+    )
+    assert answer.kind is V.LOAD_CLOSED and answer.parcels == 1

@@ -314,6 +314,32 @@ def test_a_stop_while_the_not_collected_list_is_open_is_not_hidden_behind_it(
     assert mode.screen.banner.role is Role.STOP and sounds.played[-1] is Tone.ERROR
 
 
+def test_a_close_the_station_refuses_is_said_in_the_dialog_which_stays_open(
+    qtbot: QtBot, window: MainWindow, mode: LoadingMode, bench: Bench
+) -> None:
+    for text in ("CMD-LOAD", "DHL Express", DHL[0], DHL[1]):
+        scan(qtbot, mode, window, text)
+    window.controller.scan("CMD-CLOSE-LOAD")
+    dialog = mode.dialog
+    assert isinstance(dialog, CloseLoadDialog)
+    qtbot.waitUntil(lambda: dialog.left.rowCount() == 1, timeout=TIMEOUT_MS)  # ON_HOLD
+    dialog.left.cellWidget(0, 3).findChild(QComboBox).setCurrentText("Held by a supervisor")
+    dialog.driver.setText("Dana Driver")
+    QTest.mousePress(dialog.pad, Qt.MouseButton.LeftButton, pos=QPoint(20, 100))
+    QTest.mouseMove(dialog.pad, QPoint(200, 40))
+    QTest.mouseRelease(dialog.pad, Qt.MouseButton.LeftButton, pos=QPoint(300, 80))
+    (mode.dock.loading.store.path.parent / "manifests").write_text("")  # no folder there
+
+    refused = [mode.dock.user_error_raised, mode.dock.left_behind_listed]  # then listed again
+    with qtbot.waitSignals(refused, order="strict", timeout=TIMEOUT_MS):
+        dialog.close_button.click()
+
+    # The driver and the loader read why, and close again once it is fixed: the reason
+    # given, the name and the signature are still there.
+    assert "cannot be written" in dialog.problem.text() and dialog.isVisible()
+    assert dialog.close_button.isEnabled()
+
+
 def test_the_close_photographs_the_cage_with_the_photo_camera(
     qtbot: QtBot, window: MainWindow, mode: LoadingMode, bench: Bench
 ) -> None:

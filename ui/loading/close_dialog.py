@@ -62,6 +62,7 @@ class CloseLoadDialog(QDialog):
         self._count = answer.count
         self._reasons: dict[str, QComboBox] = {}
         self._stop_said = False  # a stop from another scan is said in the problem line
+        self._refused = ""  # why the station refused the last close: said until the next
         self.heading = QLabel()
         self.heading.setFont(style.font(20, bold=True))
         self.left = QTableWidget(0, 4)
@@ -182,6 +183,8 @@ class CloseLoadDialog(QDialog):
     # -- the list of parcels not loaded ------------------------------------------
 
     def _on_controller_left_behind_listed(self, parcels: list[LeftBehind]) -> None:
+        # Listed again after a refused close: the reasons already given stay given.
+        given = {tracking: box.currentText() for tracking, box in self._reasons.items()}
         self.left.setRowCount(0)
         self._reasons.clear()
         for parcel in parcels:
@@ -191,6 +194,7 @@ class CloseLoadDialog(QDialog):
                 self.left.setItem(row, column, _cell(text))
             self.left.setItem(row, SEALED, _cell(parcel.sealed_at[11:16] + " UTC"))
             self.left.setCellWidget(row, DECISION, self._decision(parcel.tracking))
+            self._reasons[parcel.tracking].setCurrentText(given.get(parcel.tracking, ""))
         self._show_left_title()
         self._update()
 
@@ -285,17 +289,20 @@ class CloseLoadDialog(QDialog):
     def _update(self) -> None:
         missing = self.missing()
         self.close_button.setEnabled(not missing)
-        self.problem.setText(f"Still needed: {'; '.join(missing)}." if missing else "")
+        still = f"Still needed: {'; '.join(missing)}." if missing else ""
+        self.problem.setText(" ".join(part for part in (self._refused, still) if part))
 
     def _on_close_button_clicked(self) -> None:
         if self.missing():
             return
         self.close_button.setEnabled(False)
+        self._refused = ""
         reasons = {tracking: box.currentText().strip() for tracking, box in self._reasons.items()}
         handover = Handover(
             driver=self.driver.text().strip(),
             vehicle=self.vehicle.text().strip(),
             signature_png=self.pad.png(),
+            checked_count=self._count,
         )
         self.controller.close(handover, reasons)
 
@@ -304,7 +311,7 @@ class CloseLoadDialog(QDialog):
         self.accept()
 
     def _on_controller_user_error_raised(self, message: str) -> None:
-        self.problem.setText(message)
+        self._refused = message  # said until the next close (a relisting does not wipe it)
         self.controller.list_left_behind()  # the list may have changed meanwhile
         self._update()
 
