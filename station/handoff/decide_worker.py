@@ -83,7 +83,10 @@ class LoadDecider:
     def _resume(self) -> None:
         session = self._session
         try:
-            with session.lock:
+            # Under _acting: once stop() returns, this thread reads the store no more.
+            with self._acting, session.lock:
+                if self._stopping.is_set():
+                    return
                 load = session.state.load
                 if load is not None:
                     with session.store.session() as db:
