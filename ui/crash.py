@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 import traceback
 from types import TracebackType
 
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
+from shiboken6 import isValid
 
 log = logging.getLogger(__name__)
 
@@ -31,8 +34,20 @@ def show_crash_box(parent: QWidget | None, details: str) -> QMessageBox:
     return box
 
 
+class _CrashRelay(QObject):
+    """Carries a crash on another thread to the UI thread, where the box can open."""
+
+    crashed = Signal(str)  # the traceback; queued to the UI thread when emitted elsewhere
+
+
 def install_excepthook(parent: QWidget) -> None:
-    """Exceptions escaping a Qt slot are bugs: log them and show the crash box."""
+    """Exceptions escaping a Qt slot or ending a thread are bugs: log them, show the crash box.
+
+    A device thread (a scanner's reader, a camera's capture) ended by a bug would
+    otherwise only print to stderr, which nobody at a bench reads.
+    """
+    relay = _CrashRelay(parent)
+    relay.crashed.connect(lambda details: show_crash_box(parent, details))
 
     def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         if issubclass(kind, KeyboardInterrupt):
@@ -41,4 +56,21 @@ def install_excepthook(parent: QWidget) -> None:
         log.error("unhandled exception", exc_info=(kind, exc, tb))
         show_crash_box(parent, "".join(traceback.format_exception(kind, exc, tb)))
 
+    previous_thread_hook = threading.excepthook
+
+    def thread_hook(args: threading.ExceptHookArgs) -> None:
+        if args.exc_type is SystemExit:
+            return
+        if not isValid(relay):  # the window is gone (closing down): stderr as before
+            previous_thread_hook(args)
+            return
+        name = args.thread.name if args.thread is not None else "a thread"
+        exc_info = (args.exc_type, args.exc_value, args.exc_traceback)
+        log.error("unhandled exception ended %s", name, exc_info=exc_info)  # type: ignore[arg-type]
+        details = "".join(
+            traceback.format_exception(args.exc_type, args.exc_value, args.exc_traceback)
+        )
+        relay.crashed.emit(f"In thread {name}:\n{details}")
+
     sys.excepthook = hook
+    threading.excepthook = thread_hook

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import threading
 from dataclasses import replace
 from pathlib import Path
 
@@ -107,4 +108,27 @@ def test_an_exception_escaping_a_slot_shows_the_crash_box(
     boxes = [box for box in window.findChildren(QMessageBox) if box.isVisible()]
     assert len(boxes) == 1 and "KeyError" in boxes[0].detailedText()
     assert any(r.getMessage() == "unhandled exception" for r in caplog.records)
+    boxes[0].accept()
+
+
+def test_an_exception_ending_a_device_thread_shows_the_crash_box(
+    qtbot: QtBot, window: MainWindow, caplog: pytest.LogCaptureFixture
+) -> None:
+    def reader() -> None:
+        raise OSError("serial read bug")
+
+    saved_hooks = sys.excepthook, threading.excepthook
+    try:
+        install_excepthook(window)
+        thread = threading.Thread(target=reader, name="scanner-reader")
+        thread.start()
+        thread.join()
+        qtbot.waitUntil(lambda: any(b.isVisible() for b in window.findChildren(QMessageBox)))
+    finally:
+        sys.excepthook, threading.excepthook = saved_hooks
+    boxes = [box for box in window.findChildren(QMessageBox) if box.isVisible()]
+    assert len(boxes) == 1
+    assert "scanner-reader" in boxes[0].detailedText()
+    assert "serial read bug" in boxes[0].detailedText()
+    assert any("ended scanner-reader" in r.getMessage() for r in caplog.records)
     boxes[0].accept()
