@@ -1,6 +1,7 @@
 """A year at the bench: a fresh store and an aged one, side by side.
 
 Run: uv run python bench/aged_store.py [--starts 3] [--rebuild]
+     uv run python bench/aged_store.py --scans-only [--rounds 3] [--aged-db FILE]
 
 The aged store (at least 1.5 million scan events and 300,000 orders, one busy
 bench over a year) is built once and cached in ~/.cache/packstation-bench
@@ -19,6 +20,14 @@ dialog's list, and on the aged store the longest stall one backup causes to
 scans going on meanwhile.
 Targets (2-core machine): aged start at most 1.2x fresh and at most 2 s; aged
 peak memory at most fresh + 50 MB; each action aged at most 1.2x fresh.
+
+--scans-only compares scan to verdict alone, issue 13's "no slower on the aged
+store": each round packs the test orders on four stores in turns, a fresh and an
+aged one with the store's WAL checkpoints (station.wal_checkpoints) and the same
+two with SQLite's own (inside the commit that takes the WAL past 1,000 pages, as
+before), so the before and after share the machine's load. --aged-db takes an
+aged store already upgraded (bench/central_figures.py keeps one) instead of the
+cached one, whose upgrade from an old schema takes minutes.
 """
 
 from __future__ import annotations
@@ -40,6 +49,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from alembic.config import Config
 from alembic.script import ScriptDirectory
+from sqlalchemy import event
 from sqlmodel import col, select
 
 from bench._data import ean13, percentile
@@ -56,6 +66,7 @@ from station.settings import Settings
 from station.slips import SlipContent
 from station.store import DB_NAME, MIGRATIONS, Store
 from station.verdicts import VerdictKind
+from station.wal_checkpoints import WalCheckpointer
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = Path(os.environ.get("PACKSTATION_BENCH_CACHE", "~/.cache/packstation-bench")).expanduser()
@@ -328,8 +339,12 @@ def peak_rss_mb(pid: int) -> float:
 class ActionBench:
     """One store's station, timing each bench action in milliseconds."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, *, sqlite_checkpoints: bool = False) -> None:
         self.store = Store.open(data_dir)
+        if sqlite_checkpoints:
+            use_sqlite_checkpoints(self.store)
+        self.commits = time_commits(self.store)
+        self.scan_kb: list[float] = []  # what each scan's own thread wrote to disk
         self.session = open_session(self.store)
         self.bulk = BulkPrinter(self.store, NullPrinter(), STATION, self.session.sequence)
         self.times: dict[str, list[float]] = {key: [] for key in ACTIONS}
@@ -344,9 +359,12 @@ class ActionBench:
         self.wrong_label = wrong
 
     def timed(self, key: str, action: Callable[[], Any]) -> Any:
+        written = bytes_written_by_this_thread()
         start = time.perf_counter()
         result = action()
         self.times[key].append((time.perf_counter() - start) * 1000)
+        if key == "scan":
+            self.scan_kb.append((bytes_written_by_this_thread() - written) / 1024)
         return result
 
     def pack(self, n: int) -> None:
@@ -383,15 +401,72 @@ ACTIONS = {
 }
 
 
-def measure_actions(stores: dict[str, Path], orders: int) -> dict[str, dict[str, list[float]]]:
-    """Each action's times per store, the stores taking turns order by order (same load)."""
-    benches = {name: ActionBench(folder) for name, folder in stores.items()}
+def bytes_written_by_this_thread() -> int:
+    """Bytes this thread handed to write calls (Linux's per-thread I/O accounting).
+
+    Unlike a time, it does not depend on the machine's load: a scan whose commit
+    ran SQLite's checkpoint wrote the pages it copied into the database too.
+    """
+    for line in Path("/proc/thread-self/io").read_text().splitlines():
+        if line.startswith("wchar:"):
+            return int(line.split()[1])
+    return 0
+
+
+def time_commits(store: Store) -> list[float]:
+    """Each commit's milliseconds on `store` from now on: its flush, and any checkpoint in it.
+
+    The part of a scan an aged store can make slower, apart from the CPU a busy
+    machine takes from the rest of the scan.
+    """
+    spent: list[float] = []
+
+    class TimedCommits(sqlite3.Connection):
+        def commit(self) -> None:
+            start = time.perf_counter()
+            super().commit()
+            spent.append((time.perf_counter() - start) * 1000)
+
+    def timed_connections(_dialect: Any, _record: Any, _args: Any, params: dict[str, Any]) -> None:
+        params["factory"] = TimedCommits
+
+    event.listen(store.engine, "do_connect", timed_connections)
+    store.engine.dispose()  # the pooled connections are untimed
+    return spent
+
+
+def use_sqlite_checkpoints(store: Store) -> None:
+    """The store as it was before station.wal_checkpoints: SQLite checkpoints in the commit."""
+    store.checkpoints.close()
+    store.checkpoints = WalCheckpointer(store.path, every_commits=2**62)  # never wakes
+    store.engine.dispose()  # the pooled connections have the large safety setting
+
+    def default_size(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.execute("PRAGMA wal_autocheckpoint=1000")
+
+    event.listen(store.engine, "connect", default_size)
+
+
+def measure_actions(
+    stores: dict[str, Path], orders: int, sqlite_checkpoints: frozenset[str] = frozenset()
+) -> dict[str, dict[str, list[float]]]:
+    """Each action's times per store, the stores taking turns order by order (same load).
+
+    The stores named in `sqlite_checkpoints` checkpoint as before (use_sqlite_checkpoints).
+    """
+    benches = {
+        name: ActionBench(folder, sqlite_checkpoints=name in sqlite_checkpoints)
+        for name, folder in stores.items()
+    }
     for n in range(orders):
         for bench in benches.values():
             bench.pack(n)
     for bench in benches.values():
         bench.close()
-    return {name: bench.times for name, bench in benches.items()}
+    return {
+        name: {**bench.times, "commit": bench.commits, "scan KB": bench.scan_kb}
+        for name, bench in benches.items()
+    }
 
 
 def backup_stall(data_dir: Path) -> str:
@@ -443,15 +518,83 @@ def describe_store(db_file: Path) -> str:
     return f"{scans:,} scan events, {orders:,} orders, {db_file.stat().st_size / 1e6:,.0f} MB"
 
 
+def compare_scans(aged_db: Path, rounds: int, orders: int) -> None:
+    """Scan to verdict, fresh and aged, store checkpoints and SQLite's, four stores in turns."""
+    work = CACHE / "scan-run"
+    print(f"aged: {describe_store(aged_db)}")
+    kinds = {"thread": "WAL checkpoints on the store's thread", "sqlite": "SQLite's in the commit"}
+    times: dict[str, list[float]] = {}
+    for number in range(1, rounds + 1):
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir(parents=True)
+        stores: dict[str, Path] = {}
+        for kind in kinds:
+            stores[f"fresh {kind}"] = work / f"fresh-{kind}"
+            build_fresh(stores[f"fresh {kind}"])
+            stores[f"aged {kind}"] = work / f"aged-{kind}"
+            stores[f"aged {kind}"].mkdir()
+            shutil.copyfile(aged_db, stores[f"aged {kind}"] / DB_NAME)
+        # The copies just written are still being flushed: measured now, a commit
+        # would wait behind gigabytes of someone else's writeback.
+        os.sync()
+        load = os.getloadavg()[0]
+        measured = measure_actions(
+            stores, orders, frozenset(name for name in stores if name.endswith("sqlite"))
+        )
+        print(f"\nround {number}, {orders} orders each, load average {load:.1f}:")
+        for kind, label in kinds.items():
+            for what in MEASURED:
+                fresh, aged = measured[f"fresh {kind}"][what], measured[f"aged {kind}"][what]
+                times.setdefault(f"fresh {kind} {what}", []).extend(fresh)
+                times.setdefault(f"aged {kind} {what}", []).extend(aged)
+                print_scans(f"{label}, {what}", fresh, aged)
+    print(f"\nall {rounds} rounds:")
+    for kind, label in kinds.items():
+        for what in MEASURED:
+            print_scans(
+                f"{label}, {what}", times[f"fresh {kind} {what}"], times[f"aged {kind} {what}"]
+            )
+    shutil.rmtree(work, ignore_errors=True)
+
+
+# Per scan: its time to verdict, each commit's time, what the scan's thread wrote.
+MEASURED = {"scan": "ms", "commit": "ms", "scan KB": "KB"}
+
+
+def print_scans(label: str, fresh: list[float], aged: list[float]) -> None:
+    unit = MEASURED[label.rsplit(", ", 1)[1]]
+
+    def figures(times: list[float]) -> str:
+        return (
+            f"p50 {percentile(times, 50):5.1f} p99 {percentile(times, 99):5.1f} "
+            f"max {max(times):5.0f} {unit}"
+        )
+
+    ratio = percentile(aged, 99) / percentile(fresh, 99)
+    print(
+        f"  {label:46} {len(fresh):4}, {len(aged):4}: fresh {figures(fresh)}; "
+        f"aged {figures(aged)}; aged/fresh p99 {ratio:.2f}x"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--starts", type=int, default=3)
+    parser.add_argument(
+        "--scans-only", action="store_true", help="scan to verdict alone, before and after"
+    )
+    parser.add_argument("--rounds", type=int, default=3, help="--scans-only: rounds")
+    parser.add_argument("--aged-db", type=Path, help="--scans-only: an aged store to copy")
     parser.add_argument("--rebuild", action="store_true", help="build the aged store anew")
     # Smaller stores, for trying the script out; the figures need the defaults.
     parser.add_argument("--packed", type=int, default=PACKED, help=argparse.SUPPRESS)
     parser.add_argument("--copies", type=int, default=COPIES, help=argparse.SUPPRESS)
     parser.add_argument("--tests", type=int, default=TEST_ORDERS, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.scans_only:
+        aged_db = args.aged_db or ensure_aged(args.rebuild, args.packed, args.copies) / DB_NAME
+        compare_scans(aged_db, args.rounds, args.tests)
+        return
     aged_cache = ensure_aged(args.rebuild, args.packed, args.copies)
     work = CACHE / "run"
     shutil.rmtree(work, ignore_errors=True)
