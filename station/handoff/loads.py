@@ -187,11 +187,7 @@ def never_collected(
 ) -> list[Parcel]:
     """Parcels sealed in the `lookback` before `now - older_than` that are on no closed load,
     oldest first: this station's own, and other stations' (of `warehouse`, or of every one)."""
-    on_a_closed_load = (
-        select(HandoffScan.parcel_id)
-        .join(HandoffClose, col(HandoffClose.load_id) == col(HandoffScan.load_id))
-        .where(HandoffScan.verdict == LOADED, col(HandoffScan.parcel_id).is_not(None))
-    )
+    on_a_closed_load = remote.closed_here()
     own = list(
         db.exec(
             select(Parcel)

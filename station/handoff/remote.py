@@ -29,7 +29,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 from station import queries
 from station.couriers.profiles import CourierProfile
 from station.handoff.readiness import courier_key
-from station.handoff.tables import LOADED, HandoffClose, HandoffScan
+from station.handoff.tables import LOADED, TAKEN_OFF, HandoffClose, HandoffScan
 from station.models import Parcel, utc_now
 
 
@@ -182,20 +182,32 @@ def on_closed_loads() -> SelectOfScalar[uuid.UUID]:
     return select(RemoteLoaded.parcel_id).where(col(RemoteLoaded.closed))
 
 
+def closed_here() -> SelectOfScalar[uuid.UUID | None]:
+    """The parcels on loads this station closed: less those the central database took off
+    for another dock's load (they are on that one, closed or not)."""
+    taken_off = select(HandoffScan.parcel_id).where(
+        HandoffScan.verdict == TAKEN_OFF, col(HandoffScan.parcel_id).is_not(None)
+    )
+    return (
+        select(col(HandoffScan.parcel_id))
+        .join(HandoffClose, col(HandoffClose.load_id) == col(HandoffScan.load_id))
+        .where(
+            HandoffScan.verdict == LOADED,
+            col(HandoffScan.parcel_id).is_not(None),
+            col(HandoffScan.parcel_id).not_in(taken_off),
+        )
+    )
+
+
 def never_collected(
     db: Session, since: datetime, until: datetime, warehouse: str | None
 ) -> list[Parcel]:
     """Other stations' parcels sealed in [since, until] on no closed load known here (of one
     warehouse, or of every one)."""
-    closed_here = (
-        select(HandoffScan.parcel_id)
-        .join(HandoffClose, col(HandoffClose.load_id) == col(HandoffScan.load_id))
-        .where(HandoffScan.verdict == LOADED)
-    )
     query = select(RemoteParcel).where(
         col(RemoteParcel.created_at) >= since,
         col(RemoteParcel.created_at) <= until,
-        col(RemoteParcel.id).not_in(closed_here),
+        col(RemoteParcel.id).not_in(closed_here()),
         col(RemoteParcel.id).not_in(on_closed_loads()),
     )
     if warehouse is not None:

@@ -6,6 +6,7 @@ import io
 import json
 import uuid
 from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,9 @@ from station import queries
 from station.errors import UserError
 from station.handoff.central import Decision
 from station.handoff.closing import Handover, close_load
+from station.handoff.loads import never_collected
 from station.handoff.replay_lines import DockReplay
+from station.models import utc_now
 from station.replay import replay
 from station.settings import Settings
 from station.store import Store
@@ -82,3 +85,28 @@ def test_a_close_refuses_a_count_other_than_the_one_the_driver_checked(
         loading, rechecked, tmp_path / "data", render_manifest_pdf, default_reason="x"
     )
     assert answer.kind is V.LOAD_CLOSED and answer.parcels == 1
+
+
+def test_a_parcel_taken_off_a_closed_load_is_still_never_collected_until_its_load_closes(
+    store: Store,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    loading = dock(store)
+    scans(loading, "CMD-LOAD", "DHL Express", DHL[0], DHL[1])
+    load = loading.state.load
+    assert load is not None
+    with store.session() as db:
+        parcel = queries.parcel_by_tracking(db, DHL[0])
+        assert parcel is not None
+    # Two docks scanned it at once; the central database gave it to dock-2's open load.
+    assert loading.taken_off(parcel.id, load.id, Decision("dock-2", uuid.uuid4())) is not None
+    close_load(
+        loading, Handover("Dana Driver"), tmp_path / "data", render_manifest_pdf, default_reason="x"
+    )
+
+    with store.session() as db:
+        # (seal_orders seals a second apart from the fixture's start: all before this)
+        waiting = never_collected(db, timedelta(0), utc_now() + timedelta(minutes=1))
+    # Not on this dock's closed load, and dock-2's load is not known closed: still at the
+    # station as far as anyone here knows, so on the supervisor's list.
+    assert DHL[0] in [p.tracking for p in waiting] and DHL[1] not in [p.tracking for p in waiting]
