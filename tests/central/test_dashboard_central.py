@@ -121,8 +121,14 @@ def test_a_station_picked_during_a_read_shows_that_station_s_figures(
     assert reader.reading.wait(TIMEOUT_MS / 1000)  # every station's figures already read
     window.station_choice.setCurrentIndex(2)
     window.station_choice.activated.emit(2)  # bench-2 picked while that read goes on
-    with qtbot.waitSignal(window.refreshed, timeout=TIMEOUT_MS) as refreshed:
+    with (
+        qtbot.waitSignal(window.refreshed, timeout=TIMEOUT_MS) as refreshed,
+        qtbot.waitSignal(window.orders_shown, timeout=TIMEOUT_MS) as listed,
+    ):
+        # A figure still on screen clicked meanwhile: bench-1's row of every station's table.
+        window.by_station.cell_drilled.emit("orders", "station", "bench-1", "Orders: bench-1")
         reader.held.set()
+    assert sorted(ref.number for ref in listed.args[0]) == ["SO-1", "SO-10", "SO-11"]  # Ana's
     # Not every station's figures under "bench-2" until the next refresh: bench-2's at once.
     assert [row.station for row in refreshed.args[0].by_station] == ["bench-2"]
     assert [cells(window.by_station, row)["who"] for row in range(1)] == ["bench-2"]

@@ -35,7 +35,7 @@ from sqlalchemy.exc import DatabaseError
 from station.central.connect import CentralUnreachable
 from station.errors import UserError
 from station.exception_queue import ExceptionDesk
-from station.supervisor.drill import OrderRef, Trail
+from station.supervisor.drill import DrillBy, OrderRef, Trail
 from station.supervisor.figures import EVERYONE, Filter
 from station.supervisor.formulas import FIGURES, MISTAKE_WORDS
 from station.supervisor.period import Period
@@ -336,32 +336,46 @@ class DashboardWindow(QMainWindow):
 
     # -- clicks -------------------------------------------------------------------
 
+    def _drill_shown(
+        self,
+        figure: str,
+        title: str,
+        by: DrillBy | None = None,
+        key: str | None = None,
+        what: str | None = None,
+    ) -> None:
+        """The orders behind a figure on screen: of the period and station it was read for,
+        even when another was just chosen and is still reading."""
+        period, only = self.period, self.only
+        if self.snapshot is not None:
+            period, only = self.snapshot.period, self.snapshot.only
+        self.drill(Drill(period, figure, title, by, key, what, only))
+
     def _on_table_cell_drilled(self, figure: str, by: str, key: str, words: str) -> None:
-        self.drill(Drill(self.period, figure, words, by, key, only=self.only))  # type: ignore[arg-type]
+        self._drill_shown(figure, words, by, key)  # type: ignore[arg-type]
 
     def _on_kpis_figure_drilled(self, figure: str, words: str) -> None:
-        self.drill(Drill(self.period, figure, f"{words}: everyone", only=self.only))
+        self._drill_shown(figure, f"{words}: everyone")
 
     def _on_hour_chart_bar_clicked(self, index: int) -> None:
         hour = self.hour_chart.hours[index]
         title = f"Orders packed between {hour:02d}:00 and {hour:02d}:59"
-        self.drill(Drill(self.period, "orders_by_hour", title, "hour", str(hour), only=self.only))
+        self._drill_shown("orders_by_hour", title, "hour", str(hour))
 
     def _on_accuracy_chart_bar_clicked(self, index: int) -> None:
         day = self.accuracy_chart.days[index]
         title = f"Orders packed on {day} with a mistake caught"
-        self.drill(Drill(self.period, "orders_with_mistakes", title, "day", day, only=self.only))
+        self._drill_shown("orders_with_mistakes", title, "day", day)
 
     def _on_mistake_chart_bar_clicked(self, index: int) -> None:
         kind = self.mistake_chart.kinds[index]
         title = f"Scans that caught a {MISTAKE_WORDS.get(kind, kind)}"
-        self.drill(Drill(self.period, f"mistakes.{kind}", title, only=self.only))
+        self._drill_shown(f"mistakes.{kind}", title)
 
     def _on_reason_chart_bar_clicked(self, index: int) -> None:
         reason = self.reason_chart.kinds[index]
         title = f"Exceptions flagged as {reason.replace('_', ' ')}"
-        what = f"exception_flagged: {reason}"
-        self.drill(Drill(self.period, "exceptions_opened", title, what=what, only=self.only))
+        self._drill_shown("exceptions_opened", title, what=f"exception_flagged: {reason}")
 
     def _on_today_button_clicked(self) -> None:
         self._rolling = Period.today
