@@ -27,7 +27,7 @@ import json
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
@@ -45,14 +45,31 @@ class Mark:
     horizon: int  # the oldest transaction running when the verification read
     counts: Mapping[str, int]  # rows of each checked table then
 
-    def since_age(self, connection: Connection) -> int:
-        """A row whose age(xmin) is at most this was written at or after the horizon."""
+    def since(self, connection: Connection) -> Since:
+        """Which rows this transaction sees were written at or after the mark's horizon."""
         following = int(
             connection.execute(
                 text("SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint")
             ).scalar_one()
         )
-        return following - self.horizon + 1
+        return Since(following, following - self.horizon)
+
+
+class Since(NamedTuple):
+    """A row's xmin (32 bits) is `ref` less its distance below `ref` (wrapping): the row
+    was written since the horizon when that distance is at most `dist`. The snapshot's
+    own `ref`, not the one of PostgreSQL's age(), which moves on while a transaction reads."""
+
+    ref: int
+    dist: int
+
+    def params(self) -> dict[str, int]:
+        return {"ref": self.ref, "dist": self.dist}
+
+
+def written_since(column: str = "xmin") -> str:
+    """The SQL test of Since on a row's `column` (its xmin)."""
+    return f"((:ref - {column}::text::bigint) % 4294967296 + 4294967296) % 4294967296 <= :dist"
 
 
 def snapshot_horizon(connection: Connection) -> int:
@@ -128,7 +145,7 @@ def counts(connection: Connection, station: str, tables: Iterable[str]) -> dict[
     }
 
 
-def old_links_changed(connection: Connection, mark: Mark, since_age: int) -> list[tuple[str, int]]:
+def old_links_changed(connection: Connection, mark: Mark, since: Since) -> list[tuple[str, int]]:
     """What happened to the links up to the mark: (kind, link) for each finding."""
     found: list[tuple[str, int]] = []
     stored = connection.execute(
@@ -141,10 +158,10 @@ def old_links_changed(connection: Connection, mark: Mark, since_age: int) -> lis
         found.append(("rewritten", mark.seq))
     kept, rewritten = connection.execute(
         text(
-            "SELECT count(*), min(seq) FILTER (WHERE age(xmin) <= :age) FROM audit_link "
+            f"SELECT count(*), min(seq) FILTER (WHERE {written_since()}) FROM audit_link "
             "WHERE station = :s AND seq <= :q"
         ),
-        {"s": mark.station, "q": mark.seq, "age": since_age},
+        {"s": mark.station, "q": mark.seq, **since.params()},
     ).one()
     if rewritten is not None:
         found.append(("link_edited", int(rewritten)))
@@ -153,31 +170,32 @@ def old_links_changed(connection: Connection, mark: Mark, since_age: int) -> lis
     return found
 
 
-def ids_to_check(connection: Connection, mark: Mark, table: str, since_age: int) -> list[str]:
+def ids_to_check(connection: Connection, mark: Mark, table: str, since: Since) -> list[str]:
     """Row ids (as the links name them) of the rows written since the mark's horizon and
     of the rows with a link after the mark, in the links' order."""
     rows = connection.execute(
         text(
             f"SELECT replace(id::text, '-', '') FROM {table} "
-            "WHERE station = :s AND age(xmin) <= :age "
+            f"WHERE station = :s AND {written_since()} "
             "UNION SELECT row_id FROM audit_link WHERE station = :s AND seq > :q "
             "AND table_name = :t"
         ),
-        {"s": mark.station, "age": since_age, "q": mark.seq, "t": table},
+        {"s": mark.station, "q": mark.seq, "t": table, **since.params()},
     )
     return sorted(str(row[0]) for row in rows)
 
 
-def inserted_since(connection: Connection, mark: Mark, table: str, since_age: int) -> int:
+def inserted_since(connection: Connection, mark: Mark, table: str, since: Since) -> int:
     """Rows written since the horizon that no link up to the mark records: new rows."""
     return int(
         connection.execute(
             text(
-                f"SELECT count(*) FROM {table} t WHERE t.station = :s AND age(t.xmin) <= :age "
+                f"SELECT count(*) FROM {table} t WHERE t.station = :s AND "
+                f"{written_since('t.xmin')} "
                 "AND NOT EXISTS (SELECT 1 FROM audit_link l WHERE l.station = :s "
                 "AND l.row_id COLLATE \"C\" = replace(t.id::text, '-', '') AND l.seq <= :q)"
             ),
-            {"s": mark.station, "age": since_age, "q": mark.seq},
+            {"s": mark.station, "q": mark.seq, **since.params()},
         ).scalar_one()
     )
 

@@ -34,6 +34,7 @@ from station import models
 from station.audit.central import central_anchors
 from station.audit.central_marks import (
     Mark,
+    Since,
     counts,
     ids_to_check,
     inserted_since,
@@ -44,8 +45,10 @@ from station.audit.central_marks import (
     snapshot_horizon,
     write_marks,
 )
+from station.audit.central_packers import check_packers
 from station.audit.central_quarantine import SetAside, kept_rows
 from station.audit.chain import content_digest, link_hash
+from station.audit.registry import CENTRAL_PACKER_CHAIN
 from station.audit.verify import UNLINKED, AuditReport, Problem, Quarantined
 from station.central.connect import connected
 from station.central.schema import metadata
@@ -80,6 +83,7 @@ def verify_central(
         # rows (the default) walked a table's every station by its key, 20 times the rows.
         connection.execute(text("SET LOCAL cursor_tuple_fraction = 1"))
         connection.execute(text("SET LOCAL work_mem = '64MB'"))
+        connection.execute(text("SET LOCAL TimeZone = 'UTC'"))  # the packers' digests
         horizon = snapshot_horizon(connection)
         names = list(stations) or _stations(connection)
         marks = {} if full else read_marks(connection, names)
@@ -130,10 +134,10 @@ def _verify_station(
             {"s": station},
         )
     }
-    since_age = mark.since_age(connection) if mark else 0
+    since = mark.since(connection) if mark else Since(0, -1)
     if mark is not None:
         report.since[station] = mark.seq
-        _check_old_links(connection, mark, since_age, report)
+        _check_old_links(connection, mark, since, report)
         head = _walk_links(connection, station, report, after=mark.seq, prev=mark.hash)
     else:
         head = _walk_links(connection, station, report)
@@ -156,9 +160,12 @@ def _verify_station(
     links_behind = bool(event_times) and (link_time is None or link_time < max(event_times))
     schemas = _schemas(connection, station)
     aside = SetAside(connection, station, kept_rows(connection, station, frozenset(_CHECKED)))
+    if station == CENTRAL_PACKER_CHAIN:  # its rows are the central packers, no station's
+        check_packers(connection, report)
+        return True
     for table, local in _CHECKED.items():
         checks = _Checks(station, table, _column_kinds(local), schemas, aside, report)
-        if mark is None or not _rows_since(connection, checks, mark, since_age, links_behind):
+        if mark is None or not _rows_since(connection, checks, mark, since, links_behind):
             _check_rows(
                 checks,
                 _central_rows(connection, station, table),
@@ -168,9 +175,7 @@ def _verify_station(
     return not links_behind
 
 
-def _check_old_links(
-    connection: Connection, mark: Mark, since_age: int, report: AuditReport
-) -> None:
+def _check_old_links(connection: Connection, mark: Mark, since: Since, report: AuditReport) -> None:
     station = mark.station
     words = {
         "truncated": f"central link {mark.seq} of station {station!r}, verified whole before, "
@@ -182,21 +187,21 @@ def _check_old_links(
         "link_missing": f"central links up to {mark.seq} of station {station!r}, verified "
         "whole before, are not all there: deleted.",
     }
-    for kind, seq in old_links_changed(connection, mark, since_age):
+    for kind, seq in old_links_changed(connection, mark, since):
         report.problems.append(Problem(station, seq, kind, words[kind].format(seq=seq)))
 
 
 def _rows_since(
-    connection: Connection, checks: _Checks, mark: Mark, since_age: int, links_behind: bool
+    connection: Connection, checks: _Checks, mark: Mark, since: Since, links_behind: bool
 ) -> bool:
     """Check the rows written since the mark and those linked after it; False when the
     table lost rows since (the full merge then names them)."""
     station, table = checks.station, checks.table
-    expected = mark.counts.get(table, 0) + inserted_since(connection, mark, table, since_age)
+    expected = mark.counts.get(table, 0) + inserted_since(connection, mark, table, since)
     if counts(connection, station, [table])[table] != expected:
         return False
     keys = _keys(table)
-    ids = ids_to_check(connection, mark, table, since_age)
+    ids = ids_to_check(connection, mark, table, since)
     for start in range(0, len(ids), _YIELD):
         chunk = ids[start : start + _YIELD]
         _check_rows(

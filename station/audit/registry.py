@@ -21,11 +21,19 @@ from dataclasses import dataclass
 
 # No station is named "" (station.settings refuses an empty name): the store's own chain.
 STORE_CHAIN = ""
+# Nor centrally "~…" (station.central.roles): the central packers' chain (central_packers).
+CENTRAL_PACKER_CHAIN = "~packers"
+# Chains that are no station's: a problem on one of them is every station's.
+SHARED_CHAINS = frozenset({STORE_CHAIN, CENTRAL_PACKER_CHAIN})
 
 
 def chain_name(station: str) -> str:
     """A chain as a message names it."""
-    return f"station {station!r}" if station != STORE_CHAIN else "the store's packer chain"
+    if station == STORE_CHAIN:
+        return "the store's packer chain"
+    if station == CENTRAL_PACKER_CHAIN:
+        return "the central packer chain"
+    return f"station {station!r}"
 
 
 @dataclass(frozen=True)

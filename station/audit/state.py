@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from station.audit.anchors import log_anchors, store_anchors
-from station.audit.registry import STORE_CHAIN
+from station.audit.registry import SHARED_CHAINS
 from station.audit.verify import Anchor, AuditReport, Problem, verify_chain
 from station.store import Store
 
@@ -65,13 +65,11 @@ def station_states(report: AuditReport) -> dict[str, AuditState]:
     """A report's verdict split by station, stations in name order.
 
     A problem no station owns (the chain's tables dropped, a packer's badge, role or
-    PIN edited on the store's own chain) makes every station broken: anyone may have
-    signed in as a supervisor at any of them.
+    PIN edited on the store's own chain or the central packer chain) makes every
+    station broken: anyone may have signed in as a supervisor at any of them.
     """
-    names = sorted(
-        set(report.heads) - {STORE_CHAIN} | {p.station for p in report.problems if p.station}
-    )
-    shared = [problem for problem in report.problems if not problem.station]
+    names = sorted((set(report.heads) | {p.station for p in report.problems}) - SHARED_CHAINS)
+    shared = [problem for problem in report.problems if problem.station in SHARED_CHAINS]
     states: dict[str, AuditState] = {}
     for name in names:
         own = AuditReport(

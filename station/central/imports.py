@@ -9,6 +9,7 @@ from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
+from station.audit.central_packers import chain_packers
 from station.central.admin import require_schema
 from station.central.connect import CentralError, as_central_error, connected, shown
 from station.importers import ImportReport, import_file
@@ -34,7 +35,10 @@ def import_central(engine: Engine, kind: str, path: Path) -> ImportReport:
             with Session(
                 connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
             ) as session:
-                return import_file(session, kind, path)
+                report = import_file(session, kind, path)
+            if kind == "packers":  # a role is a supervisor's rights at every station
+                chain_packers(connection)
+            return report
     except ImportInterrupted as exc:
         cause = exc.__cause__
         if isinstance(cause, DBAPIError):

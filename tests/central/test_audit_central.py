@@ -17,7 +17,7 @@ from sqlmodel import select as sm_select
 
 from station.audit.central import central_anchors, send_anchors
 from station.audit.central_verify import verify_central
-from station.audit.registry import STORE_CHAIN
+from station.audit.registry import CENTRAL_PACKER_CHAIN, STORE_CHAIN
 from station.audit.state import central_states
 from station.audit.verify import Anchor, AuditReport, verify_chain
 from station.central.admin import add_station, init_schema
@@ -399,6 +399,7 @@ def test_after_a_mark_only_the_new_links_are_walked_and_a_broken_station_gets_no
     bench = packed_bench(tmp_path / STATION, STATION)
     assert sync_once(url, bench.store, STATION).pending == 0
     marked = verify_marked(central)
+    quiet = verify_marked(central)  # right after the sync's last write: nothing is new
     session = bench.session(STATION)
     try:
         for _ in range(3):
@@ -413,8 +414,36 @@ def test_after_a_mark_only_the_new_links_are_walked_and_a_broken_station_gets_no
     broken = verify_marked(central)
     again = verify_marked(central)
 
+    assert quiet.ok and quiet.links == 0, quiet.as_text()
     assert since.ok and since.since == {STATION: marked.heads[STATION]}, since.as_text()
     assert since.links == since.heads[STATION] - marked.heads[STATION] >= 3
     assert "--full walks every link" in since.as_text()
     assert not broken.ok and not again.ok  # no mark covers what was found broken
     assert again.since == {STATION: since.heads[STATION]}
+
+
+def test_a_central_packer_made_a_supervisor_by_sql_is_named_and_an_import_is_not(
+    central: Central, tmp_path: Path
+) -> None:
+    central_import(central, "packers", tmp_path / "p.csv", PACKERS)
+    url = central.add_station(STATION)
+    bench = packed_bench(tmp_path / STATION, STATION)  # a station's chain beside the packers'
+    sync_once(url, bench.store, STATION)
+    bench.store.close()
+    promoted = PACKERS.replace("BADGE-P1,Ana,packer", "BADGE-P1,Ana,supervisor")
+    central_import(central, "packers", tmp_path / "p.csv", promoted)
+
+    engine = central_engine(central.admin_url)
+    try:
+        imported = verify_central(engine)
+        tamper(central, "UPDATE packer SET role = 'admin' WHERE badge = 'BADGE-P1'")
+        edited = verify_central(engine)
+        states = central_states(engine)
+    finally:
+        engine.dispose()
+
+    assert imported.ok and imported.heads[CENTRAL_PACKER_CHAIN] == 3, imported.as_text()
+    first = edited.first()
+    assert first is not None and (first.kind, first.station) == ("row_edited", CENTRAL_PACKER_CHAIN)
+    assert "badge BADGE-P1" in first.message and "central packer chain" in first.message
+    assert list(states) == [STATION] and not states[STATION].ok  # every station pulls it

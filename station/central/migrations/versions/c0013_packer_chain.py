@@ -1,4 +1,9 @@
-"""verified marks: how far `audit verify --central` last found each station's chain whole
+"""verified marks, and the central packers on a chain of their own
+
+The packers' badges, roles and PIN hashes every station pulls are chained
+here (station.audit.central_packers): the rows the database holds now, and
+from then on those each `central import packers` writes, in its transaction.
+A role changed centrally by plain SQL is named by `audit verify --central`.
 
 A year of 20 busy stations is some 72 million links and rows, an hour or more
 of hashing. Each clean verification now leaves a mark per station (its newest
@@ -18,6 +23,7 @@ Create Date: 2026-12-03 17:45:00
 from alembic import op
 from sqlalchemy import text
 
+from station.audit.central_packers import chain_packers
 from station.central.roles import group_role, quote
 
 revision = "c0013"
@@ -43,6 +49,9 @@ def upgrade() -> None:
     # In the verifier's order (bytes: COLLATE "C"), as it merges links with rows by id.
     op.execute('CREATE INDEX ix_audit_link_row ON audit_link (station, row_id COLLATE "C", seq)')
     op.execute(f"GRANT SELECT ON audit_verified TO {quote(group_role(database))}")
+    # The central packers on their chain (station.audit.central_packers), from here on
+    # chained by every `central import packers`.
+    chain_packers(op.get_bind(), all_rows=True)
 
 
 def downgrade() -> None:
