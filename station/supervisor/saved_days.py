@@ -305,7 +305,8 @@ class LocalDays:
         )
         try:
             metadata.create_all(self.engine)
-        except exc.OperationalError as error:  # a folder that cannot be written: no saving
+        # A folder that cannot be written, or a damaged file: no saving (the caller sums).
+        except exc.DatabaseError as error:
             log.warning("saved day totals unavailable at %s: %s", self.path, error)
             self.engine.dispose()
             raise
