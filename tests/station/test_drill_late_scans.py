@@ -11,16 +11,24 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+from sqlalchemy import text
 from sqlmodel import select
 
 from station.models import Order, ScanEvent
 from station.supervisor.drill import orders_behind
-from station.supervisor.figures import Facts, figures
+from station.supervisor.figures import Facts, figures, rows_of
+from station.supervisor.queries import Badges
+from station.supervisor.tables import tables_for
 from station.verdicts import VerdictKind
+from tests.central import conftest as central_db
+from tests.central.conftest import Central
 from tests.station.test_figures import BERLIN, WEEKEND, pack_known_day
+from tests.station.test_figures_central import to_central
 
 # Ana sealed SO-11 (clean) on Saturday 28 March; its day's grace ended at Monday 00:00.
 MONDAY_MORNING = datetime(2026, 3, 30, 10, 0, tzinfo=BERLIN)
+# The throwaway PostgreSQL's fixtures (tests/central/conftest.py), for the central case.
+cluster, database, central = central_db.cluster, central_db.database, central_db.central
 
 
 def test_a_late_scan_counts_in_the_drill_down_as_in_the_figure(tmp_path: Path) -> None:
@@ -50,3 +58,30 @@ def test_a_late_scan_counts_in_the_drill_down_as_in_the_figure(tmp_path: Path) -
         so_11 = next(o for o in Facts(db, WEEKEND).packed if o.order_id == order.id.hex)
         assert so_11.mistakes == 0
     bench.store.close()
+
+
+def test_centrally_a_week_not_over_counts_a_late_scan_as_its_figure(
+    central: Central, tmp_path: Path
+) -> None:
+    bench = pack_known_day(tmp_path)
+    admin = to_central(bench, central)
+    bench.store.close()
+    sunday_evening = datetime(2026, 3, 30, 20, 0, tzinfo=BERLIN)  # the weekend not over yet
+    with admin.connect() as remote:
+        number = "SO-11"
+        remote.execute(
+            text(
+                "INSERT INTO scanevent (id, station, seq, order_id, verdict, created_at, data)"
+                " SELECT gen_random_uuid(), station, seq + 10000, order_id, 'wrong_item', :at, data"
+                " FROM scanevent WHERE order_id = (SELECT id FROM orders WHERE number = :number)"
+                " ORDER BY seq LIMIT 1"
+            ),
+            {"at": MONDAY_MORNING, "number": number},
+        )
+        facts = Facts(remote, WEEKEND, now=sunday_evening)
+        ana = next(row for row in rows_of(facts, "packer") if row.packer == "BADGE-P1")
+        badges = Badges(remote, tables_for(remote))
+        wrong = [o for o in facts.packed if o.mistakes and badges.badge(o.packer_id) == "BADGE-P1"]
+        assert ana.orders_with_mistakes == len(wrong) == 2  # SO-1 and SO-10, not SO-11
+        remote.rollback()
+    admin.dispose()
