@@ -309,3 +309,11 @@ def test_the_state_per_station_names_the_broken_chain_for_the_dashboard(
     state = broken["bench-1"]
     assert not state.ok and state.problems >= 1
     assert state.summary.startswith("BROKEN: orderevent ") and "edited" in state.summary
+
+
+def test_full_goes_with_central_only(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import main
+
+    assert main.main(["audit", "verify", "--full", "--data-dir", str(tmp_path)]) == 2
+    assert "--full go with --central" in capsys.readouterr().err
+    assert not (tmp_path / DB_NAME).exists()  # nothing was made or changed
