@@ -9,7 +9,7 @@ from pathlib import Path
 
 from station import paths
 from station.audit.anchors import log_anchors, store_anchors, write_anchors
-from station.audit.registry import STORE_CHAIN
+from station.audit.registry import STORE_CHAIN, chain_name
 from station.audit.verify import Anchor, verify_chain
 from station.errors import UserError
 from station.settings import Settings
@@ -94,7 +94,10 @@ def _anchor(store: Store, settings: Settings) -> int:
         finally:
             engine.dispose()
     for anchor in anchors:
-        print(f"Anchored station {anchor.station} at link {anchor.seq} ({where}).")
+        # The store's packer chain is anchored in the log and the store only.
+        shown = f"station {anchor.station}" if anchor.station else chain_name(anchor.station)
+        where_this = "the log" if anchor.station == STORE_CHAIN else where
+        print(f"Anchored {shown} at link {anchor.seq} ({where_this}).")
     if not anchors:
         print("Nothing to anchor: this store has no events yet.")
     return 0

@@ -44,6 +44,8 @@ def test_a_role_changed_by_import_verifies_and_one_changed_by_sql_is_named(
     assert main.main(["import", "packers", str(roster), "--data-dir", str(tmp_path)]) == 0
     assert main.main(["audit", "verify", "--data-dir", str(tmp_path)]) == 0
     assert "the store's packer chain" in capsys.readouterr().out
+    assert main.main(["audit", "anchor", "--data-dir", str(tmp_path)]) == 0
+    assert "Anchored the store's packer chain at link 4 (the log)." in capsys.readouterr().out
     # The promoted packer signs in as a supervisor, with the PIN the import set.
     store = Store.open(tmp_path)
     try:
