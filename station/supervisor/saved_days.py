@@ -300,6 +300,7 @@ class LocalDays:
 
     def __init__(self, folder: Path) -> None:
         self.path = folder / FILE_NAME
+        self.usable = True  # until the file is found damaged while in use
         self.engine: Engine = create_engine(
             f"sqlite:///{self.path}", poolclass=NullPool, connect_args={"timeout": 10}
         )
@@ -316,17 +317,50 @@ class LocalDays:
         with self.engine.begin() as connection:
             yield connection
 
+    def _give_up(self, error: exc.DatabaseError) -> None:
+        """The file fails in use (damaged, its folder no longer writable): not used again."""
+        self.usable = False
+        log.warning(
+            "saved day totals not used (%s failed: %s): the figures are summed from the events",
+            self.path,
+            error,
+        )
+
     def forget_changed(self, db: Database, tables: Tables) -> None:
-        with self._book() as book:
-            _forget_changed(book, db, tables)
+        if not self.usable:
+            return
+        try:
+            with self._book() as book:
+                _forget_changed(book, db, tables)
+        except exc.DatabaseError as error:
+            # It reads the store's events too: an error there is the store's and goes on
+            # up. The file is asked on its own to tell the two apart.
+            try:
+                with self._book() as book:
+                    book.execute(select(figure_day.c.day).limit(1))
+            except exc.DatabaseError:
+                self._give_up(error)
+                return
+            raise
 
     def load(self, zone: str, days: list[str]) -> dict[str, DayFacts]:
-        with self._book() as book:
-            return _load(book, zone, days)
+        if not self.usable:
+            return {}
+        try:
+            with self._book() as book:
+                return _load(book, zone, days)
+        except exc.DatabaseError as error:  # only the file was read
+            self._give_up(error)
+            return {}
 
     def save(self, zone: str, day: str, facts: DayFacts) -> None:
-        with self._book() as book:
-            _save(book, zone, day, facts)
+        if not self.usable:
+            return
+        try:
+            with self._book() as book:
+                _save(book, zone, day, facts)
+        except exc.DatabaseError as error:  # only the file was written
+            self._give_up(error)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -181,3 +181,17 @@ def test_a_store_without_events_saves_empty_days(tmp_path: Path) -> None:
     assert len(saved_days(tmp_path)) == 3
     book.close()
     store.close()
+
+
+def test_a_saved_days_file_damaged_while_in_use_leaves_the_figures_to_the_events(
+    bench: Bench, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    book = LocalDays(tmp_path)
+    with bench.store.session() as db:
+        expected = dashboard(db, WEEKEND)
+        assert dashboard(db, WEEKEND, book=book) == expected  # the days saved
+        (tmp_path / FILE_NAME).write_bytes(b"not a database, " * 64)  # then the file damaged
+        for _ in range(2):  # said once, not at every refresh
+            assert dashboard(db, WEEKEND, book=book) == expected
+    assert caplog.text.count("saved day totals not used") == 1
+    book.close()
