@@ -86,6 +86,8 @@ def verify_central(
         connection.execute(text("SET LOCAL TimeZone = 'UTC'"))  # the packers' digests
         horizon = snapshot_horizon(connection)
         names = list(stations) or _stations(connection)
+        if stations and _has_links(connection, CENTRAL_PACKER_CHAIN):
+            names.append(CENTRAL_PACKER_CHAIN)  # every station's supervisors come from there
         marks = {} if full else read_marks(connection, names)
         for station in names:
             whole = _verify_station(connection, station, report, marks.get(station))
@@ -110,6 +112,13 @@ def _new_mark(
     if digest is None:
         return []
     return [Mark(station, head, str(digest), horizon, counts(connection, station, _CHECKED))]
+
+
+def _has_links(connection: Connection, chain: str) -> bool:
+    found = connection.execute(
+        text("SELECT 1 FROM audit_link WHERE station = :s LIMIT 1"), {"s": chain}
+    ).first()
+    return found is not None
 
 
 def _stations(connection: Connection) -> list[str]:

@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass, field
 from sqlalchemy import Connection
 
 from station.audit.chain import content_digest, link_hash, select_rows
-from station.audit.registry import AUDITED, STORE_CHAIN, Audited, chain_name
+from station.audit.registry import AUDITED, SHARED_CHAINS, Audited, chain_name
 
 UNLINKED = -1  # a row without a link sorts after every link of its station
 
@@ -157,7 +157,7 @@ class AuditReport:
 
 
 def _listed(station: str) -> str:
-    return station if station != STORE_CHAIN else chain_name(station)
+    return station if station not in SHARED_CHAINS else chain_name(station)
 
 
 def verify_chain(connection: Connection, anchors: Sequence[Anchor] = ()) -> AuditReport:

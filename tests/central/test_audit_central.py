@@ -438,6 +438,7 @@ def test_a_central_packer_made_a_supervisor_by_sql_is_named_and_an_import_is_not
         imported = verify_central(engine)
         tamper(central, "UPDATE packer SET role = 'admin' WHERE badge = 'BADGE-P1'")
         edited = verify_central(engine)
+        one = verify_central(engine, [STATION])  # its supervisors come from the packers
         states = central_states(engine)
     finally:
         engine.dispose()
@@ -447,3 +448,4 @@ def test_a_central_packer_made_a_supervisor_by_sql_is_named_and_an_import_is_not
     assert first is not None and (first.kind, first.station) == ("row_edited", CENTRAL_PACKER_CHAIN)
     assert "badge BADGE-P1" in first.message and "central packer chain" in first.message
     assert list(states) == [STATION] and not states[STATION].ok  # every station pulls it
+    assert ("row_edited", CENTRAL_PACKER_CHAIN) in {(p.kind, p.station) for p in one.problems}
