@@ -32,7 +32,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 
-from station.central.connect import connected
+from station.central.connect import CentralError, connected
 
 log = logging.getLogger("packstation.audit")
 
@@ -106,6 +106,14 @@ def write_marks(central: Engine, marks: Sequence[Mark]) -> str:
         return ""
     try:
         with connected(central) as connection:
+            allowed = connection.execute(
+                text("SELECT has_table_privilege('audit_verified', 'INSERT')")
+            ).scalar()
+            if not allowed:
+                return (
+                    "No verified mark was written (this login may not): the next verification "
+                    "walks every link again. Marks are written with the database owner's URL."
+                )
             for mark in marks:
                 connection.execute(
                     text(
@@ -123,8 +131,8 @@ def write_marks(central: Engine, marks: Sequence[Mark]) -> str:
                         "counts": json.dumps(dict(mark.counts)),
                     },
                 )
-    except DBAPIError as exc:
-        reason = str(exc.orig).splitlines()[0] if exc.orig else str(exc)
+    except (DBAPIError, CentralError) as exc:  # an old schema, a server gone meanwhile
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
         log.warning("audit verified marks not written: %s", reason)
         return (
             f"No verified mark was written ({reason}): the next verification walks every "

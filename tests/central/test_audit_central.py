@@ -410,6 +410,11 @@ def test_after_a_mark_only_the_new_links_are_walked_and_a_broken_station_gets_no
     bench.store.close()
 
     since = verify_marked(central)
+    station_login = central_engine(url)
+    try:
+        by_station = verify_central(station_login, [STATION], mark=True)
+    finally:
+        station_login.dispose()
     tamper(central, "UPDATE scanevent SET data = jsonb_set(data, '{raw}', '\"X\"')")
     broken = verify_marked(central)
     again = verify_marked(central)
@@ -420,6 +425,8 @@ def test_after_a_mark_only_the_new_links_are_walked_and_a_broken_station_gets_no
     assert "--full walks every link" in since.as_text()
     assert not broken.ok and not again.ok  # no mark covers what was found broken
     assert again.since == {STATION: since.heads[STATION]}
+    assert by_station.ok and by_station.since == {STATION: since.heads[STATION]}  # reads marks
+    assert "No verified mark was written (this login may not)" in by_station.as_text()
 
 
 def test_a_central_packer_made_a_supervisor_by_sql_is_named_and_an_import_is_not(
