@@ -56,12 +56,6 @@ class WalCheckpointer:
         self._closed = False
         self._thread: threading.Thread | None = None
 
-    @property
-    def done(self) -> int:
-        """How many checkpoints this checkpointer has run."""
-        with self._changed:
-            return self._done
-
     def committed(self) -> None:
         """Note one commit; wakes the thread when enough have gathered. Never waits on disk."""
         with self._changed:
