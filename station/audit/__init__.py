@@ -5,4 +5,8 @@
 - verify.py: `main.py audit verify`, what was edited, deleted or inserted;
 - anchors.py: chain heads in the log (and the central database) against truncation;
 - state.py: `audit_state(store)` for the supervisors' dashboard.
+- central_verify.py: `audit verify --central`, each station's chain in the central copy,
+  with central_rows.py (a central row against its link), central_marks.py (from the
+  last verified mark), central_quarantine.py (rows the server set aside) and
+  central_packers.py (the central packers' own chain).
 """
