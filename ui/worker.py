@@ -17,6 +17,8 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import traceback
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -43,14 +45,17 @@ class Worker(QObject):
     """
 
     # Emitted from the worker thread; Qt queues it to this object's (UI) thread.
-    _job_finished = Signal(object, object, object)  # job, result, exception or None
+    _job_finished = Signal(object, object)  # result, exception or None
     busy_changed = Signal(bool)
 
     def __init__(
         self, parent: QObject | None = None, name: str = "station-worker", *, daemon: bool = False
     ) -> None:
         super().__init__(parent)
-        self._jobs: queue.SimpleQueue[_Job[Any] | None] = queue.SimpleQueue()
+        # The thread sees only each job's callable; the job itself, with the
+        # callbacks, stays here on the UI thread (see _loop).
+        self._jobs: queue.SimpleQueue[Callable[[], Any] | None] = queue.SimpleQueue()
+        self._waiting: deque[_Job[Any]] = deque()
         self._thread = threading.Thread(target=self._loop, name=name, daemon=daemon)
         self._pending = 0
         self._closed = False
@@ -84,7 +89,8 @@ class Worker(QObject):
         self._pending += 1
         if self._pending == 1:
             self.busy_changed.emit(True)
-        self._jobs.put(_Job(fn, on_done, on_failed))
+        self._waiting.append(_Job(fn, on_done, on_failed))
+        self._jobs.put(fn)
         if not self._thread.is_alive():
             self._thread.start()
 
@@ -106,26 +112,38 @@ class Worker(QObject):
                     self._jobs.get_nowait()
                 except queue.Empty:
                     break
+                self._waiting.pop()  # the newest: the one under way stays first
         self._jobs.put(None)  # after the last job
         if wait and self._thread.is_alive():
             self._thread.join()
 
     def _loop(self) -> None:
-        while (job := self._jobs.get()) is not None:  # None: stop
+        # The thread must never drop the last reference to what a job holds: a
+        # widget (a dialog's bound callback, a lambda over `self`) freed here is
+        # deleted on this thread while the UI thread may be painting it, a
+        # segfault. So the job and its callbacks stay on the UI thread, and the
+        # callable and any traceback's frames are let go before the answer is
+        # handed over, while the UI thread still holds the job.
+        while (fn := self._jobs.get()) is not None:
+            result: Any = None
+            error: BaseException | None = None
             try:
-                result = job.fn()
+                result = fn()
             except BaseException as exc:  # handed to the UI thread, never lost
-                self._deliver(job, None, exc)
-            else:
-                self._deliver(job, result, None)
+                traceback.clear_frames(exc.__traceback__)
+                error = exc
+            del fn
+            self._deliver(result, error)
+            del result, error
 
-    def _deliver(self, job: _Job[Any], result: Any, exc: BaseException | None) -> None:
+    def _deliver(self, result: Any, exc: BaseException | None) -> None:
         try:
-            self._job_finished.emit(job, result, exc)
+            self._job_finished.emit(result, exc)
         except RuntimeError:  # this object is gone (its window closed): nobody to answer
-            log.debug("worker gone; answer to %r dropped", job.fn)
+            log.debug("worker gone; an answer dropped")
 
-    def _on_job_finished(self, job: _Job[Any], result: Any, exc: BaseException | None) -> None:
+    def _on_job_finished(self, result: Any, exc: BaseException | None) -> None:
+        job = self._waiting.popleft()
         self._pending -= 1
         try:
             if self._dropping:

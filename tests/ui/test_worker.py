@@ -5,7 +5,9 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 
+import pytest
 from PySide6.QtCore import QCoreApplication
 from pytestqt.qtbot import QtBot
 
@@ -91,3 +93,41 @@ def test_a_daemon_worker_waiting_on_a_person_does_not_hold_up_the_exit() -> None
     )
     done = subprocess.run([sys.executable, "-c", program], cwd=ROOT, timeout=60, check=False)
     assert done.returncode == 0
+
+
+class Widgetlike:
+    """Stands for a dialog a job holds: records the thread that frees it."""
+
+    def __init__(self, freed_on: list[str]) -> None:
+        self.freed_on = freed_on
+
+    def __del__(self) -> None:
+        self.freed_on.append(threading.current_thread().name)
+
+
+def holding_job(
+    held: Widgetlike, fails: bool, answers: list[object]
+) -> tuple[Callable[[], object], Callable[[object], None], Callable[[BaseException], None]]:
+    """A job and its callbacks that all hold `held`, as a dialog's do."""
+
+    def job() -> Widgetlike:
+        if fails:
+            raise ValueError(held)  # its frame, in the traceback, holds `held` too
+        return held
+
+    return job, lambda _r: answers.append(held), lambda _e: answers.append(held)
+
+
+@pytest.mark.parametrize("fails", [False, True], ids=["answer", "exception"])
+def test_what_a_job_holds_is_let_go_on_the_ui_thread(qtbot: QtBot, fails: bool) -> None:
+    # A dialog freed on the worker thread is deleted there while the UI thread
+    # may be painting it: the segfault once seen after the bulk print test.
+    freed_on: list[str] = []
+    answers: list[object] = []
+    worker = Worker(name="job-thread")
+    worker.run(*holding_job(Widgetlike(freed_on), fails, answers))
+    qtbot.waitUntil(lambda: len(answers) == 1)
+    answers.clear()  # the thread now waits for its next job, the answer handed over
+    worker.shutdown()  # wakes it
+
+    assert freed_on == [threading.main_thread().name]
