@@ -234,7 +234,7 @@ def test_a_parcel_the_central_database_put_on_another_load_stops_the_dock_at_onc
     answer = loading.taken_off(parcel.id, load_id, other)
     assert answer is not None
     with qtbot.waitSignal(mode.dock.taken_off, timeout=TIMEOUT_MS):
-        threading.Thread(target=mode.dock._emit_taken_off, args=(answer,)).start()
+        threading.Thread(target=mode.dock.relay_taken_off, args=(answer,)).start()
     assert "1 parcel(s)" in dialog.heading.text() and "dock-2" in dialog.problem.text()
     dialog.reject()
 

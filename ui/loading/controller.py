@@ -7,7 +7,6 @@ thread as signals. The close renders and writes the manifest there too.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import traceback
 from collections.abc import Callable, Mapping
@@ -30,6 +29,7 @@ from station.handoff.engine import LoadAnswer, LoadingSession
 from station.handoff.loads import Uncollected, uncollected
 from station.handoff.manifest_data import PdfRenderer
 from station.models import utc_now
+from ui.thread_relay import signal_relay
 from ui.worker import Worker
 
 if TYPE_CHECKING:
@@ -70,6 +70,9 @@ class LoadingController(QObject):
         self._decider: LoadDecider | None = None
         # The camera that photographs the cage at the close (ui.loading.cage_photo), if any.
         self.cage_photo: CagePhoto | None = None
+        # What the decider's thread calls: the signal, never a bound method (which would
+        # let that thread free this object, see ui.thread_relay).
+        self.relay_taken_off: Callable[[LoadAnswer], None] = signal_relay(self.taken_off)
 
     def use_central(self, url: str) -> None:
         """Confirm each parcel loaded with the central database (station.handoff.decide_worker)."""
@@ -77,12 +80,8 @@ class LoadingController(QObject):
         from station.handoff.decide_worker import LoadDecider
 
         self._decider = LoadDecider(url, self.loading)
-        self._decider.on_taken_off(self._emit_taken_off)
+        self._decider.on_taken_off(self.relay_taken_off)
         self._decider.start()
-
-    def _emit_taken_off(self, answer: LoadAnswer) -> None:  # on the decider's thread
-        with contextlib.suppress(RuntimeError):  # the window is gone: nothing to show
-            self.taken_off.emit(answer)
 
     @property
     def prints_manifest(self) -> bool:
