@@ -123,6 +123,8 @@ def _list(db: Session, day_text: str | None, courier: str | None) -> int:
         rows = [load for load in rows if load.created_at.date() == day]
     if courier is not None:
         wanted = courier.strip().casefold()
+        if not wanted:
+            raise UserError("--courier is empty: give a courier's id or name, e.g. --courier ups.")
         rows = [load for load in rows if wanted in (load.courier_id, load.courier.casefold())]
     if not rows:
         print("No loads.")

@@ -117,6 +117,7 @@ def handoff(capsys: pytest.CaptureFixture[str], data_dir: Path, *args: str) -> t
         (["pending", "--older-than", "soon"], "number of hours"),
         (["pending", "--days", "0"], "whole number of days"),
         (["pending", "--warehouse", " "], "needs a warehouse's name"),
+        (["list", "--courier", " "], "--courier is empty"),
     ],
 )
 def test_bad_input_is_a_clear_message(
