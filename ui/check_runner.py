@@ -10,13 +10,15 @@ The check itself never touches a widget.
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QObject, Signal, SignalInstance
+from PySide6.QtCore import QObject, Signal
 
-from ui.worker import Worker
+from ui.thread_relay import signal_relay
+from ui.worker import Worker, delete_once_ended
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -26,12 +28,14 @@ Progress = Callable[[str], None]
 class CheckRunner(QObject):
     """Starts checks and calls back on the UI thread; `idle` once none is running."""
 
-    _progressed = Signal(object, str)  # on_progress, text
+    _progressed = Signal(int, str)  # check, text
     idle = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._running = 0
+        self._checks = itertools.count()
+        self._listeners: dict[int, Progress] = {}  # check -> its on_progress, UI thread only
         self._progressed.connect(self._on_progressed)
 
     @property
@@ -51,9 +55,15 @@ class CheckRunner(QObject):
         `on_failed` gets a line to show.
         """
 
+        check = next(self._checks)
+        if on_progress is not None:
+            self._listeners[check] = on_progress
+        relay = signal_relay(self._progressed)
+
         def progress(text: str) -> None:
-            if on_progress is not None:
-                self._emit("_progressed", on_progress, text)
+            # The check's threads (a scanner's reader) hold this: it must hold neither
+            # this runner nor the dialog's line, or a thread could free them.
+            relay(check, text)
 
         def failed(exc: BaseException) -> None:
             log.error("device check failed", exc_info=exc)
@@ -64,24 +74,22 @@ class CheckRunner(QObject):
         self._running += 1
         worker.run(
             lambda: work(progress),
-            lambda result: self._finish(worker, on_done, result),
-            lambda exc: self._finish(worker, failed, exc),
+            lambda result: self._finish(check, worker, on_done, result),
+            lambda exc: self._finish(check, worker, failed, exc),
         )
         worker.shutdown(wait=False)  # the thread ends after this check
 
-    def _emit(self, signal_name: str, *args: object) -> None:
-        try:
-            signal: SignalInstance = getattr(self, signal_name)
-            signal.emit(*args)
-        except RuntimeError:  # the dialog is gone (the window closed): nobody to tell
-            log.debug("device check outlived its dialog; %r dropped", args)
+    def _on_progressed(self, check: int, text: str) -> None:
+        on_progress = self._listeners.get(check)
+        if on_progress is not None:  # a reader still closing after its check ended: dropped
+            on_progress(text)
 
-    def _on_progressed(self, on_progress: Progress, text: str) -> None:
-        on_progress(text)
-
-    def _finish(self, worker: Worker, callback: Callable[[Any], None], result: Any) -> None:
+    def _finish(
+        self, check: int, worker: Worker, callback: Callable[[Any], None], result: Any
+    ) -> None:
         self._running -= 1
-        worker.deleteLater()
+        self._listeners.pop(check, None)
+        delete_once_ended(worker)  # its thread may still be returning from the answer
         try:
             callback(result)
         finally:
