@@ -13,6 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from station.integrity import check_in_background
+from ui.thread_relay import signal_relay
 
 
 class IntegrityWatch(QObject):
@@ -23,4 +24,6 @@ class IntegrityWatch(QObject):
         self.damage_found.connect(show)
 
     def start(self, db_file: Path) -> None:
-        check_in_background(db_file, self.damage_found.emit)
+        # The relay, not the bare emit: the window may close while the check runs, and
+        # an emit on a deleted object would raise on the thread (a crash report at exit).
+        check_in_background(db_file, signal_relay(self.damage_found))

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from station.store import DB_NAME, Store
+from ui import integrity_watch
 from ui.integrity_watch import IntegrityWatch
 
 
@@ -33,3 +36,24 @@ def test_a_whole_store_shows_nothing(qtbot: QtBot, tmp_path: Path) -> None:
     watch = IntegrityWatch(lambda text: None)
     with qtbot.assertNotEmitted(watch.damage_found, wait=500):
         watch.start(tmp_path / DB_NAME)
+
+
+def test_damage_found_after_the_window_closed_ends_the_check_quietly(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    told: list[Callable[[str], None]] = []
+    monkeypatch.setattr(
+        integrity_watch, "check_in_background", lambda _path, on_damage: told.append(on_damage)
+    )
+    raised: list[threading.ExceptHookArgs] = []
+    monkeypatch.setattr(threading, "excepthook", raised.append)
+    watch = IntegrityWatch(lambda text: None)
+    watch.start(tmp_path / DB_NAME)
+    del watch  # the window closed while the check ran
+
+    # The check's thread finds damage and says so: nobody to tell, and no crash report.
+    thread = threading.Thread(target=told[0], args=("damaged",), name="integrity-check")
+    thread.start()
+    thread.join()
+
+    assert raised == []
