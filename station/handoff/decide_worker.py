@@ -60,7 +60,9 @@ class LoadDecider:
         self._started = self._done = 0  # rounds of asking begun and ended, for settle()
         self._problem = ""  # the last login problem, logged once
         self._down = False  # the last call failed: nobody waits for an answer meanwhile
-        self._asking = False  # a question is under way
+        # Set while a question is under way (one parcel asked, no answer yet): a wait that
+        # runs out meanwhile marks the link stuck. An Event so a test can wait for it.
+        self.asking = threading.Event()
         # A wait ran out while a question was under way (a server that stopped answering, a
         # link that hangs): nobody waits for an answer again until that question ends.
         self._stuck = False
@@ -130,7 +132,7 @@ class LoadDecider:
                 lambda: self._resumed and (answered() or self._down or self._stuck), timeout
             ):
                 return
-            if self._asking:  # one wait for a hanging link, not one at every parcel or close
+            if self.asking.is_set():  # one wait for a hanging link, not one per parcel or close
                 log.warning(
                     "central loads: no answer in %.0f s; not waiting for it meanwhile", timeout
                 )
@@ -173,7 +175,7 @@ class LoadDecider:
             if self._stopping.is_set():
                 return
             with self._changed:
-                self._asking = True
+                self.asking.set()
             try:
                 decision = decide_load(self._engine, parcel_id, load_id)
             except CentralUnreachable:
@@ -189,7 +191,8 @@ class LoadDecider:
                 return
             finally:
                 with self._changed:
-                    self._asking = self._stuck = False
+                    self.asking.clear()
+                    self._stuck = False
             self._online, self._problem = True, ""
             with self._acting:
                 if self._stopping.is_set():

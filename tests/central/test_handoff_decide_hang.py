@@ -98,7 +98,9 @@ def test_a_dock_whose_central_server_hangs_mid_load_waits_for_it_once(
 
         link.freeze()  # the server stops answering; its connection stays open
         assert loading.handle_scan(DHL[1]).kind.value == "loaded"  # never waits for it
-        decider.wait_for(second.id, timeout=0.5)  # the first wait runs out...
+        # The decider asks about it (however loaded the box, its question is under way)...
+        assert decider.asking.wait(timeout=GUARD_S)
+        decider.wait_for(second.id, timeout=0.5)  # ...so the first wait runs out...
 
         # ...and the next ones (a replay's parcels, the close) do not wait for it again.
         waited = threading.Event()
