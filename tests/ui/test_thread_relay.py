@@ -12,17 +12,25 @@ import threading
 import weakref
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, ClassVar, cast
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from station.handoff import decide_worker
 from station.handoff.engine import LoadingSession
 from station.handoff.manifest_data import PdfRenderer
+from station.session import PackSession
+from station.supervisor_auth import Action
+from station.verdicts import StationView
+from ui import supervisor_gate
 from ui.check_runner import CheckRunner, Progress
 from ui.loading.controller import LoadingController
+from ui.supervisor_gate import SupervisorGate
 from ui.worker import Worker
 
 
@@ -125,3 +133,50 @@ def test_a_device_check_s_threads_never_free_its_runner_or_the_line_it_reports_t
 
     assert shown == ["Scan a barcode with it now…"]
     assert runner_freed_on == line_freed_on == [threading.main_thread().name]
+
+
+class Window:
+    """Stands for what a void's `then` holds: the main window's bound method."""
+
+
+def test_a_window_closed_during_a_supervisor_check_is_not_freed_by_the_check_s_thread(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    checking, answer = threading.Event(), threading.Event()
+
+    def authorize(*_args: object, **_kwargs: object) -> object:
+        checking.set()
+        answer.wait()  # the PIN's scrypt, still running when the window closes
+        return object()
+
+    monkeypatch.setattr(supervisor_gate, "authorize", authorize)
+    session = SimpleNamespace(
+        settings=SimpleNamespace(supervisor_pin=True), store=None, station="bench-1"
+    )
+    parent = QWidget()
+    gate = SupervisorGate(parent, cast(PackSession, session), lambda _text: None)
+    held = Window()
+    held_freed_on = freed_on(held)
+    supervisor = SimpleNamespace(packer_role="supervisor", packer_badge="BADGE-S1")
+
+    def void(_who: object, _window: Window = held) -> None:  # the window's bound method
+        pass
+
+    gate.ask(Action.VOID_LABEL, cast(StationView, supervisor), void)
+    del void
+    checking.wait()
+    (thread,) = [each for each in threading.enumerate() if each.name == "supervisor-gate"]
+
+    gate.close()  # the window closes, and goes, while the check runs
+    del gate, held
+    shiboken6.delete(parent)
+    answer.set()
+    thread.join()
+    # Python's cycle collector runs on whichever thread allocates when it is due: a
+    # check's answer left in a garbage cycle would be freed on a device's thread.
+    collector = threading.Thread(target=gc.collect, name="device-thread")
+    collector.start()
+    collector.join()
+    qtbot.waitUntil(lambda: bool(held_freed_on))
+
+    assert held_freed_on == [threading.main_thread().name]
