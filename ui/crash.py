@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
 import threading
@@ -70,7 +71,8 @@ def install_excepthook(parent: QWidget) -> None:
         details = "".join(
             traceback.format_exception(args.exc_type, args.exc_value, args.exc_traceback)
         )
-        relay.crashed.emit(f"In thread {name}:\n{details}")
+        with contextlib.suppress(RuntimeError):  # the window went after the check above
+            relay.crashed.emit(f"In thread {name}:\n{details}")
 
     sys.excepthook = hook
     threading.excepthook = thread_hook

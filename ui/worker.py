@@ -45,7 +45,7 @@ class Worker(QObject):
     """
 
     # Emitted from the worker thread; Qt queues it to this object's (UI) thread.
-    _job_finished = Signal(object, object)  # result, exception or None
+    _job_finished = Signal()  # an answer is in _answers
     busy_changed = Signal(bool)
 
     def __init__(
@@ -56,6 +56,7 @@ class Worker(QObject):
         # callbacks, stays here on the UI thread (see _loop).
         self._jobs: queue.SimpleQueue[Callable[[], Any] | None] = queue.SimpleQueue()
         self._waiting: deque[_Job[Any]] = deque()
+        self._answers: queue.SimpleQueue[tuple[Any, BaseException | None]] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._loop, name=name, daemon=daemon)
         self._pending = 0
         self._closed = False
@@ -130,20 +131,22 @@ class Worker(QObject):
             try:
                 result = fn()
             except BaseException as exc:  # handed to the UI thread, never lost
-                traceback.clear_frames(exc.__traceback__)
+                _clear_frames(exc)
                 error = exc
             del fn
-            self._deliver(result, error)
-            del result, error
+            self._answers.put((result, error))
+            del result, error  # the answer is the UI thread's alone from here
+            self._deliver()
 
-    def _deliver(self, result: Any, exc: BaseException | None) -> None:
+    def _deliver(self) -> None:
         try:
-            self._job_finished.emit(result, exc)
+            self._job_finished.emit()
         except RuntimeError:  # this object is gone (its window closed): nobody to answer
             log.debug("worker gone; an answer dropped")
 
-    def _on_job_finished(self, result: Any, exc: BaseException | None) -> None:
+    def _on_job_finished(self) -> None:
         job = self._waiting.popleft()
+        result, exc = self._answers.get_nowait()
         self._pending -= 1
         try:
             if self._dropping:
@@ -157,6 +160,19 @@ class Worker(QObject):
         finally:
             if self._pending == 0:
                 self.busy_changed.emit(False)
+
+
+def _clear_frames(exc: BaseException) -> None:
+    """Let go of the locals in the frames of `exc` and of the exceptions chained to it."""
+    seen: set[int] = set()
+    pending: list[BaseException | None] = [exc]
+    while pending:
+        error = pending.pop()
+        if error is None or id(error) in seen:
+            continue
+        seen.add(id(error))
+        traceback.clear_frames(error.__traceback__)
+        pending += [error.__cause__, error.__context__]
 
 
 def delete_once_ended(worker: Worker) -> None:
