@@ -339,6 +339,15 @@ def test_a_close_the_station_refuses_is_said_in_the_dialog_which_stays_open(
     assert "cannot be written" in dialog.problem.text() and dialog.isVisible()
     assert dialog.close_button.isEnabled()
 
+    (mode.dock.loading.store.path.parent / "manifests").unlink()  # fixed
+    with qtbot.waitSignal(mode.dock.closed, timeout=TIMEOUT_MS):
+        dialog.close_button.click()
+        # While the new close runs, the old refusal is no longer said, and no second click.
+        assert "cannot be written" not in dialog.problem.text()
+        assert dialog.problem.text() == "Closing the load…"
+        dialog.driver.setText("Dana Driver-Smith")  # an edit meanwhile does not re-enable it
+        assert not dialog.close_button.isEnabled()
+
 
 def test_the_close_photographs_the_cage_with_the_photo_camera(
     qtbot: QtBot, window: MainWindow, mode: LoadingMode, bench: Bench

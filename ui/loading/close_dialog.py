@@ -63,6 +63,7 @@ class CloseLoadDialog(QDialog):
         self._reasons: dict[str, QComboBox] = {}
         self._stop_said = False  # a stop from another scan is said in the problem line
         self._refused = ""  # why the station refused the last close: said until the next
+        self._closing = False  # a close runs on the worker: no second one, and it is said
         self.heading = QLabel()
         self.heading.setFont(style.font(20, bold=True))
         self.left = QTableWidget(0, 4)
@@ -288,15 +289,18 @@ class CloseLoadDialog(QDialog):
 
     def _update(self) -> None:
         missing = self.missing()
-        self.close_button.setEnabled(not missing)
+        self.close_button.setEnabled(not missing and not self._closing)
+        if self._closing:
+            self.problem.setText("Closing the load…")
+            return
         still = f"Still needed: {'; '.join(missing)}." if missing else ""
         self.problem.setText(" ".join(part for part in (self._refused, still) if part))
 
     def _on_close_button_clicked(self) -> None:
-        if self.missing():
+        if self.missing() or self._closing:
             return
-        self.close_button.setEnabled(False)
-        self._refused = ""
+        self._closing, self._refused = True, ""
+        self._update()  # the last refusal is no longer said while this close runs
         reasons = {tracking: box.currentText().strip() for tracking, box in self._reasons.items()}
         handover = Handover(
             driver=self.driver.text().strip(),
@@ -312,6 +316,7 @@ class CloseLoadDialog(QDialog):
 
     def _on_controller_user_error_raised(self, message: str) -> None:
         self._refused = message  # said until the next close (a relisting does not wipe it)
+        self._closing = False
         self.controller.list_left_behind()  # the list may have changed meanwhile
         self._update()
 
