@@ -21,15 +21,20 @@ from PySide6.QtCore import QCoreApplication, QObject
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
+from station import evidence_storage
 from station.handoff import decide_worker
 from station.handoff.engine import LoadingSession
 from station.handoff.manifest_data import PdfRenderer
 from station.session import PackSession
+from station.settings import CameraSettings
+from station.store import Store
 from station.supervisor_auth import Action
 from station.verdicts import StationView
 from ui import supervisor_gate
+from ui.camera_storage import EvidenceKeeper
 from ui.check_runner import CheckRunner, Progress
 from ui.loading.controller import LoadingController
+from ui.status_bar import DeviceStatusBar
 from ui.supervisor_gate import SupervisorGate
 from ui.worker import Worker
 
@@ -180,3 +185,36 @@ def test_a_window_closed_during_a_supervisor_check_is_not_freed_by_the_check_s_t
     qtbot.waitUntil(lambda: bool(held_freed_on))
 
     assert held_freed_on == [threading.main_thread().name]
+
+
+def test_a_window_closed_during_an_evidence_sweep_does_not_delete_its_worker_under_its_thread(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sweeping, swept = threading.Event(), threading.Event()
+
+    def record_unhashed(*_args: object, **_kwargs: object) -> int:
+        sweeping.set()
+        swept.wait()  # hashing a crash's long video, still at it when the window closes
+        return 0
+
+    monkeypatch.setattr(evidence_storage, "record_unhashed", record_unhashed)
+    status = DeviceStatusBar()
+    store = cast(Store, SimpleNamespace(path=tmp_path / "station.db"))
+    keeper = EvidenceKeeper(store, "bench-1", CameraSettings(), status, lambda _path: False)
+    keeper.start()
+    sweeping.wait()
+    worker = keeper.findChild(Worker)
+    assert worker is not None
+    (thread,) = [each for each in threading.enumerate() if each.name == "evidence-keeper"]
+    deleted_while_running: list[bool] = []
+    worker.destroyed.connect(lambda: deleted_while_running.append(thread.is_alive()))
+    del worker
+
+    keeper.stop()  # the window closes, and goes, while the sweep runs
+    del keeper
+    shiboken6.delete(status)
+    swept.set()
+    thread.join()
+    qtbot.waitUntil(lambda: bool(deleted_while_running))
+
+    assert deleted_while_running == [False]
