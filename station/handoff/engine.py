@@ -13,30 +13,29 @@ from __future__ import annotations
 import threading
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import insert
 from sqlalchemy.exc import DatabaseError, IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from station.barcodes import parse_scan
 from station.couriers.plan import CourierBook
-from station.couriers.rules import find_profile
 from station.errors import UserError
-from station.handoff import loads, remote
+from station.handoff import loads
 from station.handoff.dock_state import DockAwaiting, DockState, LoadAnswer, resumed
-from station.handoff.readiness import (
-    courier_key,
-    not_ready_reason,
-    parcel_and_order,
-    short_id,
-    tracking_of,
-    voided_into,
+from station.handoff.parcel_verdicts import (
+    Step,
+    courier_load,
+    find_sealed,
+    parcel_step,
+    sentence,
 )
+from station.handoff.readiness import short_id, tracking_of
 from station.handoff.tables import HandoffLoad, HandoffScan
 from station.integrity import write_refused
-from station.models import Parcel, new_id, utc_now
+from station.models import new_id, utc_now
 from station.print_queue import SeqCounter
 from station.settings import Settings
 from station.store import Store
@@ -50,25 +49,6 @@ MAX_NAME = 80  # a driver's name or vehicle, as the manifest prints it
 
 V = VerdictKind
 _SCAN_INSERT = insert(HandoffScan.__table__)  # type: ignore[attr-defined]
-
-
-@dataclass(frozen=True)
-class _Step:
-    kind: VerdictKind
-    message: str
-    awaiting: DockAwaiting = DockAwaiting.NOTHING
-    opens: HandoffLoad | None = None
-    parcel: Parcel | None = None
-    order: str | None = None
-    driver: str = ""
-    left_reason: str = ""
-
-
-@dataclass(frozen=True)
-class _Found:
-    parcel: Parcel
-    number: str | None  # the order's
-    not_ready: Callable[[], str]  # read only once courier and loads are checked
 
 
 class LoadingSession:
@@ -101,6 +81,10 @@ class LoadingSession:
     def lock(self) -> threading.RLock:
         return self._lock
 
+    @property
+    def _scan_back_required(self) -> bool:
+        return self.settings.labels.scan_back == "required"
+
     def take_seq(self) -> int:
         return self._seq()
 
@@ -127,7 +111,7 @@ class LoadingSession:
                 return None
             where = f"load {short_id(decision.load_id)} at {decision.station}"
             raw = f"central: {decision.station} {short_id(decision.load_id)}"
-            step = _Step(
+            step = Step(
                 V.LOADED_ELSEWHERE,
                 f"STOP: TAKE PARCEL {parcel.tracking} OUT OF THIS CAGE. The central database put "
                 f"it on {where}, scanned there first. It is off this load "
@@ -179,68 +163,75 @@ class LoadingSession:
 
     # -- deciding -------------------------------------------------------------
 
-    def _decide(self, db: Session, text: str) -> _Step:
+    def _decide(self, db: Session, text: str) -> Step:
         commands, state = self.settings.commands, self.state
         if state.awaiting is DockAwaiting.ACKNOWLEDGEMENT:
             if text == commands.ack:
-                return _Step(V.ACKNOWLEDGED, "Acknowledged: scan the next parcel.")
-            return _Step(
+                return Step(V.ACKNOWLEDGED, "Acknowledged: scan the next parcel.")
+            return Step(
                 V.NEEDS_ACKNOWLEDGEMENT,
                 f"Not loaded: acknowledge the stop first (scan {commands.ack}).",
                 DockAwaiting.ACKNOWLEDGEMENT,
             )
         if text == commands.ack:
             # As at the bench: Esc or CMD-ACK with no stop waiting is no parcel's label.
-            return _Step(V.ACKNOWLEDGED, "Nothing to acknowledge.")
+            return Step(V.ACKNOWLEDGED, "Nothing to acknowledge.")
         if text == commands.load:
             return self._start()
         if text in (commands.ok, commands.close, *commands.reason_codes()):
             # A dialog's barcode with no dialog open: as at the bench, not a parcel's label.
             nothing = f"{text!r} chooses in a dialog, and none is open: nothing done."
-            return _Step(V.NOTHING_TO_CHOOSE, nothing)
+            return Step(V.NOTHING_TO_CHOOSE, nothing)
         if state.awaiting is DockAwaiting.COURIER:
             return self._courier(db, text)
         if text == commands.close_load:
             if state.load is None:
-                return _Step(V.NO_LOAD_OPEN, "No load is open: there is nothing to close.")
+                return Step(V.NO_LOAD_OPEN, "No load is open: there is nothing to close.")
             # The close needs the driver: the screen's close dialog, or a replay's @driver.
-            return _Step(
+            return Step(
                 V.DRIVER_REQUIRED,
                 "The driver's name and signature close the load: press Close load.",
             )
         if state.load is None:
             if state.closed is not None:
-                return _Step(
+                return Step(
                     V.LOAD_CLOSED,
                     f"STOP: {loads.describe(state.closed)} is closed and never changes: "
                     f"{text!r} was not added. Scan {commands.load} to start a new load.",
                     DockAwaiting.ACKNOWLEDGEMENT,
                 )
-            return _Step(V.NO_LOAD_OPEN, f"No load is open: scan {commands.load} first.")
-        return self._parcel(db, state.load, tracking_of(text))
+            return Step(V.NO_LOAD_OPEN, f"No load is open: scan {commands.load} first.")
+        return parcel_step(
+            db,
+            state.load,
+            tracking_of(text),
+            self.couriers.profiles,
+            count=state.count,
+            scan_back_required=self._scan_back_required,
+        )
 
-    def _start(self) -> _Step:
+    def _start(self) -> Step:
         load = self.state.load
         if load is not None:
-            return _Step(
+            return Step(
                 V.LOAD_OPENED,
-                f"{_sentence(loads.describe(load))} is still open ({self.state.count} "
+                f"{sentence(loads.describe(load))} is still open ({self.state.count} "
                 f"parcel(s)): scan its parcels, or close it ({self.settings.commands.close_load}) "
                 "before starting another.",
             )
-        return _Step(
+        return Step(
             V.COURIER_REQUIRED,
             "Scan or choose the courier whose parcels go on this load.",
             DockAwaiting.COURIER,
         )
 
-    def _courier(self, db: Session, text: str) -> _Step:
+    def _courier(self, db: Session, text: str) -> Step:
         """The line after CMD-LOAD: the courier's id, or a cancel."""
         commands = self.settings.commands
         if text == commands.cancel:
-            return _Step(V.ACKNOWLEDGED, "No load started.")
+            return Step(V.ACKNOWLEDGED, "No load started.")
         if text == commands.close_load:  # no courier's id: it was "no courier" before
-            return _Step(
+            return Step(
                 V.NO_LOAD_OPEN,
                 f"No load is open: there is nothing to close. Scan the courier's id to "
                 f"start one, or {commands.cancel}.",
@@ -248,135 +239,46 @@ class LoadingSession:
             )
         return self._open(db, text)
 
-    def _open(self, db: Session, text: str) -> _Step:
-        opened = self._courier_load(db, text)
+    def _open(self, db: Session, text: str) -> Step:
+        opened = courier_load(db, text, self.couriers.profiles, self.station)
         if opened is None:
             known = ", ".join(sorted(self.couriers.profiles))
-            return _Step(
+            return Step(
                 V.UNKNOWN_COURIER,
                 f"{text!r} is no courier this station knows (profiles: {known}; or a courier "
                 "named on a sealed parcel). Scan the courier's id.",
                 DockAwaiting.COURIER,
             )
-        return _Step(
+        return Step(
             V.LOAD_OPENED,
             f"Load {short_id(opened.id)} for {opened.courier} opened: scan each parcel's label "
             "as it goes in.",
             opens=opened,
         )
 
-    def _courier_load(self, db: Session, text: str) -> HandoffLoad | None:
-        profiles = self.couriers.profiles
-        profile = find_profile(profiles, text)
-        if profile is not None:
-            courier_id, name = profile.id, profile.name
-        else:
-            wanted = text.strip().casefold()
-            name_found = next(
-                (
-                    name
-                    for query in (Parcel.courier, remote.RemoteParcel.courier)
-                    for name in db.exec(select(query).distinct())
-                    if name.casefold() == wanted
-                ),
-                None,
-            )
-            if not wanted or name_found is None:
-                return None
-            courier_id, name = wanted, name_found
-        return HandoffLoad(station=self.station, seq=0, courier_id=courier_id, courier=name)
-
-    def _parcel(self, db: Session, load: HandoffLoad, tracking: str) -> _Step:
-        stop = DockAwaiting.ACKNOWLEDGEMENT
-        found = self._found(db, tracking)
-        if found is None:
-            replaced = voided_into(db, tracking) or remote.voided(db, tracking)
-            if replaced is not None:
-                why = f"label {tracking} was voided (its parcel now has label {replaced})"
-            else:
-                why = f"{tracking!r} is the label of no sealed parcel"
-            return _Step(V.NOT_READY, f"NOT READY: {_sentence(why)}. Not loaded.", stop)
-        parcel, number = found.parcel, found.number
-        if courier_key(self.couriers.profiles, parcel.courier) != load.courier_id:
-            return _Step(
-                V.WRONG_COURIER,
-                f"WRONG COURIER: Parcel {tracking} goes with {parcel.courier}, this load is "
-                f"{load.courier}. Put it in the {parcel.courier} cage. Not loaded.",
-                stop,
-                parcel=parcel,
-                order=number,
-            )
-        on, where = loads.where_loaded(db, parcel.id)
-        if on is not None and on.id == load.id:
-            return _Step(
-                V.ALREADY_LOADED,
-                f"Parcel {tracking} is already on this load: counted once.",
-                parcel=parcel,
-                order=number,
-            )
-        if on is not None:
-            closed = "closed" if loads.closing_of(db, on.id) else "still open"
-            where = f"{loads.describe(on)}, {closed}"
-        if where is not None:
-            return _Step(
-                V.ALREADY_LOADED,
-                f"ALREADY LOADED: Parcel {tracking} is on {where}. Not added here.",
-                stop,
-                parcel=parcel,
-                order=number,
-            )
-        why = found.not_ready()
-        if why:
-            return _Step(
-                V.NOT_READY, f"NOT READY: {_sentence(why)} Not loaded.", stop, order=number
-            )
-        count = self.state.count + 1
-        return _Step(
-            V.LOADED,
-            f"Parcel {tracking} loaded: {count} on this {load.courier} load.",
-            parcel=parcel,
-            order=number,
-        )
-
-    def _found(self, db: Session, tracking: str) -> _Found | None:
-        """The sealed parcel with this label: this station's own, or one the mirror knows."""
-        required = self.settings.labels.scan_back == "required"
-        found = parcel_and_order(db, tracking)
-        if found is not None:
-            parcel, order = found
-            return _Found(
-                parcel,
-                order.number if order else None,
-                lambda: not_ready_reason(db, parcel, order, required),
-            )
-        mirrored = remote.find(db, tracking, required)
-        if mirrored is None:
-            return None
-        return _Found(mirrored.parcel, mirrored.order_number or None, lambda: mirrored.not_ready)
-
-    def _driver(self, name: str) -> _Step:
+    def _driver(self, name: str) -> Step:
         if self.state.load is None:
-            return _Step(V.NO_LOAD_OPEN, "No load is open: the driver is named when closing one.")
+            return Step(V.NO_LOAD_OPEN, "No load is open: the driver is named when closing one.")
         if not name:
-            return _Step(V.DRIVER_REQUIRED, "Say the driver's name: @driver NAME.")
+            return Step(V.DRIVER_REQUIRED, "Say the driver's name: @driver NAME.")
         if len(name) > MAX_NAME:
-            return _Step(
+            return Step(
                 V.DRIVER_REQUIRED,
                 f"A driver's name (and vehicle) is at most {MAX_NAME} characters: give it again.",
             )
-        return _Step(V.DRIVER_RECORDED, f"Driver {name} takes this load.", driver=name)
+        return Step(V.DRIVER_RECORDED, f"Driver {name} takes this load.", driver=name)
 
-    def _left(self, db: Session, tracking: str, reason: str) -> _Step:
+    def _left(self, db: Session, tracking: str, reason: str) -> Step:
         load = self.state.load
         if load is None:
             raise UserError("No load is open: nothing to leave a parcel from.")
         if not reason:
             raise UserError(f"Say why parcel {tracking} stays at the dock: the reason is kept.")
-        found = self._found(db, tracking_of(tracking))
+        found = find_sealed(db, tracking_of(tracking), self._scan_back_required)
         if found is None:
             raise UserError(f"{tracking!r} is the label of no sealed parcel.")
         parcel = found.parcel
-        return _Step(
+        return Step(
             V.PARCEL_LEFT,
             f"Parcel {parcel.tracking} stays at the dock: {reason}.",
             parcel=parcel,
@@ -386,7 +288,7 @@ class LoadingSession:
 
     # -- committing -----------------------------------------------------------
 
-    def _run(self, raw: str, source: str, decide: Callable[[Session], _Step]) -> LoadAnswer:
+    def _run(self, raw: str, source: str, decide: Callable[[Session], Step]) -> LoadAnswer:
         try:
             try:
                 step = self._decided_and_stored(raw, source, decide)
@@ -405,13 +307,11 @@ class LoadingSession:
         tracking = step.parcel.tracking if step.parcel else None
         return self._answer(Verdict(step.kind, raw, step.message, step.order, tracking=tracking))
 
-    def _decided_and_stored(
-        self, raw: str, source: str, decide: Callable[[Session], _Step]
-    ) -> _Step:
+    def _decided_and_stored(self, raw: str, source: str, decide: Callable[[Session], Step]) -> Step:
         with self._store.write_lock, self._store.session() as db:
             return self._commit(db, raw, source, decide(db))
 
-    def _commit(self, db: Session, raw: str, source: str, step: _Step) -> _Step:
+    def _commit(self, db: Session, raw: str, source: str, step: Step) -> Step:
         load = self.state.load
         if step.opens is not None:
             load = step.opens
@@ -445,7 +345,7 @@ class LoadingSession:
         db.commit()
         return step
 
-    def _apply(self, step: _Step) -> None:
+    def _apply(self, step: Step) -> None:
         state = self.state
         state.awaiting = step.awaiting
         state.stop = None  # what a restart found is answered now
@@ -473,9 +373,3 @@ class LoadingSession:
     def closed_now(self, load: HandoffLoad) -> None:
         """The close is stored: the dock now stops scans onto that load."""
         self.state = DockState(closed=load, count=self.state.count)
-
-
-def _sentence(text: str) -> str:
-    """A reason shown after its headline starts as a sentence does (the banner drops the
-    headline: 'Label … was voided', not 'label … was voided')."""
-    return text[:1].upper() + text[1:]
