@@ -15,7 +15,10 @@ table it found. The next verification, unless `--full`:
   or an insertion in SQL writes the row anew) and every row with a link after
   the mark;
 - counts each table's rows: fewer than the mark's plus those inserted since
-  means rows were deleted, and that table is merged in full to name them.
+  means rows were deleted, and that table is merged in full to name them;
+- merges in full the tables of the quarantine batches written since the horizon
+  (a quarantined row has no central row, and its link may lie before the mark),
+  and every table when the station's quarantine holds fewer batches than then.
 Only the database owner writes marks; `--full` ignores them. A station whose
 verification found a problem, or whose newest events wait for their links,
 gets no new mark.
@@ -176,6 +179,33 @@ def old_links_changed(connection: Connection, mark: Mark, since: Since) -> list[
     if int(kept) != mark.seq:
         found.append(("link_missing", mark.seq))
     return found
+
+
+QUARANTINE = "quarantine"  # a mark's count of the station's quarantined batches
+
+
+def quarantine_changed(
+    connection: Connection, mark: Mark, since: Since, tables: frozenset[str]
+) -> frozenset[str]:
+    """The tables to merge whole because the station's quarantine changed since the mark:
+    those of the batches written since its horizon (an edit there writes the batch anew;
+    its rows' links may all lie before the mark), every table when a batch is gone (or
+    names no checked table: its stream was edited too). A parcel's items go with it."""
+    streams = {
+        str(row[0])
+        for row in connection.execute(
+            text(
+                f"SELECT DISTINCT stream FROM quarantine WHERE station = :s AND {written_since()}"
+            ),
+            {"s": mark.station, **since.params()},
+        )
+    }
+    kept = counts(connection, mark.station, [QUARANTINE])[QUARANTINE]
+    if kept < mark.counts.get(QUARANTINE, 0) or not streams <= tables:
+        return tables
+    if "parcel" in streams:
+        streams.add("parcelitem")
+    return frozenset(streams)
 
 
 def ids_to_check(connection: Connection, mark: Mark, table: str, since: Since) -> list[str]:

@@ -30,6 +30,7 @@ from sqlalchemy import Connection, Engine, Table, text
 from station import models
 from station.audit.central import central_anchors
 from station.audit.central_marks import (
+    QUARANTINE,
     Mark,
     Since,
     counts,
@@ -37,6 +38,7 @@ from station.audit.central_marks import (
     inserted_since,
     newest_links_of,
     old_links_changed,
+    quarantine_changed,
     read_marks,
     rows_of,
     snapshot_horizon,
@@ -95,7 +97,10 @@ def verify_central(
         report.anchors += central_anchors(central, station)
     _check_anchors(central, report)
     if mark:
-        report.notes += [note for note in [write_marks(central, found)] if note]
+        # The anchors are checked last: a station they found broken gets no mark either.
+        broken = {problem.station for problem in report.problems}
+        clean = [found_mark for found_mark in found if found_mark.station not in broken]
+        report.notes += [note for note in [write_marks(central, clean)] if note]
     return report
 
 
@@ -109,7 +114,8 @@ def _new_mark(
     ).scalar_one_or_none()
     if digest is None:
         return []
-    return [Mark(station, head, str(digest), horizon, counts(connection, station, _CHECKED))]
+    found = counts(connection, station, [*_CHECKED, QUARANTINE])
+    return [Mark(station, head, str(digest), horizon, found)]
 
 
 def _has_links(connection: Connection, chain: str) -> bool:
@@ -165,14 +171,20 @@ def _verify_station(
     link_time = cursors.get(LINK_STREAM, (0, None))[1]
     event_times = [when for name, (_, when) in cursors.items() if name in _EVENT_STREAMS]
     links_behind = bool(event_times) and (link_time is None or link_time < max(event_times))
-    schemas = _schemas(connection, station)
-    aside = SetAside(connection, station, kept_rows(connection, station, frozenset(_CHECKED)))
     if station == CENTRAL_PACKER_CHAIN:  # its rows are the central packers, no station's
         check_packers(connection, report)
         return True
+    schemas = _schemas(connection, station)
+    tables = frozenset(_CHECKED)
+    aside = SetAside(connection, station, kept_rows(connection, station, tables))
+    whole = tables if mark is None else quarantine_changed(connection, mark, since, tables)
     for table, local in _CHECKED.items():
         checks = RowChecks(station, table, column_kinds(local), schemas, aside, report)
-        if mark is None or not _rows_since(connection, checks, mark, since, links_behind):
+        if (
+            mark is None
+            or table in whole
+            or not _rows_since(connection, checks, mark, since, links_behind)
+        ):
             check_rows(
                 checks,
                 _central_rows(connection, station, table),

@@ -321,10 +321,14 @@ def test_events_the_server_quarantined_are_named_so_not_as_deleted(
     assert sync_once(url, bench.store, STATION).pending == 0
     bench.store.close()
 
-    report = verify(central)
+    report = verify_marked(central)  # clean: leaves a mark, before which every link lies
     with psycopg.connect(central.admin_url, autocommit=True) as admin:
         admin.execute("UPDATE quarantine SET rows = replace(rows, 'A\\u0000B', 'AB')")
-    edited = verify(central)
+    edited = verify_marked(central)
+    full = verify_marked(central, full=True)
+    with psycopg.connect(central.admin_url, autocommit=True) as admin:
+        admin.execute("DELETE FROM quarantine")
+    emptied = verify_marked(central)
 
     assert report.ok, report.as_text()
     aside = {(row.table, row.row_id): row.reason for row in report.quarantined}
@@ -335,9 +339,28 @@ def test_events_the_server_quarantined_are_named_so_not_as_deleted(
     assert all("Unicode" in aside[key] or "0x00" in aside[key] for key in expected), aside
     assert all(f"with its parcel {parcel.id.hex}" in aside[("parcelitem", i)] for i in items)
     assert "quarantined by the central server" in report.as_text()
-    first = edited.first()
-    assert first is not None and (first.kind, first.table) == ("row_edited", "scanevent")
-    assert "quarantine" in first.message
+    assert edited.since == {STATION: report.heads[STATION]}  # from the mark, and still named
+    for found in (edited, full):
+        first = found.first()
+        assert first is not None and (first.kind, first.table) == ("row_edited", "scanevent")
+        assert "quarantine" in first.message
+    assert emptied.since and ("row_deleted", "scanevent", aside_scan(report)) in kinds(emptied)
+
+
+def test_a_station_whose_central_anchor_is_off_its_chain_gets_no_mark(synced: Central) -> None:
+    # The newest anchor names the head link with another hash: the chain was rewritten.
+    tamper(
+        synced,
+        "INSERT INTO audit_anchor (station, seq, hash, anchored_at) "
+        f"SELECT station, max(seq), 'forged', now() FROM audit_link WHERE station = '{STATION}' "
+        "GROUP BY station ON CONFLICT (station, seq) DO UPDATE SET hash = 'forged'",
+    )
+
+    report = verify_marked(synced)
+    again = verify_marked(synced)
+
+    assert [problem.kind for problem in report.problems] == ["rewritten"], report.as_text()
+    assert not again.ok and not again.since  # no mark: the next run walks every link again
 
 
 def aside_scan(report: AuditReport) -> str:
