@@ -374,3 +374,29 @@ def test_the_close_photographs_the_cage_with_the_photo_camera(
     page = pypdfium2.PdfDocument(manifest)[0]
     images = [obj for obj in page.get_objects() if obj.type == pypdfium2.raw.FPDF_PAGEOBJ_IMAGE]
     assert len(images) == 1  # the cage (a replayed-style close: no drawn signature)
+
+
+def test_a_parcel_left_at_the_close_and_scanned_late_stops_the_dock_until_acknowledged(
+    qtbot: QtBot, window: MainWindow, mode: LoadingMode, sounds: RecordingSoundPlayer
+) -> None:
+    for text in ("CMD-LOAD", "DHL Express", DHL[0], DHL[1]):
+        scan(qtbot, mode, window, text)
+    window.controller.scan("CMD-CLOSE-LOAD")
+    dialog = mode.dialog
+    assert isinstance(dialog, CloseLoadDialog)
+    qtbot.waitUntil(lambda: dialog.left.rowCount() == 1, timeout=TIMEOUT_MS)  # ON_HOLD
+    dialog.left.cellWidget(0, 3).findChild(QComboBox).setCurrentText("Damaged: held back")
+    dialog.driver.setText("Dana Driver")
+    QTest.mousePress(dialog.pad, Qt.MouseButton.LeftButton, pos=QPoint(20, 100))
+    QTest.mouseRelease(dialog.pad, Qt.MouseButton.LeftButton, pos=QPoint(300, 80))
+    with qtbot.waitSignal(mode.dock.closed, timeout=TIMEOUT_MS):
+        dialog.close_button.click()
+
+    # The parcel left behind turns up after the truck left: a loud stop on the dock, which
+    # the closed dialog (it listed that parcel) does not acknowledge in the loader's place.
+    scan(qtbot, mode, window, ON_HOLD)
+    assert mode.last is not None and mode.last.verdict.kind is VerdictKind.LOAD_CLOSED
+    assert mode.screen.banner.role is Role.STOP and sounds.played[-1] is Tone.ERROR
+    scan(qtbot, mode, window, DHL[0])  # answered after anything the stop set off
+    assert mode.last.verdict.kind is VerdictKind.NEEDS_ACKNOWLEDGEMENT
+    assert mode.screen.ack_button.isEnabled()

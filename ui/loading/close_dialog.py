@@ -8,7 +8,9 @@ closes when it is stored, and shows the reason when it is refused.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
+from collections.abc import Callable
+
+from PySide6.QtCore import QSize, Qt, SignalInstance
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -136,16 +138,30 @@ class CloseLoadDialog(QDialog):
         self.resize(fitted_size(self.screen().availableGeometry().size()))
 
     def _connect(self) -> None:
-        self.controller.left_behind_listed.connect(self._on_controller_left_behind_listed)
-        self.controller.answered.connect(self._on_controller_answered)
-        self.controller.taken_off.connect(self._on_controller_taken_off)
-        self.controller.closed.connect(self._on_controller_closed)
-        self.controller.user_error_raised.connect(self._on_controller_user_error_raised)
+        for signal, slot in self._controller_slots():
+            signal.connect(slot)
+        self.finished.connect(self._on_finished)
         self.pad.changed.connect(self._update)
         self.driver.textChanged.connect(self._update)
         self.clear_button.clicked.connect(self.pad.clear)
         self.close_button.clicked.connect(self._on_close_button_clicked)
         self.cancel_button.clicked.connect(self.reject)
+
+    def _controller_slots(self) -> list[tuple[SignalInstance, Callable[..., None]]]:
+        controller = self.controller
+        return [
+            (controller.left_behind_listed, self._on_controller_left_behind_listed),
+            (controller.answered, self._on_controller_answered),
+            (controller.taken_off, self._on_controller_taken_off),
+            (controller.closed, self._on_controller_closed),
+            (controller.user_error_raised, self._on_controller_user_error_raised),
+        ]
+
+    def _on_finished(self, _result: int) -> None:
+        # Closed, the dialog hears the dock no more: it would acknowledge a later stop
+        # of a parcel it listed (a late parcel on the closed load) in the loader's place.
+        for signal, slot in self._controller_slots():
+            signal.disconnect(slot)
 
     def _show_heading(self) -> None:
         self.heading.setText(f"{self._count} parcel(s) loaded — the driver checks the count")

@@ -139,6 +139,8 @@ class LoadingMode(QObject):
         self.pending = None
 
     def _on_dialog_finished(self, _result: int) -> None:
+        if self.dialog is not None:
+            self.dialog.deleteLater()  # one dialog per close, not one kept per load
         self.dialog = None
 
     def _on_screen_start_requested(self) -> None:
