@@ -21,7 +21,7 @@ from sqlalchemy import Connection, text
 
 from station.audit.chain import link_hash
 from station.audit.registry import CENTRAL_PACKER_CHAIN as CHAIN
-from station.audit.verify import UNLINKED, AuditReport, Problem
+from station.audit.report import UNLINKED, AuditReport, Problem
 
 TABLE = "packer"
 SCHEMA_ID = 1
@@ -35,7 +35,8 @@ _DIGEST = (
 def chain_packers(connection: Connection, *, all_rows: bool = False) -> int:
     """Chain the packer rows this transaction wrote (every row, for the upgrade that
     starts the chain); how many links were added."""
-    connection.execute(text("SET LOCAL TimeZone = 'UTC'"))
+    zone = connection.execute(text("SELECT current_setting('TimeZone')")).scalar_one()
+    connection.execute(text("SELECT set_config('TimeZone', 'UTC', true)"))  # the digests' times
     # One chain, one writer at a time: two imports at once take turns here.
     connection.execute(text("SELECT pg_advisory_xact_lock(hashtext('audit ~packers'))"))
     connection.execute(
@@ -53,6 +54,8 @@ def chain_packers(connection: Connection, *, all_rows: bool = False) -> int:
         ),
         {"columns": list(COLUMNS)},
     ).all()
+    # What the transaction does next sees its own time zone again.
+    connection.execute(text("SELECT set_config('TimeZone', :zone, true)"), {"zone": zone})
     head = connection.execute(
         text("SELECT seq, hash FROM audit_link WHERE station = :s ORDER BY seq DESC LIMIT 1"),
         {"s": CHAIN},

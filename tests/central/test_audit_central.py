@@ -13,6 +13,8 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from alembic import command
+from alembic.config import Config
 from sqlmodel import select as sm_select
 
 from station.audit.central import central_anchors, send_anchors
@@ -20,7 +22,7 @@ from station.audit.central_verify import verify_central
 from station.audit.registry import CENTRAL_PACKER_CHAIN, STORE_CHAIN
 from station.audit.state import central_states
 from station.audit.verify import Anchor, AuditReport, verify_chain
-from station.central.admin import add_station, init_schema
+from station.central.admin import MIGRATIONS, add_station, init_schema
 from station.central.connect import central_engine
 from station.models import Parcel, ParcelItem, ScanEvent
 from station.queries import next_seq
@@ -479,3 +481,29 @@ def test_a_central_packer_made_a_supervisor_by_sql_is_named_and_an_import_is_not
     assert "badge BADGE-P1" in first.message and "central packer chain" in first.message
     assert list(states) == [STATION] and not states[STATION].ok  # every station pulls it
     assert ("row_edited", CENTRAL_PACKER_CHAIN) in {(p.kind, p.station) for p in one.problems}
+
+
+def test_c0013_chains_the_packers_held_and_leaves_the_sessions_time_zone(admin_url: str) -> None:
+    engine = central_engine(admin_url)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    try:
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "c0012")
+            connection.exec_driver_sql(
+                "INSERT INTO packer (id, badge, name, role, pin_hash, created_at, updated_at, "
+                "change_txid) SELECT gen_random_uuid(), 'BADGE-' || n, 'Ana', 'supervisor', "
+                "'x', now(), now(), 1 FROM generate_series(1, 3) AS n"
+            )
+        with engine.begin() as connection:
+            connection.exec_driver_sql("SET TimeZone = 'America/New_York'")
+            config.attributes["connection"] = connection
+            command.upgrade(config, "c0013")
+            zone = connection.exec_driver_sql("SHOW TimeZone").scalar_one()
+        report = verify_central(engine)
+    finally:
+        engine.dispose()
+
+    assert zone == "America/New_York"  # a later migration of the same run sees its own zone
+    assert report.ok and report.heads == {CENTRAL_PACKER_CHAIN: 3}, report.as_text()
