@@ -70,6 +70,7 @@ def test_cmd_load_at_a_bench_switches_to_loading_and_stops_the_wrong_courier(
     scan(qtbot, mode, window, DHL[0])
     screen = mode.screen
     assert screen.count.text() == "1" and "DHL Express" in screen.courier.text()
+    assert screen.count_caption.text() == "parcel on this load"  # one: not 'parcels'
     assert screen.banner.role is Role.GOOD and sounds.played[-1] is Tone.SUCCESS
 
     scan(qtbot, mode, window, POSTNL)
@@ -397,6 +398,7 @@ def test_a_parcel_left_at_the_close_and_scanned_late_stops_the_dock_until_acknow
     scan(qtbot, mode, window, ON_HOLD)
     assert mode.last is not None and mode.last.verdict.kind is VerdictKind.LOAD_CLOSED
     assert mode.screen.banner.role is Role.STOP and sounds.played[-1] is Tone.ERROR
+    assert mode.screen.recent.item(0).text().startswith(f"✖  {ON_HOLD}")  # not a ★
     scan(qtbot, mode, window, DHL[0])  # answered after anything the stop set off
     assert mode.last.verdict.kind is VerdictKind.NEEDS_ACKNOWLEDGEMENT
     assert mode.screen.ack_button.isEnabled()

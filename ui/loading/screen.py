@@ -83,7 +83,7 @@ class LoadingScreen(QWidget):
         top.addLayout(names, 1)
         counted = QVBoxLayout()
         counted.addWidget(self.count)
-        caption = QLabel("parcels on this load")
+        self.count_caption = caption = QLabel("parcels on this load")
         caption.setAlignment(Qt.AlignmentFlag.AlignRight)
         counted.addWidget(caption)
         top.addLayout(counted)
@@ -145,6 +145,8 @@ class LoadingScreen(QWidget):
             self.courier.setText(f"{answer.courier}{closed}")
             self.load_id.setText(f"Load {answer.load} · station {self._station}")
             self.count.setText(str(answer.count))
+        count = answer.count if answer is not None else 0
+        self.count_caption.setText(f"parcel{'' if count == 1 else 's'} on this load")
         self.close_button.setEnabled(answer is not None and answer.load_open)
 
     def show_answer(self, answer: LoadAnswer) -> None:
@@ -158,7 +160,8 @@ class LoadingScreen(QWidget):
         self.ack_button.setEnabled(answer.awaiting is DockAwaiting.ACKNOWLEDGEMENT)
         self.show_load(answer)
         if answer.verdict.scan:
-            icon = ICONS[answer.verdict.tone]
+            # The banner's icon: a stop (a late parcel's load_closed, too) is a ✖ here as well.
+            icon = ICONS[self.banner.tone or answer.verdict.tone]
             self.recent.insertItem(0, f"{icon}  {answer.verdict.scan}  —  {answer.verdict.message}")
             while self.recent.count() > RECENT:
                 self.recent.takeItem(self.recent.count() - 1)
