@@ -3,6 +3,7 @@
 - registry.py: which tables are chained (one line to add a table);
 - chain.py: the links, written by every store session in the commit they record;
 - verify.py: `main.py audit verify`, what was edited, deleted or inserted;
+- report.py: what a verification found (the problems, the quarantined rows), as text or JSON;
 - anchors.py: chain heads in the log (and the central database) against truncation;
 - state.py: `audit_state(store)` for the supervisors' dashboard.
 - central_verify.py: `audit verify --central`, each station's chain in the central copy,

@@ -19,7 +19,7 @@ from sqlalchemy.exc import DatabaseError
 from sqlmodel import col, select
 
 from station.audit.records import AuditAnchor, AuditLink
-from station.audit.verify import Anchor
+from station.audit.report import Anchor
 from station.models import utc_now
 from station.store import Store
 

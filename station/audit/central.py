@@ -8,7 +8,7 @@ from sqlalchemy import BigInteger, Column, DateTime, Engine, Integer, MetaData, 
 from sqlalchemy.dialects.postgresql import insert
 
 from station.audit.registry import STORE_CHAIN
-from station.audit.verify import Anchor
+from station.audit.report import Anchor
 from station.central.connect import connected
 
 _metadata = MetaData()

@@ -20,7 +20,7 @@ from sqlalchemy import Table, TypeDecorator
 
 from station.audit.central_quarantine import SetAside
 from station.audit.chain import content_digest
-from station.audit.verify import UNLINKED, AuditReport, Problem, Quarantined
+from station.audit.report import UNLINKED, AuditReport, Problem, Quarantined
 
 
 def _disagreeing(data: Mapping[str, Any], columns: Mapping[str, Any]) -> list[str]:

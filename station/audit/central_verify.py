@@ -49,7 +49,7 @@ from station.audit.central_quarantine import SetAside, kept_rows
 from station.audit.central_rows import RowChecks, check_rows, column_kinds
 from station.audit.chain import link_hash
 from station.audit.registry import CENTRAL_PACKER_CHAIN
-from station.audit.verify import AuditReport, Problem
+from station.audit.report import AuditReport, Problem
 from station.central.connect import connected
 from station.central.schema import metadata
 from station.sync.audit_links import STREAM as LINK_STREAM
