@@ -150,11 +150,12 @@ def add_day(cluster: Cluster, stations: list[str]) -> None:
     store = Store.open(STORE)
     try:
         with store.engine.connect() as connection:
-            heads = dict(
-                connection.exec_driver_sql(
+            heads: dict[str, int] = {
+                str(station): int(seq)
+                for station, seq in connection.exec_driver_sql(
                     "SELECT station, max(seq) FROM scanevent GROUP BY station"
-                ).fetchall()
-            )
+                )
+            }
         for station in stations:
             write_scans(store, station, DAY, int(heads[station]) + 1, datetime.now(UTC))
         sync(cluster, store, stations)
