@@ -23,6 +23,7 @@ import logging
 import os
 import sys
 import threading
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -35,6 +36,7 @@ import cv2
 import numpy as np
 
 from devices.camera.camera import LatestFrame
+from devices.camera.clips import duration_of
 from devices.camera.sources import BgrImage, Frame
 from devices.device_thread import DeviceThread
 from station.evidence import ClosedFile
@@ -107,9 +109,13 @@ class _Segment:
             self._container.mux(packet)
 
     def close(self) -> None:
-        for packet in self._stream.encode():
-            self._container.mux(packet)
-        self._container.close()
+        try:
+            for packet in self._stream.encode():
+                self._container.mux(packet)
+        finally:
+            # Closed even when the flush failed: nothing is written to a cut file after
+            # it was hashed (a buffer let go later would change it).
+            self._container.close()
 
 
 class Recorder(DeviceThread):
@@ -161,6 +167,7 @@ class Recorder(DeviceThread):
         self._segment_order = ""
         self._count = 0
         self._failure: tuple[str, object] | None = None  # the last logged, until one is kept
+        self._bugs: set[tuple[object, ...]] = set()  # where the bugs reported were raised
 
     # --- what the pack workflow tells it (any thread) --------------------------------
 
@@ -205,10 +212,11 @@ class Recorder(DeviceThread):
                 self._on_failed("video", f"The order's video is not being recorded: {exc}")
                 self._stop.wait(1.0)
             except Exception as exc:
-                # A bug. Left to end the thread, it would end the recording for the day
-                # unseen (a thread's exception reaches neither the log nor the crash box):
-                # logged with its traceback, shown as "not recording", tried again.
-                self._log_failure(exc, bug=True)
+                # A bug. Left to end the thread, it would end the recording for the day;
+                # it goes to threading.excepthook (the app's crash box and log) once,
+                # is shown as "not recording", and the next frames are tried again.
+                self._log_failure(exc)
+                self._report_bug(exc)
                 self._drop_segment()
                 self._on_failed(
                     "video",
@@ -221,23 +229,56 @@ class Recorder(DeviceThread):
         except (OSError, av.FFmpegError) as exc:
             logger.error("the last segment could not be closed: %s", exc)
 
-    def _log_failure(self, exc: BaseException, bug: bool = False) -> None:
+    def _log_failure(self, exc: BaseException) -> None:
         """Logged once, not at each retry (every second while the disk stays full),
-        until a segment is kept again; a bug with its traceback."""
+        until a segment is kept again."""
         failure = (type(exc).__name__, getattr(exc, "errno", None))
         level = logging.DEBUG if failure == self._failure else logging.ERROR
-        logger.log(level, "recording failed, the segment is dropped: %s", exc, exc_info=bug)
+        logger.log(level, "recording failed, the segment being written is cut short: %s", exc)
         self._failure = failure
 
+    def _report_bug(self, exc: Exception) -> None:
+        """A bug, with its traceback, to threading.excepthook: once per place it is raised,
+        not at each retry (a crash box every second)."""
+        place = traceback.extract_tb(exc.__traceback__)[-1:]
+        where = (type(exc).__name__, *((place[0].filename, place[0].lineno) if place else ()))
+        if where in self._bugs:
+            return
+        self._bugs.add(where)
+        threading.excepthook(
+            threading.ExceptHookArgs(
+                (type(exc), exc, exc.__traceback__, threading.current_thread())
+            )
+        )
+
     def _drop_segment(self) -> None:
-        """Forget the segment that failed, and its file: on a full disk each retry would
-        leave one more (empty) file, and a cut one holds no more than the frames before
-        the failure, never hashed; the video being written is what a full disk loses."""
+        """Close the segment that failed as far as it goes, and keep it if it holds frames."""
         segment, self._segment = self._segment, None
-        if segment is not None:
-            with contextlib.suppress(OSError, av.FFmpegError):
-                segment.close()
+        if segment is None:
+            return
+        with contextlib.suppress(OSError, av.FFmpegError):
+            segment.close()
+        try:
+            self._keep_cut(segment)
+        except Exception:  # its hand-on failed too: from here it would end the thread
+            logger.exception("the cut segment %s was not handed on", segment.path)
+
+    def _keep_cut(self, segment: _Segment) -> None:
+        """A segment whose writing failed: kept and handed on if it holds a frame, as a
+        WebM cut short plays up to its cut (a full disk lasts until the evidence sweep
+        frees room, and the order must not lose the video it already has); removed if
+        not, or each retry on a full disk would leave one more empty file."""
+        seconds = None if segment.first is None else duration_of(segment.path)
+        if seconds is None:
             _remove(segment.path)
+            return
+        logger.warning("the cut segment %s is kept: %.1f s", segment.path, seconds)
+        ended = segment.started_at + timedelta(seconds=seconds + 1 / self._fps)
+        self._on_closed(
+            ClosedFile(
+                self._segment_order, self._station, "video", segment.path, segment.started_at, ended
+            )
+        )
 
     def _step(self) -> None:
         """Take the newest frame: photos asked for, then the video."""
@@ -305,7 +346,7 @@ class Recorder(DeviceThread):
         try:
             segment.close()
         except (OSError, av.FFmpegError):
-            _remove(segment.path)  # its end never reached the disk: dropped, as in _run
+            self._keep_cut(segment)  # its end never reached the disk: cut, as in _run
             raise
         if segment.first is None:
             segment.path.unlink(missing_ok=True)  # no frame came: nothing to keep
@@ -324,7 +365,7 @@ def _remove(path: Path) -> None:
     """A file the recorder gave up on, so that nothing lists it as evidence."""
     try:
         path.unlink(missing_ok=True)
-    except OSError as exc:  # the next start deletes it if it has no frame, else records it
+    except OSError as exc:  # the next start deletes it (it has no frame)
         logger.warning("the lost file %s stays: %s", path, exc)
 
 
