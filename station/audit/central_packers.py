@@ -32,9 +32,9 @@ _DIGEST = (
 )
 
 
-def chain_packers(connection: Connection, *, all_rows: bool = False) -> int:
-    """Chain the packer rows this transaction wrote (every row, for the upgrade that
-    starts the chain); how many links were added."""
+def chain_packers(connection: Connection) -> int:
+    """Chain the packer rows this transaction wrote; how many links were added. (The
+    rows the database held before the chain began were chained by migration c0013.)"""
     zone = connection.execute(text("SELECT current_setting('TimeZone')")).scalar_one()
     connection.execute(text("SELECT set_config('TimeZone', 'UTC', true)"))  # the digests' times
     # One chain, one writer at a time: two imports at once take turns here.
@@ -46,10 +46,10 @@ def chain_packers(connection: Connection, *, all_rows: bool = False) -> int:
         ),
         {"s": CHAIN, "id": SCHEMA_ID, "t": TABLE, "c": json.dumps(list(COLUMNS))},
     )
-    mine = "true" if all_rows else "p.change_txid = pg_current_xact_id()::text::bigint"
     rows = connection.execute(
         text(
-            f"SELECT replace(p.id::text, '-', ''), {_DIGEST} FROM packer p WHERE {mine} "
+            f"SELECT replace(p.id::text, '-', ''), {_DIGEST} FROM packer p "
+            "WHERE p.change_txid = pg_current_xact_id()::text::bigint "
             "ORDER BY p.id"
         ),
         {"columns": list(COLUMNS)},

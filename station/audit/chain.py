@@ -233,30 +233,6 @@ def chain_existing(connection: Connection, batch: int = 5000) -> int:
     return added
 
 
-def chain_table(connection: Connection, table: str) -> int:
-    """Chain the rows of a table newly put on the chain, in rowid order; how many.
-
-    For the upgrade that adds it (migration 0019), for a table on a chain of its own
-    (its `station_sql` a constant, as the packers'). A table chained already on the
-    way (a store from before the chain, whose every table 0016 chained) is left be.
-    """
-    entry = BY_TABLE[table]
-    station = connection.exec_driver_sql(f"SELECT {entry.station_sql}").scalar()
-    # By the chain's key: a year's links are not read for this.
-    chained = connection.exec_driver_sql(
-        "SELECT 1 FROM auditlink WHERE station = ? AND schema_id IN "
-        "(SELECT id FROM auditschema WHERE table_name = ?) LIMIT 1",
-        (station, table),
-    ).first()
-    if chained is not None:
-        return 0
-    ids = [
-        row_key(row[0])
-        for row in connection.exec_driver_sql(f"SELECT id FROM {table} ORDER BY rowid")
-    ]
-    return append_links(connection, {table: ids}, cache={}) if ids else 0
-
-
 class AuditedSession(Session):
     """A store session whose commits chain the audited rows they wrote."""
 
