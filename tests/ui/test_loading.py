@@ -12,6 +12,7 @@ from pathlib import Path
 import pypdfium2
 import pytest
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QFontInfo
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QComboBox, QPushButton
 from pytestqt.qtbot import QtBot
@@ -402,3 +403,29 @@ def test_a_parcel_left_at_the_close_and_scanned_late_stops_the_dock_until_acknow
     scan(qtbot, mode, window, DHL[0])  # answered after anything the stop set off
     assert mode.last.verdict.kind is VerdictKind.NEEDS_ACKNOWLEDGEMENT
     assert mode.screen.ack_button.isEnabled()
+
+
+def test_a_load_is_started_by_choosing_its_courier_on_screen(
+    qtbot: QtBot, window: MainWindow, mode: LoadingMode
+) -> None:
+    mode.enter()
+    mode.screen.start_button.click()
+    chooser = mode.chooser
+    assert chooser is not None and chooser.isVisible()
+    assert QFontInfo(chooser.font()).pixelSize() >= 15  # read at the dock, not the desk's 12 px
+    assert "HansePost" in chooser.comboBoxItems()  # the profiles; or typed, as here:
+    chooser.setTextValue("DHL Express")  # the courier named on these parcels
+    opened = [mode.dock.answered, mode.dock.answered]  # CMD-LOAD, then the courier
+    with qtbot.waitSignals(opened, timeout=TIMEOUT_MS):
+        chooser.accept()
+    assert mode.chooser is None and mode.last is not None
+    assert mode.last.verdict.kind is VerdictKind.LOAD_OPENED and mode.last.load_open
+    assert "DHL Express" in mode.screen.courier.text()
+    scan(qtbot, mode, window, DHL[0])
+    assert mode.screen.count.text() == "1"
+
+    mode.screen.start_button.click()  # opened again, then the loader scans on: a stop
+    assert mode.chooser is not None
+    scan(qtbot, mode, window, POSTNL)
+    assert mode.chooser is None  # closed: the stop is not covered
+    assert mode.screen.banner.role is Role.STOP

@@ -21,6 +21,7 @@ from station.handoff.engine import DockAwaiting, LoadAnswer, LoadingSession
 from station.handoff.manifest_data import ManifestData
 from station.settings import Settings
 from station.verdicts import Tone
+from ui import style
 from ui.controller import StationController
 from ui.crash import show_crash_box
 from ui.loading.close_dialog import CloseLoadDialog
@@ -49,6 +50,7 @@ class LoadingMode(QObject):
         self.sound_player = sound_player
         self.dialog: CloseLoadDialog | None = None
         self.pending: PendingDialog | None = None
+        self.chooser: QInputDialog | None = None  # Start load…: the courier, chosen
         self.crash_box: QMessageBox | None = None
         self.last: LoadAnswer | None = None
         self.screen = LoadingScreen(settings.station, settings.commands.ack)
@@ -144,13 +146,30 @@ class LoadingMode(QObject):
         self.dialog = None
 
     def _on_screen_start_requested(self) -> None:
+        if self.chooser is not None:
+            return
         couriers = sorted(profile.name for profile in self.dock.loading.couriers.profiles.values())
-        name, chosen = QInputDialog.getItem(
-            self.window, "Start a load", "Courier:", couriers, 0, True
-        )
-        if chosen and name.strip():
+        # Not a blocking getItem: scans go on meanwhile, and it is read at the dock's size.
+        self.chooser = chooser = QInputDialog(self.window)
+        chooser.setWindowTitle("Start a load")
+        chooser.setLabelText("The courier whose parcels go on this load:")
+        chooser.setComboBoxItems(couriers)
+        chooser.setComboBoxEditable(True)  # a courier named on the parcels, not a profile
+        chooser.setFont(style.font(15))
+        chooser.setMinimumWidth(520)
+        chooser.textValueSelected.connect(self._on_chooser_text_value_selected)
+        chooser.finished.connect(self._on_chooser_finished)
+        chooser.open()
+
+    def _on_chooser_text_value_selected(self, name: str) -> None:
+        if name.strip():
             self.dock.scan(self.settings.commands.load, source="button")
             self.dock.scan(name.strip(), source="button")
+
+    def _on_chooser_finished(self, _result: int) -> None:
+        if self.chooser is not None:
+            self.chooser.deleteLater()
+        self.chooser = None
 
     def _on_screen_acknowledge_requested(self) -> None:
         self.dock.scan(self.settings.commands.ack, source="button")
@@ -159,6 +178,8 @@ class LoadingMode(QObject):
         self.last = answer
         if self.pending is not None and answer.awaiting is DockAwaiting.ACKNOWLEDGEMENT:
             self.pending.reject()  # a read-only list: the stop must be seen, not covered
+        if self.chooser is not None and answer.awaiting is DockAwaiting.ACKNOWLEDGEMENT:
+            self.chooser.reject()  # as the list: the stop is seen, not covered
         self.screen.show_answer(answer)
         self.sound_player.play(self.screen.banner.tone or answer.verdict.tone)
 
