@@ -169,6 +169,7 @@ def test_a_dock_station_opens_in_loading_mode(
     qtbot.addWidget(window)
     mode = attach_loading_mode(window, window.controller, settings, sounds)
     assert mode.active
+    assert not mode.screen.ack_button.isEnabled()  # no stop to acknowledge yet
     window.close()
     session.close()
 

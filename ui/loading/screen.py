@@ -72,6 +72,7 @@ class LoadingScreen(QWidget):
         self.ack_button.clicked.connect(self.acknowledge_requested)
         self.entry.returnPressed.connect(self._on_entry_return_pressed)
         self.show_load(None)
+        self.ack_button.setEnabled(False)  # until a stop waits for it (show_answer)
 
     def _build(self) -> None:
         title = QFrame()
