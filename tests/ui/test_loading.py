@@ -23,6 +23,7 @@ from station.device_urls import Role as DeviceRole
 from station.device_urls import parse_device_url
 from station.handoff.central import Decision
 from station.handoff.closing import Handover
+from station.handoff.loads import Uncollected
 from station.models import OrderEvent, utc_now
 from station.settings import Settings
 from station.verdicts import Tone, VerdictKind
@@ -36,6 +37,7 @@ from ui.app import build_main_window
 from ui.loading.cage_photo import offer_camera
 from ui.loading.close_dialog import CloseLoadDialog
 from ui.loading.mode import LoadingMode, attach_loading_mode
+from ui.loading.pending_dialog import PendingDialog
 from ui.main_window import MainWindow
 from ui.style import Role
 
@@ -430,3 +432,20 @@ def test_a_load_is_started_by_choosing_its_courier_on_screen(
     scan(qtbot, mode, window, POSTNL)
     assert mode.chooser is None  # closed: the stop is not covered
     assert mode.screen.banner.role is Role.STOP
+
+
+def test_the_not_collected_list_shows_long_tracking_numbers_whole(qtbot: QtBot) -> None:
+    long_tracking = "9400111899223197428490"  # 22 digits, as USPS prints them
+    pending = PendingDialog()
+    qtbot.addWidget(pending)
+    sealed = utc_now() - timedelta(hours=30)
+    pending.show_parcels(
+        [Uncollected(long_tracking, "SO-000001", "Stadtkurier Berlin", sealed, 30)]
+    )
+    pending.show()
+    qtbot.waitExposed(pending)
+    table = pending.table
+    for column in range(table.columnCount()):
+        text = table.item(0, column).text()
+        needed = table.fontMetrics().horizontalAdvance(text)
+        assert table.columnWidth(column) > needed, f"{text!r} is cut"

@@ -34,7 +34,11 @@ class PendingDialog(QDialog):
         self.title.setFont(style.font(18, bold=True))
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        # Each column as wide as its text (a 22-digit tracking number read whole); the
+        # courier's takes the room left.
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(COLUMNS.index("Courier"), QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setVisible(False)
         close = QPushButton("Close")
         close.setMinimumHeight(44)
