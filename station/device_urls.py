@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import SplitResult, parse_qsl, urlsplit
 
 from station.errors import UserError
 
@@ -114,6 +114,15 @@ class DeviceUrl:
         )
 
 
+def password_of(text: str) -> str | None:
+    """The password of `text`'s user:password@ part: None without one, or when `text` is
+    not a URL (yet: being typed)."""
+    try:
+        return urlsplit(text.strip()).password
+    except ValueError:
+        return None
+
+
 def without_password(text: str) -> str:
     """`text` with the password of its user:password@ part replaced by PASSWORD_MASK."""
     try:
@@ -123,9 +132,20 @@ def without_password(text: str) -> str:
         return re.sub(r"(//[^/:@]*):[^@/]*@", rf"\1:{PASSWORD_MASK}@", text)
     if password is None:
         return text
-    user_host = parts.netloc.rpartition("@")
-    user = user_host[0].partition(":")[0]
-    return parts._replace(netloc=f"{user}:{PASSWORD_MASK}@{user_host[2]}").geturl()
+    return _with_user_password(parts, PASSWORD_MASK)
+
+
+def with_password(text: str, password: str) -> str:
+    """`text` with `password` where it says PASSWORD_MASK (as `without_password` left it)."""
+    if password_of(text) != PASSWORD_MASK:
+        return text
+    return _with_user_password(urlsplit(text.strip()), password)
+
+
+def _with_user_password(parts: SplitResult, password: str) -> str:
+    # user:password@host, the user's own ":" being the first: the one place it is taken apart.
+    user, _, host = parts.netloc.rpartition("@")
+    return parts._replace(netloc=f"{user.partition(':')[0]}:{password}@{host}").geturl()
 
 
 def parse_device_url(text: str, role: Role) -> DeviceUrl:

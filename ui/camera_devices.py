@@ -15,7 +15,7 @@ instead replaces it (and is masked once the field is left).
 from __future__ import annotations
 
 from dataclasses import replace
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, urlencode
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -39,6 +39,8 @@ from station.device_urls import (
     camera_uses,
     check_cameras_together,
     parse_device_url,
+    password_of,
+    with_password,
     without_password,
 )
 from station.settings import Devices
@@ -88,23 +90,6 @@ def split_camera_url(text: str) -> tuple[str, dict[str, str]]:
 def _with_query(base: str, query: list[tuple[str, str]]) -> str:
     # Not urlunsplit: it writes camera:///dev/video0 as camera:/dev/video0.
     return f"{base}?{urlencode(query, safe=',')}" if query else base
-
-
-def _password_of(address: str) -> str | None:
-    try:
-        return urlsplit(address).password
-    except ValueError:  # not a URL yet (being typed): the check says what is wrong
-        return None
-
-
-def _with_password(address: str, password: str) -> str:
-    """`address` with `password` where it says PASSWORD_MASK."""
-    if _password_of(address) != PASSWORD_MASK:
-        return address
-    parts = urlsplit(address)
-    user, _, host = parts.netloc.rpartition("@")
-    name = user.partition(":")[0]
-    return parts._replace(netloc=f"{name}:{password}@{host}").geturl()
 
 
 def _shown_by_controls(name: str, value: str) -> bool:
@@ -185,7 +170,7 @@ class CameraRow(QWidget):
         if not address:
             return ""
         if self._password is not None:
-            address = _with_password(address, self._password)
+            address = with_password(address, self._password)
         options: dict[str, str] = {}
         uses = [use for use, box in self.uses.items() if box.isChecked()]
         if len(uses) < len(CAMERA_USES):  # all three is the default: not written
@@ -201,7 +186,7 @@ class CameraRow(QWidget):
     def set_text(self, text: str) -> None:
         """Show a camera URL: its address in the field, its options in the controls."""
         address, options = split_camera_url(text)
-        self._password = _password_of(address)
+        self._password = password_of(address)
         widgets: list[QWidget] = [self.address, *self.uses.values(), *self.sizes.values()]
         for widget in widgets:
             widget.blockSignals(True)
@@ -219,7 +204,7 @@ class CameraRow(QWidget):
 
     def _on_address_editing_finished(self) -> None:
         address, options = split_camera_url(self.address.text())
-        if options or _password_of(address) not in (None, PASSWORD_MASK):
+        if options or password_of(address) not in (None, PASSWORD_MASK):
             # Options typed into the address go to their controls, a password typed is
             # kept and masked.
             self.set_text(self.text())

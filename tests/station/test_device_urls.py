@@ -143,6 +143,22 @@ def test_an_ip_cameras_password_never_shows_where_devices_are_printed() -> None:
     assert url.target == "admin:s3cret@192.0.2.20:554/stream1"  # what the camera is asked
 
 
+@pytest.mark.parametrize(
+    "address",
+    ["rtsp://admin:s3cret@192.0.2.20:554/stream1", "rtsp://ad:min:p@ss:w@[2001:db8::1]/s"],
+)
+def test_a_masked_password_is_put_back_where_the_mask_stands(address: str) -> None:
+    # The devices dialog shows the address masked and saves it with the password again.
+    from station.device_urls import PASSWORD_MASK, password_of, with_password, without_password
+
+    masked = without_password(address)
+
+    assert password_of(masked) == PASSWORD_MASK
+    assert with_password(masked, password_of(address) or "") == address
+    assert with_password(address, "other") == address  # a password typed stays as typed
+    assert with_password("rtsp://[::1", "other") == "rtsp://[::1"  # not a URL yet
+
+
 def test_cameras_are_read_from_the_config_and_saved_like_the_other_devices() -> None:
     from station.settings_writer import with_devices
 
