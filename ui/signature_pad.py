@@ -27,6 +27,7 @@ INK = QColor(20, 30, 90)
 LINE_PX = 2.6
 SCALE = 2  # the PNG's pixels per pad pixel
 HINT = "Sign here"
+MIN_SPAN_PX = 24  # the least a signature spans on the pad (a dot or a tap does not)
 
 
 class SignaturePad(QWidget):
@@ -51,7 +52,9 @@ class SignaturePad(QWidget):
 
     @property
     def is_empty(self) -> bool:
-        return not any(path.elementCount() > 1 for path in self._strokes)
+        """True until a stroke spans MIN_SPAN_PX one way or the other: taps (a hand
+        reaching for a field above the pad) are no signature, wherever they fall."""
+        return not any(_span(path) >= MIN_SPAN_PX for path in self._strokes)
 
     @property
     def stroke_count(self) -> int:
@@ -176,3 +179,8 @@ class SignaturePad(QWidget):
 def _synthesized(event: QMouseEvent) -> bool:
     """A mouse event Qt made from a touch or a pen: that input was taken already."""
     return event.source() is not Qt.MouseEventSource.MouseEventNotSynthesized
+
+
+def _span(path: QPainterPath) -> float:
+    box = path.boundingRect()
+    return max(box.width(), box.height())

@@ -56,3 +56,14 @@ def test_a_finger_signs_once_even_though_qt_also_makes_mouse_events_of_it(
 
     assert widget.stroke_count == 1 and not widget.is_empty
     assert ink_pixels(widget.png()) > 300
+
+
+def test_a_tap_on_the_pad_is_no_signature(qtbot: QtBot) -> None:
+    widget = pad(qtbot)
+    for point in (QPoint(40, 30), QPoint(360, 130)):  # two taps, far apart
+        QTest.mouseClick(widget, Qt.MouseButton.LeftButton, pos=point)
+    assert widget.stroke_count == 2 and widget.is_empty and widget.png() == b""
+    QTest.mousePress(widget, Qt.MouseButton.LeftButton, pos=QPoint(150, 100))
+    QTest.mouseMove(widget, QPoint(200, 110))
+    QTest.mouseRelease(widget, Qt.MouseButton.LeftButton, pos=QPoint(240, 100))
+    assert not widget.is_empty  # a short mark across the pad is one
