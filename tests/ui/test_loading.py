@@ -449,3 +449,23 @@ def test_the_not_collected_list_shows_long_tracking_numbers_whole(qtbot: QtBot) 
         text = table.item(0, column).text()
         needed = table.fontMetrics().horizontalAdvance(text)
         assert table.columnWidth(column) > needed, f"{text!r} is cut"
+
+
+def test_loading_the_last_parcel_of_the_close_list_does_not_move_the_driver_fields(
+    qtbot: QtBot, window: MainWindow, mode: LoadingMode
+) -> None:
+    for text in ("CMD-LOAD", "DHL Express", DHL[0], DHL[1]):
+        scan(qtbot, mode, window, text)
+    window.controller.scan("CMD-CLOSE-LOAD")
+    dialog = mode.dialog
+    assert isinstance(dialog, CloseLoadDialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.left.rowCount() == 1, timeout=TIMEOUT_MS)  # ON_HOLD
+    dialog.layout().activate()
+    where = dialog.driver.mapTo(dialog, QPoint(0, 0))
+
+    scan(qtbot, mode, window, ON_HOLD)  # the last one goes on after all
+
+    assert dialog.left.rowCount() == 0 and "Every parcel" in dialog.left_title.text()
+    dialog.layout().activate()
+    assert dialog.driver.mapTo(dialog, QPoint(0, 0)) == where

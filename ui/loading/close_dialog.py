@@ -66,6 +66,7 @@ class CloseLoadDialog(QDialog):
         self._stop_said = False  # a stop from another scan is said in the problem line
         self._refused = ""  # why the station refused the last close: said until the next
         self._closing = False  # a close runs on the worker: no second one, and it is said
+        self._listed_any = False  # the list of parcels not loaded had a row at some time
         self.heading = QLabel()
         self.heading.setFont(style.font(20, bold=True))
         self.left = QTableWidget(0, 4)
@@ -224,7 +225,10 @@ class CloseLoadDialog(QDialog):
             if left
             else "Every parcel of this courier sealed today is on the load."
         )
-        self.left.setVisible(bool(left))
+        # Hidden only if the list was empty from the start: once shown it stays (empty), so
+        # loading its last parcel does not move the driver's fields under a reaching hand.
+        self._listed_any = self._listed_any or bool(left)
+        self.left.setVisible(self._listed_any)
 
     def _decision(self, tracking: str) -> QWidget:
         cell = QWidget()
