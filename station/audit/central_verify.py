@@ -125,6 +125,12 @@ def _has_links(connection: Connection, chain: str) -> bool:
     return found is not None
 
 
+def central_stations(central: Engine) -> list[str]:
+    """The stations the central database holds links or a sync of, by name."""
+    with connected(central) as connection:
+        return _stations(connection)
+
+
 def _stations(connection: Connection) -> list[str]:
     rows = connection.execute(
         text(

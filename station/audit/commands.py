@@ -119,7 +119,7 @@ def _verify(store: Store, data_dir: Path, settings: Settings, *, as_json: bool) 
 
 
 def _verify_central(url: str | None, stations: list[str], *, full: bool, as_json: bool) -> int:
-    from station.audit.central_verify import verify_central
+    from station.audit.central_verify import central_stations, verify_central
     from station.central.connect import CentralUnreachable, central_engine
 
     if url is None:
@@ -129,6 +129,7 @@ def _verify_central(url: str | None, stations: list[str], *, full: bool, as_json
         )
     engine = central_engine(url)
     try:
+        _require_known(central_stations(engine), stations)
         report = verify_central(engine, stations, full=full, mark=True)
     except CentralUnreachable as exc:
         raise UserError(f"{exc} Nothing was verified; try again once it is reachable.") from exc
@@ -141,6 +142,18 @@ def _verify_central(url: str | None, stations: list[str], *, full: bool, as_json
     else:
         print("Central copy. " + report.as_text() + (f"\n{note}" if note else ""))
     return 0 if report.ok else EXIT_BROKEN
+
+
+def _require_known(known: list[str], asked: list[str]) -> None:
+    """Refuse a station the central database never heard of (a typo would verify intact)."""
+    unknown = [name for name in dict.fromkeys(asked) if name not in known]
+    if unknown:
+        names = ", ".join(repr(name) for name in unknown)
+        raise UserError(
+            f"No station {names} in the central database: none of its events or links were "
+            f"ever synced there. It holds: {', '.join(known) or 'no station yet'}. "
+            "Check --station; nothing was verified."
+        )
 
 
 def _central_anchors(settings: Settings, stations: set[str]) -> tuple[list[Anchor], str]:

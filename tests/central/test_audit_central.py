@@ -191,11 +191,15 @@ def test_the_cli_exits_1_naming_the_first_problem_and_2_without_a_url(
 
     broken = cli.run(*args, "--url", synced.admin_url, "--station", STATION, "--json")
     unconfigured = cli.run(*args, "--config", str(tmp_path / "absent.toml"))
+    misspelled = cli.run(*args, "--url", synced.admin_url, "--station", "bench-l")
 
     assert broken.returncode == 1, broken.stderr
     first = json.loads(broken.stdout)["first_problem"]
     assert (first["kind"], first["table"], first["row_id"]) == ("row_deleted", "scanevent", row_id)
     assert unconfigured.returncode == 2 and "--url" in unconfigured.stderr
+    # A station the central database never heard of is no chain found intact.
+    assert misspelled.returncode == 2 and "intact" not in misspelled.stdout
+    assert "'bench-l'" in misspelled.stderr and STATION in misspelled.stderr
 
 
 def test_the_state_per_station_for_the_dashboard(central: Central, tmp_path: Path) -> None:
