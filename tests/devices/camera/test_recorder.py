@@ -363,8 +363,10 @@ def test_a_segment_cut_by_a_full_disk_keeps_the_frames_it_holds(tmp_path: Path) 
     data_dir = tmp_path / "data"
     folder = evidence.evidence_dir(data_dir)
     noise = np.random.default_rng(7).integers(0, 255, (8, 240, 320), dtype=np.uint8)
-    video = write_video(tmp_path / "bench.avi", list(noise), 30)  # ~300 KB a segment
-    room = 150_000
+    video = write_video(tmp_path / "bench.avi", list(noise), 30)
+    # A key frame of ~37 KB, then ~16-26 KB a frame: room for the first 2-3 frames of a
+    # segment, which is cut unless a loaded machine films fewer than 4 frames in 0.5 s.
+    room = 80_000
     child = subprocess.run(
         [sys.executable, "-m", "tests.helpers.full_disk_child", str(folder), str(video), str(room)],
         cwd=cli.ROOT,
