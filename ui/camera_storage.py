@@ -22,7 +22,8 @@ from station import evidence_storage
 from station.settings import CameraSettings
 from station.store import Store
 from ui.status_bar import DeviceHealth, DeviceStatusBar, Level
-from ui.worker import Worker, delete_once_ended
+from ui.thread_relay import let_worker_finish
+from ui.worker import Worker
 
 log = logging.getLogger(__name__)
 
@@ -131,14 +132,9 @@ class EvidenceKeeper(QObject):
         self._timer.start(SWEEP_EVERY_MS)
 
     def stop(self) -> None:
-        if self._worker.closed:
-            return
         self._timer.stop()
-        self._worker.shutdown(drop_queued=True, wait=False)
-        # A sweep may still run (hashing a long video): the worker must not be deleted
-        # with the window under its thread, so it leaves it, deleted once it ended.
-        self._worker.setParent(None)
-        delete_once_ended(self._worker)
+        # A sweep may still run (hashing a long video): not deleted with the window.
+        let_worker_finish(self._worker)
 
     def sweep_now(self, leftovers: bool = False) -> None:
         store, data_dir, station, settings = (

@@ -39,6 +39,7 @@ from station.labels import LabelContent
 from station.ports import PermanentPrintError
 from ui import style
 from ui.label_picture import label_picture
+from ui.thread_relay import let_worker_finish
 from ui.worker import Worker
 
 log = logging.getLogger(__name__)
@@ -125,8 +126,9 @@ class LabelPreview(QFrame):
         )
 
     def shutdown(self) -> None:
-        # Answers already on their way are dropped: the panel is closing.
-        self._worker.shutdown(drop_queued=True)
+        # Answers already on their way are dropped: the panel is closing. A label being
+        # drawn goes on, its worker not deleted with the window under its thread.
+        let_worker_finish(self._worker)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if event.button() is Qt.MouseButton.LeftButton and self.picture.image is not None:

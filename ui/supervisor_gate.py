@@ -29,7 +29,8 @@ from station.verdicts import StationView
 from ui import style
 from ui.dialogs import GLOVE_STYLE, command_codes, glove_button
 from ui.pin_pad import PinPad
-from ui.worker import Worker, delete_once_ended
+from ui.thread_relay import let_worker_finish
+from ui.worker import Worker
 
 Then = Callable[[Supervisor], None]  # the action, given who unlocked it
 
@@ -113,14 +114,9 @@ class SupervisorGate(QObject):
         self._show(ask)
 
     def close(self) -> None:
-        """The window closes: a check under way answers nobody. Its worker leaves the
-        window, which would delete it under its thread (the thread would then free what
-        the check's answer holds, a crash), and is deleted on the UI thread once it ended."""
-        if self._worker.closed:
-            return
-        self._worker.shutdown(drop_queued=True)
-        self._worker.setParent(None)
-        delete_once_ended(self._worker)
+        """The window closes: a check under way answers nobody, and its worker is not
+        deleted with the window under its thread."""
+        let_worker_finish(self._worker)
 
     def _check(self, action: Action, badge: str, pin: str | None, how: str, then: Then) -> None:
         session = self._session

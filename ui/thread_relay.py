@@ -1,4 +1,5 @@
-"""What a non-UI thread is given to reach a QObject: its signal, never the object.
+"""Keeping QObjects off non-UI threads: what a thread is given to reach one (its signal,
+never the object), and a worker that outlives its owner until its thread has ended.
 
 A device, central or print thread that holds a bound method (or a closure over
 `self`) keeps the QObject alive; if it drops the last reference, shiboken deletes
@@ -16,6 +17,8 @@ from collections.abc import Callable
 
 from PySide6.QtCore import SignalInstance
 
+from ui.worker import Worker, delete_once_ended
+
 
 def signal_relay(signal: SignalInstance) -> Callable[..., None]:
     """A callable for another thread that emits `signal` with its arguments, or nothing
@@ -26,3 +29,15 @@ def signal_relay(signal: SignalInstance) -> Callable[..., None]:
             signal.emit(*args)
 
     return relay
+
+
+def let_worker_finish(worker: Worker) -> None:
+    """Shut `worker` down as its owner goes (the window closing) without waiting for the
+    job under way: its answer is dropped, and the worker leaves its owner, which would
+    delete it under its running thread (a crash as it hands back the answer, or what the
+    job holds freed on that thread), to be deleted on the UI thread once it ended."""
+    if worker.closed:
+        return
+    worker.shutdown(drop_queued=True)
+    worker.setParent(None)
+    delete_once_ended(worker)

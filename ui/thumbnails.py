@@ -8,6 +8,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPixmap
 
 from ui import style
+from ui.thread_relay import let_worker_finish
 from ui.worker import Worker
 
 
@@ -40,8 +41,9 @@ class ThumbnailCache(QObject):
         return self._placeholder
 
     def shutdown(self) -> None:
-        # A view still on its way may ask for pictures: it gets the placeholder.
-        self._reader.shutdown(drop_queued=True)
+        # A view still on its way may ask for pictures: it gets the placeholder. A
+        # picture being read goes on (a slow share), not deleted with the window.
+        let_worker_finish(self._reader)
 
     def _on_reader_read(self, path: str, image: QImage | None) -> None:
         self._pixmaps[path] = QPixmap.fromImage(image) if image is not None else self._placeholder

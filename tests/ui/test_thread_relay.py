@@ -30,13 +30,17 @@ from station.settings import CameraSettings
 from station.store import Store
 from station.supervisor_auth import Action
 from station.verdicts import StationView
-from ui import supervisor_gate
+from ui import supervisor_gate, thumbnails
 from ui.camera_storage import EvidenceKeeper
 from ui.check_runner import CheckRunner, Progress
+from ui.label_preview import LabelPreview
 from ui.loading.controller import LoadingController
 from ui.status_bar import DeviceStatusBar
 from ui.supervisor_gate import SupervisorGate
+from ui.thumbnails import ThumbnailCache
 from ui.worker import Worker
+
+Closer = Callable[[], None]
 
 
 def freed_on(obj: object) -> list[str]:
@@ -169,7 +173,7 @@ def test_a_window_closed_during_a_supervisor_check_is_not_freed_by_the_check_s_t
 
     gate.ask(Action.VOID_LABEL, cast(StationView, supervisor), void)
     del void
-    checking.wait()
+    assert checking.wait(10), "the check did not start"
     (thread,) = [each for each in threading.enumerate() if each.name == "supervisor-gate"]
 
     gate.close()  # the window closes, and goes, while the check runs
@@ -187,34 +191,63 @@ def test_a_window_closed_during_a_supervisor_check_is_not_freed_by_the_check_s_t
     assert held_freed_on == [threading.main_thread().name]
 
 
-def test_a_window_closed_during_an_evidence_sweep_does_not_delete_its_worker_under_its_thread(
-    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    sweeping, swept = threading.Event(), threading.Event()
+Block = Callable[..., None]
 
-    def record_unhashed(*_args: object, **_kwargs: object) -> int:
-        sweeping.set()
-        swept.wait()  # hashing a crash's long video, still at it when the window closes
-        return 0
 
-    monkeypatch.setattr(evidence_storage, "record_unhashed", record_unhashed)
-    status = DeviceStatusBar()
-    store = cast(Store, SimpleNamespace(path=tmp_path / "station.db"))
+def sweeping_evidence(window: QWidget, block: Block, monkeypatch: pytest.MonkeyPatch) -> Closer:
+    """The evidence keeper hashing a crash's long video; its stop."""
+    monkeypatch.setattr(evidence_storage, "record_unhashed", block)
+    store = cast(Store, SimpleNamespace(path=Path("station.db")))
+    status = DeviceStatusBar(window)
     keeper = EvidenceKeeper(store, "bench-1", CameraSettings(), status, lambda _path: False)
     keeper.start()
-    sweeping.wait()
-    worker = keeper.findChild(Worker)
+    return keeper.stop
+
+
+def reading_a_picture(window: QWidget, block: Block, monkeypatch: pytest.MonkeyPatch) -> Closer:
+    """Product pictures, one still read from a slow network share; their shutdown."""
+    monkeypatch.setattr(thumbnails, "_read", block)
+    pictures = ThumbnailCache(parent=window)
+    pictures.get("mug.png")
+    return pictures.shutdown
+
+
+def drawing_a_label(window: QWidget, block: Block, _monkeypatch: pytest.MonkeyPatch) -> Closer:
+    """The label preview reading its label; its shutdown."""
+    preview = LabelPreview(block, window)
+    preview.show_job("job-1")
+    return preview.shutdown
+
+
+@pytest.mark.parametrize(
+    "busy", [sweeping_evidence, reading_a_picture, drawing_a_label], ids=lambda busy: busy.__name__
+)
+def test_a_window_closed_while_a_job_runs_does_not_delete_the_worker_under_its_thread(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, busy: Callable[..., Closer]
+) -> None:
+    # PySide lets go of the GIL while a signal is emitted: a worker deleted with its
+    # window as its thread hands back an answer is deleted in the middle of it.
+    running, release = threading.Event(), threading.Event()
+    threads: list[threading.Thread] = []
+
+    def block(*_args: object, **_kwargs: object) -> None:
+        threads.append(threading.current_thread())
+        running.set()
+        release.wait()
+
+    window = QWidget()
+    close = busy(window, block, monkeypatch)
+    assert running.wait(10), "the job did not start"
+    worker = window.findChild(Worker)
     assert worker is not None
-    (thread,) = [each for each in threading.enumerate() if each.name == "evidence-keeper"]
     deleted_while_running: list[bool] = []
-    worker.destroyed.connect(lambda: deleted_while_running.append(thread.is_alive()))
+    worker.destroyed.connect(lambda: deleted_while_running.append(threads[0].is_alive()))
     del worker
 
-    keeper.stop()  # the window closes, and goes, while the sweep runs
-    del keeper
-    shiboken6.delete(status)
-    swept.set()
-    thread.join()
+    close()  # the window closes, and goes, while the job runs
+    shiboken6.delete(window)
+    release.set()
+    threads[0].join()
     qtbot.waitUntil(lambda: bool(deleted_while_running))
 
     assert deleted_while_running == [False]
