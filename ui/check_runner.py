@@ -16,12 +16,15 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
+from shiboken6 import isValid
 
 from ui.thread_relay import signal_relay
 from ui.worker import Worker, delete_once_ended
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+# Checks' workers until their threads end, whatever became of their dialog.
+_RUNNING: set[Worker] = set()
 Progress = Callable[[str], None]
 
 
@@ -70,12 +73,23 @@ class CheckRunner(QObject):
             name = type(exc).__name__
             on_failed(f"The check failed unexpectedly ({name}: {exc}). Details are in the log.")
 
-        worker = Worker(self, name="device check", daemon=True)
+        # The worker belongs to no widget: the window closing during a scan test would
+        # delete it, with the dialog, under its thread. It is held here until its thread
+        # has ended; the answer goes to this runner if it is still there.
+        worker = Worker(None, name="device check", daemon=True)
+        _RUNNING.add(worker)
         self._running += 1
+
+        def answered(callback: Callable[[Any], None], result: Any) -> None:
+            _RUNNING.discard(worker)
+            delete_once_ended(worker)  # its thread may still be returning from the answer
+            if isValid(self):
+                self._finish(check, callback, result)
+
         worker.run(
             lambda: work(progress),
-            lambda result: self._finish(check, worker, on_done, result),
-            lambda exc: self._finish(check, worker, failed, exc),
+            lambda result: answered(on_done, result),
+            lambda exc: answered(failed, exc),
         )
         worker.shutdown(wait=False)  # the thread ends after this check
 
@@ -84,12 +98,9 @@ class CheckRunner(QObject):
         if on_progress is not None:  # a reader still closing after its check ended: dropped
             on_progress(text)
 
-    def _finish(
-        self, check: int, worker: Worker, callback: Callable[[Any], None], result: Any
-    ) -> None:
+    def _finish(self, check: int, callback: Callable[[Any], None], result: Any) -> None:
         self._running -= 1
         self._listeners.pop(check, None)
-        delete_once_ended(worker)  # its thread may still be returning from the answer
         try:
             callback(result)
         finally:

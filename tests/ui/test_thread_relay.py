@@ -30,7 +30,7 @@ from station.settings import CameraSettings
 from station.store import Store
 from station.supervisor_auth import Action
 from station.verdicts import StationView
-from ui import supervisor_gate, thumbnails
+from ui import check_runner, supervisor_gate, thumbnails
 from ui.camera_storage import EvidenceKeeper
 from ui.check_runner import CheckRunner, Progress
 from ui.label_preview import LabelPreview
@@ -251,3 +251,33 @@ def test_a_window_closed_while_a_job_runs_does_not_delete_the_worker_under_its_t
     qtbot.waitUntil(lambda: bool(deleted_while_running))
 
     assert deleted_while_running == [False]
+
+
+def test_a_window_closed_during_a_device_check_does_not_delete_its_worker_under_its_thread(
+    qtbot: QtBot,
+) -> None:
+    running, release = threading.Event(), threading.Event()
+    threads: list[threading.Thread] = []
+
+    def scan_test(_progress: Progress) -> str:  # waiting for someone to scan
+        threads.append(threading.current_thread())
+        running.set()
+        release.wait()
+        return "scanned"
+
+    window = QWidget()
+    answers: list[object] = []
+    CheckRunner(window).start(scan_test, answers.append, answers.append)
+    assert running.wait(10), "the check did not start"
+    (worker,) = check_runner._RUNNING
+    deleted_while_running: list[bool] = []
+    worker.destroyed.connect(lambda: deleted_while_running.append(threads[0].is_alive()))
+    del worker
+
+    shiboken6.delete(window)  # the window closes, and goes, with the Devices dialog open
+    release.set()
+    threads[0].join()
+    qtbot.waitUntil(lambda: bool(deleted_while_running))
+
+    assert deleted_while_running == [False]
+    assert answers == []  # nobody left to tell
