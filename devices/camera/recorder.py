@@ -18,7 +18,6 @@ handed on like a segment.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import sys
@@ -256,11 +255,16 @@ class Recorder(DeviceThread):
         segment, self._segment = self._segment, None
         if segment is None:
             return
-        with contextlib.suppress(OSError, av.FFmpegError):
+        # Called where the recording failed: an exception from here would end the thread.
+        try:
             segment.close()
+        except (OSError, av.FFmpegError):
+            logger.debug("the failed segment %s is cut where its writing stopped", segment.path)
+        except Exception:
+            logger.exception("the failed segment %s could not be closed", segment.path)
         try:
             self._keep_cut(segment)
-        except Exception:  # its hand-on failed too: from here it would end the thread
+        except Exception:
             logger.exception("the cut segment %s was not handed on", segment.path)
 
     def _keep_cut(self, segment: _Segment) -> None:
