@@ -15,7 +15,7 @@ label). Sizes follow the window's height (ui.style.metrics_for), so that a
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut
@@ -67,6 +67,15 @@ from ui.wedge import Clock, WedgeFilter, monotonic_ms
 if TYPE_CHECKING:
     from ui.dashboard.opening import BenchDashboard
 
+
+class TypedInput(Protocol):
+    """A screen's input field that shows what a person types (the wedge's slow keys)."""
+
+    def insert_typed(self, text: str) -> None: ...
+
+    def submit(self) -> None: ...
+
+
 PROMPT_BADGE = "Scan your badge"
 PROMPT_ORDER = "Scan an order"
 PROMPT_LABEL = "Scan the label on the box"  # scan-back required before the next order
@@ -108,11 +117,17 @@ class MainWindow(QMainWindow):
         self._deferred_labels: list[LabelOutcome] = []
         self._metrics: style.Metrics | None = None
         self._build(settings)
-        self.wedge = WedgeFilter(
-            self, settings, self.input_bar.insert_typed, self.input_bar.submit, clock
-        )
+        # Where a person's typing shows: the pack screen's field, or the dock's (ui.loading).
+        self.typed_input: TypedInput = self.input_bar
+        self.wedge = WedgeFilter(self, settings, self._insert_typed, self._submit_typed, clock)
         self._connect()
         self.wedge.install()
+
+    def _insert_typed(self, text: str) -> None:
+        self.typed_input.insert_typed(text)
+
+    def _submit_typed(self) -> None:
+        self.typed_input.submit()
 
     def _build(self, settings: Settings) -> None:
         self.header = HeaderBar(settings.station)

@@ -31,7 +31,7 @@ from tests.helpers.camera_listener import HeardFromCamera
 from tests.helpers.factory import Bench
 from tests.helpers.sealed import seal_orders
 from tests.helpers.sounds import RecordingSoundPlayer
-from tests.helpers.wedge import FakeClock, WedgeScanner
+from tests.helpers.wedge import FakeClock, Human, WedgeScanner
 from ui import style
 from ui.app import build_main_window
 from ui.loading.cage_photo import offer_camera
@@ -382,7 +382,11 @@ def test_the_close_photographs_the_cage_with_the_photo_camera(
 
 
 def test_a_parcel_left_at_the_close_and_scanned_late_stops_the_dock_until_acknowledged(
-    qtbot: QtBot, window: MainWindow, mode: LoadingMode, sounds: RecordingSoundPlayer
+    qtbot: QtBot,
+    window: MainWindow,
+    mode: LoadingMode,
+    sounds: RecordingSoundPlayer,
+    clock: FakeClock,
 ) -> None:
     for text in ("CMD-LOAD", "DHL Express", DHL[0], DHL[1]):
         scan(qtbot, mode, window, text)
@@ -396,6 +400,10 @@ def test_a_parcel_left_at_the_close_and_scanned_late_stops_the_dock_until_acknow
     QTest.mouseRelease(dialog.pad, Qt.MouseButton.LeftButton, pos=QPoint(300, 80))
     with qtbot.waitSignal(mode.dock.closed, timeout=TIMEOUT_MS):
         dialog.close_button.click()
+    # Typed at the dock after the close: seen in the dock's field, not in the hidden bench's.
+    Human(window, clock).type("JJD")
+    qtbot.waitUntil(lambda: mode.screen.entry.text() == "JJD", timeout=TIMEOUT_MS)
+    mode.screen.entry.clear()
 
     # The parcel left behind turns up after the truck left: a loud stop on the dock, which
     # the closed dialog (it listed that parcel) does not acknowledge in the loader's place.

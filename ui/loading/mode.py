@@ -95,10 +95,12 @@ class LoadingMode(QObject):
     def enter(self) -> None:
         self.stack.setCurrentWidget(self.screen)
         self.screen.entry.setFocus()
+        self.window.typed_input = self.screen  # typing shows in the dock's field
         self._escape_to_dock(True)
 
     def leave(self) -> None:
         self.stack.setCurrentWidget(self._packing)
+        self.window.typed_input = self.window.input_bar
         self._escape_to_dock(False)
 
     def _escape_to_dock(self, dock: bool) -> None:

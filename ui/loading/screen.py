@@ -167,8 +167,18 @@ class LoadingScreen(QWidget):
             while self.recent.count() > RECENT:
                 self.recent.takeItem(self.recent.count() - 1)
 
-    def _on_entry_return_pressed(self) -> None:
+    def insert_typed(self, text: str) -> None:
+        """Keys a person typed anywhere on the dock screen land here (the window's wedge)."""
+        if not self.entry.hasFocus():
+            self.entry.setFocus()
+        self.entry.insert(text)
+
+    def submit(self) -> None:
+        """Enter: hand over the typed tracking number (if any) and clear the field."""
         text = self.entry.text().strip()
         self.entry.clear()
         if text:
             self.typed.emit(text)
+
+    def _on_entry_return_pressed(self) -> None:
+        self.submit()
