@@ -85,8 +85,12 @@ def verify_central(
         connection.execute(text("SET LOCAL work_mem = '64MB'"))
         connection.execute(text("SET LOCAL TimeZone = 'UTC'"))  # the packers' digests
         horizon = snapshot_horizon(connection)
-        names = list(stations) or _stations(connection)
-        if stations and _has_links(connection, CENTRAL_PACKER_CHAIN):
+        names = list(dict.fromkeys(stations)) or _stations(connection)  # each one once
+        if (
+            stations
+            and CENTRAL_PACKER_CHAIN not in names
+            and _has_links(connection, CENTRAL_PACKER_CHAIN)
+        ):
             names.append(CENTRAL_PACKER_CHAIN)  # every station's supervisors come from there
         marks = {} if full else read_marks(connection, names)
         for station in names:

@@ -106,9 +106,15 @@ def kinds(report: AuditReport) -> set[tuple[str, str, str]]:
 
 def test_a_synced_station_verifies_centrally_link_by_link(synced: Central) -> None:
     report = verify(synced)
+    engine = central_engine(synced.admin_url)
+    try:
+        twice = verify_central(engine, [STATION, STATION])  # --station S --station S
+    finally:
+        engine.dispose()
 
     assert report.ok, report.as_text()
     assert report.links > 20 and report.heads[STATION] == report.links
+    assert twice.links == report.links  # walked once
     with psycopg.connect(synced.admin_url) as admin:
         tables = {row[0] for row in admin.execute("SELECT DISTINCT table_name FROM audit_link")}
     # Every kind of event the station synced is on the central chain, its rows checked.
