@@ -3,7 +3,8 @@
 Each segment is a whole WebM file of at most `segment_s` seconds: a crash or a kill
 loses only the segment being written (at most 2 s by default); every closed one plays
 by itself. When a segment is closed it is handed to `on_closed` (which hashes it and
-stores the hash: station.evidence.record) on the recorder's own thread.
+stores the hash: station.evidence.record) on the recorder's own thread; so is one a
+failing disk cut short, with the frames that reached the disk.
 
 The codec is VP9 (libvpx, BSD): royalty-free where H.264 encoders need a patent
 licence, it opens in every current browser and in VLC/mpv, and on one core encodes a
