@@ -135,6 +135,21 @@ def central_stations(central: Engine) -> list[str]:
         return _stations(connection)
 
 
+def unknown_stations(central: Engine, stations: Sequence[str]) -> list[str]:
+    """Those of `stations` the central database holds neither links nor a sync of
+    (looked up by key: listing every station groups every link)."""
+    with connected(central) as connection:
+        return [
+            station
+            for station in dict.fromkeys(stations)
+            if not _has_links(connection, station)
+            and connection.execute(
+                text("SELECT 1 FROM sync_cursor WHERE station = :s LIMIT 1"), {"s": station}
+            ).first()
+            is None
+        ]
+
+
 def _stations(connection: Connection) -> list[str]:
     rows = connection.execute(
         text(

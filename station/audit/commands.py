@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 from station import paths
 from station.audit.anchors import log_anchors, store_anchors, write_anchors
@@ -119,7 +120,7 @@ def _verify(store: Store, data_dir: Path, settings: Settings, *, as_json: bool) 
 
 
 def _verify_central(url: str | None, stations: list[str], *, full: bool, as_json: bool) -> int:
-    from station.audit.central_verify import central_stations, verify_central
+    from station.audit.central_verify import central_stations, unknown_stations, verify_central
     from station.central.connect import CentralUnreachable, central_engine
 
     if url is None:
@@ -129,7 +130,9 @@ def _verify_central(url: str | None, stations: list[str], *, full: bool, as_json
         )
     engine = central_engine(url)
     try:
-        _require_known(central_stations(engine), stations)
+        unknown = unknown_stations(engine, stations)
+        if unknown:
+            _refuse_unknown(unknown, central_stations(engine))
         report = verify_central(engine, stations, full=full, mark=True)
     except CentralUnreachable as exc:
         raise UserError(f"{exc} Nothing was verified; try again once it is reachable.") from exc
@@ -144,16 +147,14 @@ def _verify_central(url: str | None, stations: list[str], *, full: bool, as_json
     return 0 if report.ok else EXIT_BROKEN
 
 
-def _require_known(known: list[str], asked: list[str]) -> None:
-    """Refuse a station the central database never heard of (a typo would verify intact)."""
-    unknown = [name for name in dict.fromkeys(asked) if name not in known]
-    if unknown:
-        names = ", ".join(repr(name) for name in unknown)
-        raise UserError(
-            f"No station {names} in the central database: none of its events or links were "
-            f"ever synced there. It holds: {', '.join(known) or 'no station yet'}. "
-            "Check --station; nothing was verified."
-        )
+def _refuse_unknown(unknown: list[str], known: list[str]) -> NoReturn:
+    """A station the central database never heard of: a typo would verify intact."""
+    names = ", ".join(repr(name) for name in unknown)
+    raise UserError(
+        f"No station {names} in the central database: none of its events or links were "
+        f"ever synced there. It holds: {', '.join(known) or 'no station yet'}. "
+        "Check --station; nothing was verified."
+    )
 
 
 def _central_anchors(settings: Settings, stations: set[str]) -> tuple[list[Anchor], str]:
