@@ -64,7 +64,9 @@ class CloseLoadDialog(QDialog):
         self._count = answer.count
         self._reasons: dict[str, QComboBox] = {}
         self._stop_said = False  # a stop from another scan is said in the problem line
-        self._refused = ""  # why the station refused the last close: said until the next
+        # Said until the next close, whatever else changes (a relisting, the pad): why the
+        # station refused the last close, or which parcel the central database took off.
+        self._kept_notice = ""
         self._closing = False  # a close runs on the worker: no second one, and it is said
         self._listed_any = False  # the list of parcels not loaded had a row at some time
         self.heading = QLabel()
@@ -290,8 +292,8 @@ class CloseLoadDialog(QDialog):
         # driver checks goes down, and the dialog says why.
         self._count = answer.count
         self._show_heading()
+        self._kept_notice = answer.verdict.message
         self._update()
-        self.problem.setText(answer.verdict.message)
 
     # -- closing ------------------------------------------------------------------
 
@@ -314,12 +316,12 @@ class CloseLoadDialog(QDialog):
             self.problem.setText("Closing the load…")
             return
         still = f"Still needed: {'; '.join(missing)}." if missing else ""
-        self.problem.setText(" ".join(part for part in (self._refused, still) if part))
+        self.problem.setText(" ".join(part for part in (self._kept_notice, still) if part))
 
     def _on_close_button_clicked(self) -> None:
         if self.missing() or self._closing:
             return
-        self._closing, self._refused = True, ""
+        self._closing, self._kept_notice = True, ""
         self._update()  # the last refusal is no longer said while this close runs
         reasons = {tracking: box.currentText().strip() for tracking, box in self._reasons.items()}
         handover = Handover(
@@ -335,7 +337,7 @@ class CloseLoadDialog(QDialog):
         self.accept()
 
     def _on_controller_user_error_raised(self, message: str) -> None:
-        self._refused = message  # said until the next close (a relisting does not wipe it)
+        self._kept_notice = message
         self._closing = False
         self.controller.list_left_behind()  # the list may have changed meanwhile
         self._update()

@@ -76,7 +76,8 @@ class LoadingMode(QObject):
         self.screen.back_requested.connect(self.leave)
         self.screen.pending_requested.connect(self.open_pending)
         self.screen.acknowledge_requested.connect(self._on_screen_acknowledge_requested)
-        self.screen.typed.connect(lambda text: self.dock.scan(text, source="keyboard"))
+        # Typed as scanned: CMD-CLOSE-LOAD typed opens the close dialog too.
+        self.screen.typed.connect(lambda text: self._route(text, "keyboard"))
         window.installEventFilter(self)
         dock.load_view()
         if settings.role == "dock":
