@@ -91,6 +91,9 @@ def test_cmd_load_at_a_bench_switches_to_loading_and_stops_the_wrong_courier(
     mode.pending.accept()
     screen.back_button.click()
     assert not mode.active  # packing again; the load stays open
+    Human(window, clock).type("SO")  # typing shows at the bench again
+    qtbot.waitUntil(lambda: window.input_bar.field.text() == "SO", timeout=TIMEOUT_MS)
+    window.input_bar.field.clear()
     window.controller.scan("CMD-CLOSE-LOAD")  # at the bench: the dock's close, not 'unknown'
     dialog = mode.dialog
     assert mode.active and isinstance(dialog, CloseLoadDialog)
