@@ -11,6 +11,7 @@ its own (`PackSession.label_of`), and the bulk print dialog its list of parcels.
 from __future__ import annotations
 
 import logging
+import threading
 import traceback
 from collections.abc import Callable
 
@@ -173,7 +174,7 @@ class StationController(QObject):
     def shutdown(self) -> None:
         """Let queued inputs finish (each is a commit) and stop the worker thread."""
         self._worker.shutdown()
-        self._relay.closed = True
+        self._relay.close()
 
     # -- internals ------------------------------------------------------------
 
@@ -220,17 +221,27 @@ class _LabelRelay:
     """Print-thread listener: hands each outcome to a Qt signal, queued to the UI thread.
 
     It must never raise: an exception would end the session's print thread.
-    The session has no unsubscribe, so after shutdown it just stops relaying.
+    The session has no unsubscribe, so after `close` it just stops relaying.
+    `close` also waits for an outcome being relayed: PySide lets go of the GIL
+    while it emits, and the window's deletion (the controller's) in the middle
+    of an emit from the print thread would crash.
     """
 
     def __init__(self, signal: SignalInstance) -> None:
         self._signal = signal
-        self.closed = False
+        self._lock = threading.RLock()  # a slot on the emitting thread may close it
+        self._closed = False
+
+    def close(self) -> None:
+        """Relay nothing more; returns once no outcome is being relayed."""
+        with self._lock:
+            self._closed = True
 
     def __call__(self, outcome: LabelOutcome) -> None:
-        if self.closed:
-            return
-        try:
-            self._signal.emit(outcome)
-        except RuntimeError:  # the window (and this signal's object) is gone
-            self.closed = True
+        with self._lock:
+            if self._closed:
+                return
+            try:
+                self._signal.emit(outcome)
+            except RuntimeError:  # the window (and this signal's object) is gone
+                self._closed = True

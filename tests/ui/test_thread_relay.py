@@ -17,7 +17,7 @@ from typing import Any, ClassVar, cast
 
 import pytest
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QObject
+from PySide6.QtCore import QCoreApplication, QObject, SignalInstance
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
@@ -25,6 +25,7 @@ from station import evidence_storage
 from station.handoff import decide_worker
 from station.handoff.engine import LoadingSession
 from station.handoff.manifest_data import PdfRenderer
+from station.print_queue import LabelOutcome
 from station.session import PackSession
 from station.settings import CameraSettings
 from station.store import Store
@@ -33,6 +34,7 @@ from station.verdicts import StationView
 from ui import check_runner, supervisor_gate, thumbnails
 from ui.camera_storage import EvidenceKeeper
 from ui.check_runner import CheckRunner, Progress
+from ui.controller import _LabelRelay
 from ui.label_preview import LabelPreview
 from ui.loading.controller import LoadingController
 from ui.status_bar import DeviceStatusBar
@@ -281,3 +283,39 @@ def test_a_window_closed_during_a_device_check_does_not_delete_its_worker_under_
 
     assert deleted_while_running == [False]
     assert answers == []  # nobody left to tell
+
+
+class EmitUnderWay:
+    """Stands for the controller's label signal, its emit under way on the print thread."""
+
+    def __init__(self) -> None:
+        self.emitting, self.finish = threading.Event(), threading.Event()
+        self.emitted: list[object] = []
+
+    def emit(self, outcome: object) -> None:
+        self.emitting.set()
+        self.finish.wait()
+        self.emitted.append(outcome)
+
+
+def test_a_controller_shut_down_waits_for_the_label_outcome_being_relayed_then_relays_none() -> (
+    None
+):
+    # The window is deleted once its controller is shut down: an emit from the print
+    # thread still under way then would be on a deleted object.
+    signal = EmitUnderWay()
+    relay = _LabelRelay(cast(SignalInstance, signal))
+    printer = threading.Thread(target=relay, args=("printed",), name="print-thread")
+    printer.start()
+    assert signal.emitting.wait(10), "the outcome was not relayed"
+    closer = threading.Thread(target=relay.close, name="closing-window")
+    closer.start()
+    closer.join(timeout=0.5)  # shut down meanwhile: it must still wait for the emit
+    waited = closer.is_alive()
+    signal.finish.set()
+    printer.join()
+    closer.join()
+    relay(cast(LabelOutcome, "printed later"))
+
+    assert waited
+    assert signal.emitted == ["printed"]
