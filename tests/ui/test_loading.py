@@ -485,3 +485,17 @@ def test_loading_the_last_parcel_of_the_close_list_does_not_move_the_driver_fiel
     assert dialog.left.rowCount() == 0 and "Every parcel" in dialog.left_title.text()
     dialog.layout().activate()
     assert dialog.driver.mapTo(dialog, QPoint(0, 0)) == where
+
+
+def test_a_close_with_every_parcel_loaded_shows_no_list_and_no_reason_help(
+    qtbot: QtBot, window: MainWindow, mode: LoadingMode
+) -> None:
+    for text in ("CMD-LOAD", "DHL Express", DHL[0], DHL[1], ON_HOLD):
+        scan(qtbot, mode, window, text)
+    with qtbot.waitSignal(mode.dock.left_behind_listed, timeout=TIMEOUT_MS):
+        window.controller.scan("CMD-CLOSE-LOAD")
+    dialog = mode.dialog
+    assert isinstance(dialog, CloseLoadDialog)
+    dialog.show()
+    assert dialog.left_title.text().startswith("Every parcel")
+    assert not dialog.left.isVisible() and not dialog.reason_hint.isVisible()

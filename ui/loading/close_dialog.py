@@ -231,6 +231,7 @@ class CloseLoadDialog(QDialog):
         # loading its last parcel does not move the driver's fields under a reaching hand.
         self._listed_any = self._listed_any or bool(left)
         self.left.setVisible(self._listed_any)
+        self.reason_hint.setVisible(self._listed_any)  # how to give reasons: with a list only
 
     def _decision(self, tracking: str) -> QWidget:
         cell = QWidget()
