@@ -440,12 +440,16 @@ def test_a_load_is_started_by_choosing_its_courier_on_screen(
     assert mode.chooser is None and mode.last is not None
     assert mode.last.verdict.kind is VerdictKind.LOAD_OPENED and mode.last.load_open
     assert "DHL Express" in mode.screen.courier.text()
+    # One load at a time: no courier to choose while it is open (read as a label, it stopped).
+    assert not mode.screen.start_button.isEnabled()
     scan(qtbot, mode, window, DHL[0])
     assert mode.screen.count.text() == "1"
 
-    mode.screen.start_button.click()  # opened again, then the loader scans on: a stop
+    with qtbot.waitSignal(mode.dock.closed, timeout=TIMEOUT_MS):
+        mode.dock.close(Handover("Dee Driver"), dict.fromkeys([DHL[1], ON_HOLD], "later"))
+    mode.screen.start_button.click()  # the next load; the loader scans on meanwhile: a stop
     assert mode.chooser is not None
-    scan(qtbot, mode, window, POSTNL)
+    scan(qtbot, mode, window, DHL[1])  # late for the closed load
     assert mode.chooser is None  # closed: the stop is not covered
     assert mode.screen.banner.role is Role.STOP
 

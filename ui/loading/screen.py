@@ -148,7 +148,10 @@ class LoadingScreen(QWidget):
             self.count.setText(str(answer.count))
         count = answer.count if answer is not None else 0
         self.count_caption.setText(f"parcel{'' if count == 1 else 's'} on this load")
-        self.close_button.setEnabled(answer is not None and answer.load_open)
+        open_now = answer is not None and answer.load_open
+        self.close_button.setEnabled(open_now)
+        # One load at a time: a courier chosen now would be read as a parcel's label.
+        self.start_button.setEnabled(not open_now)
 
     def show_answer(self, answer: LoadAnswer) -> None:
         awaiting = (
