@@ -6,6 +6,7 @@ import hashlib
 import json
 import threading
 import uuid
+import warnings
 from datetime import timedelta
 from pathlib import Path
 
@@ -408,6 +409,9 @@ def test_a_parcel_left_at_the_close_and_scanned_late_stops_the_dock_until_acknow
     QTest.mouseRelease(dialog.pad, Qt.MouseButton.LeftButton, pos=QPoint(300, 80))
     with qtbot.waitSignal(mode.dock.closed, timeout=TIMEOUT_MS):
         dialog.close_button.click()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # (it tried to let go of the dock a second time)
+        assert dialog.take_scan("CMD-CLOSE")  # a scan aimed at it before it is deleted
     # Typed at the dock after the close: seen in the dock's field, not in the hidden bench's.
     typist.type("JJD")
     qtbot.waitUntil(lambda: mode.screen.entry.text() == "JJD", timeout=TIMEOUT_MS)

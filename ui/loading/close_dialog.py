@@ -69,6 +69,7 @@ class CloseLoadDialog(QDialog):
         self._kept_notice = ""
         self._closing = False  # a close runs on the worker: no second one, and it is said
         self._listed_any = False  # the list of parcels not loaded had a row at some time
+        self._let_go = False  # finished: no longer connected to the dock's controller
         self.heading = QLabel()
         self.heading.setFont(style.font(20, bold=True))
         self.left = QTableWidget(0, 4)
@@ -163,6 +164,9 @@ class CloseLoadDialog(QDialog):
     def _on_finished(self, _result: int) -> None:
         # Closed, the dialog hears the dock no more: it would acknowledge a later stop
         # of a parcel it listed (a late parcel on the closed load) in the loader's place.
+        if self._let_go:
+            return  # finished again (a CMD-CLOSE aimed at it before it is deleted)
+        self._let_go = True
         for signal, slot in self._controller_slots():
             signal.disconnect(slot)
 
