@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -18,6 +19,16 @@ from ui.exception_queue import ExceptionQueue, waited
 from ui.worker import Worker
 
 TIMEOUT_MS = 10_000
+_workers: list[Worker] = []
+
+
+@pytest.fixture(autouse=True)
+def _shut_workers_down() -> Iterator[None]:
+    """Each queue's worker is shut down after the test, whether its widget is still there
+    or already freed (a weak reference is all qtbot keeps of it)."""
+    yield
+    while _workers:
+        _workers.pop().shutdown()
 
 
 @pytest.fixture
@@ -35,9 +46,9 @@ def make_queue(
     qtbot: QtBot, reads: ExceptionDesk, desk: ExceptionDesk | None, badge: str, read_only: str = ""
 ) -> ExceptionQueue:
     worker = Worker(name="queue-test")
+    _workers.append(worker)
     widget = ExceptionQueue(reads.waiting, desk, badge, worker, UTC, read_only=read_only)
-    worker.setParent(widget)
-    qtbot.addWidget(widget, before_close_func=lambda _w: worker.shutdown())
+    qtbot.addWidget(widget)
     widget.show()
     with qtbot.waitSignal(widget.loaded, timeout=TIMEOUT_MS):
         widget.reload()
