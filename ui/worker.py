@@ -23,7 +23,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal, SignalInstance
+from shiboken6 import isValid
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -53,11 +54,17 @@ class Worker(QObject):
     ) -> None:
         super().__init__(parent)
         # The thread sees only each job's callable; the job itself, with the
-        # callbacks, stays here on the UI thread (see _loop).
+        # callbacks, stays here on the UI thread (see _run_jobs).
         self._jobs: queue.SimpleQueue[Callable[[], Any] | None] = queue.SimpleQueue()
         self._waiting: deque[_Job[Any]] = deque()
         self._answers: queue.SimpleQueue[tuple[Any, BaseException | None]] = queue.SimpleQueue()
-        self._thread = threading.Thread(target=self._loop, name=name, daemon=daemon)
+        # The thread holds neither this worker nor its jobs (see _run_jobs).
+        self._thread = threading.Thread(
+            target=_run_jobs,
+            args=(self._jobs, self._answers, self._job_finished),
+            name=name,
+            daemon=daemon,
+        )
         self._pending = 0
         self._closed = False
         self._dropping = False
@@ -118,32 +125,6 @@ class Worker(QObject):
         if wait and self._thread.is_alive():
             self._thread.join()
 
-    def _loop(self) -> None:
-        # The thread must never drop the last reference to what a job holds: a
-        # widget (a dialog's bound callback, a lambda over `self`) freed here is
-        # deleted on this thread while the UI thread may be painting it, a
-        # segfault. So the job and its callbacks stay on the UI thread, and the
-        # callable and any traceback's frames are let go before the answer is
-        # handed over, while the UI thread still holds the job.
-        while (fn := self._jobs.get()) is not None:
-            result: Any = None
-            error: BaseException | None = None
-            try:
-                result = fn()
-            except BaseException as exc:  # handed to the UI thread, never lost
-                _clear_frames(exc)
-                error = exc
-            del fn
-            self._answers.put((result, error))
-            del result, error  # the answer is the UI thread's alone from here
-            self._deliver()
-
-    def _deliver(self) -> None:
-        try:
-            self._job_finished.emit()
-        except RuntimeError:  # this object is gone (its window closed): nobody to answer
-            log.debug("worker gone; an answer dropped")
-
     def _on_job_finished(self) -> None:
         job = self._waiting.popleft()
         result, exc = self._answers.get_nowait()
@@ -160,6 +141,37 @@ class Worker(QObject):
         finally:
             if self._pending == 0:
                 self.busy_changed.emit(False)
+
+
+def _run_jobs(
+    jobs: queue.SimpleQueue[Callable[[], Any] | None],
+    answers: queue.SimpleQueue[tuple[Any, BaseException | None]],
+    finished: SignalInstance,
+) -> None:
+    """The worker thread: run each job, hand its answer over, until None comes.
+
+    The thread must never drop the last reference to what a job holds: a widget
+    (a dialog's bound callback, a lambda over `self`) freed here is deleted on
+    this thread while the UI thread may be painting it, a segfault. So it holds
+    only the queues and the signal (which keeps no object alive): the jobs and
+    their callbacks stay with the Worker on the UI thread, and the callable, the
+    answer and any traceback's frames are let go before the answer is signalled.
+    """
+    while (fn := jobs.get()) is not None:
+        result: Any = None
+        error: BaseException | None = None
+        try:
+            result = fn()
+        except BaseException as exc:  # handed to the UI thread, never lost
+            _clear_frames(exc)
+            error = exc
+        del fn
+        answers.put((result, error))
+        del result, error
+        try:
+            finished.emit()
+        except RuntimeError:  # the worker is gone (its window closed): nobody to answer
+            log.debug("worker gone; an answer dropped")
 
 
 def _clear_frames(exc: BaseException) -> None:
@@ -181,6 +193,8 @@ def delete_once_ended(worker: Worker) -> None:
     Its last answer can arrive while its thread is still returning from handing
     it over: deleted then, the object would go from under that thread (a crash).
     """
+    if not isValid(worker):  # its parent deleted it meanwhile
+        return
     if worker.thread_running:
         QTimer.singleShot(10, lambda: delete_once_ended(worker))
         return

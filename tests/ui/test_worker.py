@@ -8,7 +8,7 @@ import threading
 from collections.abc import Callable
 
 import pytest
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QObject
 from pytestqt.qtbot import QtBot
 
 from tests.helpers.cli import ROOT
@@ -131,3 +131,25 @@ def test_what_a_job_holds_is_let_go_on_the_ui_thread(qtbot: QtBot, fails: bool) 
     worker.shutdown()  # wakes it
 
     assert freed_on == [threading.main_thread().name]
+
+
+def test_a_worker_deleted_with_its_window_mid_job_lets_go_of_its_callbacks_on_the_ui_thread(
+    qtbot: QtBot,
+) -> None:
+    freed_on: list[str] = []
+    answers: list[object] = []
+    release = threading.Event()
+    window = QObject()
+    worker = Worker(window, name="job-thread")
+    _job, on_done, on_failed = holding_job(Widgetlike(freed_on), False, answers)
+    worker.run(release.wait, on_done, on_failed)
+    del _job, on_done, on_failed
+    thread = next(t for t in threading.enumerate() if t.name == "job-thread")
+
+    worker.shutdown(wait=False)  # as a closing window does
+    del window, worker  # the window goes mid-job: Qt deletes its worker with it
+    release.set()
+    thread.join()
+
+    assert freed_on == [threading.main_thread().name]
+    assert answers == [], "nobody is left to answer"
