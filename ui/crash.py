@@ -67,7 +67,7 @@ def install_excepthook(parent: QWidget) -> None:
             return
         name = args.thread.name if args.thread is not None else "a thread"
         exc_info = (args.exc_type, args.exc_value, args.exc_traceback)
-        log.error("unhandled exception ended %s", name, exc_info=exc_info)  # type: ignore[arg-type]
+        log.error("unhandled exception in thread %s", name, exc_info=exc_info)  # type: ignore[arg-type]
         details = "".join(
             traceback.format_exception(args.exc_type, args.exc_value, args.exc_traceback)
         )

@@ -130,5 +130,5 @@ def test_an_exception_ending_a_device_thread_shows_the_crash_box(
     assert len(boxes) == 1
     assert "scanner-reader" in boxes[0].detailedText()
     assert "serial read bug" in boxes[0].detailedText()
-    assert any("ended scanner-reader" in r.getMessage() for r in caplog.records)
+    assert any("in thread scanner-reader" in r.getMessage() for r in caplog.records)
     boxes[0].accept()

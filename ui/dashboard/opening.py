@@ -34,6 +34,7 @@ from ui.dashboard.source import DashboardReader, ReadOnlyStore
 from ui.dashboard.window import REFRESH_MS, DashboardWindow
 from ui.pin_pad import PinPad
 from ui.qt_logs import quiet_optional_library_logs
+from ui.thread_relay import let_worker_finish
 from ui.worker import Worker
 
 
@@ -69,7 +70,7 @@ class BenchDashboard(QObject):
     def close(self) -> None:
         if self.window is not None and isValid(self.window):
             self.window.close()
-        self._worker.shutdown(wait=False)
+        let_worker_finish(self._worker)  # a sign-in's answer after the close is nobody's
 
     def _ask(self, badge: str, pin: str | None) -> None:
         session = self._session
