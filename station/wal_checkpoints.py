@@ -98,7 +98,9 @@ class WalCheckpointer:
                         return
                     self._commits = 0
                 if connection is None:
-                    connection = sqlite3.connect(self._db_file, isolation_level=None)
+                    connection = self._connect()
+                    if connection is None:
+                        continue  # tried again after the next commits
                 with self._writers:
                     pass
                 self._round(connection)
@@ -108,6 +110,18 @@ class WalCheckpointer:
         finally:
             if connection is not None:
                 connection.close()
+            with self._changed:
+                if self._thread is threading.current_thread():  # ended by a bug: start anew
+                    self._thread = None
+
+    def _connect(self) -> sqlite3.Connection | None:
+        try:
+            return sqlite3.connect(self._db_file, isolation_level=None)
+        except sqlite3.Error as exc:
+            # Out of file handles, a folder made read-only: the commits go on, the WAL
+            # keeps every page meanwhile, and SQLite's own checkpoint is the safety net.
+            log.warning("WAL checkpoints of %s cannot open it: %s", self._db_file, exc)
+            return None
 
     def _round(self, connection: sqlite3.Connection) -> None:
         """A checkpoint beside the writers; a short second one between them if the WAL is long.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 import sqlite3
 import threading
@@ -94,3 +95,36 @@ def test_writers_that_never_pause_still_get_the_wal_started_over(
     checkpointer.close()
     assert (tmp_path / "writers.db-wal").stat().st_size < commits * 4096 / 2
     writer.close()
+
+
+class LogSeen(logging.Handler):
+    """Sets `seen` once a record containing `words` is logged, from any thread."""
+
+    def __init__(self, words: str) -> None:
+        super().__init__()
+        self.words = words
+        self.seen = threading.Event()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self.words in record.getMessage():
+            self.seen.set()
+
+
+def test_a_database_it_cannot_open_is_tried_again_at_the_next_round(tmp_path: Path) -> None:
+    folder = tmp_path / "not-yet"  # as out of file handles: the connect itself fails
+    checkpointer = WalCheckpointer(folder / DB_NAME, every_commits=2)
+    failed_open = LogSeen("cannot open it")
+    logging.getLogger(wal_checkpoints.__name__).addHandler(failed_open)
+    try:
+        for _ in range(2):
+            checkpointer.committed()
+        assert failed_open.seen.wait(WAIT_S), "a failed open is said in the log"
+        folder.mkdir()
+        sqlite3.connect(folder / DB_NAME).close()
+        for _ in range(2):
+            checkpointer.committed()
+        ran = checkpointer.wait_for(1, WAIT_S)
+    finally:
+        checkpointer.close()
+        logging.getLogger(wal_checkpoints.__name__).removeHandler(failed_open)
+    assert ran, "the checkpoints stopped for good after one failed open"
