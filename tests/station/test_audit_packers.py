@@ -107,8 +107,8 @@ def _store_at(path: Path, revision: str) -> None:
     engine.dispose()
 
 
-def _add_packer_by_sql(path: Path, badge: str) -> str:
-    packer = uuid.uuid4().hex
+def _add_packer_by_sql(path: Path, badge: str, packer: str | None = None) -> str:
+    packer = packer or uuid.uuid4().hex
     with sqlite3.connect(path) as db:
         db.execute(
             "INSERT INTO packer (id, badge, name, role, created_at, updated_at) VALUES "
@@ -132,3 +132,14 @@ def test_an_upgrade_chains_the_packers_the_store_held_once(tmp_path: Path, revis
     assert report.ok and report.heads == {STORE_CHAIN: 1}
     first = verify(path).first()
     assert first is not None and (first.kind, first.row_id) == ("row_edited", packer)
+
+
+def test_an_upgrade_passes_over_a_packer_put_in_by_hand_without_a_uuid(tmp_path: Path) -> None:
+    path = tmp_path / DB_NAME
+    _store_at(path, "0018")
+    _add_packer_by_sql(path, "BADGE-HAND", packer="not-a-uuid")
+
+    Store.open(tmp_path).close()  # starts: the row is not the upgrade's to judge
+
+    report = verify(path)
+    assert not report.ok, "a packer on no link is named by audit verify"

@@ -90,7 +90,10 @@ def upgrade() -> None:
     links: list[tuple[object, ...]] = []
     for row in rows:
         values = dict(zip(columns, row, strict=True))
-        row_id = uuid.UUID(str(values["id"])).hex  # as SQLite stores a UUID: 32 hex digits
+        try:
+            row_id = uuid.UUID(str(values["id"])).hex  # as SQLite stores a UUID: 32 hex digits
+        except ValueError:
+            continue  # a row put in by hand with no UUID: left unlinked, verify names it
         if row_id != values["id"]:
             continue  # the chain's writer looked rows up by that key, and passed this one by
         content = _content_digest(values, columns)
