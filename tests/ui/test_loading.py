@@ -37,6 +37,7 @@ from ui import style
 from ui.app import build_main_window
 from ui.loading.cage_photo import offer_camera
 from ui.loading.close_dialog import CloseLoadDialog
+from ui.loading.controller import LoadingController
 from ui.loading.mode import LoadingMode, attach_loading_mode
 from ui.loading.pending_dialog import PendingDialog
 from ui.main_window import MainWindow
@@ -342,7 +343,7 @@ def test_a_close_the_station_refuses_is_said_in_the_dialog_which_stays_open(
     QTest.mouseRelease(dialog.pad, Qt.MouseButton.LeftButton, pos=QPoint(300, 80))
     (mode.dock.loading.store.path.parent / "manifests").write_text("")  # no folder there
 
-    refused = [mode.dock.user_error_raised, mode.dock.left_behind_listed]  # then listed again
+    refused = [mode.dock.close_failed, mode.dock.left_behind_listed]  # then listed again
     with qtbot.waitSignals(refused, order="strict", timeout=TIMEOUT_MS):
         dialog.close_button.click()
 
@@ -456,6 +457,75 @@ def test_a_load_is_started_by_choosing_its_courier_on_screen(
     scan(qtbot, mode, window, DHL[1])  # late for the closed load
     assert mode.chooser is None  # closed: the stop is not covered
     assert mode.screen.banner.role is Role.STOP
+
+
+def test_a_load_scanned_open_while_choosing_a_courier_closes_the_chooser(
+    qtbot: QtBot, window: MainWindow, mode: LoadingMode
+) -> None:
+    mode.enter()
+    mode.screen.start_button.click()
+    chooser = mode.chooser
+    assert chooser is not None
+    for text in ("CMD-LOAD", "DHL Express"):  # the loader scans the load open instead
+        scan(qtbot, mode, window, text)
+    # Gone: its OK would send CMD-LOAD again and the courier's name as a parcel's label.
+    assert mode.chooser is None and not chooser.isVisible()
+    assert mode.last is not None and mode.last.verdict.kind is VerdictKind.LOAD_OPENED
+    assert mode.screen.banner.role is not Role.STOP
+
+
+def _open_signed_close(qtbot: QtBot, dialog: CloseLoadDialog) -> None:
+    dialog.open()
+    qtbot.waitUntil(lambda: dialog.left.rowCount() == 1, timeout=TIMEOUT_MS)  # ON_HOLD
+    dialog.left.cellWidget(0, 3).findChild(QComboBox).setCurrentText("Held by a supervisor")
+    dialog.driver.setText("Dana Driver")
+    QTest.mousePress(dialog.pad, Qt.MouseButton.LeftButton, pos=QPoint(20, 100))
+    QTest.mouseRelease(dialog.pad, Qt.MouseButton.LeftButton, pos=QPoint(300, 80))
+
+
+def test_a_close_failing_on_a_bug_is_said_in_the_dialog_and_can_be_tried_again(
+    qtbot: QtBot, window: MainWindow, mode: LoadingMode
+) -> None:
+    for text in ("CMD-LOAD", "DHL Express", DHL[0], DHL[1]):
+        scan(qtbot, mode, window, text)
+
+    def render_with_a_bug(*_args: object) -> bytes:
+        raise ValueError("a bug in the manifest drawing")
+
+    loading = mode.dock.loading
+    dock = LoadingController(loading, loading.store.path.parent, render_with_a_bug)
+    try:
+        assert mode.last is not None
+        dialog = CloseLoadDialog(dock, mode.last, window)
+        _open_signed_close(qtbot, dialog)
+        with qtbot.waitSignals([dock.crashed, dock.close_failed], timeout=TIMEOUT_MS):
+            dialog.close_button.click()
+            assert not dialog.cancel_button.isEnabled()  # the close is awaited…
+            assert dialog.take_scan("CMD-CLOSE") and dialog.isVisible()  # …scanned away too
+        # Not "Closing the load…" for ever: said, and Close (or Back) can be pressed again.
+        assert "fault in the station" in dialog.problem.text() and dialog.isVisible()
+        assert dialog.close_button.isEnabled() and dialog.cancel_button.isEnabled()
+        dialog.reject()
+    finally:
+        dock.shutdown()
+
+
+def test_another_input_refused_while_closing_does_not_end_the_close(
+    qtbot: QtBot, window: MainWindow, mode: LoadingMode
+) -> None:
+    for text in ("CMD-LOAD", "DHL Express", DHL[0], DHL[1]):
+        scan(qtbot, mode, window, text)
+    window.controller.scan("CMD-CLOSE-LOAD")
+    dialog = mode.dialog
+    assert isinstance(dialog, CloseLoadDialog)
+    _open_signed_close(qtbot, dialog)
+    with qtbot.waitSignal(mode.dock.closed, timeout=TIMEOUT_MS):
+        dialog.close_button.click()
+        # A dock input queued before the close is refused while the close runs.
+        mode.dock.user_error_raised.emit(f"{ON_HOLD!r} is the label of no sealed parcel.")
+        assert dialog.problem.text() == "Closing the load…"  # not the close's refusal
+        assert not dialog.close_button.isEnabled() and not dialog.cancel_button.isEnabled()
+    assert dialog.closed_answer is not None and not dialog.isVisible()
 
 
 def test_the_not_collected_list_shows_long_tracking_numbers_whole(qtbot: QtBot) -> None:

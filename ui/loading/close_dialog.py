@@ -158,6 +158,7 @@ class CloseLoadDialog(QDialog):
             (controller.answered, self._on_controller_answered),
             (controller.taken_off, self._on_controller_taken_off),
             (controller.closed, self._on_controller_closed),
+            (controller.close_failed, self._on_controller_close_failed),
             (controller.user_error_raised, self._on_controller_user_error_raised),
         ]
 
@@ -317,6 +318,7 @@ class CloseLoadDialog(QDialog):
     def _update(self) -> None:
         missing = self.missing()
         self.close_button.setEnabled(not missing and not self._closing)
+        self.cancel_button.setEnabled(not self._closing)  # the close runs on: it is awaited
         if self._closing:
             self.problem.setText("Closing the load…")
             return
@@ -341,11 +343,24 @@ class CloseLoadDialog(QDialog):
         self.closed_answer = answer
         self.accept()
 
-    def _on_controller_user_error_raised(self, message: str) -> None:
+    def _on_controller_close_failed(self, message: str) -> None:
         self._kept_notice = message
         self._closing = False
         self.controller.list_left_behind()  # the list may have changed meanwhile
         self._update()
+
+    def _on_controller_user_error_raised(self, message: str) -> None:
+        # Another input refused (the screen is behind this dialog): said here, and a close
+        # under way goes on being awaited (only its own answer ends the wait).
+        if not self._closing:
+            self._update()
+            self.problem.setText(message)
+
+    def reject(self) -> None:
+        # Back to loading (the button, CMD-CLOSE, Escape) waits for a close under way: its
+        # answer, stored or refused, is read here.
+        if not self._closing:
+            super().reject()
 
 
 def fitted_size(available: QSize) -> QSize:

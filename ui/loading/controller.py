@@ -48,7 +48,10 @@ class LoadingController(QObject):
     left_behind_listed = Signal(object)  # list[LeftBehind] of the open load
     view_loaded = Signal(object)  # LoadAnswer | None: where the dock stands
     uncollected_listed = Signal(object)  # list[Uncollected]: sealed, on no closed load
-    user_error_raised = Signal(str)
+    user_error_raised = Signal(str)  # a dock input refused (never the close: close_failed)
+    # str: why the close did not happen (refused, or a bug also sent as `crashed`). Its own
+    # signal: a refused scan queued before the close must not end the close's wait.
+    close_failed = Signal(str)
     crashed = Signal(str)
     # LoadAnswer: the central database put a parcel loaded here on another dock's load.
     taken_off = Signal(object)
@@ -137,7 +140,7 @@ class LoadingController(QObject):
                 loading, taken, folder, render, reasons=dict(reasons), printer=printer
             )
 
-        self._run(job, self.closed.emit)
+        self._worker.run(job, self.closed.emit, self._on_close_failed)
 
     def shutdown(self) -> None:
         # The queued inputs first (each a commit; a close waits for the central answers
@@ -155,9 +158,23 @@ class LoadingController(QObject):
             log.warning("dock input refused: %s", exc)
             self.user_error_raised.emit(str(exc))
         else:
-            log.error("bug in the loading engine", exc_info=exc)
-            details = "".join(traceback.format_exception(exc))
-            self.crashed.emit(f"{type(exc).__name__}: {exc}\n\n{details}")
+            self._crash(exc)
+
+    def _on_close_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, UserError):
+            log.warning("close refused: %s", exc)
+            self.close_failed.emit(str(exc))
+        else:
+            self._crash(exc)
+            self.close_failed.emit(
+                "The close failed on a fault in the station (reported). "
+                "Try again, or call a supervisor."
+            )
+
+    def _crash(self, exc: BaseException) -> None:
+        log.error("bug in the loading engine", exc_info=exc)
+        details = "".join(traceback.format_exception(exc))
+        self.crashed.emit(f"{type(exc).__name__}: {exc}\n\n{details}")
 
 
 __all__ = ["Handover", "LeftBehind", "LoadingController"]

@@ -70,6 +70,7 @@ class LoadingMode(QObject):
         dock.closed.connect(self._on_dock_closed)
         dock.view_loaded.connect(self._on_dock_view_loaded)
         dock.user_error_raised.connect(self._on_dock_user_error_raised)
+        dock.close_failed.connect(self._on_dock_user_error_raised)  # said by the dialog if open
         dock.crashed.connect(self._on_dock_crashed)
         self.screen.start_requested.connect(self._on_screen_start_requested)
         self.screen.close_requested.connect(self.open_close_dialog)
@@ -165,6 +166,8 @@ class LoadingMode(QObject):
         chooser.open()
 
     def _on_chooser_text_value_selected(self, name: str) -> None:
+        if self.last is not None and self.last.load_open:
+            return  # one load at a time (the name would be read as a parcel's label)
         if name.strip():
             self.dock.scan(self.settings.commands.load, source="button")
             self.dock.scan(name.strip(), source="button")
@@ -181,8 +184,12 @@ class LoadingMode(QObject):
         self.last = answer
         if self.pending is not None and answer.awaiting is DockAwaiting.ACKNOWLEDGEMENT:
             self.pending.reject()  # a read-only list: the stop must be seen, not covered
-        if self.chooser is not None and answer.awaiting is DockAwaiting.ACKNOWLEDGEMENT:
-            self.chooser.reject()  # as the list: the stop is seen, not covered
+        if self.chooser is not None and (
+            answer.awaiting is DockAwaiting.ACKNOWLEDGEMENT or answer.load_open
+        ):
+            # As the list: a stop is seen, not covered. A load opened meanwhile (scanned):
+            # a courier chosen now would be read as a parcel's label, a NOT READY stop.
+            self.chooser.reject()
         self.screen.show_answer(answer)
         self.sound_player.play(self.screen.banner.tone or answer.verdict.tone)
 
