@@ -288,14 +288,40 @@ def test_a_window_closed_during_a_device_check_does_not_delete_its_worker_under_
 class EmitUnderWay:
     """Stands for the controller's label signal, its emit under way on the print thread."""
 
-    def __init__(self) -> None:
+    def __init__(self, closed: threading.Event) -> None:
         self.emitting, self.finish = threading.Event(), threading.Event()
+        self.closed = closed
         self.emitted: list[object] = []
+        self.closed_before_it_ended: list[bool] = []
 
     def emit(self, outcome: object) -> None:
         self.emitting.set()
         self.finish.wait()
         self.emitted.append(outcome)
+        self.closed_before_it_ended.append(self.closed.is_set())
+
+
+class TellingLock:
+    """The relay's lock, telling when a second thread asks for it."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.asked = threading.Event()
+        self.asks = 0
+
+    def __enter__(self) -> None:
+        self.asks += 1
+        if self.asks > 1:
+            self.asked.set()
+        self.lock.acquire()
+
+    def __exit__(self, *_exc: object) -> None:
+        self.lock.release()
+
+
+def lock_asked_or_closed(lock: TellingLock, closed: threading.Event) -> bool:
+    """Wait until the closing thread asked for the lock or, not asking, closed."""
+    return any(lock.asked.wait(0.01) or closed.is_set() for _ in range(1000))
 
 
 def test_a_controller_shut_down_waits_for_the_label_outcome_being_relayed_then_relays_none() -> (
@@ -303,19 +329,27 @@ def test_a_controller_shut_down_waits_for_the_label_outcome_being_relayed_then_r
 ):
     # The window is deleted once its controller is shut down: an emit from the print
     # thread still under way then would be on a deleted object.
-    signal = EmitUnderWay()
+    closed = threading.Event()
+    signal = EmitUnderWay(closed)
     relay = _LabelRelay(cast(SignalInstance, signal))
+    lock = TellingLock()
+    relay._lock = lock  # type: ignore[assignment]
     printer = threading.Thread(target=relay, args=("printed",), name="print-thread")
     printer.start()
     assert signal.emitting.wait(10), "the outcome was not relayed"
-    closer = threading.Thread(target=relay.close, name="closing-window")
+
+    def close() -> None:
+        relay.close()
+        closed.set()
+
+    closer = threading.Thread(target=close, name="closing-window")
     closer.start()
-    closer.join(timeout=0.5)  # shut down meanwhile: it must still wait for the emit
-    waited = closer.is_alive()
+    # Shut down meanwhile: close asks for the lock (or, not waiting, is done at once).
+    assert lock_asked_or_closed(lock, closed)
     signal.finish.set()
     printer.join()
     closer.join()
     relay(cast(LabelOutcome, "printed later"))
 
-    assert waited
+    assert signal.closed_before_it_ended == [False], "close returned while the emit ran"
     assert signal.emitted == ["printed"]
