@@ -511,7 +511,7 @@ def test_a_close_failing_on_a_bug_is_said_in_the_dialog_and_can_be_tried_again(
 
 
 def test_another_input_refused_while_closing_does_not_end_the_close(
-    qtbot: QtBot, window: MainWindow, mode: LoadingMode
+    qtbot: QtBot, window: MainWindow, mode: LoadingMode, sounds: RecordingSoundPlayer
 ) -> None:
     for text in ("CMD-LOAD", "DHL Express", DHL[0], DHL[1]):
         scan(qtbot, mode, window, text)
@@ -526,6 +526,7 @@ def test_another_input_refused_while_closing_does_not_end_the_close(
         assert dialog.problem.text() == "Closing the load…"  # not the close's refusal
         assert not dialog.close_button.isEnabled() and not dialog.cancel_button.isEnabled()
     assert dialog.closed_answer is not None and not dialog.isVisible()
+    assert Tone.ERROR in sounds.played  # the refusal heard (on the screen until the close)
 
 
 def test_the_not_collected_list_shows_long_tracking_numbers_whole(qtbot: QtBot) -> None:

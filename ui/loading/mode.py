@@ -70,7 +70,7 @@ class LoadingMode(QObject):
         dock.closed.connect(self._on_dock_closed)
         dock.view_loaded.connect(self._on_dock_view_loaded)
         dock.user_error_raised.connect(self._on_dock_user_error_raised)
-        dock.close_failed.connect(self._on_dock_user_error_raised)  # said by the dialog if open
+        dock.close_failed.connect(self._on_dock_close_failed)
         dock.crashed.connect(self._on_dock_crashed)
         self.screen.start_requested.connect(self._on_screen_start_requested)
         self.screen.close_requested.connect(self.open_close_dialog)
@@ -209,7 +209,13 @@ class LoadingMode(QObject):
         self.crash_box = show_crash_box(self.window, details)
 
     def _on_dock_user_error_raised(self, message: str) -> None:
-        if self.dialog is None:
+        # On the screen even behind the close dialog: one refused while a close runs is
+        # not said in the dialog (waiting on the close), and is read when it closes.
+        self.screen.banner.show_error(message)
+        self.sound_player.play(Tone.ERROR)
+
+    def _on_dock_close_failed(self, message: str) -> None:
+        if self.dialog is None:  # else said in the dialog, which stays open
             self.screen.banner.show_error(message)
             self.sound_player.play(Tone.ERROR)
 
