@@ -34,7 +34,7 @@ from station.integrity import (
     storage_error,
     whole_check_due,
 )
-from station.wal_checkpoints import SAFETY_PAGES, WalCheckpointer
+from station.wal_checkpoints import SAFETY_PAGES, Turnstile, WalCheckpointer
 
 DB_NAME = "packstation.db"
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -79,7 +79,7 @@ class WriteLock:
     """
 
     def __init__(self, engine: Engine) -> None:
-        self._lock = threading.Lock()
+        self.turnstile = Turnstile()  # the checkpoint thread goes first (wal_checkpoints)
         self._holder: int | None = None
         self._writing: object | None = None  # the DB-API connection holding SQLite's lock
         event.listen(engine, "begin", self._on_begin)
@@ -87,14 +87,14 @@ class WriteLock:
         event.listen(engine, "rollback", self._on_end)
 
     def __enter__(self) -> WriteLock:
-        self._lock.acquire()
+        self.turnstile.__enter__()
         self._holder = threading.get_ident()
         return self
 
     def __exit__(self, *_exc: object) -> None:
         self._holder = None
         self._writing = None
-        self._lock.release()
+        self.turnstile.__exit__()
 
     def _should_take(self, dbapi_connection: object) -> bool:
         # Only the holder's thread, and one connection of it: a second session
@@ -158,7 +158,7 @@ class Store:
         event.listen(self.engine, "connect", _set_pragmas)
         # SQLite has one writer at a time: see WriteLock.
         self.write_lock = WriteLock(self.engine)
-        self.checkpoints = WalCheckpointer(path, writers=self.write_lock)
+        self.checkpoints = WalCheckpointer(path, writers=self.write_lock.turnstile)
         event.listen(self.engine, "commit", self._on_commit)
         self.checked_whole = False  # the page check ran to its end at start
 

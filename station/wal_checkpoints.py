@@ -24,7 +24,8 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -35,6 +36,38 @@ IDLE_EXIT_S = 1.0  # the thread ends after this long without a round; the next o
 SAFETY_PAGES = 20_000  # 80 MB: SQLite's own checkpoint, reached only if this thread is stuck
 
 
+class Turnstile:
+    """The writers' lock, which the checkpoint thread takes ahead of the writers waiting.
+
+    A plain lock is not fair: a writer that never pauses lets go of it and takes
+    it again before the waiting checkpoint thread wakes, so the WAL of a replay
+    or an import never started over (seen under load). Writers wait at the
+    turnstile while the checkpoint thread is asking, so it gets the lock next.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._open = threading.Event()
+        self._open.set()
+
+    def __enter__(self) -> None:
+        self._open.wait()
+        self._lock.acquire()
+
+    def __exit__(self, *_exc: object) -> None:
+        self._lock.release()
+
+    @contextmanager
+    def first(self) -> Iterator[None]:
+        """Hold the lock, taken before any writer now waiting for it (one taker at a time)."""
+        self._open.clear()
+        try:
+            with self._lock:
+                yield
+        finally:
+            self._open.set()
+
+
 class WalCheckpointer:
     """Checkpoints one database's WAL every `every_commits` commits, off the committing thread."""
 
@@ -43,13 +76,13 @@ class WalCheckpointer:
         db_file: Path,
         *,
         every_commits: int = EVERY_COMMITS,
-        writers: AbstractContextManager[object] | None = None,
+        writers: Turnstile | None = None,
     ) -> None:
         self._db_file = db_file
         self._every = every_commits
         # The process's write lock: taken and let go at once before a checkpoint, so it
         # starts after the commit that woke it has returned, not beside that commit's flush.
-        self._writers = writers or nullcontext()
+        self._writers = writers or Turnstile()
         self._changed = threading.Condition()
         self._commits = 0  # since the last checkpoint began
         self._done = 0  # checkpoints run so far
@@ -101,7 +134,7 @@ class WalCheckpointer:
                     connection = self._connect()
                     if connection is None:
                         continue  # tried again after the next commits
-                with self._writers:
+                with self._writers.first():
                     pass
                 self._round(connection)
                 with self._changed:
@@ -134,7 +167,7 @@ class WalCheckpointer:
         """
         logged = self._checkpoint(connection)
         if logged > RESTART_FRAMES:
-            with self._writers:
+            with self._writers.first():
                 self._checkpoint(connection)
 
     def _checkpoint(self, connection: sqlite3.Connection) -> int:

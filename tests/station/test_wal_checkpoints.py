@@ -15,7 +15,7 @@ from station import wal_checkpoints
 from station.session import PackSession
 from station.settings import Settings
 from station.store import DB_NAME, Store
-from station.wal_checkpoints import EVERY_COMMITS, WalCheckpointer
+from station.wal_checkpoints import EVERY_COMMITS, Turnstile, WalCheckpointer
 from tests.helpers.factory import standard_bench
 
 WAIT_S = 30.0
@@ -85,7 +85,7 @@ def test_writers_that_never_pause_still_get_the_wal_started_over(
     writer.execute("PRAGMA journal_mode=WAL")
     writer.execute("PRAGMA wal_autocheckpoint=0")  # only the checkpointer's rounds
     writer.execute("CREATE TABLE filler (data BLOB)")
-    writers = threading.Lock()
+    writers = Turnstile()
     checkpointer = WalCheckpointer(db_file, every_commits=10, writers=writers)
     commits = 600  # one WAL page or more each: 2.4 MB at least if it never started over
     for _ in range(commits):
