@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from station.durable_files import flush_folder
+
 log = logging.getLogger(__name__)
 
 BACKUP_DIR = "backups"
@@ -114,7 +116,7 @@ def back_up(
     partial.unlink(missing_ok=True)  # a copy a kill interrupted
     _copy(db_file, partial, pages, pause_s)
     os.replace(partial, target)
-    _sync_folder(folder)
+    flush_folder(folder)
     prune(folder, db_file.stem)
     return target
 
@@ -151,16 +153,6 @@ def _copy(source_file: Path, target_file: Path, pages: int, pause_s: float) -> N
     finally:
         target.close()
         source.close()
-
-
-def _sync_folder(folder: Path) -> None:
-    if os.name != "posix":
-        return  # Windows has no directory handles to flush
-    handle = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(handle)
-    finally:
-        os.close(handle)
 
 
 def checkpoint(db_file: Path) -> None:

@@ -6,13 +6,11 @@ fallback when no label printer is attached.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
-import tempfile
 from pathlib import Path
 
 from devices.pdf.render_process import render_elsewhere
+from station.durable_files import write_whole
 from station.labels import LabelContent
 from station.ports import (
     PermanentPrintError,
@@ -102,7 +100,7 @@ def save_in_folder(folder: Path, name: str, data: bytes, what: str, then: str) -
     target = folder / name
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        write_atomically(target, data)
+        write_whole(target, data)  # a reader never sees a half-written label
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise PrintError(
@@ -117,35 +115,3 @@ def _render_pdf(label: LabelContent) -> bytes:
     from devices.pdf.pdf_label import render_label_pdf
 
     return render_label_pdf(label)
-
-
-def write_atomically(target: Path, data: bytes) -> None:
-    """Replace `target` with `data` so a reader never sees a half-written label.
-
-    The temporary file lives in the same folder because os.replace is only
-    atomic within one file system.
-    """
-    fd, temp_name = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".tmp", dir=target.parent)
-    temp = Path(temp_name)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        raise
-    _sync_folder(target.parent)
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make the rename itself survive a power cut (POSIX only; Windows cannot open folders)."""
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

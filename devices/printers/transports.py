@@ -28,7 +28,7 @@ import serial
 
 # The atomic write (temp file, fsync, rename, fsync folder) shared with the folder printer:
 # one implementation of "a reader never sees half a job" for both printers.
-from devices.pdf.file_printer import write_atomically
+from station.durable_files import write_whole
 
 if sys.platform == "linux":
     import fcntl
@@ -369,11 +369,11 @@ class FileTransport:
     def send(self, data: bytes, *, job_id: str | None = None) -> None:
         try:
             if self.path.is_dir():
-                write_atomically(self.path / self._job_name(data, job_id), data)
+                write_whole(self.path / self._job_name(data, job_id), data)
             elif self._is_stream():
                 self._stream(data)
             else:
-                write_atomically(self.path, data)
+                write_whole(self.path, data)
         except OSError as exc:
             raise TransportError(f"writing failed: {_reason(exc)}") from exc
 

@@ -14,11 +14,12 @@ import functools
 import hashlib
 import io
 import json
-import os
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
+
+from station.durable_files import flush_folder, write_whole
 
 MANIFESTS_DIR = "manifests"
 NO_DRAWN_SIGNATURE = "no drawn signature (replayed)"
@@ -125,11 +126,14 @@ def write_manifest(
 ) -> None:
     """The PDF, CSV and JSON of a manifest, each written whole (a temp file, then renamed)."""
     files.pdf.parent.mkdir(parents=True, exist_ok=True)
-    _write(files.pdf, render_pdf(data, signature_png, photo))
-    _write(files.csv, manifest_csv(data).encode("utf-8"))
+    # On the disk before the close that names its hash is committed: a power cut after
+    # the commit must not leave a closed load with an empty or missing manifest.
+    write_whole(files.pdf, render_pdf(data, signature_png, photo), sync_folder=False)
+    write_whole(files.csv, manifest_csv(data).encode("utf-8"), sync_folder=False)
     body = {**data.as_dict(), "sha256": data.sha256}
-    _write(files.json, json.dumps(body, indent=2, ensure_ascii=False).encode("utf-8") + b"\n")
-    _sync_folder(files.pdf.parent)  # the renames too: the close is committed right after
+    json_bytes = json.dumps(body, indent=2, ensure_ascii=False).encode("utf-8") + b"\n"
+    write_whole(files.json, json_bytes, sync_folder=False)
+    flush_folder(files.pdf.parent)  # the renames too, once for the three
 
 
 def manifest_csv(data: ManifestData) -> str:
@@ -149,24 +153,3 @@ def manifest_csv(data: ManifestData) -> str:
             ]
         )
     return out.getvalue()
-
-
-def _write(path: Path, content: bytes) -> None:
-    # On the disk before the close that names its hash is committed: a power cut after the
-    # commit must not leave a closed load with an empty or missing manifest.
-    temporary = path.with_name(path.name + ".part")
-    with temporary.open("wb") as file:
-        file.write(content)
-        file.flush()
-        os.fsync(file.fileno())
-    temporary.replace(path)
-
-
-def _sync_folder(folder: Path) -> None:
-    if os.name != "posix":  # Windows cannot open a folder; NTFS journals the rename
-        return
-    handle = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(handle)
-    finally:
-        os.close(handle)

@@ -128,7 +128,7 @@ def test_disk_full_keeps_the_previous_slip_and_leaves_no_debris(
     def disk_full(fd: int) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr("devices.pdf.file_printer.os.fsync", disk_full)
+    monkeypatch.setattr("station.durable_files.os.fsync", disk_full)
     with pytest.raises(PrintError, match=os.strerror(errno.ENOSPC)):
         printer.print_slip(JOB, make_slip(packed=1))
 

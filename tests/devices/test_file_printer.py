@@ -119,7 +119,7 @@ def test_disk_full_keeps_the_previous_label_and_leaves_no_debris(
     def disk_full(fd: int) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr("devices.pdf.file_printer.os.fsync", disk_full)
+    monkeypatch.setattr("station.durable_files.os.fsync", disk_full)
     with pytest.raises(PrintError, match=os.strerror(errno.ENOSPC)):
         printer.print_label(JOB, make_label(tracking="1Z999AA10123456791"))
 
