@@ -16,15 +16,12 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
-from shiboken6 import isValid
 
+from ui.dialogs import run_in_background
 from ui.thread_relay import signal_relay
-from ui.worker import Worker, delete_once_ended
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-# Checks' workers until their threads end, whatever became of their dialog.
-_RUNNING: set[Worker] = set()
 Progress = Callable[[str], None]
 
 
@@ -73,25 +70,17 @@ class CheckRunner(QObject):
             name = type(exc).__name__
             on_failed(f"The check failed unexpectedly ({name}: {exc}). Details are in the log.")
 
-        # The worker belongs to no widget: the window closing during a scan test would
-        # delete it, with the dialog, under its thread. It is held here until its thread
-        # has ended; the answer goes to this runner if it is still there.
-        worker = Worker(None, name="device check", daemon=True)
-        _RUNNING.add(worker)
         self._running += 1
-
-        def answered(callback: Callable[[Any], None], result: Any) -> None:
-            _RUNNING.discard(worker)
-            delete_once_ended(worker)  # its thread may still be returning from the answer
-            if isValid(self):
-                self._finish(check, callback, result)
-
-        worker.run(
+        # A worker of its own, held until its thread has ended and answering only while
+        # this runner is there: the window closing during a scan test deletes the runner.
+        run_in_background(
+            self,
+            "device check",
             lambda: work(progress),
-            lambda result: answered(on_done, result),
-            lambda exc: answered(failed, exc),
+            lambda result: self._finish(check, on_done, result),
+            lambda exc: self._finish(check, failed, exc),
+            daemon=True,  # a check waiting for a person never holds up the exit
         )
-        worker.shutdown(wait=False)  # the thread ends after this check
 
     def _on_progressed(self, check: int, text: str) -> None:
         on_progress = self._listeners.get(check)

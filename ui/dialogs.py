@@ -74,6 +74,8 @@ def run_in_background(
     job: Callable[[], T],
     on_done: Callable[[T], None],
     on_failed: Callable[[BaseException], None],
+    *,
+    daemon: bool = False,
 ) -> None:
     """One job of a dialog on a Worker of its own, answered on the UI thread.
 
@@ -85,7 +87,7 @@ def run_in_background(
     here until its answer is back; the answer goes to the dialog if it is
     still there.
     """
-    worker = Worker(None, name=name)
+    worker = Worker(None, name=name, daemon=daemon)
     _RUNNING.add(worker)
 
     def answered() -> bool:

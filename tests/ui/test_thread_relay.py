@@ -31,7 +31,7 @@ from station.settings import CameraSettings
 from station.store import Store
 from station.supervisor_auth import Action
 from station.verdicts import StationView
-from ui import check_runner, supervisor_gate, thumbnails
+from ui import dialogs, supervisor_gate, thumbnails
 from ui.camera_storage import EvidenceKeeper
 from ui.check_runner import CheckRunner, Progress
 from ui.controller import _LabelRelay
@@ -271,7 +271,7 @@ def test_a_window_closed_during_a_device_check_does_not_delete_its_worker_under_
     answers: list[object] = []
     CheckRunner(window).start(scan_test, answers.append, answers.append)
     assert running.wait(10), "the check did not start"
-    (worker,) = check_runner._RUNNING
+    (worker,) = dialogs._RUNNING
     deleted_while_running: list[bool] = []
     worker.destroyed.connect(lambda: deleted_while_running.append(threads[0].is_alive()))
     del worker
