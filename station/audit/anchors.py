@@ -15,6 +15,7 @@ import threading
 from collections.abc import Iterable
 from pathlib import Path
 
+from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError
 from sqlmodel import col, select
 
@@ -53,9 +54,22 @@ def write_anchors(store: Store, *, every_head: bool = False) -> list[Anchor]:
     return new
 
 
+# The stations on the chain by a skip over the key's index, one lookup per station:
+# SELECT DISTINCT read every link of the key (0.75 s on a year's store, at each
+# session close and each 15-minute anchor).
+_CHAINED_STATIONS = text(
+    "WITH RECURSIVE chained(station) AS ("
+    " SELECT min(station) FROM auditlink"
+    " UNION ALL"
+    " SELECT (SELECT min(station) FROM auditlink WHERE station > chained.station)"
+    " FROM chained WHERE chained.station IS NOT NULL"
+    ") SELECT station FROM chained WHERE station IS NOT NULL"
+)
+
+
 def _current_heads(store: Store) -> list[tuple[str, int, str]]:
     with store.session() as db:
-        stations = db.exec(select(AuditLink.station).distinct()).all()
+        stations = [row[0] for row in db.connection().execute(_CHAINED_STATIONS)]
         found = []
         for station in stations:
             head = db.exec(
