@@ -32,9 +32,9 @@ from devices.printers.zpl_printer import ZplPrinter
 from devices.printers.zpl_simulator import ZplSimulator
 from station import queries
 from station.bulk_print import BulkPrinter, RendersAhead
+from station.event_sequence import SeqCounter
 from station.labels import LabelContent
 from station.ports import ChecksPrinted, PrintResult, Recheck, SuppliedLabel
-from station.print_queue import SeqCounter
 from station.store import Store
 from tests.helpers.sealed import seal_orders
 

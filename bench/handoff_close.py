@@ -23,9 +23,9 @@ from bench._data import percentile
 from devices.pdf.manifest import render_manifest_pdf
 from station import queries
 from station.couriers.plan import CourierBook
+from station.event_sequence import SeqCounter
 from station.handoff.closing import Handover, close_load
 from station.handoff.engine import LoadingSession
-from station.print_queue import SeqCounter
 from station.settings import Settings
 from station.store import Store
 from station.verdicts import VerdictKind

@@ -9,7 +9,7 @@ a parcel sealed with the courier's own label document gets our label.
 What a run guarantees:
 - Each label is marked "sending" before its bytes go out and its outcome is
   committed before the next label is sent, by the same rules as the print
-  queue (station.print_queue.attempt_label). A crash mid-run leaves at most
+  queue (station.print_attempt.attempt_label). A crash mid-run leaves at most
   the label in flight "sending": the next start asks the printer (or the
   packer) whether it printed, and never sends it again blindly.
 - Cancel is checked between labels: the label in hand finishes, the rest get
@@ -45,6 +45,7 @@ from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from station.errors import UserError
+from station.event_sequence import SeqCounter
 from station.labels import LabelContent
 from station.models import (
     Order,
@@ -57,7 +58,8 @@ from station.models import (
     utc_now,
 )
 from station.ports import LabelPrinter, PrintResult
-from station.print_queue import LabelOutcome, SeqCounter, attempt_label
+from station.print_attempt import attempt_label
+from station.print_outcomes import LabelOutcome
 from station.store import Store
 from station.supervisor_auth import SUPERVISOR_ROLES
 

@@ -17,10 +17,11 @@ from station.couriers.plan import CourierPlan, styled
 from station.couriers.ranges import allocate_tracking
 from station.couriers.rules import find_profile
 from station.errors import UserError
+from station.event_sequence import SeqCounter
 from station.labels import LabelContent
 from station.models import Order, OrderEvent, Packer, Parcel, PrintJob
 from station.parcels import slip_job
-from station.print_queue import PrintQueue, SeqCounter
+from station.print_queue import PrintQueue
 from station.settings import Settings
 from station.station_state import save_pending_labels
 from station.store import Store

@@ -14,7 +14,6 @@ never waits for a printer. Each attempt is honest (see station.print_jobs):
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import threading
 import uuid
@@ -23,18 +22,18 @@ from dataclasses import dataclass, replace
 
 from station import queries
 from station.errors import UserError
+from station.event_sequence import SeqCounter
 from station.labels import LabelContent
 from station.models import PrintJob
 from station.ports import (
     ChecksPrinted,
     DocumentPrinter,
     LabelPrinter,
-    MayHavePrinted,
     PermanentPrintError,
-    PrintError,
     PrintResult,
     Recheck,
 )
+from station.print_attempt import OutcomeNotRecorded, attempt_label
 from station.print_jobs import (
     JobStatus,
     job_status,
@@ -43,67 +42,26 @@ from station.print_jobs import (
     jobs_to_send,
     record_attempt,
 )
+from station.print_outcomes import LabelOutcome, LabelQuestion, doubt_of, question_of
 from station.slips import SlipContent
 from station.store import Store
+
+# LabelOutcome and SeqCounter moved (station.print_outcomes, station.event_sequence);
+# they stay importable from here for callers being edited elsewhere at the time.
+__all__ = [
+    "BACKOFF_S",
+    "CONFIRMED_LOCATION",
+    "RECHECKED_LOCATION",
+    "LabelOutcome",
+    "Listener",
+    "PrintQueue",
+    "SeqCounter",
+]
 
 log = logging.getLogger(__name__)
 BACKOFF_S = (1.0, 2.0, 5.0, 10.0, 30.0)
 CONFIRMED_LOCATION = "confirmed by the packer"
 RECHECKED_LOCATION = "printed before the restart (the printer counted it)"
-
-
-@dataclass(frozen=True)
-class LabelOutcome:
-    job_id: str
-    tracking: str  # for a packing slip: its order number
-    location: str | None
-    error: str | None = None
-    # True when retrying cannot help: the job was set aside, not queued again.
-    set_aside: bool = False
-    kind: str = "label"  # "label" (any label job) or "slip" (a packing slip)
-    # True when it may have printed and nobody can tell: the packer is asked
-    # `question`; nothing is sent until the answer (PrintQueue.answer).
-    in_doubt: bool = False
-
-    @property
-    def question(self) -> str:
-        return question_for(self.kind, self.tracking)
-
-
-@dataclass(frozen=True)
-class LabelQuestion:
-    """A job that may have printed, waiting for the packer: Printed (1) or Reprint (2)."""
-
-    job_id: str
-    tracking: str  # for a packing slip: its order number
-    kind: str
-
-    @property
-    def text(self) -> str:
-        return question_for(self.kind, self.tracking)
-
-
-def doubt_of(question: LabelQuestion) -> LabelOutcome:
-    """The outcome that puts `question` to the packer."""
-    what = "packing slip" if question.kind == "slip" else "label"
-    why = (
-        f"The {what} may have printed: the station stopped while it was being sent, "
-        "or the printer took it without confirming it."
-    )
-    return LabelOutcome(
-        question.job_id,
-        question.tracking,
-        None,
-        f"{why} {question.text}",
-        kind=question.kind,
-        in_doubt=True,
-    )
-
-
-def question_for(kind: str, tracking: str) -> str:
-    if kind == "slip":
-        return f"Did the packing slip for order {tracking} print?"
-    return f"Did label {tracking} print?"
 
 
 @dataclass(frozen=True)
@@ -118,28 +76,6 @@ class _Queued:
 
 
 Listener = Callable[[LabelOutcome], None]
-
-
-class SeqCounter:
-    """The station's event sequence, shared by the session and the print thread."""
-
-    def __init__(self, first: int) -> None:
-        self._next = first
-        self._lock = threading.Lock()
-
-    def __call__(self) -> int:
-        with self._lock:
-            value = self._next
-            self._next += 1
-            return value
-
-
-class OutcomeNotRecorded(Exception):
-    """The printer answered but the store refused to record it; `outcome` is what happened."""
-
-    def __init__(self, outcome: LabelOutcome, cause: Exception) -> None:
-        super().__init__(f"not recorded: {cause}")
-        self.outcome = outcome
 
 
 class PrintQueue:
@@ -249,7 +185,7 @@ class PrintQueue:
         self.rechecked(wait_s)
         with self._store.session() as db:
             jobs = jobs_in_doubt(db, self._station)
-        return [_question_of(job) for job in jobs]
+        return [question_of(job) for job in jobs]
 
     def answer(
         self, job_id: str, printed: bool, packer_id: uuid.UUID | None = None
@@ -268,7 +204,7 @@ class PrintQueue:
             status = job_status(db, job.id) if job is not None else None
         if job is None or status is not JobStatus.IN_DOUBT:
             raise UserError("That label is not waiting for an answer (any more).")
-        question = _question_of(job)
+        question = question_of(job)
         if not printed:
             detail = "the packer says it did not print: sent again"
             self._record(job_id, JobStatus.REPRINT, detail=detail, packer_id=packer_id)
@@ -421,92 +357,6 @@ class PrintQueue:
         self._failures += 1
         with self._changed:
             self._changed.wait_for(lambda: self._stopping, delay)
-
-
-def attempt_label(
-    store: Store,
-    station: str,
-    seq: SeqCounter,
-    job_id: str,
-    tracking: str,
-    send: Callable[[], PrintResult],
-    printer: object = None,
-) -> LabelOutcome:
-    """Send one stored job with `send`, recording the attempt before and after.
-
-    The queue and bulk runs (station.bulk_print) both send this way, so a
-    label counts as delivered, refused for now (failed) or refused for good
-    (rejected) by the same rules wherever it was sent from. `printer` is the
-    one `send` prints on: its checkpoint is stored with "sending".
-
-    Raises OutcomeNotRecorded when the printer answered but the store could
-    not record it; any other exception means nothing was sent.
-    """
-    with _one_in_flight(printer):
-        checkpoint = _checkpoint(printer)
-        record_attempt(store, station, seq, job_id, JobStatus.SENDING, checkpoint=checkpoint)
-        status, outcome, location, detail = _send(job_id, tracking, send)
-        try:
-            record_attempt(store, station, seq, job_id, status, location=location, detail=detail)
-        except Exception as exc:
-            raise OutcomeNotRecorded(outcome, exc) from exc
-    return outcome
-
-
-# One label per printer between its checkpoint and its recorded outcome: the
-# odometer read before a label proves it printed only if nothing else of ours
-# went out meanwhile (the print queue and a bulk run share the label printer).
-_IN_FLIGHT: dict[int, threading.Lock] = {}
-_IN_FLIGHT_GUARD = threading.Lock()
-
-
-def _one_in_flight(printer: object) -> threading.Lock | contextlib.nullcontext[None]:
-    if printer is None:
-        return contextlib.nullcontext()
-    with _IN_FLIGHT_GUARD:
-        return _IN_FLIGHT.setdefault(id(printer), threading.Lock())
-
-
-def _send(
-    job_id: str, tracking: str, send: Callable[[], PrintResult]
-) -> tuple[JobStatus, LabelOutcome, str, str]:
-    try:
-        result = send()
-    except MayHavePrinted as exc:  # neither resent nor forgotten: the packer is asked
-        log.warning("print job %s may have printed: %s", job_id, exc)
-        question = question_for("label", tracking)
-        outcome = LabelOutcome(job_id, tracking, None, f"{exc} {question}", in_doubt=True)
-        return JobStatus.IN_DOUBT, outcome, "", str(exc)
-    except PermanentPrintError as exc:
-        log.error("print job %s cannot print: %s", job_id, exc)
-        outcome = LabelOutcome(job_id, tracking, None, str(exc), set_aside=True)
-        return JobStatus.REJECTED, outcome, "", str(exc)
-    except PrintError as exc:
-        log.warning("print job %s not delivered: %s", job_id, exc)
-        return JobStatus.FAILED, LabelOutcome(job_id, tracking, None, str(exc)), "", str(exc)
-    except Exception as exc:  # a printer bug must not kill the queue
-        log.exception("print job %s: printer failed unexpectedly", job_id)
-        outcome = LabelOutcome(job_id, tracking, None, f"printer error: {exc!r}")
-        return JobStatus.FAILED, outcome, "", repr(exc)
-    return JobStatus.DELIVERED, LabelOutcome(job_id, tracking, result.location), result.location, ""
-
-
-def _checkpoint(printer: object) -> str:
-    if not isinstance(printer, ChecksPrinted):
-        return ""
-    try:
-        return printer.checkpoint()
-    except Exception:  # a printer bug: without a checkpoint the packer decides after a crash
-        log.exception("the printer's checkpoint could not be read")
-        return ""
-
-
-def _question_of(job: PrintJob) -> LabelQuestion:
-    if job.kind == "slip":
-        subject = SlipContent.from_json(job.content_json).order_number
-    else:
-        subject = LabelContent.from_json(job.content_json).tracking
-    return LabelQuestion(str(job.id), subject, "slip" if job.kind == "slip" else "label")
 
 
 def _uuid(job_id: str) -> uuid.UUID:

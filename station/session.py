@@ -24,6 +24,7 @@ from station.audit.anchors import write_anchors
 from station.barcodes import parse_scan
 from station.claims import held_elsewhere
 from station.couriers.plan import CourierBook
+from station.event_sequence import SeqCounter
 from station.integrity import write_refused
 from station.label_actions import LabelActions
 from station.labels import LabelContent
@@ -32,7 +33,8 @@ from station.models import Order, OrderEvent, Packer, PrintJob, ScanEvent, new_i
 from station.pack_events import StepListener
 from station.parcels import Sealed, close_box, seal_order
 from station.ports import CentralLink, DocumentPrinter, LabelPrinter
-from station.print_queue import LabelOutcome, LabelQuestion, Listener, PrintQueue, SeqCounter
+from station.print_outcomes import LabelOutcome, LabelQuestion
+from station.print_queue import Listener, PrintQueue
 from station.settings import Settings
 from station.station_state import (
     LastVerdict,

@@ -36,8 +36,8 @@ from PySide6.QtWidgets import (
 
 from station.bulk_print import BulkPrinter, BulkSummary, SealedParcel, Wave
 from station.errors import UserError
+from station.event_sequence import SeqCounter
 from station.ports import LabelPrinter
-from station.print_queue import SeqCounter
 from station.settings import Commands
 from station.store import Store
 from ui import style

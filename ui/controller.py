@@ -18,7 +18,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Signal, SignalInstance
 
 from station.errors import UserError
-from station.print_queue import LabelOutcome, LabelQuestion
+from station.print_outcomes import LabelOutcome, LabelQuestion
 from station.resume import ScreenAtStop, screen_at_stop
 from station.session import ExceptionReason, PackSession
 from station.supervisor_auth import Supervisor

@@ -17,7 +17,7 @@ from enum import StrEnum
 
 from PySide6.QtCore import QObject, Signal
 
-from station.print_queue import LabelOutcome
+from station.print_outcomes import LabelOutcome
 
 KEPT_NOTE = "It is kept and prints by itself when the printer is back."
 SET_ASIDE_NOTE = "It cannot print as it is: fix the order, then reprint the label."

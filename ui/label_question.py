@@ -19,7 +19,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from station.print_queue import LabelQuestion, doubt_of
+from station.print_outcomes import LabelQuestion, doubt_of
 from ui import style
 from ui.label_monitor import LabelMonitor
 

@@ -12,10 +12,10 @@ from sqlmodel import select as sm_select
 from devices.pdf.manifest import render_manifest_pdf
 from station import evidence, evidence_storage
 from station.couriers.plan import CourierBook
+from station.event_sequence import SeqCounter
 from station.handoff.closing import Handover, close_load
 from station.handoff.engine import LoadingSession
 from station.models import Parcel
-from station.print_queue import SeqCounter
 from station.queries import next_seq
 from station.settings import Settings
 from station.sync.push import STREAMS

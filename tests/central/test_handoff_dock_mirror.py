@@ -13,6 +13,7 @@ from sqlmodel import select
 from devices.pdf.manifest import render_manifest_pdf
 from station import queries
 from station.couriers.plan import CourierBook
+from station.event_sequence import SeqCounter
 from station.handoff import loads, mirror_pull
 from station.handoff.closing import Handover, close_load, not_loaded
 from station.handoff.commands import load_json
@@ -20,7 +21,6 @@ from station.handoff.engine import LoadingSession
 from station.handoff.loads import uncollected
 from station.handoff.warehouse import remember
 from station.models import OrderEvent, Parcel, PrintJob, utc_now
-from station.print_queue import SeqCounter
 from station.settings import Labels, Settings
 from station.store import Store
 from station.sync.exchange import sync_once

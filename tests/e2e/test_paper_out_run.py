@@ -21,7 +21,7 @@ from devices.printers.zpl_printer import ZplPrinter
 from devices.printers.zpl_simulator import SimulatedState, ZplSimulator
 from station import print_jobs
 from station.models import PrintAttempt, PrintJob
-from station.print_queue import LabelOutcome
+from station.print_outcomes import LabelOutcome
 from station.session import PackSession
 from station.verdicts import VerdictKind
 from tests.helpers.factory import TAPE_EAN, Bench, add_order, standard_bench

@@ -15,10 +15,10 @@ from sqlmodel import Session
 
 from station import queries
 from station.couriers.plan import CourierPlan
+from station.event_sequence import SeqCounter
 from station.labels import Address
 from station.models import Order, Packer, Parcel, PrintAttempt, PrintJob, utc_now
 from station.parcels import label_for
-from station.print_queue import SeqCounter
 from station.settings import Sender
 from station.store import Store
 

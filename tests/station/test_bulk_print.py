@@ -25,10 +25,11 @@ from devices.printers.zpl_simulator import SimulatedState, ZplSimulator
 from station import print_jobs, queries
 from station.bulk_print import BULK_EVENT, BulkPrinter, BulkRun, Wave
 from station.errors import UserError
+from station.event_sequence import SeqCounter
 from station.labels import LabelContent
 from station.models import OrderEvent, Packer, Parcel, PrintAttempt, PrintJob
 from station.ports import LabelPrinter
-from station.print_queue import PrintQueue, SeqCounter
+from station.print_queue import PrintQueue
 from station.store import Store
 from tests.helpers.late_printer import LateAnswerPrinter
 from tests.helpers.pdf import page_images

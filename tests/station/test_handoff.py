@@ -18,12 +18,12 @@ from station import queries
 from station.audit.state import full_report
 from station.couriers.plan import CourierBook
 from station.errors import UserError
+from station.event_sequence import SeqCounter
 from station.handoff.closing import Handover, close_load, not_loaded
 from station.handoff.engine import DockAwaiting, LoadAnswer, LoadingSession
 from station.handoff.manifest_data import canonical
 from station.handoff.replay_lines import DockReplay
 from station.models import OrderEvent, ScanEvent
-from station.print_queue import SeqCounter
 from station.settings import Labels, Settings
 from station.store import Store
 from station.verdicts import VerdictKind

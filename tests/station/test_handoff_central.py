@@ -12,10 +12,10 @@ from station import queries
 from station.central.connect import central_engine, connected
 from station.central.status import central_status
 from station.couriers.plan import CourierBook
+from station.event_sequence import SeqCounter
 from station.handoff.central import double_loaded
 from station.handoff.closing import Handover, close_load
 from station.handoff.engine import LoadingSession
-from station.print_queue import SeqCounter
 from station.settings import Settings
 from station.store import Store
 from station.sync.exchange import sync_once

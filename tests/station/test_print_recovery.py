@@ -24,7 +24,8 @@ from station import print_jobs
 from station.labels import LabelContent
 from station.models import PrintAttempt
 from station.ports import PrintError, PrintResult, SuppliedLabel
-from station.print_queue import CONFIRMED_LOCATION, RECHECKED_LOCATION, LabelOutcome
+from station.print_outcomes import LabelOutcome
+from station.print_queue import CONFIRMED_LOCATION, RECHECKED_LOCATION
 from station.session import PackSession
 from station.store import DB_NAME, Store
 from station.verdicts import VerdictKind

@@ -19,10 +19,10 @@ from devices.printers.zpl_printer import ZplPrinter
 from devices.printers.zpl_simulator import SimulatedState, ZplSimulator
 from station import queries
 from station.bulk_print import BulkPrinter
+from station.event_sequence import SeqCounter
 from station.labels import LabelContent
 from station.models import utc_now
 from station.ports import LabelPrinter, PrintResult, SuppliedLabel
-from station.print_queue import SeqCounter
 from station.store import Store
 from tests.helpers.sealed import Sealed, seal_orders
 from ui.bulk_print_dialog import BulkPrintDialog, open_bulk_print

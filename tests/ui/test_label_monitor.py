@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pytestqt.qtbot import QtBot
 
-from station.print_queue import LabelOutcome
+from station.print_outcomes import LabelOutcome
 from ui.label_monitor import LabelMonitor
 
 

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from station.print_jobs import JobStatus, record_attempt
-from station.print_queue import LabelOutcome, LabelQuestion, doubt_of
+from station.print_outcomes import LabelOutcome, LabelQuestion, doubt_of
 from tests.helpers.factory import TAPE_EAN, Bench
 from tests.helpers.printing import attempts
 from tests.helpers.sounds import RecordingSoundPlayer

@@ -27,7 +27,7 @@ from shiboken6 import Shiboken
 from sqlmodel import select
 
 from station.models import OrderEvent, ScanEvent
-from station.print_queue import LabelQuestion, doubt_of
+from station.print_outcomes import LabelQuestion, doubt_of
 from station.settings import Commands, Settings
 from station.verdicts import Verdict, VerdictKind
 from tests.helpers.factory import CABLE_EAN, MUG_UPC, Bench

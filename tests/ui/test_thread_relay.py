@@ -25,7 +25,7 @@ from station import evidence_storage
 from station.handoff import decide_worker
 from station.handoff.engine import LoadingSession
 from station.handoff.manifest_data import PdfRenderer
-from station.print_queue import LabelOutcome
+from station.print_outcomes import LabelOutcome
 from station.session import PackSession
 from station.settings import CameraSettings
 from station.store import Store
