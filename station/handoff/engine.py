@@ -144,6 +144,20 @@ class LoadingSession:
         with self._lock:
             return self._run(scanned, source, lambda _db: self._driver(name))
 
+    def refuse_while_stopped(
+        self, raw: str, refused: str, *, source: str = "replay"
+    ) -> LoadAnswer | None:
+        """`raw` stored and answered `needs_acknowledgement` if a stop waits, else None.
+
+        For the inputs that are not read as scans (a replay's `@driver NAME` and its
+        close): while a stop waits they count no more than a scan does. The caller holds
+        `lock` from this check through the input it then takes.
+        """
+        with self._lock:
+            if self.state.awaiting is not DockAwaiting.ACKNOWLEDGEMENT:
+                return None
+            return self._run(raw, source, lambda _db: self._acknowledge_first(refused))
+
     def leave(self, tracking: str, reason: str, *, source: str = "button") -> LoadAnswer:
         """A parcel of the not-loaded list stays at the dock, for `reason` (recorded)."""
         reason = " ".join(reason.split())
@@ -168,11 +182,8 @@ class LoadingSession:
         if state.awaiting is DockAwaiting.ACKNOWLEDGEMENT:
             if text == commands.ack:
                 return Step(V.ACKNOWLEDGED, "Acknowledged: scan the next parcel.")
-            return Step(
-                V.NEEDS_ACKNOWLEDGEMENT,
-                f"Not loaded: acknowledge the stop first (scan {commands.ack}).",
-                DockAwaiting.ACKNOWLEDGEMENT,
-            )
+            refused = "Not closed" if text == commands.close_load else "Not loaded"
+            return self._acknowledge_first(refused)
         if text == commands.ack:
             # As at the bench: Esc or CMD-ACK with no stop waiting is no parcel's label.
             return Step(V.ACKNOWLEDGED, "Nothing to acknowledge.")
@@ -208,6 +219,14 @@ class LoadingSession:
             self.couriers.profiles,
             count=state.count,
             scan_back_required=self._scan_back_required,
+        )
+
+    def _acknowledge_first(self, refused: str) -> Step:
+        """The answer to any input while a stop waits, as at the bench: stored, not taken."""
+        return Step(
+            V.NEEDS_ACKNOWLEDGEMENT,
+            f"{refused}: acknowledge the stop first (scan {self.settings.commands.ack}).",
+            DockAwaiting.ACKNOWLEDGEMENT,
         )
 
     def _start(self) -> Step:

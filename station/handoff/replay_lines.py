@@ -68,20 +68,16 @@ class DockReplay:
         text = parse_scan(line).text
         driver = DRIVER_LINE.fullmatch(text)
         if driver is not None:
-            return self._loading.record_driver(driver.group(1) or "", scan=text).as_json()
+            with self._loading.lock:  # (a stop from the decider's thread lands before or after)
+                refused = self._loading.refuse_while_stopped(text, "Driver not recorded")
+                if refused is None:
+                    refused = self._loading.record_driver(driver.group(1) or "", scan=text)
+            return refused.as_json()
         if text == self._loading.settings.commands.close_load:
             if self._decider is not None:
+                # Not under the lock: the decider's thread takes it to take a parcel off.
                 self._decider.wait_for_all()  # a parcel another dock has comes off first
-            answer = close_load(
-                self._loading,
-                Handover(driver=""),
-                self._data_dir,
-                self._render_pdf,
-                default_reason=REPLAYED_LEFT,
-                printer=self._printer,
-                source="replay",
-            )
-            return answer.as_json()
+            return self._close(text).as_json()
         answer = self._loading.handle_scan(line, source="replay")
         if self._decider is None or answer.kind is not VerdictKind.LOADED:
             return answer.as_json()
@@ -94,6 +90,23 @@ class DockReplay:
         # Answered on the line of its scan, named as every answer is: by the line read
         # (the take-off's stored input names the central decision instead).
         return {**decided, "scan": answer.verdict.scan}
+
+    def _close(self, text: str) -> LoadAnswer:
+        # While a stop waits the close is refused as the window refuses a scanned one
+        # (stored, answered needs_acknowledgement): nobody has seen the stop yet.
+        with self._loading.lock:
+            refused = self._loading.refuse_while_stopped(text, "Not closed")
+            if refused is not None:
+                return refused
+            return close_load(
+                self._loading,
+                Handover(driver=""),
+                self._data_dir,
+                self._render_pdf,
+                default_reason=REPLAYED_LEFT,
+                printer=self._printer,
+                source="replay",
+            )
 
     def close(self) -> None:
         """Stop asking the central database (the replay ended)."""
