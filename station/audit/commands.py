@@ -11,6 +11,7 @@ from typing import NoReturn
 from station import paths
 from station.audit.anchors import log_anchors, store_anchors, write_anchors
 from station.audit.registry import STORE_CHAIN, chain_name
+from station.audit.verified_here import record_verification
 from station.audit.verify import Anchor, verify_chain
 from station.errors import UserError
 from station.settings import Settings
@@ -112,6 +113,10 @@ def _verify(store: Store, data_dir: Path, settings: Settings, *, as_json: bool) 
         anchors += central
     with store.engine.connect() as connection:
         report = verify_chain(connection, anchors)
+    try:  # for the dashboard to tell how far, and when, the chain was found intact
+        record_verification(data_dir, report)
+    except OSError as exc:
+        note += ("\n" if note else "") + f"Not recorded for the dashboard: {exc}"
     if as_json:
         print(json.dumps({**report.as_json(), "note": note}, ensure_ascii=False))
     else:

@@ -1,17 +1,24 @@
 """The audit trail's state in a few words, for a supervisor's screen: whole, or per station.
 
-`audit_state` answers for a station's store; `station_states` per station,
-from the store (`local_states`) or from the central database's copy
-(`central_states`, once stations sync: from each station's verified mark,
-station.audit.central_marks). All of them read and hash links and rows:
-call them off the UI thread, on demand or rarely.
+Two kinds of answer. A verification: `audit_state` answers for a station's
+store; `station_states` per station, from the store (`local_states`) or from
+the central database's copy (`central_states`, once stations sync: from each
+station's verified mark, station.audit.central_marks). All of them read and
+hash links and rows: call them off the UI thread, on demand or rarely.
+
+And what is known without verifying (`Known`, read by station.audit.known at
+every dashboard refresh): the last verification recorded, how many links came
+after it, and the newest anchor. The newest anchor alone says nothing about
+whether anyone walked the chain, so it is never the state, only a fact beside it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, tzinfo
 from pathlib import Path
+from typing import Literal
 
 from sqlalchemy import Engine
 
@@ -101,3 +108,97 @@ def _state(report: AuditReport) -> AuditState:
         first.message,
         len(report.problems),
     )
+
+
+Level = Literal["verified", "unverified", "broken"]
+
+
+@dataclass(frozen=True)
+class Verification:
+    """The last verification recorded for a station."""
+
+    at: datetime
+    seq: int  # clean: the link up to which the chain was found intact; else the head walked
+    problem: str | None = None  # the first problem found (None: intact)
+
+
+@dataclass(frozen=True)
+class Known:
+    """What is known of one station's chain without walking it."""
+
+    station: str
+    head: int  # its newest link held here (0: none yet)
+    verified: Verification | None
+    anchor: tuple[int, datetime] | None  # the newest anchor's link and time
+    how_to_verify: str  # what a supervisor runs or presses to verify, in words
+
+    @property
+    def level(self) -> Level:
+        if self.verified is None:
+            return "unverified"
+        if self.verified.problem is not None or self.head < self.verified.seq:
+            return "broken"
+        return "verified" if self.head == self.verified.seq else "unverified"
+
+    def words(self, tz: tzinfo) -> str:
+        """The state as a supervisor reads it, the newest anchor as a fact beside it."""
+        return f"{self.station}: {self._verdict(tz)} ({self._anchored(tz)})"
+
+    def _verdict(self, tz: tzinfo) -> str:
+        done = self.verified
+        if done is None:
+            return f"never verified - {self.how_to_verify}"
+        at = _time(done.at, tz)
+        if done.problem is not None:
+            return (
+                f"PROBLEM found by the verification at {at}: {done.problem} "
+                f"({self.how_to_verify} for the whole report; it exits 1)"
+            )
+        if self.head < done.seq:
+            return (
+                f"PROBLEM: the chain now ends at link {self.head}, before link {done.seq} "
+                f"verified intact at {at}: links were removed - {self.how_to_verify}"
+            )
+        since = self.head - done.seq
+        after = (
+            "nothing recorded since"
+            if since == 0
+            else f"{since:,} event(s) recorded since, not yet verified"
+        )
+        return f"verified intact up to link {done.seq:,} at {at}; {after}"
+
+    def _anchored(self, tz: tzinfo) -> str:
+        if self.anchor is None:
+            return "no anchor yet"
+        seq, at = self.anchor
+        return f"newest anchor: link {seq:,} at {_time(at, tz)}"
+
+
+_WORST: dict[Level, int] = {"broken": 0, "unverified": 1, "verified": 2}
+
+
+def summary(known: Sequence[Known], tz: tzinfo) -> tuple[str, Level]:
+    """One line for the dashboard's bar: a station's state, or a count of each state."""
+    if not known:
+        return "Audit trail: no station has any event on its chain yet.", "unverified"
+    level = min((station.level for station in known), key=_WORST.__getitem__)
+    if len(known) == 1:
+        return f"Audit trail: {known[0].words(tz)}", level
+    parts = []
+    for each, said in (
+        ("broken", "with a PROBLEM"),
+        ("unverified", "not verified up to their newest event"),
+        ("verified", "verified up to their newest event"),
+    ):
+        names = [station.station for station in known if station.level == each]
+        if names:
+            parts.append(f"{len(names)} {said} ({', '.join(names)})")
+    return (
+        f"Audit trail of {len(known)} stations: {'; '.join(parts)}. "
+        "Pick a station to read its state.",
+        level,
+    )
+
+
+def _time(at: datetime, tz: tzinfo) -> str:
+    return f"{at.astimezone(tz):%Y-%m-%d %H:%M}"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -339,21 +338,3 @@ def test_a_store_it_cannot_read_is_said_on_screen_and_it_reads_again_later(
     assert window.status.text() == "Reading…"
     qtbot.waitUntil(lambda: window.status.text().startswith("Could not read"), timeout=TIMEOUT_MS)
     broken.close()
-
-
-def test_the_audit_trail_state_is_shown_and_an_edit_turns_it_red(
-    qtbot: QtBot, dashboard: DashboardWindow, bench: Bench
-) -> None:
-    assert dashboard.audit.text() == "Audit trail: not verified in this window."
-    with qtbot.waitSignal(dashboard.audit_shown, timeout=TIMEOUT_MS) as checked:
-        dashboard.audit_button.click()  # at the bench: when asked
-    assert checked.args[0].startswith("Audit trail: intact:")
-    with sqlite3.connect(bench.store.path) as db:  # someone edits a scan behind the station
-        db.execute("UPDATE scanevent SET raw = 'SO-9' WHERE raw = 'SO-2'")
-    reader = DashboardReader(ReadOnlyStore(bench.store.path), UTC)
-    again = DashboardWindow(reader, "bench-1", audit_at_start=True)  # as on an office PC
-    qtbot.addWidget(again)
-    with qtbot.waitSignal(again.audit_shown, timeout=TIMEOUT_MS) as shown:
-        again.start()
-    assert shown.args[0].startswith("Audit trail: BROKEN")
-    assert "#c62828" in again.audit.styleSheet()

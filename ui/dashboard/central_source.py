@@ -18,12 +18,14 @@ from __future__ import annotations
 import logging
 from datetime import tzinfo
 
-from sqlalchemy import Engine, and_, exists, func, select
+from sqlalchemy import Engine, and_, exists, select
 from sqlalchemy.orm import aliased
 
-from station.audit.central import audit_anchor
+from station.audit.known import VERIFY_CENTRAL, central_known
+from station.audit.state import Known
 from station.central import schema
 from station.central.connect import central_engine, connected, shown
+from station.errors import UserError
 from station.exception_queue import WaitingOrder
 from station.models import Order, Packer
 from station.supervisor.drill import OrderRef, Trail, order_trail, orders_behind
@@ -41,6 +43,8 @@ _DECIDING = (EXCEPTION_OPENED, *EXCEPTION_RESOLVED, "exception_released")
 
 class CentralReader:
     """The dashboard's queries on the central database; called on the dashboard's worker."""
+
+    verifies_here = False
 
     def __init__(self, url: str, tz: tzinfo, engine: Engine | None = None) -> None:
         self.engine = engine if engine is not None else central_engine(url)
@@ -131,32 +135,18 @@ class CentralReader:
         with connected(self.engine) as connection:
             return order_trail(connection, number, self.tz), None
 
-    def audit(self) -> tuple[str, bool]:
-        """Each station's newest anchor kept centrally: how far its chain is pinned."""
+    def audit_known(self) -> list[Known]:
+        """Each station's verified mark, the links synced since, its newest anchor."""
         with connected(self.engine) as connection:
-            newest = func.max(audit_anchor.c.seq)
-            rows = connection.execute(
-                select(audit_anchor.c.station, newest, func.max(audit_anchor.c.anchored_at))
-                .group_by(audit_anchor.c.station)
-                .order_by(audit_anchor.c.station)
-            ).all()
-            stations = [
-                str(s)
-                for (s,) in connection.execute(select(schema.sync_cursor.c.station).distinct())
-            ]
-        anchored = {str(station): (int(seq), at) for station, seq, at in rows}
-        missing = sorted(set(stations) - set(anchored))
-        words = "; ".join(
-            f"{station} anchored at link {seq} ({at:%Y-%m-%d %H:%M})"
-            for station, (seq, at) in sorted(anchored.items())
+            return central_known(connection)
+
+    def verify(self) -> list[Known]:
+        """Not from the dashboard: from a mark it takes seconds, without one hours, and
+        only the database owner's login leaves marks."""
+        raise UserError(
+            "The dashboard does not verify the central copy: "
+            f"{VERIFY_CENTRAL} with the central database owner's URL."
         )
-        if missing:
-            words += ("; " if words else "") + f"no anchor yet from {', '.join(missing)}"
-        text = (
-            f"Audit trail (central, {self.where}): {words or 'no station has synced yet'}. "
-            "Run `main.py audit verify` at a station to check its chain against these anchors."
-        )
-        return text, not missing
 
     def close(self) -> None:
         self.engine.dispose()

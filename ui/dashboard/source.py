@@ -24,9 +24,12 @@ from sqlalchemy.exc import DatabaseError
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session, create_engine
 
-from station.audit.state import audit_state
+from station.audit.known import local_known
+from station.audit.state import Known, Verification, full_report, station_states
+from station.audit.verified_here import record_verification, recorded_verifications
 from station.evidence import files_of
 from station.exception_queue import WaitingOrder, waiting_orders
+from station.models import utc_now
 from station.paths import logs_dir
 from station.supervisor.drill import DrillBy, OrderRef, Trail, order_trail, orders_behind
 from station.supervisor.figures import (
@@ -42,6 +45,7 @@ from station.supervisor.period import Period
 from station.supervisor.saved_days import LocalDays
 
 log = logging.getLogger(__name__)
+VERIFY_HERE = "press Verify audit trail, or run `main.py audit verify`"
 
 
 def _read_only(dbapi_connection: Any, _record: Any) -> None:
@@ -113,7 +117,11 @@ class Reader(Protocol):
 
     def trail(self, number: str) -> tuple[Trail | None, str | None]: ...
 
-    def audit(self) -> tuple[str, bool]: ...
+    verifies_here: bool  # whether `verify` walks the chain from this window
+
+    def audit_known(self) -> list[Known]: ...
+
+    def verify(self) -> list[Known]: ...
 
     def close(self) -> None: ...
 
@@ -121,12 +129,16 @@ class Reader(Protocol):
 class DashboardReader:
     """The dashboard's queries; each is called on the dashboard's worker, never the UI's."""
 
+    verifies_here = True
+
     def __init__(self, store: ReadOnlyStore, tz: tzinfo) -> None:
         self._store = store
         self.tz = tz
         self._book: LocalDays | None = None
         self._book_tried = False
         self.closed = False
+        # Verifications this window ran but could not record beside the store.
+        self._unrecorded: dict[str, Verification] = {}
 
     def _days(self) -> LocalDays | None:
         """The saved day totals beside the store (None where they cannot be written)."""
@@ -183,21 +195,37 @@ class DashboardReader:
         photos = len(files) - videos
         return trail, f"{videos} video segment(s), {photos} photo(s) kept"
 
-    def audit(self) -> tuple[str, bool]:
-        """The audit trail's state in words, and whether it verifies.
+    def audit_known(self) -> list[Known]:
+        """What is known of each station's chain: the last verification recorded here,
+        the links since, the newest anchor. Cheap (one statement): read at every refresh.
 
-        The whole chain is read and hashed: minutes on a year's store, in Python
-        (it holds the interpreter while it hashes), so it is asked for, not run
-        at every refresh.
+        Raises UnreadableRecord when the record of verifications is damaged.
         """
+        recorded = recorded_verifications(self._store.path.parent)
+        for station, done in self._unrecorded.items():
+            if station not in recorded or recorded[station].at < done.at:
+                recorded[station] = done
+        with self._store.engine.connect() as connection:
+            return local_known(connection, recorded, VERIFY_HERE)
+
+    def verify(self) -> list[Known]:
+        """Walk and hash the whole chain, record what was found, and say what is known.
+
+        Minutes on a year's store, in Python (it holds the interpreter while it
+        hashes), so it is asked for, not run at every refresh.
+        """
+        folder = self._store.path.parent
+        report = full_report(self._store, logs_dir(folder))  # type: ignore[arg-type]  # engine only
         try:
-            # Duck-typed: the state reads through `engine` and `session` only.
-            logs = logs_dir(self._store.path.parent)
-            state = audit_state(self._store, logs)  # type: ignore[arg-type]
-        except Exception as exc:  # the figures still show; the state says it was not read
-            log.warning("audit state not read", exc_info=exc)
-            return f"Audit trail: could not be checked ({exc}).", False
-        return f"Audit trail: {state.summary}", state.ok
+            record_verification(folder, report)
+        except OSError as exc:  # a read-only data dir: shown in this window all the same
+            log.warning("audit verification not recorded in %s: %s", folder, exc)
+            at = utc_now()
+            for station, state in station_states(report).items():
+                self._unrecorded[station] = Verification(
+                    at, report.heads.get(station, 0), state.first_problem
+                )
+        return self.audit_known()
 
     def close(self) -> None:
         """Let go of the store and the saved days (on the worker, after its last read)."""

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.exc import DatabaseError
 
+from station.audit.state import Known
 from station.central.connect import CentralUnreachable
 from station.errors import UserError
 from station.exception_queue import ExceptionDesk
@@ -39,6 +40,7 @@ from station.supervisor.drill import DrillBy, OrderRef, Trail
 from station.supervisor.figures import EVERYONE, Filter
 from station.supervisor.formulas import FIGURES, MISTAKE_WORDS
 from station.supervisor.period import Period
+from ui.dashboard.audit_bar import AuditBar
 from ui.dashboard.central_source import CentralReader
 from ui.dashboard.charts import AccuracyChart, HourChart, ParetoChart
 from ui.dashboard.drill_panel import DrillPanel, OpenVideo
@@ -56,7 +58,7 @@ class DashboardWindow(QMainWindow):
     refreshed = Signal(object)  # Snapshot, once on screen
     orders_shown = Signal(object)  # list[OrderRef] behind the figure clicked
     trail_shown = Signal(object)  # Trail | None of the order clicked
-    audit_shown = Signal(str)  # the audit trail's state, once checked
+    audit_shown = Signal(str)  # the audit trail's state in words, each time it is shown
 
     def __init__(
         self,
@@ -185,12 +187,8 @@ class DashboardWindow(QMainWindow):
         self.station_choice.setVisible(isinstance(self.reader, CentralReader))
         self.station_choice.activated.connect(self._on_station_choice_activated)
         self.status = QLabel("Reading…")
-        self.audit = QLabel("Audit trail: not verified in this window.")
-        self.audit.setWordWrap(True)
-        self.audit_button = QPushButton("Verify audit trail")
-        self.audit_button.setToolTip(
-            "Reads and hashes every stored event: minutes on a year's store."
-        )
+        self.audit_bar = AuditBar(self.reader.verifies_here)
+        self.audit, self.audit_button = self.audit_bar.label, self.audit_bar.button
         self.audit_button.clicked.connect(self.check_audit)
         bar = QHBoxLayout()
         for widget in (self.today_button, self.week_button, QLabel("  From"), self.from_date):
@@ -201,8 +199,7 @@ class DashboardWindow(QMainWindow):
         bar.addSpacing(16)
         bar.addWidget(self.status)
         bar.addStretch(1)
-        bar.addWidget(self.audit)
-        bar.addWidget(self.audit_button)
+        bar.addWidget(self.audit_bar, 1)
         self.today_button.clicked.connect(self._on_today_button_clicked)
         self.week_button.clicked.connect(self._on_week_button_clicked)
         self.range_button.clicked.connect(self._on_range_button_clicked)
@@ -219,11 +216,16 @@ class DashboardWindow(QMainWindow):
             self.check_audit()
 
     def check_audit(self) -> None:
-        """Verify the whole audit chain (on the worker, after what is queued)."""
-        self.audit_button.setEnabled(False)
-        self.audit.setText("Audit trail: verifying the whole chain…")
-        self.audit.setStyleSheet("")
-        self.worker.run(self.reader.audit, self._on_worker_audit, self._failed)
+        """Verify the whole audit chain where the window can (on the worker, after what
+        is queued), else read again what is known of it."""
+        if not self.reader.verifies_here:
+            self._read_audit()
+            return
+        self.audit_bar.start_verifying()
+        self.worker.run(self.reader.verify, self._on_worker_verified, self._on_audit_failed)
+
+    def _read_audit(self) -> None:
+        self.worker.run(self.reader.audit_known, self._on_worker_audit, self._on_audit_failed)
 
     def show_period(self, period: Period) -> None:
         self.period = period
@@ -248,6 +250,7 @@ class DashboardWindow(QMainWindow):
         self.worker.run(
             lambda: reader.snapshot(period, only), self._on_worker_snapshot, self._failed
         )
+        self._read_audit()  # cheap: the links since the last verification move on
 
     def drill(self, drill: Drill) -> None:
         """List the orders behind one figure (on the worker)."""
@@ -289,12 +292,22 @@ class DashboardWindow(QMainWindow):
         self.status.setStyleSheet("")
         self.refreshed.emit(snapshot)
 
-    def _on_worker_audit(self, state: tuple[str, bool]) -> None:
-        words, ok = state
-        self.audit.setText(words)
-        self.audit.setStyleSheet(f"color: {'#1b7f37' if ok else '#c62828'}; font-weight: bold;")
-        self.audit_button.setEnabled(True)
+    def _on_worker_audit(self, known: list[Known]) -> None:
+        if self.audit_bar.verifying:  # read before the verification asked for: not newer
+            return
+        self._on_worker_verified(known)
+
+    def _on_worker_verified(self, known: list[Known]) -> None:
+        words = self.audit_bar.show_known(known, self.only.station, self.reader.tz)
         self.audit_shown.emit(words)
+
+    def _on_audit_failed(self, exc: BaseException) -> None:
+        # The figures may still show: the audit line says it was not read, and why.
+        expected = isinstance(exc, (UserError, DatabaseError, OSError))
+        log.log(
+            logging.WARNING if expected else logging.ERROR, "audit state not read", exc_info=exc
+        )
+        self.audit_shown.emit(self.audit_bar.show_failure(str(exc)))
 
     def _on_worker_orders(self, drill: Drill, refs: list[OrderRef]) -> None:
         self.drill_panel.show_orders(drill.title, refs)
