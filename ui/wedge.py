@@ -6,8 +6,9 @@ dialog over it; not a popup such as an open drop-down list) and feeds it to a
 `WedgeBurstDetector` with a timestamp:
 
 * a fast burst ended by Enter/Tab is a scan, and no key of it reaches any
-  widget: a dialog that asks for scans (`ScanTaker`: a tracking number field,
-  a reason list) gets it first; any other scan goes to the bench, `scanned`,
+  widget: a dialog the packer sees that asks for scans (`ScanTaker`: a tracking
+  number field, a reason list; never one closed or not shown yet) gets it
+  first; any other scan goes to the bench, `scanned`,
   so it is stored and gets its verdict whatever window is open. The burst's
   Enter never presses a dialog's default button;
 * a burst that cannot be a barcode on the station's keyboard layout (a scanner
@@ -132,8 +133,14 @@ class WedgeFilter(QObject):
             self._deliver(self.detector.flush())  # Backspace, Esc, arrows, shortcuts
             return False
         window = watched.window()
+        if not window.isVisible():
+            # Keys the platform still sends to a dialog just closed (or not shown yet): the
+            # packer sees the pack screen, so they are its keys.
+            window = self._window
         if window is not self._aimed:
-            self._deliver(self.detector.flush())  # typed into the window it was aimed at
+            if _is_shown(self._aimed):
+                self._deliver(self.detector.flush())  # typed into the window it was aimed at
+            # (else the window aimed at went away under the keys: a burst goes on whole)
             self._aimed = window
         if event.isAutoRepeat():  # a held key repeats fast, yet is typing
             self._deliver(self.detector.flush() + event.text())
@@ -159,9 +166,16 @@ class WedgeFilter(QObject):
         return True
 
     def _take(self, scan: str) -> None:
-        """The dialog the scan was aimed at takes it if it asks for it; else the bench does."""
-        dialog = self._aimed
-        asks = dialog is not self._window and Shiboken.isValid(dialog)
+        """The dialog the packer sees takes the scan if it asks for it; else the bench does.
+
+        That is the dialog the keys were aimed at, if it is still shown; one closed while
+        the scanner typed (hidden, not yet deleted) would act on a scan nobody saw it
+        take: then the active window's, or the bench.
+        """
+        dialog: QWidget | None = self._aimed
+        if not _is_shown(dialog):
+            dialog = QApplication.activeWindow()
+        asks = dialog is not self._window and _is_shown(dialog)
         if asks and isinstance(dialog, ScanTaker) and dialog.take_scan(scan):
             return
         self.scanned.emit(scan)
@@ -170,7 +184,7 @@ class WedgeFilter(QObject):
         if not typed:
             return
         aimed = self._aimed
-        if aimed is self._window or not Shiboken.isValid(aimed) or not aimed.isVisible():
+        if aimed is self._window or not _is_shown(aimed):
             self._aimed = self._window
             self._typed_sink(typed)
             return
@@ -189,6 +203,11 @@ class WedgeFilter(QObject):
 
 
 _NO_MODS = Qt.KeyboardModifier.NoModifier
+
+
+def _is_shown(widget: QWidget | None) -> bool:
+    """`widget` still exists and is on screen (not closed, not yet shown)."""
+    return widget is not None and Shiboken.isValid(widget) and widget.isVisible()
 
 
 def _key_of(char: str) -> Qt.Key:
