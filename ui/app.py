@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
 from devices import registry
+from devices.pdf import render_process
 from station import paths
 from station.audit.anchors import AnchorScheduler
 from station.backups import BackupScheduler
@@ -39,6 +40,7 @@ from ui.wedge import Clock, monotonic_ms
 
 log = logging.getLogger(__name__)
 READY = "READY"
+WARM_RENDERER_AFTER_MS = 2000
 
 
 def build_main_window(
@@ -118,6 +120,9 @@ def run_gui(
     earlier_handlers, wake = _quit_on_interrupt(app)
     window.showMaximized()
     window.start()
+    # The first label must not wait seconds for the render child to start; warmed once
+    # the start's own work is done, so it does not slow the window's first paint.
+    QTimer.singleShot(WARM_RENDERER_AFTER_MS, render_process.warm_up)
     try:
         return app.exec()
     finally:
