@@ -117,7 +117,11 @@ class LoadingMode(QObject):
         if not self.active and text not in (commands.load, commands.close_load):
             return False  # (a load left open at the bench is closed from there too)
         self.enter()
-        if text == commands.close_load and self.last is not None and self.last.load_open:
+        last = self.last
+        # A stop waiting: the close scanned is answered as any scan then (not taken), as
+        # replay answers it; the dialog would cover the stop nobody acknowledged yet.
+        stopped = last is not None and last.awaiting is DockAwaiting.ACKNOWLEDGEMENT
+        if text == commands.close_load and last is not None and last.load_open and not stopped:
             self.open_close_dialog()
         else:
             self.dock.scan(raw, source=source)  # (a close with no load open is answered so)
