@@ -86,7 +86,8 @@ def test_the_office_dashboard_reads_every_station_and_picks_one(
 
     with qtbot.waitSignal(window.audit_shown, timeout=TIMEOUT_MS) as checked:
         window.check_audit()
-    assert "bench-1" in checked.args[0] and "bench-2" in checked.args[0]
+    assert checked.args[0].startswith("Audit trail: bench-2: never verified")  # the one picked
+    assert "bench-1: never verified" in window.audit.toolTip()  # every station's, on hover
     window.worker.shutdown(wait=True)
     reader.close()
 
