@@ -5,7 +5,9 @@ against the current state (station.workflow), written to the store in one
 durable transaction with its verdict and what the station now waits for (the
 station's state row, station.station_state), and only then applied in memory
 and answered. A restart reads that row, so a killed session resumes where its
-last verdict was, at a cost that does not grow with the station's history.
+last verdict was, at a cost that does not grow with the station's history
+(read by station.session_start). The words the packer reads are built in
+station.session_views.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from sqlalchemy import insert
 from sqlalchemy.exc import DatabaseError
 from sqlmodel import Session
 
-from station import history, queries
+from station import queries
 from station.audit.anchors import write_anchors
 from station.barcodes import parse_scan
 from station.claims import held_elsewhere
@@ -29,27 +31,18 @@ from station.integrity import write_refused
 from station.label_actions import LabelActions
 from station.labels import LabelContent
 from station.line_counts import order_complete
-from station.models import Order, OrderEvent, Packer, PrintJob, ScanEvent, new_id, utc_now
+from station.models import OrderEvent, PrintJob, ScanEvent, new_id, utc_now
 from station.pack_events import StepListener
 from station.parcels import Sealed, close_box, seal_order
 from station.ports import CentralLink, DocumentPrinter, LabelPrinter
 from station.print_outcomes import LabelOutcome, LabelQuestion
 from station.print_queue import Listener, PrintQueue
+from station.session_start import load_state
+from station.session_views import station_view, to_verdict, with_label_outcome
 from station.settings import Settings
-from station.station_state import (
-    LastVerdict,
-    last_verdict,
-    pending_labels,
-    save_state,
-    stored_state,
-)
+from station.station_state import LastVerdict, save_state
 from station.store import Store
-from station.verdicts import (
-    Awaiting,
-    OrderView,
-    StationView,
-    Verdict,
-)
+from station.verdicts import Awaiting, StationView, Verdict
 from station.workflow import (
     Bench,
     ExceptionReason,
@@ -57,7 +50,6 @@ from station.workflow import (
     Step,
     WorkflowState,
     decide,
-    plan_for,
 )
 
 __all__ = ["ExceptionReason", "PackSession"]
@@ -236,22 +228,7 @@ class PackSession(LabelActions):
                 for tracking, job_id, _ in verdict.parcels
             )
             verdict = replace(verdict, parcels=parcels)
-        outcome = self._prints.wait(job_id, timeout)
-        if outcome is None:
-            return replace(verdict, message=f"{verdict.message} The label is still queued.")
-        if outcome.in_doubt:  # the packer is asked: never "not printed", never "printed"
-            doubt = f"LABEL MAY HAVE PRINTED: {outcome.error}"
-            return replace(verdict, message=f"{verdict.message} {doubt}")
-        if outcome.error:
-            what_next = (
-                "It cannot print as it is: fix the order, then reprint the label."
-                if outcome.set_aside
-                else "It is kept and prints by itself when the printer is back."
-            )
-            return replace(
-                verdict, message=f"{verdict.message} LABEL NOT PRINTED: {outcome.error} {what_next}"
-            )
-        return replace(verdict, label=outcome.location, message=f"{verdict.message} Label printed.")
+        return with_label_outcome(verdict, self._prints.wait(job_id, timeout))
 
     def _location(self, job_id: str, timeout: float) -> str | None:
         outcome = self._prints.wait(job_id, timeout)
@@ -280,28 +257,7 @@ class PackSession(LabelActions):
     # -- state ----------------------------------------------------------------
 
     def view(self) -> StationView:
-        state = self._state
-        order = None
-        if state.order is not None:
-            plan = state.plan
-            order = OrderView(
-                number=state.order.number,
-                courier=plan.courier if plan else state.order.courier,
-                service=plan.service if plan else state.order.service,
-                courier_reason=(plan.problem or plan.reason) if plan else "",
-                ship_to_name=state.order.ship_to_name,
-                lines=tuple(line.view() for line in state.lines),
-            )
-        packer = state.packer
-        return StationView(
-            station=self.station,
-            packer_name=packer.name if packer else None,
-            packer_role=packer.role if packer else None,
-            order=order,
-            awaiting=state.awaiting,
-            last_label=self._last_label,
-            packer_badge=packer.badge if packer else None,
-        )
+        return station_view(self.station, self._state, self._last_label)
 
     def resume_verdict(self) -> Verdict | None:
         """The last verdict (kind, words, order) while the station still waits on it.
@@ -431,61 +387,3 @@ class PackSession(LabelActions):
         event.seq = self._seq()
         event.packer_id = packer_id  # type: ignore[assignment]
         return event
-
-
-def to_verdict(request: Request, step: Step, sealed: Sealed) -> Verdict:
-    line = step.line
-    last = sealed[-1] if sealed else None
-    return Verdict(
-        kind=step.kind,
-        scan=request.parsed.raw,
-        message=step.message,
-        order=step.order_number,
-        sku=line.sku if line else step.sku,
-        scanned=line.scanned if line else None,
-        expected=line.expected if line else None,
-        tracking=last[1].tracking if last else None,
-        job_id=str(last[0].id) if last else None,
-        parcels=tuple((label.tracking, str(job.id), None) for job, label in sealed)
-        if len(sealed) > 1
-        else (),
-        needs_pin=step.needs_pin,
-    )
-
-
-def load_state(db: Session, bench: Bench) -> tuple[WorkflowState, LastVerdict | None]:
-    """The station's state and last verdict as its last committed input left them.
-
-    A bounded number of indexed reads: the station's state row, then the open
-    order's own lines, boxes and events. A store without a row that agrees with
-    its history (written before the row existed) is rebuilt from the history.
-    """
-    row = stored_state(db, bench.station)
-    if row is None:
-        return history.rebuild_state(db, bench), None
-    packer = db.get(Packer, row.packer_id) if row.packer_id else None
-    order = db.get(Order, row.order_id) if row.order_id else None
-    awaiting = Awaiting(row.awaiting)
-    pending = pending_labels(row)
-    if bench.settings.labels.scan_back == "off":
-        pending = ()  # switched off since: nothing waits to be scanned back
-    if awaiting is Awaiting.LABEL_SCAN and not pending:
-        awaiting = Awaiting.NOTHING
-    if order is None:
-        state = WorkflowState(packer=packer, awaiting=awaiting, pending_labels=pending)
-        return state, last_verdict(row)
-    lines = tuple(queries.line_counts(db, order.id))
-    state = WorkflowState(
-        packer,
-        order,
-        lines,
-        awaiting,
-        row.short_reason,
-        plan_for(bench, order, lines),
-        row.weight_g,
-        boxed=tuple(queries.boxed_units(db, order.id).items()),
-        boxes_closed=queries.parcel_count(db, order.id),
-        closing_box=row.closing_box,
-        pending_labels=pending,
-    )
-    return state, last_verdict(row)
