@@ -31,8 +31,9 @@ _LOCAL = text(
     ") SELECT c.station,"
     " (SELECT max(seq) FROM auditlink l WHERE l.station = c.station),"
     " a.seq, a.anchored_at"
-    " FROM chained c LEFT JOIN auditanchor a ON a.id ="
-    " (SELECT max(id) FROM auditanchor n WHERE n.station = c.station)"
+    " FROM chained c LEFT JOIN auditanchor a ON a.id = (SELECT id FROM auditanchor n"
+    # Newest first by rowid, stopping at the station's first: no index on station.
+    " WHERE n.station = c.station ORDER BY id DESC LIMIT 1)"
     " WHERE c.station IS NOT NULL ORDER BY c.station"
 )
 
