@@ -9,13 +9,14 @@ import uuid
 import warnings
 from datetime import timedelta
 from pathlib import Path
+from typing import TypeVar
 
 import pypdfium2
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QFontInfo
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QComboBox, QPushButton
+from PySide6.QtWidgets import QComboBox, QPushButton, QTableWidget, QWidget
 from pytestqt.qtbot import QtBot
 
 from devices.camera.from_url import start_camera
@@ -47,6 +48,7 @@ TIMEOUT_MS = 10_000
 DHL = ["JJDSO0000000101", "JJDSO0000000401"]
 ON_HOLD = "JJDSO0000000701"  # DHL Express too
 POSTNL = "JJDSO0000000201"
+W = TypeVar("W", bound=QWidget)
 
 
 @pytest.fixture
@@ -54,6 +56,27 @@ def mode(window: MainWindow, bench: Bench, sounds: RecordingSoundPlayer) -> Load
     # DHL Express, PostNL, UPS, DHL Express, …; sealed a while ago, a second apart.
     seal_orders(bench.store, "bench-1", 7, sealed_at=utc_now() - timedelta(minutes=10))
     return attach_loading_mode(window, window.controller, bench.settings, sounds)
+
+
+def decision(dialog: CloseLoadDialog, row: int, kind: type[W]) -> W:
+    """The close list's `kind` (Load it, or the reason) on `row`."""
+    cell = dialog.left.cellWidget(row, 3)
+    found = cell.findChild(kind) if cell is not None else None
+    assert found is not None, f"row {row} of the close list has no {kind.__name__}"
+    return found
+
+
+def cell_text(table: QTableWidget, row: int, column: int) -> str:
+    item = table.item(row, column)
+    assert item is not None, f"no cell at row {row}, column {column}"
+    return item.text()
+
+
+def relayout(widget: QWidget) -> None:
+    """Lay `widget` out now, not at the next event-loop turn."""
+    layout = widget.layout()
+    assert layout is not None
+    layout.activate()
 
 
 def scan(qtbot: QtBot, mode: LoadingMode, window: MainWindow, text: str) -> None:
@@ -136,15 +159,15 @@ def test_the_driver_signs_in_the_real_window_and_the_manifest_has_the_drawing(
     assert not dialog.close_button.isEnabled()
     # One parcel of the list goes on after all; the other is refused, said here, and stays.
     for row, tracking in ((0, DHL[1]), (1, ON_HOLD)):
-        assert dialog.left.item(row, 0).text() == tracking
+        assert cell_text(dialog.left, row, 0) == tracking
     with qtbot.waitSignal(mode.dock.answered, timeout=TIMEOUT_MS):
-        dialog.left.cellWidget(0, 3).findChild(QPushButton).click()
+        decision(dialog, 0, QPushButton).click()
     assert dialog.left.rowCount() == 1 and "2 parcel(s)" in dialog.heading.text()
     assert dialog.left_title.text().startswith("1 parcel(s)")  # the count left follows
     with qtbot.waitSignals([mode.dock.answered, mode.dock.answered], timeout=TIMEOUT_MS):
-        dialog.left.cellWidget(0, 3).findChild(QPushButton).click()  # refused, then acknowledged
+        decision(dialog, 0, QPushButton).click()  # refused, then acknowledged
     assert "in exception" in dialog.problem.text() and dialog.left.rowCount() == 1
-    dialog.left.cellWidget(0, 3).findChild(QComboBox).setCurrentText("Held by a supervisor")
+    decision(dialog, 0, QComboBox).setCurrentText("Held by a supervisor")
     dialog.driver.setText("Dana Driver")  # typed (keys this fast are a scanner to the wedge)
     pad = dialog.pad
     QTest.mousePress(pad, Qt.MouseButton.LeftButton, pos=QPoint(20, 100))
@@ -273,7 +296,7 @@ def test_reasons_to_leave_a_parcel_are_scanned_from_the_command_sheet(
     scanner = WedgeScanner(window, clock)
 
     def reason(row: int) -> str:
-        return dialog.left.cellWidget(row, 3).findChild(QComboBox).currentText()
+        return decision(dialog, row, QComboBox).currentText()
 
     scanner.scan("CMD-REASON-5")  # the first parcel without a reason gets it
     assert (reason(0), reason(1)) == ("Goes with a later collection", "")
@@ -336,7 +359,7 @@ def test_a_close_the_station_refuses_is_said_in_the_dialog_which_stays_open(
     dialog = mode.dialog
     assert isinstance(dialog, CloseLoadDialog)
     qtbot.waitUntil(lambda: dialog.left.rowCount() == 1, timeout=TIMEOUT_MS)  # ON_HOLD
-    dialog.left.cellWidget(0, 3).findChild(QComboBox).setCurrentText("Held by a supervisor")
+    decision(dialog, 0, QComboBox).setCurrentText("Held by a supervisor")
     dialog.driver.setText("Dana Driver")
     QTest.mousePress(dialog.pad, Qt.MouseButton.LeftButton, pos=QPoint(20, 100))
     QTest.mouseMove(dialog.pad, QPoint(200, 40))
@@ -404,7 +427,7 @@ def test_a_parcel_left_at_the_close_and_scanned_late_stops_the_dock_until_acknow
     dialog = mode.dialog
     assert isinstance(dialog, CloseLoadDialog)
     qtbot.waitUntil(lambda: dialog.left.rowCount() == 1, timeout=TIMEOUT_MS)  # ON_HOLD
-    dialog.left.cellWidget(0, 3).findChild(QComboBox).setCurrentText("Damaged: held back")
+    decision(dialog, 0, QComboBox).setCurrentText("Damaged: held back")
     dialog.driver.setText("Dana Driver")
     QTest.mousePress(dialog.pad, Qt.MouseButton.LeftButton, pos=QPoint(20, 100))
     QTest.mouseRelease(dialog.pad, Qt.MouseButton.LeftButton, pos=QPoint(300, 80))
@@ -425,7 +448,8 @@ def test_a_parcel_left_at_the_close_and_scanned_late_stops_the_dock_until_acknow
     assert mode.screen.banner.role is Role.STOP and sounds.played[-1] is Tone.ERROR
     assert mode.screen.recent.item(0).text().startswith(f"✖  {ON_HOLD}")  # not a ★
     scan(qtbot, mode, window, DHL[0])  # answered after anything the stop set off
-    assert mode.last.verdict.kind is VerdictKind.NEEDS_ACKNOWLEDGEMENT
+    after = mode.last  # (read again: the scan changed it)
+    assert after is not None and after.verdict.kind is VerdictKind.NEEDS_ACKNOWLEDGEMENT
     assert mode.screen.ack_button.isEnabled()
 
 
@@ -477,7 +501,7 @@ def test_a_load_scanned_open_while_choosing_a_courier_closes_the_chooser(
 def _open_signed_close(qtbot: QtBot, dialog: CloseLoadDialog) -> None:
     dialog.open()
     qtbot.waitUntil(lambda: dialog.left.rowCount() == 1, timeout=TIMEOUT_MS)  # ON_HOLD
-    dialog.left.cellWidget(0, 3).findChild(QComboBox).setCurrentText("Held by a supervisor")
+    decision(dialog, 0, QComboBox).setCurrentText("Held by a supervisor")
     dialog.driver.setText("Dana Driver")
     QTest.mousePress(dialog.pad, Qt.MouseButton.LeftButton, pos=QPoint(20, 100))
     QTest.mouseRelease(dialog.pad, Qt.MouseButton.LeftButton, pos=QPoint(300, 80))
@@ -541,7 +565,7 @@ def test_the_not_collected_list_shows_long_tracking_numbers_whole(qtbot: QtBot) 
     qtbot.waitExposed(pending)
     table = pending.table
     for column in range(table.columnCount()):
-        text = table.item(0, column).text()
+        text = cell_text(table, 0, column)
         needed = table.fontMetrics().horizontalAdvance(text)
         assert table.columnWidth(column) > needed, f"{text!r} is cut"
 
@@ -556,13 +580,13 @@ def test_loading_the_last_parcel_of_the_close_list_does_not_move_the_driver_fiel
     assert isinstance(dialog, CloseLoadDialog)
     dialog.show()
     qtbot.waitUntil(lambda: dialog.left.rowCount() == 1, timeout=TIMEOUT_MS)  # ON_HOLD
-    dialog.layout().activate()
+    relayout(dialog)
     where = dialog.driver.mapTo(dialog, QPoint(0, 0))
 
     scan(qtbot, mode, window, ON_HOLD)  # the last one goes on after all
 
     assert dialog.left.rowCount() == 0 and "Every parcel" in dialog.left_title.text()
-    dialog.layout().activate()
+    relayout(dialog)
     assert dialog.driver.mapTo(dialog, QPoint(0, 0)) == where
 
 
