@@ -1,7 +1,7 @@
 """The audit trail's state in a few words, for a supervisor's screen: whole, or per station.
 
-Two kinds of answer. A verification: `audit_state` answers for a station's
-store; `station_states` per station, from the store (`local_states`) or from
+Two kinds of answer. A verification: `full_report` of a station's store;
+`station_states` per station, from the store (`local_states`) or from
 the central database's copy (`central_states`, once stations sync: from each
 station's verified mark, station.audit.central_marks). All of them read and
 hash links and rows: call them off the UI thread, on demand or rarely.
@@ -43,14 +43,6 @@ def full_report(store: Store, log_dir: Path | None = None) -> AuditReport:
     anchors = store_anchors(store) + (log_anchors(log_dir) if log_dir else [])
     with store.engine.connect() as connection:
         return verify_chain(connection, anchors)
-
-
-def audit_state(store: Store, log_dir: Path | None = None) -> AuditState:
-    """Verify the whole chain: about 5,000 events a second, so minutes on a year's store.
-
-    Call it off the UI thread, on demand or rarely (not at every dashboard refresh).
-    """
-    return _state(full_report(store, log_dir))
 
 
 def local_states(store: Store, log_dir: Path | None = None) -> dict[str, AuditState]:
