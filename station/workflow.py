@@ -3,6 +3,8 @@
 `decide` reads the store (lookups) and returns a `Step`: the verdict, the
 events it implies and the state after it. The session commits the step and
 only then applies it, so a verdict is never shown for something not stored.
+The commands that need no parcel are in station.bench_commands, the order
+claims' steps in station.claim_steps, the parcel's in station.parcel_steps.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from dataclasses import replace
 
 from sqlmodel import Session
 
-from station import claims, queries
+from station import bench_commands, claim_steps, queries
 from station.exception_queue import cancellation
 from station.label_rules import cannot_pack, order_label_problem
 from station.line_counts import LineCount, order_complete, verify_units
@@ -69,7 +71,7 @@ class _Decider(ParcelSteps):
                 V.DUPLICATE_READ,
                 f"{self.text!r} was read twice by the scanner at once: counted once.",
             )
-        lost = self.claim_lost()
+        lost = claim_steps.claim_lost(self)
         if lost is not None:
             return lost
         is_supervisor = state.packer is not None and state.packer.role in SUPERVISOR_ROLES
@@ -121,7 +123,7 @@ class _Decider(ParcelSteps):
     def label_scan_or_errand(self) -> Step:
         # A torn or wrong label is reprinted or voided while the station waits for it.
         if self.text in errand_commands(self.commands):
-            return self.errand()
+            return bench_commands.errand(self)
         return self.scan_back_required()
 
     def acknowledgement(self) -> Step:
@@ -165,118 +167,39 @@ class _Decider(ParcelSteps):
 
     def command_handlers(self) -> dict[str, Callable[[], Step]]:
         c = self.commands
+        nothing_to_choose = functools.partial(bench_commands.nothing_to_choose, self)
+        errand = functools.partial(bench_commands.errand, self)
+        request_short = functools.partial(bench_commands.request_short, self)
         handlers: dict[str, Callable[[], Step]] = {
             c.logout: self.logout,
             c.ack: lambda: self.step(V.ACKNOWLEDGED, "Nothing to acknowledge."),
             c.cancel: self.park,
             c.exception: self.flag_exception,
-            c.short: self.request_short,
+            c.short: request_short,
             c.seal: self.seal_command,
             c.new_box: self.new_box,
-            c.ok: self.nothing_to_choose,
-            c.close: self.nothing_to_choose,
+            c.ok: nothing_to_choose,
+            c.close: nothing_to_choose,
         }
         for code in c.reason_codes():
-            handlers[code] = self.nothing_to_choose
+            handlers[code] = nothing_to_choose
         for code in errand_commands(c):
-            handlers[code] = self.errand
+            handlers[code] = errand
         for code, reason in exception_commands(c).items():
             handlers[code] = functools.partial(self.flag_exception, (reason, "flagged by scan"))
         for code, words in short_commands(c).items():
-            handlers[code] = functools.partial(self.request_short, words)
+            handlers[code] = functools.partial(request_short, words)
         return handlers
 
-    def nothing_to_choose(self) -> Step:
-        return self.step(
-            V.NOTHING_TO_CHOOSE,
-            f"{self.text!r} chooses in a dialog, and none is open: nothing done.",
-        )
-
-    def errand(self) -> Step:
-        """A label errand by scan: stored here, done by the window (see ERRAND)."""
-        c = self.commands
-        if self.text in (c.label_printed, c.label_reprint):
-            # Asked at a start, perhaps before anyone logs in: no packer needed.
-            answer = "printed" if self.text == c.label_printed else "not printed: it prints again"
-            return self.step(V.ERRAND, f"The label that may have printed: {answer}.")
-        if self.state.packer is None:
-            return self.step(V.NOT_LOGGED_IN, "Nobody is logged in: scan your badge first.")
-        if self.text != c.bulk:
-            message = {
-                c.reprint: "Reprint: the last label prints again.",
-                c.void: "Void a label: a supervisor's badge (and PIN) first, then scan the "
-                "label on the box and choose why.",
-                c.slip: "Packing slip: the last packed order's slip prints.",
-                c.dashboard: "Dashboard: it opens for a supervisor (as F9 does).",
-            }[self.text]
-            return self.step(V.ERRAND, message)
-        order = self.state.order or queries.last_sealed_order(self.db, self.bench.station)
-        if order is None:
-            return self.step(V.NO_ORDER_OPEN, "No order was packed here yet: no label to print.")
-        return replace(
-            self.step(
-                V.ERRAND,
-                f"Bulk print: a supervisor's badge (and PIN) first, then the labels of order "
-                f"{order.number} again. Choose why, then OK.",
-            ),
-            subject=order,
-        )
-
+    # The parcel's steps (ParcelSteps) park, flag or log out while a parcel is on the scale.
     def logout(self) -> Step:
-        if self.state.packer is None:
-            return self.step(V.NOT_LOGGED_IN, "Nobody is logged in.")
-        kept = f" Order {self.state.order.number} stays open here." if self.state.order else ""
-        return self.step(V.LOGOUT, f"Goodbye, {self.state.packer.name}.{kept}", packer=None)
+        return bench_commands.logout(self)
 
     def park(self) -> Step:
-        refused = self.needs_open_order()
-        if refused:
-            return refused
-        number = self.state.order.number  # type: ignore[union-attr]
-        return replace(
-            self.cleared(V.ORDER_PARKED, f"Order {number} parked; its scans are kept."),
-            subject=self.state.order,
-        )
+        return bench_commands.park(self)
 
     def flag_exception(self, chosen: tuple[ExceptionReason, str] | None = None) -> Step:
-        refused = self.needs_open_order()
-        if refused:
-            return refused
-        order = self.state.order
-        assert order is not None
-        chosen = chosen or self.request.exception
-        reason, note = chosen or (ExceptionReason.OTHER, "flagged by scan")
-        event = order_event(
-            order,
-            "exception_flagged",
-            reason=reason.value,
-            note=note,
-        )
-        message = (
-            f"Order {order.number} flagged as an exception ({reason.value.replace('_', ' ')}): "
-            "put the tote aside for a supervisor."
-        )
-        return replace(
-            self.cleared(V.EXCEPTION_FLAGGED, message), subject=order, order_events=(event,)
-        )
-
-    def request_short(self, chosen: str | None = None) -> Step:
-        refused = self.needs_open_order()
-        if refused:
-            return refused
-        order = self.state.order
-        assert order is not None
-        reason = chosen or self.request.short_reason or "short shipped at the bench"
-        event = order_event(order, "short_requested", reason=reason)
-        return replace(
-            self.step(
-                V.SUPERVISOR_REQUIRED,
-                "Ship short: a supervisor scans their badge to approve (ACKNOWLEDGE cancels).",
-                awaiting=Awaiting.SUPERVISOR,
-                short_reason=reason,
-            ),
-            order_events=(event,),
-        )
+        return bench_commands.flag_exception(self, chosen)
 
     def seal_command(self) -> Step:
         refused = self.needs_open_order()
@@ -349,7 +272,7 @@ class _Decider(ParcelSteps):
                 ),
             )
             note = " Exception released."
-        refusal = self.claim_refusal(order)
+        refusal = claim_steps.claim_refusal(self, order)
         if refusal is not None:
             return refusal
         lines = tuple(queries.line_counts(self.db, order.id))
@@ -374,44 +297,6 @@ class _Decider(ParcelSteps):
             ),
             order_events=events,
         )
-
-    def claim_refusal(self, order: Order) -> Step | None:
-        """Decided at once from the claims mirror and the link (never the network)."""
-        central = self.bench.central
-        if central is None:
-            return None
-        refusal = claims.open_refusal(
-            self.db,
-            self.bench.station,
-            order.id,
-            order.number,
-            central.online(),
-            self.settings.central.offline_open,
-        )
-        if refusal is None:
-            return None
-        return replace(self.step(refusal.kind, refusal.message), subject=order)
-
-    def claim_lost(self) -> Step | None:
-        """The open order is held by another station now (its central claim was refused,
-        or a sync showed it): it leaves this bench, loudly; its scans stay recorded."""
-        order = self.state.order
-        if self.bench.central is None or order is None:
-            return None
-        holder = claims.held_elsewhere(self.db, self.bench.station, order.id)
-        if holder is None:
-            return None
-        event = order_event(
-            order, "claimed_elsewhere", note=f"claimed by {holder.station}", fence=holder.fence
-        )
-        left = self.cleared(
-            V.ORDER_CLAIMED_ELSEWHERE,
-            f"ORDER {order.number} {claims.where(holder)}: it leaves this bench. "
-            "Take its items out of the box and put the tote aside for a supervisor; "
-            "its scans here stay recorded. Acknowledge to carry on.",
-        )
-        after = replace(left.after, awaiting=Awaiting.ACKNOWLEDGEMENT)
-        return replace(left, after=after, subject=order, order_events=(event,))
 
     def item(self) -> Step:
         state = self.state
