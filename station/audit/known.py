@@ -15,20 +15,15 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection, text
 
+from station.audit.records import CHAINED_STATIONS
 from station.audit.registry import SHARED_CHAINS
 from station.audit.state import Known, Verification
 
 VERIFY_CENTRAL = "run `main.py audit verify --central`"
 
-# The stations on the chain by a skip over the key's index, one lookup per station
-# (SELECT DISTINCT would read every link), then each one's head and newest anchor.
+# The stations on the chain (records.CHAINED_STATIONS), each one's head and newest anchor.
 _LOCAL = text(
-    "WITH RECURSIVE chained(station) AS ("
-    " SELECT min(station) FROM auditlink"
-    " UNION ALL"
-    " SELECT (SELECT min(station) FROM auditlink WHERE station > chained.station)"
-    " FROM chained WHERE chained.station IS NOT NULL"
-    ") SELECT c.station,"
+    CHAINED_STATIONS + " SELECT c.station,"
     " (SELECT max(seq) FROM auditlink l WHERE l.station = c.station),"
     " a.seq, a.anchored_at"
     " FROM chained c LEFT JOIN auditanchor a ON a.id = (SELECT id FROM auditanchor n"

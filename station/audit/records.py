@@ -55,3 +55,15 @@ class AuditAnchor(SQLModel, table=True):
     seq: int
     hash: str
     anchored_at: datetime = Field(default_factory=utc_now)
+
+
+# The stations on the chain, by a skip over the key's index (one lookup per station):
+# SELECT DISTINCT would read every link (0.75 s on a year's store). A CTE to build on.
+CHAINED_STATIONS = (
+    "WITH RECURSIVE chained(station) AS ("
+    " SELECT min(station) FROM auditlink"
+    " UNION ALL"
+    " SELECT (SELECT min(station) FROM auditlink WHERE station > chained.station)"
+    " FROM chained WHERE chained.station IS NOT NULL"
+    ")"
+)
