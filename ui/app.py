@@ -122,7 +122,7 @@ def run_gui(
     window.start()
     # The first label must not wait seconds for the render child to start; warmed once
     # the start's own work is done, so it does not slow the window's first paint.
-    QTimer.singleShot(WARM_RENDERER_AFTER_MS, render_process.warm_up)
+    QTimer.singleShot(WARM_RENDERER_AFTER_MS, window, render_process.warm_up)
     try:
         return app.exec()
     finally:

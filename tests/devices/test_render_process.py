@@ -21,6 +21,7 @@ def fresh_single_child(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     render_process.shutdown()
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("fresh_single_child")
 def test_a_warmed_up_child_has_the_label_renderer_before_the_first_label() -> None:
     warming = render_process.warm_up()
@@ -30,6 +31,7 @@ def test_a_warmed_up_child_has_the_label_renderer_before_the_first_label() -> No
     assert render_process.render_elsewhere(label_renderer_loaded, None) is True
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("fresh_single_child")
 def test_without_a_warm_up_the_first_label_finds_a_cold_child() -> None:
     # What the warm-up saves: the child the first label starts has loaded nothing yet.
