@@ -109,3 +109,17 @@ def test_a_damaged_record_is_said_with_what_to_do(
     with qtbot.waitSignal(dashboard.audit_shown, timeout=TIMEOUT_MS) as checked:
         dashboard.audit_button.click()  # writes it anew
     assert "verified intact up to link" in checked.args[0]
+
+
+def test_a_verification_asked_while_a_read_fails_is_not_undone_by_that_read(
+    qtbot: QtBot, dashboard: DashboardWindow, bench: Bench
+) -> None:
+    (bench.data_dir / FILE_NAME).write_text("{not json", encoding="utf-8")
+    shown_after_refresh(qtbot, dashboard, "could not be read")
+    dashboard.refresh()  # its audit read, queued first, fails again
+
+    with qtbot.waitSignal(dashboard.audit_shown, timeout=TIMEOUT_MS) as first:
+        dashboard.audit_button.click()  # as the words say: verify again
+    # The failed read neither said "could not be read" over the verification under way nor
+    # let the button ask for a second one.
+    assert "verified intact up to link" in first.args[0]

@@ -225,7 +225,7 @@ class DashboardWindow(QMainWindow):
         self.worker.run(self.reader.verify, self._on_worker_verified, self._on_audit_failed)
 
     def _read_audit(self) -> None:
-        self.worker.run(self.reader.audit_known, self._on_worker_audit, self._on_audit_failed)
+        self.worker.run(self.reader.audit_known, self._on_worker_audit, self._on_audit_read_failed)
 
     def show_period(self, period: Period) -> None:
         self.period = period
@@ -300,6 +300,12 @@ class DashboardWindow(QMainWindow):
     def _on_worker_verified(self, known: list[Known]) -> None:
         words = self.audit_bar.show_known(known, self.only.station, self.reader.tz)
         self.audit_shown.emit(words)
+
+    def _on_audit_read_failed(self, exc: BaseException) -> None:
+        if self.audit_bar.verifying:  # a read queued before the verification: it says more
+            log.warning("audit state not read before a verification", exc_info=exc)
+            return
+        self._on_audit_failed(exc)
 
     def _on_audit_failed(self, exc: BaseException) -> None:
         # The figures may still show: the audit line says it was not read, and why.
