@@ -3,7 +3,8 @@
 `[station] role = "dock"` starts in it; `CMD-LOAD` scanned at a bench switches
 to it, and "Back to packing" switches back (an open load stays open and
 resumes). While it is shown every scan (wedge, typed, serial) goes to the
-dock's engine; `CMD-CLOSE-LOAD` opens the close dialog.
+dock's engine; `CMD-CLOSE-LOAD` opens the close dialog (while a stop waits it is answered
+needs_acknowledgement instead, as replay answers it).
 """
 
 from __future__ import annotations
