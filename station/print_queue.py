@@ -46,18 +46,6 @@ from station.print_outcomes import LabelOutcome, LabelQuestion, doubt_of, questi
 from station.slips import SlipContent
 from station.store import Store
 
-# LabelOutcome and SeqCounter moved (station.print_outcomes, station.event_sequence);
-# they stay importable from here for callers being edited elsewhere at the time.
-__all__ = [
-    "BACKOFF_S",
-    "CONFIRMED_LOCATION",
-    "RECHECKED_LOCATION",
-    "LabelOutcome",
-    "Listener",
-    "PrintQueue",
-    "SeqCounter",
-]
-
 log = logging.getLogger(__name__)
 BACKOFF_S = (1.0, 2.0, 5.0, 10.0, 30.0)
 CONFIRMED_LOCATION = "confirmed by the packer"

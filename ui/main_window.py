@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from station.barcodes import parse_scan
-from station.print_queue import LabelOutcome
+from station.print_outcomes import LabelOutcome
 from station.resume import ScreenAtStop
 from station.settings import Commands, Settings
 from station.supervisor_auth import Action, Supervisor

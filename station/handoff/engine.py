@@ -23,6 +23,7 @@ from sqlmodel import Session
 from station.barcodes import parse_scan
 from station.couriers.plan import CourierBook
 from station.errors import UserError
+from station.event_sequence import SeqCounter
 from station.handoff import loads
 from station.handoff.dock_state import DockAwaiting, DockState, LoadAnswer, resumed
 from station.handoff.parcel_verdicts import (
@@ -36,7 +37,6 @@ from station.handoff.readiness import short_id, tracking_of
 from station.handoff.tables import HandoffLoad, HandoffScan
 from station.integrity import write_refused
 from station.models import new_id, utc_now
-from station.print_queue import SeqCounter
 from station.settings import Settings
 from station.store import Store
 from station.verdicts import Verdict, VerdictKind
