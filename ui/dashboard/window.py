@@ -154,6 +154,8 @@ class DashboardWindow(QMainWindow):
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.addLayout(self._top_bar())
+        # A line of its own: beside the period buttons its words wrapped into a tall column.
+        layout.addWidget(self.audit_bar)
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(body)
         self.by_packer.cell_drilled.connect(self._on_table_cell_drilled)
@@ -199,7 +201,6 @@ class DashboardWindow(QMainWindow):
         bar.addSpacing(16)
         bar.addWidget(self.status)
         bar.addStretch(1)
-        bar.addWidget(self.audit_bar, 1)
         self.today_button.clicked.connect(self._on_today_button_clicked)
         self.week_button.clicked.connect(self._on_week_button_clicked)
         self.range_button.clicked.connect(self._on_range_button_clicked)
