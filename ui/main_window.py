@@ -32,11 +32,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from station.barcodes import parse_scan
 from station.print_outcomes import LabelOutcome
 from station.resume import ScreenAtStop
-from station.settings import Commands, Settings
-from station.supervisor_auth import Action, Supervisor
+from station.settings import Settings
 from station.verdicts import (
     COUNTED_VERDICTS,
     Awaiting,
@@ -48,16 +46,16 @@ from station.verdicts import (
 from ui import style
 from ui.action_bar import ActionBar
 from ui.banner import VerdictBanner
+from ui.bench_dialogs import BenchDialogs
 from ui.controller import StationController
 from ui.crash import show_crash_box
-from ui.dialogs import ExceptionDialog, ReprintDialog, ShortShipDialog, VoidDialog
+from ui.errand_scans import ErrandScans
 from ui.header import HeaderBar
 from ui.input_bar import InputBar
 from ui.label_monitor import LabelMonitor, LabelState
 from ui.label_preview import LabelPreview
 from ui.label_question import LabelQuestions
 from ui.order_table import OrderTable
-from ui.pin_pad import PinPad
 from ui.sounds import SoundPlayer
 from ui.status_bar import DeviceHealth, DeviceStatusBar, Level
 from ui.supervisor_gate import SupervisorGate
@@ -100,7 +98,6 @@ class MainWindow(QMainWindow):
         self.controller = controller
         self.sound_player = sound_player
         self.view: StationView | None = None
-        self.dialog: QDialog | None = None
         self.crash_box: QMessageBox | None = None
         self.dashboard: BenchDashboard | None = None  # a supervisor's, opened with F9
         self.setWindowTitle(f"PackStation — {settings.station}")
@@ -117,6 +114,12 @@ class MainWindow(QMainWindow):
         self._deferred_labels: list[LabelOutcome] = []
         self._metrics: style.Metrics | None = None
         self._build(settings)
+        self.dialogs = BenchDialogs(
+            self, controller, self.supervisor_gate, lambda: self.view, self._on_dialogs_finished
+        )
+        self.errands = ErrandScans(
+            controller, self.dialogs, self.label_questions, self._on_dashboard_shortcut_activated
+        )
         # Where a person's typing shows: the pack screen's field, or the dock's (ui.loading).
         self.typed_input: TypedInput = self.input_bar
         self.wedge = WedgeFilter(self, settings, self._insert_typed, self._submit_typed, clock)
@@ -246,9 +249,9 @@ class MainWindow(QMainWindow):
         self._show_view(view, verdict.sku if verdict.kind in COUNTED_VERDICTS else None)
         self.sound_player.play(self.banner.tone or verdict.tone)
         if verdict.kind is VerdictKind.ERRAND:
-            self._on_errand_asked(verdict)
+            self.errands.run(verdict)
         if verdict.needs_pin:
-            self._ask_pin(verdict)
+            self.dialogs.ask_pin(verdict)
         self.verdict_shown.emit(verdict)
 
     def _on_controller_resumed(self, screen: ScreenAtStop, view: StationView) -> None:
@@ -376,122 +379,26 @@ class MainWindow(QMainWindow):
         self.controller.logout()
 
     def _on_action_bar_exception_requested(self) -> None:
-        dialog = ExceptionDialog(self, self._commands)
-        dialog.accepted.connect(lambda: self._on_exception_dialog_accepted(dialog))
-        self._open_dialog(dialog)
-
-    def _on_exception_dialog_accepted(self, dialog: ExceptionDialog) -> None:
-        reason = dialog.reason()
-        if reason is not None:
-            self.controller.flag_exception(reason, dialog.note_text())
+        self.dialogs.open_exception()
 
     def _on_action_bar_short_ship_requested(self) -> None:
-        dialog = ShortShipDialog(self, self._commands)
-        dialog.accepted.connect(lambda: self._on_short_ship_dialog_accepted(dialog))
-        self._open_dialog(dialog)
-
-    def _on_short_ship_dialog_accepted(self, dialog: ShortShipDialog) -> None:
-        self.controller.request_short_ship(dialog.reason_text())
+        self.dialogs.open_short_ship()
 
     def _on_action_bar_reprint_requested(self) -> None:
-        dialog = ReprintDialog(self, self._commands)
-        dialog.accepted.connect(
-            lambda: self.controller.reprint_label(dialog.reason_text(), dialog.tracking_text())
-        )
-        self._open_dialog(dialog)
-
-    def _on_action_bar_bulk_requested(self) -> None:
-        self._open_bulk_print(None)
-
-    def _open_bulk_print(self, order: str | None) -> None:
-        self._close_dialog()
-        self.supervisor_gate.ask(
-            Action.BULK_PRINT, self.view, lambda supervisor: self._bulk_print(order, supervisor)
-        )
-
-    def _bulk_print(self, order: str | None, supervisor: Supervisor) -> None:
-        # Imported here: the dialog is for the end of a shift, not for every start.
-        from ui.bulk_print_dialog import open_bulk_print
-
-        self._close_dialog()
-        session = self.controller.session
-        self.dialog = open_bulk_print(
-            self,
-            session.store,
-            session.printer,
-            session.station,
-            session.sequence,
-            supervisor.id,  # who asked, on every label's event
-            order=order,
-            commands=self._commands,
-        )
-        self.dialog.finished.connect(self._on_dialog_finished)
-
-    @property
-    def _commands(self) -> Commands:
-        return self.controller.session.settings.commands
-
-    def _on_errand_asked(self, verdict: Verdict) -> None:
-        """A label errand scanned at the bench, stored with its verdict: do it now."""
-        commands, errand = self._commands, parse_scan(verdict.scan).text
-        if errand == commands.reprint:
-            self.controller.reprint_label(f"asked by scanning {errand}")
-        elif errand == commands.slip:
-            self.controller.print_slip()
-        elif errand == commands.void:
-            self._on_action_bar_void_requested()
-        elif errand == commands.bulk:
-            self._open_bulk_print(verdict.order)
-        elif errand == commands.dashboard:
-            self._on_dashboard_shortcut_activated()
-        elif errand in (commands.label_printed, commands.label_reprint):
-            self._answer_label_question(errand == commands.label_printed)
-
-    def _answer_label_question(self, printed: bool) -> None:
-        # The question on screen is answered as if its button were touched; with
-        # none shown yet, the oldest one waiting is.
-        question = self.label_questions.dialog
-        if question is None:
-            self.controller.answer_label(printed)
-        else:
-            (question.printed if printed else question.reprint).click()
-
-    def _ask_pin(self, verdict: Verdict) -> None:
-        """A supervisor's badge needs its PIN: the same badge (or order) goes again with it."""
-        dialog = PinPad(verdict.message, self, close_code=self._commands.close)
-        scan = verdict.scan
-        dialog.pin_entered.connect(
-            lambda pin: self.controller.scan(scan, source="keyboard", pin=pin)
-        )
-        self._open_dialog(dialog)
+        self.dialogs.open_reprint()
 
     def _on_action_bar_void_requested(self) -> None:
-        self._close_dialog()
-        self.supervisor_gate.ask(Action.VOID_LABEL, self.view, self._void)
+        self.dialogs.open_void()
 
-    def _void(self, supervisor: Supervisor) -> None:
-        dialog = VoidDialog(self, self._commands)
-        dialog.accepted.connect(
-            lambda: self.controller.void_label(
-                dialog.tracking_text(), dialog.reason_text(), supervisor
-            )
-        )
-        self._open_dialog(dialog)
+    def _on_action_bar_bulk_requested(self) -> None:
+        self.dialogs.open_bulk_print(None)
 
-    def _close_dialog(self) -> None:
-        # One dialog at a time: an errand scanned over another dialog replaces it.
-        if self.dialog is not None and self.dialog.isVisible():
-            self.dialog.reject()
+    @property
+    def dialog(self) -> QDialog | None:
+        """The dialog open over the pack screen (ui.bench_dialogs), if any."""
+        return self.dialogs.dialog
 
-    def _open_dialog(self, dialog: QDialog) -> None:
-        self._close_dialog()
-        self.dialog = dialog
-        dialog.finished.connect(self._on_dialog_finished)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()  # not exec(): answers from the worker keep arriving
-
-    def _on_dialog_finished(self, result: int) -> None:
-        self.dialog = None
+    def _on_dialogs_finished(self, result: int) -> None:
         self.input_bar.field.setFocus()
         if result == QDialog.DialogCode.Rejected:
             self._on_errand_dropped()
