@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from station.print_outcomes import LabelOutcome
 from station.resume import ScreenAtStop
 from station.settings import Settings
 from station.verdicts import (
@@ -51,13 +50,15 @@ from ui.controller import StationController
 from ui.crash import show_crash_box
 from ui.errand_scans import ErrandScans
 from ui.header import HeaderBar
+from ui.header_devices import HeaderDevices
 from ui.input_bar import InputBar
 from ui.label_monitor import LabelMonitor, LabelState
 from ui.label_preview import LabelPreview
 from ui.label_question import LabelQuestions
+from ui.label_report_hold import LabelReportHold
 from ui.order_table import OrderTable
 from ui.sounds import SoundPlayer
-from ui.status_bar import DeviceHealth, DeviceStatusBar, Level
+from ui.status_bar import DeviceStatusBar
 from ui.supervisor_gate import SupervisorGate
 from ui.thumbnails import ThumbnailCache
 from ui.wedge import Clock, WedgeFilter, monotonic_ms
@@ -77,7 +78,6 @@ class TypedInput(Protocol):
 PROMPT_BADGE = "Scan your badge"
 PROMPT_ORDER = "Scan an order"
 PROMPT_LABEL = "Scan the label on the box"  # scan-back required before the next order
-LABEL_PRINTER_KEY = "label_printer"  # its entry in the status bar
 
 
 class MainWindow(QMainWindow):
@@ -111,7 +111,6 @@ class MainWindow(QMainWindow):
         self.label_questions = LabelQuestions(
             self, self.labels, self.controller.answer_label, self.controller.load_label_questions
         )
-        self._deferred_labels: list[LabelOutcome] = []
         self._metrics: style.Metrics | None = None
         self._build(settings)
         self.dialogs = BenchDialogs(
@@ -172,12 +171,10 @@ class MainWindow(QMainWindow):
         c.resumed.connect(self._on_controller_resumed)
         c.user_error_raised.connect(self._on_controller_user_error_raised)
         c.crashed.connect(self._on_controller_crashed)
-        c.label_reported.connect(self._on_controller_label_reported)
-        c.busy_changed.connect(self._on_controller_busy_changed)
+        self.label_reports = LabelReportHold(c, self.labels, self)
         self.labels.label_printed.connect(self._on_labels_label_printed)
         self.labels.label_failed.connect(self._on_labels_label_failed)
-        self.labels.status_changed.connect(self._on_labels_status_changed)
-        self.device_status.health_changed.connect(self._on_device_status_health_changed)
+        self.header_devices = HeaderDevices(self.header, self.device_status, self.labels, self)
         self.wedge.scanned.connect(self._on_wedge_scanned)
         self.wedge.scan_refused.connect(self._on_wedge_scan_refused)
         self.input_bar.submitted.connect(self._on_input_bar_submitted)
@@ -274,36 +271,6 @@ class MainWindow(QMainWindow):
             self.banner.show_verdict(verdict, view, label, error)
             if preview:
                 self.label_preview.show_job(verdict.job_id, len(verdict.parcels) or 1)
-
-    def _on_controller_label_reported(self, outcome: LabelOutcome) -> None:
-        # A label can print before its verdict is on screen (both come from other
-        # threads): hold reports until the inputs in flight are answered.
-        if self.controller.pending:
-            self._deferred_labels.append(outcome)
-        else:
-            self.labels.report(outcome)
-
-    def _on_controller_busy_changed(self, busy: bool) -> None:
-        if not busy:
-            deferred, self._deferred_labels = self._deferred_labels, []
-            for outcome in deferred:
-                self.labels.report(outcome)
-
-    def _on_labels_status_changed(self, _text: str, _ok: bool) -> None:
-        self._show_printer()
-
-    def _on_device_status_health_changed(self, health: DeviceHealth) -> None:
-        # One source: the header says what the status bar says.
-        if health.key == LABEL_PRINTER_KEY:
-            self._show_printer()
-        elif health.key.startswith("scanner"):
-            text = f"{health.title}: {health.word}"
-            self.header.show_scanner(health.key, text, health.level is Level.OK)
-
-    def _show_printer(self) -> None:
-        # One source: the status bar's label printer entry, plus the labels not printed yet.
-        health = self.device_status.health(LABEL_PRINTER_KEY)
-        self.header.show_printer(health, self.labels.waiting())
 
     def _on_labels_label_printed(self, job_id: str, _location: str) -> None:
         self.banner.show_label(job_id, LabelState.PRINTED)
