@@ -2,13 +2,15 @@
 
 Parts: `HeaderBar` (who/what), `VerdictBanner` (the last verdict, big),
 `OrderTable` or the big prompt, `InputBar` (typed barcodes), `ActionBar` (the
-buttons) and the dialogs. Inputs (wedge scans, typed entries, buttons) go to
-the `StationController`, which answers on the UI thread; this window only
-shows answers, it never calls the engine itself.
+buttons) and the dialogs (ui.bench_dialogs, ui.errand_scans). Inputs (wedge
+scans, typed entries, buttons) go to the `StationController`, which answers on
+the UI thread; this window only shows answers, it never calls the engine itself.
+Label reports reach the banner through ui.label_report_hold, and the header's
+device lines follow the status bar (ui.header_devices).
 
 At a start the window shows what it showed when the station stopped (the
 verdict with its words, colour and sound, the line being scanned, the last
-label). Sizes follow the window's height (ui.style.metrics_for), so that a
+label). Sizes follow the window's height (ui.screen_sizing), so that a
 1366 x 768 bench screen shows everything at once.
 """
 
@@ -23,10 +25,8 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QMainWindow,
     QMessageBox,
-    QPushButton,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -57,6 +57,7 @@ from ui.label_preview import LabelPreview
 from ui.label_question import LabelQuestions
 from ui.label_report_hold import LabelReportHold
 from ui.order_table import OrderTable
+from ui.screen_sizing import ScreenSizing
 from ui.sounds import SoundPlayer
 from ui.status_bar import DeviceStatusBar
 from ui.supervisor_gate import SupervisorGate
@@ -111,7 +112,6 @@ class MainWindow(QMainWindow):
         self.label_questions = LabelQuestions(
             self, self.labels, self.controller.answer_label, self.controller.load_label_questions
         )
-        self._metrics: style.Metrics | None = None
         self._build(settings)
         self.dialogs = BenchDialogs(
             self, controller, self.supervisor_gate, lambda: self.view, self._on_dialogs_finished
@@ -145,7 +145,6 @@ class MainWindow(QMainWindow):
         middle.addWidget(self._centre, 1)
         middle.addWidget(self.label_preview)
         self._middle = middle
-        self._side_panels: list[tuple[QWidget, Callable[[style.Metrics], None]]] = []
         self.input_bar = InputBar()
         self.action_bar = ActionBar()
         body = QWidget()
@@ -162,7 +161,14 @@ class MainWindow(QMainWindow):
         self.setStatusBar(self.device_status)
         self.escape_shortcut = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
         self.dashboard_shortcut = QShortcut(QKeySequence(Qt.Key.Key_F9), self)
-        self._apply_metrics(style.metrics_for(self.height()))
+        parts = (
+            self.banner.set_metrics,
+            self.header.set_metrics,
+            self.order_table.set_metrics,
+            self.label_preview.set_metrics,
+        )
+        self._sizing = ScreenSizing(parts, self.prompt, self.input_bar, self.action_bar)
+        self._sizing.apply(style.metrics_for(self.height()))
 
     def _connect(self) -> None:
         c = self.controller
@@ -204,35 +210,11 @@ class MainWindow(QMainWindow):
         """A column between the order table and the last label (a camera's live view),
         sized with the rest of the screen by `set_metrics`."""
         self._middle.insertWidget(1, panel)
-        self._side_panels.append((panel, set_metrics))
-        if self._metrics is not None:
-            set_metrics(self._metrics)
+        self._sizing.add_side_panel(set_metrics)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        self._apply_metrics(style.metrics_for(self.height()))
+        self._sizing.apply(style.metrics_for(self.height()))
         super().resizeEvent(event)
-
-    def _apply_metrics(self, metrics: style.Metrics) -> None:
-        if metrics == self._metrics:
-            return
-        self._metrics = metrics
-        self.banner.set_metrics(metrics)
-        self.header.set_metrics(metrics)
-        self.order_table.set_metrics(metrics)
-        self.label_preview.set_metrics(metrics)
-        self.prompt.setFont(style.font(metrics.prompt_px, bold=True))
-        for _panel, set_metrics in self._side_panels:
-            set_metrics(metrics)
-        # The input and action bars are sized here, with the rest of the screen.
-        for label in self.input_bar.findChildren(QLabel):
-            label.setFont(style.font(metrics.header_px))
-        field = self.input_bar.findChild(QLineEdit)
-        if field is not None:
-            field.setFont(style.font(metrics.input_px))
-            field.setMinimumHeight(metrics.input_px * 2)
-        for button in self.action_bar.findChildren(QPushButton):
-            button.setFont(style.font(metrics.button_px, bold=True))
-            button.setMinimumHeight(metrics.button_height)
 
     # -- answers from the engine ----------------------------------------------
 
