@@ -21,7 +21,11 @@ table it found. The next verification, unless `--full`:
   and every table when the station's quarantine holds fewer batches than then.
 Only the database owner writes marks; `--full` ignores them. A station whose
 verification found a problem, or whose newest events wait for their links,
-gets no new mark.
+gets no new mark: one found broken gets a finding instead (table
+`audit_finding`, c0014, append-only, any login of the database may add one),
+which the dashboards show as a PROBLEM until a newer clean verification's mark.
+A mark and a finding carry the time of the snapshot their verification read,
+so a long clean walk that ends after a finding does not hide it.
 """
 
 from __future__ import annotations
@@ -30,11 +34,14 @@ import json
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 
+from station.audit.report import AuditReport
+from station.audit.state import station_states
 from station.central.connect import CentralError, connected
 
 log = logging.getLogger("packstation.audit")
@@ -102,9 +109,77 @@ def read_marks(connection: Connection, stations: Iterable[str]) -> dict[str, Mar
     }
 
 
-def write_marks(central: Engine, marks: Sequence[Mark]) -> str:
-    """Store the marks; a note when they could not be (a login that may not, or an old
-    schema): the next verification then walks everything again."""
+@dataclass(frozen=True)
+class Finding:
+    """A station a central verification found broken."""
+
+    station: str
+    seq: int  # the head walked
+    first_problem: str
+    problems: int
+
+
+def record_outcome(
+    central: Engine, report: AuditReport, found: Sequence[Mark], at: datetime
+) -> list[str]:
+    """Leave what a verification read at `at` found: a mark for each station found
+    whole, a finding for each found broken; notes of what could not be written."""
+    states = station_states(report)
+    broken = {station for station, state in states.items() if not state.ok}
+    broken |= {problem.station for problem in report.problems}
+    findings = [
+        Finding(station, report.heads.get(station, 0), state.first_problem, state.problems)
+        for station, state in states.items()
+        if not state.ok and state.first_problem is not None
+    ]
+    notes = [
+        write_marks(central, [mark for mark in found if mark.station not in broken], at),
+        write_findings(central, findings, at),
+    ]
+    return [note for note in notes if note]
+
+
+def write_findings(central: Engine, findings: Sequence[Finding], at: datetime) -> str:
+    """Add the findings (append-only: they stay); a note when they could not be."""
+    if not findings:
+        return ""
+    try:
+        with connected(central) as connection:
+            if connection.execute(text("SELECT to_regclass('audit_finding')")).scalar() is None:
+                return (
+                    "The problems were not recorded centrally (the central database is before "
+                    "c0014): the dashboards cannot show them. Run `main.py central init`."
+                )
+            connection.execute(
+                text(
+                    "INSERT INTO audit_finding (station, seq, problems, first_problem, found_at) "
+                    "VALUES (:station, :seq, :problems, :first_problem, :at)"
+                ),
+                [
+                    {
+                        "station": finding.station,
+                        "seq": finding.seq,
+                        "problems": finding.problems,
+                        "first_problem": finding.first_problem,
+                        "at": at,
+                    }
+                    for finding in findings
+                ],
+            )
+    except (DBAPIError, CentralError) as exc:  # a login that may not, a server gone meanwhile
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        log.warning("audit findings not recorded centrally: %s", reason)
+        return (
+            f"The problems were not recorded centrally ({reason}): the dashboards cannot "
+            "show them; this report is the record."
+        )
+    return ""
+
+
+def write_marks(central: Engine, marks: Sequence[Mark], at: datetime) -> str:
+    """Store the marks, verified at `at` (when the verification's snapshot was read); a
+    note when they could not be (a login that may not, or an old schema): the next
+    verification then walks everything again."""
     if not marks:
         return ""
     try:
@@ -120,11 +195,12 @@ def write_marks(central: Engine, marks: Sequence[Mark]) -> str:
             for mark in marks:
                 connection.execute(
                     text(
-                        "INSERT INTO audit_verified (station, seq, hash, horizon, counts) "
-                        "VALUES (:station, :seq, :hash, :horizon, CAST(:counts AS jsonb)) "
+                        "INSERT INTO audit_verified (station, seq, hash, horizon, counts, "
+                        "verified_at) VALUES (:station, :seq, :hash, :horizon, "
+                        "CAST(:counts AS jsonb), :at) "
                         "ON CONFLICT (station) DO UPDATE SET seq = excluded.seq, "
                         "hash = excluded.hash, horizon = excluded.horizon, "
-                        "counts = excluded.counts, verified_at = now()"
+                        "counts = excluded.counts, verified_at = excluded.verified_at"
                     ),
                     {
                         "station": mark.station,
@@ -132,6 +208,7 @@ def write_marks(central: Engine, marks: Sequence[Mark]) -> str:
                         "hash": mark.hash,
                         "horizon": mark.horizon,
                         "counts": json.dumps(dict(mark.counts)),
+                        "at": at,
                     },
                 )
     except (DBAPIError, CentralError) as exc:  # an old schema, a server gone meanwhile

@@ -40,9 +40,9 @@ from station.audit.central_marks import (
     old_links_changed,
     quarantine_changed,
     read_marks,
+    record_outcome,
     rows_of,
     snapshot_horizon,
-    write_marks,
 )
 from station.audit.central_packers import check_packers
 from station.audit.central_quarantine import SetAside, kept_rows
@@ -72,7 +72,8 @@ def verify_central(
 
     Each station from its verified mark (station.audit.central_marks), or from
     its first link with `full` or without a mark; `mark` leaves a new mark for
-    each station found whole (the database owner's login only).
+    each station found whole (the database owner's login only), and a finding for
+    each found broken (any login).
     """
     report = AuditReport()
     found: list[Mark] = []
@@ -85,6 +86,7 @@ def verify_central(
         connection.execute(text("SET LOCAL work_mem = '64MB'"))
         connection.execute(text("SET LOCAL TimeZone = 'UTC'"))  # the packers' digests
         horizon = snapshot_horizon(connection)
+        read_at = connection.execute(text("SELECT now()")).scalar_one()  # the snapshot's time
         names = list(dict.fromkeys(stations)) or _stations(connection)  # each one once
         if (
             stations
@@ -100,11 +102,8 @@ def verify_central(
     for station in names:
         report.anchors += central_anchors(central, station)
     _check_anchors(central, report)
-    if mark:
-        # The anchors are checked last: a station they found broken gets no mark either.
-        broken = {problem.station for problem in report.problems}
-        clean = [found_mark for found_mark in found if found_mark.station not in broken]
-        report.notes += [note for note in [write_marks(central, clean)] if note]
+    if mark:  # the anchors are checked last: a station they found broken gets no mark either
+        report.notes += record_outcome(central, report, found, read_at)
     return report
 
 

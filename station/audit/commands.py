@@ -11,7 +11,11 @@ from typing import NoReturn
 from station import paths
 from station.audit.anchors import log_anchors, store_anchors, write_anchors
 from station.audit.registry import STORE_CHAIN, chain_name
-from station.audit.verified_here import record_verification
+from station.audit.verified_here import (
+    STORE_AND_LOG,
+    STORE_LOG_AND_CENTRAL,
+    record_verification,
+)
 from station.audit.verify import Anchor, verify_chain
 from station.errors import UserError
 from station.settings import Settings
@@ -107,14 +111,15 @@ def _anchor(store: Store, settings: Settings) -> int:
 
 def _verify(store: Store, data_dir: Path, settings: Settings, *, as_json: bool) -> int:
     anchors = store_anchors(store) + log_anchors(paths.logs_dir(data_dir))
-    note = ""
+    note, checks = "", STORE_AND_LOG
     if settings.central.url is not None:
         central, note = _central_anchors(settings, {anchor.station for anchor in anchors})
         anchors += central
+        checks = STORE_AND_LOG if note else STORE_LOG_AND_CENTRAL  # a note: not reached
     with store.engine.connect() as connection:
         report = verify_chain(connection, anchors)
     try:  # for the dashboard to tell how far, and when, the chain was found intact
-        record_verification(data_dir, report)
+        record_verification(data_dir, report, checks=checks)
     except OSError as exc:
         note += ("\n" if note else "") + f"Not recorded for the dashboard: {exc}"
     if as_json:

@@ -3,15 +3,16 @@ for every dashboard refresh (each station's newest link and anchor by their keys
 
 At a station: its store's chains, with the verifications recorded beside the store
 (station.audit.verified_here). Centrally: every station that syncs, with its verified
-mark (station.audit.central_marks), which only a clean `audit verify --central` leaves;
-a verification that found a problem leaves none there, so centrally a problem shows as
-links not yet verified, never as intact.
+mark (station.audit.central_marks), which only a clean `audit verify --central` leaves,
+or its newest finding of a problem when that is newer (a verification that found one
+records it, append-only): a PROBLEM until a later clean verification.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import Connection, text
 
@@ -53,16 +54,32 @@ def local_known(
 
 
 def central_known(connection: Connection) -> list[Known]:
-    """Each station that syncs to the central database, by name."""
-    marks = connection.execute(text("SELECT to_regclass('audit_verified')")).scalar() is not None
+    """Each station that syncs to the central database, by name: its newest clean
+    verification (mark) or, when newer, its newest finding of a problem."""
+    marks, findings = connection.execute(
+        text("SELECT to_regclass('audit_verified'), to_regclass('audit_finding')")
+    ).one()
     mark_columns = "v.seq, v.verified_at" if marks else "NULL, NULL"
     mark_join = "LEFT JOIN audit_verified v ON v.station = s.station" if marks else ""
+    # The newest finding by its index (station, found_at DESC): one probe per station.
+    found_columns = (
+        "f.seq, f.found_at, f.first_problem, f.problems, f.found_by"
+        if findings
+        else "NULL, NULL, NULL, NULL, NULL"
+    )
+    found_join = (
+        "LEFT JOIN LATERAL (SELECT seq, found_at, first_problem, problems, found_by "
+        "FROM audit_finding n WHERE n.station = s.station ORDER BY found_at DESC LIMIT 1) f "
+        "ON true"
+        if findings
+        else ""
+    )
     rows = connection.execute(
         text(
             "SELECT s.station, (SELECT max(seq) FROM audit_link l WHERE l.station = s.station), "
-            f"{mark_columns}, a.seq, a.anchored_at "
+            f"{mark_columns}, {found_columns}, a.seq, a.anchored_at "
             "FROM (SELECT DISTINCT station FROM sync_cursor) s "
-            f"{mark_join} "
+            f"{mark_join} {found_join} "
             "LEFT JOIN LATERAL (SELECT seq, anchored_at FROM audit_anchor n "
             "WHERE n.station = s.station ORDER BY seq DESC LIMIT 1) a ON true "
             "ORDER BY s.station"
@@ -70,15 +87,26 @@ def central_known(connection: Connection) -> list[Known]:
     ).all()
     return [
         Known(
-            station=str(station),
-            head=int(head or 0),
-            verified=None if mark_seq is None else Verification(_utc(marked_at), int(mark_seq)),
-            anchor=None if anchor_seq is None else (int(anchor_seq), _utc(anchored_at)),
+            station=str(row[0]),
+            head=int(row[1] or 0),
+            verified=_newest_verification(row[2:4], row[4:9]),
+            anchor=None if row[9] is None else (int(row[9]), _utc(row[10])),
             how_to_verify=VERIFY_CENTRAL,
         )
-        for station, head, mark_seq, marked_at, anchor_seq, anchored_at in rows
-        if station not in SHARED_CHAINS
+        for row in rows
+        if row[0] not in SHARED_CHAINS
     ]
+
+
+def _newest_verification(mark: Sequence[Any], finding: Sequence[Any]) -> Verification | None:
+    """A finding stands until a clean verification that read a newer snapshot."""
+    mark_seq, marked_at = mark
+    found_seq, found_at, first_problem, problems, found_by = finding
+    if found_at is not None and (marked_at is None or _utc(found_at) > _utc(marked_at)):
+        return Verification(
+            _utc(found_at), int(found_seq), str(first_problem), int(problems), str(found_by)
+        )
+    return None if mark_seq is None else Verification(_utc(marked_at), int(mark_seq))
 
 
 def _utc(value: object) -> datetime:

@@ -112,6 +112,9 @@ class Verification:
     at: datetime
     seq: int  # clean: the link up to which the chain was found intact; else the head walked
     problem: str | None = None  # the first problem found (None: intact)
+    problems: int = 0  # how many problems it found in all (0: intact, or not recorded)
+    by: str | None = None  # who ran it (the central login), when known
+    checks: str | None = None  # what it checked, in words ("store and log"), when known
 
 
 @dataclass(frozen=True)
@@ -140,10 +143,12 @@ class Known:
         done = self.verified
         if done is None:
             return f"never verified - {self.how_to_verify}"
-        at = _time(done.at, tz)
+        at = _time(done.at, tz) + (f" by {done.by}" if done.by else "")
+        checked = f" (checked: {done.checks})" if done.checks else ""
         if done.problem is not None:
+            more = f" (and {done.problems - 1:,} more)" if done.problems > 1 else ""
             return (
-                f"PROBLEM found by the verification at {at}: {done.problem} "
+                f"PROBLEM found by the verification at {at}{checked}: {done.problem}{more} "
                 f"({self.how_to_verify} for the whole report; it exits 1)"
             )
         if self.head < done.seq:
@@ -157,7 +162,7 @@ class Known:
             if since == 0
             else f"{since:,} event(s) recorded since, not yet verified"
         )
-        return f"verified intact up to link {done.seq:,} at {at}; {after}"
+        return f"verified intact up to link {done.seq:,} at {at}{checked}; {after}"
 
     def _anchored(self, tz: tzinfo) -> str:
         if self.anchor is None:

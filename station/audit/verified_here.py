@@ -3,8 +3,15 @@
 `main.py audit verify` and the dashboard's Verify audit trail walk the whole store
 (minutes on a year's); what each found, per station, is kept in `audit-verified.json`
 beside the store, so a dashboard opened later says how far the chain was found intact
-and when, instead of nothing. A note of what was run, not a proof: whoever can edit the
-store can edit this file too, and the proof is verifying again against the anchors.
+and when, instead of nothing, and which checks ran: the dashboard's verification checks
+the store against its own and the log's anchors, `main.py audit verify` the central
+anchors as well when it reaches the central database. A note of what was run, not a
+proof: whoever can edit the store can edit this file too, and the proof is verifying
+again against the anchors.
+
+Two verifications may finish at once (the dashboard's and the command line's): each
+reads, changes and writes the file under an OS lock on `audit-verified.json.lock`,
+so neither loses the other's stations.
 """
 
 from __future__ import annotations
@@ -15,6 +22,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from filelock import FileLock, Timeout
+
 from station.audit.report import AuditReport
 from station.audit.state import Verification, station_states
 from station.durable_files import write_whole
@@ -23,17 +32,37 @@ from station.models import utc_now
 
 log = logging.getLogger("packstation.audit")
 FILE_NAME = "audit-verified.json"
+LOCK_NAME = FILE_NAME + ".lock"
+LOCK_WAIT_S = 30.0  # another verification's write takes milliseconds; longer is a hang
+STORE_AND_LOG = "store and log"  # the store against its own anchors and the log's
+STORE_LOG_AND_CENTRAL = "store, log and central anchors"
 
 
 class UnreadableRecord(UserError):
     """The record of the last verifications cannot be read (damaged, edited by hand)."""
 
 
-def record_verification(folder: Path, report: AuditReport, at: datetime | None = None) -> None:
-    """Keep what a whole-store verification found, per station; raises OSError."""
+def record_verification(
+    folder: Path, report: AuditReport, at: datetime | None = None, checks: str = STORE_AND_LOG
+) -> None:
+    """Keep what a whole-store verification found, per station, and which `checks` it ran;
+    raises OSError (the lock not had within LOCK_WAIT_S too, saying so)."""
     when = (at or utc_now()).isoformat()
+    # Not the soft lock filelock falls back to: a crash would leave it behind for good.
+    lock = FileLock(folder / LOCK_NAME, timeout=LOCK_WAIT_S, fallback_to_soft=False)
     try:
-        entries = _entries(folder / FILE_NAME)
+        with lock:
+            _record(folder / FILE_NAME, report, when, checks)
+    except Timeout as exc:
+        raise OSError(
+            f"another verification held {folder / LOCK_NAME} for {LOCK_WAIT_S:g} s; "
+            "verify again to record this one"
+        ) from exc
+
+
+def _record(path: Path, report: AuditReport, when: str, checks: str) -> None:
+    try:
+        entries = _entries(path)
     except UnreadableRecord as exc:  # written anew: this verification is the record now
         log.warning("%s", exc)
         entries = {}
@@ -42,9 +71,11 @@ def record_verification(folder: Path, report: AuditReport, at: datetime | None =
             "at": when,
             "seq": report.heads.get(station, 0),
             "problem": state.first_problem,
+            "problems": state.problems,
+            "checks": checks,
         }
     data = json.dumps(entries, indent=1, ensure_ascii=False, sort_keys=True)
-    write_whole(folder / FILE_NAME, data.encode())
+    write_whole(path, data.encode())
 
 
 def recorded_verifications(folder: Path) -> dict[str, Verification]:
@@ -57,6 +88,9 @@ def recorded_verifications(folder: Path) -> dict[str, Verification]:
                 datetime.fromisoformat(entry["at"]),
                 int(entry["seq"]),
                 None if entry["problem"] is None else str(entry["problem"]),
+                int(entry.get("problems", 0)),
+                # A record from before the checks were kept says nothing of them.
+                checks=None if entry.get("checks") is None else str(entry["checks"]),
             )
             for station, entry in entries.items()
         }

@@ -8,10 +8,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 import main
+from station.audit import verified_here
+from station.audit.report import AuditReport
 from station.audit.state import Known, Verification, summary
-from station.audit.verified_here import FILE_NAME, UnreadableRecord, recorded_verifications
+from station.audit.verified_here import (
+    FILE_NAME,
+    UnreadableRecord,
+    record_verification,
+    recorded_verifications,
+)
 from tests.helpers.factory import TAPE_EAN, standard_bench
 
 AT = datetime(2025, 3, 4, 15, 30, tzinfo=UTC)
@@ -70,3 +78,38 @@ def test_audit_verify_records_what_it_found_for_the_dashboard(
     with pytest.raises(UnreadableRecord, match="verify again"):
         recorded_verifications(tmp_path)
     capsys.readouterr()
+
+
+def test_the_state_says_which_checks_the_verification_ran(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bench = standard_bench(tmp_path)
+    session = bench.session()
+    session.handle_scan("BADGE-P1")
+    session.close()
+    bench.store.close()
+    config = tmp_path / "station.toml"
+    config.write_text("", encoding="utf-8")  # no central database: its anchors not checked
+
+    assert main.main(["--config", str(config), "--data-dir", str(tmp_path), "audit", "verify"]) == 0
+    recorded = recorded_verifications(tmp_path)["bench-1"]
+    words = known("bench-1", recorded.seq, recorded).words(UTC)
+
+    assert "verified intact up to link" in words and "(checked: store and log);" in words
+    capsys.readouterr()
+
+
+def test_a_verification_recorded_while_another_writes_is_told_not_dropped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = AuditReport(links=5, heads={"bench-1": 5})
+    second = AuditReport(links=7, heads={"bench-2": 7})
+    record_verification(tmp_path, first, AT)
+    monkeypatch.setattr(verified_here, "LOCK_WAIT_S", 0.0)  # not to wait for the other
+    other = FileLock(tmp_path / verified_here.LOCK_NAME, timeout=0)
+
+    with other, pytest.raises(OSError, match=r"another verification held .* verify again"):
+        record_verification(tmp_path, second, AT)  # the other is between its read and write
+    record_verification(tmp_path, second, AT)
+
+    assert sorted(recorded_verifications(tmp_path)) == ["bench-1", "bench-2"]
