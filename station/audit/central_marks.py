@@ -167,7 +167,7 @@ def write_findings(central: Engine, findings: Sequence[Finding], at: datetime) -
                 ],
             )
     except (DBAPIError, CentralError) as exc:  # a login that may not, a server gone meanwhile
-        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        reason = _first_line(exc)
         log.warning("audit findings not recorded centrally: %s", reason)
         return (
             f"The problems were not recorded centrally ({reason}): the dashboards cannot "
@@ -212,13 +212,18 @@ def write_marks(central: Engine, marks: Sequence[Mark], at: datetime) -> str:
                     },
                 )
     except (DBAPIError, CentralError) as exc:  # an old schema, a server gone meanwhile
-        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        reason = _first_line(exc)
         log.warning("audit verified marks not written: %s", reason)
         return (
             f"No verified mark was written ({reason}): the next verification walks every "
             "link again. Marks are written with the database owner's URL."
         )
     return ""
+
+
+def _first_line(exc: Exception) -> str:
+    """The database's own first line of a failure (the driver's, not SQLAlchemy's wrap)."""
+    return str(getattr(exc, "orig", None) or exc).splitlines()[0]
 
 
 def counts(connection: Connection, station: str, tables: Iterable[str]) -> dict[str, int]:
